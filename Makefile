@@ -1,0 +1,44 @@
+# An Sinh: `make run` starts the app with demo data, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test test-fast bench lint system-deps chromium
+
+$(BIN)/ansinh: pyproject.toml
+	@$(MAKE) --no-print-directory system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+# Debian's python3 needs python3-venv for `python -m venv`; installed when missing and run as root.
+system-deps:
+	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; \
+	  else echo "Cần cài python3-venv (sudo apt-get install python3-venv)"; exit 1; fi; }
+
+# Browser tests drive Debian's Chromium; installed when missing and run as root.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Cần cài chromium (sudo apt-get install chromium)"; exit 1; fi; }
+
+run: $(BIN)/ansinh
+	$(BIN)/ansinh db init --demo
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+test: $(BIN)/ansinh chromium
+	$(BIN)/python -m pytest
+
+# Everything but the browser tests, for a quick loop while editing.
+test-fast: $(BIN)/ansinh
+	$(BIN)/python -m pytest -m "not e2e"
+
+bench: $(BIN)/ansinh
+	$(BIN)/python -m bench
+
+lint: $(BIN)/ansinh
+	$(BIN)/ruff check .

@@ -1,0 +1,21 @@
+"""An Sinh: entry point. Log in, then the role's menu (st.navigation) runs the chosen page."""
+
+import streamlit as st
+
+from data_layer.access import ROLE_LABELS
+from ui.navigation import pages_for
+from ui.session import login_gate
+
+st.set_page_config(page_title="An Sinh", page_icon=":material/volunteer_activism:", layout="wide")
+
+scope, authenticator = login_gate()
+navigation = st.navigation(pages_for(scope))
+with st.sidebar:
+    st.markdown(f"**{st.session_state.get('name') or scope.username}**  \n{ROLE_LABELS[scope.role]}")
+    authenticator.logout("Đăng xuất", location="sidebar", key="logout_button")
+if not st.session_state.get("authentication_status"):
+    # Just logged out. No st.rerun() here: it would drop the element that deletes the login cookie.
+    st.info("Bạn đã đăng xuất.")
+    st.button("Đăng nhập lại")
+    st.stop()
+navigation.run()

@@ -1,0 +1,93 @@
+"""Who may see and change what. Every data-layer read and write takes a Scope.
+
+Ward restrictions are applied inside the SQL (``Scope.ward_clause``), never by hiding widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, true
+
+from data_layer.models import User
+
+ROLE_LABELS = {
+    "admin": "Quản trị",
+    "district": "Cán bộ cấp huyện/thành phố",
+    "ward": "Cán bộ phường/xã",
+    "viewer": "Chỉ xem",
+}
+
+
+ROLES_NEEDING_WARD = ("ward",)
+
+
+class AccessDenied(PermissionError):
+    """The user's scope does not allow this read or write (message in Vietnamese)."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The user behind a request: role and the wards they may touch (None = every ward)."""
+
+    user_id: int | None
+    username: str
+    role: str
+    ward_ids: frozenset[int] | None
+
+    @classmethod
+    def for_user(cls, user: User) -> Scope:
+        """Scope of a stored user: ward staff (and a viewer tied to a ward) see one ward only."""
+        restricted = user.role == "ward" or (user.role == "viewer" and user.ward_id is not None)
+        wards = frozenset({user.ward_id} if user.ward_id is not None else set()) if restricted else None
+        return cls(user_id=user.id, username=user.username, role=user.role, ward_ids=wards)
+
+    @classmethod
+    def system(cls) -> Scope:
+        """Scope of the command line tool run by the server operator: full access."""
+        return cls(user_id=None, username="cli", role="admin", ward_ids=None)
+
+    @property
+    def can_write(self) -> bool:
+        return self.role != "viewer"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def sees_all_wards(self) -> bool:
+        return self.ward_ids is None
+
+    def ward_clause(self, column) -> ColumnElement[bool]:
+        """SQL condition restricting ``column`` (a ward id column) to this scope."""
+        return true() if self.ward_ids is None else column.in_(sorted(self.ward_ids))
+
+    def may_see_ward(self, ward_id: int | None) -> bool:
+        return self.ward_ids is None or ward_id in self.ward_ids
+
+    def require_write(self) -> None:
+        if not self.can_write:
+            raise AccessDenied("Tài khoản chỉ xem không được thay đổi dữ liệu.")
+
+    def require_ward(self, ward_id: int | None) -> None:
+        """Refuse a write to a ward outside the scope."""
+        self.require_write()
+        if not self.may_see_ward(ward_id):
+            raise AccessDenied("Bạn không có quyền với dữ liệu của phường/xã này.")
+
+    def require_wards(self, ward_ids: Iterable[int]) -> None:
+        for ward_id in set(ward_ids):
+            self.require_ward(ward_id)
+
+    def require_admin(self) -> None:
+        if not self.is_admin:
+            raise AccessDenied("Chỉ quản trị viên được thực hiện thao tác này.")
+
+    def require_district(self) -> None:
+        """Admins and district staff manage campaigns and city-wide settings."""
+        if self.role not in ("admin", "district"):
+            raise AccessDenied(
+                "Chỉ cán bộ cấp huyện/thành phố hoặc quản trị viên được thực hiện thao tác này."
+            )

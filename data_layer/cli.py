@@ -1,0 +1,241 @@
+"""The ``ansinh`` command line tool (its command names, options and JSON fields are a contract)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sqlalchemy.exc import OperationalError
+
+from data_layer import reference
+from data_layer.access import Scope
+from data_layer.db import get_engine, session_scope, upgrade_schema
+from data_layer.demo import seed_demo_data
+from data_layer.importing.reader import FileReadError
+from data_layer.importing.service import ImportRequest, commit_import, preview_import
+from data_layer.models import ROLES
+from data_layer.registry import beneficiary_records
+from data_layer.settings import get_settings
+from data_layer.users import add_user
+
+SYSTEM = Scope.system()
+
+
+def _db(args) -> object:
+    return get_engine(args.db) if args.db else get_engine()
+
+
+def cmd_db_init(args) -> int:
+    engine = _db(args)
+    upgrade_schema(engine)
+    with session_scope(engine) as session:
+        reference.seed_reference_data(session)
+        seeded = seed_demo_data(session) if args.demo else False
+    print("Đã tạo/cập nhật cơ sở dữ liệu." + (" Đã nạp dữ liệu mẫu." if seeded else ""))
+    return 0
+
+
+def cmd_ward_add(args) -> int:
+    with session_scope(_db(args)) as session:
+        ward = reference.add_ward(session, SYSTEM, args.code, args.name)
+        print(f"{ward.code}\t{ward.name}")
+    return 0
+
+
+def cmd_source_add(args) -> int:
+    with session_scope(_db(args)) as session:
+        source = reference.add_source(session, SYSTEM, args.code, args.name)
+        print(f"{source.code}\t{source.name}")
+    return 0
+
+
+def cmd_campaign_add(args) -> int:
+    with session_scope(_db(args)) as session:
+        campaign = reference.add_campaign(session, SYSTEM, args.name, args.year)
+        print(campaign.id)
+    return 0
+
+
+def _read_password(args) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise ValueError("Không có bàn phím để nhập mật khẩu: dùng --password-stdin.")
+    first = getpass.getpass("Mật khẩu: ")
+    if first != getpass.getpass("Nhập lại mật khẩu: "):
+        raise ValueError("Hai lần nhập mật khẩu không khớp.")
+    return first
+
+
+def cmd_user_add(args) -> int:
+    password = _read_password(args)
+    with session_scope(_db(args)) as session:
+        user = add_user(
+            session,
+            SYSTEM,
+            username=args.username,
+            password=password,
+            role=args.role,
+            ward_code=args.ward,
+            name=args.name,
+        )
+        print(f"Đã tạo người dùng {user.username} ({user.role}).")
+    return 0
+
+
+def _read_file(path: str) -> bytes:
+    file = Path(path)
+    if not file.is_file():
+        raise FileReadError(f"Không tìm thấy tệp '{path}'.")
+    limit = get_settings().max_upload_bytes
+    if file.stat().st_size > limit:
+        raise FileReadError(
+            f"Tệp quá lớn ({file.stat().st_size / 1_048_576:.1f} MB); giới hạn là "
+            f"{limit // 1_048_576} MB (ANSINH_MAX_UPLOAD_MB)."
+        )
+    return file.read_bytes()
+
+
+def cmd_import(args) -> int:
+    if args.source and not args.campaign:
+        raise ValueError("--source chỉ dùng cùng với --campaign.")
+    data = _read_file(args.file)
+    with session_scope(_db(args)) as session:
+        ward = reference.get_ward_by_code(session, SYSTEM, args.ward)
+        campaign_id = reference.get_campaign_by_name(session, args.campaign).id if args.campaign else None
+        source_id = reference.get_source_by_code(session, args.source).id if args.source else None
+        request = ImportRequest(
+            file_name=Path(args.file).name,
+            data=data,
+            ward_id=ward.id,
+            campaign_id=campaign_id,
+            source_id=source_id,
+        )
+        preview = preview_import(session, SYSTEM, request)
+        summary = preview.summary()
+        if not args.dry_run:
+            summary = commit_import(session, SYSTEM, preview).counts
+        summary["file_warnings"] = preview.file_warnings
+        summary["already_imported"] = preview.already_imported is not None
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
+    else:
+        _print_import_summary(summary, args.dry_run)
+    return 0
+
+
+def _print_import_summary(summary: dict, dry_run: bool) -> None:
+    print(
+        ("Kiểm tra (không ghi): " if dry_run else "Đã nhập: ")
+        + f"{summary['rows_read']} dòng, {summary['accepted']} nhận, {summary['rejected']} loại, "
+        f"{summary['warnings']} cảnh báo; {summary['beneficiaries_created']} đối tượng mới, "
+        f"{summary['beneficiaries_matched']} đã có, {summary['allocations_created']} suất quà."
+    )
+    if summary["already_imported"]:
+        print("Lưu ý: tệp này đã được nhập trước đây.")
+    for warning in summary["file_warnings"]:
+        print(f"Cảnh báo: {warning}")
+    for error in summary["errors"]:
+        column = f", cột '{error['column']}'" if error["column"] else ""
+        print(f"Dòng {error['row']}{column}: {error['message']}")
+
+
+def cmd_beneficiaries(args) -> int:
+    with session_scope(_db(args)) as session:
+        ward = reference.get_ward_by_code(session, SYSTEM, args.ward)
+        records = beneficiary_records(session, SYSTEM, ward_id=ward.id)
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=1))
+    else:
+        for r in records:
+            birth = r["birth_date"] or r["birth_year"] or ""
+            print(f"{r['id']}\t{r['name']}\t{birth}\t{r['national_id'] or ''}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``ansinh`` (every subcommand accepts --db URL)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="URL", help="địa chỉ cơ sở dữ liệu (mặc định: ANSINH_DATABASE_URL)")
+    parser = argparse.ArgumentParser(
+        prog="ansinh", description="An Sinh: danh sách đối tượng và tặng quà Tết."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+
+    def add(parent, name: str, handler: Callable, help_text: str) -> argparse.ArgumentParser:
+        p = parent.add_parser(name, parents=[common], help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    db = sub.add_parser("db", help="cơ sở dữ liệu").add_subparsers(
+        dest="action", required=True, metavar="VIỆC"
+    )
+    p = add(db, "init", cmd_db_init, "tạo/nâng cấp lược đồ, nạp danh mục chuẩn (và dữ liệu mẫu)")
+    p.add_argument("--demo", action="store_true", help="nạp dữ liệu mẫu khi cơ sở dữ liệu còn trống")
+
+    ward = sub.add_parser("ward", help="phường/xã").add_subparsers(
+        dest="action", required=True, metavar="VIỆC"
+    )
+    p = add(ward, "add", cmd_ward_add, "thêm phường/xã (không tạo trùng mã)")
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("name", metavar="NAME")
+
+    source = sub.add_parser("source", help="nguồn kinh phí").add_subparsers(
+        dest="action", required=True, metavar="VIỆC"
+    )
+    p = add(source, "add", cmd_source_add, "thêm nguồn kinh phí (không tạo trùng mã)")
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("name", metavar="NAME")
+
+    campaign = sub.add_parser("campaign", help="đợt tặng quà").add_subparsers(
+        dest="action", required=True, metavar="VIỆC"
+    )
+    p = add(campaign, "add", cmd_campaign_add, "thêm đợt tặng quà, in ra mã số (id) của đợt")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--year", type=int, required=True, metavar="YYYY")
+
+    user = sub.add_parser("user", help="người dùng").add_subparsers(
+        dest="action", required=True, metavar="VIỆC"
+    )
+    p = add(user, "add", cmd_user_add, "thêm người dùng; mật khẩu đọc từ stdin (--password-stdin) hoặc hỏi")
+    p.add_argument("username", metavar="USERNAME")
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--ward", metavar="CODE", help="mã phường/xã (bắt buộc với vai trò ward)")
+    p.add_argument("--name", metavar="NAME", help="họ tên hiển thị")
+    p.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
+
+    p = add(
+        sub, "import", cmd_import, "nhập danh sách đối tượng (hoặc danh sách quà) của một phường/xã từ tệp"
+    )
+    p.add_argument("file", metavar="FILE", help=".xlsx, .xls, .ods hoặc .csv")
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p.add_argument("--campaign", metavar="NAME", help="đợt tặng quà, khi tệp là danh sách quà")
+    p.add_argument("--source", metavar="CODE", help="nguồn kinh phí của danh sách quà")
+    p.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+
+    p = add(sub, "beneficiaries", cmd_beneficiaries, "liệt kê đối tượng của một phường/xã")
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p.add_argument("--json", action="store_true", help="in ra JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``ansinh`` console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except OperationalError as exc:
+        print(f"Lỗi: không kết nối hoặc không ghi được cơ sở dữ liệu ({exc.orig}).", file=sys.stderr)
+        return 2
+    except (ValueError, PermissionError) as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

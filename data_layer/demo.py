@@ -1,0 +1,131 @@
+"""Demo data for a first start: a small city with six wards, staff accounts and a registry.
+
+Generated from a fixed random seed so every demo database looks the same. Only used by
+``ansinh db init --demo``; it does nothing when the database already has wards.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from sqlalchemy import insert, select
+from sqlmodel import Session
+
+from data_layer.access import Scope
+from data_layer.models import Beneficiary, BeneficiaryCategory, Category, Ward
+from data_layer.reference import add_campaign, add_ward
+from data_layer.text import fold
+from data_layer.users import add_user
+
+DEMO_PASSWORD = "ansinh-demo"  # documented in README.md; demo databases only
+
+DEMO_WARDS = [
+    ("DK", "Phường Đông Kinh", ["Khối 1", "Khối 2", "Khối 3", "Khối 4"]),
+    ("CL", "Phường Chi Lăng", ["Khối Ngọc Tuyền", "Khối Phai Luông", "Khối Chi Lăng"]),
+    ("HVT", "Phường Hoàng Văn Thụ", ["Khối 5", "Khối 6", "Khối 7"]),
+    ("TT", "Phường Tam Thanh", ["Khối Tam Thanh", "Khối Lê Lợi", "Khối Nhị Thanh"]),
+    ("MP", "Xã Mai Pha", ["Thôn Pò Mổ", "Thôn Khòn Khuyến", "Thôn Rọ Phải"]),
+    ("HD", "Xã Hoàng Đồng", ["Thôn Hoàng Thanh", "Thôn Nà Chuông", "Thôn Quảng Tiến"]),
+]
+
+DEMO_USERS = [
+    ("admin", "admin", None, "Quản trị hệ thống"),
+    ("quan", "district", None, "Nguyễn Văn Quân (Phòng VH-XH)"),
+    ("dongkinh", "ward", "DK", "Hoàng Thị Lan (Phường Đông Kinh)"),
+    ("chilang", "ward", "CL", "Lương Văn Thắng (Phường Chi Lăng)"),
+    ("xem", "viewer", None, "Lãnh đạo (chỉ xem)"),
+]
+
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vi", "Lương", "Nông", "Hà", "Đặng", "Chu", "Lý"]
+MIDDLE_M = ["Văn", "Đức", "Minh", "Quang", "Hữu", "Công"]
+MIDDLE_F = ["Thị", "Thu", "Ngọc", "Thanh", "Kim"]
+GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Hùng", "Khánh", "Long", "Nam", "Phúc", "Sơn", "Tùng", "Việt"]
+GIVEN_F = ["Anh", "Chi", "Dung", "Hà", "Hường", "Lan", "Mai", "Nga", "Oanh", "Thảo", "Uyên", "Yến"]
+
+# Category codes with a weight: how common each group is in a ward's list.
+CATEGORY_WEIGHTS = {
+    "NCC_TB": 6,
+    "NCC_TB81": 1,
+    "NCC_BMVNAH": 1,
+    "NCC_LTCM": 1,
+    "NCC_CDHH": 2,
+    "TNLS": 6,
+    "TNNCC": 4,
+    "BTXH": 8,
+    "NKT": 5,
+    "NCT": 12,
+    "HN": 8,
+    "HCN": 7,
+    "TE": 3,
+    "TNXP": 2,
+    "CCB": 2,
+}
+
+
+def _person(rng: random.Random, ward_id: int, hamlets: list[str], province: str) -> dict:
+    female = rng.random() < 0.55
+    name = " ".join(
+        [
+            rng.choice(SURNAMES),
+            rng.choice(MIDDLE_F if female else MIDDLE_M),
+            rng.choice(GIVEN_F if female else GIVEN_M),
+        ]
+    )
+    year = rng.choice([rng.randint(1920, 1960), rng.randint(1930, 2010)])
+    birth = date(year, rng.randint(1, 12), rng.randint(1, 28)) if rng.random() < 0.8 else None
+    national_id = None
+    if rng.random() < 0.9:
+        century_digit = (0 if year < 2000 else 2) + (1 if female else 0)
+        national_id = f"{province}{century_digit}{year % 100:02d}{rng.randint(0, 999999):06d}"
+    return {
+        "ward_id": ward_id,
+        "hamlet": rng.choice(hamlets),
+        "name": name,
+        "name_key": fold(name),
+        "birth_date": birth,
+        "birth_year": year,
+        "gender": "F" if female else "M",
+        "national_id": national_id,
+        "status": "died" if rng.random() < 0.02 else "active",
+        "bank_account": f"{rng.randint(10**11, 10**12 - 1)}" if rng.random() < 0.35 else None,
+        "version": 1,
+    }
+
+
+def seed_demo_data(session: Session, *, people_per_ward: int = 150) -> bool:
+    """Create the demo city unless the database already has wards. Returns True when it seeded."""
+    if session.execute(select(Ward.id).limit(1)).first():
+        return False
+    scope = Scope.system()
+    rng = random.Random(2026)
+    wards = [
+        (add_ward(session, scope, code, name, "Thành phố Lạng Sơn"), hamlets)
+        for code, name, hamlets in DEMO_WARDS
+    ]
+    for username, role, ward_code, name in DEMO_USERS:
+        add_user(
+            session,
+            scope,
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            ward_code=ward_code,
+            name=name,
+        )
+    category_ids = dict(session.execute(select(Category.code, Category.id)).all())
+    codes = list(CATEGORY_WEIGHTS)
+    weights = list(CATEGORY_WEIGHTS.values())
+    for ward, hamlets in wards:
+        rows = [_person(rng, ward.id, hamlets, "020") for _ in range(people_per_ward)]
+        ids = session.execute(insert(Beneficiary).returning(Beneficiary.id), rows).scalars().all()
+        links = []
+        for beneficiary_id in ids:
+            picked = {c for c in rng.choices(codes, weights, k=rng.choice([1, 1, 1, 2]))}
+            links += [
+                {"beneficiary_id": beneficiary_id, "category_id": category_ids[c]} for c in sorted(picked)
+            ]
+        session.execute(insert(BeneficiaryCategory), links)
+    add_campaign(session, scope, "Tết Nguyên đán Bính Ngọ 2026", 2026)
+    session.flush()
+    return True

@@ -1,0 +1,126 @@
+"""Vietnamese header synonyms → the fields An Sinh imports (matched case- and diacritic-insensitively)."""
+
+from __future__ import annotations
+
+from data_layer.text import fold
+
+FIELD_LABELS = {
+    "name": "Họ và tên",
+    "birth": "Ngày sinh / Năm sinh",
+    "birth_male": "Năm sinh (Nam)",
+    "birth_female": "Năm sinh (Nữ)",
+    "gender": "Giới tính",
+    "national_id": "Số CCCD",
+    "hamlet": "Thôn/Tổ dân phố",
+    "address": "Địa chỉ",
+    "category": "Đối tượng",
+    "amount": "Mức quà",
+    "source": "Nguồn kinh phí",
+    "bank_account": "Số tài khoản",
+    "phone": "Điện thoại",
+    "note": "Ghi chú",
+}
+
+# Folded header texts per field; a header matches when it equals a synonym or starts with it.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": (
+        "ho va ten",
+        "ho ten",
+        "ten doi tuong",
+        "ten nguoi",
+        "ho va ten doi tuong",
+        "ho ten doi tuong",
+        "ho va ten nguoi nhan",
+        "nguoi nhan",
+        "ten",
+    ),
+    "birth": (
+        "ngay sinh",
+        "ngay thang nam sinh",
+        "ngay, thang, nam sinh",
+        "nam sinh",
+        "ngay/thang/nam sinh",
+        "thang nam sinh",
+        "sinh nam",
+        "nam sinh (ngay thang nam)",
+    ),
+    "gender": ("gioi tinh", "gioi", "nam/nu", "nam / nu"),
+    "national_id": (
+        "so cccd",
+        "cccd",
+        "so can cuoc",
+        "can cuoc cong dan",
+        "so dinh danh ca nhan",
+        "so dinh danh",
+        "ma dinh danh",
+        "cmnd/cccd",
+        "so cmnd/cccd",
+        "cccd/cmnd",
+        "so cccd/cmnd",
+        "so cmnd",
+        "cmnd",
+        "so cmt",
+        "can cuoc",
+    ),
+    "hamlet": (
+        "thon",
+        "to dan pho",
+        "thon/to",
+        "thon, to",
+        "thon/to dan pho",
+        "khu",
+        "khoi",
+        "to",
+        "ban",
+        "thon, ban",
+        "thon/ban",
+        "khu pho",
+        "to/khu",
+    ),
+    "address": ("dia chi", "noi o", "noi cu tru", "cho o", "dia chi thuong tru", "que quan"),
+    "category": (
+        "doi tuong",
+        "dien",
+        "nhom doi tuong",
+        "dien doi tuong",
+        "loai doi tuong",
+        "dien chinh sach",
+        "thanh phan",
+        "doi tuong huong",
+    ),
+    "amount": (
+        "muc qua",
+        "so tien",
+        "muc ho tro",
+        "thanh tien",
+        "gia tri qua",
+        "tien qua",
+        "muc tang",
+        "so tien (dong)",
+        "muc",
+    ),
+    "source": ("nguon", "nguon kinh phi", "nguon qua", "cap tang"),
+    "bank_account": ("so tai khoan", "tai khoan", "stk", "tai khoan ngan hang"),
+    "phone": ("dien thoai", "so dien thoai", "sdt", "dt"),
+    "note": ("ghi chu", "ghi chu khac"),
+}
+
+_ALL = sorted(((syn, field) for field, syns in SYNONYMS.items() for syn in syns), key=lambda p: -len(p[0]))
+SERIAL_HEADERS = ("stt", "tt", "so tt", "so thu tu")
+SIGNATURE_HEADERS = ("ky nhan", "ky ten", "ky, ghi ro ho ten", "chu ky")
+
+
+def field_for_header(header: str | None) -> str | None:
+    """The field a column header stands for, or None (the longest matching synonym wins)."""
+    key = fold(header or "").strip(" .:*")
+    if not key or key in SERIAL_HEADERS or key.startswith(SIGNATURE_HEADERS):
+        return None
+    for synonym, field in _ALL:
+        if key == synonym or key.startswith(synonym + " ") or key.startswith(synonym + "("):
+            return field
+    return None
+
+
+def header_score(cells: list[str | None]) -> int:
+    """How many distinct fields a row of cells names: the header row is the row that names most."""
+    return len({f for f in (field_for_header(c) for c in cells) if f})

@@ -1,0 +1,221 @@
+"""Cell value parsers shared by the importer and inline editing (one implementation of the rules).
+
+Each parser returns the clean value or raises ``CellError`` with a Vietnamese message; the caller
+adds the row and column.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from data_layer.text import fold
+
+PROVINCE_CODES: dict[str, str] = {
+    "001": "Hà Nội",
+    "002": "Hà Giang",
+    "004": "Cao Bằng",
+    "006": "Bắc Kạn",
+    "008": "Tuyên Quang",
+    "010": "Lào Cai",
+    "011": "Điện Biên",
+    "012": "Lai Châu",
+    "014": "Sơn La",
+    "015": "Yên Bái",
+    "017": "Hòa Bình",
+    "019": "Thái Nguyên",
+    "020": "Lạng Sơn",
+    "022": "Quảng Ninh",
+    "024": "Bắc Giang",
+    "025": "Phú Thọ",
+    "026": "Vĩnh Phúc",
+    "027": "Bắc Ninh",
+    "030": "Hải Dương",
+    "031": "Hải Phòng",
+    "033": "Hưng Yên",
+    "034": "Thái Bình",
+    "035": "Hà Nam",
+    "036": "Nam Định",
+    "037": "Ninh Bình",
+    "038": "Thanh Hóa",
+    "040": "Nghệ An",
+    "042": "Hà Tĩnh",
+    "044": "Quảng Bình",
+    "045": "Quảng Trị",
+    "046": "Thừa Thiên Huế",
+    "048": "Đà Nẵng",
+    "049": "Quảng Nam",
+    "051": "Quảng Ngãi",
+    "052": "Bình Định",
+    "054": "Phú Yên",
+    "056": "Khánh Hòa",
+    "058": "Ninh Thuận",
+    "060": "Bình Thuận",
+    "062": "Kon Tum",
+    "064": "Gia Lai",
+    "066": "Đắk Lắk",
+    "067": "Đắk Nông",
+    "068": "Lâm Đồng",
+    "070": "Bình Phước",
+    "072": "Tây Ninh",
+    "074": "Bình Dương",
+    "075": "Đồng Nai",
+    "077": "Bà Rịa - Vũng Tàu",
+    "079": "TP Hồ Chí Minh",
+    "080": "Long An",
+    "082": "Tiền Giang",
+    "083": "Bến Tre",
+    "084": "Trà Vinh",
+    "086": "Vĩnh Long",
+    "087": "Đồng Tháp",
+    "089": "An Giang",
+    "091": "Kiên Giang",
+    "092": "Cần Thơ",
+    "093": "Hậu Giang",
+    "094": "Sóc Trăng",
+    "095": "Bạc Liêu",
+    "096": "Cà Mau",
+}
+EARLIEST_BIRTH_YEAR = 1850
+EXCEL_EPOCH = date(1899, 12, 30)
+# Gender/century digit (4th digit of a CCCD) → (first year of the century, gender).
+CENTURY_DIGITS = {
+    0: (1900, "M"),
+    1: (1900, "F"),
+    2: (2000, "M"),
+    3: (2000, "F"),
+    4: (2100, "M"),
+    5: (2100, "F"),
+    6: (2200, "M"),
+    7: (2200, "F"),
+    8: (1800, "M"),
+    9: (1800, "F"),
+}
+_ID_JUNK = re.compile(r"[\s.\-_']")
+_DATE = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_AMOUNT_SUFFIX = re.compile(r"\s*(đồng|đ|vnđ|vnd|d)\.?$", re.IGNORECASE)
+
+
+class CellError(ValueError):
+    """A cell value that breaks a rule (Vietnamese message, without row and column)."""
+
+
+def valid_province_code(code: str) -> bool:
+    return code in PROVINCE_CODES or code >= "101"
+
+
+def parse_national_id(raw: object) -> str | None:
+    """A 12-digit CCCD (or 9-digit CMND), cleaned; leading zeros lost by Excel are restored."""
+    if raw is None:
+        return None
+    if isinstance(raw, float):
+        if not raw.is_integer():
+            raise CellError(f"Số CCCD '{raw}' không hợp lệ.")
+        raw = int(raw)
+    text = _ID_JUNK.sub("", str(raw))
+    if not text:
+        return None
+    if not text.isdigit():
+        raise CellError(f"Số CCCD '{raw}' có ký tự không phải chữ số.")
+    if len(text) == 9:
+        return text
+    if len(text) in (10, 11) and valid_province_code(text.zfill(12)[:3]):
+        text = text.zfill(12)
+    if len(text) != 12:
+        raise CellError(
+            f"Số CCCD '{raw}' phải có 12 chữ số (hoặc 9 chữ số nếu là CMND cũ), đang có {len(text)}."
+        )
+    if not valid_province_code(text[:3]):
+        raise CellError(f"Mã tỉnh {text[:3]} trong số CCCD {text} không tồn tại.")
+    return text
+
+
+def national_id_warning(national_id: str | None, birth_year: int | None, gender: str | None) -> str | None:
+    """A warning when a CCCD's century/year digits or gender digit disagree with the person's data."""
+    if not national_id or len(national_id) != 12:
+        return None
+    century, id_gender = CENTURY_DIGITS[int(national_id[3])]
+    id_year = century + int(national_id[4:6])
+    problems = []
+    if birth_year and birth_year != id_year:
+        problems.append(f"năm sinh theo CCCD là {id_year}, khác năm sinh {birth_year}")
+    if gender and gender != id_gender:
+        problems.append("giới tính theo CCCD là " + ("nam" if id_gender == "M" else "nữ"))
+    return f"Số CCCD {national_id}: " + "; ".join(problems) + "." if problems else None
+
+
+def _check_year(year: int, raw: object) -> int:
+    if not EARLIEST_BIRTH_YEAR <= year <= date.today().year:
+        raise CellError(f"Năm sinh '{raw}' không hợp lệ.")
+    return year
+
+
+def _checked_date(year: int, month: int, day: int, raw: object) -> date:
+    try:
+        value = date(year, month, day)
+    except ValueError:
+        raise CellError(f"Ngày sinh '{raw}' không hợp lệ.") from None
+    _check_year(value.year, raw)
+    return value
+
+
+def parse_date(raw: object) -> tuple[date | None, int | None]:
+    """(birth date, birth year) from a date, an Excel serial, dd/mm/yyyy-like text or a year alone."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None
+    if isinstance(raw, datetime):
+        raw = raw.date()
+    if isinstance(raw, date):
+        return _checked_date(raw.year, raw.month, raw.day, raw), raw.year
+    if isinstance(raw, bool):
+        raise CellError(f"Ngày sinh '{raw}' không hợp lệ.")
+    if isinstance(raw, (int, float)):
+        if float(raw).is_integer() and EARLIEST_BIRTH_YEAR <= raw <= date.today().year:
+            return None, int(raw)
+        if 1 <= raw < 2_958_466:
+            value = EXCEL_EPOCH + timedelta(days=int(raw))
+            return _checked_date(value.year, value.month, value.day, raw), value.year
+        raise CellError(f"Ngày sinh '{raw}' không hợp lệ.")
+    text = str(raw).strip()
+    if text.isdigit() and len(text) == 4:
+        return None, _check_year(int(text), raw)
+    if match := _DATE.match(text):
+        day, month, year = (int(g) for g in match.groups())
+    elif match := _ISO_DATE.match(text):
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        raise CellError(f"Ngày sinh '{raw}' không hợp lệ (dùng dd/mm/yyyy hoặc năm sinh).")
+    value = _checked_date(year, month, day, raw)
+    return value, value.year
+
+
+def parse_amount(raw: object) -> int | None:
+    """Whole đồng from 600000, '600.000', '600,000 đ', '1.234.567 VNĐ', '600 000'."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, bool):
+        raise CellError(f"Số tiền '{raw}' không hợp lệ.")
+    if isinstance(raw, (int, float)):
+        if raw < 0 or not float(raw).is_integer():
+            raise CellError(f"Số tiền '{raw}' phải là số đồng nguyên, không âm.")
+        return int(raw)
+    text = _AMOUNT_SUFFIX.sub("", str(raw).strip()).replace(" ", "").replace("\xa0", "")
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
+        text = re.sub(r"[.,]", "", text)
+    if not text.isdigit():
+        raise CellError(f"Số tiền '{raw}' không đọc được (ví dụ đúng: 600.000).")
+    return int(text)
+
+
+GENDERS = {"nam": "M", "m": "M", "male": "M", "trai": "M", "nu": "F", "f": "F", "female": "F", "gai": "F"}
+
+
+def parse_gender(raw: object) -> str | None:
+    """'M' or 'F' from Nam/Nữ (any case, with or without diacritics)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    key = fold(str(raw))
+    if key not in GENDERS:
+        raise CellError(f"Giới tính '{raw}' không hợp lệ (Nam hoặc Nữ).")
+    return GENDERS[key]

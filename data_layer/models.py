@@ -1,0 +1,198 @@
+"""SQLModel tables of An Sinh (one module, so relationships resolve).
+
+Money is an integer number of đồng; text is NFC. Schema changes go through the Alembic
+migrations in ``data_layer/migrations``, never through ``create_all``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+ROLES = ("admin", "district", "ward", "viewer")
+BENEFICIARY_STATUSES = ("active", "died", "moved", "ineligible")
+ALLOCATION_STATUSES = ("planned", "delivered", "not_delivered")
+CAMPAIGN_KINDS = ("tet", "longevity", "emergency", "other")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _money(nullable: bool = False) -> Column:
+    return Column(BigInteger, nullable=nullable)
+
+
+class Ward(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True, index=True)
+    name: str = Field(max_length=200)
+    parent_unit: str | None = Field(default=None, max_length=200)
+    active: bool = True
+
+
+class Category(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=30, unique=True, index=True)
+    name: str = Field(max_length=200)
+    group: str = Field(max_length=100)
+    active: bool = True
+
+
+class FundingSource(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True, index=True)
+    name: str = Field(max_length=200)
+    active: bool = True
+
+
+class BeneficiaryCategory(SQLModel, table=True):
+    beneficiary_id: int = Field(foreign_key="beneficiary.id", primary_key=True, ondelete="CASCADE")
+    category_id: int = Field(foreign_key="category.id", primary_key=True, index=True)
+
+
+class Beneficiary(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_beneficiary_ward_name", "ward_id", "name_key"),
+        Index("ix_beneficiary_ward_hamlet", "ward_id", "hamlet"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ward_id: int = Field(foreign_key="ward.id", index=True)
+    hamlet: str | None = Field(default=None, max_length=200)
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200, description="folded name: lower case, no diacritics")
+    birth_date: date | None = None
+    birth_year: int | None = None
+    gender: str | None = Field(default=None, max_length=1)
+    national_id: str | None = Field(default=None, max_length=12, index=True)
+    status: str = Field(default="active", max_length=20)
+    status_date: date | None = None
+    status_reason: str | None = Field(default=None, max_length=500)
+    bank_account: str | None = Field(default=None, max_length=50)
+    phone: str | None = Field(default=None, max_length=30)
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    import_batch_id: int | None = Field(default=None, foreign_key="importbatch.id", index=True)
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Campaign(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    kind: str = Field(default="tet", max_length=20)
+    year: int
+    start_date: date | None = None
+    end_date: date | None = None
+    report_from: date | None = None
+    report_to: date | None = None
+    report_hour: int | None = None
+    status: str = Field(default="open", max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Package(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    source_id: int = Field(foreign_key="fundingsource.id", index=True)
+    label: str = Field(max_length=200)
+    amount: int = Field(sa_column=_money())
+    kind: str = Field(default="cash", max_length=20)
+    rule: str | None = Field(default=None, sa_column=Column(Text), description="eligibility rule as JSON")
+    budget: int | None = Field(default=None, sa_column=_money(nullable=True))
+    priority: int = 0
+
+
+class Allocation(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("package_id", "beneficiary_id", name="uq_allocation_package_beneficiary"),
+        Index("ix_allocation_campaign_ward", "campaign_id", "ward_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id")
+    package_id: int = Field(foreign_key="package.id", index=True)
+    beneficiary_id: int = Field(foreign_key="beneficiary.id", index=True)
+    ward_id: int = Field(foreign_key="ward.id", index=True)
+    amount: int = Field(sa_column=_money())
+    status: str = Field(default="planned", max_length=20)
+    delivered_on: date | None = None
+    delivered_by: str | None = Field(default=None, max_length=200)
+    delivery_method: str | None = Field(default=None, max_length=20)
+    reason: str | None = Field(default=None, max_length=500)
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    import_batch_id: int | None = Field(default=None, foreign_key="importbatch.id", index=True)
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class LumpGift(SQLModel, table=True):
+    __table_args__ = (Index("ix_lumpgift_campaign_ward", "campaign_id", "ward_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id")
+    ward_id: int = Field(foreign_key="ward.id")
+    source_id: int = Field(foreign_key="fundingsource.id")
+    count: int
+    amount: int = Field(sa_column=_money())
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=60, unique=True, index=True)
+    name: str = Field(max_length=200)
+    password_hash: str = Field(max_length=100)
+    role: str = Field(max_length=20)
+    ward_id: int | None = Field(default=None, foreign_key="ward.id")
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ImportBatch(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    file_name: str = Field(max_length=300)
+    sha256: str = Field(max_length=64, index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    ward_id: int = Field(foreign_key="ward.id", index=True)
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id")
+    source_id: int | None = Field(default=None, foreign_key="fundingsource.id")
+    rows_read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    warnings: int = 0
+    beneficiaries_created: int = 0
+    beneficiaries_matched: int = 0
+    allocations_created: int = 0
+    status: str = Field(default="committed", max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(SQLModel, table=True):
+    __table_args__ = (Index("ix_auditevent_table_row", "table_name", "row_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    table_name: str = Field(max_length=40)
+    row_id: int | None = None
+    ward_id: int | None = Field(default=None, index=True)
+    action: str = Field(max_length=20)
+    field: str | None = Field(default=None, max_length=60)
+    old: str | None = Field(default=None, sa_column=Column(Text))
+    new: str | None = Field(default=None, sa_column=Column(Text))
+    batch_id: int | None = Field(default=None, foreign_key="importbatch.id")
+
+
+class CategoryAlias(SQLModel, table=True):
+    """A category text seen in a ward file (folded) and the catalogue category it means."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    text_key: str = Field(max_length=200, unique=True, index=True)
+    category_id: int = Field(foreign_key="category.id")

@@ -1,0 +1,49 @@
+"""All ANSINH_* environment variables, read in one place."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite:///data/ansinh.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration of An Sinh."""
+
+    database_url: str
+    data_dir: Path
+    max_upload_mb: int
+    org_name: str
+    cookie_expiry_days: float
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+
+def get_settings() -> Settings:
+    """Read the settings from the environment (each call reads it afresh, so tests can change it)."""
+    return Settings(
+        database_url=os.environ.get("ANSINH_DATABASE_URL", DEFAULT_DATABASE_URL),
+        data_dir=Path(os.environ.get("ANSINH_DATA_DIR", "data")),
+        max_upload_mb=int(os.environ.get("ANSINH_MAX_UPLOAD_MB", "20")),
+        org_name=os.environ.get("ANSINH_ORG_NAME", "UBND THÀNH PHỐ"),
+        cookie_expiry_days=float(os.environ.get("ANSINH_COOKIE_EXPIRY_DAYS", "1")),
+    )
+
+
+def cookie_key(settings: Settings | None = None) -> str:
+    """Secret for the login cookie: ANSINH_COOKIE_KEY, else a random key kept in the data folder."""
+    if key := os.environ.get("ANSINH_COOKIE_KEY"):
+        return key
+    settings = settings or get_settings()
+    path = settings.data_dir / ".cookie_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

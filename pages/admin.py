@@ -1,0 +1,158 @@
+"""Quản trị: users, wards, funding sources and beneficiary categories (admin only)."""
+
+import pandas as pd
+import streamlit as st
+
+from data_layer import reference
+from data_layer.access import ROLE_LABELS
+from data_layer.db import session_scope
+from data_layer.users import add_user, list_users, set_user_active
+from ui.feedback import run_write, show_flash
+from ui.session import require_scope
+
+scope = require_scope()
+if not scope.is_admin:
+    st.error("Chỉ quản trị viên được mở trang này.")
+    st.stop()
+
+st.title("Quản trị")
+show_flash()
+
+
+def active_toggle(rows: list, label, key: str, setter) -> None:
+    """A select box + buttons to deactivate or reactivate one row; ``setter(session, id, active)``."""
+    if not rows:
+        return
+    choice = st.selectbox("Chọn để ngừng/dùng lại", rows, format_func=label, key=f"{key}_pick")
+    col1, col2 = st.columns(2)
+    if col1.button("Ngừng sử dụng", key=f"{key}_off", disabled=not choice.active):
+        run_write(lambda s: setter(s, choice.id, False), "Đã ngừng sử dụng.")
+    if col2.button("Dùng lại", key=f"{key}_on", disabled=choice.active):
+        run_write(lambda s: setter(s, choice.id, True), "Đã dùng lại.")
+
+
+def reference_setter(table: str):
+    return lambda session, row_id, active: reference.set_active(session, scope, table, row_id, active)
+
+
+with session_scope() as session:
+    users = list_users(session, scope)
+    wards = reference.list_wards(session, scope, include_inactive=True)
+    sources = reference.list_sources(session, include_inactive=True)
+    categories = reference.list_categories(session, include_inactive=True)
+ward_names = {w.id: w.name for w in wards}
+status_label = {True: "Đang dùng", False: "Ngừng"}
+
+tab_users, tab_wards, tab_sources, tab_categories = st.tabs(
+    ["Người dùng", "Phường/xã", "Nguồn kinh phí", "Nhóm đối tượng"]
+)
+
+with tab_users:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Tên đăng nhập": u.username,
+                    "Họ tên": u.name,
+                    "Vai trò": ROLE_LABELS[u.role],
+                    "Phường/xã": ward_names.get(u.ward_id, ""),
+                    "Trạng thái": status_label[u.active],
+                }
+                for u in users
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    with st.form("add_user", clear_on_submit=True):
+        st.subheader("Thêm người dùng")
+        c1, c2 = st.columns(2)
+        username = c1.text_input("Tên đăng nhập")
+        name = c2.text_input("Họ tên")
+        role = c1.selectbox("Vai trò", list(ROLE_LABELS), format_func=ROLE_LABELS.get)
+        ward = c2.selectbox(
+            "Phường/xã",
+            [None, *[w for w in wards if w.active]],
+            format_func=lambda w: "(không gắn)" if w is None else w.name,
+        )
+        password = st.text_input("Mật khẩu (ít nhất 8 ký tự)", type="password")
+        if st.form_submit_button("Thêm"):
+            run_write(
+                lambda s: add_user(
+                    s,
+                    scope,
+                    username=username,
+                    password=password,
+                    role=role,
+                    ward_code=ward.code if ward else None,
+                    name=name,
+                ),
+                f"Đã thêm người dùng {username}.",
+            )
+    active_toggle(
+        users,
+        lambda u: f"{u.username} – {u.name}",
+        "user",
+        lambda session, row_id, active: set_user_active(session, scope, row_id, active),
+    )
+
+with tab_wards:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Mã": w.code,
+                    "Tên": w.name,
+                    "Đơn vị cấp trên": w.parent_unit or "",
+                    "Trạng thái": status_label[w.active],
+                }
+                for w in wards
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    with st.form("add_ward", clear_on_submit=True):
+        st.subheader("Thêm phường/xã")
+        c1, c2 = st.columns([1, 3])
+        code = c1.text_input("Mã")
+        name = c2.text_input("Tên phường/xã")
+        if st.form_submit_button("Thêm"):
+            run_write(lambda s: reference.add_ward(s, scope, code, name), f"Đã lưu phường/xã {code}.")
+    active_toggle(wards, lambda w: f"{w.code} – {w.name}", "ward", reference_setter("ward"))
+
+with tab_sources:
+    st.dataframe(
+        pd.DataFrame([{"Mã": s.code, "Tên": s.name, "Trạng thái": status_label[s.active]} for s in sources]),
+        hide_index=True,
+        width="stretch",
+    )
+    with st.form("add_source", clear_on_submit=True):
+        st.subheader("Thêm nguồn kinh phí")
+        c1, c2 = st.columns([1, 3])
+        code = c1.text_input("Mã")
+        name = c2.text_input("Tên nguồn")
+        if st.form_submit_button("Thêm"):
+            run_write(lambda s: reference.add_source(s, scope, code, name), f"Đã lưu nguồn {code}.")
+    active_toggle(sources, lambda s: f"{s.code} – {s.name}", "source", reference_setter("fundingsource"))
+
+with tab_categories:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {"Mã": c.code, "Tên": c.name, "Nhóm": c.group, "Trạng thái": status_label[c.active]}
+                for c in categories
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    with st.form("add_category", clear_on_submit=True):
+        st.subheader("Thêm nhóm đối tượng")
+        c1, c2, c3 = st.columns([1, 3, 2])
+        code = c1.text_input("Mã")
+        name = c2.text_input("Tên nhóm đối tượng")
+        group = c3.text_input("Thuộc nhóm lớn")
+        if st.form_submit_button("Thêm"):
+            run_write(lambda s: reference.add_category(s, scope, code, name, group), f"Đã lưu nhóm {code}.")
+    active_toggle(categories, lambda c: f"{c.code} – {c.name}", "category", reference_setter("category"))

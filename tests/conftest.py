@@ -1,0 +1,114 @@
+"""Shared fixtures: a real database per backend (SQLite file and PostgreSQL), fresh for every test.
+
+Each test run creates its own PostgreSQL database and drops it at the end. A PostgreSQL server that
+cannot be reached fails the run: the data layer must be proven on both databases.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlmodel import SQLModel
+
+from data_layer.access import Scope
+from data_layer.db import get_engine, session_scope, upgrade_schema
+from data_layer.reference import add_ward, seed_reference_data
+
+PG_ADMIN_URLS = [
+    os.environ.get("ANSINH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+    "postgresql+psycopg://postgres@/test?host=/var/run/postgresql",
+]
+
+
+def _pg_admin_engine() -> Engine:
+    errors = []
+    for url in PG_ADMIN_URLS:
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect():
+                return engine
+        except Exception as exc:  # noqa: BLE001 - report every attempt below
+            errors.append(f"{url}: {exc}")
+            engine.dispose()
+    pytest.fail("PostgreSQL is required for the data-layer tests and is unreachable:\n" + "\n".join(errors))
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL database of its own for this test run."""
+    admin = _pg_admin_engine()
+    name = f"ansinh_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    yield url
+    get_engine(url).dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'ansinh.db'}"
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def migrated_engine(request) -> Engine:
+    """An engine on a database brought to the newest schema by the real migrations."""
+    url = request.getfixturevalue("pg_url" if request.param == "postgresql" else "sqlite_url")
+    engine = get_engine(url)
+    upgrade_schema(engine)
+    return engine
+
+
+def clear_database(engine: Engine) -> None:
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(
+                text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+            )
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def engine(migrated_engine) -> Engine:
+    """Empty database with the reference catalogue seeded (as after `ansinh db init`)."""
+    clear_database(migrated_engine)
+    with session_scope(migrated_engine) as session:
+        seed_reference_data(session)
+    return migrated_engine
+
+
+@pytest.fixture
+def wards(engine) -> dict[str, int]:
+    """Two wards, A and B, by code → id."""
+    with session_scope(engine) as session:
+        ids = {code: add_ward(session, Scope.system(), code, f"Phường {code}").id for code in ("A", "B")}
+    return ids
+
+
+@pytest.fixture
+def admin_scope() -> Scope:
+    return Scope(user_id=None, username="admin", role="admin", ward_ids=None)
+
+
+@pytest.fixture
+def tmp_sqlite_env(tmp_path, monkeypatch) -> str:
+    """Point ANSINH_* at a fresh SQLite file and data folder (for the CLI and AppTest)."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("ANSINH_DATABASE_URL", url)
+    monkeypatch.setenv("ANSINH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ANSINH_COOKIE_KEY", "test-only-cookie-key-0123456789abcdef")
+    return url
+
+
+REPO_ROOT = Path(__file__).resolve().parent.parent

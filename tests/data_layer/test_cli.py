@@ -1,0 +1,144 @@
+"""The `ansinh` command: exact command words, --db override, Vietnamese errors with non-zero exit."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from data_layer.cli import main
+from data_layer.db import get_engine, session_scope
+from data_layer.models import Beneficiary, User, Ward
+from data_layer.users import verify_password
+
+
+@pytest.fixture
+def db_url(tmp_sqlite_env, capsys):
+    assert main(["db", "init"]) == 0
+    capsys.readouterr()
+    return tmp_sqlite_env
+
+
+def run(capsys, *argv, stdin: str | None = None, monkeypatch=None):
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_console_script_is_installed_and_prints_help():
+    script = Path(sys.executable).parent / "ansinh"
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=True)
+    for word in ("db", "ward", "source", "campaign", "user", "import", "beneficiaries"):
+        assert word in result.stdout
+
+
+def test_ward_and_source_add_are_idempotent(capsys, db_url):
+    assert run(capsys, "ward", "add", "DK", "Phường Đông Kinh")[0] == 0
+    assert run(capsys, "ward", "add", "dk", "Tên khác")[0] == 0
+    assert run(capsys, "source", "add", "QTT", "Quỹ Tấm lòng vàng")[0] == 0
+    assert run(capsys, "source", "add", "QTT", "Quỹ Tấm lòng vàng")[0] == 0
+    with session_scope(get_engine(db_url)) as session:
+        wards = session.execute(select(Ward.code, Ward.name)).all()
+    assert [tuple(w) for w in wards] == [("DK", "Phường Đông Kinh")]
+
+
+def test_campaign_add_prints_its_id(capsys, db_url):
+    code, out, _ = run(capsys, "campaign", "add", "Tết Bính Ngọ 2026", "--year", "2026")
+    assert code == 0 and out.strip().isdigit()
+    code, _, err = run(capsys, "campaign", "add", "Tết Bính Ngọ 2026", "--year", "2026")
+    assert code == 1 and "đã tồn tại" in err
+
+
+def test_user_add_reads_password_from_stdin(capsys, monkeypatch, db_url):
+    run(capsys, "ward", "add", "DK", "Phường Đông Kinh")
+    code, out, _ = run(
+        capsys,
+        "user",
+        "add",
+        "lan",
+        "--role",
+        "ward",
+        "--ward",
+        "DK",
+        "--name",
+        "Hoàng Lan",
+        "--password-stdin",
+        stdin="mat-khau-dai\n",
+        monkeypatch=monkeypatch,
+    )
+    assert code == 0, out
+    with session_scope(get_engine(db_url)) as session:
+        user = session.execute(select(User).where(User.username == "lan")).scalar_one()
+    assert (
+        user.role == "ward"
+        and user.name == "Hoàng Lan"
+        and verify_password("mat-khau-dai", user.password_hash)
+    )
+
+
+def test_user_add_errors_are_vietnamese_and_non_zero(capsys, monkeypatch, db_url):
+    code, _, err = run(
+        capsys,
+        "user",
+        "add",
+        "lan",
+        "--role",
+        "ward",
+        "--password-stdin",
+        stdin="mat-khau-dai\n",
+        monkeypatch=monkeypatch,
+    )
+    assert code == 1 and "phải gắn với một phường" in err
+    code, _, err = run(
+        capsys,
+        "user",
+        "add",
+        "lan",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin="ngan\n",
+        monkeypatch=monkeypatch,
+    )
+    assert code == 1 and "ít nhất 8 ký tự" in err
+
+
+def test_db_option_overrides_environment(capsys, tmp_path, db_url):
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    assert run(capsys, "db", "init", "--db", other)[0] == 0
+    assert run(capsys, "ward", "add", "Z9", "Xã Z", "--db", other)[0] == 0
+    with session_scope(get_engine(other)) as session:
+        assert session.execute(select(Ward.code)).scalars().all() == ["Z9"]
+    with session_scope(get_engine(db_url)) as session:
+        assert session.execute(select(Ward.code)).scalars().all() == []
+
+
+def test_unknown_ward_is_an_error(capsys, db_url):
+    code, _, err = run(capsys, "beneficiaries", "--ward", "NOPE", "--json")
+    assert code == 1 and "Không tìm thấy phường/xã" in err
+
+
+def test_db_init_demo_seeds_once_and_lists_beneficiaries(capsys, tmp_sqlite_env):
+    assert run(capsys, "db", "init", "--demo")[0] == 0
+    assert run(capsys, "db", "init", "--demo")[0] == 0  # second run: upgrade only, no new data
+    with session_scope(get_engine(tmp_sqlite_env)) as session:
+        total = session.execute(select(func.count()).select_from(Beneficiary)).scalar_one()
+    code, out, _ = run(capsys, "beneficiaries", "--ward", "DK", "--json")
+    records = json.loads(out)
+    assert code == 0 and 0 < len(records) < total
+    assert {
+        "id",
+        "name",
+        "birth_date",
+        "birth_year",
+        "gender",
+        "national_id",
+        "hamlet",
+        "categories",
+        "status",
+    } <= set(records[0])

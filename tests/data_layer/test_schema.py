@@ -1,0 +1,51 @@
+"""Schema: the migrations build exactly the models; upgrading an existing database keeps its data."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, inspect, select
+from sqlmodel import SQLModel
+
+from data_layer.access import Scope
+from data_layer.db import session_scope, upgrade_schema
+from data_layer.models import Category, FundingSource, Ward
+from data_layer.reference import STANDARD_SOURCES, add_ward, seed_reference_data
+
+
+def test_migrations_match_the_models(engine):
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diff == []
+
+
+def test_schema_has_the_indexes_the_queries_use(engine):
+    inspector = inspect(engine)
+    beneficiary = {tuple(ix["column_names"]) for ix in inspector.get_indexes("beneficiary")}
+    assert ("ward_id",) in beneficiary and ("national_id",) in beneficiary
+    allocation = {tuple(ix["column_names"]) for ix in inspector.get_indexes("allocation")}
+    assert ("campaign_id", "ward_id") in allocation
+
+
+def test_seed_has_standard_sources_and_categories(engine):
+    with session_scope(engine) as session:
+        codes = set(session.execute(select(FundingSource.code)).scalars())
+        assert {"TW", "TINH", "HUYEN", "XA", "XHH"} <= codes
+        assert session.execute(select(func.count()).select_from(Category)).scalar_one() >= 15
+
+
+def test_upgrade_and_reseed_change_no_data(engine):
+    with session_scope(engine) as session:
+        add_ward(session, Scope.system(), "X1", "Phường Một")
+        tw = session.execute(select(FundingSource).where(FundingSource.code == "TW")).scalar_one()
+        tw.name = "Tên do quản trị sửa"
+        session.add(tw)
+    upgrade_schema(engine)
+    with session_scope(engine) as session:
+        seed_reference_data(session)
+    with session_scope(engine) as session:
+        assert session.execute(select(Ward.name).where(Ward.code == "X1")).scalar_one() == "Phường Một"
+        assert session.execute(select(FundingSource.name).where(FundingSource.code == "TW")).scalar_one() == (
+            "Tên do quản trị sửa"
+        )
+        assert session.execute(select(func.count()).select_from(FundingSource)).scalar_one() == len(
+            STANDARD_SOURCES
+        )

@@ -1,0 +1,77 @@
+"""Login gate and every page rendering for every role (Streamlit AppTest)."""
+
+import pytest
+
+from tests.pages.conftest import DEMO_USERS, app_as
+from ui.navigation import PAGES, page_files
+
+
+def test_login_form_shows_and_nothing_else(demo_db):
+    at = app_as(None).run()
+    assert not at.exception
+    labels = [t.label for t in at.text_input]
+    assert labels == ["Tên đăng nhập", "Mật khẩu"]
+    assert not at.metric
+
+
+def test_wrong_password_is_refused(demo_db):
+    at = app_as(None).run()
+    at.text_input[0].input("admin")
+    at.text_input[1].input("sai-mat-khau")
+    at.button[0].click().run()
+    assert any("không đúng" in e.value for e in at.error)
+    assert not at.metric
+
+
+def test_correct_password_logs_in(demo_db):
+    at = app_as(None).run()
+    at.text_input[0].input("dongkinh")
+    at.text_input[1].input("ansinh-demo")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.session_state["authentication_status"] is True
+    assert [m.label for m in at.metric][:2] == ["Phường/xã", "Đối tượng"]
+
+
+@pytest.mark.parametrize("page", page_files())
+def test_page_opened_directly_without_login_shows_nothing(demo_db, page):
+    at = app_as(None, page).run()
+    assert not at.exception
+    assert any("đăng nhập" in w.value for w in at.warning)
+    assert not at.metric and not at.dataframe and not at.text_input
+
+
+@pytest.mark.parametrize("role", list(DEMO_USERS))
+def test_every_menu_page_renders_for_each_role(demo_db, role):
+    visible = [file for file, _, _, roles in PAGES if role in roles]
+    for page in visible:
+        at = app_as(DEMO_USERS[role], page).run()
+        assert not at.exception, (role, page, at.exception)
+        assert not at.warning or all("đăng nhập" not in w.value for w in at.warning)
+
+
+def test_admin_page_is_refused_to_other_roles(demo_db):
+    for username in ("quan", "dongkinh", "xem"):
+        at = app_as(username, "pages/admin.py").run()
+        assert any("Chỉ quản trị viên" in e.value for e in at.error)
+        assert not at.dataframe
+
+
+def test_ward_user_sees_only_their_ward_counts(demo_db):
+    ward = app_as("dongkinh", "pages/home.py").run()
+    admin = app_as("admin", "pages/home.py").run()
+    assert ward.metric[0].value == "1"
+    assert int(admin.metric[0].value) == 6
+    assert int(ward.metric[1].value.replace(".", "")) < int(admin.metric[1].value.replace(".", ""))
+
+
+def test_deactivated_user_is_logged_out(demo_db):
+    from data_layer.access import Scope
+    from data_layer.db import session_scope
+    from data_layer.users import get_active_user, set_user_active
+
+    with session_scope() as session:
+        set_user_active(session, Scope.system(), get_active_user(session, "chilang").id, False)
+    at = app_as("chilang").run()
+    assert any("bị khóa" in e.value for e in at.error)
+    assert not at.metric

@@ -1,0 +1,30 @@
+"""Which pages each role sees in the menu (the pages themselves still check the Scope)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data_layer.access import Scope
+
+EVERYONE = frozenset({"admin", "district", "ward", "viewer"})
+WRITERS = frozenset({"admin", "district", "ward"})
+
+# (file, menu title, icon, roles that see it)
+PAGES = [
+    ("pages/home.py", "Trang chủ", ":material/home:", EVERYONE),
+    ("pages/import_lists.py", "Nhập danh sách", ":material/upload_file:", WRITERS),
+    ("pages/admin.py", "Quản trị", ":material/admin_panel_settings:", frozenset({"admin"})),
+]
+
+
+def page_files() -> list[str]:
+    return [file for file, *_ in PAGES]
+
+
+def pages_for(scope: Scope) -> list[st.Page]:
+    """The st.Page objects of the menu for this user's role; the first is the default page."""
+    return [
+        st.Page(file, title=title, icon=icon, default=index == 0)
+        for index, (file, title, icon, roles) in enumerate(PAGES)
+        if scope.role in roles
+    ]
