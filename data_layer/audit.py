@@ -11,7 +11,8 @@ from data_layer.access import Scope
 from data_layer.models import AuditEvent
 
 
-def _as_text(value: Any) -> str | None:
+def as_text(value: Any) -> str | None:
+    """How a value is written into an audit event's old/new text."""
     if value is None:
         return None
     if isinstance(value, (date, datetime)):
@@ -41,8 +42,8 @@ def record(
             ward_id=ward_id,
             action=action,
             field=field,
-            old=_as_text(old),
-            new=_as_text(new),
+            old=as_text(old),
+            new=as_text(new),
             batch_id=batch_id,
         )
     )

@@ -65,6 +65,7 @@ class CategoryResolver:
         self.by_key.update({fold(name): cid for cid, _, name in categories})
         aliases = session.execute(select(CategoryAlias.text_key, CategoryAlias.category_id)).all()
         self.by_key.update(dict(aliases))
+        self._memo: dict[str, int | None] = {}
         self.overrides = {
             fold(text): self.id_by_code[code]
             for text, code in (overrides or {}).items()
@@ -72,7 +73,12 @@ class CategoryResolver:
         }
 
     def resolve(self, text: str) -> int | None:
-        """The category id a text means, or None when nothing matches."""
+        """The category id a text means, or None when nothing matches (memoised: lists repeat texts)."""
+        if text not in self._memo:
+            self._memo[text] = self._resolve(text)
+        return self._memo[text]
+
+    def _resolve(self, text: str) -> int | None:
         key = fold(text)
         if key in self.overrides:
             return self.overrides[key]

@@ -108,6 +108,8 @@ def _is_numbering_row(row: list[object]) -> bool:
 def _footer_text(row: list[object], name_index: int) -> bool:
     for value in row[: max(name_index + 1, 3)]:
         if isinstance(value, str) and value.strip():
+            if value.lstrip()[:1] not in "TtCc":  # cheap test before folding, on every data row
+                return False
             key = fold(value)
             return any(
                 key == p or key.startswith(p + " ") or key.startswith(p + ":") for p in FOOTER_PREFIXES

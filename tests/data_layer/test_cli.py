@@ -142,3 +142,59 @@ def test_db_init_demo_seeds_once_and_lists_beneficiaries(capsys, tmp_sqlite_env)
         "categories",
         "status",
     } <= set(records[0])
+
+
+def test_import_json_contract_and_dry_run(capsys, db_url, tmp_path):
+    from tests.data_layer.workbooks import ward_list, write, xlsx_bytes
+
+    run(capsys, "ward", "add", "DK", "Phường Đông Kinh")
+    rows = [
+        [1, "Nguyễn Văn An", "1950", "Nam", "020050001234", "Khối 1", "Thương binh", "600.000"],
+        [2, "", "1950", "Nam", "", "Khối 1", "", ""],
+    ]
+    path = write(tmp_path, "dk.xlsx", xlsx_bytes(ward_list(rows)))
+    code, out, _ = run(capsys, "import", str(path), "--ward", "DK", "--dry-run", "--json")
+    summary = json.loads(out)
+    assert code == 0
+    assert {
+        "rows_read",
+        "accepted",
+        "rejected",
+        "warnings",
+        "beneficiaries_created",
+        "beneficiaries_matched",
+        "allocations_created",
+        "errors",
+    } <= set(summary)
+    assert (summary["rows_read"], summary["accepted"], summary["rejected"]) == (2, 1, 1)
+    assert summary["errors"] == [{"row": 7, "column": "Họ và tên", "message": "Thiếu họ và tên."}]
+    with session_scope(get_engine(db_url)) as session:
+        assert session.execute(select(func.count()).select_from(Beneficiary)).scalar_one() == 0
+    code, out, _ = run(capsys, "import", str(path), "--ward", "DK", "--json")
+    assert code == 0 and json.loads(out)["beneficiaries_created"] == 1
+    code, out, _ = run(capsys, "beneficiaries", "--ward", "DK", "--json")
+    (person,) = json.loads(out)
+    assert person["national_id"] == "020050001234" and person["categories"] == ["NCC_TB"]
+
+
+def test_import_gift_list_with_campaign_and_source(capsys, db_url, tmp_path):
+    from tests.data_layer.workbooks import ward_list, write, xlsx_bytes
+
+    run(capsys, "ward", "add", "DK", "Phường Đông Kinh")
+    run(capsys, "campaign", "add", "Tết 2026", "--year", "2026")
+    rows = [[1, "Nguyễn Văn An", "1950", "Nam", "020050001234", "Khối 1", "Thương binh", "600.000"]]
+    path = write(tmp_path, "qua.xlsx", xlsx_bytes(ward_list(rows)))
+    code, out, _ = run(
+        capsys, "import", str(path), "--ward", "DK", "--campaign", "Tết 2026", "--source", "TW", "--json"
+    )
+    assert code == 0 and json.loads(out)["allocations_created"] == 1
+
+
+def test_unreadable_file_exits_non_zero_and_writes_nothing(capsys, db_url, tmp_path):
+    run(capsys, "ward", "add", "DK", "Phường Đông Kinh")
+    bad = tmp_path / "hong.xlsx"
+    bad.write_bytes(b"not a workbook")
+    code, out, err = run(capsys, "import", str(bad), "--ward", "DK", "--json")
+    assert code != 0 and out == "" and "không phải bảng tính" in err
+    code, _, err = run(capsys, "import", str(tmp_path / "missing.xlsx"), "--ward", "DK")
+    assert code != 0 and "Không tìm thấy tệp" in err

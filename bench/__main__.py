@@ -1,0 +1,6 @@
+"""`make bench`: run every benchmark and print its figures (never asserted in tests)."""
+
+from bench import import_speed
+
+if __name__ == "__main__":
+    import_speed.main()
