@@ -1,0 +1,33 @@
+"""A ward officer drops a ward list on the import page, checks the preview and commits it."""
+
+from playwright.sync_api import expect
+
+from data_layer.access import Scope
+from data_layer.db import get_engine, session_scope
+from data_layer.reference import get_ward_by_code
+from data_layer.registry import beneficiary_records
+from tests.data_layer.workbooks import ward_list, write, xlsx_bytes
+from tests.e2e.conftest import login, open_menu_page, wait_idle
+
+
+def test_upload_preview_commit(page, server, tmp_path):
+    rows = [
+        [1, "Bế Văn Thử Nghiệm", "05/03/1950", "Nam", "020050009999", "Khối 1", "Thương binh", "600.000"],
+        [2, "Ma Thị Kiểm Tra", "1948", "Nữ", "", "Khối 2", "Hộ nghèo", "600.000"],
+        [3, "", "1948", "Nữ", "", "Khối 2", "", ""],
+    ]
+    path = write(tmp_path, "dong_kinh.xlsx", xlsx_bytes(ward_list(rows)))
+    login(page, server.url, "dongkinh")
+    open_menu_page(page, "Nhập danh sách")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="dong_kinh.xlsx")).to_be_visible()
+    expect(page.get_by_role("button", name="Tải báo cáo lỗi (.xlsx)")).to_be_visible()
+    page.get_by_role("button", name="Ghi 2 dòng hợp lệ vào cơ sở dữ liệu").click()
+    wait_idle(page)
+    expect(page.get_by_text("Đã ghi 2 dòng (2 người mới")).to_be_visible()
+    expect(page.get_by_test_id("stDataFrame").last).to_be_visible()
+    with session_scope(get_engine(server.db_url)) as session:
+        ward = get_ward_by_code(session, Scope.system(), "DK")
+        names = {r["name"] for r in beneficiary_records(session, Scope.system(), ward_id=ward.id)}
+    assert {"Bế Văn Thử Nghiệm", "Ma Thị Kiểm Tra"} <= names
