@@ -13,10 +13,14 @@ from sqlalchemy.exc import OperationalError
 
 from data_layer import reference
 from data_layer.access import Scope
+from data_layer.campaigns import create_campaign
 from data_layer.db import get_engine, session_scope, upgrade_schema
+from data_layer.delivery import add_lump
 from data_layer.demo import seed_demo_data
+from data_layer.formatting import format_money
 from data_layer.importing.reader import FileReadError
 from data_layer.importing.service import ImportRequest, commit_import, preview_import
+from data_layer.importing.values import CellError, parse_amount
 from data_layer.models import ROLES
 from data_layer.registry import beneficiary_records
 from data_layer.settings import get_settings
@@ -55,7 +59,7 @@ def cmd_source_add(args) -> int:
 
 def cmd_campaign_add(args) -> int:
     with session_scope(_db(args)) as session:
-        campaign = reference.add_campaign(session, SYSTEM, args.name, args.year)
+        campaign = create_campaign(session, SYSTEM, name=args.name, year=args.year)
         print(campaign.id)
     return 0
 
@@ -144,6 +148,34 @@ def _print_import_summary(summary: dict, dry_run: bool) -> None:
         print(f"Dòng {error['row']}{column}: {error['message']}")
 
 
+def cmd_lump_add(args) -> int:
+    with session_scope(_db(args)) as session:
+        campaign = reference.get_campaign_by_name(session, args.campaign)
+        lump = add_lump(
+            session,
+            SYSTEM,
+            campaign_id=campaign.id,
+            ward_code=args.ward,
+            source_code=args.source,
+            count=args.count,
+            amount=parse_amount_arg(args.amount),
+            note=args.note,
+        )
+        print(f"Đã ghi {lump.count} suất = {format_money(lump.amount)} (mã {lump.id}).")
+    return 0
+
+
+def parse_amount_arg(text: str) -> int:
+    """Money given on the command line: 1485600000, 1.485.600.000 or '1.485.600.000 đ'."""
+    try:
+        amount = parse_amount(text)
+    except CellError as exc:
+        raise ValueError(str(exc)) from None
+    if amount is None:
+        raise ValueError("Thiếu số tiền (--amount).")
+    return amount
+
+
 def cmd_beneficiaries(args) -> int:
     with session_scope(_db(args)) as session:
         ward = reference.get_ward_by_code(session, SYSTEM, args.ward)
@@ -217,6 +249,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", metavar="CODE", help="nguồn kinh phí của danh sách quà")
     p.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+
+    lump = sub.add_parser("lump", help="quà tập thể (chỉ có tổng số)")
+    lump_sub = lump.add_subparsers(dest="action", required=True, metavar="VIỆC")
+    p = add(lump_sub, "add", cmd_lump_add, "ghi quà do đoàn thể báo tổng số suất và tổng tiền, không có tên")
+    p.add_argument("--campaign", required=True, metavar="NAME")
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p.add_argument("--source", required=True, metavar="CODE")
+    p.add_argument("--count", required=True, type=int, metavar="N")
+    p.add_argument("--amount", required=True, metavar="VND", help="tổng số tiền (đồng), ví dụ 1.485.600.000")
+    p.add_argument("--note", metavar="TEXT")
 
     p = add(sub, "beneficiaries", cmd_beneficiaries, "liệt kê đối tượng của một phường/xã")
     p.add_argument("--ward", required=True, metavar="CODE")

@@ -7,14 +7,17 @@ Generated from a fixed random seed so every demo database looks the same. Only u
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from data_layer.access import Scope
-from data_layer.models import Beneficiary, BeneficiaryCategory, Category, Ward
-from data_layer.reference import add_campaign, add_ward
+from data_layer.allocation import apply_allocations, propose_allocations
+from data_layer.campaigns import Rule, add_package, create_campaign
+from data_layer.delivery import add_lump, mark_delivered
+from data_layer.models import Allocation, Beneficiary, BeneficiaryCategory, Category, Ward
+from data_layer.reference import add_ward
 from data_layer.text import fold
 from data_layer.users import add_user
 
@@ -126,6 +129,86 @@ def seed_demo_data(session: Session, *, people_per_ward: int = 150) -> bool:
                 {"beneficiary_id": beneficiary_id, "category_id": category_ids[c]} for c in sorted(picked)
             ]
         session.execute(insert(BeneficiaryCategory), links)
-    add_campaign(session, scope, "Tết Nguyên đán Bính Ngọ 2026", 2026)
-    session.flush()
+    _seed_campaign(session, scope, rng)
     return True
+
+
+# (source, label, amount, rule, priority) of the demo Tết campaign
+DEMO_PACKAGES = [
+    (
+        "TW",
+        "Quà Chủ tịch nước – mức 600.000đ",
+        600_000,
+        Rule(categories=["NCC_LTCM", "NCC_BMVNAH", "NCC_AH", "NCC_TB81", "TNLS2"]),
+        1,
+    ),
+    (
+        "TW",
+        "Quà Chủ tịch nước – mức 300.000đ",
+        300_000,
+        Rule(categories=["NCC_TB", "NCC_CDHH", "NCC_KHAC", "TNLS", "TNNCC"]),
+        2,
+    ),
+    ("TINH", "Quà tỉnh – hộ nghèo, BTXH", 500_000, Rule(categories=["HN", "BTXH", "NKT"]), 1),
+    ("TINH", "Quà tỉnh – cận nghèo, trẻ em", 300_000, Rule(categories=["HCN", "TE"]), 2),
+    ("HUYEN", "Mừng thọ 70, 75", 700_000, Rule(ages=[70, 75]), 1),
+    ("HUYEN", "Mừng thọ 80, 85", 900_000, Rule(ages=[80, 85]), 2),
+    ("HUYEN", "Mừng thọ 90, 95", 1_200_000, Rule(ages=[90, 95]), 3),
+    ("HUYEN", "Mừng thọ 100+", 1_700_000, Rule(age_min=100), 4),
+]
+
+
+def _seed_campaign(session: Session, scope: Scope, rng: random.Random) -> None:
+    """A Tết campaign in progress: packages, auto-allocation, a week of deliveries, association lumps."""
+    campaign = create_campaign(
+        session,
+        scope,
+        name="Tết Nguyên đán Bính Ngọ 2026",
+        year=2026,
+        start_date=date(2026, 1, 26),
+        end_date=date(2026, 2, 16),
+        report_from=date(2026, 1, 26),
+        report_to=date(2026, 2, 16),
+        report_hour=14,
+    )
+    for source, label, amount, rule, priority in DEMO_PACKAGES:
+        add_package(
+            session,
+            scope,
+            campaign_id=campaign.id,
+            source_code=source,
+            label=label,
+            amount=amount,
+            rule=rule,
+            priority=priority,
+        )
+    apply_allocations(session, scope, propose_allocations(session, scope, campaign.id))
+    ids = list(session.execute(select(Allocation.id).where(Allocation.campaign_id == campaign.id)).scalars())
+    by_day: dict[date, list[int]] = {}
+    for allocation_id in ids:
+        if rng.random() < 0.6:
+            by_day.setdefault(date(2026, 1, 27) + timedelta(days=rng.randint(0, 8)), []).append(allocation_id)
+    for day, day_ids in sorted(by_day.items()):
+        mark_delivered(
+            session,
+            scope,
+            day_ids,
+            on=day,
+            by="Cán bộ phường/xã",
+            method=rng.choice(["cash", "cash", "transfer"]),
+        )
+    for ward_code, count, amount, note in [
+        ("DK", 120, 60_000_000, "Hội Chữ thập đỏ phường: 120 suất x 500.000đ"),
+        ("CL", 80, 32_000_000, "Doanh nghiệp trên địa bàn: 80 suất x 400.000đ"),
+        ("MP", 45, 13_500_000, "Hội Phụ nữ xã: 45 suất x 300.000đ"),
+    ]:
+        add_lump(
+            session,
+            scope,
+            campaign_id=campaign.id,
+            ward_code=ward_code,
+            source_code="XHH",
+            count=count,
+            amount=amount,
+            note=note,
+        )

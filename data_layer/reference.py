@@ -196,21 +196,6 @@ def set_active(session: Session, scope: Scope, table: str, row_id: int, active: 
 # --- campaigns ----------------------------------------------------------------------------------
 
 
-def add_campaign(session: Session, scope: Scope, name: str, year: int, kind: str = "tet") -> Campaign:
-    """Create a campaign (names are unique)."""
-    scope.require_district()
-    name = _clean_name(name)
-    if not 2000 <= year <= 2100:
-        raise ValueError(f"Năm {year} không hợp lệ.")
-    if session.exec(select(Campaign).where(Campaign.name == name)).first():
-        raise ValueError(f"Đợt tặng quà '{name}' đã tồn tại.")
-    campaign = Campaign(name=name, year=year, kind=kind)
-    session.add(campaign)
-    session.flush()
-    audit.record(session, scope, table="campaign", row_id=campaign.id, action="insert", new=name)
-    return campaign
-
-
 def list_campaigns(session: Session) -> list[Campaign]:
     """Campaigns, newest first (campaigns are city-wide: every user sees them)."""
     return list(session.exec(select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc())).all())

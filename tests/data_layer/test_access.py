@@ -4,9 +4,10 @@ import pytest
 from sqlalchemy import insert
 
 from data_layer.access import AccessDenied, Scope
+from data_layer.campaigns import create_campaign
 from data_layer.db import session_scope
 from data_layer.models import Beneficiary, Campaign, User
-from data_layer.reference import add_campaign, add_source, add_ward, get_ward_by_code, list_wards
+from data_layer.reference import add_source, add_ward, get_ward_by_code, list_wards
 from data_layer.registry import beneficiary_records, home_counts
 
 
@@ -76,9 +77,9 @@ def test_viewer_and_ward_staff_cannot_create_campaigns(engine, wards):
     with session_scope(engine) as session:
         for role in ("viewer", "ward"):
             with pytest.raises(AccessDenied):
-                add_campaign(session, ward_scope(wards["A"], role), "Đợt X", 2026)
+                create_campaign(session, ward_scope(wards["A"], role), name="Đợt X", year=2026)
         district = Scope(user_id=None, username="d", role="district", ward_ids=None)
-        assert add_campaign(session, district, "Đợt X", 2026).id
+        assert create_campaign(session, district, name="Đợt X", year=2026).id
 
 
 def test_require_ward_refuses_other_wards_and_viewers(wards):

@@ -198,3 +198,58 @@ def test_unreadable_file_exits_non_zero_and_writes_nothing(capsys, db_url, tmp_p
     assert code != 0 and out == "" and "không phải bảng tính" in err
     code, _, err = run(capsys, "import", str(tmp_path / "missing.xlsx"), "--ward", "DK")
     assert code != 0 and "Không tìm thấy tệp" in err
+
+
+def test_lump_add(capsys, db_url):
+    run(capsys, "ward", "add", "DK", "Phường Đông Kinh")
+    run(capsys, "campaign", "add", "Tết 2026", "--year", "2026")
+    code, out, _ = run(
+        capsys,
+        "lump",
+        "add",
+        "--campaign",
+        "Tết 2026",
+        "--ward",
+        "DK",
+        "--source",
+        "XHH",
+        "--count",
+        "3072",
+        "--amount",
+        "1.485.600.000",
+        "--note",
+        "Hội Chữ thập đỏ",
+    )
+    assert code == 0 and "3072 suất = 1.485.600.000 đ" in out
+    code, _, err = run(
+        capsys,
+        "lump",
+        "add",
+        "--campaign",
+        "Không có",
+        "--ward",
+        "DK",
+        "--source",
+        "XHH",
+        "--count",
+        "1",
+        "--amount",
+        "1",
+    )
+    assert code == 1 and "Không tìm thấy đợt" in err
+    code, _, err = run(
+        capsys,
+        "lump",
+        "add",
+        "--campaign",
+        "Tết 2026",
+        "--ward",
+        "DK",
+        "--source",
+        "XHH",
+        "--count",
+        "1",
+        "--amount",
+        "nhiều",
+    )
+    assert code == 1 and "không đọc được" in err

@@ -1,0 +1,321 @@
+"""Campaign packages and the allocation rules engine, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, insert, select
+
+from data_layer.access import AccessDenied, Scope
+from data_layer.allocation import (
+    apply_allocations,
+    cross_ward_duplicates,
+    ineligible_allocations,
+    omissions,
+    propose_allocations,
+)
+from data_layer.campaigns import Rule, add_package, copy_campaign, create_campaign, list_packages, parse_ages
+from data_layer.db import session_scope
+from data_layer.delivery import add_lump, allocation_rows, list_lumps, mark_delivered, mark_not_delivered
+from data_layer.models import Allocation, Beneficiary, BeneficiaryCategory, Category
+from data_layer.reports.signing_list import import_signed_list, signing_list_xlsx
+
+SYSTEM = Scope.system()
+
+
+def person(
+    session,
+    ward_id,
+    name,
+    birth_year,
+    categories=(),
+    status="active",
+    status_date=None,
+    national_id=None,
+    hamlet="Khối 1",
+):
+    pid = session.execute(
+        insert(Beneficiary).returning(Beneficiary.id),
+        [
+            {
+                "ward_id": ward_id,
+                "name": name,
+                "name_key": name.lower(),
+                "birth_year": birth_year,
+                "status": status,
+                "status_date": status_date,
+                "national_id": national_id,
+                "hamlet": hamlet,
+            }
+        ],
+    ).scalar_one()
+    ids = dict(session.execute(select(Category.code, Category.id)).all())
+    for code in categories:
+        session.execute(insert(BeneficiaryCategory), [{"beneficiary_id": pid, "category_id": ids[code]}])
+    return pid
+
+
+@pytest.fixture
+def season(engine, wards):
+    """A Tết 2026 campaign: President's gift at two levels (TW) and longevity gifts by age (TINH)."""
+    with session_scope(engine) as session:
+        campaign = create_campaign(session, SYSTEM, name="Tết 2026", year=2026, start_date=date(2026, 2, 1))
+        cid = campaign.id
+        add_package(
+            session,
+            SYSTEM,
+            campaign_id=cid,
+            source_code="TW",
+            label="Mức 600.000đ",
+            amount=600_000,
+            rule=Rule(categories=["NCC_TB81", "NCC_BMVNAH"]),
+            priority=1,
+        )
+        add_package(
+            session,
+            SYSTEM,
+            campaign_id=cid,
+            source_code="TW",
+            label="Mức 300.000đ",
+            amount=300_000,
+            rule=Rule(categories=["NCC_TB81", "NCC_BMVNAH", "NCC_TB", "TNLS"]),
+            priority=2,
+        )
+        add_package(
+            session,
+            SYSTEM,
+            campaign_id=cid,
+            source_code="TINH",
+            label="Thọ 70, 75",
+            amount=700_000,
+            rule=Rule(ages=[70, 75]),
+        )
+        add_package(
+            session,
+            SYSTEM,
+            campaign_id=cid,
+            source_code="TINH",
+            label="Thọ 100+",
+            amount=1_700_000,
+            rule=Rule(age_min=100),
+        )
+        a, b = wards["A"], wards["B"]
+        ids = {
+            "tb81": person(session, a, "Thương Binh Nặng", 1950, ["NCC_TB81"]),
+            "tb": person(session, a, "Thương Binh Nhẹ", 1956, ["NCC_TB"]),  # age 70 → also longevity
+            "ls": person(session, b, "Thân Nhân Liệt Sĩ", 1940, ["TNLS"]),
+            "old": person(session, b, "Cụ Trăm Tuổi", 1920, []),  # 106 → 100+
+            "young": person(session, a, "Người Trẻ", 1990, ["HN"]),  # nothing
+            "died_before": person(session, a, "Mất Trước", 1952, ["NCC_TB"], "died", date(2026, 1, 10)),
+            "died_after": person(session, a, "Mất Sau", 1952, ["NCC_TB"], "died", date(2026, 2, 5)),
+            "moved": person(session, b, "Chuyển Đi", 1952, ["NCC_TB"], "moved", date(2025, 12, 1)),
+        }
+    return cid, ids
+
+
+def allocations_of(engine, campaign_id):
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(Allocation.beneficiary_id, Allocation.amount).where(Allocation.campaign_id == campaign_id)
+        ).all()
+    return sorted((b, a) for b, a in rows)
+
+
+def test_rules_priorities_ages_and_deaths(engine, season):
+    cid, ids = season
+    with session_scope(engine) as session:
+        proposal = propose_allocations(session, SYSTEM, cid)
+        assert apply_allocations(session, SYSTEM, proposal) == len(proposal.rows)
+    expected = sorted(
+        [
+            (ids["tb81"], 600_000),  # highest TW level only, not also 300.000
+            (ids["tb"], 300_000),
+            (ids["tb"], 700_000),  # TW + longevity 70 from another source
+            (ids["ls"], 300_000),
+            (ids["old"], 1_700_000),
+            (ids["died_after"], 300_000),  # died after the campaign started: still given
+        ]
+    )
+    assert allocations_of(engine, cid) == expected
+
+
+def test_rerun_adds_only_what_is_missing(engine, season, wards):
+    cid, _ = season
+    with session_scope(engine) as session:
+        apply_allocations(session, SYSTEM, propose_allocations(session, SYSTEM, cid))
+    with session_scope(engine) as session:
+        assert propose_allocations(session, SYSTEM, cid).rows == []
+        newcomer = person(session, wards["A"], "Người Mới", 1952, ["TNLS"])
+    with session_scope(engine) as session:
+        again = propose_allocations(session, SYSTEM, cid)
+        assert [(r["beneficiary_id"], r["amount"]) for r in again.rows] == [(newcomer, 300_000)]
+        assert [o["name"] for o in omissions(session, SYSTEM, cid)] == ["Người Mới"]
+
+
+def test_ward_scope_limits_the_proposal(engine, season, wards):
+    cid, ids = season
+    staff = Scope(user_id=None, username="b", role="ward", ward_ids=frozenset({wards["B"]}))
+    with session_scope(engine) as session:
+        proposal = propose_allocations(session, staff, cid)
+        assert {r["beneficiary_id"] for r in proposal.rows} == {ids["ls"], ids["old"]}
+        summary = proposal.by_ward_and_package(session)
+        assert {(s["ward"], s["count"], s["amount"]) for s in summary} == {
+            ("Phường B", 1, 300_000),
+            ("Phường B", 1, 1_700_000),
+        }
+    viewer = Scope(user_id=None, username="v", role="viewer", ward_ids=None)
+    with session_scope(engine) as session, pytest.raises(AccessDenied):
+        apply_allocations(session, viewer, propose_allocations(session, viewer, cid))
+
+
+def test_budget_cap_holds_people_back(engine, wards):
+    with session_scope(engine) as session:
+        cid = create_campaign(session, SYSTEM, name="Đợt nhỏ", year=2026).id
+        add_package(
+            session,
+            SYSTEM,
+            campaign_id=cid,
+            source_code="XA",
+            label="Quà xã",
+            amount=500_000,
+            rule=Rule(categories=["HN"]),
+            budget=1_000_000,
+        )
+        for i in range(3):
+            person(session, wards["A"], f"Hộ Nghèo {i}", 1970, ["HN"])
+        proposal = propose_allocations(session, SYSTEM, cid)
+    assert len(proposal.rows) == 2 and sum(proposal.over_budget.values()) == 1
+
+
+def test_ineligible_and_cross_ward_duplicates(engine, season, wards):
+    cid, ids = season
+    with session_scope(engine) as session:
+        apply_allocations(session, SYSTEM, propose_allocations(session, SYSTEM, cid))
+        twin_a = person(session, wards["A"], "Song Trùng", 1945, ["TNLS"], national_id="020045000001")
+        twin_b = person(session, wards["B"], "Song Trùng", 1945, ["TNLS"], national_id="020045000001")
+        apply_allocations(session, SYSTEM, propose_allocations(session, SYSTEM, cid))
+        session.execute(
+            Beneficiary.__table__.update().where(Beneficiary.id == ids["tb81"]).values(status="died")
+        )
+    with session_scope(engine) as session:
+        assert [r["name"] for r in ineligible_allocations(session, SYSTEM, cid)] == ["Thương Binh Nặng"]
+        dupes = cross_ward_duplicates(session, SYSTEM, cid)
+        assert len(dupes) == 1 and {p["ward"] for p in dupes[0]["people"]} == {"Phường A", "Phường B"}
+        assert twin_a != twin_b
+
+
+def test_delivery_marks_are_scoped_and_audited(engine, season, wards):
+    cid, ids = season
+    with session_scope(engine) as session:
+        apply_allocations(session, SYSTEM, propose_allocations(session, SYSTEM, cid))
+        rows = {r["beneficiary_id"]: r for r in allocation_rows(session, SYSTEM, cid)}
+    staff_a = Scope(user_id=None, username="a", role="ward", ward_ids=frozenset({wards["A"]}))
+    with session_scope(engine) as session:
+        assert mark_delivered(session, staff_a, [rows[ids["tb81"]]["id"]], on=date(2026, 2, 3), by="Lan") == 1
+        with pytest.raises(ValueError, match="không có quyền"):
+            mark_delivered(session, staff_a, [rows[ids["ls"]]["id"]], on=date(2026, 2, 3))
+        assert mark_not_delivered(session, staff_a, [rows[ids["died_after"]]["id"]], reason="died") == 1
+    with session_scope(engine) as session:
+        after = {r["beneficiary_id"]: r for r in allocation_rows(session, SYSTEM, cid)}
+    assert after[ids["tb81"]]["status"] == "delivered" and after[ids["tb81"]]["delivered_on"] == date(
+        2026, 2, 3
+    )
+    assert after[ids["tb81"]]["version"] == 2
+    assert (
+        after[ids["died_after"]]["status"] == "not_delivered" and after[ids["died_after"]]["reason"] == "died"
+    )
+    assert after[ids["ls"]]["status"] == "planned"
+
+
+def test_lumps(engine, season, wards):
+    cid, _ = season
+    with session_scope(engine) as session:
+        add_lump(
+            session,
+            SYSTEM,
+            campaign_id=cid,
+            ward_code="A",
+            source_code="XHH",
+            count=3072,
+            amount=1_485_600_000,
+            note="Hội Chữ thập đỏ",
+        )
+        with pytest.raises(ValueError, match="lớn hơn 0"):
+            add_lump(session, SYSTEM, campaign_id=cid, ward_code="A", source_code="XHH", count=0, amount=0)
+        staff_b = Scope(user_id=None, username="b", role="ward", ward_ids=frozenset({wards["B"]}))
+        with pytest.raises(AccessDenied):
+            add_lump(session, staff_b, campaign_id=cid, ward_code="A", source_code="XHH", count=1, amount=1)
+        assert list_lumps(session, staff_b, cid) == []
+        assert [(g["count"], g["amount"]) for g in list_lumps(session, SYSTEM, cid)] == [
+            (3072, 1_485_600_000)
+        ]
+
+
+def test_copy_campaign_keeps_packages(engine, season):
+    cid, _ = season
+    with session_scope(engine) as session:
+        copy = copy_campaign(session, SYSTEM, cid, name="Tết 2027", year=2027)
+        assert copy.start_date == date(2027, 2, 1)
+        labels = [p.label for p, _ in list_packages(session, copy.id)]
+    assert sorted(labels) == ["Mức 300.000đ", "Mức 600.000đ", "Thọ 100+", "Thọ 70, 75"]
+
+
+def test_parse_ages():
+    assert parse_ages("70, 75; 100+") == ([70, 75], 100)
+    with pytest.raises(ValueError, match="không hợp lệ"):
+        parse_ages("bảy mươi")
+
+
+def test_signing_list_cells_and_round_trip(engine, season, wards):
+    cid, ids = season
+    with session_scope(engine) as session:
+        apply_allocations(session, SYSTEM, propose_allocations(session, SYSTEM, cid))
+        data = signing_list_xlsx(session, SYSTEM, cid, ward_id=wards["A"])
+    ws = load_workbook(io.BytesIO(data)).active
+    header = [c.value for c in ws[6]]
+    assert header == [
+        "STT",
+        "Họ và tên",
+        "Năm sinh",
+        "Địa chỉ",
+        "Đối tượng",
+        "Mức quà",
+        "Ký nhận",
+        "Đã nhận",
+        "Mã suất",
+    ]
+    body = [[c.value for c in row] for row in ws.iter_rows(min_row=7, max_row=10)]
+    assert [r[0] for r in body] == [1, 2, 3, 4]
+    assert {r[1] for r in body} == {"Thương Binh Nặng", "Thương Binh Nhẹ", "Mất Sau"}
+    assert ws.cell(row=11, column=2).value == "Tổng cộng: 4 suất"
+    assert ws.cell(row=11, column=6).value == 600_000 + 300_000 + 700_000 + 300_000
+    assert ws.cell(row=7, column=6).number_format == "#,##0"
+    assert ws.print_title_rows == "$6:$6" and int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.column_dimensions["I"].hidden
+    # the clerk ticks two rows ("x" and a date) and uploads the file back
+    ws.cell(row=7, column=8).value = "x"
+    ws.cell(row=8, column=8).value = "03/02/2026"
+    buffer = io.BytesIO()
+    ws.parent.save(buffer)
+    with session_scope(engine) as session:
+        result = import_signed_list(
+            session, SYSTEM, buffer.getvalue(), "ky_nhan.xlsx", default_date=date(2026, 2, 4)
+        )
+    assert result.delivered == 2 and result.errors == []
+    with session_scope(engine) as session:
+        delivered = session.execute(select(Allocation.delivered_on).where(Allocation.status == "delivered"))
+        assert sorted(delivered.scalars()) == [date(2026, 2, 3), date(2026, 2, 4)]
+        # uploading the same file again changes nothing
+        again = import_signed_list(
+            session, SYSTEM, buffer.getvalue(), "ky_nhan.xlsx", default_date=date(2026, 2, 5)
+        )
+        assert again.delivered == 0
+        assert (
+            session.execute(
+                select(func.count()).select_from(Allocation).where(Allocation.status == "delivered")
+            ).scalar_one()
+            == 2
+        )
