@@ -1,0 +1,218 @@
+"""Phát quà: mark gifts delivered, signing lists (download and signed upload), lump gifts."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from data_layer import reference
+from data_layer.campaigns import list_packages
+from data_layer.db import session_scope
+from data_layer.delivery import (
+    DELIVERY_METHODS,
+    NOT_DELIVERED_REASONS,
+    STATUS_LABELS,
+    add_lump,
+    allocation_rows,
+    list_lumps,
+    mark_delivered,
+    mark_not_delivered,
+)
+from data_layer.formatting import format_count, format_date, format_money
+from data_layer.importing.reader import FileReadError
+from data_layer.importing.values import CellError, parse_amount
+from data_layer.reports.signing_list import import_signed_list, signing_list_xlsx
+from ui.feedback import run_write, show_flash
+from ui.session import require_scope
+
+scope = require_scope()
+st.title("Phát quà")
+show_flash()
+
+with session_scope() as session:
+    campaigns = reference.list_campaigns(session)
+    wards = reference.list_wards(session, scope)
+    sources = reference.list_sources(session)
+if not campaigns or not wards:
+    st.info("Chưa có đợt tặng quà hoặc bạn chưa được gán phường/xã.")
+    st.stop()
+
+c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 3, 2])
+campaign = c1.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name)
+ward = c2.selectbox("Phường/xã", wards, format_func=lambda w: w.name)
+with session_scope() as session:
+    packages = [p for p, _ in list_packages(session, campaign.id)]
+    everyone = allocation_rows(session, scope, campaign.id, ward_id=ward.id)
+hamlet = c3.selectbox(
+    "Thôn/tổ",
+    [None, *sorted({r["hamlet"] for r in everyone if r["hamlet"]})],
+    format_func=lambda h: "Tất cả" if h is None else h,
+)
+package = c4.selectbox("Mức quà", [None, *packages], format_func=lambda p: "Tất cả" if p is None else p.label)
+status = c5.selectbox(
+    "Tình trạng", [None, *STATUS_LABELS], format_func=lambda s: "Tất cả" if s is None else STATUS_LABELS[s]
+)
+rows = [
+    r
+    for r in everyone
+    if (hamlet is None or r["hamlet"] == hamlet)
+    and (package is None or r["package_id"] == package.id)
+    and (status is None or r["status"] == status)
+]
+
+done = [r for r in everyone if r["status"] == "delivered"]
+m = st.columns(4)
+m[0].metric("Số suất", format_count(len(everyone)))
+m[1].metric("Đã phát", format_count(len(done)))
+m[2].metric("Tỷ lệ", f"{100 * len(done) / len(everyone):.1f}%".replace(".", ",") if everyone else "–")
+m[3].metric("Tiền đã phát", format_money(sum(r["amount"] for r in done)))
+
+frame = pd.DataFrame(
+    [
+        {
+            "Chọn": False,
+            "Mã": r["id"],
+            "Họ và tên": r["name"],
+            "Năm sinh": r["birth_year"],
+            "Thôn/tổ": r["hamlet"],
+            "Mức quà": r["package"],
+            "Số tiền": format_money(r["amount"]),
+            "Tình trạng": STATUS_LABELS[r["status"]],
+            "Ngày phát": format_date(r["delivered_on"]),
+            "Lý do": NOT_DELIVERED_REASONS.get(r["reason"] or "", ""),
+        }
+        for r in rows
+    ],
+    columns=[
+        "Chọn",
+        "Mã",
+        "Họ và tên",
+        "Năm sinh",
+        "Thôn/tổ",
+        "Mức quà",
+        "Số tiền",
+        "Tình trạng",
+        "Ngày phát",
+        "Lý do",
+    ],
+)
+edited = st.data_editor(
+    frame,
+    hide_index=True,
+    width="stretch",
+    disabled=[c for c in frame.columns if c != "Chọn"],
+    key=f"delivery_{campaign.id}_{ward.id}",
+    column_config={"Mã": None},
+)
+selected = edited.loc[edited["Chọn"], "Mã"].tolist() if len(edited) else []
+
+if scope.can_write:
+    st.markdown(
+        f"**Cập nhật {format_count(len(selected))} suất đã chọn** "
+        "(hoặc tích 'mọi suất đang lọc' để cập nhật tất cả các dòng đang hiển thị)"
+    )
+    every = st.checkbox(f"Mọi suất đang lọc ({format_count(len(rows))})")
+    targets = [r["id"] for r in rows] if every else selected
+    a1, a2, a3, a4 = st.columns(4)
+    on = a1.date_input("Ngày phát", date.today(), format="DD/MM/YYYY", max_value=date.today())
+    method = a2.selectbox("Hình thức", list(DELIVERY_METHODS), format_func=DELIVERY_METHODS.get)
+    if a2.button("Đánh dấu đã phát", type="primary", disabled=not targets):
+        run_write(
+            lambda s: mark_delivered(
+                s, scope, targets, on=on, by=st.session_state.get("name"), method=method
+            ),
+            f"Đã ghi nhận phát {format_count(len(targets))} suất quà.",
+        )
+    reason = a3.selectbox(
+        "Lý do không phát được", list(NOT_DELIVERED_REASONS), format_func=NOT_DELIVERED_REASONS.get
+    )
+    if a3.button("Đánh dấu không phát được", disabled=not targets):
+        run_write(
+            lambda s: mark_not_delivered(s, scope, targets, reason=reason),
+            f"Đã ghi {format_count(len(targets))} suất không phát được.",
+        )
+
+st.subheader("Danh sách ký nhận")
+with session_scope() as session:
+    signing = signing_list_xlsx(
+        session,
+        scope,
+        campaign.id,
+        ward_id=ward.id,
+        hamlet=hamlet,
+        package_id=package.id if package else None,
+    )
+st.download_button(
+    "Tải danh sách ký nhận (.xlsx, in A4)",
+    signing,
+    file_name=f"ky_nhan_{ward.code}{'_' + hamlet if hamlet else ''}.xlsx",
+)
+if scope.can_write:
+    signed = st.file_uploader("Tải lên danh sách đã ký (cột 'Đã nhận' ghi x hoặc ngày nhận)", type=["xlsx"])
+    default_day = st.date_input(
+        "Ngày nhận cho các dòng chỉ ghi 'x'", date.today(), format="DD/MM/YYYY", max_value=date.today()
+    )
+    if signed is not None and st.button("Ghi nhận danh sách đã ký"):
+        try:
+            with session_scope() as session:
+                result = import_signed_list(
+                    session,
+                    scope,
+                    signed.getvalue(),
+                    signed.name,
+                    default_date=default_day,
+                    delivered_by=st.session_state.get("name"),
+                )
+        except (FileReadError, ValueError, CellError, PermissionError) as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"Đã ghi nhận {format_count(result.delivered)} suất đã phát.")
+            for error in result.errors:
+                st.error(f"Dòng {error['row']}, cột '{error['column']}': {error['message']}")
+
+st.subheader("Quà tập thể (chỉ có tổng số)")
+with session_scope() as session:
+    lumps = list_lumps(session, scope, campaign.id)
+if lumps:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Phường/xã": g["ward"],
+                    "Nguồn": g["source"],
+                    "Số suất": format_count(g["count"]),
+                    "Số tiền": format_money(g["amount"]),
+                    "Ghi chú": g["note"],
+                }
+                for g in lumps
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+if scope.can_write:
+    with st.form("lump", clear_on_submit=True):
+        l1, l2, l3, l4 = st.columns([2, 1, 1, 3])
+        source = l1.selectbox("Nguồn", sources, format_func=lambda s: f"{s.code} – {s.name}")
+        count = l2.number_input("Số suất", 1, 1_000_000, 1)
+        amount_text = l3.text_input("Tổng tiền (đ)")
+        note = l4.text_input("Ghi chú (đơn vị tặng, mức quà)")
+        if st.form_submit_button("Ghi quà tập thể"):
+            try:
+                amount = parse_amount(amount_text)
+            except CellError as exc:
+                st.error(str(exc))
+            else:
+                run_write(
+                    lambda s: add_lump(
+                        s,
+                        scope,
+                        campaign_id=campaign.id,
+                        ward_code=ward.code,
+                        source_code=source.code,
+                        count=int(count),
+                        amount=amount or 0,
+                        note=note or None,
+                    ),
+                    f"Đã ghi {format_count(int(count))} suất quà tập thể.",
+                )

@@ -1,0 +1,63 @@
+"""Campaign setup and delivery pages (AppTest) on the demo season."""
+
+from sqlalchemy import func, select
+
+from data_layer.db import session_scope
+from data_layer.models import Allocation, Beneficiary, BeneficiaryCategory, Category, Ward
+from tests.pages.conftest import app_as
+
+
+def _count(*conditions) -> int:
+    with session_scope() as session:
+        return session.execute(select(func.count()).select_from(Allocation).where(*conditions)).scalar_one()
+
+
+def test_auto_allocation_preview_then_commit(demo_db):
+    with session_scope() as session:  # a new invalid soldier: the rules must find him
+        ward_id = session.execute(select(Beneficiary.ward_id).limit(1)).scalar_one()
+        person = Beneficiary(
+            ward_id=ward_id, name="Người Mới Bổ Sung", name_key="nguoi moi bo sung", birth_year=1950
+        )
+        session.add(person)
+        session.flush()
+        category = session.execute(select(Category.id).where(Category.code == "NCC_TB")).scalar_one()
+        session.add(BeneficiaryCategory(beneficiary_id=person.id, category_id=category))
+    before = _count()
+    at = app_as("quan", "pages/campaigns.py").run()
+    preview = next(b for b in at.button if b.label == "Xem trước phân bổ")
+    preview.click().run()
+    assert any("Tổng: **1 suất = 300.000 đ**" in m.value for m in at.markdown)
+    next(b for b in at.button if b.label == "Ghi phân bổ").click().run()
+    assert not at.exception
+    assert any("Đã phân bổ 1 suất quà" in s.value for s in at.success)
+    assert _count() == before + 1
+
+
+def test_viewer_sees_campaign_but_cannot_allocate(demo_db):
+    at = app_as("xem", "pages/campaigns.py").run()
+    assert not at.exception
+    assert at.dataframe  # the packages table
+    assert not [b for b in at.button if b.label in ("Xem trước phân bổ", "Ghi phân bổ")]
+
+
+def test_ward_officer_marks_all_filtered_delivered(demo_db):
+    at = app_as("dongkinh", "pages/delivery.py").run()
+    assert not at.exception
+    assert at.selectbox[1].options == ["Phường Đông Kinh"]
+    at.selectbox[4].select("planned").run()  # only the gifts not handed out yet
+    pending = _count(Allocation.status == "planned")
+    at.checkbox[0].check().run()
+    next(b for b in at.button if b.label == "Đánh dấu đã phát").click().run()
+    assert any("Đã ghi nhận phát" in s.value for s in at.success)
+    remaining = _count(Allocation.status == "planned")
+    assert 0 < pending - remaining
+    with session_scope() as session:
+        planned_wards = set(
+            session.execute(
+                select(Ward.code)
+                .join(Allocation, Allocation.ward_id == Ward.id)
+                .where(Allocation.status == "planned")
+            ).scalars()
+        )
+    # every pending gift of the officer's ward is now delivered; other wards are untouched
+    assert "DK" not in planned_wards and "CL" in planned_wards
