@@ -42,19 +42,6 @@ with session_scope() as session:
     wards = reference.list_wards(session, scope)
 
 
-def money_input(label: str, key: str, required: bool = True) -> int | None:
-    """A text box for money ("600.000"); shows the parsing error under it."""
-    text = st.text_input(label, key=key)
-    try:
-        value = parse_amount(text)
-    except CellError as exc:
-        st.error(str(exc))
-        return None
-    if required and value is None and text:
-        st.error("Chưa nhập số tiền.")
-    return value
-
-
 if manager:
     with st.expander("Tạo đợt mới" if campaigns else "Tạo đợt tặng quà đầu tiên", expanded=not campaigns):
         with st.form("new_campaign"):
@@ -135,7 +122,7 @@ else:
     st.info("Đợt này chưa có mức quà nào.")
 
 if manager:
-    with st.expander("Thêm mức quà"):
+    with st.expander("Thêm mức quà"), st.form("add_package", clear_on_submit=False):
         c1, c2, c3 = st.columns([1, 2, 1])
         source = c1.selectbox("Nguồn kinh phí", sources, format_func=lambda s: f"{s.code} – {s.name}")
         label = c2.text_input("Tên mức quà (ví dụ: Quà Chủ tịch nước – mức 600.000đ)")
@@ -152,7 +139,7 @@ if manager:
         chosen_wards = c7.multiselect("Chỉ các phường/xã (để trống: tất cả)", [w.code for w in wards])
         budget_text = c8.text_input("Dự toán tối đa (đ, tùy chọn)")
         priority = c9.number_input("Thứ tự ưu tiên trong nguồn (1 = cao nhất)", 0, 99, 1)
-        if st.button("Thêm mức quà"):
+        if st.form_submit_button("Lưu mức quà"):
             try:
                 ages, age_min = parse_ages(ages_text)
                 money, budget = parse_amount(amount), parse_amount(budget_text)
@@ -175,10 +162,9 @@ if manager:
                     ),
                     "Đã thêm mức quà.",
                 )
-        if packages:
-            doomed = st.selectbox(
-                "Xóa mức quà (chỉ khi chưa phân bổ)", [p for p, _ in packages], format_func=lambda p: p.label
-            )
+    if packages:
+        with st.expander("Xóa mức quà (chỉ khi chưa phân bổ)"):
+            doomed = st.selectbox("Mức quà cần xóa", [p for p, _ in packages], format_func=lambda p: p.label)
             if st.button("Xóa mức quà này"):
                 run_write(lambda s: delete_package(s, scope, doomed.id), "Đã xóa mức quà.")
 

@@ -1,0 +1,63 @@
+"""District staff create a campaign and package and auto-allocate; ward staff hand the gifts out."""
+
+import re
+
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from data_layer.db import get_engine, session_scope
+from data_layer.models import Allocation, Campaign
+from tests.e2e.conftest import login, logout, open_menu_page, wait_idle
+
+
+def test_create_campaign_allocate_and_deliver(page, server):
+    login(page, server.url, "quan")
+    open_menu_page(page, "Đợt tặng quà")
+    page.get_by_text("Tạo đợt mới").click()
+    page.get_by_label("Tên đợt (ví dụ: Tết Nguyên đán Đinh Mùi 2027)").fill("Mừng thọ thử nghiệm")
+    page.get_by_role("button", name="Tạo đợt").click()
+    wait_idle(page)
+    expect(page.get_by_text("Đã tạo đợt 'Mừng thọ thử nghiệm'.")).to_be_visible()
+    page.get_by_test_id("stSelectbox").filter(has_text="Đợt tặng quà").click()
+    page.get_by_role("option", name="Mừng thọ thử nghiệm").click()
+    wait_idle(page)
+    page.get_by_text("Thêm mức quà", exact=True).click()
+    page.get_by_label("Tên mức quà (ví dụ: Quà Chủ tịch nước – mức 600.000đ)").fill("Quà thọ 80")
+    page.get_by_label("Số tiền (đ)").fill("900.000")
+    page.get_by_label("Tuổi (ví dụ: 70, 75, 100+)").fill("80, 85")
+    page.get_by_role("button", name="Lưu mức quà").click()
+    wait_idle(page)
+    expect(page.get_by_text("Đã thêm mức quà.")).to_be_visible()
+    page.get_by_role("button", name="Xem trước phân bổ").click()
+    wait_idle(page)
+    expect(page.get_by_text("Tổng:")).to_be_visible()
+    page.get_by_role("button", name="Ghi phân bổ").click()
+    wait_idle(page)
+    expect(page.get_by_text("Đã phân bổ")).to_be_visible()
+    with session_scope(get_engine(server.db_url)) as session:
+        campaign_id = session.execute(
+            select(Campaign.id).where(Campaign.name == "Mừng thọ thử nghiệm")
+        ).scalar_one()
+        allocated = session.execute(
+            select(func.count()).select_from(Allocation).where(Allocation.campaign_id == campaign_id)
+        ).scalar_one()
+    assert allocated > 0
+    logout(page)
+
+    login(page, server.url, "dongkinh")
+    open_menu_page(page, "Phát quà")
+    page.get_by_test_id("stSelectbox").filter(has_text="Đợt tặng quà").click()
+    page.get_by_role("option", name="Mừng thọ thử nghiệm").click()
+    wait_idle(page)
+    page.get_by_text(re.compile(r"^Mọi suất đang lọc")).click()
+    wait_idle(page)
+    page.get_by_role("button", name="Đánh dấu đã phát").click()
+    wait_idle(page)
+    expect(page.get_by_text("Đã ghi nhận phát")).to_be_visible()
+    with session_scope(get_engine(server.db_url)) as session:
+        delivered = session.execute(
+            select(func.count())
+            .select_from(Allocation)
+            .where(Allocation.campaign_id == campaign_id, Allocation.status == "delivered")
+        ).scalar_one()
+    assert 0 < delivered < allocated  # only Đông Kinh's gifts
