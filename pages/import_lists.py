@@ -16,7 +16,7 @@ from data_layer.importing.service import (
     preview_import,
     undo_batch,
 )
-from ui.feedback import run_write, show_flash
+from ui.feedback import run_write, set_flash, show_flash
 from ui.session import require_scope
 
 STATUS_LABELS = {"ok": "Hợp lệ", "warning": "Cảnh báo", "error": "Lỗi"}
@@ -175,7 +175,7 @@ def commit(preview) -> None:
     with session_scope() as session:
         result = commit_import(session, scope, preview, progress=lambda f, m: bar.progress(f, text=m))
     counts = result.counts
-    st.session_state["_flash_message"] = (
+    set_flash(
         f"Đã ghi {counts['accepted']} dòng ({counts['beneficiaries_created']} người mới, "
         f"{counts['beneficiaries_matched']} cập nhật, {counts['allocations_created']} suất quà); "
         f"{counts['rejected']} dòng lỗi không ghi. Lần nhập số {result.batch_id}."

@@ -19,6 +19,11 @@ def show_flash() -> None:
         st.success(message)
 
 
+def set_flash(message: str) -> None:
+    """Leave a success message for the next run (call before st.rerun())."""
+    st.session_state[_FLASH_KEY] = message
+
+
 def run_write(action: Callable[[Session], object], success: str) -> bool:
     """Run ``action`` in one transaction; on success rerun the page so every table shows the new data."""
     try:
@@ -27,6 +32,6 @@ def run_write(action: Callable[[Session], object], success: str) -> bool:
     except (ValueError, AccessDenied) as exc:
         st.error(str(exc))
         return False
-    st.session_state[_FLASH_KEY] = success
+    set_flash(success)
     st.rerun()
     return True

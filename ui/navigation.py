@@ -12,9 +12,11 @@ WRITERS = frozenset({"admin", "district", "ward"})
 # (file, menu title, icon, roles that see it)
 PAGES = [
     ("pages/home.py", "Trang chủ", ":material/home:", EVERYONE),
+    ("pages/beneficiaries.py", "Đối tượng", ":material/groups:", EVERYONE),
     ("pages/campaigns.py", "Đợt tặng quà", ":material/redeem:", EVERYONE),
     ("pages/delivery.py", "Phát quà", ":material/local_shipping:", EVERYONE),
     ("pages/import_lists.py", "Nhập danh sách", ":material/upload_file:", WRITERS),
+    ("pages/audit_log.py", "Nhật ký", ":material/history:", EVERYONE),
     ("pages/admin.py", "Quản trị", ":material/admin_panel_settings:", frozenset({"admin"})),
 ]
 
