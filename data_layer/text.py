@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from itertools import islice
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
@@ -24,8 +25,8 @@ def normalize_text(value: str | None) -> str | None:
 
 
 def _fold_table() -> dict[int, str | None]:
-    table: dict[int, str | None] = {c: None for c in range(0x300, 0x370)}  # combining marks (NFD input)
-    for code in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+    table: dict[int, str | None] = dict.fromkeys(range(0x300, 0x370))  # combining marks (NFD input)
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
         base = unicodedata.normalize("NFD", chr(code))[0]
         if base.isascii() and base.isalpha():
             table[code] = base.lower()
@@ -37,129 +38,131 @@ def _fold_table() -> dict[int, str | None]:
 _FOLD = _fold_table()
 
 
+def _strip_marks(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+
+
 def fold(value: str | None) -> str:
     """Matching/search key: lower case, no diacritics (đ → d), single spaces. 'Hoà' and 'Hòa' fold alike."""
-    return " ".join((value or "").translate(_FOLD).lower().split())
+    text = (value or "").translate(_FOLD)
+    if not text.isascii():  # letters outside the precomputed Latin/Vietnamese table
+        text = _strip_marks(text)
+    return " ".join(text.lower().split())
 
+
+# Legacy text reaches us either as cp1252 glyphs ("“", "–") or, from tools that decode bytes as
+# Latin-1, as C1 controls U+0080–U+009F. Both mean the same byte; TCVN3 and VNI use those bytes for
+# punctuation (Word's smart quotes, dashes), so they become the cp1252 glyph.
+_C1_AS_CP1252 = {
+    b: bytes([b]).decode("cp1252") for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+}
 
 # --- TCVN3 ---------------------------------------------------------------------------------------
-# Byte of the TCVN3 (TCVN 5712 VN3) encoding as Excel shows it (cp1252, or Latin-1 for the five
-# bytes cp1252 leaves undefined) → the Unicode character it stands for. Generated once from glibc
-# iconv's TCVN5712-1 table; the control range 0x00–0x1F is left alone.
-_TCVN3_SHOWN = (
-    "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ"
-    "¡¢£¤¥¦§¨©ª«¬\u00ad®¯°±²³´µ¶·¸¹º»¼½¾¿À"
-    "ÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßà"
-    "áâãäåæçèéêëìíîïðñòóôõö÷øùúûüþÿ"
-)
-_TCVN3_REAL = (
-    "ÀẢÃÁẠẶẬÈẺẼÉẸỆÌỈĨÍỊÒỎÕÓỌỘỜỞỠỚỢÙỦŨ"
-    "ĂÂÊÔƠƯĐăâêôơưđẰ\u0300\u0309\u0303\u0301\u0323àảãáạẲằẳẵắẴẮ"
-    "ẦẨẪẤỀặầẩẫấậèỂẻẽéẹềểễếệìỉỄẾỒĩíịòỔ"
-    "ỏõóọồổỗốộờởỡớợùỖủũúụừửữứựỳỷỹỵỐ"
-)
-_TCVN3 = {ord(s): r for s, r in zip(_TCVN3_SHOWN, _TCVN3_REAL, strict=True)}
-_TCVN3.update(
-    {
-        b: _TCVN3[ord(bytes([b]).decode("cp1252"))]
-        for b in range(0x80, 0xA0)
-        if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D) and ord(bytes([b]).decode("cp1252")) in _TCVN3
-    }
-)
-# Symbols 0xA1–0xBF carry most TCVN3 letters and never occur in ordinary Vietnamese Unicode text.
-_TCVN3_MARKERS = frozenset(chr(b) for b in range(0xA1, 0xC0))
+# TCVN 5712:1993 VN3, the encoding of the ABC fonts: 67 lower-case letters and 7 capitals without
+# tone marks at 0xA1–0xFE, each written here as "<byte as Excel shows it><letter>". Taken from glibc
+# iconv's TCVN5712-1 table, keeping only the VN3 codes: the capitals with tone marks glibc also puts
+# at 0x01–0x17, 0x80–0x9F and a few codes above 0xA0 belong to VN1 and are never produced by the fonts.
+_TCVN3_PAIRS = """
+    ¡Ă ¢Â £Ê ¤Ô ¥Ơ ¦Ư §Đ ¨ă ©â ªê «ô ¬ơ \u00adư ®đ
+    µà ¶ả ·ã ¸á ¹ạ »ằ ¼ẳ ½ẵ ¾ắ Æặ Çầ Èẩ Éẫ Êấ Ëậ
+    Ìè Îẻ Ïẽ Ðé Ñẹ Òề Óể Ôễ Õế Öệ ×ì Øỉ Üĩ Ýí Þị
+    ßò áỏ âõ ãó äọ åồ æổ çỗ èố éộ êờ ëở ìỡ íớ îợ
+    ïù ñủ òũ óú ôụ õừ öử ÷ữ øứ ùự úỳ ûỷ üỹ ýý þỵ
+"""
+_TCVN3: dict[int, str] = {ord(pair[0]): pair[1] for pair in _TCVN3_PAIRS.split()}
+_TCVN3.update(_C1_AS_CP1252)
 
 
-def tcvn3_to_unicode(text: str, upper: bool = False) -> str:
+def tcvn3_to_unicode(s: str, upper: bool = False) -> str:
     """Convert TCVN3 text; ``upper`` when the cell uses a capitals font such as .VnTimeH."""
-    converted = unicodedata.normalize("NFC", text.translate(_TCVN3))
+    converted = unicodedata.normalize("NFC", s.translate(_TCVN3))
     return converted.upper() if upper else converted
 
 
 # --- VNI -----------------------------------------------------------------------------------------
-_GRAVE, _ACUTE, _HOOK, _TILDE, _DOT = "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"
-_CIRCUMFLEX, _BREVE, _HORN = "\u0302", "\u0306", "\u031b"
-_TONES = {"ø": _GRAVE, "ù": _ACUTE, "û": _HOOK, "õ": _TILDE, "ï": _DOT}
-_CIRCUMFLEX_TONES = {"â": "", "à": _GRAVE, "á": _ACUTE, "å": _HOOK, "ã": _TILDE, "ä": _DOT}
-_BREVE_TONES = {"ê": "", "è": _GRAVE, "é": _ACUTE, "ú": _HOOK, "ü": _TILDE, "ë": _DOT}
+# VNI-Windows writes a base letter followed by mark characters ("aù" = á, "aâ" = â, "aá" = ấ), with
+# single characters for ơ ư đ and for i/ỵ with tones. Capitals use the upper-case mark characters.
+# Cross-checked with the MIT-licensed npm package vietnamese-conversion (src/charsets.ts).
+_VNI_LOWER = """
+    áaù àaø ảaû ãaõ ạaï  ăaê ắaé ằaè ẳaú ẵaü ặaë  âaâ ấaá ầaà ẩaå ẫaã ậaä
+    éeù èeø ẻeû ẽeõ ẹeï  êeâ ếeá ềeà ểeå ễeã ệeä
+    ỉæ ĩó ịò
+    óoù òoø ỏoû õoõ ọoï  ôoâ ốoá ồoà ổoå ỗoã ộoä  ơô ớôù ờôø ởôû ỡôõ ợôï
+    úuù ùuø ủuû ũuõ ụuï  ưö ứöù ừöø ửöû ữöõ ựöï
+    ýyù ỳyø ỷyû ỹyõ ỵî  đñ
+"""
 
 
 def _vni_table() -> dict[str, str]:
     table: dict[str, str] = {}
-
-    def add(base: str, modifier: str, marks: str) -> None:
-        for b, m in ((base, modifier), (base.upper(), modifier.upper()), (base.upper(), modifier)):
-            table.setdefault(b + m, unicodedata.normalize("NFC", b + marks))
-
-    for base in "aeouy":
-        for modifier, tone in _TONES.items():
-            add(base, modifier, tone)
-    for base in "aeo":
-        for modifier, tone in _CIRCUMFLEX_TONES.items():
-            add(base, modifier, _CIRCUMFLEX + tone)
-    for modifier, tone in _BREVE_TONES.items():
-        add("a", modifier, _BREVE + tone)
-    for vni, base in (("ô", "o"), ("ö", "u")):  # ơ and ư, alone or with a tone
-        for modifier, tone in _TONES.items():
-            for v, m, b in (
-                (vni, modifier, base),
-                (vni.upper(), modifier.upper(), base.upper()),
-                (vni.upper(), modifier, base.upper()),
-            ):
-                table[v + m] = unicodedata.normalize("NFC", b + _HORN + tone)
-    singles = {"ô": "ơ", "ö": "ư", "ñ": "đ", "æ": "ỉ", "ó": "ĩ", "ò": "ị", "î": "ỵ"}
-    table.update(singles)
-    table.update({k.upper(): v.upper() for k, v in singles.items()})
+    for entry in _VNI_LOWER.split():
+        letter, code = entry[0], entry[1:]
+        table[code] = letter
+        table[code.upper()] = letter.upper()
+        table[code[0].upper() + code[1:]] = letter.upper()  # capital base, lower-case marks
     return table
 
 
 _VNI = _vni_table()
-_VNI_PATTERN = re.compile("|".join(re.escape(k) for k in sorted(_VNI, key=len, reverse=True)))
-# Latin-1 letters VNI uses as marks that Vietnamese Unicode text never contains.
-_VNI_MARKERS = frozenset("øöñïûëäåæüîØÖÑÏÛËÄÅÆÜÎ")
+# Longest sequences first, so "oâ" wins over "o" and "ôù" over "ô".
+_VNI_PATTERN = re.compile("|".join(map(re.escape, sorted(_VNI, key=len, reverse=True))))
 
 
-def vni_to_unicode(text: str) -> str:
+def vni_to_unicode(s: str) -> str:
     """Convert VNI-Windows text (base letter followed by its mark characters) to NFC Unicode."""
+    text = s.translate(_C1_AS_CP1252)
     return unicodedata.normalize("NFC", _VNI_PATTERN.sub(lambda m: _VNI[m.group(0)], text))
 
 
-_VIETNAMESE_ONLY = frozenset("ăđĩơũưĂĐĨƠŨƯ")
-
 # --- detection -----------------------------------------------------------------------------------
+# Real Vietnamese Unicode: letters outside Latin-1 (ă đ ĩ ũ ơ ư, ạ…ỹ) or combining marks (NFD).
+_UNICODE_VIETNAMESE = re.compile("[ăđĩũơưĂĐĨŨƠƯ\u1ea0-\u1ef9\u0300-\u036f]")
+# TCVN3: one of its letters at 0xA1–0xBE ("V¨n", "§øc", "Hoµng") touching another letter.
+_TCVN3_MARKS = "".join(chr(code) for code in _TCVN3 if 0xA1 <= code <= 0xBE)
+_TCVN3_EVIDENCE = re.compile(
+    f"[A-Za-z\u00c0-\u00ff{_TCVN3_MARKS}][{_TCVN3_MARKS}]|[{_TCVN3_MARKS}][A-Za-z\u00c0-\u00ff]"
+)
+# VNI: a vowel followed by its mark characters ("aø", "eâ", "öù"); lone ñ/ö in foreign names do not count.
+_VNI_EVIDENCE = re.compile("|".join(map(re.escape, sorted((k for k in _VNI if len(k) == 2), reverse=True))))
+_SAMPLE_CELLS = 5000
+_MIN_EVIDENCE = 3
+_MIN_SHARE = 0.2
 
 
-def detect_legacy(texts: Iterable[str], threshold: float = 0.2) -> str | None:
-    """'tcvn3', 'vni' or None: which legacy font a sample of cell texts was typed in.
+def detect_legacy(texts: Iterable[str]) -> str | None:
+    """'tcvn3', 'vni' or None: the legacy font a sample of cell texts was typed in.
 
-    Counts the non-ASCII cells that carry a font's marker characters. A file with real Unicode
-    Vietnamese letters (ă, đ, ơ, ư, ạ…) is not legacy, whatever foreign names ('Ñuñez') it holds.
+    Counts the non-ASCII cells carrying each font's tell-tale sequences. The font wins when it has at
+    least three such cells, a fifth of the non-ASCII cells, and more cells than real Unicode
+    Vietnamese (ă, đ, ơ, ư, ạ…), so Unicode files with a few foreign names ('Muñoz', 'Müller') and
+    plain English files are left alone.
     """
-    tcvn3 = vni = total = unicode_vietnamese = 0
-    for text in texts:
+    tcvn3 = vni = unicode_vietnamese = non_ascii = 0
+    for text in islice(texts, _SAMPLE_CELLS):
         if text.isascii():
             continue
-        total += 1
-        chars = set(text)
-        if any(ch in _VIETNAMESE_ONLY or "\u1ea0" <= ch <= "\u1ef9" for ch in chars):
+        non_ascii += 1
+        if _UNICODE_VIETNAMESE.search(text):
             unicode_vietnamese += 1
-        elif chars & _TCVN3_MARKERS:
+        elif _TCVN3_EVIDENCE.search(text):
             tcvn3 += 1
-        elif chars & _VNI_MARKERS:
+        elif _VNI_EVIDENCE.search(text):
             vni += 1
-    if total < 2 or unicode_vietnamese / total >= 0.1:
-        return None
-    if tcvn3 / total >= threshold:
-        return "tcvn3"
-    if vni / total >= threshold:
-        return "vni"
+    count, encoding = (tcvn3, "tcvn3") if tcvn3 >= vni else (vni, "vni")
+    if count >= _MIN_EVIDENCE and count >= _MIN_SHARE * non_ascii and count > unicode_vietnamese:
+        return encoding
     return None
 
 
-def fix_legacy(text: str, encoding: str | None, upper: bool = False) -> str:
-    """Convert one cell's text from the detected legacy encoding (None: unchanged)."""
+def fix_legacy(s: str, encoding: str | None, upper: bool = False) -> str:
+    """Convert one cell's text from the detected legacy encoding (None: unchanged).
+
+    A cell already holding Unicode Vietnamese (typed later into a legacy file) is left as it is.
+    """
+    if encoding is None or _UNICODE_VIETNAMESE.search(s):
+        return s
     if encoding == "tcvn3":
-        return tcvn3_to_unicode(text, upper)
+        return tcvn3_to_unicode(s, upper)
     if encoding == "vni":
-        return vni_to_unicode(text)
-    return text
+        return vni_to_unicode(s)
+    raise ValueError(f"unknown legacy encoding {encoding!r}")

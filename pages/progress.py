@@ -1,0 +1,194 @@
+"""Tiến độ: where each ward stands in a campaign, and the registry's data quality."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from data_layer import reference
+from data_layer.access import Scope
+from data_layer.db import session_scope
+from data_layer.formatting import format_count, format_money
+from data_layer.progress import (
+    CASHLESS_TARGET,
+    campaign_progress,
+    category_counts,
+    data_version,
+    registry_quality,
+)
+from ui.session import require_scope
+
+scope = require_scope()
+st.title("Tiến độ")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached(kind: str, scope: Scope, campaign_id: int | None, version: int):
+    """Aggregates keyed by the data version: any write anywhere makes the next read fresh."""
+    with session_scope() as session:
+        if kind == "progress":
+            return campaign_progress(session, scope, campaign_id)
+        if kind == "quality":
+            return registry_quality(session, scope)
+        return category_counts(session, scope)
+
+
+with session_scope() as session:
+    campaigns = reference.list_campaigns(session)
+    version = data_version(session)
+if not campaigns:
+    st.info("Chưa có đợt tặng quà nào.")
+    st.stop()
+
+campaign = st.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name)
+progress = cached("progress", scope, campaign.id, version)
+
+m = st.columns(5)
+m[0].metric(
+    "Kế hoạch",
+    f"{format_count(progress['planned'])} suất",
+    format_money(progress["planned_amount"]),
+    delta_color="off",
+)
+m[1].metric(
+    "Đã phát",
+    f"{format_count(progress['delivered'])} suất",
+    format_money(progress["delivered_amount"]),
+    delta_color="off",
+)
+m[2].metric("Tỷ lệ", f"{progress['percent']:.1f}%".replace(".", ","))
+m[3].metric(
+    "Còn lại",
+    f"{format_count(progress['planned'] - progress['delivered'])} suất",
+    format_money(progress["planned_amount"] - progress["delivered_amount"]),
+    delta_color="off",
+)
+m[4].metric(
+    "Quà tập thể",
+    f"{format_count(progress['lump_count'])} suất",
+    format_money(progress["lump_amount"]),
+    delta_color="off",
+)
+
+if not progress["wards"]:
+    st.info("Đợt này chưa có suất quà nào được phân bổ.")
+else:
+    if progress["expected_percent"] is not None:
+        behind = [w["label"] for w in progress["wards"] if w["behind"]]
+        st.caption(
+            f"Theo kỳ báo cáo, đến hôm nay cần đạt khoảng {progress['expected_percent']:.0f}%."
+            + (f" Chậm tiến độ: {', '.join(behind)}." if behind else "")
+        )
+    wards = pd.DataFrame(progress["wards"])
+    wards["Tình trạng"] = wards["behind"].map({True: "Chậm tiến độ", False: "Đúng tiến độ"})
+    long = wards.melt(
+        id_vars=["label", "percent", "Tình trạng"],
+        value_vars=["planned", "delivered"],
+        var_name="loại",
+        value_name="suất",
+    )
+    long["loại"] = long["loại"].map({"planned": "Kế hoạch", "delivered": "Đã phát"})
+    order = wards["label"].tolist()
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", sort=order, title="Phường/xã"),
+            x=alt.X("suất:Q", title="Số suất"),
+            yOffset="loại:N",
+            color=alt.Color("loại:N", title=""),
+            tooltip=["label", "loại", "suất", "percent"],
+        )
+    )
+    st.subheader("Kế hoạch và đã phát theo phường/xã (ít hoàn thành nhất ở trên)")
+    st.altair_chart(chart, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Phường/xã": w["label"],
+                    "Kế hoạch": format_count(w["planned"]),
+                    "Tiền kế hoạch": format_money(w["planned_amount"]),
+                    "Đã phát": format_count(w["delivered"]),
+                    "Tiền đã phát": format_money(w["delivered_amount"]),
+                    "%": w["percent"],
+                    "Tình trạng": "Chậm tiến độ" if w["behind"] else "",
+                }
+                for w in progress["wards"]
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+    c1, c2 = st.columns(2)
+    for column, key, title in ((c1, "sources", "Theo nguồn kinh phí"), (c2, "packages", "Theo mức quà")):
+        frame = pd.DataFrame(progress[key])
+        column.subheader(title)
+        column.altair_chart(
+            alt.Chart(frame)
+            .mark_bar()
+            .encode(
+                x=alt.X("planned_amount:Q", title="Tiền kế hoạch (đ)"),
+                y=alt.Y("label:N", title=""),
+                tooltip=["label", "planned", "delivered", "percent"],
+            ),
+            width="stretch",
+        )
+
+    if progress["per_day"]:
+        daily = pd.DataFrame(progress["per_day"]).groupby("day", as_index=False)["count"].sum()
+        daily["Lũy kế"] = daily["count"].cumsum()
+        daily["day"] = pd.to_datetime(daily["day"])
+        st.subheader("Số suất đã phát lũy kế theo ngày")
+        st.altair_chart(
+            alt.Chart(daily)
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("day:T", title="Ngày", axis=alt.Axis(format="%d/%m")),
+                y=alt.Y("Lũy kế:Q", title="Suất"),
+                tooltip=[alt.Tooltip("day:T", format="%d/%m/%Y"), "Lũy kế"],
+            ),
+            width="stretch",
+        )
+
+st.divider()
+st.subheader("Chất lượng dữ liệu: Đúng, Đủ, Sạch, Sống")
+quality = cached("quality", scope, None, version)
+if quality:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Phường/xã": q["ward"],
+                    "Số người": q["people"],
+                    "Thiếu CCCD": q["missing_id"],
+                    "CCCD sai độ dài": q["invalid_id"],
+                    "Chưa có thôn/tổ": q["no_hamlet"],
+                    "Có thể trùng phường/xã khác": q["possible_duplicates"],
+                    "Đã mất còn quà chưa phát": q["dead_with_gifts"],
+                    "Nhận qua tài khoản": f"{100 * q['cashless_share']:.0f}%",
+                    f"Đạt mục tiêu {CASHLESS_TARGET:.0%}": "Đạt"
+                    if q["cashless_share"] >= CASHLESS_TARGET
+                    else "Chưa đạt",
+                }
+                for q in quality
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption("Xem và sửa từng người ở trang Đối tượng (lọc theo phường/xã, tình trạng, tìm theo tên/CCCD).")
+counts = cached("categories", scope, None, version)
+if counts:
+    st.subheader("Đối tượng đang hưởng theo nhóm và phường/xã")
+    st.altair_chart(
+        alt.Chart(pd.DataFrame(counts))
+        .mark_bar()
+        .encode(
+            x=alt.X("count:Q", title="Số người"),
+            y=alt.Y("ward:N", title=""),
+            color=alt.Color("code:N", title="Nhóm"),
+            tooltip=["ward", "category", "count"],
+        ),
+        width="stretch",
+    )

@@ -1,0 +1,132 @@
+"""Progress aggregates checked against a hand-computed fixture, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import insert, select
+
+from data_layer.access import Scope
+from data_layer.allocation import apply_allocations, propose_allocations
+from data_layer.campaigns import Rule, add_package, create_campaign
+from data_layer.db import session_scope
+from data_layer.delivery import add_lump, allocation_rows, mark_delivered
+from data_layer.models import Beneficiary, BeneficiaryCategory, Category
+from data_layer.progress import campaign_progress, category_counts, data_version, registry_quality
+
+SYSTEM = Scope.system()
+
+
+@pytest.fixture
+def season(engine, wards):
+    """Ward A: 3 poor households, 2 delivered; ward B: 2 poor households + 1 invalid, none delivered."""
+    with session_scope(engine) as session:
+        hn = session.execute(select(Category.id).where(Category.code == "HN")).scalar_one()
+        tb = session.execute(select(Category.id).where(Category.code == "NCC_TB")).scalar_one()
+        people = [
+            (wards["A"], "A1", hn, "020050000001", "Khối 1", "111"),
+            (wards["A"], "A2", hn, None, "Khối 1", None),
+            (wards["A"], "A3", hn, "12345", None, None),
+            (wards["B"], "B1", hn, "020050000004", "Thôn 1", "222"),
+            (wards["B"], "A1", hn, "020050000005", "Thôn 1", None),  # same name + year as A1
+            (wards["B"], "B3", tb, "020050000006", "Thôn 2", None),
+        ]
+        for ward_id, name, category, national_id, hamlet, bank in people:
+            pid = session.execute(
+                insert(Beneficiary).returning(Beneficiary.id),
+                [
+                    {
+                        "ward_id": ward_id,
+                        "name": name,
+                        "name_key": name.lower(),
+                        "birth_year": 1950,
+                        "national_id": national_id,
+                        "hamlet": hamlet,
+                        "bank_account": bank,
+                    }
+                ],
+            ).scalar_one()
+            session.execute(insert(BeneficiaryCategory), [{"beneficiary_id": pid, "category_id": category}])
+        cid = create_campaign(
+            session, SYSTEM, name="Tết", year=2026, report_from=date(2026, 2, 1), report_to=date(2026, 2, 11)
+        ).id
+        add_package(
+            session,
+            SYSTEM,
+            campaign_id=cid,
+            source_code="TINH",
+            label="Hộ nghèo",
+            amount=500_000,
+            rule=Rule(categories=["HN"]),
+        )
+        add_package(
+            session,
+            SYSTEM,
+            campaign_id=cid,
+            source_code="TW",
+            label="Thương binh",
+            amount=300_000,
+            rule=Rule(categories=["NCC_TB"]),
+        )
+        apply_allocations(session, SYSTEM, propose_allocations(session, SYSTEM, cid))
+        rows = {r["name"] + r["ward"]: r["id"] for r in allocation_rows(session, SYSTEM, cid)}
+        mark_delivered(session, SYSTEM, [rows["A1Phường A"]], on=date(2026, 2, 2))
+        mark_delivered(session, SYSTEM, [rows["A2Phường A"]], on=date(2026, 2, 4))
+        add_lump(
+            session, SYSTEM, campaign_id=cid, ward_code="B", source_code="XHH", count=10, amount=3_000_000
+        )
+    return cid
+
+
+def test_campaign_progress_figures(engine, season):
+    with session_scope(engine) as session:
+        progress = campaign_progress(session, SYSTEM, season, today=date(2026, 2, 6))
+    assert (progress["planned"], progress["planned_amount"]) == (6, 5 * 500_000 + 300_000)
+    assert (progress["delivered"], progress["delivered_amount"], progress["percent"]) == (2, 1_000_000, 33.3)
+    assert (progress["lump_count"], progress["lump_amount"]) == (10, 3_000_000)
+    assert progress["expected_percent"] == 50.0
+    wards = {w["label"]: w for w in progress["wards"]}
+    assert (wards["Phường A"]["planned"], wards["Phường A"]["delivered"], wards["Phường A"]["percent"]) == (
+        3,
+        2,
+        66.7,
+    )
+    assert wards["Phường B"]["delivered_amount"] == 0 and wards["Phường B"]["behind"]
+    assert not wards["Phường A"]["behind"]
+    assert [w["label"] for w in progress["wards"]] == ["Phường B", "Phường A"]  # least done first
+    sources = {s["label"]: (s["planned"], s["planned_amount"]) for s in progress["sources"]}
+    assert sources == {"TINH": (5, 2_500_000), "TW": (1, 300_000)}
+    assert [(d["day"], d["count"]) for d in progress["per_day"]] == [
+        (date(2026, 2, 2), 1),
+        (date(2026, 2, 4), 1),
+    ]
+
+
+def test_progress_is_scoped(engine, season, wards):
+    staff_b = Scope(user_id=None, username="b", role="ward", ward_ids=frozenset({wards["B"]}))
+    with session_scope(engine) as session:
+        progress = campaign_progress(session, staff_b, season)
+        assert (progress["planned"], progress["delivered"], progress["lump_count"]) == (3, 0, 10)
+        assert [w["label"] for w in progress["wards"]] == ["Phường B"]
+        assert [q["ward"] for q in registry_quality(session, staff_b)] == ["Phường B"]
+
+
+def test_registry_quality_counts(engine, season):
+    with session_scope(engine) as session:
+        quality = {q["ward"]: q for q in registry_quality(session, SYSTEM)}
+        counts = {(c["ward"], c["code"]): c["count"] for c in category_counts(session, SYSTEM)}
+    a, b = quality["Phường A"], quality["Phường B"]
+    assert (a["people"], a["missing_id"], a["invalid_id"], a["no_hamlet"]) == (3, 1, 1, 1)
+    assert (a["cashless"], a["cashless_share"]) == (1, 0.333)
+    assert (a["possible_duplicates"], b["possible_duplicates"]) == (1, 1)
+    assert counts[("Phường A", "HN")] == 3 and counts[("Phường B", "NCC_TB")] == 1
+
+
+def test_data_version_moves_with_every_write(engine, season):
+    with session_scope(engine) as session:
+        before = data_version(session)
+        rows = allocation_rows(session, SYSTEM, season, status="planned")
+        mark_delivered(session, SYSTEM, [rows[0]["id"]], on=date(2026, 2, 5))
+    with session_scope(engine) as session:
+        assert data_version(session) > before
