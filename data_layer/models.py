@@ -109,7 +109,16 @@ class Package(SQLModel, table=True):
 class Allocation(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("package_id", "beneficiary_id", name="uq_allocation_package_beneficiary"),
-        Index("ix_allocation_campaign_ward", "campaign_id", "ward_id"),
+        # covers the progress GROUP BY (index-only scan) and every campaign + ward lookup
+        Index(
+            "ix_allocation_progress",
+            "campaign_id",
+            "ward_id",
+            "package_id",
+            "status",
+            "delivered_on",
+            "amount",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

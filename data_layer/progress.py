@@ -33,72 +33,77 @@ def data_version(session: Session) -> int:
     return session.execute(select(func.coalesce(func.max(AuditEvent.id), 0))).scalar_one()
 
 
-def _delivered(column):
-    return func.coalesce(func.sum(case((Allocation.status == "delivered", column), else_=0)), 0)
+def _add(totals: dict, key, count: int, amount: int, delivered: bool) -> None:
+    entry = totals.setdefault(key, [0, 0, 0, 0])
+    entry[0] += count
+    entry[1] += amount
+    if delivered:
+        entry[2] += count
+        entry[3] += amount
 
 
-def _totals_by(session: Session, scope: Scope, campaign_id: int, key, *joins) -> list[tuple]:
-    query = select(
-        key,
-        func.count(),
-        func.coalesce(func.sum(Allocation.amount), 0),
-        _delivered(1),
-        _delivered(Allocation.amount),
-    ).select_from(Allocation)
-    for target, condition in joins:
-        query = query.join(target, condition)
-    query = query.where(
-        Allocation.campaign_id == campaign_id, scope.ward_clause(Allocation.ward_id)
-    ).group_by(key)
-    return [tuple(row) for row in session.execute(query)]
-
-
-def _row(label: str, count: int, amount: int, done: int, done_amount: int) -> dict:
+def _row(label: str, totals: list[int]) -> dict:
+    count, amount, done, done_amount = totals
     return {
         "label": label,
-        "planned": int(count),
-        "planned_amount": int(amount),
-        "delivered": int(done),
-        "delivered_amount": int(done_amount),
+        "planned": count,
+        "planned_amount": amount,
+        "delivered": done,
+        "delivered_amount": done_amount,
         "percent": round(100 * done / count, 1) if count else 0.0,
     }
 
 
 def campaign_progress(session: Session, scope: Scope, campaign_id: int, today: date | None = None) -> dict:
-    """Headline figures and breakdowns (per ward, source, package, day) of one campaign."""
+    """Headline figures and breakdowns (per ward, source, package, day) of one campaign.
+
+    One GROUP BY pass over the allocations (ward × package × status × day, a few thousand groups
+    even for a million allocations) feeds every breakdown.
+    """
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise ValueError("Không tìm thấy đợt tặng quà.")
-    wards = _totals_by(session, scope, campaign_id, Ward.name, (Ward, Ward.id == Allocation.ward_id))
-    sources = _totals_by(
-        session,
-        scope,
-        campaign_id,
-        FundingSource.code,
-        (Package, Package.id == Allocation.package_id),
-        (FundingSource, FundingSource.id == Package.source_id),
-    )
-    packages = _totals_by(
-        session, scope, campaign_id, Package.label, (Package, Package.id == Allocation.package_id)
-    )
-    per_day = session.execute(
-        select(Allocation.delivered_on, Ward.name, func.count(), func.sum(Allocation.amount))
-        .join(Ward, Ward.id == Allocation.ward_id)
-        .where(
-            Allocation.campaign_id == campaign_id,
-            scope.ward_clause(Allocation.ward_id),
-            Allocation.status == "delivered",
-            Allocation.delivered_on.is_not(None),
+    groups = session.execute(
+        select(
+            Allocation.ward_id,
+            Allocation.package_id,
+            Allocation.status,
+            Allocation.delivered_on,
+            func.count(),
+            func.sum(Allocation.amount),
         )
-        .group_by(Allocation.delivered_on, Ward.name)
-        .order_by(Allocation.delivered_on)
+        .where(Allocation.campaign_id == campaign_id, scope.ward_clause(Allocation.ward_id))
+        .group_by(Allocation.ward_id, Allocation.package_id, Allocation.status, Allocation.delivered_on)
     ).all()
+    ward_names = dict(session.execute(select(Ward.id, Ward.name)).all())
+    packages = {
+        pid: (label, code)
+        for pid, label, code in session.execute(
+            select(Package.id, Package.label, FundingSource.code)
+            .join(FundingSource, FundingSource.id == Package.source_id)
+            .where(Package.campaign_id == campaign_id)
+        )
+    }
+    by_ward: dict = {}
+    by_source: dict = {}
+    by_package: dict = {}
+    by_day: dict = {}
+    for ward_id, package_id, status, day, count, amount in groups:
+        done, amount = status == "delivered", int(amount or 0)
+        label, source = packages[package_id]
+        _add(by_ward, ward_names[ward_id], count, amount, done)
+        _add(by_source, source, count, amount, done)
+        _add(by_package, label, count, amount, done)
+        if done and day is not None:
+            _add(by_day, (day, ward_names[ward_id]), count, amount, True)
     lumps = session.execute(
         select(func.coalesce(func.sum(LumpGift.count), 0), func.coalesce(func.sum(LumpGift.amount), 0)).where(
             LumpGift.campaign_id == campaign_id, scope.ward_clause(LumpGift.ward_id)
         )
     ).one()
-    ward_rows = sorted((_row(*w) for w in wards), key=lambda r: r["percent"])
+    ward_rows = sorted(
+        (_row(name, totals) for name, totals in by_ward.items()), key=lambda r: (r["percent"], r["label"])
+    )
     expected = _expected_percent(campaign, today or date.today())
     for row in ward_rows:
         row["behind"] = expected is not None and row["percent"] + 10 < expected
@@ -114,9 +119,12 @@ def campaign_progress(session: Session, scope: Scope, campaign_id: int, today: d
         "lump_amount": int(lumps[1]),
         "expected_percent": expected,
         "wards": ward_rows,
-        "sources": [_row(*s) for s in sources],
-        "packages": [_row(*p) for p in packages],
-        "per_day": [{"day": d, "ward": w, "count": int(c), "amount": int(a)} for d, w, c, a in per_day],
+        "sources": [_row(code, totals) for code, totals in sorted(by_source.items())],
+        "packages": [_row(label, totals) for label, totals in sorted(by_package.items())],
+        "per_day": [
+            {"day": day, "ward": ward, "count": t[0], "amount": t[1]}
+            for (day, ward), t in sorted(by_day.items())
+        ],
     }
 
 

@@ -7,6 +7,7 @@ adds the row and column.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 
 from data_layer.text import fold
@@ -77,7 +78,7 @@ PROVINCE_CODES: dict[str, str] = {
     "096": "Cà Mau",
 }
 EARLIEST_BIRTH_YEAR = 1850
-EXCEL_EPOCH = date(1899, 12, 30)
+EXCEL_EPOCH = date(1899, 12, 30)  # 1900 date system; right for serials from 61 (1900-03-01) on
 # Gender/century digit (4th digit of a CCCD) → (first year of the century, gender).
 CENTURY_DIGITS = {
     0: (1900, "M"),
@@ -92,9 +93,12 @@ CENTURY_DIGITS = {
     9: (1800, "F"),
 }
 _ID_JUNK = re.compile(r"[\s.\-_']")
-_DATE = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
-_AMOUNT_SUFFIX = re.compile(r"\s*(đồng|đ|vnđ|vnd|d)\.?$", re.IGNORECASE)
+_WHOLE_NUMBER_TEXT = re.compile(r"(\d+)\.0")  # "22055001234.0": a number written out by a CSV export
+_DATE = re.compile(r"(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?")
+_AMOUNT_SUFFIX = re.compile(r"\s*(?:đồng|đ|vnđ|vnd|d)\.?$", re.IGNORECASE)
+_GROUPED_AMOUNT = re.compile(r"\d{1,3}([.,])\d{3}(?:\1\d{3})*")  # one separator kind: 1.234.567 or 1,234,567
+_ZERO_DECIMALS = re.compile(r"(\d+)[.,]0{1,2}")  # 600000.0, 600000,00
 
 
 class CellError(ValueError):
@@ -102,21 +106,29 @@ class CellError(ValueError):
 
 
 def valid_province_code(code: str) -> bool:
-    return code in PROVINCE_CODES or code >= "101"
+    """One of the 63 pre-2025 province codes, or 101+ (birth registered abroad)."""
+    return code in PROVINCE_CODES or (code.isdigit() and len(code) == 3 and code >= "101")
+
+
+def _is_blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
 def parse_national_id(raw: object) -> str | None:
     """A 12-digit CCCD (or 9-digit CMND), cleaned; leading zeros lost by Excel are restored."""
-    if raw is None:
+    if _is_blank(raw):
         return None
+    if isinstance(raw, bool):
+        raise CellError(f"Số CCCD '{raw}' không hợp lệ.")
     if isinstance(raw, float):
         if not raw.is_integer():
             raise CellError(f"Số CCCD '{raw}' không hợp lệ.")
         raw = int(raw)
-    text = _ID_JUNK.sub("", str(raw))
-    if not text:
-        return None
-    if not text.isdigit():
+    text = str(raw).strip()
+    if match := _WHOLE_NUMBER_TEXT.fullmatch(text):
+        text = match.group(1)
+    text = _ID_JUNK.sub("", text)
+    if not text.isdigit() or not text.isascii():
         raise CellError(f"Số CCCD '{raw}' có ký tự không phải chữ số.")
     if len(text) == 9:
         return text
@@ -133,21 +145,21 @@ def parse_national_id(raw: object) -> str | None:
 
 def national_id_warning(national_id: str | None, birth_year: int | None, gender: str | None) -> str | None:
     """A warning when a CCCD's century/year digits or gender digit disagree with the person's data."""
-    if not national_id or len(national_id) != 12:
+    if not national_id or len(national_id) != 12 or not national_id.isdigit():
         return None
     century, id_gender = CENTURY_DIGITS[int(national_id[3])]
     id_year = century + int(national_id[4:6])
     problems = []
     if birth_year and birth_year != id_year:
         problems.append(f"năm sinh theo CCCD là {id_year}, khác năm sinh {birth_year}")
-    if gender and gender != id_gender:
+    if gender in ("M", "F") and gender != id_gender:
         problems.append("giới tính theo CCCD là " + ("nam" if id_gender == "M" else "nữ"))
     return f"Số CCCD {national_id}: " + "; ".join(problems) + "." if problems else None
 
 
 def _check_year(year: int, raw: object) -> int:
     if not EARLIEST_BIRTH_YEAR <= year <= date.today().year:
-        raise CellError(f"Năm sinh '{raw}' không hợp lệ.")
+        raise CellError(f"Năm sinh '{raw}' không hợp lệ (từ {EARLIEST_BIRTH_YEAR} đến năm nay).")
     return year
 
 
@@ -157,12 +169,14 @@ def _checked_date(year: int, month: int, day: int, raw: object) -> date:
     except ValueError:
         raise CellError(f"Ngày sinh '{raw}' không hợp lệ.") from None
     _check_year(value.year, raw)
+    if value > date.today():
+        raise CellError(f"Ngày sinh '{raw}' ở tương lai.")
     return value
 
 
 def parse_date(raw: object) -> tuple[date | None, int | None]:
     """(birth date, birth year) from a date, an Excel serial, dd/mm/yyyy-like text or a year alone."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if _is_blank(raw):
         return None, None
     if isinstance(raw, datetime):
         raw = raw.date()
@@ -171,18 +185,18 @@ def parse_date(raw: object) -> tuple[date | None, int | None]:
     if isinstance(raw, bool):
         raise CellError(f"Ngày sinh '{raw}' không hợp lệ.")
     if isinstance(raw, (int, float)):
-        if float(raw).is_integer() and EARLIEST_BIRTH_YEAR <= raw <= date.today().year:
-            return None, int(raw)
-        if 1 <= raw < 2_958_466:
-            value = EXCEL_EPOCH + timedelta(days=int(raw))
-            return _checked_date(value.year, value.month, value.day, raw), value.year
-        raise CellError(f"Ngày sinh '{raw}' không hợp lệ.")
+        if raw < EARLIEST_BIRTH_YEAR or (float(raw).is_integer() and raw <= date.today().year):
+            return None, _check_year(int(raw), raw)  # a year (serials below 1850 would mean 1900–1905)
+        if raw >= 2_958_466:  # past 31/12/9999
+            raise CellError(f"Ngày sinh '{raw}' không hợp lệ.")
+        value = EXCEL_EPOCH + timedelta(days=int(raw))
+        return _checked_date(value.year, value.month, value.day, raw), value.year
     text = str(raw).strip()
     if text.isdigit() and len(text) == 4:
         return None, _check_year(int(text), raw)
-    if match := _DATE.match(text):
+    if match := _DATE.fullmatch(text):
         day, month, year = (int(g) for g in match.groups())
-    elif match := _ISO_DATE.match(text):
+    elif match := _ISO_DATE.fullmatch(text):
         year, month, day = (int(g) for g in match.groups())
     else:
         raise CellError(f"Ngày sinh '{raw}' không hợp lệ (dùng dd/mm/yyyy hoặc năm sinh).")
@@ -192,7 +206,7 @@ def parse_date(raw: object) -> tuple[date | None, int | None]:
 
 def parse_amount(raw: object) -> int | None:
     """Whole đồng from 600000, '600.000', '600,000 đ', '1.234.567 VNĐ', '600 000'."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if _is_blank(raw):
         return None
     if isinstance(raw, bool):
         raise CellError(f"Số tiền '{raw}' không hợp lệ.")
@@ -200,20 +214,35 @@ def parse_amount(raw: object) -> int | None:
         if raw < 0 or not float(raw).is_integer():
             raise CellError(f"Số tiền '{raw}' phải là số đồng nguyên, không âm.")
         return int(raw)
-    text = _AMOUNT_SUFFIX.sub("", str(raw).strip()).replace(" ", "").replace("\xa0", "")
-    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
+    text = "".join(_AMOUNT_SUFFIX.sub("", unicodedata.normalize("NFC", str(raw)).strip()).split())
+    if text.startswith("-"):
+        raise CellError(f"Số tiền '{raw}' không được âm.")
+    if _GROUPED_AMOUNT.fullmatch(text):
         text = re.sub(r"[.,]", "", text)
-    if not text.isdigit():
+    elif match := _ZERO_DECIMALS.fullmatch(text):
+        text = match.group(1)
+    if not text.isdigit() or not text.isascii():
         raise CellError(f"Số tiền '{raw}' không đọc được (ví dụ đúng: 600.000).")
     return int(text)
 
 
-GENDERS = {"nam": "M", "m": "M", "male": "M", "trai": "M", "nu": "F", "f": "F", "female": "F", "gai": "F"}
+GENDERS = {
+    "nam": "M",
+    "m": "M",
+    "male": "M",
+    "trai": "M",
+    "nam gioi": "M",
+    "nu": "F",
+    "f": "F",
+    "female": "F",
+    "gai": "F",
+    "nu gioi": "F",
+}
 
 
 def parse_gender(raw: object) -> str | None:
     """'M' or 'F' from Nam/Nữ (any case, with or without diacritics)."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if _is_blank(raw):
         return None
     key = fold(str(raw))
     if key not in GENDERS:
