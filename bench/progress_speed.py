@@ -148,8 +148,8 @@ def measure(url: str, campaign_id: int) -> None:
 
     ward = timed(ward_data)
     print(
-        f"    first load {cold:6.3f} s | warm SQL (all wards) {warm:6.3f} s | warm SQL (one ward) {ward:6.3f} s"
-        f" | cached page load {hit * 1000:6.2f} ms"
+        f"    first load {cold:6.3f} s | warm SQL (all wards) {warm:6.3f} s"
+        f" | warm SQL (one ward) {ward:6.3f} s | cached page load {hit * 1000:6.2f} ms"
     )
 
 
