@@ -205,3 +205,16 @@ class CategoryAlias(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     text_key: str = Field(max_length=200, unique=True, index=True)
     category_id: int = Field(foreign_key="category.id")
+
+
+class BudgetScenario(SQLModel, table=True):
+    """A named what-if of a campaign's packages: amounts, added/removed packages, growth, source caps."""
+
+    __table_args__ = (UniqueConstraint("campaign_id", "name", name="uq_budgetscenario_campaign_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    name: str = Field(max_length=200)
+    content: str = Field(sa_column=Column(Text, nullable=False), description="scenario as JSON")
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,244 @@
+"""What-if budgets: change package amounts, add/remove packages, scale counts, compare with source caps.
+
+The baseline is read once from the database as aggregated counts (package × ward); recomputing a
+scenario is pure integer arithmetic over those counts, independent of the number of people.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from data_layer import audit
+from data_layer.access import Scope
+from data_layer.allocation import propose_allocations
+from data_layer.excel import MONEY_FORMAT, put, to_bytes, write_table
+from data_layer.models import Allocation, BudgetScenario, FundingSource, Package, Ward
+
+
+@dataclass(frozen=True)
+class Line:
+    """One package of the baseline: its source, amount and how many gifts per ward."""
+
+    package_id: int | None
+    source: str
+    label: str
+    amount: int
+    counts: dict[str, int]  # ward name → gifts
+
+    @property
+    def count(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class Scenario:
+    """Changes to the baseline. Growth is in whole percent; money in whole đồng."""
+
+    amounts: dict[int, int] = field(default_factory=dict)  # package id → new amount
+    removed: list[int] = field(default_factory=list)  # package ids left out
+    added: list[dict] = field(default_factory=list)  # {source, label, amount, count}
+    growth_percent: int = 0
+    caps: dict[str, int] = field(default_factory=dict)  # source code → cap
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Scenario:
+        data = json.loads(text)
+        data["amounts"] = {int(k): int(v) for k, v in data.get("amounts", {}).items()}
+        return cls(**data)
+
+
+def baseline(session: Session, scope: Scope, campaign_id: int) -> list[Line]:
+    """Current counts per package and ward: allocations, plus the people the rules would still add."""
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    wards = dict(session.execute(select(Ward.id, Ward.name)).all())
+    for package_id, ward_id, count in session.execute(
+        select(Allocation.package_id, Allocation.ward_id, func.count())
+        .where(Allocation.campaign_id == campaign_id, scope.ward_clause(Allocation.ward_id))
+        .group_by(Allocation.package_id, Allocation.ward_id)
+    ):
+        counts[package_id][wards[ward_id]] += count
+    for row in propose_allocations(session, scope, campaign_id).rows:
+        counts[row["package_id"]][wards[row["ward_id"]]] += 1
+    packages = session.execute(
+        select(Package.id, FundingSource.code, Package.label, Package.amount)
+        .join(FundingSource, FundingSource.id == Package.source_id)
+        .where(Package.campaign_id == campaign_id)
+        .order_by(FundingSource.code, Package.priority, Package.id)
+    ).all()
+    return [Line(pid, code, label, amount, dict(counts[pid])) for pid, code, label, amount in packages]
+
+
+def source_caps(session: Session, campaign_id: int) -> dict[str, int]:
+    """Default cap per source: the sum of its packages' budgets (sources without budgets have none)."""
+    rows = session.execute(
+        select(FundingSource.code, func.sum(Package.budget))
+        .join(FundingSource, FundingSource.id == Package.source_id)
+        .where(Package.campaign_id == campaign_id, Package.budget.is_not(None))
+        .group_by(FundingSource.code)
+    ).all()
+    return {code: int(total) for code, total in rows}
+
+
+def scaled(count: int, growth_percent: int) -> int:
+    """Count after growth, rounded half up, in integers only."""
+    return (count * (100 + growth_percent) + 50) // 100
+
+
+def compute(lines: list[Line], scenario: Scenario) -> dict:
+    """Totals per package, source and ward after the scenario, and each source against its cap."""
+    packages = []
+    for line in lines:
+        if line.package_id in scenario.removed:
+            continue
+        amount = scenario.amounts.get(line.package_id, line.amount)
+        counts = {ward: scaled(n, scenario.growth_percent) for ward, n in line.counts.items()}
+        packages.append(
+            {
+                "package_id": line.package_id,
+                "source": line.source,
+                "label": line.label,
+                "amount": amount,
+                "counts": counts,
+            }
+        )
+    for extra in scenario.added:
+        packages.append(
+            {
+                "package_id": None,
+                "source": extra["source"],
+                "label": extra["label"],
+                "amount": int(extra["amount"]),
+                "counts": {"(chưa chia theo phường/xã)": int(extra["count"])},
+            }
+        )
+    by_source: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_ward: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for package in packages:
+        count = sum(package["counts"].values())
+        package["count"], package["total"] = count, count * package["amount"]
+        by_source[package["source"]][0] += count
+        by_source[package["source"]][1] += package["total"]
+        for ward, n in package["counts"].items():
+            by_ward[ward][0] += n
+            by_ward[ward][1] += n * package["amount"]
+    sources = [
+        {
+            "source": code,
+            "count": c,
+            "total": t,
+            "cap": scenario.caps.get(code),
+            "over": t - scenario.caps[code] if code in scenario.caps else None,
+        }
+        for code, (c, t) in sorted(by_source.items())
+    ]
+    return {
+        "packages": packages,
+        "sources": sources,
+        "wards": [{"ward": w, "count": c, "total": t} for w, (c, t) in sorted(by_ward.items())],
+        "total_count": sum(p["count"] for p in packages),
+        "total": sum(p["total"] for p in packages),
+    }
+
+
+def save_scenario(
+    session: Session, scope: Scope, campaign_id: int, name: str, scenario: Scenario
+) -> BudgetScenario:
+    """Store (or overwrite) a named scenario of a campaign."""
+    scope.require_write()
+    name = (name or "").strip()
+    if not name:
+        raise ValueError("Đặt tên cho phương án trước khi lưu.")
+    row = session.execute(
+        select(BudgetScenario).where(BudgetScenario.campaign_id == campaign_id, BudgetScenario.name == name)
+    ).scalar_one_or_none()
+    row = row or BudgetScenario(campaign_id=campaign_id, name=name, content="{}", created_by=scope.user_id)
+    row.content = scenario.to_json()
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_scenarios(session: Session, campaign_id: int) -> list[BudgetScenario]:
+    return list(
+        session.execute(
+            select(BudgetScenario)
+            .where(BudgetScenario.campaign_id == campaign_id)
+            .order_by(BudgetScenario.name)
+        ).scalars()
+    )
+
+
+def apply_scenario(session: Session, scope: Scope, campaign_id: int, scenario: Scenario) -> int:
+    """Write the scenario's package amounts to the campaign (admin/district, audited); returns changes.
+
+    Added or removed packages are not created or deleted here: they are set up on the campaign page.
+    """
+    scope.require_district()
+    changed = 0
+    for package_id, amount in scenario.amounts.items():
+        package = session.get(Package, package_id)
+        if package is None or package.campaign_id != campaign_id:
+            raise ValueError("Phương án có mức quà không thuộc đợt này.")
+        if amount <= 0:
+            raise ValueError("Mức quà phải lớn hơn 0 đồng.")
+        if package.amount != amount:
+            audit.record(
+                session,
+                scope,
+                table="package",
+                row_id=package.id,
+                action="update",
+                field="amount",
+                old=package.amount,
+                new=amount,
+            )
+            package.amount = amount
+            session.add(package)
+            changed += 1
+    session.flush()
+    return changed
+
+
+def scenario_xlsx(name: str, result: dict) -> bytes:
+    """A scenario's figures as .xlsx: packages, then totals per source against caps, then per ward."""
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "Phương án"
+    put(ws, 1, 1, f"PHƯƠNG ÁN DỰ TOÁN: {name}").font = Font(bold=True, size=13)
+    row = write_table(
+        ws,
+        ["Nguồn", "Mức quà", "Số tiền/suất", "Số suất", "Thành tiền"],
+        [(p["source"], p["label"], p["amount"], p["count"], p["total"]) for p in result["packages"]],
+        start_row=3,
+        widths=[10, 40, 14, 10, 18],
+    )
+    put(ws, row, 2, "Tổng cộng").font = Font(bold=True)
+    put(ws, row, 4, result["total_count"])
+    put(ws, row, 5, result["total"]).font = Font(bold=True)
+    row = write_table(
+        ws,
+        ["Nguồn", "Số suất", "Thành tiền", "Trần dự toán", "Vượt (+)/còn (−)"],
+        [(s["source"], s["count"], s["total"], s["cap"], s["over"]) for s in result["sources"]],
+        start_row=row + 2,
+    )
+    write_table(
+        ws,
+        ["Phường/xã", "Số suất", "Thành tiền"],
+        [(w["ward"], w["count"], w["total"]) for w in result["wards"]],
+        start_row=row + 1,
+    )
+    for cells in ws.iter_rows(min_row=4):
+        for cell in cells:
+            if isinstance(cell.value, int) and cell.column > 2:
+                cell.number_format = MONEY_FORMAT
+    return to_bytes(workbook)

@@ -1,0 +1,211 @@
+"""Dự toán: try gift levels against budgets on aggregated counts; save, compare, export, apply."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from data_layer import reference
+from data_layer.budget import (
+    Scenario,
+    apply_scenario,
+    baseline,
+    compute,
+    list_scenarios,
+    save_scenario,
+    scenario_xlsx,
+    source_caps,
+)
+from data_layer.db import session_scope
+from data_layer.formatting import format_count, format_money
+from data_layer.importing.values import CellError, parse_amount
+from data_layer.progress import data_version
+from ui.feedback import run_write, show_flash
+from ui.session import require_scope
+
+scope = require_scope()
+st.title("Dự toán")
+show_flash()
+
+with session_scope() as session:
+    campaigns = reference.list_campaigns(session)
+if not campaigns:
+    st.info("Chưa có đợt tặng quà nào.")
+    st.stop()
+campaign = st.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name)
+
+
+@st.cache_data(show_spinner="Đang đếm số suất…", max_entries=16)
+def load_baseline(scope, campaign_id: int, version: int):
+    """Counts per package and ward, re-read whenever the data version changes."""
+    with session_scope() as session:
+        return baseline(session, scope, campaign_id), source_caps(session, campaign_id)
+
+
+with session_scope() as session:
+    version = data_version(session)
+lines, default_caps = load_baseline(scope, campaign.id, version)
+if not lines:
+    st.info("Đợt này chưa có mức quà nào.")
+    st.stop()
+
+st.caption("Sửa mức tiền, bỏ mức quà, thêm mức mới hoặc tăng số người: tổng được tính lại ngay.")
+editor = st.data_editor(
+    pd.DataFrame(
+        [
+            {
+                "Giữ": True,
+                "Nguồn": line.source,
+                "Mức quà": line.label,
+                "Số suất": line.count,
+                "Số tiền/suất": line.amount,
+            }
+            for line in lines
+        ]
+    ),
+    disabled=["Nguồn", "Mức quà", "Số suất"],
+    hide_index=True,
+    width="stretch",
+    key=f"budget_{campaign.id}",
+    column_config={"Số tiền/suất": st.column_config.NumberColumn(min_value=0, step=1000, format="%d")},
+)
+c1, c2 = st.columns(2)
+growth = c1.number_input("Tăng/giảm số người (%)", -100, 500, 0, step=1)
+caps = {}
+with c2.expander("Trần dự toán theo nguồn (đ)"):
+    for code in sorted({line.source for line in lines}):
+        text = st.text_input(code, value=str(default_caps.get(code, "")), key=f"cap_{campaign.id}_{code}")
+        try:
+            if (cap := parse_amount(text)) is not None:
+                caps[code] = cap
+        except CellError as exc:
+            st.error(str(exc))
+added = st.session_state.setdefault(f"added_{campaign.id}", [])
+with st.expander("Thêm mức quà giả định"):
+    with st.form("add_line", clear_on_submit=True):
+        a1, a2, a3, a4 = st.columns(4)
+        source = a1.text_input("Nguồn (mã)")
+        label = a2.text_input("Tên mức quà")
+        amount = a3.text_input("Số tiền/suất")
+        count = a4.number_input("Số suất", 0, 10_000_000, 0)
+        if st.form_submit_button("Thêm vào phương án"):
+            try:
+                added.append(
+                    {
+                        "source": source.strip().upper() or "?",
+                        "label": label or "Mức mới",
+                        "amount": parse_amount(amount) or 0,
+                        "count": int(count),
+                    }
+                )
+            except CellError as exc:
+                st.error(str(exc))
+
+scenario = Scenario(
+    amounts={
+        line.package_id: int(row["Số tiền/suất"])
+        for line, (_, row) in zip(lines, editor.iterrows(), strict=True)
+        if int(row["Số tiền/suất"]) != line.amount
+    },
+    removed=[
+        line.package_id for line, (_, row) in zip(lines, editor.iterrows(), strict=True) if not row["Giữ"]
+    ],
+    added=list(added),
+    growth_percent=int(growth),
+    caps=caps,
+)
+before, after = compute(lines, Scenario(caps=caps)), compute(lines, scenario)
+
+m = st.columns(3)
+m[0].metric(
+    "Tổng hiện tại",
+    format_money(before["total"]),
+    f"{format_count(before['total_count'])} suất",
+    delta_color="off",
+)
+m[1].metric(
+    "Tổng theo phương án",
+    format_money(after["total"]),
+    f"{format_count(after['total_count'])} suất",
+    delta_color="off",
+)
+m[2].metric("Chênh lệch", format_money(after["total"] - before["total"]))
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "Nguồn": s["source"],
+                "Số suất": format_count(s["count"]),
+                "Thành tiền": format_money(s["total"]),
+                "Trần dự toán": format_money(s["cap"]),
+                "Vượt trần": format_money(s["over"]) if (s["over"] or 0) > 0 else "",
+            }
+            for s in after["sources"]
+        ]
+    ).style.apply(lambda row: ["background-color: #fde2e1" if row["Vượt trần"] else "" for _ in row], axis=1),
+    hide_index=True,
+    width="stretch",
+)
+chart = pd.DataFrame(
+    [{"Nguồn": s["source"], "Phương án": "Hiện tại", "Tiền": s["total"]} for s in before["sources"]]
+    + [{"Nguồn": s["source"], "Phương án": "Phương án", "Tiền": s["total"]} for s in after["sources"]]
+)
+st.altair_chart(
+    alt.Chart(chart)
+    .mark_bar()
+    .encode(x=alt.X("Tiền:Q", title="đồng"), y=alt.Y("Nguồn:N"), yOffset="Phương án:N", color="Phương án:N"),
+    width="stretch",
+)
+with st.expander("Theo phường/xã"):
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Phường/xã": w["ward"],
+                    "Số suất": format_count(w["count"]),
+                    "Thành tiền": format_money(w["total"]),
+                }
+                for w in after["wards"]
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+st.subheader("Lưu, so sánh, xuất, áp dụng")
+s1, s2 = st.columns([3, 1])
+name = s1.text_input("Tên phương án")
+if scope.can_write and s2.button("Lưu phương án"):
+    run_write(lambda s: save_scenario(s, scope, campaign.id, name, scenario), f"Đã lưu phương án '{name}'.")
+st.download_button(
+    "Tải phương án (.xlsx)", scenario_xlsx(name or "Phương án", after), file_name="du_toan.xlsx"
+)
+with session_scope() as session:
+    saved = list_scenarios(session, campaign.id)
+if len(saved) >= 1:
+    chosen = st.multiselect(
+        "So sánh các phương án đã lưu", saved, format_func=lambda s: s.name, max_selections=2
+    )
+    if chosen:
+        cols = st.columns(len(chosen))
+        for column, stored in zip(cols, chosen, strict=True):
+            result = compute(lines, Scenario.from_json(stored.content))
+            column.markdown(
+                f"**{stored.name}**: {format_count(result['total_count'])} suất = "
+                f"{format_money(result['total'])}"
+            )
+            column.dataframe(
+                pd.DataFrame(
+                    [
+                        {"Nguồn": s["source"], "Thành tiền": format_money(s["total"])}
+                        for s in result["sources"]
+                    ]
+                ),
+                hide_index=True,
+            )
+    if scope.role in ("admin", "district"):
+        target = st.selectbox("Áp dụng mức tiền của phương án vào đợt", saved, format_func=lambda s: s.name)
+        if st.button("Áp dụng"):
+            run_write(
+                lambda s: apply_scenario(s, scope, campaign.id, Scenario.from_json(target.content)),
+                f"Đã áp dụng phương án '{target.name}' vào các mức quà.",
+            )

@@ -1,0 +1,124 @@
+"""What-if budget arithmetic (pure integers) and scenarios stored on both databases."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from data_layer.access import AccessDenied, Scope
+from data_layer.allocation import apply_allocations, propose_allocations
+from data_layer.budget import (
+    Line,
+    Scenario,
+    apply_scenario,
+    baseline,
+    compute,
+    list_scenarios,
+    save_scenario,
+    scaled,
+    scenario_xlsx,
+    source_caps,
+)
+from data_layer.campaigns import Rule, add_package, create_campaign
+from data_layer.db import session_scope
+from data_layer.models import Beneficiary, BeneficiaryCategory, Category, Package
+
+SYSTEM = Scope.system()
+LINES = [
+    Line(1, "TW", "600k", 600_000, {"A": 22, "B": 10}),
+    Line(2, "TW", "300k", 300_000, {"A": 5}),
+    Line(3, "TINH", "500k", 500_000, {"A": 5502}),
+]
+
+
+def test_compute_baseline_and_changes():
+    base = compute(LINES, Scenario())
+    assert base["total_count"] == 22 + 10 + 5 + 5502
+    assert base["total"] == 32 * 600_000 + 5 * 300_000 + 5502 * 500_000  # 2.751.000.000 for the 5.502 line
+    assert next(p for p in base["packages"] if p["package_id"] == 3)["total"] == 2_751_000_000
+    changed = compute(
+        LINES,
+        Scenario(
+            amounts={2: 400_000},
+            removed=[1],
+            caps={"TW": 1_000_000},
+            added=[{"source": "XA", "label": "Quà xã", "amount": 200_000, "count": 3}],
+        ),
+    )
+    sources = {s["source"]: s for s in changed["sources"]}
+    assert sources["TW"]["total"] == 2_000_000 and sources["TW"]["over"] == 1_000_000
+    assert sources["XA"]["total"] == 600_000 and sources["XA"]["cap"] is None
+    assert changed["total"] == 2_000_000 + 600_000 + 2_751_000_000
+    wards = {w["ward"]: w["total"] for w in changed["wards"]}
+    assert "B" not in wards and wards["A"] == 5 * 400_000 + 2_751_000_000
+
+
+def test_growth_is_integer_rounding():
+    assert scaled(100, 5) == 105 and scaled(10, 5) == 11 and scaled(9, 5) == 9 and scaled(0, 50) == 0
+    grown = compute(LINES, Scenario(growth_percent=10))
+    assert grown["total_count"] == scaled(22, 10) + scaled(10, 10) + scaled(5, 10) + scaled(5502, 10)
+    assert all(isinstance(p["total"], int) for p in grown["packages"])
+
+
+def test_xlsx_export_has_the_figures():
+    import io
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(scenario_xlsx("Thử", compute(LINES, Scenario())))).active
+    values = [c.value for row in ws.iter_rows() for c in row]
+    assert 2_751_000_000 in values and "Tổng cộng" in values
+
+
+@pytest.fixture
+def campaign(engine, wards):
+    with session_scope(engine) as session:
+        cid = create_campaign(session, SYSTEM, name="Tết", year=2026).id
+        add_package(
+            session,
+            SYSTEM,
+            campaign_id=cid,
+            source_code="TINH",
+            label="Hộ nghèo",
+            amount=500_000,
+            rule=Rule(categories=["HN"]),
+            budget=2_000_000,
+        )
+        hn = session.execute(select(Category.id).where(Category.code == "HN")).scalar_one()
+        for i, ward in enumerate(["A", "A", "B"]):
+            person = Beneficiary(ward_id=wards[ward], name=f"Hộ {i}", name_key=f"ho {i}", birth_year=1960)
+            session.add(person)
+            session.flush()
+            session.add(BeneficiaryCategory(beneficiary_id=person.id, category_id=hn))
+    return cid
+
+
+def test_baseline_counts_allocations_and_eligible_people(engine, campaign, wards):
+    with session_scope(engine) as session:
+        before = baseline(session, SYSTEM, campaign)
+        assert [(line.label, line.counts) for line in before] == [
+            ("Hộ nghèo", {"Phường A": 2, "Phường B": 1})
+        ]
+        apply_allocations(session, SYSTEM, propose_allocations(session, SYSTEM, campaign))
+    with session_scope(engine) as session:
+        assert baseline(session, SYSTEM, campaign)[0].counts == {"Phường A": 2, "Phường B": 1}
+        assert source_caps(session, campaign) == {"TINH": 2_000_000}
+        staff_b = Scope(user_id=None, username="b", role="ward", ward_ids=frozenset({wards["B"]}))
+        assert baseline(session, staff_b, campaign)[0].counts == {"Phường B": 1}
+
+
+def test_save_compare_and_apply(engine, campaign):
+    with session_scope(engine) as session:
+        package_id = session.execute(select(Package.id)).scalar_one()
+        save_scenario(session, SYSTEM, campaign, "Tăng mức", Scenario(amounts={package_id: 600_000}))
+        save_scenario(session, SYSTEM, campaign, "Tăng mức", Scenario(amounts={package_id: 700_000}))
+        stored = list_scenarios(session, campaign)
+        assert [s.name for s in stored] == ["Tăng mức"]
+        scenario = Scenario.from_json(stored[0].content)
+        assert scenario.amounts == {package_id: 700_000}
+        ward_staff = Scope(user_id=None, username="w", role="ward", ward_ids=frozenset())
+        with pytest.raises(AccessDenied):
+            apply_scenario(session, ward_staff, campaign, scenario)
+        assert apply_scenario(session, SYSTEM, campaign, scenario) == 1
+    with session_scope(engine) as session:
+        assert session.execute(select(Package.amount)).scalar_one() == 700_000
