@@ -7,6 +7,7 @@ import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
@@ -23,6 +24,8 @@ from data_layer.importing.service import ImportRequest, commit_import, preview_i
 from data_layer.importing.values import CellError, parse_amount
 from data_layer.models import ROLES
 from data_layer.registry import beneficiary_records
+from data_layer.reports.daily import daily_xlsx
+from data_layer.reports.summary import campaign_summary, summary_xlsx, ward_summaries
 from data_layer.settings import get_settings
 from data_layer.users import add_user
 
@@ -176,6 +179,40 @@ def parse_amount_arg(text: str) -> int:
     return amount
 
 
+def cmd_report_summary(args) -> int:
+    with session_scope(_db(args)) as session:
+        campaign = reference.get_campaign_by_name(session, args.campaign)
+        summary = campaign_summary(session, SYSTEM, campaign.id)
+        if args.out:
+            data = summary_xlsx(
+                summary, ward_summaries(session, SYSTEM, campaign.id), get_settings().org_name
+            )
+            Path(args.out).write_bytes(data)
+    if args.json or not args.out:
+        print(
+            json.dumps(
+                {k: v for k, v in summary.items() if k != "longevity"} if args.json else summary,
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+    else:
+        print(f"Đã ghi {args.out}: {summary['total_count']} suất = {format_money(summary['total_amount'])}.")
+    return 0
+
+
+def cmd_report_daily(args) -> int:
+    try:
+        on = datetime.strptime(args.date, "%d/%m/%Y").date()
+    except ValueError:
+        raise ValueError(f"Ngày '{args.date}' không hợp lệ: dùng dạng dd/mm/yyyy.") from None
+    with session_scope(_db(args)) as session:
+        campaign = reference.get_campaign_by_name(session, args.campaign)
+        Path(args.out).write_bytes(daily_xlsx(session, SYSTEM, campaign.id, on, get_settings().org_name))
+    print(f"Đã ghi {args.out}.")
+    return 0
+
+
 def cmd_beneficiaries(args) -> int:
     with session_scope(_db(args)) as session:
         ward = reference.get_ward_by_code(session, SYSTEM, args.ward)
@@ -259,6 +296,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--count", required=True, type=int, metavar="N")
     p.add_argument("--amount", required=True, metavar="VND", help="tổng số tiền (đồng), ví dụ 1.485.600.000")
     p.add_argument("--note", metavar="TEXT")
+
+    report = sub.add_parser("report", help="báo cáo")
+    report_sub = report.add_subparsers(dest="action", required=True, metavar="VIỆC")
+    p = add(
+        report_sub, "summary", cmd_report_summary, "báo cáo kết quả tặng quà của một đợt (JSON hoặc .xlsx)"
+    )
+    p.add_argument("--campaign", required=True, metavar="NAME")
+    output = p.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="in số liệu dạng JSON")
+    output.add_argument("--out", metavar="FILE.xlsx", help="ghi báo cáo Excel")
+    p = add(report_sub, "daily", cmd_report_daily, "báo cáo tiến độ đến một ngày (.xlsx)")
+    p.add_argument("--campaign", required=True, metavar="NAME")
+    p.add_argument("--date", required=True, metavar="DD/MM/YYYY")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
 
     p = add(sub, "beneficiaries", cmd_beneficiaries, "liệt kê đối tượng của một phường/xã")
     p.add_argument("--ward", required=True, metavar="CODE")

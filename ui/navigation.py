@@ -17,6 +17,7 @@ PAGES = [
     ("pages/delivery.py", "Phát quà", ":material/local_shipping:", EVERYONE),
     ("pages/progress.py", "Tiến độ", ":material/monitoring:", EVERYONE),
     ("pages/budget.py", "Dự toán", ":material/calculate:", EVERYONE),
+    ("pages/reports.py", "Báo cáo", ":material/summarize:", EVERYONE),
     ("pages/import_lists.py", "Nhập danh sách", ":material/upload_file:", WRITERS),
     ("pages/audit_log.py", "Nhật ký", ":material/history:", EVERYONE),
     ("pages/admin.py", "Quản trị", ":material/admin_panel_settings:", frozenset({"admin"})),

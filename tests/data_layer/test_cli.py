@@ -253,3 +253,49 @@ def test_lump_add(capsys, db_url):
         "nhiều",
     )
     assert code == 1 and "không đọc được" in err
+
+
+def test_report_summary_json_and_files(capsys, tmp_sqlite_env, tmp_path):
+    assert main(["db", "init", "--demo"]) == 0
+    capsys.readouterr()
+    code, out, _ = run(capsys, "report", "summary", "--campaign", "Tết Nguyên đán Bính Ngọ 2026", "--json")
+    summary = json.loads(out)
+    assert code == 0 and set(summary) == {"campaign", "total_count", "total_amount", "by_source"}
+    assert summary["total_amount"] == sum(s["amount"] for s in summary["by_source"])
+    for source in summary["by_source"]:
+        assert {"source", "name", "count", "amount", "levels", "lumps"} <= set(source)
+        assert source["count"] == sum(x["count"] for x in source["levels"]) + sum(
+            x["count"] for x in source["lumps"]
+        )
+    xhh = next(s for s in summary["by_source"] if s["source"] == "XHH")
+    assert xhh["lumps"] and xhh["levels"] == []
+    out_file = tmp_path / "tong_hop.xlsx"
+    code, out, _ = run(
+        capsys, "report", "summary", "--campaign", "Tết Nguyên đán Bính Ngọ 2026", "--out", str(out_file)
+    )
+    assert code == 0 and out_file.stat().st_size > 0
+    daily = tmp_path / "tien_do.xlsx"
+    code, _, _ = run(
+        capsys,
+        "report",
+        "daily",
+        "--campaign",
+        "Tết Nguyên đán Bính Ngọ 2026",
+        "--date",
+        "01/02/2026",
+        "--out",
+        str(daily),
+    )
+    assert code == 0 and daily.stat().st_size > 0
+    code, _, err = run(
+        capsys,
+        "report",
+        "daily",
+        "--campaign",
+        "Tết Nguyên đán Bính Ngọ 2026",
+        "--date",
+        "2026-02-01",
+        "--out",
+        str(daily),
+    )
+    assert code == 1 and "dd/mm/yyyy" in err

@@ -1,5 +1,6 @@
-"""The progress page draws its Altair charts for the demo season."""
+"""Progress charts, the what-if budget and the report download, as a person uses them."""
 
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import login, open_menu_page, wait_idle
@@ -26,3 +27,16 @@ def test_what_if_change_updates_the_total(page, server):
     wait_idle(page)
     expect(totals.nth(1)).not_to_have_text(before)
     assert totals.nth(0).inner_text() == before  # the current total stays
+
+
+def test_download_the_summary_report(page, server, tmp_path):
+    login(page, server.url, "quan")
+    open_menu_page(page, "Báo cáo")
+    expect(page.get_by_text("Tổng cộng:").first).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Tải báo cáo kết quả (.xlsx)").click()
+    path = tmp_path / "bao_cao.xlsx"
+    download_info.value.save_as(path)
+    workbook = load_workbook(path)
+    assert workbook.sheetnames[0] == "Tổng hợp"
+    assert workbook["Tổng hợp"]["A5"].value == "BÁO CÁO KẾT QUẢ TẶNG QUÀ"
