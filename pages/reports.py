@@ -31,9 +31,8 @@ with tab_summary:
     with session_scope() as session:
         summary = campaign_summary(session, scope, campaign.id)
         workbook = summary_xlsx(summary, ward_summaries(session, scope, campaign.id), org)
-    st.markdown(
-        f"**Tổng cộng: {format_count(summary['total_count'])} suất = {format_money(summary['total_amount'])}**"
-    )
+    total = f"{format_count(summary['total_count'])} suất = {format_money(summary['total_amount'])}"
+    st.markdown(f"**Tổng cộng: {total}**")
     for source in summary["by_source"]:
         st.markdown(
             f"**{source['name']} ({source['source']})**: {format_count(source['count'])} suất = "
