@@ -160,10 +160,103 @@ def allocation_rows(
             "delivered_on": a.delivered_on,
             "delivered_by": a.delivered_by,
             "reason": a.reason,
+            "note": a.note,
             "version": a.version,
         }
         for a, name, year, hamlet_, label, source, ward in rows
     ]
+
+
+STATUS_CODES = {label: code for code, label in STATUS_LABELS.items()}
+REASON_CODES = {label: code for code, label in NOT_DELIVERED_REASONS.items()}
+
+
+def _allocation_values(current: Allocation, changes: dict) -> dict:
+    """The columns an inline edit of one allocation sets, checked (Vietnamese errors)."""
+    values = {}
+    if "status" in changes:
+        status = STATUS_CODES.get(changes["status"], changes["status"])
+        if status not in STATUS_LABELS:
+            raise ValueError(f"Tình trạng '{changes['status']}' không hợp lệ.")
+        values["status"] = status
+    if "delivered_on" in changes:
+        raw = changes["delivered_on"]
+        values["delivered_on"] = None if raw in (None, "") else date.fromisoformat(str(raw)[:10])
+    if "reason" in changes:
+        reason = REASON_CODES.get(changes["reason"], changes["reason"])
+        if reason not in (None, "") and reason not in NOT_DELIVERED_REASONS:
+            raise ValueError(f"Lý do '{changes['reason']}' không hợp lệ.")
+        values["reason"] = reason or None
+    if "note" in changes:
+        values["note"] = (changes["note"] or "").strip() or None
+    status = values.get("status", current.status)
+    day = values.get("delivered_on", current.delivered_on if status == "delivered" else None)
+    if status == "delivered":
+        if day is None:
+            raise ValueError("Suất đã phát cần có ngày phát.")
+        if day > date.today():
+            raise ValueError("Ngày phát quà không được sau hôm nay.")
+        values["delivered_on"], values["reason"] = day, None
+    else:
+        values["delivered_on"] = None
+        if status == "not_delivered" and not values.get("reason", current.reason):
+            raise ValueError("Suất không phát được cần có lý do.")
+    return values
+
+
+def save_allocation_changes(
+    session: Session, scope: Scope, shown: list[dict], edited_rows: dict
+) -> dict[str, str]:
+    """Apply inline edits of allocations (positions in ``shown``); returns the refused rows' messages.
+
+    Each row is written in its own savepoint, only if its version is still the one shown and it
+    belongs to the user's wards; every changed field is audited.
+    """
+    scope.require_write()
+    errors = {}
+    for position, changes in sorted(edited_rows.items(), key=lambda kv: int(kv[0])):
+        row = shown[int(position)]
+        try:
+            with session.begin_nested():
+                current = session.execute(
+                    select(Allocation).where(
+                        Allocation.id == row["id"], scope.ward_clause(Allocation.ward_id)
+                    )
+                ).scalar_one_or_none()
+                if current is None:
+                    raise ValueError("Không tìm thấy suất quà hoặc bạn không có quyền (phường/xã khác).")
+                if current.version != row["version"]:
+                    raise ValueError(
+                        f"Người khác đã sửa suất này trước bạn (hiện là "
+                        f"'{STATUS_LABELS[current.status]}'); tải lại trang để xem."
+                    )
+                values = _allocation_values(current, changes)
+                old = {f: getattr(current, f) for f in values}
+                session.execute(
+                    update(Allocation)
+                    .where(
+                        Allocation.id == current.id,
+                        Allocation.version == row["version"],
+                        scope.ward_clause(Allocation.ward_id),
+                    )
+                    .values(**values, version=Allocation.version + 1, updated_at=utcnow())
+                )
+                for f, new in values.items():
+                    if old[f] != new:
+                        audit.record(
+                            session,
+                            scope,
+                            table="allocation",
+                            row_id=current.id,
+                            action="update",
+                            ward_id=current.ward_id,
+                            field=f,
+                            old=old[f],
+                            new=new,
+                        )
+        except ValueError as exc:
+            errors[f"Dòng {int(position) + 1}"] = str(exc)
+    return errors
 
 
 def add_lump(

@@ -17,13 +17,16 @@ from data_layer.delivery import (
     list_lumps,
     mark_delivered,
     mark_not_delivered,
+    save_allocation_changes,
 )
-from data_layer.formatting import format_count, format_date, format_money
+from data_layer.formatting import format_count, format_money
 from data_layer.importing.reader import FileReadError
 from data_layer.importing.values import CellError, parse_amount
 from data_layer.reports.signing_list import import_signed_list, signing_list_xlsx
-from ui.feedback import run_write, show_flash
+from ui.feedback import run_write, set_flash, show_flash
 from ui.session import require_scope
+
+FIELDS = {"Tình trạng": "status", "Ngày phát": "delivered_on", "Lý do": "reason", "Ghi chú": "note"}
 
 scope = require_scope()
 st.title("Phát quà")
@@ -67,25 +70,31 @@ m[1].metric("Đã phát", format_count(len(done)))
 m[2].metric("Tỷ lệ", f"{100 * len(done) / len(everyone):.1f}%".replace(".", ",") if everyone else "–")
 m[3].metric("Tiền đã phát", format_money(sum(r["amount"] for r in done)))
 
+# The rows given to the grid stay fixed until saved or reloaded: editor positions refer to them.
+view_key = (campaign.id, ward.id, hamlet, package.id if package else None, status)
+if st.session_state.get("delivery_view") != view_key:
+    st.session_state["delivery_view"] = view_key
+    st.session_state["delivery_rows"] = rows
+    st.session_state["delivery_round"] = st.session_state.get("delivery_round", 0) + 1
+shown = st.session_state["delivery_rows"]
 frame = pd.DataFrame(
     [
         {
             "Chọn": False,
-            "Mã": r["id"],
             "Họ và tên": r["name"],
             "Năm sinh": r["birth_year"],
             "Thôn/tổ": r["hamlet"],
             "Mức quà": r["package"],
             "Số tiền": format_money(r["amount"]),
             "Tình trạng": STATUS_LABELS[r["status"]],
-            "Ngày phát": format_date(r["delivered_on"]),
-            "Lý do": NOT_DELIVERED_REASONS.get(r["reason"] or "", ""),
+            "Ngày phát": r["delivered_on"],
+            "Lý do": NOT_DELIVERED_REASONS.get(r["reason"] or ""),
+            "Ghi chú": r["note"],
         }
-        for r in rows
+        for r in shown
     ],
     columns=[
         "Chọn",
-        "Mã",
         "Họ và tên",
         "Năm sinh",
         "Thôn/tổ",
@@ -94,17 +103,44 @@ frame = pd.DataFrame(
         "Tình trạng",
         "Ngày phát",
         "Lý do",
+        "Ghi chú",
     ],
 )
+frame["Ngày phát"] = pd.to_datetime(frame["Ngày phát"])
+grid_key = f"delivery_grid_{st.session_state['delivery_round']}"
 edited = st.data_editor(
     frame,
     hide_index=True,
     width="stretch",
-    disabled=[c for c in frame.columns if c != "Chọn"],
-    key=f"delivery_{campaign.id}_{ward.id}",
-    column_config={"Mã": None},
+    key=grid_key,
+    disabled=["Họ và tên", "Năm sinh", "Thôn/tổ", "Mức quà", "Số tiền"] if scope.can_write else True,
+    column_config={
+        "Chọn": st.column_config.CheckboxColumn("Chọn", help="Chọn để cập nhật hàng loạt bên dưới"),
+        "Tình trạng": st.column_config.SelectboxColumn(options=list(STATUS_LABELS.values()), required=True),
+        "Ngày phát": st.column_config.DateColumn(format="DD/MM/YYYY", max_value=date.today()),
+        "Lý do": st.column_config.SelectboxColumn(options=list(NOT_DELIVERED_REASONS.values())),
+    },
 )
-selected = edited.loc[edited["Chọn"], "Mã"].tolist() if len(edited) else []
+grid_changes = {
+    p: {
+        FIELDS[c]: (v.isoformat() if hasattr(v, "isoformat") else v)
+        for c, v in changes.items()
+        if c in FIELDS
+    }
+    for p, changes in (st.session_state.get(grid_key) or {}).get("edited_rows", {}).items()
+}
+grid_changes = {p: c for p, c in grid_changes.items() if c}
+if scope.can_write and st.button("Lưu sửa trong bảng", disabled=not grid_changes):
+    with session_scope() as session:
+        refused = save_allocation_changes(session, scope, shown, grid_changes)
+    if refused:
+        for label, message in refused.items():
+            st.error(f"{label}: {message}")
+    else:
+        st.session_state.pop("delivery_view")
+        set_flash(f"Đã lưu {format_count(len(grid_changes))} suất.")
+        st.rerun()
+selected = [shown[i]["id"] for i in edited.index[edited["Chọn"]]] if len(edited) else []
 
 if scope.can_write:
     st.markdown(
@@ -117,6 +153,7 @@ if scope.can_write:
     on = a1.date_input("Ngày phát", date.today(), format="DD/MM/YYYY", max_value=date.today())
     method = a2.selectbox("Hình thức", list(DELIVERY_METHODS), format_func=DELIVERY_METHODS.get)
     if a2.button("Đánh dấu đã phát", type="primary", disabled=not targets):
+        st.session_state.pop("delivery_view", None)  # the grid shows fresh rows after the write
         run_write(
             lambda s: mark_delivered(
                 s, scope, targets, on=on, by=st.session_state.get("name"), method=method
@@ -127,6 +164,7 @@ if scope.can_write:
         "Lý do không phát được", list(NOT_DELIVERED_REASONS), format_func=NOT_DELIVERED_REASONS.get
     )
     if a3.button("Đánh dấu không phát được", disabled=not targets):
+        st.session_state.pop("delivery_view", None)
         run_write(
             lambda s: mark_not_delivered(s, scope, targets, reason=reason),
             f"Đã ghi {format_count(len(targets))} suất không phát được.",

@@ -319,3 +319,50 @@ def test_signing_list_cells_and_round_trip(engine, season, wards):
             ).scalar_one()
             == 2
         )
+
+
+def test_inline_allocation_edits_lock_validate_and_audit(engine, season, wards):
+    from data_layer.delivery import save_allocation_changes
+    from data_layer.models import AuditEvent
+
+    cid, ids = season
+    with session_scope(engine) as session:
+        apply_allocations(session, SYSTEM, propose_allocations(session, SYSTEM, cid))
+    with session_scope(engine) as session:
+        first = allocation_rows(session, SYSTEM, cid, ward_id=wards["A"])
+        second = allocation_rows(session, SYSTEM, cid, ward_id=wards["A"])
+    with session_scope(engine) as session:
+        errors = save_allocation_changes(
+            session,
+            SYSTEM,
+            first,
+            {
+                0: {"status": "Đã phát", "delivered_on": "2026-02-03", "note": "Nhận tại nhà"},
+                1: {"status": "Không phát được"},  # no reason
+                2: {"status": "Đã phát", "delivered_on": "2999-01-01"},  # future
+            },
+        )
+    assert set(errors) == {"Dòng 2", "Dòng 3"} and "lý do" in errors["Dòng 2"]
+    with session_scope(engine) as session:
+        assert (
+            "Người khác đã sửa"
+            in save_allocation_changes(session, SYSTEM, second, {0: {"note": "x"}})["Dòng 1"]
+        )
+        staff_b = Scope(user_id=None, username="b", role="ward", ward_ids=frozenset({wards["B"]}))
+        assert (
+            "không có quyền" in save_allocation_changes(session, staff_b, first, {3: {"note": "x"}})["Dòng 4"]
+        )
+        after = allocation_rows(session, SYSTEM, cid, ward_id=wards["A"])[0]
+        fields = set(
+            session.execute(
+                select(AuditEvent.field).where(
+                    AuditEvent.row_id == after["id"], AuditEvent.table_name == "allocation"
+                )
+            ).scalars()
+        )
+    assert (after["status"], after["delivered_on"], after["note"]) == (
+        "delivered",
+        date(2026, 2, 3),
+        "Nhận tại nhà",
+    )
+    assert {"status", "delivered_on", "note"} <= fields

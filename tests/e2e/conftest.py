@@ -157,6 +157,13 @@ def logout(page: Page) -> None:
     page.wait_for_timeout(500)  # let the cookie component delete the login cookie
 
 
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick ``option`` in the select box labelled ``label``."""
+    page.get_by_role("combobox", name=label, exact=True).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+
+
 def open_menu_page(page: Page, title: str) -> None:
     page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
     wait_idle(page)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from data_layer.db import get_engine, session_scope
 from data_layer.models import Allocation, Campaign
-from tests.e2e.conftest import login, logout, open_menu_page, wait_idle
+from tests.e2e.conftest import choose, login, logout, open_menu_page, wait_idle
 
 
 def test_create_campaign_allocate_and_deliver(page, server):
@@ -18,9 +18,7 @@ def test_create_campaign_allocate_and_deliver(page, server):
     page.get_by_role("button", name="Tạo đợt").click()
     wait_idle(page)
     expect(page.get_by_text("Đã tạo đợt 'Mừng thọ thử nghiệm'.")).to_be_visible()
-    page.get_by_test_id("stSelectbox").filter(has_text="Đợt tặng quà").click()
-    page.get_by_role("option", name="Mừng thọ thử nghiệm").click()
-    wait_idle(page)
+    choose(page, "Đợt tặng quà", "Mừng thọ thử nghiệm")
     page.get_by_text("Thêm mức quà", exact=True).click()
     page.get_by_label("Tên mức quà (ví dụ: Quà Chủ tịch nước – mức 600.000đ)").fill("Quà thọ 80")
     page.get_by_label("Số tiền (đ)").fill("900.000")
@@ -46,9 +44,7 @@ def test_create_campaign_allocate_and_deliver(page, server):
 
     login(page, server.url, "dongkinh")
     open_menu_page(page, "Phát quà")
-    page.get_by_test_id("stSelectbox").filter(has_text="Đợt tặng quà").click()
-    page.get_by_role("option", name="Mừng thọ thử nghiệm").click()
-    wait_idle(page)
+    choose(page, "Đợt tặng quà", "Mừng thọ thử nghiệm")
     page.get_by_text(re.compile(r"^Mọi suất đang lọc")).click()
     wait_idle(page)
     page.get_by_role("button", name="Đánh dấu đã phát").click()

@@ -3,12 +3,15 @@
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login, open_menu_page, wait_idle
+from tests.e2e.conftest import choose, login, open_menu_page, wait_idle
+
+DEMO_CAMPAIGN = "Tết Nguyên đán Bính Ngọ 2026"
 
 
 def test_progress_charts_render(page, server):
     login(page, server.url, "quan")
     open_menu_page(page, "Tiến độ")
+    choose(page, "Đợt tặng quà", DEMO_CAMPAIGN)
     expect(page.locator(".vega-embed").first).to_be_visible()
     assert page.locator(".vega-embed").count() >= 3
     expect(page.get_by_text("Chất lượng dữ liệu: Đúng, Đủ, Sạch, Sống")).to_be_visible()
@@ -17,6 +20,7 @@ def test_progress_charts_render(page, server):
 def test_what_if_change_updates_the_total(page, server):
     login(page, server.url, "quan")
     open_menu_page(page, "Dự toán")
+    choose(page, "Đợt tặng quà", DEMO_CAMPAIGN)
     totals = page.get_by_test_id("stMetricValue")
     expect(totals.nth(1)).to_be_visible()
     before = totals.nth(1).inner_text()
@@ -32,6 +36,7 @@ def test_what_if_change_updates_the_total(page, server):
 def test_download_the_summary_report(page, server, tmp_path):
     login(page, server.url, "quan")
     open_menu_page(page, "Báo cáo")
+    choose(page, "Đợt tặng quà", DEMO_CAMPAIGN)
     expect(page.get_by_text("Tổng cộng:").first).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Tải báo cáo kết quả (.xlsx)").click()
