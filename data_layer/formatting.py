@@ -18,3 +18,8 @@ def format_money(amount: int | None) -> str:
 def format_date(day: date | None) -> str:
     """A date as dd/mm/yyyy ('' for None)."""
     return "" if day is None else day.strftime("%d/%m/%Y")
+
+
+def format_percent(value: float | None) -> str:
+    """A percentage with one decimal and a decimal comma: 66.7 → '66,7%'."""
+    return "" if value is None else f"{value:.1f}%".replace(".", ",")

@@ -21,6 +21,7 @@ from data_layer.importing.values import CellError, parse_amount
 from data_layer.progress import data_version
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
+from ui.widgets import figure, money_axis
 
 scope = require_scope()
 st.title("Dự toán")
@@ -116,19 +117,11 @@ scenario = Scenario(
 before, after = compute(lines, Scenario(caps=caps)), compute(lines, scenario)
 
 m = st.columns(3)
-m[0].metric(
-    "Tổng hiện tại",
-    format_money(before["total"]),
-    f"{format_count(before['total_count'])} suất",
-    delta_color="off",
+figure(m[0], "Tổng hiện tại", format_money(before["total"]), f"{format_count(before['total_count'])} suất")
+figure(
+    m[1], "Tổng theo phương án", format_money(after["total"]), f"{format_count(after['total_count'])} suất"
 )
-m[1].metric(
-    "Tổng theo phương án",
-    format_money(after["total"]),
-    f"{format_count(after['total_count'])} suất",
-    delta_color="off",
-)
-m[2].metric("Chênh lệch", format_money(after["total"] - before["total"]))
+figure(m[2], "Chênh lệch", format_money(after["total"] - before["total"]))
 st.dataframe(
     pd.DataFrame(
         [
@@ -152,7 +145,12 @@ chart = pd.DataFrame(
 st.altair_chart(
     alt.Chart(chart)
     .mark_bar()
-    .encode(x=alt.X("Tiền:Q", title="đồng"), y=alt.Y("Nguồn:N"), yOffset="Phương án:N", color="Phương án:N"),
+    .encode(
+        x=alt.X("Tiền:Q", axis=money_axis("đồng")),
+        y=alt.Y("Nguồn:N"),
+        yOffset="Phương án:N",
+        color="Phương án:N",
+    ),
     width="stretch",
 )
 with st.expander("Theo phường/xã"):

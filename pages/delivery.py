@@ -19,7 +19,7 @@ from data_layer.delivery import (
     mark_not_delivered,
     save_allocation_changes,
 )
-from data_layer.formatting import format_count, format_money
+from data_layer.formatting import format_count, format_money, format_percent
 from data_layer.importing.reader import FileReadError
 from data_layer.importing.values import CellError, parse_amount
 from data_layer.reports.signing_list import import_signed_list, signing_list_xlsx
@@ -67,7 +67,7 @@ done = [r for r in everyone if r["status"] == "delivered"]
 m = st.columns(4)
 m[0].metric("Số suất", format_count(len(everyone)))
 m[1].metric("Đã phát", format_count(len(done)))
-m[2].metric("Tỷ lệ", f"{100 * len(done) / len(everyone):.1f}%".replace(".", ",") if everyone else "–")
+m[2].metric("Tỷ lệ", format_percent(100 * len(done) / len(everyone)) if everyone else "–")
 m[3].metric("Tiền đã phát", format_money(sum(r["amount"] for r in done)))
 
 # The rows given to the grid stay fixed until saved or reloaded: editor positions refer to them.

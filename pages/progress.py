@@ -7,7 +7,7 @@ import streamlit as st
 from data_layer import reference
 from data_layer.access import Scope
 from data_layer.db import session_scope
-from data_layer.formatting import format_count, format_money
+from data_layer.formatting import format_count, format_money, format_percent
 from data_layer.progress import (
     CASHLESS_TARGET,
     campaign_progress,
@@ -16,6 +16,7 @@ from data_layer.progress import (
     registry_quality,
 )
 from ui.session import require_scope
+from ui.widgets import figure, money_axis
 
 scope = require_scope()
 st.title("Tiến độ")
@@ -43,30 +44,21 @@ campaign = st.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c
 progress = cached("progress", scope, campaign.id, version)
 
 m = st.columns(5)
-m[0].metric(
-    "Kế hoạch",
-    f"{format_count(progress['planned'])} suất",
-    format_money(progress["planned_amount"]),
-    delta_color="off",
+figure(
+    m[0], "Kế hoạch", f"{format_count(progress['planned'])} suất", format_money(progress["planned_amount"])
 )
-m[1].metric(
-    "Đã phát",
-    f"{format_count(progress['delivered'])} suất",
-    format_money(progress["delivered_amount"]),
-    delta_color="off",
+figure(
+    m[1], "Đã phát", f"{format_count(progress['delivered'])} suất", format_money(progress["delivered_amount"])
 )
-m[2].metric("Tỷ lệ", f"{progress['percent']:.1f}%".replace(".", ","))
-m[3].metric(
+figure(m[2], "Tỷ lệ", format_percent(progress["percent"]))
+figure(
+    m[3],
     "Còn lại",
     f"{format_count(progress['planned'] - progress['delivered'])} suất",
     format_money(progress["planned_amount"] - progress["delivered_amount"]),
-    delta_color="off",
 )
-m[4].metric(
-    "Quà tập thể",
-    f"{format_count(progress['lump_count'])} suất",
-    format_money(progress["lump_amount"]),
-    delta_color="off",
+figure(
+    m[4], "Quà tập thể", f"{format_count(progress['lump_count'])} suất", format_money(progress["lump_amount"])
 )
 
 if not progress["wards"]:
@@ -110,7 +102,7 @@ else:
                     "Tiền kế hoạch": format_money(w["planned_amount"]),
                     "Đã phát": format_count(w["delivered"]),
                     "Tiền đã phát": format_money(w["delivered_amount"]),
-                    "%": w["percent"],
+                    "%": format_percent(w["percent"]),
                     "Tình trạng": "Chậm tiến độ" if w["behind"] else "",
                 }
                 for w in progress["wards"]
@@ -128,7 +120,7 @@ else:
             alt.Chart(frame)
             .mark_bar()
             .encode(
-                x=alt.X("planned_amount:Q", title="Tiền kế hoạch (đ)"),
+                x=alt.X("planned_amount:Q", axis=money_axis("Tiền kế hoạch (đ)")),
                 y=alt.Y("label:N", title=""),
                 tooltip=["label", "planned", "delivered", "percent"],
             ),

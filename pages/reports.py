@@ -8,7 +8,7 @@ import streamlit as st
 from data_layer import reference
 from data_layer.db import session_scope
 from data_layer.editing import Filters
-from data_layer.formatting import format_count, format_date, format_money
+from data_layer.formatting import format_count, format_date, format_money, format_percent
 from data_layer.reports.daily import allocations_xlsx, beneficiaries_xlsx, daily_progress, daily_xlsx
 from data_layer.reports.summary import campaign_summary, summary_xlsx, ward_summaries
 from data_layer.settings import get_settings
@@ -73,7 +73,7 @@ with tab_daily:
                     "Tiền kế hoạch": format_money(r["planned_amount"]),
                     "Đã phát": format_count(r["delivered"]),
                     "Tiền đã phát": format_money(r["delivered_amount"]),
-                    "%": r["percent"],
+                    "%": format_percent(r["percent"]),
                     "Quà tập thể": format_count(r["lump_count"]),
                 }
                 for r in rows

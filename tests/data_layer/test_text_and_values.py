@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from data_layer.formatting import format_count, format_date, format_money
+from data_layer.formatting import format_count, format_date, format_money, format_percent
 from data_layer.importing.values import (
     CellError,
     national_id_warning,
@@ -186,6 +186,7 @@ def test_parse_gender():
 def test_display_formats():
     assert format_money(1_234_567) == "1.234.567 đ" and format_money(None) == ""
     assert format_count(5502) == "5.502" and format_date(date(2026, 2, 3)) == "03/02/2026"
+    assert format_percent(66.66) == "66,7%" and format_percent(None) == ""
 
 
 def test_iconv_is_available_for_the_tcvn3_fixtures():

@@ -1,0 +1,20 @@
+"""Small display helpers shared by pages."""
+
+from __future__ import annotations
+
+import altair as alt
+
+# Vega expression: thousands separated by '.', as Vietnamese writes money.
+VN_NUMBER_LABEL = "replace(format(datum.value, ',.0f'), /,/g, '.')"
+
+
+def figure(column, label: str, value: str, detail: str | None = None) -> None:
+    """A headline number with an optional second line (no up/down arrow: it is not a change)."""
+    column.metric(label, value)
+    if detail:
+        column.caption(detail)
+
+
+def money_axis(title: str) -> alt.Axis:
+    """An Altair axis whose labels read 10.000.000."""
+    return alt.Axis(title=title, labelExpr=VN_NUMBER_LABEL)
