@@ -378,3 +378,35 @@ def test_failure_during_commit_writes_nothing(engine, wards, monkeypatch):
     with session_scope(engine) as session:
         assert session.execute(select(func.count()).select_from(Beneficiary)).scalar_one() == 0
         assert session.execute(select(func.count()).select_from(ImportBatch)).scalar_one() == 0
+
+
+def ods_bytes(rows: list[list]) -> bytes:
+    """An OpenDocument spreadsheet (LibreOffice) holding ``rows``, written with odfpy."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    table = Table(name="Danh sách")
+    for row in rows:
+        table_row = TableRow()
+        for value in row:
+            if isinstance(value, int):
+                cell = TableCell(valuetype="float", value=value)
+            else:
+                cell = TableCell(valuetype="string")
+            cell.addElement(P(text=str(value)))
+            table_row.addElement(cell)
+        table.addElement(table_row)
+    document.spreadsheet.addElement(table)
+    buffer = io.BytesIO()
+    document.write(buffer)
+    return buffer.getvalue()
+
+
+def test_ods_file_from_libreoffice(engine, wards):
+    rows = [HEADER, [1, "Nguyễn Văn An", "05/03/1950", "Nam", 20050001234, "Khối 1", "Thương binh", 600000]]
+    _, result = run_import(engine, ods_bytes(rows), wards["A"], name="ds.ods")
+    assert result.counts["accepted"] == 1
+    stored = people(engine, wards["A"])["Nguyễn Văn An"]
+    assert stored["national_id"] == "020050001234" and stored["birth_date"] == "1950-03-05"
