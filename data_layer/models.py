@@ -57,6 +57,9 @@ class Beneficiary(SQLModel, table=True):
     __table_args__ = (
         Index("ix_beneficiary_ward_name", "ward_id", "name_key"),
         Index("ix_beneficiary_ward_hamlet", "ward_id", "hamlet"),
+        # cross-ward duplicate checks (name + birth year) and "died but still has gifts" lookups
+        Index("ix_beneficiary_name_year", "name_key", "birth_year"),
+        Index("ix_beneficiary_status", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -159,13 +159,13 @@ def registry_quality(session: Session, scope: Scope) -> list[dict]:
         .order_by(Ward.name)
     ).all()
     duplicates = _possible_duplicates(session, scope)
+    died = select(Beneficiary.id).where(Beneficiary.status == "died")  # few: drives the lookup by index
     dead_pending = dict(
         session.execute(
             select(Allocation.ward_id, func.count())
-            .join(Beneficiary, Beneficiary.id == Allocation.beneficiary_id)
             .where(
                 scope.ward_clause(Allocation.ward_id),
-                Beneficiary.status == "died",
+                Allocation.beneficiary_id.in_(died),
                 Allocation.status == "planned",
             )
             .group_by(Allocation.ward_id)

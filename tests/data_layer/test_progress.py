@@ -114,13 +114,17 @@ def test_progress_is_scoped(engine, season, wards):
 
 def test_registry_quality_counts(engine, season):
     with session_scope(engine) as session:
+        session.execute(Beneficiary.__table__.update().where(Beneficiary.name == "B3").values(status="died"))
+    with session_scope(engine) as session:
         quality = {q["ward"]: q for q in registry_quality(session, SYSTEM)}
         counts = {(c["ward"], c["code"]): c["count"] for c in category_counts(session, SYSTEM)}
     a, b = quality["Phường A"], quality["Phường B"]
     assert (a["people"], a["missing_id"], a["invalid_id"], a["no_hamlet"]) == (3, 1, 1, 1)
     assert (a["cashless"], a["cashless_share"]) == (1, 0.333)
     assert (a["possible_duplicates"], b["possible_duplicates"]) == (1, 1)
-    assert counts[("Phường A", "HN")] == 3 and counts[("Phường B", "NCC_TB")] == 1
+    assert (a["dead_with_gifts"], b["dead_with_gifts"]) == (0, 1)
+    assert counts[("Phường A", "HN")] == 3 and counts[("Phường B", "HN")] == 2
+    assert ("Phường B", "NCC_TB") not in counts  # the only invalid soldier died: active people only
 
 
 def test_data_version_moves_with_every_write(engine, season):
