@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
-from data_layer import reference
+from data_layer import reference, tallies
 from data_layer.access import Scope
 from data_layer.campaigns import create_campaign
 from data_layer.db import get_engine, session_scope, upgrade_schema
@@ -43,6 +43,23 @@ def cmd_db_init(args) -> int:
         reference.seed_reference_data(session)
         seeded = seed_demo_data(session) if args.demo else False
     print("Đã tạo/cập nhật cơ sở dữ liệu." + (" Đã nạp dữ liệu mẫu." if seeded else ""))
+    return 0
+
+
+def cmd_db_tallies(args) -> int:
+    """Compare the progress page's running totals with a recount; --rebuild recounts them."""
+    with _db(args).begin() as connection:
+        if args.rebuild:
+            tallies.rebuild(connection)
+            print("Đã tính lại các số tổng hợp.")
+            return 0
+        wrong = tallies.check(connection)
+    if wrong:
+        print(
+            "Số tổng hợp lệch so với dữ liệu: " + ", ".join(wrong) + ". Chạy lại với --rebuild để tính lại."
+        )
+        return 1
+    print("Các số tổng hợp khớp với dữ liệu.")
     return 0
 
 
@@ -245,6 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = add(db, "init", cmd_db_init, "tạo/nâng cấp lược đồ, nạp danh mục chuẩn (và dữ liệu mẫu)")
     p.add_argument("--demo", action="store_true", help="nạp dữ liệu mẫu khi cơ sở dữ liệu còn trống")
+    p = add(db, "tallies", cmd_db_tallies, "kiểm tra các số tổng hợp của trang Tiến độ so với dữ liệu")
+    p.add_argument("--rebuild", action="store_true", help="tính lại toàn bộ các số tổng hợp")
 
     ward = sub.add_parser("ward", help="phường/xã").add_subparsers(
         dest="action", required=True, metavar="VIỆC"

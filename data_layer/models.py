@@ -221,3 +221,58 @@ class BudgetScenario(SQLModel, table=True):
     content: str = Field(sa_column=Column(Text, nullable=False), description="scenario as JSON")
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# Running totals kept by database triggers (data_layer/tallies.py): the progress page reads these
+# few hundred rows instead of scanning the registry and the allocations. Never written by the app.
+
+
+class WardTally(SQLModel, table=True):
+    """Per ward: people in the registry and the data-quality counts."""
+
+    ward_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    people: int = 0
+    active: int = 0
+    cashless: int = 0
+    missing_id: int = 0
+    invalid_id: int = 0
+    no_hamlet: int = 0
+
+
+class CategoryTally(SQLModel, table=True):
+    """Active people per ward and category."""
+
+    ward_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    category_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    people: int = 0
+
+
+class AllocationTally(SQLModel, table=True):
+    """Gifts and money per campaign, ward, package and status."""
+
+    campaign_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    ward_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    package_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    status: str = Field(primary_key=True, max_length=20)
+    gifts: int = 0
+    amount: int = Field(default=0, sa_column=_money())
+
+
+class DeliveryDayTally(SQLModel, table=True):
+    """Delivered gifts and money per campaign, ward and delivery day."""
+
+    campaign_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    ward_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    day: date = Field(primary_key=True)
+    gifts: int = 0
+    amount: int = Field(default=0, sa_column=_money())
+
+
+class SharedNameYear(SQLModel, table=True):
+    """People per ward whose folded name + birth year is also found in another ward (possible
+    duplicates); only such names are listed."""
+
+    name_key: str = Field(primary_key=True, max_length=200)
+    birth_year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    ward_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    people: int = 0

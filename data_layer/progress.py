@@ -8,21 +8,25 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from data_layer.access import Scope
 from data_layer.models import (
     Allocation,
+    AllocationTally,
     AuditEvent,
     Beneficiary,
-    BeneficiaryCategory,
     Campaign,
     Category,
+    CategoryTally,
+    DeliveryDayTally,
     FundingSource,
     LumpGift,
     Package,
+    SharedNameYear,
     Ward,
+    WardTally,
 )
 
 CASHLESS_TARGET = 0.30
@@ -57,23 +61,27 @@ def _row(label: str, totals: list[int]) -> dict:
 def campaign_progress(session: Session, scope: Scope, campaign_id: int, today: date | None = None) -> dict:
     """Headline figures and breakdowns (per ward, source, package, day) of one campaign.
 
-    One GROUP BY pass over the allocations (ward × package × status × day, a few thousand groups
-    even for a million allocations) feeds every breakdown.
+    Read from the trigger-kept tallies (ward × package × status, and ward × day): a few thousand
+    rows even for a million allocations.
     """
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise ValueError("Không tìm thấy đợt tặng quà.")
     groups = session.execute(
         select(
-            Allocation.ward_id,
-            Allocation.package_id,
-            Allocation.status,
-            Allocation.delivered_on,
-            func.count(),
-            func.sum(Allocation.amount),
+            AllocationTally.ward_id,
+            AllocationTally.package_id,
+            AllocationTally.status,
+            AllocationTally.gifts,
+            AllocationTally.amount,
+        ).where(AllocationTally.campaign_id == campaign_id, scope.ward_clause(AllocationTally.ward_id))
+    ).all()
+    days = session.execute(
+        select(
+            DeliveryDayTally.day, DeliveryDayTally.ward_id, DeliveryDayTally.gifts, DeliveryDayTally.amount
         )
-        .where(Allocation.campaign_id == campaign_id, scope.ward_clause(Allocation.ward_id))
-        .group_by(Allocation.ward_id, Allocation.package_id, Allocation.status, Allocation.delivered_on)
+        .where(DeliveryDayTally.campaign_id == campaign_id, scope.ward_clause(DeliveryDayTally.ward_id))
+        .order_by(DeliveryDayTally.day)
     ).all()
     ward_names = dict(session.execute(select(Ward.id, Ward.name)).all())
     packages = {
@@ -87,15 +95,12 @@ def campaign_progress(session: Session, scope: Scope, campaign_id: int, today: d
     by_ward: dict = {}
     by_source: dict = {}
     by_package: dict = {}
-    by_day: dict = {}
-    for ward_id, package_id, status, day, count, amount in groups:
-        done, amount = status == "delivered", int(amount or 0)
+    for ward_id, package_id, status, count, amount in groups:
+        done = status == "delivered"
         label, source = packages[package_id]
         _add(by_ward, ward_names[ward_id], count, amount, done)
         _add(by_source, source, count, amount, done)
         _add(by_package, label, count, amount, done)
-        if done and day is not None:
-            _add(by_day, (day, ward_names[ward_id]), count, amount, True)
     lumps = session.execute(
         select(func.coalesce(func.sum(LumpGift.count), 0), func.coalesce(func.sum(LumpGift.amount), 0)).where(
             LumpGift.campaign_id == campaign_id, scope.ward_clause(LumpGift.ward_id)
@@ -121,10 +126,13 @@ def campaign_progress(session: Session, scope: Scope, campaign_id: int, today: d
         "wards": ward_rows,
         "sources": [_row(code, totals) for code, totals in sorted(by_source.items())],
         "packages": [_row(label, totals) for label, totals in sorted(by_package.items())],
-        "per_day": [
-            {"day": day, "ward": ward, "count": t[0], "amount": t[1]}
-            for (day, ward), t in sorted(by_day.items())
-        ],
+        "per_day": sorted(
+            (
+                {"day": day, "ward": ward_names[ward_id], "count": count, "amount": amount}
+                for day, ward_id, count, amount in days
+            ),
+            key=lambda d: (d["day"], d["ward"]),
+        ),
     }
 
 
@@ -139,23 +147,10 @@ def _expected_percent(campaign: Campaign, today: date) -> float | None:
 
 def registry_quality(session: Session, scope: Scope) -> list[dict]:
     """Per ward: people, cashless share, and the "Đúng, Đủ, Sạch, Sống" problem counts."""
-    valid_id = func.length(Beneficiary.national_id).in_([9, 12])
     rows = session.execute(
-        select(
-            Ward.id,
-            Ward.name,
-            func.count(Beneficiary.id),
-            func.sum(case((Beneficiary.status == "active", 1), else_=0)),
-            func.sum(
-                case(((Beneficiary.status == "active") & Beneficiary.bank_account.is_not(None), 1), else_=0)
-            ),
-            func.sum(case((Beneficiary.national_id.is_(None), 1), else_=0)),
-            func.sum(case((Beneficiary.national_id.is_not(None) & ~valid_id, 1), else_=0)),
-            func.sum(case((Beneficiary.hamlet.is_(None), 1), else_=0)),
-        )
-        .join(Beneficiary, Beneficiary.ward_id == Ward.id)
-        .where(scope.ward_clause(Ward.id))
-        .group_by(Ward.id, Ward.name)
+        select(WardTally, Ward.name)
+        .join(Ward, Ward.id == WardTally.ward_id)
+        .where(scope.ward_clause(WardTally.ward_id))
         .order_by(Ward.name)
     ).all()
     duplicates = _possible_duplicates(session, scope)
@@ -173,39 +168,28 @@ def registry_quality(session: Session, scope: Scope) -> list[dict]:
     )
     return [
         {
-            "ward_id": wid,
+            "ward_id": tally.ward_id,
             "ward": name,
-            "people": int(people),
-            "active": int(active or 0),
-            "cashless": int(cashless or 0),
-            "cashless_share": round((cashless or 0) / active, 3) if active else 0.0,
-            "missing_id": int(missing or 0),
-            "invalid_id": int(invalid or 0),
-            "no_hamlet": int(no_hamlet or 0),
-            "possible_duplicates": duplicates.get(wid, 0),
-            "dead_with_gifts": int(dead_pending.get(wid, 0)),
+            "people": tally.people,
+            "active": tally.active,
+            "cashless": tally.cashless,
+            "cashless_share": round(tally.cashless / tally.active, 3) if tally.active else 0.0,
+            "missing_id": tally.missing_id,
+            "invalid_id": tally.invalid_id,
+            "no_hamlet": tally.no_hamlet,
+            "possible_duplicates": duplicates.get(tally.ward_id, 0),
+            "dead_with_gifts": int(dead_pending.get(tally.ward_id, 0)),
         }
-        for wid, name, people, active, cashless, missing, invalid, no_hamlet in rows
+        for tally, name in rows
     ]
 
 
 def _possible_duplicates(session: Session, scope: Scope) -> dict[int, int]:
-    """People per ward who share name + birth year with someone in another ward."""
-    shared = (
-        select(Beneficiary.name_key, Beneficiary.birth_year)
-        .where(Beneficiary.birth_year.is_not(None))
-        .group_by(Beneficiary.name_key, Beneficiary.birth_year)
-        .having(func.count(func.distinct(Beneficiary.ward_id)) > 1)
-        .subquery()
-    )
+    """People per ward who share name + birth year with someone in another ward (trigger-kept)."""
     rows = session.execute(
-        select(Beneficiary.ward_id, func.count())
-        .join(
-            shared,
-            (shared.c.name_key == Beneficiary.name_key) & (shared.c.birth_year == Beneficiary.birth_year),
-        )
-        .where(scope.ward_clause(Beneficiary.ward_id))
-        .group_by(Beneficiary.ward_id)
+        select(SharedNameYear.ward_id, func.sum(SharedNameYear.people))
+        .where(scope.ward_clause(SharedNameYear.ward_id))
+        .group_by(SharedNameYear.ward_id)
     ).all()
     return {ward_id: int(count) for ward_id, count in rows}
 
@@ -213,12 +197,10 @@ def _possible_duplicates(session: Session, scope: Scope) -> dict[int, int]:
 def category_counts(session: Session, scope: Scope) -> list[dict]:
     """Active beneficiaries per category per ward."""
     rows = session.execute(
-        select(Ward.name, Category.code, Category.name, func.count())
-        .select_from(BeneficiaryCategory)
-        .join(Beneficiary, Beneficiary.id == BeneficiaryCategory.beneficiary_id)
-        .join(Category, Category.id == BeneficiaryCategory.category_id)
-        .join(Ward, Ward.id == Beneficiary.ward_id)
-        .where(scope.ward_clause(Beneficiary.ward_id), Beneficiary.status == "active")
-        .group_by(Ward.name, Category.code, Category.name)
+        select(Ward.name, Category.code, Category.name, CategoryTally.people)
+        .join(Category, Category.id == CategoryTally.category_id)
+        .join(Ward, Ward.id == CategoryTally.ward_id)
+        .where(scope.ward_clause(CategoryTally.ward_id))
+        .order_by(Ward.name, Category.code)
     ).all()
     return [{"ward": w, "code": c, "category": n, "count": int(k)} for w, c, n, k in rows]

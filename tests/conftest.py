@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import SQLModel
 
+from data_layer import tallies
 from data_layer.access import Scope
 from data_layer.db import get_engine, session_scope, upgrade_schema
 from data_layer.reference import add_ward, seed_reference_data
@@ -80,12 +81,18 @@ def clear_database(engine: Engine) -> None:
 
 
 @pytest.fixture
-def engine(migrated_engine) -> Engine:
-    """Empty database with the reference catalogue seeded (as after `ansinh db init`)."""
+def engine(migrated_engine) -> Iterator[Engine]:
+    """Empty database with the reference catalogue seeded (as after `ansinh db init`).
+
+    After the test, the trigger-kept tallies must equal a fresh recount: every write path the
+    suite exercises is thereby checked against the progress page's running totals.
+    """
     clear_database(migrated_engine)
     with session_scope(migrated_engine) as session:
         seed_reference_data(session)
-    return migrated_engine
+    yield migrated_engine
+    with migrated_engine.connect() as conn:
+        assert tallies.check(conn) == [], "running totals differ from a recount"
 
 
 @pytest.fixture

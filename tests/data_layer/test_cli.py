@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from data_layer.cli import main
 from data_layer.db import get_engine, session_scope
@@ -142,6 +142,17 @@ def test_db_init_demo_seeds_once_and_lists_beneficiaries(capsys, tmp_sqlite_env)
         "categories",
         "status",
     } <= set(records[0])
+
+
+def test_db_tallies_checks_and_rebuilds_the_running_totals(capsys, tmp_sqlite_env):
+    assert run(capsys, "db", "init", "--demo")[0] == 0
+    assert run(capsys, "db", "tallies") == (0, "Các số tổng hợp khớp với dữ liệu.\n", "")
+    with get_engine(tmp_sqlite_env).begin() as conn:
+        conn.execute(text("UPDATE allocationtally SET gifts = gifts + 1"))
+    code, out, _ = run(capsys, "db", "tallies")
+    assert code == 1 and "allocationtally" in out and "--rebuild" in out
+    assert run(capsys, "db", "tallies", "--rebuild")[0] == 0
+    assert run(capsys, "db", "tallies")[0] == 0
 
 
 def test_import_json_contract_and_dry_run(capsys, db_url, tmp_path):

@@ -1,13 +1,15 @@
 """Schema: the migrations build exactly the models; upgrading an existing database keeps its data."""
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 from sqlmodel import SQLModel
 
+from data_layer import tallies
 from data_layer.access import Scope
-from data_layer.db import session_scope, upgrade_schema
-from data_layer.models import Category, FundingSource, Ward
+from data_layer.db import alembic_config, session_scope, upgrade_schema
+from data_layer.models import Beneficiary, Category, FundingSource, Ward, WardTally
 from data_layer.reference import STANDARD_SOURCES, add_ward, seed_reference_data
 
 
@@ -49,3 +51,33 @@ def test_upgrade_and_reseed_change_no_data(engine):
         assert session.execute(select(func.count()).select_from(FundingSource)).scalar_one() == len(
             STANDARD_SOURCES
         )
+
+
+def test_upgrading_a_filled_database_fills_the_running_totals(engine):
+    """Migration 0006 on a database that already holds people: the tallies start from a recount."""
+    with session_scope(engine) as session:
+        ward = add_ward(session, Scope.system(), "X1", "Phường Một")
+        session.add(Beneficiary(ward_id=ward.id, name="An", name_key="an", birth_year=1950))
+    command.downgrade(alembic_config(engine), "0005")
+    assert "wardtally" not in inspect(engine).get_table_names()
+    with session_scope(engine) as session:
+        session.add(Beneficiary(ward_id=ward.id, name="Bình", name_key="binh", national_id=None))
+    upgrade_schema(engine)
+    with session_scope(engine) as session:
+        tally = session.get(WardTally, ward.id)
+        assert (tally.people, tally.active, tally.missing_id) == (2, 2, 2)
+    with engine.connect() as conn:
+        assert tallies.check(conn) == []
+
+
+def test_every_tally_trigger_is_installed_at_head(engine):
+    """A later SQLite batch migration that copies a source table would drop its triggers."""
+    query = (
+        "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+        if engine.dialect.name == "postgresql"
+        else "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    )
+    with engine.connect() as conn:
+        installed = set(conn.execute(text(query)).scalars())
+    expected = {name for name, _table in tallies.trigger_names()}
+    assert len(expected) == 16 and installed == expected

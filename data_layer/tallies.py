@@ -1,0 +1,296 @@
+"""Running totals kept up to date by database triggers, so the progress page reads a few hundred
+rows instead of scanning 300,000 people and a million allocations after every write.
+
+Each tally is declared once (``SUM_TALLIES``: which source rows add what to which key) and three
+things are generated from it: SQLite row triggers, PostgreSQL statement triggers (with transition
+tables, so a COPY of 50,000 rows costs one grouped upsert), and the full recount used to fill the
+tallies (migration, ``ansinh db tallies --rebuild``) and to check them (``check``).
+
+Every trigger applies a net delta: source rows after the change count plus, rows before count
+minus, grouped by key and upserted; keys whose first count drops to zero are removed. Triggers
+fire for every write path (ORM, bulk COPY, raw SQL) except PostgreSQL's TRUNCATE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from sqlalchemy import Connection, text
+from sqlmodel import SQLModel
+
+from data_layer import models  # noqa: F401  (registers the source tables on the metadata)
+
+OPS = ("insert", "update", "delete")
+PG_SIDES = {"insert": ("new",), "update": ("new", "old"), "delete": ("old",)}
+PG_REFERENCING = {
+    "insert": "REFERENCING NEW TABLE AS new_rows",
+    "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "delete": "REFERENCING OLD TABLE AS old_rows",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """How rows of ``table`` feed a tally: ``select`` reads ``{rows}`` and yields keys + counts."""
+
+    table: str
+    select: str
+    ops: tuple[str, ...] = OPS
+    watch: tuple[str, ...] = ()  # columns whose change matters on UPDATE (SQLite WHEN clause)
+
+
+@dataclass(frozen=True)
+class Tally:
+    table: str
+    keys: tuple[str, ...]
+    counts: tuple[str, ...]  # the first one is the row count: a key whose row count is 0 is removed
+    sources: tuple[Source, ...]  # the first one also rebuilds the tally from scratch
+
+
+_ACTIVE = "CASE WHEN r.status = 'active' THEN 1 ELSE 0 END"
+SUM_TALLIES = (
+    Tally(
+        "wardtally",
+        keys=("ward_id",),
+        counts=("people", "active", "cashless", "missing_id", "invalid_id", "no_hamlet"),
+        sources=(
+            Source(
+                "beneficiary",
+                "SELECT r.ward_id, 1 AS people,"
+                f" {_ACTIVE} AS active,"
+                " CASE WHEN r.status = 'active' AND r.bank_account IS NOT NULL THEN 1 ELSE 0 END AS cashless,"
+                " CASE WHEN r.national_id IS NULL THEN 1 ELSE 0 END AS missing_id,"
+                " CASE WHEN length(r.national_id) NOT IN (9, 12) THEN 1 ELSE 0 END AS invalid_id,"
+                " CASE WHEN r.hamlet IS NULL THEN 1 ELSE 0 END AS no_hamlet"
+                " FROM {rows} r",
+                watch=("ward_id", "status", "bank_account", "national_id", "hamlet"),
+            ),
+        ),
+    ),
+    Tally(
+        "categorytally",
+        keys=("ward_id", "category_id"),
+        counts=("people",),
+        sources=(
+            Source(
+                "beneficiarycategory",
+                "SELECT b.ward_id, r.category_id, 1 AS people"
+                " FROM {rows} r JOIN beneficiary b ON b.id = r.beneficiary_id WHERE b.status = 'active'",
+                ops=("insert", "delete"),
+            ),
+            # a person deleted takes their category links first (see _BEFORE_DELETE), so only an
+            # update (moved ward, changed status) changes the counts from this side
+            Source(
+                "beneficiary",
+                "SELECT r.ward_id, l.category_id, 1 AS people"
+                " FROM {rows} r JOIN beneficiarycategory l ON l.beneficiary_id = r.id"
+                " WHERE r.status = 'active'",
+                ops=("update",),
+                watch=("ward_id", "status"),
+            ),
+        ),
+    ),
+    Tally(
+        "allocationtally",
+        keys=("campaign_id", "ward_id", "package_id", "status"),
+        counts=("gifts", "amount"),
+        sources=(
+            Source(
+                "allocation",
+                "SELECT r.campaign_id, r.ward_id, r.package_id, r.status, 1 AS gifts, r.amount FROM {rows} r",
+                watch=("campaign_id", "ward_id", "package_id", "status", "amount"),
+            ),
+        ),
+    ),
+    Tally(
+        "deliverydaytally",
+        keys=("campaign_id", "ward_id", "day"),
+        counts=("gifts", "amount"),
+        sources=(
+            Source(
+                "allocation",
+                "SELECT r.campaign_id, r.ward_id, r.delivered_on AS day, 1 AS gifts, r.amount FROM {rows} r"
+                " WHERE r.status = 'delivered' AND r.delivered_on IS NOT NULL",
+                watch=("campaign_id", "ward_id", "status", "delivered_on", "amount"),
+            ),
+        ),
+    ),
+)
+
+# Possible duplicates: people per ward and (name_key, birth_year) for the keys present in more
+# than one ward. A change recounts the keys it touched, with index lookups per key.
+SHARED_KEYS = Source(
+    "beneficiary",
+    "SELECT r.name_key, r.birth_year FROM {rows} r WHERE r.birth_year IS NOT NULL",
+    watch=("name_key", "birth_year", "ward_id"),
+)
+SHARED_MEMBERS = (
+    "SELECT b.name_key, b.birth_year, b.ward_id, count(*) AS people FROM beneficiary b"
+    " WHERE (b.name_key, b.birth_year) IN (SELECT k.name_key, k.birth_year FROM beneficiary k WHERE {filter}"
+    " GROUP BY k.name_key, k.birth_year HAVING count(DISTINCT k.ward_id) > 1)"
+    " GROUP BY b.name_key, b.birth_year, b.ward_id"
+)
+_ALL_SHARED = SHARED_MEMBERS.format(filter="k.birth_year IS NOT NULL")
+
+# Category links go before their person, inside the DELETE, so the link triggers still see the
+# person's ward and status (a foreign-key cascade would run after the person is gone).
+_BEFORE_DELETE = "DELETE FROM beneficiarycategory WHERE beneficiary_id = OLD.id"
+
+
+def _delta_statements(tally: Tally, source: Source, new: str | None, old: str | None) -> list[str]:
+    """Upsert of the net change (new rows plus, old rows minus), then removal of emptied keys."""
+    keys = ", ".join(tally.keys)
+    parts = []
+    if new:
+        parts.append(f"SELECT {keys}, {', '.join(tally.counts)} FROM ({source.select.format(rows=new)}) n")
+    if old:
+        minus = ", ".join(f"-{c} AS {c}" for c in tally.counts)
+        parts.append(f"SELECT {keys}, {minus} FROM ({source.select.format(rows=old)}) o")
+    sums = ", ".join(f"sum({c}) AS {c}" for c in tally.counts)
+    nonzero = " OR ".join(f"sum({c}) <> 0" for c in tally.counts)
+    updates = ", ".join(f"{c} = {tally.table}.{c} + excluded.{c}" for c in tally.counts)
+    statements = [
+        f"INSERT INTO {tally.table} ({keys}, {', '.join(tally.counts)})"
+        f" SELECT {keys}, {sums} FROM ({' UNION ALL '.join(parts)}) d"
+        f" GROUP BY {keys} HAVING {nonzero} ORDER BY {keys}"
+        f" ON CONFLICT ({keys}) DO UPDATE SET {updates}"
+    ]
+    if old:
+        statements.append(
+            f"DELETE FROM {tally.table} WHERE {tally.counts[0]} = 0"
+            f" AND ({keys}) IN (SELECT {keys} FROM ({source.select.format(rows=old)}) o)"
+        )
+    return statements
+
+
+def _shared_statements(new: str | None, old: str | None) -> list[str]:
+    touched = " UNION ".join(SHARED_KEYS.select.format(rows=rows) for rows in (new, old) if rows)
+    members = SHARED_MEMBERS.format(filter=f"(k.name_key, k.birth_year) IN ({touched})")
+    return [
+        f"DELETE FROM sharednameyear WHERE (name_key, birth_year) IN ({touched})",
+        f"INSERT INTO sharednameyear (name_key, birth_year, ward_id, people) {members}"
+        " ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING",
+    ]
+
+
+Builder = Callable[[str | None, str | None], list[str]]
+
+
+def _triggers() -> list[tuple[str, str, Source, Builder]]:
+    """(trigger name, op, source, statements builder taking the new/old rows) of every trigger."""
+    found = []
+    for tally in SUM_TALLIES:
+        for index, source in enumerate(tally.sources):
+            build = partial(_delta_statements, tally, source)
+            found += [(f"tally_{tally.table}_{index}_{op}", op, source, build) for op in source.ops]
+    found += [(f"tally_sharednameyear_{op}", op, SHARED_KEYS, _shared_statements) for op in OPS]
+    return found
+
+
+def _sqlite_rows(table: str, alias: str) -> str:
+    """A one-row subquery with every column of the trigger's NEW or OLD row."""
+    columns = SQLModel.metadata.tables[table].columns.keys()
+    return "(SELECT " + ", ".join(f"{alias}.{c} AS {c}" for c in columns) + ")"
+
+
+def _sqlite_ddl() -> list[str]:
+    ddl = []
+    for name, op, source, build in _triggers():
+        new = _sqlite_rows(source.table, "NEW") if op != "delete" else None
+        old = _sqlite_rows(source.table, "OLD") if op != "insert" else None
+        when = ""
+        if op == "update":
+            when = " WHEN " + " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in source.watch)
+        body = "; ".join(build(new, old))
+        ddl.append(f"CREATE TRIGGER {name} AFTER {op.upper()} ON {source.table}{when} BEGIN {body}; END")
+    ddl.append(f"CREATE TRIGGER tally_links_first BEFORE DELETE ON beneficiary BEGIN {_BEFORE_DELETE}; END")
+    return ddl
+
+
+def _pg_ddl() -> list[str]:
+    ddl = []
+    for name, op, source, build in _triggers():
+        sides = PG_SIDES[op]
+        body = "; ".join(
+            build("new_rows" if "new" in sides else None, "old_rows" if "old" in sides else None)
+        )
+        ddl.append(
+            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql"
+            f" AS $$ BEGIN {body}; RETURN NULL; END $$"
+        )
+        ddl.append(
+            f"CREATE TRIGGER {name} AFTER {op.upper()} ON {source.table} {PG_REFERENCING[op]}"
+            f" FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
+        )
+    ddl.append(
+        f"CREATE FUNCTION tally_links_first() RETURNS trigger LANGUAGE plpgsql AS $$"
+        f" BEGIN {_BEFORE_DELETE}; RETURN OLD; END $$"
+    )
+    ddl.append(
+        "CREATE TRIGGER tally_links_first BEFORE DELETE ON beneficiary"
+        " FOR EACH ROW EXECUTE FUNCTION tally_links_first()"
+    )
+    return ddl
+
+
+def trigger_names() -> list[tuple[str, str]]:
+    """(trigger, table) of every tally trigger."""
+    return [(name, source.table) for name, _op, source, _build in _triggers()] + [
+        ("tally_links_first", "beneficiary")
+    ]
+
+
+def uninstall(connection: Connection) -> None:
+    """Drop the tally triggers (and their PostgreSQL functions)."""
+    postgres = connection.dialect.name == "postgresql"
+    for name, table in trigger_names():
+        if postgres:
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {table}"))
+            connection.execute(text(f"DROP FUNCTION IF EXISTS {name}()"))
+        else:
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+
+
+def install(connection: Connection) -> None:
+    """(Re)create the tally triggers. Call after any migration that rebuilds a source table."""
+    uninstall(connection)
+    for statement in _pg_ddl() if connection.dialect.name == "postgresql" else _sqlite_ddl():
+        connection.execute(text(statement))
+
+
+def _recount(tally: Tally) -> str:
+    source = tally.sources[0]
+    keys = ", ".join(tally.keys)
+    sums = ", ".join(f"sum({c}) AS {c}" for c in tally.counts)
+    return f"SELECT {keys}, {sums} FROM ({source.select.format(rows=source.table)}) s GROUP BY {keys}"
+
+
+def rebuild(connection: Connection) -> None:
+    """Recount every tally from the source tables."""
+    for tally in SUM_TALLIES:
+        connection.execute(text(f"DELETE FROM {tally.table}"))
+        connection.execute(
+            text(f"INSERT INTO {tally.table} ({', '.join(tally.keys + tally.counts)}) {_recount(tally)}")
+        )
+    connection.execute(text("DELETE FROM sharednameyear"))
+    connection.execute(
+        text(f"INSERT INTO sharednameyear (name_key, birth_year, ward_id, people) {_ALL_SHARED}")
+    )
+
+
+def check(connection: Connection) -> list[str]:
+    """Names of the tallies that differ from a fresh recount (empty when all agree)."""
+    wrong = []
+    for tally in SUM_TALLIES:
+        columns = ", ".join(tally.keys + tally.counts)
+        stored = set(connection.execute(text(f"SELECT {columns} FROM {tally.table}")).all())
+        if stored != set(connection.execute(text(_recount(tally))).all()):
+            wrong.append(tally.table)
+    stored = set(
+        connection.execute(text("SELECT name_key, birth_year, ward_id, people FROM sharednameyear")).all()
+    )
+    if stored != set(connection.execute(text(_ALL_SHARED)).all()):
+        wrong.append("sharednameyear")
+    return wrong
