@@ -6,14 +6,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, Table, create_engine, event, insert
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from data_layer import tallies
 from data_layer.settings import get_settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -24,6 +27,9 @@ def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # statement journals (one per statement that fires a trigger or checks a foreign key) in
+    # memory, not temp files: the tally triggers cost 4 µs instead of 20 µs per inserted row
+    cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 
 
@@ -57,6 +63,9 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
 
 
 def alembic_config(engine: Engine) -> Config:
+    """Alembic configuration running the migrations on ``engine`` (Alembic is loaded on first use)."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["engine"] = engine
@@ -65,6 +74,8 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade_schema(engine: Engine) -> None:
     """Create the schema on an empty database or bring an older one up to the newest revision."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), "head")
 
 
@@ -73,7 +84,8 @@ def is_postgres(engine: Engine) -> bool:
 
 
 def bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
-    """Insert many rows in the session's transaction: COPY on PostgreSQL, one executemany elsewhere.
+    """Insert many rows in the session's transaction: COPY on PostgreSQL, one executemany elsewhere
+    (with the running totals applied in grouped statements rather than per-row triggers).
 
     Every dict must have the same keys. Python-side column defaults are not applied: give all values.
     """
@@ -81,7 +93,11 @@ def bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
         return
     connection = session.connection()
     if connection.dialect.name != "postgresql":
-        connection.execute(insert(table), rows)
+        if "id" in rows[0]:  # explicit ids: rowids may not grow, let the row triggers keep the tallies
+            connection.execute(insert(table), rows)
+            return
+        with tallies.grouped_insert(connection, table.name):
+            connection.execute(insert(table), rows)
         return
     columns = list(rows[0])
     quoted = ", ".join(f'"{c}"' for c in columns)

@@ -9,11 +9,17 @@ tallies (migration, ``ansinh db tallies --rebuild``) and to check them (``check`
 Every trigger applies a net delta: source rows after the change count plus, rows before count
 minus, grouped by key and upserted; keys whose first count drops to zero are removed. Triggers
 fire for every write path (ORM, bulk COPY, raw SQL) except PostgreSQL's TRUNCATE.
+
+Concurrency (PostgreSQL, READ COMMITTED): the sums are exact under concurrent writers (each
+upsert adds to the latest committed row). The cross-ward name list is recounted per key from what
+the statement can see, so two wards adding the same name + birth year at the same instant can
+miss the pair until that name changes again or ``ansinh db tallies --rebuild`` runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 
@@ -39,6 +45,9 @@ class Source:
     select: str
     ops: tuple[str, ...] = OPS
     watch: tuple[str, ...] = ()  # columns whose change matters on UPDATE (SQLite WHEN clause)
+    # SQLite only: whether the NEW / OLD row can change the tally at all (skips most rows cheaply)
+    guard_new: str = ""
+    guard_old: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,11 +129,16 @@ SUM_TALLIES = (
 )
 
 # Possible duplicates: people per ward and (name_key, birth_year) for the keys present in more
-# than one ward. A change recounts the keys it touched, with index lookups per key.
+# than one ward. A change recounts the keys it touched, with index lookups per key. On SQLite the
+# recount is skipped unless the new row's key is in another ward or the old row's key was listed.
 SHARED_KEYS = Source(
     "beneficiary",
     "SELECT r.name_key, r.birth_year FROM {rows} r WHERE r.birth_year IS NOT NULL",
     watch=("name_key", "birth_year", "ward_id"),
+    guard_new="NEW.birth_year IS NOT NULL AND EXISTS (SELECT 1 FROM beneficiary o"
+    " WHERE o.name_key = NEW.name_key AND o.birth_year = NEW.birth_year AND o.ward_id <> NEW.ward_id)",
+    guard_old="EXISTS (SELECT 1 FROM sharednameyear s WHERE s.name_key = OLD.name_key"
+    " AND s.birth_year = OLD.birth_year)",
 )
 SHARED_MEMBERS = (
     "SELECT b.name_key, b.birth_year, b.ward_id, count(*) AS people FROM beneficiary b"
@@ -171,7 +185,8 @@ def _shared_statements(new: str | None, old: str | None) -> list[str]:
     return [
         f"DELETE FROM sharednameyear WHERE (name_key, birth_year) IN ({touched})",
         f"INSERT INTO sharednameyear (name_key, birth_year, ward_id, people) {members}"
-        " ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING",
+        " ORDER BY 1, 2, 3"
+        " ON CONFLICT (name_key, birth_year, ward_id) DO UPDATE SET people = excluded.people",
     ]
 
 
@@ -195,17 +210,31 @@ def _sqlite_rows(table: str, alias: str) -> str:
     return "(SELECT " + ", ".join(f"{alias}.{c} AS {c}" for c in columns) + ")"
 
 
-def _sqlite_ddl() -> list[str]:
-    ddl = []
+def _sqlite_when(op: str, source: Source) -> str:
+    """The WHEN clause of a SQLite trigger: a watched column changed, and the guards let it through."""
+    guards = {"insert": [source.guard_new], "delete": [source.guard_old]}.get(
+        op, [source.guard_new, source.guard_old]
+    )
+    conditions = []
+    if op == "update":
+        conditions.append(" OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in source.watch))
+    if all(guards):
+        conditions.append(" OR ".join(guards))
+    return " WHEN " + " AND ".join(f"({c})" for c in conditions) if conditions else ""
+
+
+def _sqlite_ddl() -> dict[str, str]:
+    """CREATE TRIGGER statement of every SQLite tally trigger, by trigger name."""
+    ddl = {}
     for name, op, source, build in _triggers():
         new = _sqlite_rows(source.table, "NEW") if op != "delete" else None
         old = _sqlite_rows(source.table, "OLD") if op != "insert" else None
-        when = ""
-        if op == "update":
-            when = " WHEN " + " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in source.watch)
+        when = _sqlite_when(op, source)
         body = "; ".join(build(new, old))
-        ddl.append(f"CREATE TRIGGER {name} AFTER {op.upper()} ON {source.table}{when} BEGIN {body}; END")
-    ddl.append(f"CREATE TRIGGER tally_links_first BEFORE DELETE ON beneficiary BEGIN {_BEFORE_DELETE}; END")
+        ddl[name] = f"CREATE TRIGGER {name} AFTER {op.upper()} ON {source.table}{when} BEGIN {body}; END"
+    ddl["tally_links_first"] = (
+        f"CREATE TRIGGER tally_links_first BEFORE DELETE ON beneficiary BEGIN {_BEFORE_DELETE}; END"
+    )
     return ddl
 
 
@@ -256,8 +285,35 @@ def uninstall(connection: Connection) -> None:
 def install(connection: Connection) -> None:
     """(Re)create the tally triggers. Call after any migration that rebuilds a source table."""
     uninstall(connection)
-    for statement in _pg_ddl() if connection.dialect.name == "postgresql" else _sqlite_ddl():
+    for statement in _pg_ddl() if connection.dialect.name == "postgresql" else _sqlite_ddl().values():
         connection.execute(text(statement))
+
+
+@contextmanager
+def grouped_insert(connection: Connection, table: str) -> Iterator[None]:
+    """Around one bulk insert into ``table`` on SQLite: its row triggers are dropped for the insert
+    and the new rows (rowid above the old maximum) are applied to the tallies in grouped statements
+    afterwards, as PostgreSQL's statement triggers do. Everything happens in the caller's
+    transaction, so a failure also restores the triggers. Rows must not carry explicit ids.
+    """
+    triggers = [
+        (name, build) for name, op, source, build in _triggers() if op == "insert" and source.table == table
+    ]
+    if connection.dialect.name != "sqlite" or not triggers:
+        yield
+        return
+    # pysqlite opens its transaction only before a data change: make sure the DDL below is inside it
+    connection.execute(text("UPDATE wardtally SET people = people WHERE 0 = 1"))
+    before = connection.execute(text(f"SELECT coalesce(max(rowid), 0) FROM {table}")).scalar_one()
+    for name, _build in triggers:
+        connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+    yield
+    new_rows = f"(SELECT * FROM {table} WHERE rowid > {int(before)})"
+    ddl = _sqlite_ddl()
+    for name, build in triggers:
+        for statement in build(new_rows, None):
+            connection.execute(text(statement))
+        connection.execute(text(ddl[name]))
 
 
 def _recount(tally: Tally) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import psycopg
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
@@ -317,3 +318,22 @@ def test_a_failed_write_leaves_the_tallies_untouched(engine, wards):
         conn.execute(text("UPDATE beneficiary SET status = 'died'"))
         conn.execute(text("INSERT INTO beneficiary (ward_id, name) VALUES (-1, NULL)"))  # fails
     assert ward_tallies(engine) == {wards["A"]: (1, 1, 0, 0, 0, 0)}
+
+
+def test_a_failed_bulk_insert_keeps_the_triggers_and_the_totals(engine, wards):
+    """On SQLite a bulk insert swaps the row triggers for grouped statements; a failure undoes both."""
+    add_people(engine, [person(wards["A"], "An")])
+    with pytest.raises((IntegrityError, psycopg.errors.IntegrityError)), session_scope(engine) as session:
+        bulk_insert(
+            session, Beneficiary.__table__, [person(wards["B"], "Bình"), person(-1, "Không có phường")]
+        )
+    with engine.connect() as conn:
+        installed = {name for name, _table in tallies.trigger_names()}
+        query = (
+            "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+            if engine.dialect.name == "postgresql"
+            else "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        )
+        assert set(conn.execute(text(query)).scalars()) == installed
+    sql(engine, "UPDATE beneficiary SET hamlet = NULL")  # a row trigger still fires
+    assert ward_tallies(engine) == {wards["A"]: (1, 1, 0, 0, 0, 1)}
