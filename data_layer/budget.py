@@ -19,7 +19,7 @@ from data_layer import audit
 from data_layer.access import Scope
 from data_layer.allocation import propose_allocations
 from data_layer.excel import MONEY_FORMAT, put, to_bytes, write_table
-from data_layer.models import Allocation, BudgetScenario, FundingSource, Package, Ward
+from data_layer.models import AllocationTally, BudgetScenario, FundingSource, Package, Ward
 
 
 @dataclass(frozen=True)
@@ -61,10 +61,10 @@ def baseline(session: Session, scope: Scope, campaign_id: int) -> list[Line]:
     """Current counts per package and ward: allocations, plus the people the rules would still add."""
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     wards = dict(session.execute(select(Ward.id, Ward.name)).all())
-    for package_id, ward_id, count in session.execute(
-        select(Allocation.package_id, Allocation.ward_id, func.count())
-        .where(Allocation.campaign_id == campaign_id, scope.ward_clause(Allocation.ward_id))
-        .group_by(Allocation.package_id, Allocation.ward_id)
+    for package_id, ward_id, count in session.execute(  # running totals kept by triggers
+        select(AllocationTally.package_id, AllocationTally.ward_id, func.sum(AllocationTally.gifts))
+        .where(AllocationTally.campaign_id == campaign_id, scope.ward_clause(AllocationTally.ward_id))
+        .group_by(AllocationTally.package_id, AllocationTally.ward_id)
     ):
         counts[package_id][wards[ward_id]] += count
     for row in propose_allocations(session, scope, campaign_id).rows:
