@@ -25,6 +25,7 @@ from data_layer.models import (
     Beneficiary,
     BeneficiaryCategory,
     Category,
+    SharedNameYear,
     User,
     Ward,
     utcnow,
@@ -38,6 +39,14 @@ STATUS_LABELS = {
     "ineligible": "Không còn đủ điều kiện",
 }
 STATUS_CODES = {label: code for code, label in STATUS_LABELS.items()}
+# The "Đúng, Đủ, Sạch, Sống" problems the progress page counts (registry_quality keys), as filters.
+PROBLEM_LABELS = {
+    "missing_id": "Thiếu CCCD",
+    "invalid_id": "CCCD sai độ dài",
+    "no_hamlet": "Chưa có thôn/tổ",
+    "possible_duplicates": "Có thể trùng phường/xã khác",
+    "dead_with_gifts": "Đã mất còn quà chưa phát",
+}
 EDITABLE = (
     "name",
     "birth_date",
@@ -78,6 +87,31 @@ class Filters:
     category: str | None = None
     status: str | None = None
     search: str | None = None
+    problem: str | None = None  # a key of PROBLEM_LABELS
+
+
+def _problem_condition(problem: str):
+    """WHERE clause of one data-quality problem (same definitions as the progress tallies)."""
+    if problem == "missing_id":
+        return Beneficiary.national_id.is_(None)
+    if problem == "invalid_id":
+        return Beneficiary.national_id.is_not(None) & func.length(Beneficiary.national_id).not_in([9, 12])
+    if problem == "no_hamlet":
+        return Beneficiary.hamlet.is_(None)
+    if problem == "possible_duplicates":
+        return (
+            select(SharedNameYear.people)
+            .where(
+                SharedNameYear.name_key == Beneficiary.name_key,
+                SharedNameYear.birth_year == Beneficiary.birth_year,
+                SharedNameYear.ward_id == Beneficiary.ward_id,
+            )
+            .exists()
+        )
+    if problem == "dead_with_gifts":
+        pending = select(Allocation.beneficiary_id).where(Allocation.status == "planned")
+        return (Beneficiary.status == "died") & Beneficiary.id.in_(pending)
+    raise ValueError(f"Không có loại lỗi dữ liệu '{problem}'.")
 
 
 def _conditions(scope: Scope, filters: Filters) -> list:
@@ -102,6 +136,8 @@ def _conditions(scope: Scope, filters: Filters) -> list:
         if len(digits) >= 3:
             matches.append(Beneficiary.national_id.contains(digits, autoescape=True))
         conditions.append(or_(*matches))
+    if filters.problem:
+        conditions.append(_problem_condition(filters.problem))
     return conditions
 
 

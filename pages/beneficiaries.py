@@ -9,6 +9,7 @@ from data_layer import reference
 from data_layer.db import session_scope
 from data_layer.editing import (
     FIELD_LABELS,
+    PROBLEM_LABELS,
     STATUS_LABELS,
     Filters,
     beneficiary_page,
@@ -33,10 +34,15 @@ if not wards:
     st.info("Bạn chưa được gán phường/xã.")
     st.stop()
 
-f1, f2, f3, f4, f5 = st.columns([2, 2, 2, 2, 3])
+# The progress page links here with ?ward=ID&problem=KEY to open the people behind a count.
+linked_ward = st.query_params.get("ward")
+linked_problem = st.query_params.get("problem")
+ward_options = [None, *wards] if len(wards) > 1 else wards
+f1, f2, f3, f4, f5, f6 = st.columns([2, 2, 2, 2, 2, 3])
 ward = f1.selectbox(
     "Phường/xã",
-    [None, *wards] if len(wards) > 1 else wards,
+    ward_options,
+    index=next((i for i, w in enumerate(ward_options) if w and str(w.id) == linked_ward), 0),
     format_func=lambda w: "Tất cả" if w is None else w.name,
 )
 with session_scope() as session:
@@ -50,9 +56,21 @@ category = f3.selectbox(
 status = f4.selectbox(
     "Tình trạng", [None, *STATUS_LABELS], format_func=lambda s: "Tất cả" if s is None else STATUS_LABELS[s]
 )
-search = f5.text_input("Tìm theo họ tên hoặc số CCCD (không cần dấu)")
+problem_options = [None, *PROBLEM_LABELS]
+problem = f5.selectbox(
+    "Lỗi dữ liệu",
+    problem_options,
+    index=problem_options.index(linked_problem) if linked_problem in PROBLEM_LABELS else 0,
+    format_func=lambda p: "Tất cả" if p is None else PROBLEM_LABELS[p],
+)
+search = f6.text_input("Tìm theo họ tên hoặc số CCCD (không cần dấu)")
 filters = Filters(
-    ward_id=ward.id if ward else None, hamlet=hamlet, category=category, status=status, search=search or None
+    ward_id=ward.id if ward else None,
+    hamlet=hamlet,
+    category=category,
+    status=status,
+    search=search or None,
+    problem=problem,
 )
 
 key = f"{filters}"

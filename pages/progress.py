@@ -7,6 +7,7 @@ import streamlit as st
 from data_layer import reference
 from data_layer.access import Scope
 from data_layer.db import session_scope
+from data_layer.editing import PROBLEM_LABELS
 from data_layer.formatting import format_count, format_money, format_percent
 from data_layer.progress import (
     CASHLESS_TARGET,
@@ -153,11 +154,7 @@ if quality:
                 {
                     "Phường/xã": q["ward"],
                     "Số người": q["people"],
-                    "Thiếu CCCD": q["missing_id"],
-                    "CCCD sai độ dài": q["invalid_id"],
-                    "Chưa có thôn/tổ": q["no_hamlet"],
-                    "Có thể trùng phường/xã khác": q["possible_duplicates"],
-                    "Đã mất còn quà chưa phát": q["dead_with_gifts"],
+                    **{label: q[problem] for problem, label in PROBLEM_LABELS.items()},
                     "Nhận qua tài khoản": f"{100 * q['cashless_share']:.0f}%",
                     f"Đạt mục tiêu {CASHLESS_TARGET:.0%}": "Đạt"
                     if q["cashless_share"] >= CASHLESS_TARGET
@@ -169,7 +166,24 @@ if quality:
         hide_index=True,
         width="stretch",
     )
-    st.caption("Xem và sửa từng người ở trang Đối tượng (lọc theo phường/xã, tình trạng, tìm theo tên/CCCD).")
+    st.caption("Bấm vào một loại lỗi để mở danh sách những người đó ở trang Đối tượng và sửa.")
+    wards_with_people = {q["ward_id"]: q["ward"] for q in quality}
+    ward_id = st.selectbox(
+        "Phường/xã",
+        [None, *wards_with_people] if len(quality) > 1 else list(wards_with_people),
+        format_func=lambda w: "Tất cả" if w is None else wards_with_people[w],
+        key="quality_ward",
+    )
+    links = st.columns(len(PROBLEM_LABELS))
+    for column, (problem, label) in zip(links, PROBLEM_LABELS.items(), strict=True):
+        count = sum(q[problem] for q in quality if ward_id in (None, q["ward_id"]))
+        column.page_link(
+            "pages/beneficiaries.py",
+            label=f"{label}: {format_count(count)}",
+            icon=":material/filter_alt:",
+            query_params={"problem": problem} | ({"ward": str(ward_id)} if ward_id else {}),
+            disabled=count == 0,
+        )
 counts = cached("categories", scope, None, version)
 if counts:
     st.subheader("Đối tượng đang hưởng theo nhóm và phường/xã")

@@ -12,6 +12,7 @@ from data_layer.allocation import apply_allocations, propose_allocations
 from data_layer.campaigns import Rule, add_package, create_campaign
 from data_layer.db import session_scope
 from data_layer.delivery import add_lump, allocation_rows, mark_delivered
+from data_layer.editing import PROBLEM_LABELS, Filters, beneficiary_page
 from data_layer.models import Beneficiary, BeneficiaryCategory, Category
 from data_layer.progress import campaign_progress, category_counts, data_version, registry_quality
 
@@ -125,6 +126,22 @@ def test_registry_quality_counts(engine, season):
     assert (a["dead_with_gifts"], b["dead_with_gifts"]) == (0, 1)
     assert counts[("Phường A", "HN")] == 3 and counts[("Phường B", "HN")] == 2
     assert ("Phường B", "NCC_TB") not in counts  # the only invalid soldier died: active people only
+
+
+def test_each_problem_count_opens_exactly_those_people(engine, season, wards):
+    """The quality counts link to the registry filtered by the same problem: the totals agree."""
+    with session_scope(engine) as session:
+        session.execute(Beneficiary.__table__.update().where(Beneficiary.name == "B3").values(status="died"))
+    with session_scope(engine) as session:
+        quality = {q["ward_id"]: q for q in registry_quality(session, SYSTEM)}
+        for ward_id in wards.values():
+            for problem in PROBLEM_LABELS:
+                _, total = beneficiary_page(session, SYSTEM, Filters(ward_id=ward_id, problem=problem))
+                assert total == quality[ward_id][problem], (ward_id, problem)
+        duplicates, _ = beneficiary_page(session, SYSTEM, Filters(problem="possible_duplicates"))
+        assert sorted((r["name"], r["ward"]) for r in duplicates) == [("A1", "A"), ("A1", "B")]  # ward codes
+        dead, _ = beneficiary_page(session, SYSTEM, Filters(problem="dead_with_gifts"))
+        assert [r["name"] for r in dead] == ["B3"]
 
 
 def test_data_version_moves_with_every_write(engine, season):

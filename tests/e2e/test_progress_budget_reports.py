@@ -1,5 +1,7 @@
 """Progress charts, the what-if budget and the report download, as a person uses them."""
 
+import re
+
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -45,3 +47,17 @@ def test_download_the_summary_report(page, server, tmp_path):
     workbook = load_workbook(path)
     assert workbook.sheetnames[0] == "Tổng hợp"
     assert workbook["Tổng hợp"]["A5"].value == "BÁO CÁO KẾT QUẢ TẶNG QUÀ"
+
+
+def test_a_data_quality_count_opens_those_people(page, server):
+    login(page, server.url, "quan")
+    open_menu_page(page, "Tiến độ")
+    link = page.get_by_role("link", name=re.compile(r"^Thiếu CCCD: [\d.]+$"))
+    expect(link).to_be_visible()
+    count = link.inner_text().split(": ")[1]
+    link.click()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Đối tượng")).to_be_visible()
+    expect(page.get_by_text(f"tổng {count} người")).to_be_visible()
+    chosen = page.get_by_test_id("stSelectbox").filter(has_text="Lỗi dữ liệu")
+    expect(chosen).to_contain_text("Thiếu CCCD")

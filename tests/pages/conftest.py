@@ -25,3 +25,13 @@ def app_as(username: str | None, page: str = "app.py") -> AppTest:
         at.session_state["username"] = username
         at.session_state["name"] = username
     return at
+
+
+def open_page(username: str, page: str) -> AppTest:
+    """``page`` reached through app.py's menu (st.navigation), as a logged-in user opens it.
+
+    Needed where a page links to other pages (st.page_link knows only pages the menu declared).
+    """
+    at = app_as(username).run()
+    assert not at.exception, at.exception
+    return at.switch_page(page).run()

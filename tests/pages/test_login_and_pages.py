@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.pages.conftest import DEMO_USERS, app_as
+from tests.pages.conftest import DEMO_USERS, app_as, open_page
 from ui.navigation import PAGES, page_files
 
 
@@ -43,10 +43,11 @@ def test_page_opened_directly_without_login_shows_nothing(demo_db, page):
 
 @pytest.mark.parametrize("role", list(DEMO_USERS))
 def test_every_menu_page_renders_for_each_role(demo_db, role):
-    visible = [file for file, _, _, roles in PAGES if role in roles]
-    for page in visible:
-        at = app_as(DEMO_USERS[role], page).run()
+    visible = [(file, title) for file, title, _, roles in PAGES if role in roles]
+    for page, title in visible:
+        at = open_page(DEMO_USERS[role], page)
         assert not at.exception, (role, page, at.exception)
+        assert at.title[0].value.startswith(title) or page == "pages/home.py", (role, page)
         assert not at.warning or all("đăng nhập" not in w.value for w in at.warning)
 
 

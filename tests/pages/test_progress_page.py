@@ -5,12 +5,14 @@ from datetime import date
 from data_layer.access import Scope
 from data_layer.db import session_scope
 from data_layer.delivery import allocation_rows, mark_delivered
+from data_layer.formatting import format_count
+from data_layer.progress import registry_quality
 from data_layer.reference import list_campaigns
-from tests.pages.conftest import app_as
+from tests.pages.conftest import app_as, open_page
 
 
 def test_headline_follows_writes(demo_db):
-    at = app_as("quan", "pages/progress.py").run()
+    at = open_page("quan", "pages/progress.py")
     assert not at.exception
     before = at.metric[1].value
     with session_scope() as session:
@@ -20,3 +22,23 @@ def test_headline_follows_writes(demo_db):
     at.run()
     after = at.metric[1].value
     assert int(after.split()[0].replace(".", "")) == int(before.split()[0].replace(".", "")) + 5
+
+
+def test_problem_links_open_the_registry_filtered_by_that_problem(demo_db):
+    at = open_page("quan", "pages/progress.py")
+    assert not at.exception
+    with session_scope() as session:
+        quality = registry_quality(session, Scope.system())
+    missing = sum(q["missing_id"] for q in quality)
+    assert missing > 0  # the demo registry has people without a CCCD
+    assert f"Thiếu CCCD: {format_count(missing)}" in [link.proto.label for link in at.get("page_link")]
+
+    ward = max(quality, key=lambda q: q["no_hamlet"])
+    registry = app_as("quan", "pages/beneficiaries.py")
+    registry.query_params["ward"] = str(ward["ward_id"])
+    registry.query_params["problem"] = "no_hamlet"
+    registry.run()
+    assert not registry.exception
+    labels = {box.label: box.value for box in registry.selectbox}
+    assert labels["Lỗi dữ liệu"] == "no_hamlet" and labels["Phường/xã"].id == ward["ward_id"]
+    assert f"tổng {format_count(ward['no_hamlet'])} người" in registry.number_input[0].label
