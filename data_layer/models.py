@@ -247,6 +247,13 @@ class CategoryTally(SQLModel, table=True):
     people: int = 0
 
 
+class DeadGiftTally(SQLModel, table=True):
+    """Undelivered (planned) gifts of people recorded as died, per ward of the gift."""
+
+    ward_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    gifts: int = 0
+
+
 class AllocationTally(SQLModel, table=True):
     """Gifts and money per campaign, ward, package and status."""
 

@@ -13,13 +13,12 @@ from sqlmodel import Session
 
 from data_layer.access import Scope
 from data_layer.models import (
-    Allocation,
     AllocationTally,
     AuditEvent,
-    Beneficiary,
     Campaign,
     Category,
     CategoryTally,
+    DeadGiftTally,
     DeliveryDayTally,
     FundingSource,
     LumpGift,
@@ -154,16 +153,9 @@ def registry_quality(session: Session, scope: Scope) -> list[dict]:
         .order_by(Ward.name)
     ).all()
     duplicates = _possible_duplicates(session, scope)
-    died = select(Beneficiary.id).where(Beneficiary.status == "died")  # few: drives the lookup by index
     dead_pending = dict(
         session.execute(
-            select(Allocation.ward_id, func.count())
-            .where(
-                scope.ward_clause(Allocation.ward_id),
-                Allocation.beneficiary_id.in_(died),
-                Allocation.status == "planned",
-            )
-            .group_by(Allocation.ward_id)
+            select(DeadGiftTally.ward_id, DeadGiftTally.gifts).where(scope.ward_clause(DeadGiftTally.ward_id))
         ).all()
     )
     return [

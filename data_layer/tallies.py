@@ -102,6 +102,27 @@ SUM_TALLIES = (
         ),
     ),
     Tally(
+        "deadgifttally",
+        keys=("ward_id",),
+        counts=("gifts",),
+        sources=(
+            Source(
+                "allocation",
+                "SELECT r.ward_id, 1 AS gifts FROM {rows} r JOIN beneficiary b ON b.id = r.beneficiary_id"
+                " WHERE r.status = 'planned' AND b.status = 'died'",
+                watch=("ward_id", "beneficiary_id", "status"),
+            ),
+            # a person's gifts must be deleted before the person, so only a status change counts here
+            Source(
+                "beneficiary",
+                "SELECT a.ward_id, 1 AS gifts FROM {rows} r JOIN allocation a ON a.beneficiary_id = r.id"
+                " WHERE a.status = 'planned' AND r.status = 'died'",
+                ops=("update",),
+                watch=("status",),
+            ),
+        ),
+    ),
+    Tally(
         "allocationtally",
         keys=("campaign_id", "ward_id", "package_id", "status"),
         counts=("gifts", "amount"),

@@ -80,4 +80,4 @@ def test_every_tally_trigger_is_installed_at_head(engine):
     with engine.connect() as conn:
         installed = set(conn.execute(text(query)).scalars())
     expected = {name for name, _table in tallies.trigger_names()}
-    assert len(expected) == 16 and installed == expected
+    assert len(expected) == 20 and installed == expected

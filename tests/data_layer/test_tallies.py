@@ -23,6 +23,7 @@ from data_layer.models import (
     Campaign,
     Category,
     CategoryTally,
+    DeadGiftTally,
     DeliveryDayTally,
     FundingSource,
     Package,
@@ -337,3 +338,39 @@ def test_a_failed_bulk_insert_keeps_the_triggers_and_the_totals(engine, wards):
         assert set(conn.execute(text(query)).scalars()) == installed
     sql(engine, "UPDATE beneficiary SET hamlet = NULL")  # a row trigger still fires
     assert ward_tallies(engine) == {wards["A"]: (1, 1, 0, 0, 0, 1)}
+
+
+def test_dead_gift_tally_follows_deaths_deliveries_and_deleted_gifts(engine, wards, campaign):
+    a, b = wards["A"], wards["B"]
+    tw, tinh = campaign["packages"]
+    an, binh, _chi, dung = campaign["people"]
+    with session_scope(engine) as session:
+        bulk_insert(
+            session,
+            Allocation.__table__,
+            [
+                allocation(campaign, tw, an, a, 300_000),
+                allocation(campaign, tinh, an, a, 500_000),
+                allocation(campaign, tw, binh, a, 300_000),
+                allocation(campaign, tw, dung, b, 300_000),
+            ],
+        )
+
+    def dead_gifts():
+        with session_scope(engine) as session:
+            return {t.ward_id: t.gifts for t in session.execute(select(DeadGiftTally)).scalars()}
+
+    assert dead_gifts() == {}
+    sql(engine, "UPDATE beneficiary SET status = 'died' WHERE id IN (:x, :y)", x=an, y=dung)
+    assert dead_gifts() == {a: 2, b: 1}
+    sql(
+        engine,
+        "UPDATE allocation SET status = 'delivered' WHERE beneficiary_id = :x AND package_id = :p",
+        x=an,
+        p=tw,
+    )
+    sql(engine, "DELETE FROM allocation WHERE beneficiary_id = :y", y=dung)
+    assert dead_gifts() == {a: 1}
+    sql(engine, "UPDATE beneficiary SET status = 'active' WHERE id = :x", x=an)
+    assert dead_gifts() == {}
+    assert_consistent(engine)

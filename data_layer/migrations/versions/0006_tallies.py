@@ -34,6 +34,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("ward_id", "category_id"),
     )
     op.create_table(
+        "deadgifttally",
+        sa.Column("ward_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("gifts", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("ward_id"),
+    )
+    op.create_table(
         "allocationtally",
         sa.Column("campaign_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("ward_id", sa.Integer(), autoincrement=False, nullable=False),
@@ -66,5 +72,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     tallies.uninstall(op.get_bind())
-    for table in ("sharednameyear", "deliverydaytally", "allocationtally", "categorytally", "wardtally"):
+    for table in (
+        "sharednameyear",
+        "deliverydaytally",
+        "allocationtally",
+        "deadgifttally",
+        "categorytally",
+        "wardtally",
+    ):
         op.drop_table(table)
