@@ -59,5 +59,4 @@ def test_a_data_quality_count_opens_those_people(page, server):
     wait_idle(page)
     expect(page.get_by_role("heading", name="Đối tượng")).to_be_visible()
     expect(page.get_by_text(f"tổng {count} người")).to_be_visible()
-    chosen = page.get_by_test_id("stSelectbox").filter(has_text="Lỗi dữ liệu")
-    expect(chosen).to_contain_text("Thiếu CCCD")
+    expect(page.get_by_role("combobox", name="Lỗi dữ liệu", exact=True)).to_have_value("Thiếu CCCD")
