@@ -52,6 +52,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Tally:
+    """A running-total table: per key, the sums of ``counts`` over the rows its sources yield."""
+
     table: str
     keys: tuple[str, ...]
     counts: tuple[str, ...]  # the first one is the row count: a key whose row count is 0 is removed
@@ -201,6 +203,7 @@ def _delta_statements(tally: Tally, source: Source, new: str | None, old: str | 
 
 
 def _shared_statements(new: str | None, old: str | None) -> list[str]:
+    """Recount of the cross-ward name list for the name + birth year keys the change touched."""
     touched = " UNION ".join(SHARED_KEYS.select.format(rows=rows) for rows in (new, old) if rows)
     members = SHARED_MEMBERS.format(filter=f"(k.name_key, k.birth_year) IN ({touched})")
     return [
@@ -260,6 +263,7 @@ def _sqlite_ddl() -> dict[str, str]:
 
 
 def _pg_ddl() -> list[str]:
+    """CREATE FUNCTION / CREATE TRIGGER statements of every PostgreSQL tally trigger."""
     ddl = []
     for name, op, source, build in _triggers():
         sides = PG_SIDES[op]

@@ -410,3 +410,34 @@ def test_ods_file_from_libreoffice(engine, wards):
     assert result.counts["accepted"] == 1
     stored = people(engine, wards["A"])["Nguyễn Văn An"]
     assert stored["national_id"] == "020050001234" and stored["birth_date"] == "1950-03-05"
+
+
+def xls_bytes(rows: list[list]) -> bytes:
+    """An old-format Excel 97-2003 workbook (.xls, BIFF8) holding ``rows``, written with xlwt."""
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("Danh sach")
+    date_style = xlwt.easyxf(num_format_str="dd/mm/yyyy")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, date):
+                sheet.write(r, c, value, date_style)
+            else:
+                sheet.write(r, c, value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xls_file_from_old_excel(engine, wards):
+    """A real .xls: numbers as floats (the CCCD lost its leading zero), a true date cell."""
+    rows = [
+        ["DANH SÁCH ĐỐI TƯỢNG"],
+        HEADER,
+        [1, "Trần Thị Bình", date(1948, 5, 2), "Nữ", 20148001235.0, "Khối 2", "Hộ nghèo", 500000.0],
+    ]
+    _, result = run_import(engine, xls_bytes(rows), wards["A"], name="ds.xls")
+    assert result.counts["accepted"] == 1
+    stored = people(engine, wards["A"])["Trần Thị Bình"]
+    assert stored["national_id"] == "020148001235" and stored["birth_date"] == "1948-05-02"
