@@ -266,10 +266,11 @@ class AllocationTally(SQLModel, table=True):
 
 
 class DeliveryDayTally(SQLModel, table=True):
-    """Delivered gifts and money per campaign, ward and delivery day."""
+    """Delivered gifts and money per campaign, ward, package and delivery day."""
 
     campaign_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     ward_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    package_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     day: date = Field(primary_key=True)
     gifts: int = 0
     amount: int = Field(default=0, sa_column=_money())

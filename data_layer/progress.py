@@ -57,15 +57,38 @@ def _row(label: str, totals: list[int]) -> dict:
     }
 
 
-def campaign_progress(session: Session, scope: Scope, campaign_id: int, today: date | None = None) -> dict:
+def campaign_progress(
+    session: Session,
+    scope: Scope,
+    campaign_id: int,
+    today: date | None = None,
+    source: str | None = None,
+    package_id: int | None = None,
+) -> dict:
     """Headline figures and breakdowns (per ward, source, package, day) of one campaign.
 
-    Read from the trigger-kept tallies (ward × package × status, and ward × day): a few thousand
-    rows even for a million allocations.
+    ``source`` (a funding source code) or ``package_id`` narrows the headline, the wards and the
+    days; the per-source and per-package breakdowns always show the whole campaign, so they can
+    be used to pick a filter. Lump gifts count with their source and never with a single package.
+    Read from the trigger-kept tallies (ward × package × status, and ward × package × day): a few
+    thousand rows even for a million allocations.
     """
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise ValueError("Không tìm thấy đợt tặng quà.")
+    packages = {
+        pid: (label, code)
+        for pid, label, code in session.execute(
+            select(Package.id, Package.label, FundingSource.code)
+            .join(FundingSource, FundingSource.id == Package.source_id)
+            .where(Package.campaign_id == campaign_id)
+        )
+    }
+    chosen = {
+        pid
+        for pid, (_label, code) in packages.items()
+        if source in (None, code) and package_id in (None, pid)
+    }
     groups = session.execute(
         select(
             AllocationTally.ward_id,
@@ -77,34 +100,37 @@ def campaign_progress(session: Session, scope: Scope, campaign_id: int, today: d
     ).all()
     days = session.execute(
         select(
-            DeliveryDayTally.day, DeliveryDayTally.ward_id, DeliveryDayTally.gifts, DeliveryDayTally.amount
+            DeliveryDayTally.day,
+            DeliveryDayTally.ward_id,
+            func.sum(DeliveryDayTally.gifts),
+            func.sum(DeliveryDayTally.amount),
         )
-        .where(DeliveryDayTally.campaign_id == campaign_id, scope.ward_clause(DeliveryDayTally.ward_id))
-        .order_by(DeliveryDayTally.day)
+        .where(
+            DeliveryDayTally.campaign_id == campaign_id,
+            DeliveryDayTally.package_id.in_(chosen),
+            scope.ward_clause(DeliveryDayTally.ward_id),
+        )
+        .group_by(DeliveryDayTally.day, DeliveryDayTally.ward_id)
     ).all()
     ward_names = dict(session.execute(select(Ward.id, Ward.name)).all())
-    packages = {
-        pid: (label, code)
-        for pid, label, code in session.execute(
-            select(Package.id, Package.label, FundingSource.code)
-            .join(FundingSource, FundingSource.id == Package.source_id)
-            .where(Package.campaign_id == campaign_id)
-        )
-    }
     by_ward: dict = {}
     by_source: dict = {}
     by_package: dict = {}
-    for ward_id, package_id, status, count, amount in groups:
+    for ward_id, pid, status, count, amount in groups:
         done = status == "delivered"
-        label, source = packages[package_id]
-        _add(by_ward, ward_names[ward_id], count, amount, done)
-        _add(by_source, source, count, amount, done)
+        label, code = packages[pid]
+        if pid in chosen:
+            _add(by_ward, ward_names[ward_id], count, amount, done)
+        _add(by_source, code, count, amount, done)
         _add(by_package, label, count, amount, done)
-    lumps = session.execute(
-        select(func.coalesce(func.sum(LumpGift.count), 0), func.coalesce(func.sum(LumpGift.amount), 0)).where(
-            LumpGift.campaign_id == campaign_id, scope.ward_clause(LumpGift.ward_id)
+    lumps = select(
+        func.coalesce(func.sum(LumpGift.count), 0), func.coalesce(func.sum(LumpGift.amount), 0)
+    ).where(LumpGift.campaign_id == campaign_id, scope.ward_clause(LumpGift.ward_id))
+    if source:
+        lumps = lumps.join(FundingSource, FundingSource.id == LumpGift.source_id).where(
+            FundingSource.code == source
         )
-    ).one()
+    lump_count, lump_amount = (0, 0) if package_id else session.execute(lumps).one()
     ward_rows = sorted(
         (_row(name, totals) for name, totals in by_ward.items()), key=lambda r: (r["percent"], r["label"])
     )
@@ -119,15 +145,15 @@ def campaign_progress(session: Session, scope: Scope, campaign_id: int, today: d
         "delivered": delivered,
         "delivered_amount": sum(r["delivered_amount"] for r in ward_rows),
         "percent": round(100 * delivered / planned, 1) if planned else 0.0,
-        "lump_count": int(lumps[0]),
-        "lump_amount": int(lumps[1]),
+        "lump_count": int(lump_count),
+        "lump_amount": int(lump_amount),
         "expected_percent": expected,
         "wards": ward_rows,
         "sources": [_row(code, totals) for code, totals in sorted(by_source.items())],
         "packages": [_row(label, totals) for label, totals in sorted(by_package.items())],
         "per_day": sorted(
             (
-                {"day": day, "ward": ward_names[ward_id], "count": count, "amount": amount}
+                {"day": day, "ward": ward_names[ward_id], "count": int(count), "amount": int(amount)}
                 for day, ward_id, count, amount in days
             ),
             key=lambda d: (d["day"], d["ward"]),

@@ -138,14 +138,14 @@ SUM_TALLIES = (
     ),
     Tally(
         "deliverydaytally",
-        keys=("campaign_id", "ward_id", "day"),
+        keys=("campaign_id", "ward_id", "package_id", "day"),
         counts=("gifts", "amount"),
         sources=(
             Source(
                 "allocation",
-                "SELECT r.campaign_id, r.ward_id, r.delivered_on AS day, 1 AS gifts, r.amount FROM {rows} r"
-                " WHERE r.status = 'delivered' AND r.delivered_on IS NOT NULL",
-                watch=("campaign_id", "ward_id", "status", "delivered_on", "amount"),
+                "SELECT r.campaign_id, r.ward_id, r.package_id, r.delivered_on AS day, 1 AS gifts, r.amount"
+                " FROM {rows} r WHERE r.status = 'delivered' AND r.delivered_on IS NOT NULL",
+                watch=("campaign_id", "ward_id", "package_id", "status", "delivered_on", "amount"),
             ),
         ),
     ),

@@ -6,6 +6,7 @@ import streamlit as st
 
 from data_layer import reference
 from data_layer.access import Scope
+from data_layer.campaigns import list_packages
 from data_layer.db import session_scope
 from data_layer.editing import PROBLEM_LABELS
 from data_layer.formatting import format_count, format_money, format_percent
@@ -24,11 +25,11 @@ st.title("Tiến độ")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def cached(kind: str, scope: Scope, campaign_id: int | None, version: int):
+def cached(kind: str, scope: Scope, version: int, campaign_id=None, source=None, package_id=None):
     """Aggregates keyed by the data version: any write anywhere makes the next read fresh."""
     with session_scope() as session:
         if kind == "progress":
-            return campaign_progress(session, scope, campaign_id)
+            return campaign_progress(session, scope, campaign_id, source=source, package_id=package_id)
         if kind == "quality":
             return registry_quality(session, scope)
         return category_counts(session, scope)
@@ -41,8 +42,24 @@ if not campaigns:
     st.info("Chưa có đợt tặng quà nào.")
     st.stop()
 
-campaign = st.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name)
-progress = cached("progress", scope, campaign.id, version)
+c1, c2, c3 = st.columns([3, 2, 3])
+campaign = c1.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name)
+with session_scope() as session:
+    packages = list_packages(session, campaign.id)
+source = c2.selectbox(
+    "Nguồn kinh phí",
+    [None, *sorted({code for _package, code in packages})],
+    format_func=lambda code: "Tất cả" if code is None else code,
+)
+package_options = {
+    p.id: f"{p.label} ({format_money(p.amount)})" for p, code in packages if source in (None, code)
+}
+package_id = c3.selectbox(
+    "Mức quà",
+    [None, *package_options],
+    format_func=lambda pid: "Tất cả" if pid is None else package_options[pid],
+)
+progress = cached("progress", scope, version, campaign.id, source, package_id)
 
 m = st.columns(5)
 figure(
@@ -63,7 +80,11 @@ figure(
 )
 
 if not progress["wards"]:
-    st.info("Đợt này chưa có suất quà nào được phân bổ.")
+    st.info(
+        "Không có suất quà nào theo nguồn/mức quà đã chọn."
+        if source or package_id
+        else "Đợt này chưa có suất quà nào được phân bổ."
+    )
 else:
     if progress["expected_percent"] is not None:
         behind = [w["label"] for w in progress["wards"] if w["behind"]]
@@ -146,7 +167,7 @@ else:
 
 st.divider()
 st.subheader("Chất lượng dữ liệu: Đúng, Đủ, Sạch, Sống")
-quality = cached("quality", scope, None, version)
+quality = cached("quality", scope, version)
 if quality:
     st.dataframe(
         pd.DataFrame(
@@ -184,7 +205,7 @@ if quality:
             query_params={"problem": problem} | ({"ward": str(ward_id)} if ward_id else {}),
             disabled=count == 0,
         )
-counts = cached("categories", scope, None, version)
+counts = cached("categories", scope, version)
 if counts:
     st.subheader("Đối tượng đang hưởng theo nhóm và phường/xã")
     st.altair_chart(

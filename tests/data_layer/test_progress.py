@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 
 from data_layer.access import Scope
 from data_layer.allocation import apply_allocations, propose_allocations
-from data_layer.campaigns import Rule, add_package, create_campaign
+from data_layer.campaigns import Rule, add_package, create_campaign, list_packages
 from data_layer.db import session_scope
 from data_layer.delivery import add_lump, allocation_rows, mark_delivered
 from data_layer.editing import PROBLEM_LABELS, Filters, beneficiary_page
@@ -102,6 +102,29 @@ def test_campaign_progress_figures(engine, season):
         (date(2026, 2, 2), 1),
         (date(2026, 2, 4), 1),
     ]
+
+
+def test_progress_filtered_by_source_or_package(engine, season):
+    """TINH (Hộ nghèo, 500.000 đ): 5 planned, 2 delivered; TW (Thương binh): 1 planned; XHH: lumps only."""
+    with session_scope(engine) as session:
+        tinh = campaign_progress(session, SYSTEM, season, source="TINH")
+        tw = campaign_progress(session, SYSTEM, season, source="TW")
+        xhh = campaign_progress(session, SYSTEM, season, source="XHH")
+        package = next(p for p, _code in list_packages(session, season) if p.label == "Thương binh")
+        one = campaign_progress(session, SYSTEM, season, package_id=package.id)
+    assert (tinh["planned"], tinh["planned_amount"], tinh["delivered"], tinh["percent"]) == (
+        5,
+        2_500_000,
+        2,
+        40.0,
+    )
+    assert (tinh["lump_count"], len(tinh["per_day"])) == (0, 2)
+    assert (tw["planned"], tw["delivered"], tw["per_day"]) == (1, 0, [])
+    assert [w["label"] for w in tw["wards"]] == ["Phường B"]
+    assert (xhh["planned"], xhh["lump_count"], xhh["lump_amount"]) == (0, 10, 3_000_000)
+    assert (one["planned"], one["planned_amount"], one["lump_count"]) == (1, 300_000, 0)
+    # the per-source breakdown stays whole, to choose a filter from
+    assert [s["label"] for s in tw["sources"]] == ["TINH", "TW"]
 
 
 def test_progress_is_scoped(engine, season, wards):

@@ -206,7 +206,7 @@ def test_allocation_and_day_tallies_follow_deliveries_amount_changes_and_deletes
                 for t in session.execute(select(AllocationTally)).scalars()
             }
             days = {
-                (t.ward_id, t.day): (t.gifts, t.amount)
+                (t.ward_id, t.package_id, t.day): (t.gifts, t.amount)
                 for t in session.execute(select(DeliveryDayTally)).scalars()
             }
         return gifts, days
@@ -245,7 +245,7 @@ def test_allocation_and_day_tallies_follow_deliveries_amount_changes_and_deletes
             (a, tinh, "planned"): (1, 600_000),
             (b, tw, "delivered"): (1, 300_000),
         },
-        {(a, feb2): (2, 600_000), (a, feb3): (1, 300_000)},
+        {(a, tw, feb2): (2, 600_000), (a, tw, feb3): (1, 300_000)},
     )
     sql(
         engine,
@@ -259,7 +259,7 @@ def test_allocation_and_day_tallies_follow_deliveries_amount_changes_and_deletes
             (a, tw, "not_delivered"): (1, 300_000),
             (b, tw, "delivered"): (1, 300_000),
         },
-        {(a, feb2): (1, 300_000), (a, feb3): (1, 300_000)},
+        {(a, tw, feb2): (1, 300_000), (a, tw, feb3): (1, 300_000)},
     )
     assert_consistent(engine)
 

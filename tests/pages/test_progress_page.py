@@ -3,10 +3,11 @@
 from datetime import date
 
 from data_layer.access import Scope
+from data_layer.campaigns import list_packages
 from data_layer.db import session_scope
 from data_layer.delivery import allocation_rows, mark_delivered
 from data_layer.formatting import format_count
-from data_layer.progress import registry_quality
+from data_layer.progress import campaign_progress, registry_quality
 from data_layer.reference import list_campaigns
 from tests.pages.conftest import app_as, open_page
 
@@ -42,3 +43,21 @@ def test_problem_links_open_the_registry_filtered_by_that_problem(demo_db):
     labels = {box.label: box.value for box in registry.selectbox}
     assert labels["Lỗi dữ liệu"] == "no_hamlet" and labels["Phường/xã"].id == ward["ward_id"]
     assert f"tổng {format_count(ward['no_hamlet'])} người" in registry.number_input[0].label
+
+
+def test_filter_by_source_and_package_narrows_the_headline(demo_db):
+    at = open_page("quan", "pages/progress.py")
+    with session_scope() as session:
+        campaign = list_campaigns(session)[0]
+        tw = campaign_progress(session, Scope.system(), campaign.id, source="TW")
+        packages = [p for p, code in list_packages(session, campaign.id) if code == "TW"]
+        one = campaign_progress(session, Scope.system(), campaign.id, package_id=packages[0].id)
+    box = {s.label: s for s in at.selectbox}
+    box["Nguồn kinh phí"].select("TW").run()
+    assert not at.exception
+    assert at.metric[0].value == f"{format_count(tw['planned'])} suất"
+    box = {s.label: s for s in at.selectbox}
+    assert len(box["Mức quà"].options) == len(packages) + 1  # "Tất cả" + the TW packages
+    box["Mức quà"].select(packages[0].id).run()
+    assert at.metric[0].value == f"{format_count(one['planned'])} suất"
+    assert len(packages) == 2 and 0 < one["planned"] < tw["planned"]  # the demo's two TW levels

@@ -53,10 +53,11 @@ def upgrade() -> None:
         "deliverydaytally",
         sa.Column("campaign_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("ward_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("package_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("gifts", sa.Integer(), nullable=False),
         sa.Column("amount", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("campaign_id", "ward_id", "day"),
+        sa.PrimaryKeyConstraint("campaign_id", "ward_id", "package_id", "day"),
     )
     op.create_table(
         "sharednameyear",
