@@ -158,7 +158,7 @@ else:
             alt.Chart(daily)
             .mark_line(point=True)
             .encode(
-                x=alt.X("day:T", title="Ngày", axis=alt.Axis(format="%d/%m")),
+                x=alt.X("day:T", title="Ngày", axis=alt.Axis(format="%d/%m", tickCount="day")),
                 y=alt.Y("Lũy kế:Q", title="Suất"),
                 tooltip=[alt.Tooltip("day:T", format="%d/%m/%Y"), "Lũy kế"],
             ),
@@ -189,16 +189,16 @@ if quality:
     )
     st.caption("Bấm vào một loại lỗi để mở danh sách những người đó ở trang Đối tượng và sửa.")
     wards_with_people = {q["ward_id"]: q["ward"] for q in quality}
-    ward_id = st.selectbox(
+    ward_id = st.columns([1, 2])[0].selectbox(
         "Phường/xã",
         [None, *wards_with_people] if len(quality) > 1 else list(wards_with_people),
         format_func=lambda w: "Tất cả" if w is None else wards_with_people[w],
         key="quality_ward",
     )
-    links = st.columns(len(PROBLEM_LABELS))
-    for column, (problem, label) in zip(links, PROBLEM_LABELS.items(), strict=True):
+    links = st.columns(3)
+    for index, (problem, label) in enumerate(PROBLEM_LABELS.items()):
         count = sum(q[problem] for q in quality if ward_id in (None, q["ward_id"]))
-        column.page_link(
+        links[index % 3].page_link(
             "pages/beneficiaries.py",
             label=f"{label}: {format_count(count)}",
             icon=":material/filter_alt:",
