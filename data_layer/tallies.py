@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 
 from sqlalchemy import Connection, text
 from sqlmodel import SQLModel
@@ -217,7 +217,8 @@ def _shared_statements(new: str | None, old: str | None) -> list[str]:
 Builder = Callable[[str | None, str | None], list[str]]
 
 
-def _triggers() -> list[tuple[str, str, Source, Builder]]:
+@cache
+def _triggers() -> tuple[tuple[str, str, Source, Builder], ...]:
     """(trigger name, op, source, statements builder taking the new/old rows) of every trigger."""
     found = []
     for tally in SUM_TALLIES:
@@ -225,7 +226,7 @@ def _triggers() -> list[tuple[str, str, Source, Builder]]:
             build = partial(_delta_statements, tally, source)
             found += [(f"tally_{tally.table}_{index}_{op}", op, source, build) for op in source.ops]
     found += [(f"tally_sharednameyear_{op}", op, SHARED_KEYS, _shared_statements) for op in OPS]
-    return found
+    return tuple(found)
 
 
 def _sqlite_rows(table: str, alias: str) -> str:
@@ -247,8 +248,9 @@ def _sqlite_when(op: str, source: Source) -> str:
     return " WHEN " + " AND ".join(f"({c})" for c in conditions) if conditions else ""
 
 
+@cache
 def _sqlite_ddl() -> dict[str, str]:
-    """CREATE TRIGGER statement of every SQLite tally trigger, by trigger name."""
+    """CREATE TRIGGER statement of every SQLite tally trigger, by trigger name (built once)."""
     ddl = {}
     for name, op, source, build in _triggers():
         new = _sqlite_rows(source.table, "NEW") if op != "delete" else None
@@ -341,37 +343,31 @@ def grouped_insert(connection: Connection, table: str) -> Iterator[None]:
         connection.execute(text(ddl[name]))
 
 
-def _recount(tally: Tally) -> str:
-    source = tally.sources[0]
-    keys = ", ".join(tally.keys)
-    sums = ", ".join(f"sum({c}) AS {c}" for c in tally.counts)
-    return f"SELECT {keys}, {sums} FROM ({source.select.format(rows=source.table)}) s GROUP BY {keys}"
+def _recounts() -> list[tuple[str, str, str]]:
+    """(table, columns, recount query) of every running-total table, from the source tables."""
+    found = []
+    for tally in SUM_TALLIES:
+        source = tally.sources[0]
+        keys = ", ".join(tally.keys)
+        sums = ", ".join(f"sum({c}) AS {c}" for c in tally.counts)
+        query = f"SELECT {keys}, {sums} FROM ({source.select.format(rows=source.table)}) s GROUP BY {keys}"
+        found.append((tally.table, ", ".join(tally.keys + tally.counts), query))
+    found.append(("sharednameyear", "name_key, birth_year, ward_id, people", _ALL_SHARED))
+    return found
 
 
 def rebuild(connection: Connection) -> None:
     """Recount every tally from the source tables."""
-    for tally in SUM_TALLIES:
-        connection.execute(text(f"DELETE FROM {tally.table}"))
-        connection.execute(
-            text(f"INSERT INTO {tally.table} ({', '.join(tally.keys + tally.counts)}) {_recount(tally)}")
-        )
-    connection.execute(text("DELETE FROM sharednameyear"))
-    connection.execute(
-        text(f"INSERT INTO sharednameyear (name_key, birth_year, ward_id, people) {_ALL_SHARED}")
-    )
+    for table, columns, query in _recounts():
+        connection.execute(text(f"DELETE FROM {table}"))
+        connection.execute(text(f"INSERT INTO {table} ({columns}) {query}"))
 
 
 def check(connection: Connection) -> list[str]:
     """Names of the tallies that differ from a fresh recount (empty when all agree)."""
-    wrong = []
-    for tally in SUM_TALLIES:
-        columns = ", ".join(tally.keys + tally.counts)
-        stored = set(connection.execute(text(f"SELECT {columns} FROM {tally.table}")).all())
-        if stored != set(connection.execute(text(_recount(tally))).all()):
-            wrong.append(tally.table)
-    stored = set(
-        connection.execute(text("SELECT name_key, birth_year, ward_id, people FROM sharednameyear")).all()
-    )
-    if stored != set(connection.execute(text(_ALL_SHARED)).all()):
-        wrong.append("sharednameyear")
-    return wrong
+    return [
+        table
+        for table, columns, query in _recounts()
+        if set(connection.execute(text(f"SELECT {columns} FROM {table}")).all())
+        != set(connection.execute(text(query)).all())
+    ]
