@@ -80,6 +80,17 @@ def clear_database(engine: Engine) -> None:
                 conn.execute(text(f'DELETE FROM "{table}"'))
 
 
+def installed_triggers(engine: Engine) -> set[str]:
+    """Names of the triggers present in the database (PostgreSQL: user triggers only)."""
+    query = (
+        "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+        if engine.dialect.name == "postgresql"
+        else "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    )
+    with engine.connect() as conn:
+        return set(conn.execute(text(query)).scalars())
+
+
 @pytest.fixture
 def engine(migrated_engine) -> Iterator[Engine]:
     """Empty database with the reference catalogue seeded (as after `ansinh db init`).

@@ -3,7 +3,7 @@
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import func, inspect, select
 from sqlmodel import SQLModel
 
 from data_layer import tallies
@@ -11,6 +11,7 @@ from data_layer.access import Scope
 from data_layer.db import alembic_config, session_scope, upgrade_schema
 from data_layer.models import Beneficiary, Category, FundingSource, Ward, WardTally
 from data_layer.reference import STANDARD_SOURCES, add_ward, seed_reference_data
+from tests.conftest import installed_triggers
 
 
 def test_migrations_match_the_models(engine):
@@ -72,12 +73,5 @@ def test_upgrading_a_filled_database_fills_the_running_totals(engine):
 
 def test_every_tally_trigger_is_installed_at_head(engine):
     """A later SQLite batch migration that copies a source table would drop its triggers."""
-    query = (
-        "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
-        if engine.dialect.name == "postgresql"
-        else "SELECT name FROM sqlite_master WHERE type = 'trigger'"
-    )
-    with engine.connect() as conn:
-        installed = set(conn.execute(text(query)).scalars())
     expected = {name for name, _table in tallies.trigger_names()}
-    assert len(expected) == 20 and installed == expected
+    assert len(expected) == 20 and installed_triggers(engine) == expected

@@ -32,6 +32,7 @@ from data_layer.models import (
     utcnow,
 )
 from data_layer.progress import registry_quality
+from tests.conftest import installed_triggers
 
 SYSTEM = Scope.system()
 
@@ -328,14 +329,7 @@ def test_a_failed_bulk_insert_keeps_the_triggers_and_the_totals(engine, wards):
         bulk_insert(
             session, Beneficiary.__table__, [person(wards["B"], "Bình"), person(-1, "Không có phường")]
         )
-    with engine.connect() as conn:
-        installed = {name for name, _table in tallies.trigger_names()}
-        query = (
-            "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
-            if engine.dialect.name == "postgresql"
-            else "SELECT name FROM sqlite_master WHERE type = 'trigger'"
-        )
-        assert set(conn.execute(text(query)).scalars()) == installed
+    assert installed_triggers(engine) == {name for name, _table in tallies.trigger_names()}
     sql(engine, "UPDATE beneficiary SET hamlet = NULL")  # a row trigger still fires
     assert ward_tallies(engine) == {wards["A"]: (1, 1, 0, 0, 0, 1)}
 
