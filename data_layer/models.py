@@ -227,10 +227,15 @@ class BudgetScenario(SQLModel, table=True):
 # few hundred rows instead of scanning the registry and the allocations. Never written by the app.
 
 
+def _key():
+    """An integer part of a running total's key (given, never generated)."""
+    return Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+
+
 class WardTally(SQLModel, table=True):
     """Per ward: people in the registry and the data-quality counts."""
 
-    ward_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    ward_id: int = _key()
     people: int = 0
     active: int = 0
     cashless: int = 0
@@ -242,24 +247,24 @@ class WardTally(SQLModel, table=True):
 class CategoryTally(SQLModel, table=True):
     """Active people per ward and category."""
 
-    ward_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    category_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    ward_id: int = _key()
+    category_id: int = _key()
     people: int = 0
 
 
 class DeadGiftTally(SQLModel, table=True):
     """Undelivered (planned) gifts of people recorded as died, per ward of the gift."""
 
-    ward_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    ward_id: int = _key()
     gifts: int = 0
 
 
 class AllocationTally(SQLModel, table=True):
     """Gifts and money per campaign, ward, package and status."""
 
-    campaign_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    ward_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    package_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    campaign_id: int = _key()
+    ward_id: int = _key()
+    package_id: int = _key()
     status: str = Field(primary_key=True, max_length=20)
     gifts: int = 0
     amount: int = Field(default=0, sa_column=_money())
@@ -268,9 +273,9 @@ class AllocationTally(SQLModel, table=True):
 class DeliveryDayTally(SQLModel, table=True):
     """Delivered gifts and money per campaign, ward, package and delivery day."""
 
-    campaign_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    ward_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    package_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    campaign_id: int = _key()
+    ward_id: int = _key()
+    package_id: int = _key()
     day: date = Field(primary_key=True)
     gifts: int = 0
     amount: int = Field(default=0, sa_column=_money())
@@ -281,6 +286,6 @@ class SharedNameYear(SQLModel, table=True):
     duplicates); only such names are listed."""
 
     name_key: str = Field(primary_key=True, max_length=200)
-    birth_year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    ward_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    birth_year: int = _key()
+    ward_id: int = _key()
     people: int = 0
