@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from data_layer.access import ROLE_LABELS
+from data_layer.core.access import ROLE_LABELS
 from ui.navigation import pages_for
 from ui.session import login_gate
 

@@ -8,9 +8,9 @@ import sys
 import pandas as pd
 from sqlalchemy import select
 
-from data_layer.db import get_engine, session_scope
-from data_layer.models import Beneficiary, Ward
-from data_layer.text import fold
+from data_layer.core.db import get_engine, session_scope
+from data_layer.core.models import Beneficiary, Ward
+from data_layer.vn.text import fold
 
 
 def main(path: str, url: str, ward_code: str) -> None:

@@ -20,9 +20,10 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, select, text
 
-from data_layer.access import Scope
-from data_layer.db import bulk_insert, get_engine, session_scope, upgrade_schema
-from data_layer.models import (
+from data_layer.admin.reference import seed_reference_data
+from data_layer.core.access import Scope
+from data_layer.core.db import bulk_insert, get_engine, session_scope, upgrade_schema
+from data_layer.core.models import (
     Allocation,
     Beneficiary,
     BeneficiaryCategory,
@@ -33,8 +34,7 @@ from data_layer.models import (
     Ward,
     utcnow,
 )
-from data_layer.progress import campaign_progress, category_counts, data_version, registry_quality
-from data_layer.reference import seed_reference_data
+from data_layer.reports.progress import campaign_progress, category_counts, data_version, registry_quality
 
 WARDS = 300
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "300000"))

@@ -12,20 +12,21 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
-from data_layer import reference, tallies
-from data_layer.access import Scope
-from data_layer.campaigns import create_campaign
-from data_layer.db import get_engine, session_scope, upgrade_schema
-from data_layer.delivery import add_lump
-from data_layer.demo import seed_demo_data
-from data_layer.formatting import format_money
+from data_layer.admin import reference
+from data_layer.admin.demo import seed_demo_data
+from data_layer.admin.users import add_user
+from data_layer.campaigns.delivery import add_lump
+from data_layer.campaigns.setup import create_campaign
+from data_layer.core import tallies
+from data_layer.core.access import Scope
+from data_layer.core.db import get_engine, session_scope, upgrade_schema
+from data_layer.core.models import ROLES
+from data_layer.core.settings import get_settings
 from data_layer.importing.reader import FileReadError
 from data_layer.importing.service import ImportRequest, commit_import, preview_import
-from data_layer.importing.values import CellError, parse_amount
-from data_layer.models import ROLES
-from data_layer.registry import beneficiary_records
-from data_layer.settings import get_settings
-from data_layer.users import add_user
+from data_layer.registry.queries import beneficiary_records
+from data_layer.vn.formatting import format_money
+from data_layer.vn.values import CellError, parse_amount
 
 SYSTEM = Scope.system()
 

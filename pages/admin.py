@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from data_layer import reference
-from data_layer.access import ROLE_LABELS
-from data_layer.db import session_scope
-from data_layer.users import add_user, list_users, set_user_active
+from data_layer.admin import reference
+from data_layer.admin.users import add_user, list_users, set_user_active
+from data_layer.core.access import ROLE_LABELS
+from data_layer.core.db import session_scope
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
 

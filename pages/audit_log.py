@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from data_layer.db import session_scope
-from data_layer.editing import FIELD_LABELS, audit_log, revert_event
+from data_layer.core.db import session_scope
+from data_layer.registry.editing import FIELD_LABELS, audit_log, revert_event
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
 

@@ -5,9 +5,9 @@ import math
 import pandas as pd
 import streamlit as st
 
-from data_layer import reference
-from data_layer.db import session_scope
-from data_layer.editing import (
+from data_layer.admin import reference
+from data_layer.core.db import session_scope
+from data_layer.registry.editing import (
     FIELD_LABELS,
     PROBLEM_LABELS,
     STATUS_LABELS,
@@ -16,7 +16,7 @@ from data_layer.editing import (
     hamlets,
     save_beneficiary_changes,
 )
-from data_layer.formatting import format_count
+from data_layer.vn.formatting import format_count
 from ui.feedback import set_flash, show_flash
 from ui.session import require_scope
 

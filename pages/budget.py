@@ -4,8 +4,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_layer import reference
-from data_layer.budget import (
+from data_layer.admin import reference
+from data_layer.campaigns.budget import (
     Scenario,
     apply_scenario,
     baseline,
@@ -15,10 +15,10 @@ from data_layer.budget import (
     scenario_xlsx,
     source_caps,
 )
-from data_layer.db import session_scope
-from data_layer.formatting import format_count, format_money
-from data_layer.importing.values import CellError, parse_amount
-from data_layer.progress import data_version
+from data_layer.core.db import session_scope
+from data_layer.reports.progress import data_version
+from data_layer.vn.formatting import format_count, format_money
+from data_layer.vn.values import CellError, parse_amount
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
 from ui.widgets import figure, money_axis

@@ -5,15 +5,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_layer import reference
-from data_layer.allocation import (
+from data_layer.admin import reference
+from data_layer.campaigns.allocation import (
     apply_allocations,
     cross_ward_duplicates,
     ineligible_allocations,
     omissions,
     propose_allocations,
 )
-from data_layer.campaigns import (
+from data_layer.campaigns.setup import (
     KIND_LABELS,
     PACKAGE_KINDS,
     Rule,
@@ -24,9 +24,9 @@ from data_layer.campaigns import (
     list_packages,
     parse_ages,
 )
-from data_layer.db import session_scope
-from data_layer.formatting import format_count, format_date, format_money
-from data_layer.importing.values import CellError, parse_amount
+from data_layer.core.db import session_scope
+from data_layer.vn.formatting import format_count, format_date, format_money
+from data_layer.vn.values import CellError, parse_amount
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
 

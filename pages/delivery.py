@@ -5,10 +5,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_layer import reference
-from data_layer.campaigns import list_packages
-from data_layer.db import session_scope
-from data_layer.delivery import (
+from data_layer.admin import reference
+from data_layer.campaigns.delivery import (
     DELIVERY_METHODS,
     NOT_DELIVERED_REASONS,
     STATUS_LABELS,
@@ -19,10 +17,12 @@ from data_layer.delivery import (
     mark_not_delivered,
     save_allocation_changes,
 )
-from data_layer.formatting import format_count, format_money, format_percent
+from data_layer.campaigns.setup import list_packages
+from data_layer.campaigns.signing_list import import_signed_list, signing_list_xlsx
+from data_layer.core.db import session_scope
 from data_layer.importing.reader import FileReadError
-from data_layer.importing.values import CellError, parse_amount
-from data_layer.reports.signing_list import import_signed_list, signing_list_xlsx
+from data_layer.vn.formatting import format_count, format_money, format_percent
+from data_layer.vn.values import CellError, parse_amount
 from ui.feedback import run_write, set_flash, show_flash
 from ui.session import require_scope
 

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from data_layer.db import session_scope
-from data_layer.formatting import format_count
-from data_layer.reference import list_wards
-from data_layer.registry import home_counts
+from data_layer.admin.reference import list_wards
+from data_layer.core.db import session_scope
+from data_layer.registry.queries import home_counts
+from data_layer.vn.formatting import format_count
 from ui.session import require_scope
 
 scope = require_scope()

@@ -3,9 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from data_layer import reference
-from data_layer.db import session_scope
-from data_layer.formatting import format_money
+from data_layer.admin import reference
+from data_layer.core.db import session_scope
 from data_layer.importing.columns import FIELD_LABELS
 from data_layer.importing.error_report import error_report_xlsx
 from data_layer.importing.reader import FileReadError
@@ -16,6 +15,7 @@ from data_layer.importing.service import (
     preview_import,
     undo_batch,
 )
+from data_layer.vn.formatting import format_money
 from ui.feedback import run_write, set_flash, show_flash
 from ui.session import require_scope
 

@@ -4,19 +4,19 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_layer import reference
-from data_layer.access import Scope
-from data_layer.campaigns import list_packages
-from data_layer.db import session_scope
-from data_layer.editing import PROBLEM_LABELS
-from data_layer.formatting import format_count, format_money, format_percent
-from data_layer.progress import (
+from data_layer.admin import reference
+from data_layer.campaigns.setup import list_packages
+from data_layer.core.access import Scope
+from data_layer.core.db import session_scope
+from data_layer.registry.editing import PROBLEM_LABELS
+from data_layer.reports.progress import (
     CASHLESS_TARGET,
     campaign_progress,
     category_counts,
     data_version,
     registry_quality,
 )
+from data_layer.vn.formatting import format_count, format_money, format_percent
 from ui.session import require_scope
 from ui.widgets import figure, money_axis
 

@@ -5,13 +5,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_layer import reference
-from data_layer.db import session_scope
-from data_layer.editing import Filters
-from data_layer.formatting import format_count, format_date, format_money, format_percent
+from data_layer.admin import reference
+from data_layer.core.db import session_scope
+from data_layer.core.settings import get_settings
+from data_layer.registry.editing import Filters
 from data_layer.reports.daily import allocations_xlsx, beneficiaries_xlsx, daily_progress, daily_xlsx
 from data_layer.reports.summary import campaign_summary, summary_xlsx, ward_summaries
-from data_layer.settings import get_settings
+from data_layer.vn.formatting import format_count, format_date, format_money, format_percent
 from ui.session import require_scope
 
 scope = require_scope()

@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import SQLModel
 
-from data_layer import tallies
-from data_layer.access import Scope
-from data_layer.db import get_engine, session_scope, upgrade_schema
-from data_layer.reference import add_ward, seed_reference_data
+from data_layer.admin.reference import add_ward, seed_reference_data
+from data_layer.core import tallies
+from data_layer.core.access import Scope
+from data_layer.core.db import get_engine, session_scope, upgrade_schema
 
 PG_ADMIN_URLS = [
     os.environ.get("ANSINH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import streamlit as st
 from sqlmodel import Session
 
-from data_layer.access import AccessDenied
-from data_layer.db import session_scope
+from data_layer.core.access import AccessDenied
+from data_layer.core.db import session_scope
 
 _FLASH_KEY = "_flash_message"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_layer.access import Scope
+from data_layer.core.access import Scope
 
 EVERYONE = frozenset({"admin", "district", "ward", "viewer"})
 WRITERS = frozenset({"admin", "district", "ward"})

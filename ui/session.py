@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 import streamlit_authenticator as stauth
 
-from data_layer.access import Scope
-from data_layer.db import session_scope
-from data_layer.settings import cookie_key, get_settings
-from data_layer.users import authenticator_credentials, get_active_user
+from data_layer.admin.users import authenticator_credentials, get_active_user
+from data_layer.core.access import Scope
+from data_layer.core.db import session_scope
+from data_layer.core.settings import cookie_key, get_settings
 
 LOGIN_FIELDS = {
     "Form name": "Đăng nhập An Sinh",

@@ -10,8 +10,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlmodel import Session
 
-from data_layer.models import Category, CategoryAlias
-from data_layer.text import fold
+from data_layer.core.models import Category, CategoryAlias
+from data_layer.vn.text import fold
 
 # (folded keyword found in the text, category code); first match wins, so specific keywords come first.
 KEYWORDS = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from data_layer.text import fold
+from data_layer.vn.text import fold
 
 FIELD_LABELS = {
     "name": "Họ và tên",

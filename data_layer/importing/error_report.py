@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 
-from data_layer.excel import to_bytes, write_table
 from data_layer.importing.rows import ParsedRow
+from data_layer.vn.xlsx import to_bytes, write_table
 
 
 def error_report_xlsx(rows: list[ParsedRow], file_warnings: list[str]) -> bytes:

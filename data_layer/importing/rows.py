@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from data_layer.importing.table import Table
-from data_layer.importing.values import (
+from data_layer.vn.text import fold, normalize_text
+from data_layer.vn.values import (
     CellError,
     national_id_warning,
     parse_amount,
@@ -15,7 +16,6 @@ from data_layer.importing.values import (
     parse_gender,
     parse_national_id,
 )
-from data_layer.text import fold, normalize_text
 
 CATEGORY_SEPARATORS = re.compile(r"\s*[,;+\n/]\s*")
 

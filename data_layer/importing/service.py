@@ -16,16 +16,10 @@ from datetime import date
 from sqlalchemy import bindparam, func, select, update
 from sqlmodel import Session
 
-from data_layer import audit
-from data_layer.access import AccessDenied, Scope
-from data_layer.db import bulk_insert
-from data_layer.formatting import format_money
-from data_layer.importing.categories import CategoryResolver, remember_aliases
-from data_layer.importing.reader import FileReadError, mark_upper_font_cells, read_sheets
-from data_layer.importing.rows import ParsedRow, parse_rows
-from data_layer.importing.table import Table, legacy_encoding_of, locate_table
-from data_layer.importing.values import CellError, parse_amount
-from data_layer.models import (
+from data_layer.core import audit
+from data_layer.core.access import AccessDenied, Scope
+from data_layer.core.db import bulk_insert
+from data_layer.core.models import (
     Allocation,
     AuditEvent,
     Beneficiary,
@@ -37,8 +31,14 @@ from data_layer.models import (
     Ward,
     utcnow,
 )
-from data_layer.settings import get_settings
-from data_layer.text import fold
+from data_layer.core.settings import get_settings
+from data_layer.importing.categories import CategoryResolver, remember_aliases
+from data_layer.importing.reader import FileReadError, mark_upper_font_cells, read_sheets
+from data_layer.importing.rows import ParsedRow, parse_rows
+from data_layer.importing.table import Table, legacy_encoding_of, locate_table
+from data_layer.vn.formatting import format_money
+from data_layer.vn.text import fold
+from data_layer.vn.values import CellError, parse_amount
 
 Progress = Callable[[float, str], None]
 UPDATABLE = ("hamlet", "birth_date", "birth_year", "gender", "national_id", "bank_account", "phone", "note")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from data_layer.importing.columns import field_for_header, header_score
 from data_layer.importing.reader import FileReadError, Sheet
-from data_layer.text import detect_legacy, fix_legacy, fold, normalize_text
+from data_layer.vn.text import detect_legacy, fix_legacy, fold, normalize_text
 
 HEADER_SEARCH_ROWS = 40
 FOOTER_PREFIXES = ("tong cong", "tong so", "cong", "tong")

@@ -1,9 +1,9 @@
-"""Alembic environment: runs on the engine handed over by data_layer.db (batch mode for SQLite)."""
+"""Alembic environment: runs on the engine handed over by data_layer.core.db (batch mode for SQLite)."""
 
 from alembic import context
 from sqlmodel import SQLModel
 
-from data_layer import models  # noqa: F401  (registers the tables on the metadata)
+from data_layer.core import models  # noqa: F401  (registers the tables on the metadata)
 
 engine = context.config.attributes["engine"]
 with engine.begin() as connection:

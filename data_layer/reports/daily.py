@@ -9,13 +9,13 @@ from openpyxl.styles import Font
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
-from data_layer.access import Scope
-from data_layer.delivery import STATUS_LABELS as ALLOCATION_STATUS
-from data_layer.delivery import allocation_rows
-from data_layer.editing import STATUS_LABELS, Filters, beneficiary_page
-from data_layer.excel import MONEY_FORMAT, put, to_bytes, write_table
-from data_layer.formatting import format_date
-from data_layer.models import Allocation, Campaign, LumpGift, Ward
+from data_layer.campaigns.delivery import STATUS_LABELS as ALLOCATION_STATUS
+from data_layer.campaigns.delivery import allocation_rows
+from data_layer.core.access import Scope
+from data_layer.core.models import Allocation, Campaign, LumpGift, Ward
+from data_layer.registry.editing import STATUS_LABELS, Filters, beneficiary_page
+from data_layer.vn.formatting import format_date
+from data_layer.vn.xlsx import MONEY_FORMAT, put, to_bytes, write_table
 
 
 def daily_progress(session: Session, scope: Scope, campaign_id: int, on: date) -> list[dict]:

@@ -14,11 +14,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from data_layer.access import Scope
-from data_layer.campaigns import Rule
-from data_layer.excel import MONEY_FORMAT, put, to_bytes
-from data_layer.formatting import format_count, format_money
-from data_layer.models import Allocation, Beneficiary, Campaign, FundingSource, LumpGift, Package, Ward
+from data_layer.campaigns.setup import Rule
+from data_layer.core.access import Scope
+from data_layer.core.models import Allocation, Beneficiary, Campaign, FundingSource, LumpGift, Package, Ward
+from data_layer.vn.formatting import format_count, format_money
+from data_layer.vn.xlsx import MONEY_FORMAT, put, to_bytes
 
 
 def _levels(session: Session, scope: Scope, campaign_id: int, ward_id: int | None) -> dict:

@@ -3,12 +3,12 @@
 import pytest
 from sqlalchemy import insert
 
-from data_layer.access import AccessDenied, Scope
-from data_layer.campaigns import create_campaign
-from data_layer.db import session_scope
-from data_layer.models import Beneficiary, Campaign, User
-from data_layer.reference import add_source, add_ward, get_ward_by_code, list_wards
-from data_layer.registry import beneficiary_records, home_counts
+from data_layer.admin.reference import add_source, add_ward, get_ward_by_code, list_wards
+from data_layer.campaigns.setup import create_campaign
+from data_layer.core.access import AccessDenied, Scope
+from data_layer.core.db import session_scope
+from data_layer.core.models import Beneficiary, Campaign, User
+from data_layer.registry.queries import beneficiary_records, home_counts
 
 
 @pytest.fixture

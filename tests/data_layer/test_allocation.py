@@ -9,19 +9,32 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, insert, select
 
-from data_layer.access import AccessDenied, Scope
-from data_layer.allocation import (
+from data_layer.campaigns.allocation import (
     apply_allocations,
     cross_ward_duplicates,
     ineligible_allocations,
     omissions,
     propose_allocations,
 )
-from data_layer.campaigns import Rule, add_package, copy_campaign, create_campaign, list_packages, parse_ages
-from data_layer.db import session_scope
-from data_layer.delivery import add_lump, allocation_rows, list_lumps, mark_delivered, mark_not_delivered
-from data_layer.models import Allocation, Beneficiary, BeneficiaryCategory, Category
-from data_layer.reports.signing_list import import_signed_list, signing_list_xlsx
+from data_layer.campaigns.delivery import (
+    add_lump,
+    allocation_rows,
+    list_lumps,
+    mark_delivered,
+    mark_not_delivered,
+)
+from data_layer.campaigns.setup import (
+    Rule,
+    add_package,
+    copy_campaign,
+    create_campaign,
+    list_packages,
+    parse_ages,
+)
+from data_layer.campaigns.signing_list import import_signed_list, signing_list_xlsx
+from data_layer.core.access import AccessDenied, Scope
+from data_layer.core.db import session_scope
+from data_layer.core.models import Allocation, Beneficiary, BeneficiaryCategory, Category
 
 SYSTEM = Scope.system()
 
@@ -322,8 +335,8 @@ def test_signing_list_cells_and_round_trip(engine, season, wards):
 
 
 def test_inline_allocation_edits_lock_validate_and_audit(engine, season, wards):
-    from data_layer.delivery import save_allocation_changes
-    from data_layer.models import AuditEvent
+    from data_layer.campaigns.delivery import save_allocation_changes
+    from data_layer.core.models import AuditEvent
 
     cid, ids = season
     with session_scope(engine) as session:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from data_layer.access import AccessDenied, Scope
-from data_layer.allocation import apply_allocations, propose_allocations
-from data_layer.budget import (
+from data_layer.campaigns.allocation import apply_allocations, propose_allocations
+from data_layer.campaigns.budget import (
     Line,
     Scenario,
     apply_scenario,
@@ -19,9 +18,10 @@ from data_layer.budget import (
     scenario_xlsx,
     source_caps,
 )
-from data_layer.campaigns import Rule, add_package, create_campaign
-from data_layer.db import session_scope
-from data_layer.models import Beneficiary, BeneficiaryCategory, Category, Package
+from data_layer.campaigns.setup import Rule, add_package, create_campaign
+from data_layer.core.access import AccessDenied, Scope
+from data_layer.core.db import session_scope
+from data_layer.core.models import Beneficiary, BeneficiaryCategory, Category, Package
 
 SYSTEM = Scope.system()
 LINES = [

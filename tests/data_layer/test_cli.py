@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
+from data_layer.admin.users import verify_password
 from data_layer.cli import main
-from data_layer.db import get_engine, session_scope
-from data_layer.models import Beneficiary, User, Ward
-from data_layer.users import verify_password
+from data_layer.core.db import get_engine, session_scope
+from data_layer.core.models import Beneficiary, User, Ward
 
 
 @pytest.fixture

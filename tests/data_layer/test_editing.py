@@ -7,13 +7,19 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from data_layer.access import Scope
-from data_layer.allocation import apply_allocations, propose_allocations
-from data_layer.campaigns import Rule, add_package, create_campaign
-from data_layer.db import session_scope
-from data_layer.delivery import allocation_rows, mark_delivered
-from data_layer.editing import Filters, audit_log, beneficiary_page, revert_event, save_beneficiary_changes
-from data_layer.models import AuditEvent, Beneficiary
+from data_layer.campaigns.allocation import apply_allocations, propose_allocations
+from data_layer.campaigns.delivery import allocation_rows, mark_delivered
+from data_layer.campaigns.setup import Rule, add_package, create_campaign
+from data_layer.core.access import Scope
+from data_layer.core.db import session_scope
+from data_layer.core.models import AuditEvent, Beneficiary
+from data_layer.registry.editing import (
+    Filters,
+    audit_log,
+    beneficiary_page,
+    revert_event,
+    save_beneficiary_changes,
+)
 
 SYSTEM = Scope.system()
 

@@ -10,13 +10,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from data_layer.access import AccessDenied, Scope
-from data_layer.db import session_scope
+from data_layer.core.access import AccessDenied, Scope
+from data_layer.core.db import session_scope
+from data_layer.core.models import Allocation, Beneficiary, Campaign, FundingSource, ImportBatch
 from data_layer.importing.error_report import error_report_xlsx
 from data_layer.importing.reader import FileReadError
 from data_layer.importing.service import ImportRequest, commit_import, preview_import, undo_batch
-from data_layer.models import Allocation, Beneficiary, Campaign, FundingSource, ImportBatch
-from data_layer.registry import beneficiary_records
+from data_layer.registry.queries import beneficiary_records
 from tests.data_layer.workbooks import HEADER, as_tcvn3, ward_list, xlsx_bytes
 
 SYSTEM = Scope.system()

@@ -7,14 +7,14 @@ from datetime import date
 import pytest
 from sqlalchemy import insert, select
 
-from data_layer.access import Scope
-from data_layer.allocation import apply_allocations, propose_allocations
-from data_layer.campaigns import Rule, add_package, create_campaign, list_packages
-from data_layer.db import session_scope
-from data_layer.delivery import add_lump, allocation_rows, mark_delivered
-from data_layer.editing import PROBLEM_LABELS, Filters, beneficiary_page
-from data_layer.models import Beneficiary, BeneficiaryCategory, Category
-from data_layer.progress import campaign_progress, category_counts, data_version, registry_quality
+from data_layer.campaigns.allocation import apply_allocations, propose_allocations
+from data_layer.campaigns.delivery import add_lump, allocation_rows, mark_delivered
+from data_layer.campaigns.setup import Rule, add_package, create_campaign, list_packages
+from data_layer.core.access import Scope
+from data_layer.core.db import session_scope
+from data_layer.core.models import Beneficiary, BeneficiaryCategory, Category
+from data_layer.registry.editing import PROBLEM_LABELS, Filters, beneficiary_page
+from data_layer.reports.progress import campaign_progress, category_counts, data_version, registry_quality
 
 SYSTEM = Scope.system()
 

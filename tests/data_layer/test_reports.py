@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import insert, select
 
-from data_layer.access import Scope
-from data_layer.campaigns import Rule, add_package, create_campaign
-from data_layer.db import session_scope
-from data_layer.delivery import add_lump
-from data_layer.editing import Filters
-from data_layer.models import Allocation, Beneficiary, Package, utcnow
+from data_layer.campaigns.delivery import add_lump
+from data_layer.campaigns.setup import Rule, add_package, create_campaign
+from data_layer.core.access import Scope
+from data_layer.core.db import session_scope
+from data_layer.core.models import Allocation, Beneficiary, Package, utcnow
+from data_layer.registry.editing import Filters
 from data_layer.reports.daily import allocations_xlsx, beneficiaries_xlsx, daily_progress, daily_xlsx
 from data_layer.reports.summary import campaign_summary, summary_xlsx, ward_summaries
 

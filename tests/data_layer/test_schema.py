@@ -6,11 +6,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 from sqlmodel import SQLModel
 
-from data_layer import tallies
-from data_layer.access import Scope
-from data_layer.db import alembic_config, session_scope, upgrade_schema
-from data_layer.models import Beneficiary, Category, FundingSource, Ward, WardTally
-from data_layer.reference import STANDARD_SOURCES, add_ward, seed_reference_data
+from data_layer.admin.reference import STANDARD_SOURCES, add_ward, seed_reference_data
+from data_layer.core import tallies
+from data_layer.core.access import Scope
+from data_layer.core.db import alembic_config, session_scope, upgrade_schema
+from data_layer.core.models import Beneficiary, Category, FundingSource, Ward, WardTally
 from tests.conftest import installed_triggers
 
 

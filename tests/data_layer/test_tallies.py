@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from data_layer import tallies
-from data_layer.access import Scope
-from data_layer.db import bulk_insert, session_scope
-from data_layer.models import (
+from data_layer.core import tallies
+from data_layer.core.access import Scope
+from data_layer.core.db import bulk_insert, session_scope
+from data_layer.core.models import (
     Allocation,
     AllocationTally,
     Beneficiary,
@@ -31,7 +31,7 @@ from data_layer.models import (
     WardTally,
     utcnow,
 )
-from data_layer.progress import registry_quality
+from data_layer.reports.progress import registry_quality
 from tests.conftest import installed_triggers
 
 SYSTEM = Scope.system()

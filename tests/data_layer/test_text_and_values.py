@@ -6,8 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
-from data_layer.formatting import format_count, format_date, format_money, format_percent
-from data_layer.importing.values import (
+from data_layer.vn.formatting import format_count, format_date, format_money, format_percent
+from data_layer.vn.text import detect_legacy, fold, normalize_text, tcvn3_to_unicode, vni_to_unicode
+from data_layer.vn.values import (
     CellError,
     national_id_warning,
     parse_amount,
@@ -15,7 +16,6 @@ from data_layer.importing.values import (
     parse_gender,
     parse_national_id,
 )
-from data_layer.text import detect_legacy, fold, normalize_text, tcvn3_to_unicode, vni_to_unicode
 from tests.data_layer.workbooks import as_tcvn3
 
 NAMES = [

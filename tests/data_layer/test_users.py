@@ -3,10 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from data_layer.access import AccessDenied, Scope
-from data_layer.db import session_scope
-from data_layer.models import AuditEvent, User
-from data_layer.users import (
+from data_layer.admin.users import (
     add_user,
     authenticator_credentials,
     get_active_user,
@@ -14,6 +11,9 @@ from data_layer.users import (
     set_user_active,
     verify_password,
 )
+from data_layer.core.access import AccessDenied, Scope
+from data_layer.core.db import session_scope
+from data_layer.core.models import AuditEvent, User
 
 
 def test_password_hash_is_salted_bcrypt():

@@ -4,8 +4,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from data_layer.formatting import format_date, format_money
-from data_layer.importing.values import (
+from data_layer.vn.formatting import format_date, format_money
+from data_layer.vn.values import (
     PROVINCE_CODES,
     CellError,
     national_id_warning,

@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from data_layer.text import (
+from data_layer.vn.text import (
     detect_legacy,
     fix_legacy,
     fold,

@@ -5,8 +5,8 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from data_layer.db import get_engine, session_scope
-from data_layer.models import Allocation, Campaign
+from data_layer.core.db import get_engine, session_scope
+from data_layer.core.models import Allocation, Campaign
 from tests.e2e.conftest import choose, login, logout, open_menu_page, wait_idle
 
 

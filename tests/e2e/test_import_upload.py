@@ -2,10 +2,10 @@
 
 from playwright.sync_api import expect
 
-from data_layer.access import Scope
-from data_layer.db import get_engine, session_scope
-from data_layer.reference import get_ward_by_code
-from data_layer.registry import beneficiary_records
+from data_layer.admin.reference import get_ward_by_code
+from data_layer.core.access import Scope
+from data_layer.core.db import get_engine, session_scope
+from data_layer.registry.queries import beneficiary_records
 from tests.data_layer.workbooks import ward_list, write, xlsx_bytes
 from tests.e2e.conftest import login, open_menu_page, wait_idle
 

@@ -3,8 +3,8 @@
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from data_layer.db import get_engine, session_scope
-from data_layer.models import Beneficiary
+from data_layer.core.db import get_engine, session_scope
+from data_layer.core.models import Beneficiary
 from tests.e2e.conftest import login, open_menu_page, wait_idle
 
 NEW_NAME = "Hoàng Thị Đã Sửa"

@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from data_layer.db import session_scope
-from data_layer.models import BudgetScenario
+from data_layer.core.db import session_scope
+from data_layer.core.models import BudgetScenario
 from tests.pages.conftest import app_as
 
 

@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from data_layer.db import session_scope
-from data_layer.models import Allocation, Beneficiary, BeneficiaryCategory, Category, Ward
+from data_layer.core.db import session_scope
+from data_layer.core.models import Allocation, Beneficiary, BeneficiaryCategory, Category, Ward
 from tests.pages.conftest import app_as
 
 

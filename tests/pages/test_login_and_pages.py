@@ -67,9 +67,9 @@ def test_ward_user_sees_only_their_ward_counts(demo_db):
 
 
 def test_deactivated_user_is_logged_out(demo_db):
-    from data_layer.access import Scope
-    from data_layer.db import session_scope
-    from data_layer.users import get_active_user, set_user_active
+    from data_layer.admin.users import get_active_user, set_user_active
+    from data_layer.core.access import Scope
+    from data_layer.core.db import session_scope
 
     with session_scope() as session:
         set_user_active(session, Scope.system(), get_active_user(session, "chilang").id, False)

@@ -2,13 +2,13 @@
 
 from datetime import date
 
-from data_layer.access import Scope
-from data_layer.campaigns import list_packages
-from data_layer.db import session_scope
-from data_layer.delivery import allocation_rows, mark_delivered
-from data_layer.formatting import format_count
-from data_layer.progress import campaign_progress, registry_quality
-from data_layer.reference import list_campaigns
+from data_layer.admin.reference import list_campaigns
+from data_layer.campaigns.delivery import allocation_rows, mark_delivered
+from data_layer.campaigns.setup import list_packages
+from data_layer.core.access import Scope
+from data_layer.core.db import session_scope
+from data_layer.reports.progress import campaign_progress, registry_quality
+from data_layer.vn.formatting import format_count
 from tests.pages.conftest import app_as, open_page
 
 

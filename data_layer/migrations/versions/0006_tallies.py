@@ -8,7 +8,7 @@ Create Date: 2026-11-25
 import sqlalchemy as sa
 from alembic import op
 
-from data_layer import tallies
+from data_layer.core import tallies
 
 revision = "0006"
 down_revision = "0005"

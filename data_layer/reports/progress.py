@@ -11,8 +11,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from data_layer.access import Scope
-from data_layer.models import (
+from data_layer.core.access import Scope
+from data_layer.core.models import (
     AllocationTally,
     AuditEvent,
     Campaign,

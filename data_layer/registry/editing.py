@@ -15,10 +15,9 @@ from datetime import date
 from sqlalchemy import delete, func, or_, select, update
 from sqlmodel import Session
 
-from data_layer import audit
-from data_layer.access import AccessDenied, Scope
-from data_layer.importing.values import CellError, parse_date, parse_gender, parse_national_id
-from data_layer.models import (
+from data_layer.core import audit
+from data_layer.core.access import AccessDenied, Scope
+from data_layer.core.models import (
     BENEFICIARY_STATUSES,
     Allocation,
     AuditEvent,
@@ -30,7 +29,8 @@ from data_layer.models import (
     Ward,
     utcnow,
 )
-from data_layer.text import fold, normalize_text
+from data_layer.vn.text import fold, normalize_text
+from data_layer.vn.values import CellError, parse_date, parse_gender, parse_national_id
 
 STATUS_LABELS = {
     "active": "Đang hưởng",

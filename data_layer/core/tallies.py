@@ -26,7 +26,7 @@ from functools import cache, partial
 from sqlalchemy import Connection, text
 from sqlmodel import SQLModel
 
-from data_layer import models  # noqa: F401  (registers the source tables on the metadata)
+from data_layer.core import models  # noqa: F401  (registers the source tables on the metadata)
 
 OPS = ("insert", "update", "delete")
 PG_SIDES = {"insert": ("new",), "update": ("new", "old"), "delete": ("old",)}

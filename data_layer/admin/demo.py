@@ -12,14 +12,14 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from data_layer.access import Scope
-from data_layer.allocation import apply_allocations, propose_allocations
-from data_layer.campaigns import Rule, add_package, create_campaign
-from data_layer.delivery import add_lump, mark_delivered
-from data_layer.models import Allocation, Beneficiary, BeneficiaryCategory, Category, Ward
-from data_layer.reference import add_ward
-from data_layer.text import fold
-from data_layer.users import add_user
+from data_layer.admin.reference import add_ward
+from data_layer.admin.users import add_user
+from data_layer.campaigns.allocation import apply_allocations, propose_allocations
+from data_layer.campaigns.delivery import add_lump, mark_delivered
+from data_layer.campaigns.setup import Rule, add_package, create_campaign
+from data_layer.core.access import Scope
+from data_layer.core.models import Allocation, Beneficiary, BeneficiaryCategory, Category, Ward
+from data_layer.vn.text import fold
 
 DEMO_PASSWORD = "ansinh-demo"  # documented in README.md; demo databases only
 

@@ -7,8 +7,8 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from data_layer.access import Scope
-from data_layer.models import Beneficiary, BeneficiaryCategory, Campaign, Category, Ward
+from data_layer.core.access import Scope
+from data_layer.core.models import Beneficiary, BeneficiaryCategory, Campaign, Category, Ward
 
 
 def beneficiary_records(session: Session, scope: Scope, *, ward_id: int | None = None) -> list[dict]:

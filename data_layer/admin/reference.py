@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from data_layer import audit
-from data_layer.access import Scope
-from data_layer.models import Campaign, Category, FundingSource, Ward
-from data_layer.text import normalize_text
+from data_layer.core import audit
+from data_layer.core.access import Scope
+from data_layer.core.models import Campaign, Category, FundingSource, Ward
+from data_layer.vn.text import normalize_text
 
 STANDARD_SOURCES = [
     ("TW", "Trung ương (quà của Chủ tịch nước)"),

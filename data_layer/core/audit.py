@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from data_layer.access import Scope
-from data_layer.models import AuditEvent
+from data_layer.core.access import Scope
+from data_layer.core.models import AuditEvent
 
 
 def as_text(value: Any) -> str | None:

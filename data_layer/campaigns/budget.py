@@ -15,11 +15,11 @@ from openpyxl.styles import Font
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from data_layer import audit
-from data_layer.access import Scope
-from data_layer.allocation import propose_allocations
-from data_layer.excel import MONEY_FORMAT, put, to_bytes, write_table
-from data_layer.models import AllocationTally, BudgetScenario, FundingSource, Package, Ward
+from data_layer.campaigns.allocation import propose_allocations
+from data_layer.core import audit
+from data_layer.core.access import Scope
+from data_layer.core.models import AllocationTally, BudgetScenario, FundingSource, Package, Ward
+from data_layer.vn.xlsx import MONEY_FORMAT, put, to_bytes, write_table
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, true
 
-from data_layer.models import User
+from data_layer.core.models import User
 
 ROLE_LABELS = {
     "admin": "Quản trị",

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
-from data_layer.text import fold
+from data_layer.vn.text import fold
 
 PROVINCE_CODES: dict[str, str] = {
     "001": "Hà Nội",

@@ -9,10 +9,18 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
-from data_layer import audit
-from data_layer.access import Scope
-from data_layer.models import CAMPAIGN_KINDS, Allocation, Campaign, Category, FundingSource, Package, Ward
-from data_layer.text import normalize_text
+from data_layer.core import audit
+from data_layer.core.access import Scope
+from data_layer.core.models import (
+    CAMPAIGN_KINDS,
+    Allocation,
+    Campaign,
+    Category,
+    FundingSource,
+    Package,
+    Ward,
+)
+from data_layer.vn.text import normalize_text
 
 KIND_LABELS = {"tet": "Tết", "longevity": "Mừng thọ", "emergency": "Hỗ trợ khẩn cấp", "other": "Khác"}
 PACKAGE_KINDS = {"cash": "Tiền mặt", "in_kind": "Hiện vật"}

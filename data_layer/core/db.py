@@ -12,13 +12,13 @@ from sqlalchemy import Engine, Table, create_engine, event, insert
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from data_layer import tallies
-from data_layer.settings import get_settings
+from data_layer.core import tallies
+from data_layer.core.settings import get_settings
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).parent.parent / "migrations"
 
 
 def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:

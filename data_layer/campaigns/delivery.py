@@ -11,9 +11,9 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from data_layer import audit
-from data_layer.access import Scope
-from data_layer.models import (
+from data_layer.core import audit
+from data_layer.core.access import Scope
+from data_layer.core.models import (
     Allocation,
     Beneficiary,
     Campaign,

@@ -16,14 +16,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlmodel import Session
 
-from data_layer.access import Scope
-from data_layer.delivery import allocation_rows, mark_delivered
-from data_layer.excel import MONEY_FORMAT, put, to_bytes
+from data_layer.campaigns.delivery import allocation_rows, mark_delivered
+from data_layer.core.access import Scope
+from data_layer.core.models import Allocation, BeneficiaryCategory, Campaign, Category
+from data_layer.core.settings import get_settings
 from data_layer.importing.reader import FileReadError, read_sheets
-from data_layer.importing.values import CellError, parse_date
-from data_layer.models import Allocation, BeneficiaryCategory, Campaign, Category
-from data_layer.settings import get_settings
-from data_layer.text import fold
+from data_layer.vn.text import fold
+from data_layer.vn.values import CellError, parse_date
+from data_layer.vn.xlsx import MONEY_FORMAT, put, to_bytes
 
 HEADERS = ["STT", "Họ và tên", "Năm sinh", "Địa chỉ", "Đối tượng", "Mức quà", "Ký nhận", "Đã nhận", "Mã suất"]
 WIDTHS = [6, 26, 9, 20, 24, 13, 16, 10, 9]

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from sqlalchemy import String, and_, cast, func, not_, or_, select
 from sqlmodel import Session
 
-from data_layer import audit
-from data_layer.access import Scope
-from data_layer.campaigns import Rule, list_packages
-from data_layer.db import bulk_insert
-from data_layer.models import (
+from data_layer.campaigns.setup import Rule, list_packages
+from data_layer.core import audit
+from data_layer.core.access import Scope
+from data_layer.core.db import bulk_insert
+from data_layer.core.models import (
     Allocation,
     Beneficiary,
     BeneficiaryCategory,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import bcrypt
 from sqlmodel import Session, select
 
-from data_layer import audit
-from data_layer.access import ROLES_NEEDING_WARD, Scope
-from data_layer.models import ROLES, User, Ward
-from data_layer.text import normalize_text
+from data_layer.core import audit
+from data_layer.core.access import ROLES_NEEDING_WARD, Scope
+from data_layer.core.models import ROLES, User, Ward
+from data_layer.vn.text import normalize_text
 
 MIN_PASSWORD_LENGTH = 8
 
