@@ -35,7 +35,7 @@ test: $(BIN)/ansinh chromium
 
 # Everything but the browser tests, for a quick loop while editing.
 test-fast: $(BIN)/ansinh
-	$(BIN)/python -m pytest -m "not e2e"
+	$(BIN)/python -m pytest --ignore=tests/e2e
 
 bench: $(BIN)/ansinh
 	$(BIN)/python -m bench

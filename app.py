@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from data_layer.core.access import ROLE_LABELS
+from data_layer.vn.labels import label
 from ui.navigation import pages_for
 from ui.session import login_gate
 
@@ -11,7 +11,7 @@ st.set_page_config(page_title="An Sinh", page_icon=":material/volunteer_activism
 scope, authenticator = login_gate()
 navigation = st.navigation(pages_for(scope))
 with st.sidebar:
-    st.markdown(f"**{st.session_state.get('name') or scope.username}**  \n{ROLE_LABELS[scope.role]}")
+    st.markdown(f"**{st.session_state.get('name') or scope.username}**  \n{label(scope.role)}")
     authenticator.logout("Đăng xuất", location="sidebar", key="logout_button")
 if not st.session_state.get("authentication_status"):
     # Just logged out. No st.rerun() here: it would drop the element that deletes the login cookie.

@@ -8,14 +8,14 @@ import sys
 import pandas as pd
 from sqlalchemy import select
 
-from data_layer.core.db import get_engine, session_scope
+from data_layer.core.db import get_engine, write_session
 from data_layer.core.models import Beneficiary, Ward
 from data_layer.vn.text import fold
 
 
 def main(path: str, url: str, ward_code: str) -> None:
     frame = pd.read_excel(path, engine="openpyxl", header=0, dtype=str)
-    with session_scope(get_engine(url)) as session:
+    with write_session(get_engine(url)) as session:
         ward_id = session.execute(select(Ward.id).where(Ward.code == ward_code)).scalar_one()
         for row in frame.itertuples(index=False):
             year = str(row[2])[:4]

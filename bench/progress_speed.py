@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, select, text
 
 from data_layer.admin.reference import seed_reference_data
 from data_layer.core.access import Scope
-from data_layer.core.db import bulk_insert, get_engine, session_scope, upgrade_schema
+from data_layer.core.db import bulk_insert, get_engine, read_session, write_session
 from data_layer.core.models import (
     Allocation,
     Beneficiary,
@@ -34,7 +34,9 @@ from data_layer.core.models import (
     Ward,
     utcnow,
 )
-from data_layer.reports.progress import campaign_progress, category_counts, data_version, registry_quality
+from data_layer.core.schema import upgrade_schema
+from data_layer.core.versioning import data_version
+from data_layer.reports.progress import campaign_progress, category_counts, registry_quality
 
 WARDS = 300
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "300000"))
@@ -60,46 +62,72 @@ MIDDLE = ["Văn", "Thị", "Đức", "Ngọc", "Minh", "Hữu", "Thanh", "Quang"
 GIVEN = [f"{first}{second}" for first in "ABCDĐGHKLMNPQSTVX" for second in ("", "n", "nh", "m")]
 
 
+def _people(rng: random.Random, ward_ids: list[int]) -> list[dict]:
+    now = utcnow()
+    names = [f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}" for _ in range(PEOPLE)]
+    return [
+        {
+            "ward_id": ward_ids[i % WARDS],
+            "name": names[i],
+            "name_key": names[i].lower(),
+            "birth_year": rng.randint(1920, 2010),
+            "status": "active" if rng.random() > 0.02 else "died",
+            "national_id": f"020{rng.randint(0, 9)}{rng.randint(0, 99):02d}{i:06d}"
+            if rng.random() > 0.1
+            else None,
+            "hamlet": f"Tổ {i % 20}",
+            "bank_account": "1" if rng.random() < 0.3 else None,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for i in range(PEOPLE)
+    ]
+
+
+def _allocations(rng: random.Random, campaign_id: int, people: list, packages: list) -> list[dict]:
+    """ALLOCATIONS gifts: each person holds one package of each of up to 4 sources, 60% delivered."""
+    now = utcnow()
+    rows = []
+    for k in range(ALLOCATIONS):
+        person_id, ward_id = people[k % len(people)]
+        package_id, amount = packages[k // len(people)]
+        delivered = rng.random() < 0.6
+        rows.append(
+            {
+                "campaign_id": campaign_id,
+                "package_id": package_id,
+                "beneficiary_id": person_id,
+                "ward_id": ward_id,
+                "amount": amount,
+                "status": "delivered" if delivered else "planned",
+                "delivered_on": date(2026, 2, 1) + timedelta(days=rng.randint(0, 14)) if delivered else None,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    return rows
+
+
 def build(url: str) -> int:
     """Fill an empty database; returns the campaign id."""
     engine = get_engine(url)
     upgrade_schema(engine)
     rng = random.Random(7)
-    now = utcnow()
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         seed_reference_data(session)
-        bulk_insert(
-            session,
-            Ward.__table__,
-            [{"code": f"W{i:03d}", "name": f"Phường {i:03d}", "active": True} for i in range(WARDS)],
-        )
+        wards = [{"code": f"W{i:03d}", "name": f"Phường {i:03d}", "active": True} for i in range(WARDS)]
+        bulk_insert(session, Ward.__table__, wards)
         ward_ids = list(session.execute(select(Ward.id).order_by(Ward.id)).scalars())
-        names = [f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}" for _ in range(PEOPLE)]
-        people = [
-            {
-                "ward_id": ward_ids[i % WARDS],
-                "name": names[i],
-                "name_key": names[i].lower(),
-                "birth_year": rng.randint(1920, 2010),
-                "status": "active" if rng.random() > 0.02 else "died",
-                "national_id": f"020{rng.randint(0, 9)}{rng.randint(0, 99):02d}{i:06d}"
-                if rng.random() > 0.1
-                else None,
-                "hamlet": f"Tổ {i % 20}",
-                "bank_account": "1" if rng.random() < 0.3 else None,
-                "version": 1,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for i in range(PEOPLE)
-        ]
-        bulk_insert(session, Beneficiary.__table__, people)
-        person_ids = list(session.execute(select(Beneficiary.id, Beneficiary.ward_id)).all())
+        bulk_insert(session, Beneficiary.__table__, _people(rng, ward_ids))
+        people = list(session.execute(select(Beneficiary.id, Beneficiary.ward_id)).all())
         categories = list(session.execute(select(Category.id)).scalars())
-        links = []
-        for person_id, _ward in person_ids:
-            for category in rng.sample(categories, 2 if rng.random() < 0.2 else 1):
-                links.append({"beneficiary_id": person_id, "category_id": category})
+        links = [
+            {"beneficiary_id": person_id, "category_id": category}
+            for person_id, _ward in people
+            for category in rng.sample(categories, 2 if rng.random() < 0.2 else 1)
+        ]
         bulk_insert(session, BeneficiaryCategory.__table__, links)
         campaign = Campaign(
             name="Bench", year=2026, report_from=date(2026, 2, 1), report_to=date(2026, 2, 15)
@@ -107,36 +135,17 @@ def build(url: str) -> int:
         session.add(campaign)
         session.flush()
         sources = list(session.execute(select(FundingSource.id)).scalars())
-        packages = []
-        for n in range(4):  # each person can hold one package of each of 4 sources
-            package = Package(
-                campaign_id=campaign.id, source_id=sources[n], label=f"Mức {n}", amount=(n + 3) * 100_000
-            )
-            session.add(package)
-            session.flush()
-            packages.append((package.id, package.amount))
-        rows = []
-        for k in range(ALLOCATIONS):
-            person_id, ward_id = person_ids[k % len(person_ids)]
-            package_id, amount = packages[k // len(person_ids)]
-            delivered = rng.random() < 0.6
-            rows.append(
-                {
-                    "campaign_id": campaign.id,
-                    "package_id": package_id,
-                    "beneficiary_id": person_id,
-                    "ward_id": ward_id,
-                    "amount": amount,
-                    "status": "delivered" if delivered else "planned",
-                    "delivered_on": date(2026, 2, 1) + timedelta(days=rng.randint(0, 14))
-                    if delivered
-                    else None,
-                    "version": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-        bulk_insert(session, Allocation.__table__, rows)
+        packages = [
+            Package(campaign_id=campaign.id, source_id=sources[n], label=f"Mức {n}", amount=(n + 3) * 100_000)
+            for n in range(4)
+        ]
+        session.add_all(packages)
+        session.flush()
+        bulk_insert(
+            session,
+            Allocation.__table__,
+            _allocations(rng, campaign.id, people, [(p.id, p.amount) for p in packages]),
+        )
         campaign_id = campaign.id
     with engine.begin() as conn:
         conn.execute(text("ANALYZE"))
@@ -158,7 +167,7 @@ def measure(url: str, campaign_id: int) -> None:
     scope = Scope.system()
 
     def page_data(scope=scope):
-        with session_scope(engine) as session:
+        with read_session(engine) as session:
             campaign_progress(session, scope, campaign_id)
             registry_quality(session, scope)
             category_counts(session, scope)
@@ -166,7 +175,7 @@ def measure(url: str, campaign_id: int) -> None:
     cache: dict[int, bool] = {}
 
     def cached_page_data():
-        with session_scope(engine) as session:
+        with read_session(engine) as session:
             version = data_version(session)
         if version not in cache:
             page_data()
@@ -187,7 +196,7 @@ def measure(url: str, campaign_id: int) -> None:
     )
 
     def deliver_one():
-        with session_scope(engine) as session:
+        with write_session(engine) as session:
             session.execute(
                 Allocation.__table__.update()
                 .where(Allocation.__table__.c.id == next(planned))

@@ -1,44 +1,56 @@
-"""The ``ansinh`` command line tool (its command names, options and JSON fields are a contract)."""
+"""The ``ansinh`` command line tool (its command names, options and JSON fields are a contract).
+
+Codes given on the command line (ward, source, campaign name) are turned into ids here; the data
+layer below takes ids. User errors print their Vietnamese message and exit 1; anything else is a bug.
+"""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from data_layer.admin import reference
 from data_layer.admin.demo import seed_demo_data
 from data_layer.admin.users import add_user
-from data_layer.campaigns.delivery import add_lump
+from data_layer.campaigns.lumps import add_lump
 from data_layer.campaigns.setup import create_campaign
 from data_layer.core import tallies
 from data_layer.core.access import Scope
-from data_layer.core.db import get_engine, session_scope, upgrade_schema
-from data_layer.core.models import ROLES
+from data_layer.core.codes import Role
+from data_layer.core.db import get_engine, read_session, write_session
+from data_layer.core.errors import Invalid, UserError
+from data_layer.core.models import Category
+from data_layer.core.schema import new_revision, upgrade_schema
 from data_layer.core.settings import get_settings
+from data_layer.importing.commit import commit_import
+from data_layer.importing.preview import ImportRequest, preview_import
 from data_layer.importing.reader import FileReadError
-from data_layer.importing.service import ImportRequest, commit_import, preview_import
-from data_layer.registry.queries import beneficiary_records
+from data_layer.registry.fields import as_json
+from data_layer.registry.queries import Filters, people_page
 from data_layer.vn.formatting import format_money
-from data_layer.vn.values import CellError, parse_amount
+from data_layer.vn.values import parse_amount
 
 SYSTEM = Scope.system()
+log = logging.getLogger("ansinh")
 
 
-def _db(args) -> object:
+def _engine(args):
     return get_engine(args.db) if args.db else get_engine()
 
 
 def cmd_db_init(args) -> int:
-    engine = _db(args)
+    engine = _engine(args)
     upgrade_schema(engine)
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         reference.seed_reference_data(session)
         seeded = seed_demo_data(session) if args.demo else False
     print("Đã tạo/cập nhật cơ sở dữ liệu." + (" Đã nạp dữ liệu mẫu." if seeded else ""))
@@ -47,7 +59,7 @@ def cmd_db_init(args) -> int:
 
 def cmd_db_tallies(args) -> int:
     """Compare the progress page's running totals with a recount; --rebuild recounts them."""
-    with _db(args).begin() as connection:
+    with _engine(args).begin() as connection:
         if args.rebuild:
             tallies.rebuild(connection)
             print("Đã tính lại các số tổng hợp.")
@@ -62,22 +74,31 @@ def cmd_db_tallies(args) -> int:
     return 0
 
 
+def cmd_db_revision(args) -> int:
+    """Write the next migration from the difference between the models and the database."""
+    engine = _engine(args)
+    upgrade_schema(engine)
+    path = new_revision(engine, args.message)
+    print(f"Đã tạo {path}: đọc lại và sửa trước khi đưa vào mã nguồn.")
+    return 0
+
+
 def cmd_ward_add(args) -> int:
-    with session_scope(_db(args)) as session:
+    with write_session(_engine(args)) as session:
         ward = reference.add_ward(session, SYSTEM, args.code, args.name)
         print(f"{ward.code}\t{ward.name}")
     return 0
 
 
 def cmd_source_add(args) -> int:
-    with session_scope(_db(args)) as session:
+    with write_session(_engine(args)) as session:
         source = reference.add_source(session, SYSTEM, args.code, args.name)
         print(f"{source.code}\t{source.name}")
     return 0
 
 
 def cmd_campaign_add(args) -> int:
-    with session_scope(_db(args)) as session:
+    with write_session(_engine(args)) as session:
         campaign = create_campaign(session, SYSTEM, name=args.name, year=args.year)
         print(campaign.id)
     return 0
@@ -87,23 +108,24 @@ def _read_password(args) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     if not sys.stdin.isatty():
-        raise ValueError("Không có bàn phím để nhập mật khẩu: dùng --password-stdin.")
+        raise Invalid("Không có bàn phím để nhập mật khẩu: dùng --password-stdin.")
     first = getpass.getpass("Mật khẩu: ")
     if first != getpass.getpass("Nhập lại mật khẩu: "):
-        raise ValueError("Hai lần nhập mật khẩu không khớp.")
+        raise Invalid("Hai lần nhập mật khẩu không khớp.")
     return first
 
 
 def cmd_user_add(args) -> int:
     password = _read_password(args)
-    with session_scope(_db(args)) as session:
+    with write_session(_engine(args)) as session:
+        ward_id = reference.get_ward_by_code(session, SYSTEM, args.ward).id if args.ward else None
         user = add_user(
             session,
             SYSTEM,
             username=args.username,
             password=password,
-            role=args.role,
-            ward_code=args.ward,
+            role=Role(args.role),
+            ward_id=ward_id,
             name=args.name,
         )
         print(f"Đã tạo người dùng {user.username} ({user.role}).")
@@ -123,25 +145,26 @@ def _read_file(path: str) -> bytes:
     return file.read_bytes()
 
 
+def _import_request(session, args, data: bytes) -> ImportRequest:
+    ward = reference.get_ward_by_code(session, SYSTEM, args.ward)
+    return ImportRequest(
+        file_name=Path(args.file).name,
+        data=data,
+        ward_id=ward.id,
+        campaign_id=reference.get_campaign_by_name(session, args.campaign).id if args.campaign else None,
+        source_id=reference.get_source_by_code(session, args.source).id if args.source else None,
+    )
+
+
 def cmd_import(args) -> int:
     if args.source and not args.campaign:
-        raise ValueError("--source chỉ dùng cùng với --campaign.")
+        raise Invalid("--source chỉ dùng cùng với --campaign.")
     data = _read_file(args.file)
-    with session_scope(_db(args)) as session:
-        ward = reference.get_ward_by_code(session, SYSTEM, args.ward)
-        campaign_id = reference.get_campaign_by_name(session, args.campaign).id if args.campaign else None
-        source_id = reference.get_source_by_code(session, args.source).id if args.source else None
-        request = ImportRequest(
-            file_name=Path(args.file).name,
-            data=data,
-            ward_id=ward.id,
-            campaign_id=campaign_id,
-            source_id=source_id,
-        )
-        preview = preview_import(session, SYSTEM, request)
+    with write_session(_engine(args)) as session:
+        preview = preview_import(session, SYSTEM, _import_request(session, args, data))
         summary = preview.summary()
-        if not args.dry_run:
-            summary = commit_import(session, SYSTEM, preview).counts
+        if not args.dry_run:  # a repeated file is matched again, so importing it twice adds nobody
+            summary = commit_import(session, SYSTEM, preview, repeat_ok=True).counts
         summary["file_warnings"] = preview.file_warnings
         summary["already_imported"] = preview.already_imported is not None
     if args.json:
@@ -167,15 +190,22 @@ def _print_import_summary(summary: dict, dry_run: bool) -> None:
         print(f"Dòng {error['row']}{column}: {error['message']}")
 
 
+def parse_amount_arg(text: str) -> int:
+    """Money given on the command line: 1485600000, 1.485.600.000 or '1.485.600.000 đ'."""
+    amount = parse_amount(text)
+    if amount is None:
+        raise Invalid("Thiếu số tiền (--amount).")
+    return amount
+
+
 def cmd_lump_add(args) -> int:
-    with session_scope(_db(args)) as session:
-        campaign = reference.get_campaign_by_name(session, args.campaign)
+    with write_session(_engine(args)) as session:
         lump = add_lump(
             session,
             SYSTEM,
-            campaign_id=campaign.id,
-            ward_code=args.ward,
-            source_code=args.source,
+            campaign_id=reference.get_campaign_by_name(session, args.campaign).id,
+            ward_id=reference.get_ward_by_code(session, SYSTEM, args.ward).id,
+            source_id=reference.get_source_by_code(session, args.source).id,
             count=args.count,
             amount=parse_amount_arg(args.amount),
             note=args.note,
@@ -184,51 +214,37 @@ def cmd_lump_add(args) -> int:
     return 0
 
 
-def parse_amount_arg(text: str) -> int:
-    """Money given on the command line: 1485600000, 1.485.600.000 or '1.485.600.000 đ'."""
-    try:
-        amount = parse_amount(text)
-    except CellError as exc:
-        raise ValueError(str(exc)) from None
-    if amount is None:
-        raise ValueError("Thiếu số tiền (--amount).")
-    return amount
-
-
 def cmd_report_summary(args) -> int:
     # Report modules load openpyxl (0.25 s): imported by the commands that use them, so that
     # `ansinh import` and the other commands start faster.
     from data_layer.reports.summary import campaign_summary, summary_xlsx, ward_summaries
 
-    with session_scope(_db(args)) as session:
+    with read_session(_engine(args)) as session:
         campaign = reference.get_campaign_by_name(session, args.campaign)
         summary = campaign_summary(session, SYSTEM, campaign.id)
         if args.out:
-            data = summary_xlsx(
-                summary, ward_summaries(session, SYSTEM, campaign.id), get_settings().org_name
-            )
-            Path(args.out).write_bytes(data)
+            wards = ward_summaries(session, SYSTEM, campaign.id)
+            Path(args.out).write_bytes(summary_xlsx(summary, wards, get_settings().org_name))
     if args.json or not args.out:
-        print(
-            json.dumps(
-                {k: v for k, v in summary.items() if k != "longevity"} if args.json else summary,
-                ensure_ascii=False,
-                indent=1,
-            )
-        )
+        figures = {k: v for k, v in summary.items() if k != "longevity"} if args.json else summary
+        print(json.dumps(figures, ensure_ascii=False, indent=1))
     else:
         print(f"Đã ghi {args.out}: {summary['total_count']} suất = {format_money(summary['total_amount'])}.")
     return 0
 
 
+def _date_arg(text: str) -> date:
+    try:
+        return datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        raise Invalid(f"Ngày '{text}' không hợp lệ: dùng dạng dd/mm/yyyy.") from None
+
+
 def cmd_report_daily(args) -> int:
     from data_layer.reports.daily import daily_xlsx  # see cmd_report_summary
 
-    try:
-        on = datetime.strptime(args.date, "%d/%m/%Y").date()
-    except ValueError:
-        raise ValueError(f"Ngày '{args.date}' không hợp lệ: dùng dạng dd/mm/yyyy.") from None
-    with session_scope(_db(args)) as session:
+    on = _date_arg(args.date)
+    with read_session(_engine(args)) as session:
         campaign = reference.get_campaign_by_name(session, args.campaign)
         Path(args.out).write_bytes(daily_xlsx(session, SYSTEM, campaign.id, on, get_settings().org_name))
     print(f"Đã ghi {args.out}.")
@@ -236,9 +252,11 @@ def cmd_report_daily(args) -> int:
 
 
 def cmd_beneficiaries(args) -> int:
-    with session_scope(_db(args)) as session:
+    with read_session(_engine(args)) as session:
         ward = reference.get_ward_by_code(session, SYSTEM, args.ward)
-        records = beneficiary_records(session, SYSTEM, ward_id=ward.id)
+        people = people_page(session, SYSTEM, Filters(ward_id=ward.id), page_size=10_000_000)
+        codes = dict(session.execute(select(Category.id, Category.code)).all())
+    records = [as_json(p, codes) for p in sorted(people, key=lambda p: p.id)]
     if args.json:
         print(json.dumps(records, ensure_ascii=False, indent=1))
     else:
@@ -246,6 +264,89 @@ def cmd_beneficiaries(args) -> int:
             birth = r["birth_date"] or r["birth_year"] or ""
             print(f"{r['id']}\t{r['name']}\t{birth}\t{r['national_id'] or ''}")
     return 0
+
+
+Adder = Callable[..., argparse.ArgumentParser]
+
+
+def _db_commands(sub, add: Adder) -> None:
+    db = sub.add_parser("db", help="cơ sở dữ liệu").add_subparsers(
+        dest="action", required=True, metavar="VIỆC"
+    )
+    p = add(db, "init", cmd_db_init, "tạo/nâng cấp lược đồ, nạp danh mục chuẩn (và dữ liệu mẫu)")
+    p.add_argument("--demo", action="store_true", help="nạp dữ liệu mẫu khi cơ sở dữ liệu còn trống")
+    p = add(db, "tallies", cmd_db_tallies, "kiểm tra các số tổng hợp của trang Tiến độ so với dữ liệu")
+    p.add_argument("--rebuild", action="store_true", help="tính lại toàn bộ các số tổng hợp")
+    p = add(db, "revision", cmd_db_revision, "tạo tệp nâng cấp lược đồ (migration) mới từ các model")
+    p.add_argument("message", metavar="MSG", help="mô tả ngắn thay đổi lược đồ")
+
+
+def _reference_commands(sub, add: Adder) -> None:
+    for noun, handler, help_text in (
+        ("ward", cmd_ward_add, "phường/xã"),
+        ("source", cmd_source_add, "nguồn kinh phí"),
+    ):
+        group = sub.add_parser(noun, help=help_text).add_subparsers(
+            dest="action", required=True, metavar="VIỆC"
+        )
+        p = add(group, "add", handler, f"thêm {help_text} (không tạo trùng mã)")
+        p.add_argument("code", metavar="CODE")
+        p.add_argument("name", metavar="NAME")
+    campaign = sub.add_parser("campaign", help="đợt tặng quà").add_subparsers(
+        dest="action", required=True, metavar="VIỆC"
+    )
+    p = add(campaign, "add", cmd_campaign_add, "thêm đợt tặng quà, in ra mã số (id) của đợt")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--year", type=int, required=True, metavar="YYYY")
+    user = sub.add_parser("user", help="người dùng").add_subparsers(
+        dest="action", required=True, metavar="VIỆC"
+    )
+    p = add(user, "add", cmd_user_add, "thêm người dùng; mật khẩu đọc từ stdin (--password-stdin) hoặc hỏi")
+    p.add_argument("username", metavar="USERNAME")
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--ward", metavar="CODE", help="mã phường/xã (bắt buộc với vai trò ward)")
+    p.add_argument("--name", metavar="NAME", help="họ tên hiển thị")
+    p.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
+
+
+def _list_commands(sub, add: Adder) -> None:
+    p = add(
+        sub, "import", cmd_import, "nhập danh sách đối tượng (hoặc danh sách quà) của một phường/xã từ tệp"
+    )
+    p.add_argument("file", metavar="FILE", help=".xlsx, .xls, .ods hoặc .csv")
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p.add_argument("--campaign", metavar="NAME", help="đợt tặng quà, khi tệp là danh sách quà")
+    p.add_argument("--source", metavar="CODE", help="nguồn kinh phí của danh sách quà")
+    p.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    p = add(sub, "beneficiaries", cmd_beneficiaries, "liệt kê đối tượng của một phường/xã")
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p.add_argument("--json", action="store_true", help="in ra JSON")
+    lump = sub.add_parser("lump", help="quà tập thể (chỉ có tổng số)")
+    lump_sub = lump.add_subparsers(dest="action", required=True, metavar="VIỆC")
+    p = add(lump_sub, "add", cmd_lump_add, "ghi quà do đoàn thể báo tổng số suất và tổng tiền, không có tên")
+    p.add_argument("--campaign", required=True, metavar="NAME")
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p.add_argument("--source", required=True, metavar="CODE")
+    p.add_argument("--count", required=True, type=int, metavar="N")
+    p.add_argument("--amount", required=True, metavar="VND", help="tổng số tiền (đồng), ví dụ 1.485.600.000")
+    p.add_argument("--note", metavar="TEXT")
+
+
+def _report_commands(sub, add: Adder) -> None:
+    report = sub.add_parser("report", help="báo cáo")
+    report_sub = report.add_subparsers(dest="action", required=True, metavar="VIỆC")
+    p = add(
+        report_sub, "summary", cmd_report_summary, "báo cáo kết quả tặng quà của một đợt (JSON hoặc .xlsx)"
+    )
+    p.add_argument("--campaign", required=True, metavar="NAME")
+    output = p.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="in số liệu dạng JSON")
+    output.add_argument("--out", metavar="FILE.xlsx", help="ghi báo cáo Excel")
+    p = add(report_sub, "daily", cmd_report_daily, "báo cáo tiến độ đến một ngày (.xlsx)")
+    p.add_argument("--campaign", required=True, metavar="NAME")
+    p.add_argument("--date", required=True, metavar="DD/MM/YYYY")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -262,82 +363,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    db = sub.add_parser("db", help="cơ sở dữ liệu").add_subparsers(
-        dest="action", required=True, metavar="VIỆC"
-    )
-    p = add(db, "init", cmd_db_init, "tạo/nâng cấp lược đồ, nạp danh mục chuẩn (và dữ liệu mẫu)")
-    p.add_argument("--demo", action="store_true", help="nạp dữ liệu mẫu khi cơ sở dữ liệu còn trống")
-    p = add(db, "tallies", cmd_db_tallies, "kiểm tra các số tổng hợp của trang Tiến độ so với dữ liệu")
-    p.add_argument("--rebuild", action="store_true", help="tính lại toàn bộ các số tổng hợp")
-
-    ward = sub.add_parser("ward", help="phường/xã").add_subparsers(
-        dest="action", required=True, metavar="VIỆC"
-    )
-    p = add(ward, "add", cmd_ward_add, "thêm phường/xã (không tạo trùng mã)")
-    p.add_argument("code", metavar="CODE")
-    p.add_argument("name", metavar="NAME")
-
-    source = sub.add_parser("source", help="nguồn kinh phí").add_subparsers(
-        dest="action", required=True, metavar="VIỆC"
-    )
-    p = add(source, "add", cmd_source_add, "thêm nguồn kinh phí (không tạo trùng mã)")
-    p.add_argument("code", metavar="CODE")
-    p.add_argument("name", metavar="NAME")
-
-    campaign = sub.add_parser("campaign", help="đợt tặng quà").add_subparsers(
-        dest="action", required=True, metavar="VIỆC"
-    )
-    p = add(campaign, "add", cmd_campaign_add, "thêm đợt tặng quà, in ra mã số (id) của đợt")
-    p.add_argument("name", metavar="NAME")
-    p.add_argument("--year", type=int, required=True, metavar="YYYY")
-
-    user = sub.add_parser("user", help="người dùng").add_subparsers(
-        dest="action", required=True, metavar="VIỆC"
-    )
-    p = add(user, "add", cmd_user_add, "thêm người dùng; mật khẩu đọc từ stdin (--password-stdin) hoặc hỏi")
-    p.add_argument("username", metavar="USERNAME")
-    p.add_argument("--role", required=True, choices=ROLES)
-    p.add_argument("--ward", metavar="CODE", help="mã phường/xã (bắt buộc với vai trò ward)")
-    p.add_argument("--name", metavar="NAME", help="họ tên hiển thị")
-    p.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
-
-    p = add(
-        sub, "import", cmd_import, "nhập danh sách đối tượng (hoặc danh sách quà) của một phường/xã từ tệp"
-    )
-    p.add_argument("file", metavar="FILE", help=".xlsx, .xls, .ods hoặc .csv")
-    p.add_argument("--ward", required=True, metavar="CODE")
-    p.add_argument("--campaign", metavar="NAME", help="đợt tặng quà, khi tệp là danh sách quà")
-    p.add_argument("--source", metavar="CODE", help="nguồn kinh phí của danh sách quà")
-    p.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
-    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
-
-    lump = sub.add_parser("lump", help="quà tập thể (chỉ có tổng số)")
-    lump_sub = lump.add_subparsers(dest="action", required=True, metavar="VIỆC")
-    p = add(lump_sub, "add", cmd_lump_add, "ghi quà do đoàn thể báo tổng số suất và tổng tiền, không có tên")
-    p.add_argument("--campaign", required=True, metavar="NAME")
-    p.add_argument("--ward", required=True, metavar="CODE")
-    p.add_argument("--source", required=True, metavar="CODE")
-    p.add_argument("--count", required=True, type=int, metavar="N")
-    p.add_argument("--amount", required=True, metavar="VND", help="tổng số tiền (đồng), ví dụ 1.485.600.000")
-    p.add_argument("--note", metavar="TEXT")
-
-    report = sub.add_parser("report", help="báo cáo")
-    report_sub = report.add_subparsers(dest="action", required=True, metavar="VIỆC")
-    p = add(
-        report_sub, "summary", cmd_report_summary, "báo cáo kết quả tặng quà của một đợt (JSON hoặc .xlsx)"
-    )
-    p.add_argument("--campaign", required=True, metavar="NAME")
-    output = p.add_mutually_exclusive_group()
-    output.add_argument("--json", action="store_true", help="in số liệu dạng JSON")
-    output.add_argument("--out", metavar="FILE.xlsx", help="ghi báo cáo Excel")
-    p = add(report_sub, "daily", cmd_report_daily, "báo cáo tiến độ đến một ngày (.xlsx)")
-    p.add_argument("--campaign", required=True, metavar="NAME")
-    p.add_argument("--date", required=True, metavar="DD/MM/YYYY")
-    p.add_argument("--out", required=True, metavar="FILE.xlsx")
-
-    p = add(sub, "beneficiaries", cmd_beneficiaries, "liệt kê đối tượng của một phường/xã")
-    p.add_argument("--ward", required=True, metavar="CODE")
-    p.add_argument("--json", action="store_true", help="in ra JSON")
+    for commands in (_db_commands, _reference_commands, _list_commands, _report_commands):
+        commands(sub, add)
     return parser
 
 
@@ -346,12 +373,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
+    except UserError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # the output was piped into a command that stopped reading (head)
+        return 0
     except OperationalError as exc:
         print(f"Lỗi: không kết nối hoặc không ghi được cơ sở dữ liệu ({exc.orig}).", file=sys.stderr)
         return 2
-    except (ValueError, PermissionError) as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
-        return 1
+    except Exception:
+        log.exception("lỗi phần mềm")
+        print(
+            "Lỗi phần mềm (không phải do dữ liệu của bạn): xem chi tiết ở trên và báo cho quản trị.",
+            file=sys.stderr,
+        )
+        return 70
 
 
 if __name__ == "__main__":

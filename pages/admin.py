@@ -5,8 +5,9 @@ import streamlit as st
 
 from data_layer.admin import reference
 from data_layer.admin.users import add_user, list_users, set_user_active
-from data_layer.core.access import ROLE_LABELS
-from data_layer.core.db import session_scope
+from data_layer.core.codes import Role
+from data_layer.core.db import read_session
+from data_layer.vn import labels
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
 
@@ -35,7 +36,7 @@ def reference_setter(table: str):
     return lambda session, row_id, active: reference.set_active(session, scope, table, row_id, active)
 
 
-with session_scope() as session:
+with read_session() as session:
     users = list_users(session, scope)
     wards = reference.list_wards(session, scope, include_inactive=True)
     sources = reference.list_sources(session, include_inactive=True)
@@ -54,7 +55,7 @@ with tab_users:
                 {
                     "Tên đăng nhập": u.username,
                     "Họ tên": u.name,
-                    "Vai trò": ROLE_LABELS[u.role],
+                    "Vai trò": labels.label_of(Role, u.role),
                     "Phường/xã": ward_names.get(u.ward_id, ""),
                     "Trạng thái": status_label[u.active],
                 }
@@ -69,7 +70,7 @@ with tab_users:
         c1, c2 = st.columns(2)
         username = c1.text_input("Tên đăng nhập")
         name = c2.text_input("Họ tên")
-        role = c1.selectbox("Vai trò", list(ROLE_LABELS), format_func=ROLE_LABELS.get)
+        role = c1.selectbox("Vai trò", list(Role), format_func=labels.label)
         ward = c2.selectbox(
             "Phường/xã",
             [None, *[w for w in wards if w.active]],
@@ -84,7 +85,7 @@ with tab_users:
                     username=username,
                     password=password,
                     role=role,
-                    ward_code=ward.code if ward else None,
+                    ward_id=ward.id if ward else None,
                     name=name,
                 ),
                 f"Đã thêm người dùng {username}.",

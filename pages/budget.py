@@ -12,14 +12,14 @@ from data_layer.campaigns.budget import (
     compute,
     list_scenarios,
     save_scenario,
-    scenario_xlsx,
     source_caps,
 )
-from data_layer.core.db import session_scope
-from data_layer.reports.progress import data_version
+from data_layer.core.db import read_session
+from data_layer.core.versioning import data_version
+from data_layer.reports.scenario_sheet import scenario_xlsx
 from data_layer.vn.formatting import format_count, format_money
-from data_layer.vn.values import CellError, parse_amount
-from ui.feedback import run_write, show_flash
+from data_layer.vn.values import parse_amount
+from ui.feedback import run_write, show_flash, shown_errors
 from ui.session import require_scope
 from ui.widgets import figure, money_axis
 
@@ -27,8 +27,10 @@ scope = require_scope()
 st.title("Dự toán")
 show_flash()
 
-with session_scope() as session:
+with read_session() as session:
     campaigns = reference.list_campaigns(session)
+    sources = reference.list_sources(session)
+source_names = {s.code: s.name for s in sources}
 if not campaigns:
     st.info("Chưa có đợt tặng quà nào.")
     st.stop()
@@ -38,11 +40,11 @@ campaign = st.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c
 @st.cache_data(show_spinner="Đang đếm số suất…", max_entries=16)
 def load_baseline(scope, campaign_id: int, version: int):
     """Counts per package and ward, re-read whenever the data version changes."""
-    with session_scope() as session:
+    with read_session() as session:
         return baseline(session, scope, campaign_id), source_caps(session, campaign_id)
 
 
-with session_scope() as session:
+with read_session() as session:
     version = data_version(session)
 lines, default_caps = load_baseline(scope, campaign.id, version)
 if not lines:
@@ -55,7 +57,7 @@ editor = st.data_editor(
         [
             {
                 "Giữ": True,
-                "Nguồn": line.source,
+                "Nguồn": line.source_name,
                 "Mức quà": line.label,
                 "Số suất": line.count,
                 "Số tiền/suất": line.amount,
@@ -73,33 +75,31 @@ c1, c2 = st.columns(2)
 growth = c1.number_input("Tăng/giảm số người (%)", -100, 500, 0, step=1)
 caps = {}
 with c2.expander("Trần dự toán theo nguồn (đ)"):
-    for code in sorted({line.source for line in lines}):
-        text = st.text_input(code, value=str(default_caps.get(code, "")), key=f"cap_{campaign.id}_{code}")
-        try:
+    for code, source_name in dict.fromkeys((line.source, line.source_name) for line in lines):
+        text = st.text_input(
+            source_name, value=str(default_caps.get(code, "")), key=f"cap_{campaign.id}_{code}"
+        )
+        with shown_errors():
             if (cap := parse_amount(text)) is not None:
                 caps[code] = cap
-        except CellError as exc:
-            st.error(str(exc))
 added = st.session_state.setdefault(f"added_{campaign.id}", [])
 with st.expander("Thêm mức quà giả định"):
     with st.form("add_line", clear_on_submit=True):
         a1, a2, a3, a4 = st.columns(4)
-        source = a1.text_input("Nguồn (mã)")
+        source = a1.selectbox("Nguồn", sources, format_func=lambda s: s.name)
         label = a2.text_input("Tên mức quà")
         amount = a3.text_input("Số tiền/suất")
         count = a4.number_input("Số suất", 0, 10_000_000, 0)
         if st.form_submit_button("Thêm vào phương án"):
-            try:
+            with shown_errors():
                 added.append(
                     {
-                        "source": source.strip().upper() or "?",
+                        "source": source.code,
                         "label": label or "Mức mới",
                         "amount": parse_amount(amount) or 0,
                         "count": int(count),
                     }
                 )
-            except CellError as exc:
-                st.error(str(exc))
 
 scenario = Scenario(
     amounts={
@@ -126,7 +126,7 @@ st.dataframe(
     pd.DataFrame(
         [
             {
-                "Nguồn": s["source"],
+                "Nguồn": source_names.get(s["source"], s["source"]),
                 "Số suất": format_count(s["count"]),
                 "Thành tiền": format_money(s["total"]),
                 "Trần dự toán": format_money(s["cap"]),
@@ -139,8 +139,14 @@ st.dataframe(
     width="stretch",
 )
 chart = pd.DataFrame(
-    [{"Nguồn": s["source"], "Phương án": "Hiện tại", "Tiền": s["total"]} for s in before["sources"]]
-    + [{"Nguồn": s["source"], "Phương án": "Phương án", "Tiền": s["total"]} for s in after["sources"]]
+    [
+        {"Nguồn": source_names.get(s["source"]), "Phương án": "Hiện tại", "Tiền": s["total"]}
+        for s in before["sources"]
+    ]
+    + [
+        {"Nguồn": source_names.get(s["source"]), "Phương án": "Phương án", "Tiền": s["total"]}
+        for s in after["sources"]
+    ]
 )
 st.altair_chart(
     alt.Chart(chart)
@@ -177,7 +183,7 @@ if scope.can_write and s2.button("Lưu phương án"):
 st.download_button(
     "Tải phương án (.xlsx)", scenario_xlsx(name or "Phương án", after), file_name="du_toan.xlsx"
 )
-with session_scope() as session:
+with read_session() as session:
     saved = list_scenarios(session, campaign.id)
 if len(saved) >= 1:
     chosen = st.multiselect(
@@ -194,13 +200,13 @@ if len(saved) >= 1:
             column.dataframe(
                 pd.DataFrame(
                     [
-                        {"Nguồn": s["source"], "Thành tiền": format_money(s["total"])}
+                        {"Nguồn": source_names.get(s["source"]), "Thành tiền": format_money(s["total"])}
                         for s in result["sources"]
                     ]
                 ),
                 hide_index=True,
             )
-    if scope.role in ("admin", "district"):
+    if scope.is_manager:
         target = st.selectbox("Áp dụng mức tiền của phương án vào đợt", saved, format_func=lambda s: s.name)
         if st.button("Áp dụng"):
             run_write(

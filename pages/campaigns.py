@@ -13,207 +13,176 @@ from data_layer.campaigns.allocation import (
     omissions,
     propose_allocations,
 )
+from data_layer.campaigns.rules import Rule, parse_ages
 from data_layer.campaigns.setup import (
-    KIND_LABELS,
-    PACKAGE_KINDS,
-    Rule,
     add_package,
     copy_campaign,
     create_campaign,
     delete_package,
     list_packages,
-    parse_ages,
 )
-from data_layer.core.db import session_scope
+from data_layer.core.codes import CampaignKind, PackageKind, PersonStatus
+from data_layer.core.db import read_session
+from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_date, format_money
-from data_layer.vn.values import CellError, parse_amount
-from ui.feedback import run_write, show_flash
+from data_layer.vn.values import parse_amount
+from ui.feedback import run_write, show_flash, shown_errors
 from ui.session import require_scope
 
 scope = require_scope()
 st.title("Đợt tặng quà")
 show_flash()
-manager = scope.role in ("admin", "district")
 
-with session_scope() as session:
+with read_session() as session:
     campaigns = reference.list_campaigns(session)
     sources = reference.list_sources(session)
     categories = reference.list_categories(session)
     wards = reference.list_wards(session, scope)
+category_names = {c.code: c.name for c in categories}
+ward_names = {w.code: w.name for w in wards}
 
 
-if manager:
-    with st.expander("Tạo đợt mới" if campaigns else "Tạo đợt tặng quà đầu tiên", expanded=not campaigns):
-        with st.form("new_campaign"):
-            c1, c2, c3 = st.columns([3, 1, 1])
-            name = c1.text_input("Tên đợt (ví dụ: Tết Nguyên đán Đinh Mùi 2027)")
-            kind = c2.selectbox("Loại", list(KIND_LABELS), format_func=KIND_LABELS.get)
-            year = c3.number_input("Năm", 2000, 2100, date.today().year)
-            d1, d2, d3, d4, d5 = st.columns(5)
-            start = d1.date_input("Bắt đầu", None, format="DD/MM/YYYY")
-            end = d2.date_input("Kết thúc", None, format="DD/MM/YYYY")
-            report_from = d3.date_input("Báo cáo từ ngày", None, format="DD/MM/YYYY")
-            report_to = d4.date_input("Báo cáo đến ngày", None, format="DD/MM/YYYY")
-            hour = d5.number_input("Giờ báo cáo hằng ngày", 0, 23, 14)
-            if st.form_submit_button("Tạo đợt"):
-                run_write(
-                    lambda s: create_campaign(
-                        s,
-                        scope,
-                        name=name,
-                        year=int(year),
-                        kind=kind,
-                        start_date=start,
-                        end_date=end,
-                        report_from=report_from,
-                        report_to=report_to,
-                        report_hour=int(hour),
-                    ),
-                    f"Đã tạo đợt '{name}'.",
-                )
+def new_campaign_form() -> None:
+    with st.form("new_campaign"):
+        c1, c2, c3 = st.columns([3, 1, 1])
+        name = c1.text_input("Tên đợt (ví dụ: Tết Nguyên đán Đinh Mùi 2027)")
+        kind = c2.selectbox("Loại", list(CampaignKind), format_func=labels.label)
+        year = c3.number_input("Năm", 2000, 2100, date.today().year)
+        d1, d2, d3, d4, d5 = st.columns(5)
+        start = d1.date_input("Bắt đầu", None, format="DD/MM/YYYY")
+        end = d2.date_input("Kết thúc", None, format="DD/MM/YYYY")
+        report_from = d3.date_input("Báo cáo từ ngày", None, format="DD/MM/YYYY")
+        report_to = d4.date_input("Báo cáo đến ngày", None, format="DD/MM/YYYY")
+        hour = d5.number_input("Giờ báo cáo hằng ngày", 0, 23, 14)
+        if st.form_submit_button("Tạo đợt"):
+            run_write(
+                lambda s: create_campaign(
+                    s,
+                    scope,
+                    name=name,
+                    year=int(year),
+                    kind=kind,
+                    start_date=start,
+                    end_date=end,
+                    report_from=report_from,
+                    report_to=report_to,
+                    report_hour=int(hour),
+                ),
+                f"Đã tạo đợt '{name}'.",
+            )
 
-if not campaigns:
-    st.info("Chưa có đợt tặng quà nào.")
-    st.stop()
 
-campaign = st.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name)
-st.caption(
-    f"{KIND_LABELS.get(campaign.kind, campaign.kind)} · năm {campaign.year} · "
-    f"từ {format_date(campaign.start_date) or '…'} đến {format_date(campaign.end_date) or '…'} · "
-    f"báo cáo {format_date(campaign.report_from) or '…'}–{format_date(campaign.report_to) or '…'}"
-    + (f" trước {campaign.report_hour}:00" if campaign.report_hour is not None else "")
-)
-
-if manager:
-    with st.expander("Sao chép đợt này thành đợt mới (ví dụ Tết năm sau)"):
-        with st.form("copy_campaign"):
-            c1, c2 = st.columns([3, 1])
-            copy_name = c1.text_input("Tên đợt mới")
-            copy_year = c2.number_input("Năm của đợt mới", 2000, 2100, campaign.year + 1)
-            if st.form_submit_button("Sao chép các mức quà"):
-                run_write(
-                    lambda s: copy_campaign(s, scope, campaign.id, name=copy_name, year=int(copy_year)),
-                    f"Đã tạo đợt '{copy_name}' từ '{campaign.name}'.",
-                )
-
-st.subheader("Mức quà theo nguồn kinh phí")
-with session_scope() as session:
-    packages = list_packages(session, campaign.id)
-if packages:
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "Nguồn": code,
-                    "Mức quà": p.label,
-                    "Số tiền": format_money(p.amount),
-                    "Hình thức": PACKAGE_KINDS[p.kind],
-                    "Ai được nhận": Rule.from_json(p.rule).describe(),
-                    "Dự toán": format_money(p.budget),
-                    "Ưu tiên": p.priority,
-                }
-                for p, code in packages
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-else:
-    st.info("Đợt này chưa có mức quà nào.")
-
-if manager:
-    with st.expander("Thêm mức quà"), st.form("add_package", clear_on_submit=False):
+def package_form(campaign) -> None:
+    with st.form("add_package", clear_on_submit=False):
         c1, c2, c3 = st.columns([1, 2, 1])
-        source = c1.selectbox("Nguồn kinh phí", sources, format_func=lambda s: f"{s.code} – {s.name}")
-        label = c2.text_input("Tên mức quà (ví dụ: Quà Chủ tịch nước – mức 600.000đ)")
+        source = c1.selectbox("Nguồn kinh phí", sources, format_func=lambda s: s.name)
+        label = c2.text_input("Tên mức quà (ví dụ: Quà Chủ tịch nước – mức 600.000 đ)")
         amount = c3.text_input("Số tiền (đ)", key="package_amount")
         c4, c5, c6 = st.columns([2, 1, 1])
         chosen_categories = c4.multiselect(
-            "Nhóm đối tượng (để trống: mọi nhóm)",
-            [c.code for c in categories],
-            format_func=lambda code: next(c.name for c in categories if c.code == code),
+            "Nhóm đối tượng", list(category_names), format_func=category_names.get, placeholder="Chọn nhóm"
         )
         ages_text = c5.text_input("Tuổi (ví dụ: 70, 75, 100+)")
-        kind = c6.selectbox("Hình thức", list(PACKAGE_KINDS), format_func=PACKAGE_KINDS.get)
+        kind = c6.selectbox("Hình thức", list(PackageKind), format_func=labels.label)
         c7, c8, c9 = st.columns([2, 1, 1])
-        chosen_wards = c7.multiselect("Chỉ các phường/xã (để trống: tất cả)", [w.code for w in wards])
+        chosen_wards = c7.multiselect(
+            "Chỉ các phường/xã (để trống: tất cả)",
+            list(ward_names),
+            format_func=ward_names.get,
+            placeholder="Chọn phường/xã",
+        )
         budget_text = c8.text_input("Dự toán tối đa (đ, tùy chọn)")
         priority = c9.number_input("Thứ tự ưu tiên trong nguồn (1 = cao nhất)", 0, 99, 1)
+        everyone = st.checkbox("Mọi đối tượng đang hưởng (không cần điều kiện nhóm, tuổi, phường/xã)")
         if st.form_submit_button("Lưu mức quà"):
-            try:
+            with shown_errors():
                 ages, age_min = parse_ages(ages_text)
-                money, budget = parse_amount(amount), parse_amount(budget_text)
-            except (ValueError, CellError) as exc:
-                st.error(str(exc))
-            else:
                 rule = Rule(categories=chosen_categories, ages=ages, age_min=age_min, wards=chosen_wards)
+                money, budget = parse_amount(amount), parse_amount(budget_text)
                 run_write(
                     lambda s: add_package(
                         s,
                         scope,
                         campaign_id=campaign.id,
-                        source_code=source.code,
+                        source_id=source.id,
                         label=label,
                         amount=money,
                         kind=kind,
                         rule=rule,
+                        everyone=everyone,
                         budget=budget,
                         priority=int(priority),
                     ),
                     "Đã thêm mức quà.",
                 )
-    if packages:
-        with st.expander("Xóa mức quà (chỉ khi chưa phân bổ)"):
-            doomed = st.selectbox("Mức quà cần xóa", [p for p, _ in packages], format_func=lambda p: p.label)
-            if st.button("Xóa mức quà này"):
-                run_write(lambda s: delete_package(s, scope, doomed.id), "Đã xóa mức quà.")
 
-st.subheader("Phân bổ tự động")
-st.caption(
-    "Áp quy tắc của các mức quà vào danh sách đối tượng. Chạy lại chỉ thêm người còn thiếu, không tạo trùng."
-)
-if scope.can_write and st.button("Xem trước phân bổ"):
-    with session_scope() as session:
-        proposal = propose_allocations(session, scope, campaign.id)
-        st.session_state["proposal"] = (campaign.id, proposal, proposal.by_ward_and_package(session))
-if (stored := st.session_state.get("proposal")) and stored[0] == campaign.id:
+
+def packages_table(packages) -> None:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Nguồn": p.source,
+                    "Mức quà": p.label,
+                    "Số tiền": format_money(p.amount),
+                    "Hình thức": labels.label_of(PackageKind, p.kind),
+                    "Ai được nhận": p.rule.describe(category_names, ward_names),
+                    "Dự toán": format_money(p.budget),
+                    "Ưu tiên": p.priority,
+                }
+                for p in packages
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def allocation_section(campaign) -> None:
+    st.subheader("Phân bổ tự động")
+    st.caption(
+        "Áp quy tắc của các mức quà vào danh sách đối tượng. "
+        "Chạy lại chỉ thêm người còn thiếu, không tạo trùng."
+    )
+    if scope.can_write and st.button("Xem trước phân bổ"):
+        with read_session() as session:
+            proposal = propose_allocations(session, scope, campaign.id)
+            st.session_state["proposal"] = (campaign.id, proposal, proposal.by_ward_and_package(session))
+    if not ((stored := st.session_state.get("proposal")) and stored[0] == campaign.id):
+        return
     _, proposal, table = stored
     if not proposal.rows:
         st.success("Không còn ai đủ điều kiện mà chưa được phân bổ.")
-    else:
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "Phường/xã": t["ward"],
-                        "Nguồn": t["source"],
-                        "Mức quà": t["package"],
-                        "Số suất": format_count(t["count"]),
-                        "Thành tiền": format_money(t["amount"]),
-                    }
-                    for t in table
-                ]
-            ),
-            hide_index=True,
-            width="stretch",
+        return
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Phường/xã": t.ward,
+                    "Nguồn": t.source,
+                    "Mức quà": t.package,
+                    "Số suất": format_count(t.count),
+                    "Thành tiền": format_money(t.amount),
+                }
+                for t in table
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.write(f"Tổng: **{format_count(len(proposal.rows))} suất = {format_money(proposal.amount)}**")
+    if proposal.over_budget:
+        st.warning(f"{sum(proposal.over_budget.values())} người đủ điều kiện nhưng vượt dự toán của mức quà.")
+    if st.button("Ghi phân bổ", type="primary"):
+        del st.session_state["proposal"]
+        run_write(
+            lambda s: apply_allocations(s, scope, campaign.id),
+            lambda added: f"Đã phân bổ {format_count(added)} suất quà.",
         )
-        st.write(
-            f"Tổng: **{format_count(len(proposal.rows))} suất = "
-            f"{format_money(sum(r['amount'] for r in proposal.rows))}**"
-        )
-        if proposal.over_budget:
-            st.warning(
-                f"{sum(proposal.over_budget.values())} người đủ điều kiện nhưng vượt dự toán của mức quà."
-            )
-        if st.button("Ghi phân bổ", type="primary"):
-            del st.session_state["proposal"]
-            run_write(
-                lambda s: apply_allocations(s, scope, proposal),
-                f"Đã phân bổ {format_count(len(proposal.rows))} suất quà.",
-            )
 
-with st.expander("Rà soát: bỏ sót, không còn đủ điều kiện, trùng giữa các phường/xã"):
-    with session_scope() as session:
+
+def review_section(campaign) -> None:
+    with read_session() as session:
         missing = omissions(session, scope, campaign.id)
         ineligible = ineligible_allocations(session, scope, campaign.id)
         duplicates = cross_ward_duplicates(session, scope, campaign.id)
@@ -222,12 +191,7 @@ with st.expander("Rà soát: bỏ sót, không còn đủ điều kiện, trùng
         st.dataframe(
             pd.DataFrame(
                 [
-                    {
-                        "Phường/xã": m["ward"],
-                        "Họ và tên": m["name"],
-                        "Năm sinh": m["birth_year"],
-                        "Mức quà": m["package"],
-                    }
+                    {"Phường/xã": m.ward, "Họ và tên": m.name, "Năm sinh": m.birth_year, "Mức quà": m.package}
                     for m in missing
                 ]
             ),
@@ -242,11 +206,11 @@ with st.expander("Rà soát: bỏ sót, không còn đủ điều kiện, trùng
             pd.DataFrame(
                 [
                     {
-                        "Phường/xã": i["ward"],
-                        "Họ và tên": i["name"],
-                        "Tình trạng": i["status"],
-                        "Từ ngày": format_date(i["status_date"]),
-                        "Mức quà": i["package"],
+                        "Phường/xã": i.ward,
+                        "Họ và tên": i.name,
+                        "Tình trạng": labels.label_of(PersonStatus, i.status),
+                        "Từ ngày": format_date(i.status_date),
+                        "Mức quà": i.package,
                     }
                     for i in ineligible
                 ]
@@ -256,4 +220,50 @@ with st.expander("Rà soát: bỏ sót, không còn đủ điều kiện, trùng
         )
     st.markdown(f"**Trùng giữa các phường/xã: {format_count(len(duplicates))} trường hợp**")
     for dupe in duplicates:
-        st.write(" · ".join(f"{p['name']} ({p['ward']})" for p in dupe["people"]))
+        st.write(" · ".join(f"{name} ({ward})" for name, _id, ward in dupe.people))
+
+
+if scope.is_manager:
+    with st.expander("Tạo đợt mới" if campaigns else "Tạo đợt tặng quà đầu tiên", expanded=not campaigns):
+        new_campaign_form()
+if not campaigns:
+    st.info("Chưa có đợt tặng quà nào.")
+    st.stop()
+
+campaign = st.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name)
+st.caption(
+    f"{labels.label_of(CampaignKind, campaign.kind)} · năm {campaign.year} · "
+    f"từ {format_date(campaign.start_date) or '…'} đến {format_date(campaign.end_date) or '…'} · "
+    f"báo cáo {format_date(campaign.report_from) or '…'}–{format_date(campaign.report_to) or '…'}"
+    + (f" trước {campaign.report_hour}:00" if campaign.report_hour is not None else "")
+)
+if scope.is_manager:
+    with st.expander("Sao chép đợt này thành đợt mới (ví dụ Tết năm sau)"), st.form("copy_campaign"):
+        c1, c2 = st.columns([3, 1])
+        copy_name = c1.text_input("Tên đợt mới")
+        copy_year = c2.number_input("Năm của đợt mới", 2000, 2100, campaign.year + 1)
+        if st.form_submit_button("Sao chép các mức quà"):
+            run_write(
+                lambda s: copy_campaign(s, scope, campaign.id, name=copy_name, year=int(copy_year)),
+                f"Đã tạo đợt '{copy_name}' từ '{campaign.name}'.",
+            )
+
+st.subheader("Mức quà theo nguồn kinh phí")
+with read_session() as session:
+    packages = list_packages(session, campaign.id)
+if packages:
+    packages_table(packages)
+else:
+    st.info("Đợt này chưa có mức quà nào.")
+if scope.is_manager:
+    with st.expander("Thêm mức quà"):
+        package_form(campaign)
+    if packages:
+        with st.expander("Xóa mức quà (chỉ khi chưa phân bổ)"):
+            doomed = st.selectbox("Mức quà cần xóa", packages, format_func=lambda p: p.label)
+            if st.button("Xóa mức quà này"):
+                run_write(lambda s: delete_package(s, scope, doomed.id), "Đã xóa mức quà.")
+
+allocation_section(campaign)
+with st.expander("Rà soát: bỏ sót, không còn đủ điều kiện, trùng giữa các phường/xã"):
+    review_section(campaign)

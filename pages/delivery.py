@@ -7,23 +7,20 @@ import streamlit as st
 
 from data_layer.admin import reference
 from data_layer.campaigns.delivery import (
-    DELIVERY_METHODS,
-    NOT_DELIVERED_REASONS,
-    STATUS_LABELS,
-    add_lump,
     allocation_rows,
-    list_lumps,
     mark_delivered,
     mark_not_delivered,
     save_allocation_changes,
 )
+from data_layer.campaigns.lumps import add_lump, list_lumps
 from data_layer.campaigns.setup import list_packages
 from data_layer.campaigns.signing_list import import_signed_list, signing_list_xlsx
-from data_layer.core.db import session_scope
-from data_layer.importing.reader import FileReadError
+from data_layer.core.codes import AllocationStatus, DeliveryMethod, NotDeliveredReason
+from data_layer.core.db import read_session, write
+from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_money, format_percent
-from data_layer.vn.values import CellError, parse_amount
-from ui.feedback import run_write, set_flash, show_flash
+from data_layer.vn.values import parse_amount
+from ui.feedback import run_write, set_flash, show_flash, shown_errors
 from ui.session import require_scope
 
 FIELDS = {"Tình trạng": "status", "Ngày phát": "delivered_on", "Lý do": "reason", "Ghi chú": "note"}
@@ -32,7 +29,7 @@ scope = require_scope()
 st.title("Phát quà")
 show_flash()
 
-with session_scope() as session:
+with read_session() as session:
     campaigns = reference.list_campaigns(session)
     wards = reference.list_wards(session, scope)
     sources = reference.list_sources(session)
@@ -43,32 +40,32 @@ if not campaigns or not wards:
 c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 3, 2])
 campaign = c1.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name)
 ward = c2.selectbox("Phường/xã", wards, format_func=lambda w: w.name)
-with session_scope() as session:
-    packages = [p for p, _ in list_packages(session, campaign.id)]
+with read_session() as session:
+    packages = list_packages(session, campaign.id)
     everyone = allocation_rows(session, scope, campaign.id, ward_id=ward.id)
 hamlet = c3.selectbox(
     "Thôn/tổ",
-    [None, *sorted({r["hamlet"] for r in everyone if r["hamlet"]})],
+    [None, *sorted({r.hamlet for r in everyone if r.hamlet})],
     format_func=lambda h: "Tất cả" if h is None else h,
 )
 package = c4.selectbox("Mức quà", [None, *packages], format_func=lambda p: "Tất cả" if p is None else p.label)
 status = c5.selectbox(
-    "Tình trạng", [None, *STATUS_LABELS], format_func=lambda s: "Tất cả" if s is None else STATUS_LABELS[s]
+    "Tình trạng", [None, *AllocationStatus], format_func=lambda s: "Tất cả" if s is None else labels.label(s)
 )
 rows = [
     r
     for r in everyone
-    if (hamlet is None or r["hamlet"] == hamlet)
-    and (package is None or r["package_id"] == package.id)
-    and (status is None or r["status"] == status)
+    if (hamlet is None or r.hamlet == hamlet)
+    and (package is None or r.package_id == package.id)
+    and (status is None or r.status == status)
 ]
 
-done = [r for r in everyone if r["status"] == "delivered"]
+done = [r for r in everyone if r.status == AllocationStatus.DELIVERED]
 m = st.columns(4)
 m[0].metric("Số suất", format_count(len(everyone)))
 m[1].metric("Đã phát", format_count(len(done)))
 m[2].metric("Tỷ lệ", format_percent(100 * len(done) / len(everyone)) if everyone else "–")
-m[3].metric("Tiền đã phát", format_money(sum(r["amount"] for r in done)))
+m[3].metric("Tiền đã phát", format_money(sum(r.amount for r in done)))
 
 # The rows given to the grid stay fixed until saved or reloaded: editor positions refer to them.
 view_key = (campaign.id, ward.id, hamlet, package.id if package else None, status)
@@ -81,15 +78,15 @@ frame = pd.DataFrame(
     [
         {
             "Chọn": False,
-            "Họ và tên": r["name"],
-            "Năm sinh": r["birth_year"],
-            "Thôn/tổ": r["hamlet"],
-            "Mức quà": r["package"],
-            "Số tiền": format_money(r["amount"]),
-            "Tình trạng": STATUS_LABELS[r["status"]],
-            "Ngày phát": r["delivered_on"],
-            "Lý do": NOT_DELIVERED_REASONS.get(r["reason"] or ""),
-            "Ghi chú": r["note"],
+            "Họ và tên": r.name,
+            "Năm sinh": r.birth_year,
+            "Thôn/tổ": r.hamlet or "",
+            "Mức quà": r.package,
+            "Số tiền": format_money(r.amount),
+            "Tình trạng": labels.label_of(AllocationStatus, r.status),
+            "Ngày phát": r.delivered_on,
+            "Lý do": labels.label_of(NotDeliveredReason, r.reason) or None,
+            "Ghi chú": r.note,
         }
         for r in shown
     ],
@@ -116,13 +113,16 @@ edited = st.data_editor(
     disabled=["Họ và tên", "Năm sinh", "Thôn/tổ", "Mức quà", "Số tiền"] if scope.can_write else True,
     column_config={
         "Chọn": st.column_config.CheckboxColumn("Chọn", help="Chọn để cập nhật hàng loạt bên dưới"),
-        "Tình trạng": st.column_config.SelectboxColumn(options=list(STATUS_LABELS.values()), required=True),
+        "Năm sinh": st.column_config.NumberColumn(format="%d"),
+        "Tình trạng": st.column_config.SelectboxColumn(
+            options=list(labels.options(AllocationStatus).values()), required=True
+        ),
         "Ngày phát": st.column_config.DateColumn(format="DD/MM/YYYY", max_value=date.today()),
-        "Lý do": st.column_config.SelectboxColumn(options=list(NOT_DELIVERED_REASONS.values())),
+        "Lý do": st.column_config.SelectboxColumn(options=list(labels.options(NotDeliveredReason).values())),
     },
 )
 grid_changes = {
-    p: {
+    int(p): {
         FIELDS[c]: (v.isoformat() if hasattr(v, "isoformat") else v)
         for c, v in changes.items()
         if c in FIELDS
@@ -131,16 +131,15 @@ grid_changes = {
 }
 grid_changes = {p: c for p, c in grid_changes.items() if c}
 if scope.can_write and st.button("Lưu sửa trong bảng", disabled=not grid_changes):
-    with session_scope() as session:
-        refused = save_allocation_changes(session, scope, shown, grid_changes)
-    if refused:
+    with shown_errors():
+        refused = write(lambda s: save_allocation_changes(s, scope, shown, grid_changes))
         for label, message in refused.items():
             st.error(f"{label}: {message}")
-    else:
-        st.session_state.pop("delivery_view")
-        set_flash(f"Đã lưu {format_count(len(grid_changes))} suất.")
-        st.rerun()
-selected = [shown[i]["id"] for i in edited.index[edited["Chọn"]]] if len(edited) else []
+        if not refused:
+            st.session_state.pop("delivery_view")
+            set_flash(f"Đã lưu {format_count(len(grid_changes))} suất.")
+            st.rerun()
+selected = [shown[i].id for i in edited.index[edited["Chọn"]]] if len(edited) else []
 
 if scope.can_write:
     st.markdown(
@@ -148,10 +147,10 @@ if scope.can_write:
         "(hoặc tích 'mọi suất đang lọc' để cập nhật tất cả các dòng đang hiển thị)"
     )
     every = st.checkbox(f"Mọi suất đang lọc ({format_count(len(rows))})")
-    targets = [r["id"] for r in rows] if every else selected
+    targets = [r.id for r in rows] if every else selected
     a1, a2, a3, a4 = st.columns(4)
     on = a1.date_input("Ngày phát", date.today(), format="DD/MM/YYYY", max_value=date.today())
-    method = a2.selectbox("Hình thức", list(DELIVERY_METHODS), format_func=DELIVERY_METHODS.get)
+    method = a2.selectbox("Hình thức", list(DeliveryMethod), format_func=labels.label)
     if a2.button("Đánh dấu đã phát", type="primary", disabled=not targets):
         st.session_state.pop("delivery_view", None)  # the grid shows fresh rows after the write
         run_write(
@@ -160,9 +159,7 @@ if scope.can_write:
             ),
             f"Đã ghi nhận phát {format_count(len(targets))} suất quà.",
         )
-    reason = a3.selectbox(
-        "Lý do không phát được", list(NOT_DELIVERED_REASONS), format_func=NOT_DELIVERED_REASONS.get
-    )
+    reason = a3.selectbox("Lý do không phát được", list(NotDeliveredReason), format_func=labels.label)
     if a3.button("Đánh dấu không phát được", disabled=not targets):
         st.session_state.pop("delivery_view", None)
         run_write(
@@ -171,7 +168,7 @@ if scope.can_write:
         )
 
 st.subheader("Danh sách ký nhận")
-with session_scope() as session:
+with read_session() as session:
     signing = signing_list_xlsx(
         session,
         scope,
@@ -190,37 +187,38 @@ if scope.can_write:
     default_day = st.date_input(
         "Ngày nhận cho các dòng chỉ ghi 'x'", date.today(), format="DD/MM/YYYY", max_value=date.today()
     )
+    for error in st.session_state.pop("signed_errors", []):
+        st.error(f"Dòng {error['row']}, cột '{error['column']}': {error['message']}")
     if signed is not None and st.button("Ghi nhận danh sách đã ký"):
-        try:
-            with session_scope() as session:
-                result = import_signed_list(
-                    session,
+        with shown_errors():
+            result = write(
+                lambda s: import_signed_list(
+                    s,
                     scope,
                     signed.getvalue(),
                     signed.name,
                     default_date=default_day,
                     delivered_by=st.session_state.get("name"),
                 )
-        except (FileReadError, ValueError, CellError, PermissionError) as exc:
-            st.error(str(exc))
-        else:
-            st.success(f"Đã ghi nhận {format_count(result.delivered)} suất đã phát.")
-            for error in result.errors:
-                st.error(f"Dòng {error['row']}, cột '{error['column']}': {error['message']}")
+            )
+            st.session_state.pop("delivery_view", None)
+            st.session_state["signed_errors"] = result.errors
+            set_flash(f"Đã ghi nhận {format_count(result.delivered)} suất đã phát.")
+            st.rerun()
 
 st.subheader("Quà tập thể (chỉ có tổng số)")
-with session_scope() as session:
+with read_session() as session:
     lumps = list_lumps(session, scope, campaign.id)
 if lumps:
     st.dataframe(
         pd.DataFrame(
             [
                 {
-                    "Phường/xã": g["ward"],
-                    "Nguồn": g["source"],
-                    "Số suất": format_count(g["count"]),
-                    "Số tiền": format_money(g["amount"]),
-                    "Ghi chú": g["note"],
+                    "Phường/xã": g.ward,
+                    "Nguồn": g.source,
+                    "Số suất": format_count(g.count),
+                    "Số tiền": format_money(g.amount),
+                    "Ghi chú": g.note or "",
                 }
                 for g in lumps
             ]
@@ -231,26 +229,21 @@ if lumps:
 if scope.can_write:
     with st.form("lump", clear_on_submit=True):
         l1, l2, l3, l4 = st.columns([2, 1, 1, 3])
-        source = l1.selectbox("Nguồn", sources, format_func=lambda s: f"{s.code} – {s.name}")
+        source = l1.selectbox("Nguồn", sources, format_func=lambda s: s.name)
         count = l2.number_input("Số suất", 1, 1_000_000, 1)
         amount_text = l3.text_input("Tổng tiền (đ)")
         note = l4.text_input("Ghi chú (đơn vị tặng, mức quà)")
         if st.form_submit_button("Ghi quà tập thể"):
-            try:
-                amount = parse_amount(amount_text)
-            except CellError as exc:
-                st.error(str(exc))
-            else:
-                run_write(
-                    lambda s: add_lump(
-                        s,
-                        scope,
-                        campaign_id=campaign.id,
-                        ward_code=ward.code,
-                        source_code=source.code,
-                        count=int(count),
-                        amount=amount or 0,
-                        note=note or None,
-                    ),
-                    f"Đã ghi {format_count(int(count))} suất quà tập thể.",
-                )
+            run_write(
+                lambda s: add_lump(
+                    s,
+                    scope,
+                    campaign_id=campaign.id,
+                    ward_id=ward.id,
+                    source_id=source.id,
+                    count=int(count),
+                    amount=parse_amount(amount_text) or 0,
+                    note=note or None,
+                ),
+                f"Đã ghi {format_count(int(count))} suất quà tập thể.",
+            )

@@ -4,22 +4,17 @@ import pandas as pd
 import streamlit as st
 
 from data_layer.admin import reference
-from data_layer.core.db import session_scope
+from data_layer.core.codes import BatchStatus, RowStatus
+from data_layer.core.db import read_session, write
+from data_layer.importing.batches import list_batches, undo_batch
 from data_layer.importing.columns import FIELD_LABELS
+from data_layer.importing.commit import commit_import
 from data_layer.importing.error_report import error_report_xlsx
-from data_layer.importing.reader import FileReadError
-from data_layer.importing.service import (
-    ImportRequest,
-    commit_import,
-    list_batches,
-    preview_import,
-    undo_batch,
-)
+from data_layer.importing.preview import ImportRequest, preview_import
+from data_layer.vn import labels
 from data_layer.vn.formatting import format_money
-from ui.feedback import run_write, set_flash, show_flash
+from ui.feedback import run_write, set_flash, show_flash, shown_errors
 from ui.session import require_scope
-
-STATUS_LABELS = {"ok": "Hợp lệ", "warning": "Cảnh báo", "error": "Lỗi"}
 
 scope = require_scope()
 st.title("Nhập danh sách")
@@ -28,7 +23,7 @@ if not scope.can_write:
     st.info("Tài khoản chỉ xem không nhập được danh sách.")
     st.stop()
 
-with session_scope() as session:
+with read_session() as session:
     wards = reference.list_wards(session, scope)
     campaigns = reference.list_campaigns(session)
     sources = reference.list_sources(session)
@@ -48,7 +43,7 @@ source = c3.selectbox(
     "Nguồn kinh phí",
     [None, *sources],
     disabled=campaign is None,
-    format_func=lambda s: "— Theo cột 'Nguồn' trong tệp —" if s is None else f"{s.code} – {s.name}",
+    format_func=lambda s: "— Theo cột 'Nguồn' trong tệp —" if s is None else s.name,
 )
 files = st.file_uploader(
     "Kéo thả tệp .xlsx, .xls, .ods hoặc .csv", type=["xlsx", "xls", "ods", "csv"], accept_multiple_files=True
@@ -80,7 +75,7 @@ def preview_of(upload, key: str):
     if cached and cached[0] == cache_key:
         return cached[1]
     bar = st.progress(0.0, text="Đang đọc tệp…")
-    with session_scope() as session:
+    with read_session() as session:
         preview = preview_import(session, scope, request, progress=lambda f, m: bar.progress(f, text=m))
     bar.empty()
     st.session_state[f"{key}_preview"] = (cache_key, preview)
@@ -113,15 +108,15 @@ def category_editor(preview, key: str) -> None:
     if not preview.unknown_categories:
         return
     st.warning("Có nhóm đối tượng chưa có trong danh mục: chọn nhóm tương ứng (được ghi nhớ cho lần sau).")
-    codes = [None, *[c.code for c in categories]]
-    names = {c.code: c.name for c in categories}
+    names = {c.id: c.name for c in categories}
+    ids = [None, *names]
     chosen = dict(st.session_state.get(f"{key}_categories", {}))
     for text in preview.unknown_categories:
         chosen[text] = st.selectbox(
             f"'{text}'",
-            codes,
+            ids,
             key=f"{key}_cat_{text}",
-            format_func=lambda c: "(bỏ qua)" if c is None else f"{c} – {names[c]}",
+            format_func=lambda c: "(bỏ qua)" if c is None else names[c],
         )
     if st.button("Áp dụng nhóm đối tượng", key=f"{key}_cat_apply"):
         st.session_state[f"{key}_categories"] = {t: c for t, c in chosen.items() if c}
@@ -146,10 +141,10 @@ def show_preview(preview, key: str) -> None:
         [
             {
                 "Dòng": r.row,
-                "Trạng thái": STATUS_LABELS[r.status],
+                "Trạng thái": labels.label(RowStatus(r.status)),
                 "Họ và tên": r.name,
                 "Ngày/năm sinh": r.birth_date.strftime("%d/%m/%Y") if r.birth_date else r.birth_year,
-                "CCCD": r.national_id,
+                "CCCD": r.national_id or "",
                 "Thôn/tổ": r.hamlet,
                 "Đối tượng": ", ".join(r.category_texts),
                 "Mức quà": format_money(r.amount) if r.amount is not None else "",
@@ -170,43 +165,51 @@ def show_preview(preview, key: str) -> None:
         )
 
 
-def commit(preview) -> None:
+def commit(preview, repeat_ok: bool) -> None:
     bar = st.progress(0.0, text="Đang ghi…")
-    with session_scope() as session:
-        result = commit_import(session, scope, preview, progress=lambda f, m: bar.progress(f, text=m))
-    counts = result.counts
-    set_flash(
-        f"Đã ghi {counts['accepted']} dòng ({counts['beneficiaries_created']} người mới, "
-        f"{counts['beneficiaries_matched']} cập nhật, {counts['allocations_created']} suất quà); "
-        f"{counts['rejected']} dòng lỗi không ghi. Lần nhập số {result.batch_id}."
-    )
-    for k in [k for k in st.session_state if str(k).startswith("upload_")]:
-        del st.session_state[k]
-    st.rerun()
+    with shown_errors():
+        result = write(
+            lambda session: commit_import(
+                session, scope, preview, progress=lambda f, m: bar.progress(f, text=m), repeat_ok=repeat_ok
+            )
+        )
+        counts = result.counts
+        set_flash(
+            f"Đã ghi {counts['accepted']} dòng ({counts['beneficiaries_created']} người mới, "
+            f"{counts['beneficiaries_matched']} cập nhật, {counts['allocations_created']} suất quà); "
+            f"{counts['rejected']} dòng lỗi không ghi. Lần nhập số {result.batch_id}."
+        )
+        for k in [k for k in st.session_state if str(k).startswith("upload_")]:
+            del st.session_state[k]
+        st.rerun()
+    bar.empty()
 
 
 for number, upload in enumerate(files or []):
     key = f"upload_{number}_{upload.file_id}"
     st.subheader(upload.name)
-    try:
+    preview = None
+    with shown_errors():
         preview = preview_of(upload, key)
-    except (FileReadError, ValueError, PermissionError) as exc:
-        st.error(str(exc))
+    if preview is None:
         continue
     mapping_editor(preview, key)
     category_editor(preview, key)
     show_preview(preview, key)
+    repeat_ok = preview.already_imported is None or st.checkbox(
+        "Tôi muốn nhập lại tệp này (người đã có chỉ được cập nhật, không tạo trùng)", key=f"{key}_repeat"
+    )
     if st.button(
         f"Ghi {len(preview.accepted)} dòng hợp lệ vào cơ sở dữ liệu",
         key=f"{key}_commit",
         type="primary",
-        disabled=not preview.accepted,
+        disabled=not preview.accepted or not repeat_ok,
     ):
-        commit(preview)
+        commit(preview, repeat_ok=preview.already_imported is not None)
 
 st.divider()
 st.subheader("Các lần nhập gần đây")
-with session_scope() as session:
+with read_session() as session:
     batches = list_batches(session, scope)
 ward_names = {w.id: w.name for w in wards}
 if batches:
@@ -223,7 +226,7 @@ if batches:
                     "Người mới": b.beneficiaries_created,
                     "Cập nhật": b.beneficiaries_matched,
                     "Suất quà": b.allocations_created,
-                    "Trạng thái": "Đã hoàn tác" if b.status == "undone" else "Đã ghi",
+                    "Trạng thái": labels.label_of(BatchStatus, b.status),
                 }
                 for b in batches
             ]
@@ -231,7 +234,7 @@ if batches:
         hide_index=True,
         width="stretch",
     )
-    undoable = [b for b in batches if b.status == "committed"]
+    undoable = [b for b in batches if b.status == BatchStatus.COMMITTED]
     if undoable:
         target = st.selectbox(
             "Hoàn tác lần nhập", undoable, format_func=lambda b: f"Số {b.id} – {b.file_name}"

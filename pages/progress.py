@@ -1,5 +1,7 @@
 """Tiến độ: where each ward stands in a campaign, and the registry's data quality."""
 
+from dataclasses import asdict
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -7,15 +9,11 @@ import streamlit as st
 from data_layer.admin import reference
 from data_layer.campaigns.setup import list_packages
 from data_layer.core.access import Scope
-from data_layer.core.db import session_scope
-from data_layer.registry.editing import PROBLEM_LABELS
-from data_layer.reports.progress import (
-    CASHLESS_TARGET,
-    campaign_progress,
-    category_counts,
-    data_version,
-    registry_quality,
-)
+from data_layer.core.codes import Problem
+from data_layer.core.db import read_session
+from data_layer.core.versioning import data_version
+from data_layer.reports.progress import CASHLESS_TARGET, campaign_progress, category_counts, registry_quality
+from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_money, format_percent
 from ui.session import require_scope
 from ui.widgets import figure, money_axis
@@ -25,17 +23,17 @@ st.title("Tiến độ")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def cached(kind: str, scope: Scope, version: int, campaign_id=None, source=None, package_id=None):
+def cached(kind: str, scope: Scope, version: int, campaign_id=None, source_id=None, package_id=None):
     """Aggregates keyed by the data version: any write anywhere makes the next read fresh."""
-    with session_scope() as session:
+    with read_session() as session:
         if kind == "progress":
-            return campaign_progress(session, scope, campaign_id, source=source, package_id=package_id)
+            return campaign_progress(session, scope, campaign_id, source_id=source_id, package_id=package_id)
         if kind == "quality":
             return registry_quality(session, scope)
         return category_counts(session, scope)
 
 
-with session_scope() as session:
+with read_session() as session:
     campaigns = reference.list_campaigns(session)
     version = data_version(session)
 if not campaigns:
@@ -44,55 +42,51 @@ if not campaigns:
 
 c1, c2, c3 = st.columns([3, 2, 3])
 campaign = c1.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name)
-with session_scope() as session:
+with read_session() as session:
     packages = list_packages(session, campaign.id)
-source = c2.selectbox(
+source_names = {p.source_id: p.source for p in packages}
+source_id = c2.selectbox(
     "Nguồn kinh phí",
-    [None, *sorted({code for _package, code in packages})],
-    format_func=lambda code: "Tất cả" if code is None else code,
+    [None, *source_names],
+    format_func=lambda sid: "Tất cả" if sid is None else source_names[sid],
 )
 package_options = {
-    p.id: f"{p.label} ({format_money(p.amount)})" for p, code in packages if source in (None, code)
+    p.id: f"{p.label} ({format_money(p.amount)})" for p in packages if source_id in (None, p.source_id)
 }
 package_id = c3.selectbox(
     "Mức quà",
     [None, *package_options],
     format_func=lambda pid: "Tất cả" if pid is None else package_options[pid],
 )
-progress = cached("progress", scope, version, campaign.id, source, package_id)
+progress = cached("progress", scope, version, campaign.id, source_id, package_id)
+total = progress.total
 
 m = st.columns(5)
-figure(
-    m[0], "Kế hoạch", f"{format_count(progress['planned'])} suất", format_money(progress["planned_amount"])
-)
-figure(
-    m[1], "Đã phát", f"{format_count(progress['delivered'])} suất", format_money(progress["delivered_amount"])
-)
-figure(m[2], "Tỷ lệ", format_percent(progress["percent"]))
+figure(m[0], "Kế hoạch", f"{format_count(total.planned)} suất", format_money(total.planned_amount))
+figure(m[1], "Đã phát", f"{format_count(total.delivered)} suất", format_money(total.delivered_amount))
+figure(m[2], "Tỷ lệ", format_percent(total.percent))
 figure(
     m[3],
     "Còn lại",
-    f"{format_count(progress['planned'] - progress['delivered'])} suất",
-    format_money(progress["planned_amount"] - progress["delivered_amount"]),
+    f"{format_count(total.planned - total.delivered)} suất",
+    format_money(total.planned_amount - total.delivered_amount),
 )
-figure(
-    m[4], "Quà tập thể", f"{format_count(progress['lump_count'])} suất", format_money(progress["lump_amount"])
-)
+figure(m[4], "Quà tập thể", f"{format_count(progress.lump_count)} suất", format_money(progress.lump_amount))
 
-if not progress["wards"]:
+if not progress.wards:
     st.info(
         "Không có suất quà nào theo nguồn/mức quà đã chọn."
-        if source or package_id
+        if source_id or package_id
         else "Đợt này chưa có suất quà nào được phân bổ."
     )
 else:
-    if progress["expected_percent"] is not None:
-        behind = [w["label"] for w in progress["wards"] if w["behind"]]
+    if progress.expected_percent is not None:
+        behind = [w.label for w in progress.wards if w.behind]
         st.caption(
-            f"Theo kỳ báo cáo, đến hôm nay cần đạt khoảng {progress['expected_percent']:.0f}%."
+            f"Theo kỳ báo cáo, đến hôm nay cần đạt khoảng {progress.expected_percent:.0f}%."
             + (f" Chậm tiến độ: {', '.join(behind)}." if behind else "")
         )
-    wards = pd.DataFrame(progress["wards"])
+    wards = pd.DataFrame([{**asdict(w), "percent": w.percent} for w in progress.wards])
     wards["Tình trạng"] = wards["behind"].map({True: "Chậm tiến độ", False: "Đúng tiến độ"})
     long = wards.melt(
         id_vars=["label", "percent", "Tình trạng"],
@@ -119,15 +113,15 @@ else:
         pd.DataFrame(
             [
                 {
-                    "Phường/xã": w["label"],
-                    "Kế hoạch": format_count(w["planned"]),
-                    "Tiền kế hoạch": format_money(w["planned_amount"]),
-                    "Đã phát": format_count(w["delivered"]),
-                    "Tiền đã phát": format_money(w["delivered_amount"]),
-                    "%": format_percent(w["percent"]),
-                    "Tình trạng": "Chậm tiến độ" if w["behind"] else "",
+                    "Phường/xã": w.label,
+                    "Kế hoạch": format_count(w.planned),
+                    "Tiền kế hoạch": format_money(w.planned_amount),
+                    "Đã phát": format_count(w.delivered),
+                    "Tiền đã phát": format_money(w.delivered_amount),
+                    "%": format_percent(w.percent),
+                    "Tình trạng": "Chậm tiến độ" if w.behind else "",
                 }
-                for w in progress["wards"]
+                for w in progress.wards
             ]
         ),
         hide_index=True,
@@ -136,7 +130,7 @@ else:
 
     c1, c2 = st.columns(2)
     for column, key, title in ((c1, "sources", "Theo nguồn kinh phí"), (c2, "packages", "Theo mức quà")):
-        frame = pd.DataFrame(progress[key])
+        frame = pd.DataFrame([{**asdict(line), "percent": line.percent} for line in getattr(progress, key)])
         column.subheader(title)
         column.altair_chart(
             alt.Chart(frame)
@@ -149,8 +143,10 @@ else:
             width="stretch",
         )
 
-    if progress["per_day"]:
-        daily = pd.DataFrame(progress["per_day"]).groupby("day", as_index=False)["count"].sum()
+    if progress.per_day:
+        daily = (
+            pd.DataFrame([asdict(d) for d in progress.per_day]).groupby("day", as_index=False)["count"].sum()
+        )
         daily["Lũy kế"] = daily["count"].cumsum()
         daily["day"] = pd.to_datetime(daily["day"])
         st.subheader("Số suất đã phát lũy kế theo ngày")
@@ -173,12 +169,12 @@ if quality:
         pd.DataFrame(
             [
                 {
-                    "Phường/xã": q["ward"],
-                    "Số người": q["people"],
-                    **{label: q[problem] for problem, label in PROBLEM_LABELS.items()},
-                    "Nhận qua tài khoản": f"{100 * q['cashless_share']:.0f}%",
+                    "Phường/xã": q.ward,
+                    "Số người": q.people,
+                    **{labels.label(problem): getattr(q, problem) for problem in Problem},
+                    "Nhận qua tài khoản": format_percent(100 * q.cashless_share),
                     f"Đạt mục tiêu {CASHLESS_TARGET:.0%}": "Đạt"
-                    if q["cashless_share"] >= CASHLESS_TARGET
+                    if q.cashless_share >= CASHLESS_TARGET
                     else "Chưa đạt",
                 }
                 for q in quality
@@ -188,7 +184,7 @@ if quality:
         width="stretch",
     )
     st.caption("Bấm vào một loại lỗi để mở danh sách những người đó ở trang Đối tượng và sửa.")
-    wards_with_people = {q["ward_id"]: q["ward"] for q in quality}
+    wards_with_people = {q.ward_id: q.ward for q in quality}
     ward_id = st.columns([1, 2])[0].selectbox(
         "Phường/xã",
         [None, *wards_with_people] if len(quality) > 1 else list(wards_with_people),
@@ -196,25 +192,25 @@ if quality:
         key="quality_ward",
     )
     links = st.columns(3)
-    for index, (problem, label) in enumerate(PROBLEM_LABELS.items()):
-        count = sum(q[problem] for q in quality if ward_id in (None, q["ward_id"]))
+    for index, problem in enumerate(Problem):
+        count = sum(getattr(q, problem) for q in quality if ward_id in (None, q.ward_id))
         links[index % 3].page_link(
             "pages/beneficiaries.py",
-            label=f"{label}: {format_count(count)}",
+            label=f"{labels.label(problem)}: {format_count(count)}",
             icon=":material/filter_alt:",
-            query_params={"problem": problem} | ({"ward": str(ward_id)} if ward_id else {}),
+            query_params={"problem": str(problem)} | ({"ward": str(ward_id)} if ward_id else {}),
             disabled=count == 0,
         )
 counts = cached("categories", scope, version)
 if counts:
     st.subheader("Đối tượng đang hưởng theo nhóm và phường/xã")
     st.altair_chart(
-        alt.Chart(pd.DataFrame(counts))
+        alt.Chart(pd.DataFrame([asdict(c) for c in counts]))
         .mark_bar()
         .encode(
             x=alt.X("count:Q", title="Số người"),
             y=alt.Y("ward:N", title=""),
-            color=alt.Color("code:N", title="Nhóm"),
+            color=alt.Color("category:N", title="Nhóm"),
             tooltip=["ward", "category", "count"],
         ),
         width="stretch",

@@ -6,10 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from data_layer.admin import reference
-from data_layer.core.db import session_scope
+from data_layer.core.db import read_session
 from data_layer.core.settings import get_settings
-from data_layer.registry.editing import Filters
-from data_layer.reports.daily import allocations_xlsx, beneficiaries_xlsx, daily_progress, daily_xlsx
+from data_layer.registry.queries import Filters
+from data_layer.reports.daily import daily_progress, daily_xlsx
+from data_layer.reports.exports import allocations_xlsx, beneficiaries_xlsx
 from data_layer.reports.summary import campaign_summary, summary_xlsx, ward_summaries
 from data_layer.vn.formatting import format_count, format_date, format_money, format_percent
 from ui.session import require_scope
@@ -17,7 +18,7 @@ from ui.session import require_scope
 scope = require_scope()
 st.title("Báo cáo")
 
-with session_scope() as session:
+with read_session() as session:
     campaigns = reference.list_campaigns(session)
 if not campaigns:
     st.info("Chưa có đợt tặng quà nào.")
@@ -28,15 +29,14 @@ org = get_settings().org_name
 tab_summary, tab_daily, tab_exports = st.tabs(["Kết quả tặng quà", "Tiến độ theo ngày", "Xuất danh sách"])
 
 with tab_summary:
-    with session_scope() as session:
+    with read_session() as session:
         summary = campaign_summary(session, scope, campaign.id)
         workbook = summary_xlsx(summary, ward_summaries(session, scope, campaign.id), org)
     total = f"{format_count(summary['total_count'])} suất = {format_money(summary['total_amount'])}"
     st.markdown(f"**Tổng cộng: {total}**")
     for source in summary["by_source"]:
         st.markdown(
-            f"**{source['name']} ({source['source']})**: {format_count(source['count'])} suất = "
-            f"{format_money(source['amount'])}"
+            f"**{source['name']}**: {format_count(source['count'])} suất = {format_money(source['amount'])}"
         )
         lines = [
             f"- Mức {format_money(x['amount'])}: {format_count(x['count'])} suất = {format_money(x['total'])}"
@@ -61,20 +61,20 @@ with tab_summary:
 
 with tab_daily:
     on = st.date_input("Đến ngày", min(date.today(), campaign.report_to or date.today()), format="DD/MM/YYYY")
-    with session_scope() as session:
+    with read_session() as session:
         rows = daily_progress(session, scope, campaign.id, on)
         daily = daily_xlsx(session, scope, campaign.id, on, org)
     st.dataframe(
         pd.DataFrame(
             [
                 {
-                    "Phường/xã": r["ward"],
-                    "Kế hoạch": format_count(r["planned"]),
-                    "Tiền kế hoạch": format_money(r["planned_amount"]),
-                    "Đã phát": format_count(r["delivered"]),
-                    "Tiền đã phát": format_money(r["delivered_amount"]),
-                    "%": format_percent(r["percent"]),
-                    "Quà tập thể": format_count(r["lump_count"]),
+                    "Phường/xã": r.label,
+                    "Kế hoạch": format_count(r.planned),
+                    "Tiền kế hoạch": format_money(r.planned_amount),
+                    "Đã phát": format_count(r.delivered),
+                    "Tiền đã phát": format_money(r.delivered_amount),
+                    "%": format_percent(r.percent),
+                    "Quà tập thể": format_count(r.lump_count),
                 }
                 for r in rows
             ]
@@ -87,7 +87,7 @@ with tab_daily:
     )
 
 with tab_exports:
-    with session_scope() as session:
+    with read_session() as session:
         registry = beneficiaries_xlsx(session, scope, Filters())
         gifts = allocations_xlsx(session, scope, campaign.id)
     st.download_button("Tải danh sách đối tượng (.xlsx)", registry, file_name="doi_tuong.xlsx")

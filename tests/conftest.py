@@ -16,9 +16,11 @@ from sqlalchemy import Engine, create_engine, text
 from sqlmodel import SQLModel
 
 from data_layer.admin.reference import add_ward, seed_reference_data
-from data_layer.core import tallies
+from data_layer.core import schema, tallies, triggers
 from data_layer.core.access import Scope
-from data_layer.core.db import get_engine, session_scope, upgrade_schema
+from data_layer.core.db import get_engine, write_session
+from data_layer.core.models import DatabaseState
+from data_layer.core.schema import upgrade_schema
 
 PG_ADMIN_URLS = [
     os.environ.get("ANSINH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
@@ -69,7 +71,9 @@ def migrated_engine(request) -> Engine:
 
 
 def clear_database(engine: Engine) -> None:
-    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    """Empty every table but the database state (its one row holds the data version)."""
+    keep = DatabaseState.__tablename__
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables) if t.name != keep]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(
@@ -80,17 +84,6 @@ def clear_database(engine: Engine) -> None:
                 conn.execute(text(f'DELETE FROM "{table}"'))
 
 
-def installed_triggers(engine: Engine) -> set[str]:
-    """Names of the triggers present in the database (PostgreSQL: user triggers only)."""
-    query = (
-        "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
-        if engine.dialect.name == "postgresql"
-        else "SELECT name FROM sqlite_master WHERE type = 'trigger'"
-    )
-    with engine.connect() as conn:
-        return set(conn.execute(text(query)).scalars())
-
-
 @pytest.fixture
 def engine(migrated_engine) -> Iterator[Engine]:
     """Empty database with the reference catalogue seeded (as after `ansinh db init`).
@@ -99,7 +92,7 @@ def engine(migrated_engine) -> Iterator[Engine]:
     suite exercises is thereby checked against the progress page's running totals.
     """
     clear_database(migrated_engine)
-    with session_scope(migrated_engine) as session:
+    with write_session(migrated_engine) as session:
         seed_reference_data(session)
     yield migrated_engine
     with migrated_engine.connect() as conn:
@@ -109,7 +102,7 @@ def engine(migrated_engine) -> Iterator[Engine]:
 @pytest.fixture
 def wards(engine) -> dict[str, int]:
     """Two wards, A and B, by code → id."""
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         ids = {code: add_ward(session, Scope.system(), code, f"Phường {code}").id for code in ("A", "B")}
     return ids
 
@@ -130,3 +123,41 @@ def tmp_sqlite_env(tmp_path, monkeypatch) -> str:
 
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def installed_triggers(engine: Engine) -> set[str]:
+    """Names of An Sinh's triggers present in the database."""
+    with engine.connect() as conn:
+        return triggers.installed(conn)
+
+
+def expected_triggers(engine: Engine) -> set[str]:
+    """Names of every trigger the schema keeps on this database kind."""
+    return {t.name for t in schema.dialect_triggers(engine.dialect.name)}
+
+
+def people_of(session, scope: Scope, ward_id: int | None = None) -> list:
+    """Every person of the scope (optionally one ward) as the registry shows them."""
+    from data_layer.registry.queries import Filters, people_page
+
+    return people_page(session, scope, Filters(ward_id=ward_id), page_size=10_000_000)
+
+
+def source_id(session, code: str) -> int:
+    """The id of the funding source with this code."""
+    from sqlalchemy import select
+
+    from data_layer.core.models import FundingSource
+
+    return session.execute(select(FundingSource.id).where(FundingSource.code == code)).scalar_one()
+
+
+def records_of(session, ward_id: int) -> dict[str, dict]:
+    """The ward's people by name, as the CLI's JSON gives them."""
+    from sqlalchemy import select
+
+    from data_layer.core.models import Category
+    from data_layer.registry.fields import as_json
+
+    codes = dict(session.execute(select(Category.id, Category.code)).all())
+    return {p.name: as_json(p, codes) for p in people_of(session, Scope.system(), ward_id)}

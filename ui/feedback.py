@@ -1,16 +1,22 @@
-"""Run one write from a page and report the outcome in Vietnamese, surviving the rerun that follows."""
+"""The one place pages run data-layer calls that can fail: user errors are shown in Vietnamese,
+bugs are logged and shown as a short apology, never as a traceback; writes go through the write
+path and rerun the page so everything on screen shows the new data."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 from sqlmodel import Session
 
-from data_layer.core.access import AccessDenied
-from data_layer.core.db import session_scope
+from data_layer.core.db import write
+from data_layer.core.errors import UserError
 
+log = logging.getLogger("ansinh.pages")
 _FLASH_KEY = "_flash_message"
+BUG_MESSAGE = "Có lỗi của phần mềm (không phải do dữ liệu của bạn). Lỗi đã được ghi lại; hãy báo quản trị."
 
 
 def show_flash() -> None:
@@ -24,14 +30,24 @@ def set_flash(message: str) -> None:
     st.session_state[_FLASH_KEY] = message
 
 
-def run_write(action: Callable[[Session], object], success: str) -> bool:
-    """Run ``action`` in one transaction; on success rerun the page so every table shows the new data."""
+@contextmanager
+def shown_errors() -> Iterator[None]:
+    """Run the block; a user error is shown as it is, a bug as an apology (logged). Either way the
+    page goes on after the block."""
     try:
-        with session_scope() as session:
-            action(session)
-    except (ValueError, AccessDenied) as exc:
+        yield
+    except UserError as exc:
         st.error(str(exc))
-        return False
-    set_flash(success)
-    st.rerun()
-    return True
+    except Exception:
+        log.exception("page error")
+        st.error(BUG_MESSAGE)
+
+
+def run_write(action: Callable[[Session], object], success: str | Callable[[object], str]) -> bool:
+    """Run ``action`` through the write path; on success leave ``success`` (or ``success(result)``)
+    for the next run and rerun the page so every table and counter shows the new data."""
+    with shown_errors():
+        result = write(action)
+        set_flash(success(result) if callable(success) else success)
+        st.rerun()
+    return False

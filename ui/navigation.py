@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from data_layer.core.access import Scope
+from data_layer.core.codes import Role
 
-EVERYONE = frozenset({"admin", "district", "ward", "viewer"})
-WRITERS = frozenset({"admin", "district", "ward"})
+EVERYONE = frozenset(Role)
+WRITERS = EVERYONE - {Role.VIEWER}
 
 # (file, menu title, icon, roles that see it)
 PAGES = [
@@ -20,7 +21,7 @@ PAGES = [
     ("pages/reports.py", "Báo cáo", ":material/summarize:", EVERYONE),
     ("pages/import_lists.py", "Nhập danh sách", ":material/upload_file:", WRITERS),
     ("pages/audit_log.py", "Nhật ký", ":material/history:", EVERYONE),
-    ("pages/admin.py", "Quản trị", ":material/admin_panel_settings:", frozenset({"admin"})),
+    ("pages/admin.py", "Quản trị", ":material/admin_panel_settings:", frozenset({Role.ADMIN})),
 ]
 
 

@@ -7,7 +7,7 @@ import streamlit_authenticator as stauth
 
 from data_layer.admin.users import authenticator_credentials, get_active_user
 from data_layer.core.access import Scope
-from data_layer.core.db import session_scope
+from data_layer.core.db import read_session
 from data_layer.core.settings import cookie_key, get_settings
 
 LOGIN_FIELDS = {
@@ -19,7 +19,7 @@ LOGIN_FIELDS = {
 
 
 def _authenticator() -> stauth.Authenticate:
-    with session_scope() as session:
+    with read_session() as session:
         credentials = authenticator_credentials(session)
     settings = get_settings()
     return stauth.Authenticate(
@@ -36,7 +36,7 @@ def current_scope() -> Scope | None:
     """Scope of the logged-in, still active user; None when nobody is logged in."""
     if not st.session_state.get("authentication_status"):
         return None
-    with session_scope() as session:
+    with read_session() as session:
         user = get_active_user(session, st.session_state.get("username"))
         return Scope.for_user(user) if user else None
 

@@ -14,11 +14,14 @@ from sqlmodel import Session
 
 from data_layer.admin.reference import add_ward
 from data_layer.admin.users import add_user
-from data_layer.campaigns.allocation import apply_allocations, propose_allocations
-from data_layer.campaigns.delivery import add_lump, mark_delivered
-from data_layer.campaigns.setup import Rule, add_package, create_campaign
+from data_layer.campaigns.allocation import apply_allocations
+from data_layer.campaigns.delivery import mark_delivered
+from data_layer.campaigns.lumps import add_lump
+from data_layer.campaigns.rules import Rule
+from data_layer.campaigns.setup import add_package, create_campaign
 from data_layer.core.access import Scope
-from data_layer.core.models import Allocation, Beneficiary, BeneficiaryCategory, Category, Ward
+from data_layer.core.codes import DeliveryMethod, PersonStatus, Role
+from data_layer.core.models import Allocation, Beneficiary, BeneficiaryCategory, Category, FundingSource, Ward
 from data_layer.vn.text import fold
 
 DEMO_PASSWORD = "ansinh-demo"  # documented in README.md; demo databases only
@@ -33,11 +36,11 @@ DEMO_WARDS = [
 ]
 
 DEMO_USERS = [
-    ("admin", "admin", None, "Quản trị hệ thống"),
-    ("quan", "district", None, "Nguyễn Văn Quân (Phòng VH-XH)"),
-    ("dongkinh", "ward", "DK", "Hoàng Thị Lan (Phường Đông Kinh)"),
-    ("chilang", "ward", "CL", "Lương Văn Thắng (Phường Chi Lăng)"),
-    ("xem", "viewer", None, "Lãnh đạo (chỉ xem)"),
+    ("admin", Role.ADMIN, None, "Quản trị hệ thống"),
+    ("quan", Role.DISTRICT, None, "Nguyễn Văn Quân (Phòng VH-XH)"),
+    ("dongkinh", Role.WARD, "DK", "Hoàng Thị Lan (Phường Đông Kinh)"),
+    ("chilang", Role.WARD, "CL", "Lương Văn Thắng (Phường Chi Lăng)"),
+    ("xem", Role.VIEWER, None, "Lãnh đạo (chỉ xem)"),
 ]
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vi", "Lương", "Nông", "Hà", "Đặng", "Chu", "Lý"]
@@ -90,7 +93,7 @@ def _person(rng: random.Random, ward_id: int, hamlets: list[str], province: str)
         "birth_year": year,
         "gender": "F" if female else "M",
         "national_id": national_id,
-        "status": "died" if rng.random() < 0.02 else "active",
+        "status": PersonStatus.DIED if rng.random() < 0.02 else PersonStatus.ACTIVE,
         "bank_account": f"{rng.randint(10**11, 10**12 - 1)}" if rng.random() < 0.35 else None,
         "version": 1,
     }
@@ -106,6 +109,7 @@ def seed_demo_data(session: Session, *, people_per_ward: int = 150) -> bool:
         (add_ward(session, scope, code, name, "Thành phố Lạng Sơn"), hamlets)
         for code, name, hamlets in DEMO_WARDS
     ]
+    ward_ids = {ward.code: ward.id for ward, _hamlets in wards}
     for username, role, ward_code, name in DEMO_USERS:
         add_user(
             session,
@@ -113,7 +117,7 @@ def seed_demo_data(session: Session, *, people_per_ward: int = 150) -> bool:
             username=username,
             password=DEMO_PASSWORD,
             role=role,
-            ward_code=ward_code,
+            ward_id=ward_ids.get(ward_code),
             name=name,
         )
     category_ids = dict(session.execute(select(Category.code, Category.id)).all())
@@ -129,7 +133,7 @@ def seed_demo_data(session: Session, *, people_per_ward: int = 150) -> bool:
                 {"beneficiary_id": beneficiary_id, "category_id": category_ids[c]} for c in sorted(picked)
             ]
         session.execute(insert(BeneficiaryCategory), links)
-    _seed_campaign(session, scope, rng)
+    _seed_campaign(session, scope, rng, ward_ids)
     return True
 
 
@@ -158,7 +162,7 @@ DEMO_PACKAGES = [
 ]
 
 
-def _seed_campaign(session: Session, scope: Scope, rng: random.Random) -> None:
+def _seed_campaign(session: Session, scope: Scope, rng: random.Random, ward_ids: dict[str, int]) -> None:
     """A Tết campaign in progress: packages, auto-allocation, a week of deliveries, association lumps."""
     campaign = create_campaign(
         session,
@@ -171,18 +175,19 @@ def _seed_campaign(session: Session, scope: Scope, rng: random.Random) -> None:
         report_to=date(2026, 2, 16),
         report_hour=14,
     )
+    source_ids = dict(session.execute(select(FundingSource.code, FundingSource.id)).all())
     for source, label, amount, rule, priority in DEMO_PACKAGES:
         add_package(
             session,
             scope,
             campaign_id=campaign.id,
-            source_code=source,
+            source_id=source_ids[source],
             label=label,
             amount=amount,
             rule=rule,
             priority=priority,
         )
-    apply_allocations(session, scope, propose_allocations(session, scope, campaign.id))
+    apply_allocations(session, scope, campaign.id)
     ids = list(session.execute(select(Allocation.id).where(Allocation.campaign_id == campaign.id)).scalars())
     by_day: dict[date, list[int]] = {}
     for allocation_id in ids:
@@ -195,7 +200,7 @@ def _seed_campaign(session: Session, scope: Scope, rng: random.Random) -> None:
             day_ids,
             on=day,
             by="Cán bộ phường/xã",
-            method=rng.choice(["cash", "cash", "transfer"]),
+            method=rng.choice([DeliveryMethod.CASH, DeliveryMethod.CASH, DeliveryMethod.TRANSFER]),
         )
     for ward_code, count, amount, note in [
         ("DK", 120, 60_000_000, "Hội Chữ thập đỏ phường: 120 suất x 500.000đ"),
@@ -206,8 +211,8 @@ def _seed_campaign(session: Session, scope: Scope, rng: random.Random) -> None:
             session,
             scope,
             campaign_id=campaign.id,
-            ward_code=ward_code,
-            source_code="XHH",
+            ward_id=ward_ids[ward_code],
+            source_id=source_ids["XHH"],
             count=count,
             amount=amount,
             note=note,

@@ -10,6 +10,8 @@ from sqlmodel import Session, select
 
 from data_layer.core import audit
 from data_layer.core.access import Scope
+from data_layer.core.codes import Action
+from data_layer.core.errors import Invalid, NotFound
 from data_layer.core.models import Campaign, Category, FundingSource, Ward
 from data_layer.vn.text import normalize_text
 
@@ -52,14 +54,14 @@ STANDARD_CATEGORIES = [
 def _clean_code(code: str) -> str:
     code = (code or "").strip().upper()
     if not code or len(code) > 30 or not all(ch.isalnum() or ch in "_-" for ch in code):
-        raise ValueError(f"Mã '{code}' không hợp lệ: chỉ dùng chữ không dấu, số, '_' hoặc '-'.")
+        raise Invalid(f"Mã '{code}' không hợp lệ: chỉ dùng chữ không dấu, số, '_' hoặc '-'.")
     return code
 
 
 def _clean_name(name: str) -> str:
     cleaned = normalize_text(name)
     if not cleaned:
-        raise ValueError("Tên không được để trống.")
+        raise Invalid("Tên không được để trống.")
     return cleaned
 
 
@@ -88,7 +90,7 @@ def add_ward(session: Session, scope: Scope, code: str, name: str, parent_unit: 
     session.add(ward)
     session.flush()
     audit.record(
-        session, scope, table="ward", row_id=ward.id, action="insert", ward_id=ward.id, new=ward.name
+        session, scope, table="ward", row_id=ward.id, action=Action.INSERT, ward_id=ward.id, new=ward.name
     )
     return ward
 
@@ -107,7 +109,7 @@ def get_ward_by_code(session: Session, scope: Scope, code: str) -> Ward:
         select(Ward).where(Ward.code == (code or "").strip().upper(), scope.ward_clause(Ward.id))
     ).first()
     if ward is None:
-        raise ValueError(
+        raise NotFound(
             f"Không tìm thấy phường/xã có mã '{code}' (hoặc bạn không có quyền với phường/xã này)."
         )
     return ward
@@ -126,7 +128,9 @@ def add_source(session: Session, scope: Scope, code: str, name: str) -> FundingS
     source = FundingSource(code=code, name=_clean_name(name))
     session.add(source)
     session.flush()
-    audit.record(session, scope, table="fundingsource", row_id=source.id, action="insert", new=source.name)
+    audit.record(
+        session, scope, table="fundingsource", row_id=source.id, action=Action.INSERT, new=source.name
+    )
     return source
 
 
@@ -142,7 +146,7 @@ def get_source_by_code(session: Session, code: str) -> FundingSource:
         select(FundingSource).where(FundingSource.code == (code or "").strip().upper())
     ).first()
     if source is None:
-        raise ValueError(f"Không tìm thấy nguồn kinh phí có mã '{code}'.")
+        raise NotFound(f"Không tìm thấy nguồn kinh phí có mã '{code}'.")
     return source
 
 
@@ -156,7 +160,9 @@ def add_category(session: Session, scope: Scope, code: str, name: str, group: st
     category = Category(code=code, name=_clean_name(name), group=_clean_name(group))
     session.add(category)
     session.flush()
-    audit.record(session, scope, table="category", row_id=category.id, action="insert", new=category.name)
+    audit.record(
+        session, scope, table="category", row_id=category.id, action=Action.INSERT, new=category.name
+    )
     return category
 
 
@@ -176,14 +182,14 @@ def set_active(session: Session, scope: Scope, table: str, row_id: int, active: 
     model = _ACTIVATABLE[table]
     row = session.get(model, row_id)
     if row is None:
-        raise ValueError("Không tìm thấy bản ghi cần thay đổi.")
+        raise NotFound("Không tìm thấy bản ghi cần thay đổi.")
     if row.active != active:
         audit.record(
             session,
             scope,
             table=table,
             row_id=row_id,
-            action="update",
+            action=Action.UPDATE,
             field="active",
             old=row.active,
             new=active,
@@ -204,5 +210,5 @@ def list_campaigns(session: Session) -> list[Campaign]:
 def get_campaign_by_name(session: Session, name: str) -> Campaign:
     campaign = session.exec(select(Campaign).where(Campaign.name == normalize_text(name))).first()
     if campaign is None:
-        raise ValueError(f"Không tìm thấy đợt tặng quà '{name}'.")
+        raise NotFound(f"Không tìm thấy đợt tặng quà '{name}'.")
     return campaign

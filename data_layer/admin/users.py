@@ -7,7 +7,9 @@ from sqlmodel import Session, select
 
 from data_layer.core import audit
 from data_layer.core.access import ROLES_NEEDING_WARD, Scope
-from data_layer.core.models import ROLES, User, Ward
+from data_layer.core.codes import Action, Role
+from data_layer.core.errors import Conflict, Invalid, NotFound
+from data_layer.core.models import User, Ward
 from data_layer.vn.text import normalize_text
 
 MIN_PASSWORD_LENGTH = 8
@@ -30,7 +32,7 @@ def _clean_username(username: str) -> str:
     if not (3 <= len(username) <= 60) or not all(
         ch.isascii() and (ch.isalnum() or ch in "._-") for ch in username
     ):
-        raise ValueError(
+        raise Invalid(
             f"Tên đăng nhập '{username}' không hợp lệ: 3–60 ký tự gồm chữ không dấu, số, '.', '_' hoặc '-'."
         )
     return username
@@ -43,26 +45,22 @@ def add_user(
     username: str,
     password: str,
     role: str,
-    ward_code: str | None = None,
+    ward_id: int | None = None,
     name: str | None = None,
 ) -> User:
     """Create a user; ward staff must be bound to a ward."""
     scope.require_admin()
     username = _clean_username(username)
-    if role not in ROLES:
-        raise ValueError(f"Vai trò '{role}' không hợp lệ (admin, district, ward, viewer).")
+    if role not in Role.__members__.values():
+        raise Invalid(f"Vai trò '{role}' không hợp lệ (admin, district, ward, viewer).")
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
-    ward_id = None
-    if ward_code:
-        ward = session.exec(select(Ward).where(Ward.code == ward_code.strip().upper())).first()
-        if ward is None:
-            raise ValueError(f"Không tìm thấy phường/xã có mã '{ward_code}'.")
-        ward_id = ward.id
+        raise Invalid(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+    if ward_id is not None and session.get(Ward, ward_id) is None:
+        raise NotFound("Không tìm thấy phường/xã.")
     if role in ROLES_NEEDING_WARD and ward_id is None:
-        raise ValueError("Cán bộ phường/xã phải gắn với một phường/xã (--ward MÃ).")
+        raise Invalid("Cán bộ phường/xã phải gắn với một phường/xã (--ward MÃ).")
     if session.exec(select(User).where(User.username == username)).first():
-        raise ValueError(f"Tên đăng nhập '{username}' đã tồn tại.")
+        raise Conflict(f"Tên đăng nhập '{username}' đã tồn tại.")
     user = User(
         username=username,
         name=normalize_text(name) or username,
@@ -77,7 +75,7 @@ def add_user(
         scope,
         table="user",
         row_id=user.id,
-        action="insert",
+        action=Action.INSERT,
         ward_id=ward_id,
         new=f"{username} ({role})",
     )
@@ -94,16 +92,16 @@ def set_user_active(session: Session, scope: Scope, user_id: int, active: bool) 
     scope.require_admin()
     user = session.get(User, user_id)
     if user is None:
-        raise ValueError("Không tìm thấy người dùng.")
+        raise NotFound("Không tìm thấy người dùng.")
     if user.id == scope.user_id and not active:
-        raise ValueError("Bạn không thể tự khóa tài khoản của mình.")
+        raise Invalid("Bạn không thể tự khóa tài khoản của mình.")
     if user.active != active:
         audit.record(
             session,
             scope,
             table="user",
             row_id=user.id,
-            action="update",
+            action=Action.UPDATE,
             field="active",
             old=user.active,
             new=active,

@@ -1,4 +1,5 @@
-"""Gift rules: who gets which package of a campaign ("không bỏ sót, không trùng lặp").
+"""Gift rules applied to the registry: who gets which package of a campaign ("không bỏ sót, không
+trùng lặp"), and the checks for omissions, ineligible gifts and cross-ward duplicates.
 
 ``propose_allocations`` applies every package's rule to the registry of the scope; re-running
 only proposes what is missing. Within one funding source a person gets one package: the one with
@@ -10,13 +11,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import String, and_, cast, func, not_, or_, select
 from sqlmodel import Session
 
-from data_layer.campaigns.setup import Rule, list_packages
+from data_layer.campaigns.setup import campaign_or_missing, list_packages
 from data_layer.core import audit
 from data_layer.core.access import Scope
+from data_layer.core.codes import Action, AllocationStatus, PersonStatus
 from data_layer.core.db import bulk_insert
 from data_layer.core.models import (
     Allocation,
@@ -31,6 +34,17 @@ from data_layer.core.models import (
 
 
 @dataclass
+class ProposalLine:
+    """Gifts the rules would add in one ward for one package."""
+
+    ward: str
+    source: str
+    package: str
+    count: int
+    amount: int
+
+
+@dataclass
 class Proposal:
     """Allocations the rules would add, and what a budget cap held back."""
 
@@ -38,27 +52,31 @@ class Proposal:
     rows: list[dict]
     over_budget: dict[int, int]  # package id → people left out by the package's budget
 
-    def by_ward_and_package(self, session: Session) -> list[dict]:
+    @property
+    def amount(self) -> int:
+        return sum(row["amount"] for row in self.rows)
+
+    def by_ward_and_package(self, session: Session) -> list[ProposalLine]:
         """Counts and money per ward and package, for the preview table."""
         wards = dict(session.execute(select(Ward.id, Ward.name)).all())
-        labels = {p.id: (code, p.label) for p, code in list_packages(session, self.campaign_id)}
+        packages = {p.id: p for p in list_packages(session, self.campaign_id)}
         totals: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
         for row in self.rows:
             entry = totals[(row["ward_id"], row["package_id"])]
             entry[0] += 1
             entry[1] += row["amount"]
         return [
-            {"ward": wards[w], "source": labels[p][0], "package": labels[p][1], "count": c, "amount": a}
+            ProposalLine(wards[w], packages[p].source, packages[p].label, c, a)
             for (w, p), (c, a) in sorted(totals.items(), key=lambda kv: (wards[kv[0][0]], kv[0][1]))
         ]
 
 
 def receives_gifts(campaign: Campaign):
     """SQL condition: the person's status allows gifts in this campaign (died on/after its start is fine)."""
-    alive = Beneficiary.status == "active"
+    alive = Beneficiary.status == PersonStatus.ACTIVE
     if campaign.start_date:
         died_during = and_(
-            Beneficiary.status == "died",
+            Beneficiary.status == PersonStatus.DIED,
             Beneficiary.status_date.is_not(None),
             Beneficiary.status_date >= campaign.start_date,
         )
@@ -68,11 +86,10 @@ def receives_gifts(campaign: Campaign):
 
 def _registry(session: Session, scope: Scope, campaign: Campaign):
     """(id, ward id, ward code, birth year, category codes) of everyone who may receive gifts."""
-    alive = receives_gifts(campaign)
     people = session.execute(
         select(Beneficiary.id, Beneficiary.ward_id, Ward.code, Beneficiary.birth_year)
         .join(Ward, Ward.id == Beneficiary.ward_id)
-        .where(scope.ward_clause(Beneficiary.ward_id), alive)
+        .where(scope.ward_clause(Beneficiary.ward_id), receives_gifts(campaign))
     ).all()
     categories: dict[int, set[str]] = defaultdict(set)
     links = session.execute(
@@ -83,55 +100,39 @@ def _registry(session: Session, scope: Scope, campaign: Campaign):
     )
     for person_id, code in links:
         categories[person_id].add(code)
-    return [
-        (pid, ward_id, ward_code, year, categories.get(pid, set()))
-        for pid, ward_id, ward_code, year in people
-    ]
+    return [(pid, ward_id, code, year, categories.get(pid, set())) for pid, ward_id, code, year in people]
 
 
-def qualifies(rule: Rule, year: int, birth_year: int | None, ward_code: str, categories: set[str]) -> bool:
-    """Whether one person meets a package rule in the campaign year."""
-    if rule.categories and not categories.intersection(rule.categories):
-        return False
-    if rule.wards and ward_code not in rule.wards:
-        return False
-    if rule.ages or rule.age_min:
-        if birth_year is None:
-            return False
-        age = year - birth_year
-        if age not in rule.ages and not (rule.age_min and age >= rule.age_min):
-            return False
-    return True
-
-
-def propose_allocations(session: Session, scope: Scope, campaign_id: int) -> Proposal:
-    """What auto-allocation would add for the wards of the scope (writes nothing)."""
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise ValueError("Không tìm thấy đợt tặng quà.")
-    packages = [p for p, _code in list_packages(session, campaign_id)]
-    existing = session.execute(
-        select(Allocation.beneficiary_id, Package.source_id, Allocation.package_id)
-        .join(Package, Package.id == Allocation.package_id)
-        .where(Allocation.campaign_id == campaign_id)
-    ).all()
-    has_source = {(pid, source) for pid, source, _ in existing}
-    used_budget: dict[int, int] = defaultdict(int)
+def _used_budget(session: Session, campaign_id: int) -> dict[int, int]:
+    used: dict[int, int] = defaultdict(int)
     for package_id, total in session.execute(
         select(Allocation.package_id, func.sum(Allocation.amount))
         .where(Allocation.campaign_id == campaign_id)
         .group_by(Allocation.package_id)
     ):
-        used_budget[package_id] = int(total or 0)
-    rules = {p.id: Rule.from_json(p.rule) for p in packages}
-    ordered = sorted(packages, key=lambda p: (p.source_id, p.priority, p.id))
+        used[package_id] = int(total or 0)
+    return used
+
+
+def propose_allocations(session: Session, scope: Scope, campaign_id: int) -> Proposal:
+    """What auto-allocation would add for the wards of the scope (writes nothing)."""
+    campaign = campaign_or_missing(session, campaign_id)
+    packages = sorted(list_packages(session, campaign_id), key=lambda p: (p.source_id, p.priority, p.id))
+    has_source = set(
+        session.execute(
+            select(Allocation.beneficiary_id, Package.source_id)
+            .join(Package, Package.id == Allocation.package_id)
+            .where(Allocation.campaign_id == campaign_id)
+        ).tuples()
+    )
+    used_budget = _used_budget(session, campaign_id)
     rows, over_budget = [], defaultdict(int)
     now = utcnow()
     for person_id, ward_id, ward_code, birth_year, categories in _registry(session, scope, campaign):
-        for package in ordered:
+        for package in packages:
             if (person_id, package.source_id) in has_source:
                 continue
-            if not qualifies(rules[package.id], campaign.year, birth_year, ward_code, categories):
+            if not package.rule.qualifies(campaign.year, birth_year, ward_code, categories):
                 continue
             has_source.add((person_id, package.source_id))  # best priority of this source taken
             if package.budget is not None and used_budget[package.id] + package.amount > package.budget:
@@ -145,7 +146,7 @@ def propose_allocations(session: Session, scope: Scope, campaign_id: int) -> Pro
                     "beneficiary_id": person_id,
                     "ward_id": ward_id,
                     "amount": package.amount,
-                    "status": "planned",
+                    "status": AllocationStatus.PLANNED,
                     "version": 1,
                     "created_at": now,
                     "updated_at": now,
@@ -154,52 +155,69 @@ def propose_allocations(session: Session, scope: Scope, campaign_id: int) -> Pro
     return Proposal(campaign_id=campaign_id, rows=rows, over_budget=dict(over_budget))
 
 
-def apply_allocations(session: Session, scope: Scope, proposal: Proposal) -> int:
-    """Write a proposal (in the caller's transaction); returns the number of allocations added."""
+def apply_allocations(session: Session, scope: Scope, campaign_id: int) -> int:
+    """Write what the rules would add now (proposed afresh inside the transaction, so a preview
+    that went stale can neither duplicate a gift nor reach another ward); returns how many."""
     scope.require_write()
-    scope.require_wards({row["ward_id"] for row in proposal.rows})
+    proposal = propose_allocations(session, scope, campaign_id)
+    scope.require_wards({row["ward_id"] for row in proposal.rows})  # wards read from the database
     bulk_insert(session, Allocation.__table__, proposal.rows)
     audit.record(
         session,
         scope,
         table="allocation",
         row_id=None,
-        action="auto_allocate",
-        new=f"đợt {proposal.campaign_id}: {len(proposal.rows)} suất",
+        action=Action.AUTO_ALLOCATE,
+        new=f"{session.get(Campaign, campaign_id).name}: {len(proposal.rows)} suất",
     )
     return len(proposal.rows)
 
 
-def omissions(session: Session, scope: Scope, campaign_id: int) -> list[dict]:
+@dataclass
+class Omission:
+    """Someone a package's rule matches who has no gift of that package's source."""
+
+    person_id: int
+    name: str
+    birth_year: int | None
+    ward: str
+    package: str
+
+
+def omissions(session: Session, scope: Scope, campaign_id: int, limit: int = 5000) -> list[Omission]:
     """People who match some package but have no allocation of that package's source (không bỏ sót)."""
     proposal = propose_allocations(session, scope, campaign_id)
     missing = {row["beneficiary_id"]: row for row in proposal.rows}
     if not missing:
         return []
-    labels = {p.id: f"{code} – {p.label}" for p, code in list_packages(session, campaign_id)}
+    labels = {p.id: f"{p.source} – {p.label}" for p in list_packages(session, campaign_id)}
     people = session.execute(
         select(Beneficiary.id, Beneficiary.name, Beneficiary.birth_year, Ward.name)
         .join(Ward, Ward.id == Beneficiary.ward_id)
-        .where(Beneficiary.id.in_(list(missing)[:5000]))
+        .where(Beneficiary.id.in_(list(missing)[:limit]))
         .order_by(Ward.name, Beneficiary.name)
     )
     return [
-        {
-            "id": pid,
-            "name": name,
-            "birth_year": year,
-            "ward": ward,
-            "package": labels[missing[pid]["package_id"]],
-        }
+        Omission(pid, name, year, ward, labels[missing[pid]["package_id"]])
         for pid, name, year, ward in people
     ]
 
 
-def ineligible_allocations(session: Session, scope: Scope, campaign_id: int) -> list[dict]:
-    """Undelivered allocations whose person died before the campaign, moved away or is no longer eligible."""
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise ValueError("Không tìm thấy đợt tặng quà.")
+@dataclass
+class IneligibleGift:
+    """An undelivered gift of someone who died before the campaign, moved away or is no longer eligible."""
+
+    allocation_id: int
+    name: str
+    status: str
+    status_date: date | None
+    ward: str
+    package: str
+
+
+def ineligible_allocations(session: Session, scope: Scope, campaign_id: int) -> list[IneligibleGift]:
+    """Undelivered allocations whose person may no longer receive gifts."""
+    campaign = campaign_or_missing(session, campaign_id)
     rows = session.execute(
         select(
             Allocation.id,
@@ -215,26 +233,24 @@ def ineligible_allocations(session: Session, scope: Scope, campaign_id: int) -> 
         .where(
             Allocation.campaign_id == campaign_id,
             scope.ward_clause(Allocation.ward_id),
-            Allocation.status != "delivered",
+            Allocation.status != AllocationStatus.DELIVERED,
             not_(receives_gifts(campaign)),
         )
         .order_by(Ward.name, Beneficiary.name)
     )
-    return [
-        {
-            "allocation_id": aid,
-            "name": name,
-            "status": status,
-            "status_date": status_date,
-            "ward": ward,
-            "package": label,
-        }
-        for aid, name, status, status_date, ward, label in rows
-    ]
+    return [IneligibleGift(*row) for row in rows]
 
 
-def cross_ward_duplicates(session: Session, scope: Scope, campaign_id: int) -> list[dict]:
+@dataclass
+class Duplicate:
     """The same person (national ID, or name + birth date) with the same package in two wards."""
+
+    package_id: int
+    people: list[tuple[str, str | None, str]]  # (name, national ID, ward name)
+
+
+def cross_ward_duplicates(session: Session, scope: Scope, campaign_id: int) -> list[Duplicate]:
+    """Gifts of one package given to the same person in more than one ward."""
     key_columns = [
         (Beneficiary.national_id, Beneficiary.national_id.is_not(None)),
         (
@@ -245,13 +261,13 @@ def cross_ward_duplicates(session: Session, scope: Scope, campaign_id: int) -> l
     found = []
     for key, condition in key_columns:
         dupes = session.execute(
-            select(key.label("key"), Allocation.package_id, func.count(func.distinct(Allocation.ward_id)))
+            select(key.label("key"), Allocation.package_id)
             .join(Beneficiary, Beneficiary.id == Allocation.beneficiary_id)
             .where(Allocation.campaign_id == campaign_id, condition)
             .group_by(key, Allocation.package_id)
             .having(func.count(func.distinct(Allocation.ward_id)) > 1)
         ).all()
-        for dupe_key, package_id, _wards in dupes:
+        for dupe_key, package_id in dupes:
             people = session.execute(
                 select(Beneficiary.name, Beneficiary.national_id, Ward.name)
                 .join(Allocation, Allocation.beneficiary_id == Beneficiary.id)
@@ -263,11 +279,5 @@ def cross_ward_duplicates(session: Session, scope: Scope, campaign_id: int) -> l
                 )
             ).all()
             if people:
-                found.append(
-                    {
-                        "key": dupe_key,
-                        "package_id": package_id,
-                        "people": [{"name": n, "national_id": i, "ward": w} for n, i, w in people],
-                    }
-                )
+                found.append(Duplicate(package_id, [tuple(p) for p in people]))
     return found

@@ -10,16 +10,15 @@ import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from data_layer.campaigns.allocation import propose_allocations
 from data_layer.core import audit
 from data_layer.core.access import Scope
+from data_layer.core.codes import Action
+from data_layer.core.errors import Forbidden, Invalid, NotFound
 from data_layer.core.models import AllocationTally, BudgetScenario, FundingSource, Package, Ward
-from data_layer.vn.xlsx import MONEY_FORMAT, put, to_bytes, write_table
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,8 @@ class Line:
     """One package of the baseline: its source, amount and how many gifts per ward."""
 
     package_id: int | None
-    source: str
+    source: str  # funding source code (scenario caps and added packages name sources by code)
+    source_name: str
     label: str
     amount: int
     counts: dict[str, int]  # ward name → gifts
@@ -70,12 +70,14 @@ def baseline(session: Session, scope: Scope, campaign_id: int) -> list[Line]:
     for row in propose_allocations(session, scope, campaign_id).rows:
         counts[row["package_id"]][wards[row["ward_id"]]] += 1
     packages = session.execute(
-        select(Package.id, FundingSource.code, Package.label, Package.amount)
+        select(Package.id, FundingSource.code, FundingSource.name, Package.label, Package.amount)
         .join(FundingSource, FundingSource.id == Package.source_id)
         .where(Package.campaign_id == campaign_id)
-        .order_by(FundingSource.code, Package.priority, Package.id)
+        .order_by(FundingSource.id, Package.priority, Package.id)
     ).all()
-    return [Line(pid, code, label, amount, dict(counts[pid])) for pid, code, label, amount in packages]
+    return [
+        Line(pid, code, name, label, amount, dict(counts[pid])) for pid, code, name, label, amount in packages
+    ]
 
 
 def source_caps(session: Session, campaign_id: int) -> dict[str, int]:
@@ -153,18 +155,31 @@ def compute(lines: list[Line], scenario: Scenario) -> dict:
 def save_scenario(
     session: Session, scope: Scope, campaign_id: int, name: str, scenario: Scenario
 ) -> BudgetScenario:
-    """Store (or overwrite) a named scenario of a campaign."""
+    """Store a named scenario of a campaign, or overwrite one (its author or a manager only); audited."""
     scope.require_write()
     name = (name or "").strip()
     if not name:
-        raise ValueError("Đặt tên cho phương án trước khi lưu.")
+        raise Invalid("Đặt tên cho phương án trước khi lưu.")
     row = session.execute(
         select(BudgetScenario).where(BudgetScenario.campaign_id == campaign_id, BudgetScenario.name == name)
     ).scalar_one_or_none()
+    if row is not None and row.created_by != scope.user_id and not scope.is_manager:
+        raise Forbidden(f"Phương án '{name}' do người khác lập: đặt tên khác để lưu phương án của bạn.")
+    action = Action.INSERT if row is None else Action.UPDATE
     row = row or BudgetScenario(campaign_id=campaign_id, name=name, content="{}", created_by=scope.user_id)
-    row.content = scenario.to_json()
+    old, row.content = row.content, scenario.to_json()
     session.add(row)
     session.flush()
+    audit.record(
+        session,
+        scope,
+        table="budgetscenario",
+        row_id=row.id,
+        action=action,
+        field="content",
+        old=None if action == Action.INSERT else old,
+        new=name,
+    )
     return row
 
 
@@ -183,21 +198,21 @@ def apply_scenario(session: Session, scope: Scope, campaign_id: int, scenario: S
 
     Added or removed packages are not created or deleted here: they are set up on the campaign page.
     """
-    scope.require_district()
+    scope.require_manager()
     changed = 0
     for package_id, amount in scenario.amounts.items():
         package = session.get(Package, package_id)
         if package is None or package.campaign_id != campaign_id:
-            raise ValueError("Phương án có mức quà không thuộc đợt này.")
+            raise NotFound("Phương án có mức quà không thuộc đợt này.")
         if amount <= 0:
-            raise ValueError("Mức quà phải lớn hơn 0 đồng.")
+            raise Invalid("Mức quà phải lớn hơn 0 đồng.")
         if package.amount != amount:
             audit.record(
                 session,
                 scope,
                 table="package",
                 row_id=package.id,
-                action="update",
+                action=Action.UPDATE,
                 field="amount",
                 old=package.amount,
                 new=amount,
@@ -207,38 +222,3 @@ def apply_scenario(session: Session, scope: Scope, campaign_id: int, scenario: S
             changed += 1
     session.flush()
     return changed
-
-
-def scenario_xlsx(name: str, result: dict) -> bytes:
-    """A scenario's figures as .xlsx: packages, then totals per source against caps, then per ward."""
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = "Phương án"
-    put(ws, 1, 1, f"PHƯƠNG ÁN DỰ TOÁN: {name}").font = Font(bold=True, size=13)
-    row = write_table(
-        ws,
-        ["Nguồn", "Mức quà", "Số tiền/suất", "Số suất", "Thành tiền"],
-        [(p["source"], p["label"], p["amount"], p["count"], p["total"]) for p in result["packages"]],
-        start_row=3,
-        widths=[10, 40, 14, 10, 18],
-    )
-    put(ws, row, 2, "Tổng cộng").font = Font(bold=True)
-    put(ws, row, 4, result["total_count"])
-    put(ws, row, 5, result["total"]).font = Font(bold=True)
-    row = write_table(
-        ws,
-        ["Nguồn", "Số suất", "Thành tiền", "Trần dự toán", "Vượt (+)/còn (−)"],
-        [(s["source"], s["count"], s["total"], s["cap"], s["over"]) for s in result["sources"]],
-        start_row=row + 2,
-    )
-    write_table(
-        ws,
-        ["Phường/xã", "Số suất", "Thành tiền"],
-        [(w["ward"], w["count"], w["total"]) for w in result["wards"]],
-        start_row=row + 1,
-    )
-    for cells in ws.iter_rows(min_row=4):
-        for cell in cells:
-            if isinstance(cell.value, int) and cell.column > 2:
-                cell.number_format = MONEY_FORMAT
-    return to_bytes(workbook)

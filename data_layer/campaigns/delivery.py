@@ -1,4 +1,4 @@
-"""Handing gifts out: mark allocations delivered or not delivered; record lump gifts.
+"""Handing gifts out: list a campaign's gifts, mark them delivered or not delivered, inline edits.
 
 Every write is limited to the caller's wards inside the UPDATE itself and bumps ``version``.
 """
@@ -6,6 +6,7 @@ Every write is limited to the caller's wards inside the UPDATE itself and bumps 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select, update
@@ -13,30 +14,37 @@ from sqlmodel import Session
 
 from data_layer.core import audit
 from data_layer.core.access import Scope
-from data_layer.core.models import (
-    Allocation,
-    Beneficiary,
-    Campaign,
-    FundingSource,
-    LumpGift,
-    Package,
-    Ward,
-    utcnow,
-)
+from data_layer.core.codes import Action, AllocationStatus, DeliveryMethod, NotDeliveredReason
+from data_layer.core.errors import Conflict, Invalid, NotFound, UserError
+from data_layer.core.models import Allocation, Beneficiary, FundingSource, Package, Ward, utcnow
+from data_layer.vn import labels
 
-DELIVERY_METHODS = {"cash": "Tiền mặt", "transfer": "Chuyển khoản", "in_kind": "Hiện vật"}
-NOT_DELIVERED_REASONS = {
-    "absent": "Vắng mặt",
-    "died": "Đã mất",
-    "refused": "Từ chối nhận",
-    "moved": "Chuyển đi",
-    "other": "Lý do khác",
-}
-STATUS_LABELS = {"planned": "Chưa phát", "delivered": "Đã phát", "not_delivered": "Không phát được"}
+
+@dataclass
+class AllocationRow:
+    """One gift as the Phát quà page and the signing list show it."""
+
+    id: int
+    version: int
+    beneficiary_id: int
+    name: str
+    birth_year: int | None
+    hamlet: str | None
+    ward_id: int
+    ward: str
+    source: str  # funding source name
+    package_id: int
+    package: str
+    amount: int
+    status: str
+    delivered_on: date | None
+    delivered_by: str | None
+    reason: str | None
+    note: str | None
 
 
 def _set_status(
-    session: Session, scope: Scope, allocation_ids: Iterable[int], values: dict, action: str
+    session: Session, scope: Scope, allocation_ids: Iterable[int], values: dict, action: Action
 ) -> int:
     ids = sorted(set(allocation_ids))
     if not ids:
@@ -48,7 +56,8 @@ def _set_status(
         )
     ).all()
     if len(rows) != len(ids):
-        raise ValueError("Có suất quà không tồn tại hoặc thuộc phường/xã bạn không có quyền.")
+        raise NotFound("Có suất quà không tồn tại hoặc thuộc phường/xã bạn không có quyền.")
+    scope.require_wards(ward_id for _, ward_id, _ in rows)
     session.execute(
         update(Allocation)
         .where(Allocation.id.in_(ids), scope.ward_clause(Allocation.ward_id))
@@ -76,35 +85,37 @@ def mark_delivered(
     *,
     on: date,
     by: str | None = None,
-    method: str = "cash",
+    method: DeliveryMethod = DeliveryMethod.CASH,
 ) -> int:
     """Mark allocations delivered on a date (by whom, how); returns how many were marked."""
-    if method not in DELIVERY_METHODS:
-        raise ValueError(f"Hình thức phát '{method}' không hợp lệ.")
+    if method not in DeliveryMethod.__members__.values():
+        raise Invalid(f"Hình thức phát '{method}' không hợp lệ.")
     if on > date.today():
-        raise ValueError("Ngày phát quà không được sau hôm nay.")
+        raise Invalid("Ngày phát quà không được sau hôm nay.")
     values = {
-        "status": "delivered",
+        "status": AllocationStatus.DELIVERED,
         "delivered_on": on,
         "delivered_by": by,
         "delivery_method": method,
         "reason": None,
     }
-    return _set_status(session, scope, allocation_ids, values, "deliver")
+    return _set_status(session, scope, allocation_ids, values, Action.DELIVER)
 
 
-def mark_not_delivered(session: Session, scope: Scope, allocation_ids: Iterable[int], *, reason: str) -> int:
+def mark_not_delivered(
+    session: Session, scope: Scope, allocation_ids: Iterable[int], *, reason: NotDeliveredReason
+) -> int:
     """Mark allocations as not delivered with a reason (absent, died, refused…)."""
-    if reason not in NOT_DELIVERED_REASONS:
-        raise ValueError(f"Lý do '{reason}' không hợp lệ.")
+    if reason not in NotDeliveredReason.__members__.values():
+        raise Invalid(f"Lý do '{reason}' không hợp lệ.")
     values = {
-        "status": "not_delivered",
+        "status": AllocationStatus.NOT_DELIVERED,
         "delivered_on": None,
         "delivered_by": None,
         "delivery_method": None,
         "reason": reason,
     }
-    return _set_status(session, scope, allocation_ids, values, "not_deliver")
+    return _set_status(session, scope, allocation_ids, values, Action.NOT_DELIVER)
 
 
 def allocation_rows(
@@ -115,8 +126,8 @@ def allocation_rows(
     ward_id: int | None = None,
     hamlet: str | None = None,
     package_id: int | None = None,
-    status: str | None = None,
-) -> list[dict]:
+    status: AllocationStatus | None = None,
+) -> list[AllocationRow]:
     """Allocations of a campaign in the scope, with the person's name, birth year, hamlet and package."""
     conditions = [Allocation.campaign_id == campaign_id, scope.ward_clause(Allocation.ward_id)]
     if ward_id is not None:
@@ -134,7 +145,7 @@ def allocation_rows(
             Beneficiary.birth_year,
             Beneficiary.hamlet,
             Package.label,
-            FundingSource.code,
+            FundingSource.name,
             Ward.name,
         )
         .join(Beneficiary, Beneficiary.id == Allocation.beneficiary_id)
@@ -145,179 +156,114 @@ def allocation_rows(
         .order_by(Ward.name, Beneficiary.hamlet, Beneficiary.name, Allocation.id)
     )
     return [
-        {
-            "id": a.id,
-            "beneficiary_id": a.beneficiary_id,
-            "name": name,
-            "birth_year": year,
-            "hamlet": hamlet_,
-            "ward": ward,
-            "source": source,
-            "package": label,
-            "package_id": a.package_id,
-            "amount": a.amount,
-            "status": a.status,
-            "delivered_on": a.delivered_on,
-            "delivered_by": a.delivered_by,
-            "reason": a.reason,
-            "note": a.note,
-            "version": a.version,
-        }
+        AllocationRow(
+            id=a.id,
+            version=a.version,
+            beneficiary_id=a.beneficiary_id,
+            name=name,
+            birth_year=year,
+            hamlet=hamlet_,
+            ward_id=a.ward_id,
+            ward=ward,
+            source=source,
+            package_id=a.package_id,
+            package=label,
+            amount=a.amount,
+            status=a.status,
+            delivered_on=a.delivered_on,
+            delivered_by=a.delivered_by,
+            reason=a.reason,
+            note=a.note,
+        )
         for a, name, year, hamlet_, label, source, ward in rows
     ]
 
 
-STATUS_CODES = {label: code for code, label in STATUS_LABELS.items()}
-REASON_CODES = {label: code for code, label in NOT_DELIVERED_REASONS.items()}
-
-
-def _allocation_values(current: Allocation, changes: dict) -> dict:
-    """The columns an inline edit of one allocation sets, checked (Vietnamese errors)."""
+def _edited_values(current: Allocation, changes: dict) -> dict:
+    """The columns an inline edit of one allocation sets, checked (codes or their labels accepted)."""
     values = {}
     if "status" in changes:
-        status = STATUS_CODES.get(changes["status"], changes["status"])
-        if status not in STATUS_LABELS:
-            raise ValueError(f"Tình trạng '{changes['status']}' không hợp lệ.")
+        status = labels.code_for(AllocationStatus, str(changes["status"]))
+        if status is None:
+            raise Invalid(f"Tình trạng '{changes['status']}' không hợp lệ.")
         values["status"] = status
     if "delivered_on" in changes:
         raw = changes["delivered_on"]
         values["delivered_on"] = None if raw in (None, "") else date.fromisoformat(str(raw)[:10])
     if "reason" in changes:
-        reason = REASON_CODES.get(changes["reason"], changes["reason"])
-        if reason not in (None, "") and reason not in NOT_DELIVERED_REASONS:
-            raise ValueError(f"Lý do '{changes['reason']}' không hợp lệ.")
-        values["reason"] = reason or None
+        raw = changes["reason"]
+        reason = None if raw in (None, "") else labels.code_for(NotDeliveredReason, str(raw))
+        if raw not in (None, "") and reason is None:
+            raise Invalid(f"Lý do '{raw}' không hợp lệ.")
+        values["reason"] = reason
     if "note" in changes:
         values["note"] = (changes["note"] or "").strip() or None
     status = values.get("status", current.status)
-    day = values.get("delivered_on", current.delivered_on if status == "delivered" else None)
-    if status == "delivered":
+    day = values.get("delivered_on", current.delivered_on if status == AllocationStatus.DELIVERED else None)
+    if status == AllocationStatus.DELIVERED:
         if day is None:
-            raise ValueError("Suất đã phát cần có ngày phát.")
+            raise Invalid("Suất đã phát cần có ngày phát.")
         if day > date.today():
-            raise ValueError("Ngày phát quà không được sau hôm nay.")
+            raise Invalid("Ngày phát quà không được sau hôm nay.")
         values["delivered_on"], values["reason"] = day, None
     else:
         values["delivered_on"] = None
-        if status == "not_delivered" and not values.get("reason", current.reason):
-            raise ValueError("Suất không phát được cần có lý do.")
+        if status == AllocationStatus.NOT_DELIVERED and not values.get("reason", current.reason):
+            raise Invalid("Suất không phát được cần có lý do.")
     return values
 
 
-def save_allocation_changes(
-    session: Session, scope: Scope, shown: list[dict], edited_rows: dict
-) -> dict[str, str]:
-    """Apply inline edits of allocations (positions in ``shown``); returns the refused rows' messages.
+def update_allocation(
+    session: Session, scope: Scope, allocation_id: int, version: int, changes: dict
+) -> None:
+    """One inline edit of a gift, written only if ``version`` is still current; every field audited."""
+    current = session.execute(
+        select(Allocation).where(Allocation.id == allocation_id, scope.ward_clause(Allocation.ward_id))
+    ).scalar_one_or_none()
+    if current is None:
+        raise NotFound("Không tìm thấy suất quà hoặc bạn không có quyền (phường/xã khác).")
+    scope.require_ward(current.ward_id)
+    if current.version != version:
+        raise Conflict(
+            f"Người khác đã sửa suất này trước bạn (hiện là "
+            f"'{labels.label_of(AllocationStatus, current.status)}'); tải lại trang để xem."
+        )
+    values = _edited_values(current, changes)
+    old = {f: getattr(current, f) for f in values}
+    session.execute(
+        update(Allocation)
+        .where(
+            Allocation.id == current.id, Allocation.version == version, scope.ward_clause(Allocation.ward_id)
+        )
+        .values(**values, version=Allocation.version + 1, updated_at=utcnow())
+    )
+    for f, new in values.items():
+        if old[f] != new:
+            audit.record(
+                session,
+                scope,
+                table="allocation",
+                row_id=current.id,
+                action=Action.UPDATE,
+                ward_id=current.ward_id,
+                field=f,
+                old=old[f],
+                new=new,
+            )
 
-    Each row is written in its own savepoint, only if its version is still the one shown and it
-    belongs to the user's wards; every changed field is audited.
-    """
+
+def save_allocation_changes(
+    session: Session, scope: Scope, shown: list[AllocationRow], edited_rows: dict[int, dict]
+) -> dict[str, str]:
+    """Apply inline edits of gifts (positions in ``shown``), each in its own savepoint; returns the
+    refused rows' messages."""
     scope.require_write()
     errors = {}
-    for position, changes in sorted(edited_rows.items(), key=lambda kv: int(kv[0])):
-        row = shown[int(position)]
+    for position, changes in sorted(edited_rows.items()):
+        row = shown[position]
         try:
             with session.begin_nested():
-                current = session.execute(
-                    select(Allocation).where(
-                        Allocation.id == row["id"], scope.ward_clause(Allocation.ward_id)
-                    )
-                ).scalar_one_or_none()
-                if current is None:
-                    raise ValueError("Không tìm thấy suất quà hoặc bạn không có quyền (phường/xã khác).")
-                if current.version != row["version"]:
-                    raise ValueError(
-                        f"Người khác đã sửa suất này trước bạn (hiện là "
-                        f"'{STATUS_LABELS[current.status]}'); tải lại trang để xem."
-                    )
-                values = _allocation_values(current, changes)
-                old = {f: getattr(current, f) for f in values}
-                session.execute(
-                    update(Allocation)
-                    .where(
-                        Allocation.id == current.id,
-                        Allocation.version == row["version"],
-                        scope.ward_clause(Allocation.ward_id),
-                    )
-                    .values(**values, version=Allocation.version + 1, updated_at=utcnow())
-                )
-                for f, new in values.items():
-                    if old[f] != new:
-                        audit.record(
-                            session,
-                            scope,
-                            table="allocation",
-                            row_id=current.id,
-                            action="update",
-                            ward_id=current.ward_id,
-                            field=f,
-                            old=old[f],
-                            new=new,
-                        )
-        except ValueError as exc:
-            errors[f"Dòng {int(position) + 1}"] = str(exc)
+                update_allocation(session, scope, row.id, row.version, changes)
+        except UserError as exc:
+            errors[f"Dòng {position + 1}"] = str(exc)
     return errors
-
-
-def add_lump(
-    session: Session,
-    scope: Scope,
-    *,
-    campaign_id: int,
-    ward_code: str,
-    source_code: str,
-    count: int,
-    amount: int,
-    note: str | None = None,
-) -> LumpGift:
-    """Record un-named gifts reported as totals (count, money) by an association."""
-    ward = session.execute(select(Ward).where(Ward.code == ward_code.strip().upper())).scalar_one_or_none()
-    if ward is None:
-        raise ValueError(f"Không tìm thấy phường/xã có mã '{ward_code}'.")
-    scope.require_ward(ward.id)
-    if session.get(Campaign, campaign_id) is None:
-        raise ValueError("Không tìm thấy đợt tặng quà.")
-    source = session.execute(
-        select(FundingSource).where(FundingSource.code == source_code.strip().upper())
-    ).scalar_one_or_none()
-    if source is None:
-        raise ValueError(f"Không tìm thấy nguồn kinh phí '{source_code}'.")
-    if count <= 0:
-        raise ValueError("Số suất phải lớn hơn 0.")
-    if amount < 0:
-        raise ValueError("Số tiền không được âm.")
-    lump = LumpGift(
-        campaign_id=campaign_id,
-        ward_id=ward.id,
-        source_id=source.id,
-        count=count,
-        amount=amount,
-        note=note,
-        created_by=scope.user_id,
-    )
-    session.add(lump)
-    session.flush()
-    audit.record(
-        session,
-        scope,
-        table="lumpgift",
-        row_id=lump.id,
-        action="insert",
-        ward_id=ward.id,
-        new=f"{count} suất = {amount}",
-    )
-    return lump
-
-
-def list_lumps(session: Session, scope: Scope, campaign_id: int) -> list[dict]:
-    rows = session.execute(
-        select(LumpGift, Ward.name, FundingSource.code)
-        .join(Ward, Ward.id == LumpGift.ward_id)
-        .join(FundingSource, FundingSource.id == LumpGift.source_id)
-        .where(LumpGift.campaign_id == campaign_id, scope.ward_clause(LumpGift.ward_id))
-        .order_by(Ward.name, LumpGift.id)
-    )
-    return [
-        {"id": g.id, "ward": w, "source": s, "count": g.count, "amount": g.amount, "note": g.note}
-        for g, w, s in rows
-    ]

@@ -2,83 +2,60 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlmodel import Session
 
+from data_layer.campaigns.rules import Rule
 from data_layer.core import audit
 from data_layer.core.access import Scope
-from data_layer.core.models import (
-    CAMPAIGN_KINDS,
-    Allocation,
-    Campaign,
-    Category,
-    FundingSource,
-    Package,
-    Ward,
-)
+from data_layer.core.codes import Action, CampaignKind, PackageKind
+from data_layer.core.errors import Conflict, Invalid, NotFound
+from data_layer.core.models import Allocation, Campaign, Category, FundingSource, Package, Ward
+from data_layer.vn.formatting import format_money
 from data_layer.vn.text import normalize_text
-
-KIND_LABELS = {"tet": "Tết", "longevity": "Mừng thọ", "emergency": "Hỗ trợ khẩn cấp", "other": "Khác"}
-PACKAGE_KINDS = {"cash": "Tiền mặt", "in_kind": "Hiện vật"}
 
 
 @dataclass
-class Rule:
-    """Who qualifies for a package. Empty lists mean "no condition"; ages are campaign year − birth year."""
+class PackageRow:
+    """A package as pages show it: its source by name, its rule decoded."""
 
-    categories: list[str] = field(default_factory=list)
-    ages: list[int] = field(default_factory=list)
-    age_min: int | None = None
-    wards: list[str] = field(default_factory=list)
-
-    @classmethod
-    def from_json(cls, text: str | None) -> Rule:
-        data = json.loads(text) if text else {}
-        return cls(
-            categories=list(data.get("categories", [])),
-            ages=[int(a) for a in data.get("ages", [])],
-            age_min=data.get("age_min"),
-            wards=list(data.get("wards", [])),
-        )
-
-    def to_json(self) -> str:
-        return json.dumps({k: v for k, v in asdict(self).items() if v not in (None, [])}, ensure_ascii=False)
-
-    @property
-    def is_longevity(self) -> bool:
-        return bool(self.ages or self.age_min)
-
-    def describe(self) -> str:
-        """Short Vietnamese description for tables."""
-        parts = []
-        if self.categories:
-            parts.append("nhóm " + ", ".join(self.categories))
-        if self.ages or self.age_min:
-            ages = [str(a) for a in self.ages] + ([f"{self.age_min}+"] if self.age_min else [])
-            parts.append("tuổi " + ", ".join(ages))
-        if self.wards:
-            parts.append("phường/xã " + ", ".join(self.wards))
-        return "; ".join(parts) or "mọi đối tượng đang hưởng"
+    id: int
+    source_id: int
+    source: str  # the funding source's name
+    label: str
+    amount: int
+    kind: str
+    rule: Rule
+    budget: int | None
+    priority: int
 
 
-def parse_ages(text: str) -> tuple[list[int], int | None]:
-    """'70, 75, 100+' → ([70, 75], 100)."""
-    ages, age_min = [], None
-    for part in (text or "").replace(";", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if part.endswith("+") and part[:-1].isdigit():
-            age_min = int(part[:-1])
-        elif part.isdigit():
-            ages.append(int(part))
-        else:
-            raise ValueError(f"Tuổi '{part}' không hợp lệ: ghi ví dụ 70, 75, 100+.")
-    return sorted(set(ages)), age_min
+def campaign_or_missing(session: Session, campaign_id: int) -> Campaign:
+    """The campaign with this id (NotFound otherwise)."""
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound("Không tìm thấy đợt tặng quà.")
+    return campaign
+
+
+def _check_campaign(
+    name: str, year: int, kind: str, start_date, end_date, report_from, report_to, report_hour
+):
+    if not name:
+        raise Invalid("Tên đợt tặng quà không được để trống.")
+    if kind not in CampaignKind.__members__.values():
+        raise Invalid(f"Loại đợt '{kind}' không hợp lệ.")
+    if not 2000 <= year <= 2100:
+        raise Invalid(f"Năm {year} không hợp lệ.")
+    if start_date and end_date and end_date < start_date:
+        raise Invalid("Ngày kết thúc phải sau ngày bắt đầu.")
+    if report_from and report_to and report_to < report_from:
+        raise Invalid("Cuối kỳ báo cáo phải sau đầu kỳ báo cáo.")
+    if report_hour is not None and not 0 <= report_hour <= 23:
+        raise Invalid("Giờ báo cáo phải từ 0 đến 23.")
 
 
 def create_campaign(
@@ -87,7 +64,7 @@ def create_campaign(
     *,
     name: str,
     year: int,
-    kind: str = "tet",
+    kind: CampaignKind = CampaignKind.TET,
     start_date: date | None = None,
     end_date: date | None = None,
     report_from: date | None = None,
@@ -95,22 +72,11 @@ def create_campaign(
     report_hour: int | None = None,
 ) -> Campaign:
     """Create a campaign with its dates and daily reporting window (admin and district staff)."""
-    scope.require_district()
+    scope.require_manager()
     name = normalize_text(name) or ""
-    if not name:
-        raise ValueError("Tên đợt tặng quà không được để trống.")
-    if kind not in CAMPAIGN_KINDS:
-        raise ValueError(f"Loại đợt '{kind}' không hợp lệ.")
-    if not 2000 <= year <= 2100:
-        raise ValueError(f"Năm {year} không hợp lệ.")
-    if start_date and end_date and end_date < start_date:
-        raise ValueError("Ngày kết thúc phải sau ngày bắt đầu.")
-    if report_from and report_to and report_to < report_from:
-        raise ValueError("Cuối kỳ báo cáo phải sau đầu kỳ báo cáo.")
-    if report_hour is not None and not 0 <= report_hour <= 23:
-        raise ValueError("Giờ báo cáo phải từ 0 đến 23.")
+    _check_campaign(name, year, kind, start_date, end_date, report_from, report_to, report_hour)
     if session.execute(select(Campaign.id).where(Campaign.name == name)).first():
-        raise ValueError(f"Đợt tặng quà '{name}' đã tồn tại.")
+        raise Conflict(f"Đợt tặng quà '{name}' đã tồn tại.")
     campaign = Campaign(
         name=name,
         year=year,
@@ -123,7 +89,7 @@ def create_campaign(
     )
     session.add(campaign)
     session.flush()
-    audit.record(session, scope, table="campaign", row_id=campaign.id, action="insert", new=name)
+    audit.record(session, scope, table="campaign", row_id=campaign.id, action=Action.INSERT, new=name)
     return campaign
 
 
@@ -132,35 +98,42 @@ def add_package(
     scope: Scope,
     *,
     campaign_id: int,
-    source_code: str,
+    source_id: int,
     label: str,
     amount: int,
-    kind: str = "cash",
+    kind: PackageKind = PackageKind.CASH,
     rule: Rule | None = None,
+    everyone: bool = False,
     budget: int | None = None,
     priority: int = 0,
 ) -> Package:
-    """Add a package (gift level) to a campaign; the rule's category and ward codes must exist."""
-    scope.require_district()
-    if session.get(Campaign, campaign_id) is None:
-        raise ValueError("Không tìm thấy đợt tặng quà.")
-    source = session.execute(
-        select(FundingSource).where(FundingSource.code == source_code)
-    ).scalar_one_or_none()
+    """Add a package (gift level) to a campaign. It needs a name; a package without conditions goes
+    to every active person, so it needs ``everyone`` said explicitly."""
+    scope.require_manager()
+    campaign_or_missing(session, campaign_id)
+    source = session.get(FundingSource, source_id)
     if source is None:
-        raise ValueError(f"Không tìm thấy nguồn kinh phí '{source_code}'.")
+        raise NotFound("Không tìm thấy nguồn kinh phí.")
+    label = normalize_text(label) or ""
+    if not label:
+        raise Invalid("Đặt tên cho mức quà (ví dụ: Quà Chủ tịch nước – mức 600.000 đ).")
     if amount is None or amount <= 0:
-        raise ValueError("Mức quà phải lớn hơn 0 đồng.")
-    if kind not in PACKAGE_KINDS:
-        raise ValueError(f"Hình thức quà '{kind}' không hợp lệ.")
+        raise Invalid("Mức quà phải lớn hơn 0 đồng.")
+    if kind not in PackageKind.__members__.values():
+        raise Invalid(f"Hình thức quà '{kind}' không hợp lệ.")
     if budget is not None and budget < 0:
-        raise ValueError("Dự toán không được âm.")
+        raise Invalid("Dự toán không được âm.")
     rule = rule or Rule()
+    if rule.is_everyone and not everyone:
+        raise Invalid(
+            "Mức quà chưa có điều kiện (nhóm, tuổi, phường/xã): chọn 'Mọi đối tượng đang hưởng' nếu đúng là "
+            "tặng cho tất cả."
+        )
     _check_rule_codes(session, rule)
     package = Package(
         campaign_id=campaign_id,
         source_id=source.id,
-        label=normalize_text(label) or f"Mức {amount}",
+        label=label,
         amount=amount,
         kind=kind,
         rule=rule.to_json(),
@@ -174,8 +147,8 @@ def add_package(
         scope,
         table="package",
         row_id=package.id,
-        action="insert",
-        new=f"{source.code} {package.label} {amount}",
+        action=Action.INSERT,
+        new=f"{source.name}: {package.label} ({format_money(amount)})",
     )
     return package
 
@@ -183,66 +156,79 @@ def add_package(
 def _check_rule_codes(session: Session, rule: Rule) -> None:
     known_categories = set(session.execute(select(Category.code)).scalars())
     if unknown := sorted(set(rule.categories) - known_categories):
-        raise ValueError("Nhóm đối tượng không có trong danh mục: " + ", ".join(unknown))
+        raise Invalid("Nhóm đối tượng không có trong danh mục: " + ", ".join(unknown))
     known_wards = set(session.execute(select(Ward.code)).scalars())
     if unknown := sorted(set(rule.wards) - known_wards):
-        raise ValueError("Phường/xã không có trong danh mục: " + ", ".join(unknown))
+        raise Invalid("Phường/xã không có trong danh mục: " + ", ".join(unknown))
 
 
 def delete_package(session: Session, scope: Scope, package_id: int) -> None:
     """Remove a package that has no allocations yet."""
-    scope.require_district()
+    scope.require_manager()
     package = session.get(Package, package_id)
     if package is None:
-        raise ValueError("Không tìm thấy mức quà.")
+        raise NotFound("Không tìm thấy mức quà.")
     if session.execute(select(Allocation.id).where(Allocation.package_id == package_id).limit(1)).first():
-        raise ValueError("Mức quà đã có người được phân bổ: không xóa được.")
-    audit.record(session, scope, table="package", row_id=package_id, action="delete", old=package.label)
+        raise Conflict("Mức quà đã có người được phân bổ: không xóa được.")
+    audit.record(session, scope, table="package", row_id=package_id, action=Action.DELETE, old=package.label)
     session.delete(package)
     session.flush()
 
 
-def list_packages(session: Session, campaign_id: int) -> list[tuple[Package, str]]:
-    """Packages of a campaign with their source code, in priority order."""
+def list_packages(session: Session, campaign_id: int) -> list[PackageRow]:
+    """Packages of a campaign, by source then priority."""
     rows = session.execute(
-        select(Package, FundingSource.code)
+        select(Package, FundingSource.name)
         .join(FundingSource, FundingSource.id == Package.source_id)
         .where(Package.campaign_id == campaign_id)
-        .order_by(FundingSource.code, Package.priority, Package.id)
+        .order_by(FundingSource.id, Package.priority, Package.id)
     )
-    return [(package, code) for package, code in rows]
+    return [
+        PackageRow(
+            id=p.id,
+            source_id=p.source_id,
+            source=source,
+            label=p.label,
+            amount=p.amount,
+            kind=p.kind,
+            rule=Rule.from_json(p.rule),
+            budget=p.budget,
+            priority=p.priority,
+        )
+        for p, source in rows
+    ]
+
+
+def _shifted(day: date | None, years: int) -> date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def copy_campaign(
     session: Session, scope: Scope, source_campaign_id: int, *, name: str, year: int
 ) -> Campaign:
     """A new campaign with the packages of an earlier one (e.g. last year's Tết) as a starting point."""
-    original = session.get(Campaign, source_campaign_id)
-    if original is None:
-        raise ValueError("Không tìm thấy đợt tặng quà để sao chép.")
+    original = campaign_or_missing(session, source_campaign_id)
     shift = year - original.year
-
-    def moved(day: date | None) -> date | None:
-        if day is None:
-            return None
-        try:
-            return day.replace(year=day.year + shift)
-        except ValueError:  # 29 February
-            return day.replace(year=day.year + shift, day=28)
-
     campaign = create_campaign(
         session,
         scope,
         name=name,
         year=year,
         kind=original.kind,
-        start_date=moved(original.start_date),
-        end_date=moved(original.end_date),
-        report_from=moved(original.report_from),
-        report_to=moved(original.report_to),
+        start_date=_shifted(original.start_date, shift),
+        end_date=_shifted(original.end_date, shift),
+        report_from=_shifted(original.report_from, shift),
+        report_to=_shifted(original.report_to, shift),
         report_hour=original.report_hour,
     )
-    for package, _code in list_packages(session, source_campaign_id):
+    for package in session.execute(
+        select(Package).where(Package.campaign_id == source_campaign_id)
+    ).scalars():
         session.add(
             Package(
                 campaign_id=campaign.id,

@@ -17,8 +17,10 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from data_layer.campaigns.delivery import allocation_rows, mark_delivered
+from data_layer.campaigns.setup import campaign_or_missing
 from data_layer.core.access import Scope
-from data_layer.core.models import Allocation, BeneficiaryCategory, Campaign, Category
+from data_layer.core.codes import AllocationStatus
+from data_layer.core.models import Allocation, BeneficiaryCategory, Category
 from data_layer.core.settings import get_settings
 from data_layer.importing.reader import FileReadError, read_sheets
 from data_layer.vn.text import fold
@@ -54,21 +56,19 @@ def signing_list_xlsx(
     package_id: int | None = None,
 ) -> bytes:
     """The printable signing list of a campaign for a ward (and optionally one hamlet or package)."""
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise ValueError("Không tìm thấy đợt tặng quà.")
+    campaign = campaign_or_missing(session, campaign_id)
     rows = allocation_rows(session, scope, campaign_id, ward_id=ward_id, hamlet=hamlet, package_id=package_id)
-    categories = _category_names(session, sorted({r["beneficiary_id"] for r in rows}))
+    categories = _category_names(session, sorted({r.beneficiary_id for r in rows}))
     workbook = Workbook()
     ws = workbook.active
     ws.title = "Ký nhận"
-    place = ", ".join(sorted({r["ward"] for r in rows})) or "…"
+    place = ", ".join(sorted({r.ward for r in rows})) or "…"
     put(ws, 1, 1, get_settings().org_name).font = Font(bold=True)
     put(ws, 2, 1, "DANH SÁCH KÝ NHẬN QUÀ").font = Font(bold=True, size=14)
     put(ws, 3, 1, campaign.name).font = Font(bold=True)
     scope_line = f"Phường/xã: {place}" + (f" – Thôn/tổ: {hamlet}" if hamlet else "")
     if package_id is not None and rows:
-        scope_line += f" – {rows[0]['source']}: {rows[0]['package']}"
+        scope_line += f" – {rows[0].source}: {rows[0].package}"
     put(ws, 4, 1, scope_line)
     for r in range(2, 5):
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=7)
@@ -82,14 +82,14 @@ def signing_list_xlsx(
     for r, row in enumerate(rows, start=header_row + 1):
         values = [
             r - header_row,
-            row["name"],
-            row["birth_year"],
-            row["hamlet"],
-            categories.get(row["beneficiary_id"], ""),
-            row["amount"],
+            row.name,
+            row.birth_year,
+            row.hamlet,
+            categories.get(row.beneficiary_id, ""),
+            row.amount,
             None,
-            "x" if row["status"] == "delivered" else None,
-            row["id"],
+            "x" if row.status == AllocationStatus.DELIVERED else None,
+            row.id,
         ]
         for c, value in enumerate(values, start=1):
             put(ws, r, c, value).border = BOX
@@ -97,7 +97,7 @@ def signing_list_xlsx(
         ws.row_dimensions[r].height = 24
     total_row = r + 1
     put(ws, total_row, 2, f"Tổng cộng: {len(rows)} suất").font = Font(bold=True)
-    total = put(ws, total_row, 6, sum(row["amount"] for row in rows))
+    total = put(ws, total_row, 6, sum(row.amount for row in rows))
     total.font, total.number_format = Font(bold=True), MONEY_FORMAT
     put(ws, total_row + 2, 5, "…, ngày … tháng … năm …").font = Font(italic=True)
     put(ws, total_row + 3, 2, "Người lập danh sách").font = Font(bold=True)
@@ -175,6 +175,7 @@ def _apply_signed_rows(
 ) -> SignedListResult:
     result = SignedListResult()
     by_date: dict[date, list[int]] = defaultdict(list)
+    row_of: dict[int, int] = {}
     for number, row in enumerate(rows, start=first_row):
         raw_id = row[id_col] if id_col < len(row) else None
         if raw_id in (None, ""):
@@ -185,14 +186,27 @@ def _apply_signed_rows(
             result.errors.append({"row": number, "column": "Đã nhận", "message": str(exc)})
             continue
         if received is not None:
-            by_date[received].append(int(float(raw_id)))
+            allocation_id = int(float(raw_id))
+            by_date[received].append(allocation_id)
+            row_of[allocation_id] = number
     wanted = [i for ids in by_date.values() for i in ids]
-    already = set(
+    status_of = dict(
         session.execute(
-            select(Allocation.id).where(Allocation.id.in_(wanted), Allocation.status == "delivered")
-        ).scalars()
+            select(Allocation.id, Allocation.status).where(
+                Allocation.id.in_(wanted), scope.ward_clause(Allocation.ward_id)
+            )
+        ).all()
     )
     for day, ids in sorted(by_date.items()):
-        pending = [i for i in ids if i not in already]
+        for allocation_id in ids:  # the same answer whether the id is another ward's or does not exist
+            if allocation_id not in status_of:
+                result.errors.append(
+                    {
+                        "row": row_of[allocation_id],
+                        "column": "Mã suất",
+                        "message": "Mã suất không có trong danh sách của bạn.",
+                    }
+                )
+        pending = [i for i in ids if status_of.get(i) not in (None, AllocationStatus.DELIVERED)]
         result.delivered += mark_delivered(session, scope, pending, on=day, by=delivered_by)
     return result

@@ -1,6 +1,7 @@
 """Who may see and change what. Every data-layer read and write takes a Scope.
 
-Ward restrictions are applied inside the SQL (``Scope.ward_clause``), never by hiding widgets.
+Ward restrictions are applied inside the SQL (``Scope.ward_clause``), never by hiding widgets, and
+every write function checks its own permission (``require_*``), whatever the page shows.
 """
 
 from __future__ import annotations
@@ -10,21 +11,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, true
 
+from data_layer.core.codes import Role
+from data_layer.core.errors import Forbidden
 from data_layer.core.models import User
 
-ROLE_LABELS = {
-    "admin": "Quản trị",
-    "district": "Cán bộ cấp huyện/thành phố",
-    "ward": "Cán bộ phường/xã",
-    "viewer": "Chỉ xem",
-}
-
-
-ROLES_NEEDING_WARD = ("ward",)
-
-
-class AccessDenied(PermissionError):
-    """The user's scope does not allow this read or write (message in Vietnamese)."""
+ROLES_NEEDING_WARD = (Role.WARD,)
+MANAGERS = (Role.ADMIN, Role.DISTRICT)
 
 
 @dataclass(frozen=True)
@@ -33,28 +25,33 @@ class Scope:
 
     user_id: int | None
     username: str
-    role: str
+    role: Role
     ward_ids: frozenset[int] | None
 
     @classmethod
     def for_user(cls, user: User) -> Scope:
         """Scope of a stored user: ward staff (and a viewer tied to a ward) see one ward only."""
-        restricted = user.role == "ward" or (user.role == "viewer" and user.ward_id is not None)
+        restricted = user.role == Role.WARD or (user.role == Role.VIEWER and user.ward_id is not None)
         wards = frozenset({user.ward_id} if user.ward_id is not None else set()) if restricted else None
-        return cls(user_id=user.id, username=user.username, role=user.role, ward_ids=wards)
+        return cls(user_id=user.id, username=user.username, role=Role(user.role), ward_ids=wards)
 
     @classmethod
     def system(cls) -> Scope:
         """Scope of the command line tool run by the server operator: full access."""
-        return cls(user_id=None, username="cli", role="admin", ward_ids=None)
+        return cls(user_id=None, username="cli", role=Role.ADMIN, ward_ids=None)
 
     @property
     def can_write(self) -> bool:
-        return self.role != "viewer"
+        return self.role != Role.VIEWER
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == Role.ADMIN
+
+    @property
+    def is_manager(self) -> bool:
+        """Admins and district staff: they manage campaigns, approvals and city-wide settings."""
+        return self.role in MANAGERS
 
     @property
     def sees_all_wards(self) -> bool:
@@ -69,13 +66,13 @@ class Scope:
 
     def require_write(self) -> None:
         if not self.can_write:
-            raise AccessDenied("Tài khoản chỉ xem không được thay đổi dữ liệu.")
+            raise Forbidden("Tài khoản chỉ xem không được thay đổi dữ liệu.")
 
     def require_ward(self, ward_id: int | None) -> None:
         """Refuse a write to a ward outside the scope."""
         self.require_write()
         if not self.may_see_ward(ward_id):
-            raise AccessDenied("Bạn không có quyền với dữ liệu của phường/xã này.")
+            raise Forbidden("Bạn không có quyền với dữ liệu của phường/xã này.")
 
     def require_wards(self, ward_ids: Iterable[int]) -> None:
         for ward_id in set(ward_ids):
@@ -83,11 +80,9 @@ class Scope:
 
     def require_admin(self) -> None:
         if not self.is_admin:
-            raise AccessDenied("Chỉ quản trị viên được thực hiện thao tác này.")
+            raise Forbidden("Chỉ quản trị viên được thực hiện thao tác này.")
 
-    def require_district(self) -> None:
+    def require_manager(self) -> None:
         """Admins and district staff manage campaigns and city-wide settings."""
-        if self.role not in ("admin", "district"):
-            raise AccessDenied(
-                "Chỉ cán bộ cấp huyện/thành phố hoặc quản trị viên được thực hiện thao tác này."
-            )
+        if not self.is_manager:
+            raise Forbidden("Chỉ cán bộ cấp huyện/thành phố hoặc quản trị viên được thực hiện thao tác này.")

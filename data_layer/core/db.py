@@ -1,36 +1,63 @@
-"""Engine from settings, short-lived sessions, and schema create/upgrade through Alembic."""
+"""Engines, read sessions, and the one write path every change goes through.
+
+``read_session`` is a read-only transaction (SQLite ``query_only``, PostgreSQL ``READ ONLY``): a
+write slipped into a read fails loudly instead of racing other writers. ``write_session`` is the
+write path: SQLite opens it with ``BEGIN IMMEDIATE`` (writers queue behind the busy timeout instead
+of failing with "database is locked"); PostgreSQL takes the database-state row lock first, so
+writers run one after another and cannot deadlock on the running totals. Integrity errors become
+``Conflict``; ``write`` retries a transaction the database aborted for a deadlock or a busy lock.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TypeVar
 
-from sqlalchemy import Engine, Table, create_engine, event, insert
+from sqlalchemy import Engine, Table, create_engine, event, insert, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session
 
-from data_layer.core import tallies
+from data_layer.core import schema
+from data_layer.core.errors import Conflict
 from data_layer.core.settings import get_settings
 
-if TYPE_CHECKING:
-    from alembic.config import Config
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+WRITE, READ_ONLY = "ansinh_write", "ansinh_read_only"
+RETRIES = 4
+# SQLSTATEs of a transaction PostgreSQL aborted so that another could go on: retry it.
+RETRYABLE_SQLSTATES = {"40001", "40P01"}
+CONFLICT_MESSAGES = {
+    "uq_beneficiary_ward_national_id": "Số CCCD này đã có trong danh sách của phường/xã.",
+    "uq_allocation_package_beneficiary": "Người này đã có suất quà này.",
+}
 
-MIGRATIONS_DIR = Path(__file__).parent.parent / "migrations"
 
-
-def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # transactions are begun by _sqlite_begin below
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA busy_timeout=15000")
     # statement journals (one per statement that fires a trigger or checks a foreign key) in
     # memory, not temp files: the tally triggers cost 4 µs instead of 20 µs per inserted row
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    """BEGIN IMMEDIATE for the write path (the write lock is taken now, waiting up to the busy
+    timeout), a plain BEGIN otherwise; read sessions run with query_only on."""
+    options = connection.get_execution_options()
+    connection.exec_driver_sql(f"PRAGMA query_only = {1 if options.get(READ_ONLY) else 0}")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE) else "BEGIN")
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -43,49 +70,87 @@ def _engine_for(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _enable_sqlite_pragmas)
+            path = Path(parsed.database)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():  # created private: it holds people's ID numbers
+                path.touch(mode=0o600)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
-
-
-@contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
-    with Session(engine or get_engine(), expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-
-def alembic_config(engine: Engine) -> Config:
-    """Alembic configuration running the migrations on ``engine`` (Alembic is loaded on first use)."""
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.attributes["engine"] = engine
-    return cfg
-
-
-def upgrade_schema(engine: Engine) -> None:
-    """Create the schema on an empty database or bring an older one up to the newest revision."""
-    from alembic import command
-
-    command.upgrade(alembic_config(engine), "head")
 
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
+@contextmanager
+def read_session(engine: Engine | None = None) -> Iterator[Session]:
+    """A read-only unit of work; closing it ends the transaction and keeps the objects it loaded."""
+    engine = engine or get_engine()
+    options = {"postgresql_readonly": True} if is_postgres(engine) else {READ_ONLY: True}
+    with Session(engine.execution_options(**options), expire_on_commit=False) as session:
+        yield session
+
+
+@contextmanager
+def write_session(engine: Engine | None = None) -> Iterator[Session]:
+    """The write path: one transaction, committed on success, rolled back on any error."""
+    engine = engine or get_engine()
+    with Session(engine.execution_options(**{WRITE: True}), expire_on_commit=False) as session:
+        try:
+            if is_postgres(engine):  # writers queue here, so they take every other lock in one order
+                session.execute(text("SELECT 1 FROM databasestate WHERE id = 1 FOR UPDATE"))
+            yield session
+            session.commit()
+        except IntegrityError as exc:
+            session.rollback()
+            raise _conflict(exc) from exc
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def _conflict(exc: IntegrityError) -> Conflict:
+    text_ = str(exc.orig)
+    for constraint, message in CONFLICT_MESSAGES.items():
+        if constraint in text_:
+            return Conflict(message)
+    log.warning("integrity error turned into a conflict: %s", text_)
+    return Conflict(
+        "Dữ liệu vừa ghi mâu thuẫn với dữ liệu đã có (có thể người khác vừa ghi cùng lúc): "
+        "tải lại trang rồi thử lại."
+    )
+
+
+def _retryable(exc: BaseException) -> bool:
+    if not isinstance(exc, DBAPIError):
+        return False
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    return sqlstate in RETRYABLE_SQLSTATES or (
+        isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
+    )
+
+
+def write(action: Callable[[Session], T], *, engine: Engine | None = None) -> T:
+    """Run ``action`` in the write path; a transaction the database aborted for a deadlock, a
+    serialization failure or a busy lock is run again (``action`` must only touch the database)."""
+    for attempt in range(1, RETRIES + 1):
+        try:
+            with write_session(engine) as session:
+                return action(session)
+        except DBAPIError as exc:
+            if attempt == RETRIES or not _retryable(exc):
+                raise
+            log.info("write retried after %s (attempt %d)", exc.orig, attempt)
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")
+
+
 def bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
     """Insert many rows in the session's transaction: COPY on PostgreSQL, one executemany elsewhere
-    (with the running totals applied in grouped statements rather than per-row triggers).
+    (with the triggers' work applied in grouped statements rather than per row).
 
     Every dict must have the same keys. Python-side column defaults are not applied: give all values.
     """
@@ -93,15 +158,20 @@ def bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
         return
     connection = session.connection()
     if connection.dialect.name != "postgresql":
-        if "id" in rows[0]:  # explicit ids: rowids may not grow, let the row triggers keep the tallies
+        if "id" in rows[0]:  # explicit ids: rowids may not grow, let the row triggers do their work
             connection.execute(insert(table), rows)
             return
-        with tallies.grouped_insert(connection, table.name):
+        with schema.grouped_insert(connection, table.name):
             connection.execute(insert(table), rows)
         return
+    import psycopg
+
     columns = list(rows[0])
     quoted = ", ".join(f'"{c}"' for c in columns)
-    with connection.connection.driver_connection.cursor() as cursor:
-        with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+    statement = f'COPY "{table.name}" ({quoted}) FROM STDIN'
+    try:
+        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row([row[c] for c in columns])
+    except psycopg.Error as exc:  # raised by the driver itself: give it SQLAlchemy's type, like any statement
+        raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc

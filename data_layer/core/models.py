@@ -11,10 +11,14 @@ from datetime import UTC, date, datetime
 from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-ROLES = ("admin", "district", "ward", "viewer")
-BENEFICIARY_STATUSES = ("active", "died", "moved", "ineligible")
-ALLOCATION_STATUSES = ("planned", "delivered", "not_delivered")
-CAMPAIGN_KINDS = ("tet", "longevity", "emergency", "other")
+from data_layer.core.codes import (
+    AllocationStatus,
+    BatchStatus,
+    CampaignKind,
+    CampaignStatus,
+    PackageKind,
+    PersonStatus,
+)
 
 
 def utcnow() -> datetime:
@@ -71,7 +75,7 @@ class Beneficiary(SQLModel, table=True):
     birth_year: int | None = None
     gender: str | None = Field(default=None, max_length=1)
     national_id: str | None = Field(default=None, max_length=12, index=True)
-    status: str = Field(default="active", max_length=20)
+    status: str = Field(default=PersonStatus.ACTIVE, max_length=20)
     status_date: date | None = None
     status_reason: str | None = Field(default=None, max_length=500)
     bank_account: str | None = Field(default=None, max_length=50)
@@ -86,14 +90,14 @@ class Beneficiary(SQLModel, table=True):
 class Campaign(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
-    kind: str = Field(default="tet", max_length=20)
+    kind: str = Field(default=CampaignKind.TET, max_length=20)
     year: int
     start_date: date | None = None
     end_date: date | None = None
     report_from: date | None = None
     report_to: date | None = None
     report_hour: int | None = None
-    status: str = Field(default="open", max_length=20)
+    status: str = Field(default=CampaignStatus.OPEN, max_length=20)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -103,7 +107,7 @@ class Package(SQLModel, table=True):
     source_id: int = Field(foreign_key="fundingsource.id", index=True)
     label: str = Field(max_length=200)
     amount: int = Field(sa_column=_money())
-    kind: str = Field(default="cash", max_length=20)
+    kind: str = Field(default=PackageKind.CASH, max_length=20)
     rule: str | None = Field(default=None, sa_column=Column(Text), description="eligibility rule as JSON")
     budget: int | None = Field(default=None, sa_column=_money(nullable=True))
     priority: int = 0
@@ -130,7 +134,7 @@ class Allocation(SQLModel, table=True):
     beneficiary_id: int = Field(foreign_key="beneficiary.id", index=True)
     ward_id: int = Field(foreign_key="ward.id", index=True)
     amount: int = Field(sa_column=_money())
-    status: str = Field(default="planned", max_length=20)
+    status: str = Field(default=AllocationStatus.PLANNED, max_length=20)
     delivered_on: date | None = None
     delivered_by: str | None = Field(default=None, max_length=200)
     delivery_method: str | None = Field(default=None, max_length=20)
@@ -182,7 +186,7 @@ class ImportBatch(SQLModel, table=True):
     beneficiaries_created: int = 0
     beneficiaries_matched: int = 0
     allocations_created: int = 0
-    status: str = Field(default="committed", max_length=20)
+    status: str = Field(default=BatchStatus.COMMITTED, max_length=20)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -223,7 +227,7 @@ class BudgetScenario(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-# Running totals kept by database triggers (data_layer/tallies.py): the progress page reads these
+# Running totals kept by database triggers (data_layer/core/tallies.py): the progress page reads these
 # few hundred rows instead of scanning the registry and the allocations. Never written by the app.
 
 
@@ -289,3 +293,12 @@ class SharedNameYear(SQLModel, table=True):
     birth_year: int = _key()
     ward_id: int = _key()
     people: int = 0
+
+
+class DatabaseState(SQLModel, table=True):
+    """One row (id 1): the data version, raised by triggers on every write (``versioning``), and the
+    digest of the installed triggers, so an upgrade reinstalls them only when they changed."""
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    data_version: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    trigger_digest: str = Field(default="", max_length=64)

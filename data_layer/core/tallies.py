@@ -18,8 +18,7 @@ miss the pair until that name changes again or ``ansinh db tallies --rebuild`` r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, partial
 
@@ -27,6 +26,7 @@ from sqlalchemy import Connection, text
 from sqlmodel import SQLModel
 
 from data_layer.core import models  # noqa: F401  (registers the source tables on the metadata)
+from data_layer.core.triggers import Trigger
 
 OPS = ("insert", "update", "delete")
 PG_SIDES = {"insert": ("new",), "update": ("new", "old"), "delete": ("old",)}
@@ -171,6 +171,8 @@ SHARED_MEMBERS = (
 )
 _ALL_SHARED = SHARED_MEMBERS.format(filter="k.birth_year IS NOT NULL")
 
+TABLES = (*(tally.table for tally in SUM_TALLIES), "sharednameyear")
+
 # Category links go before their person, inside the DELETE, so the link triggers still see the
 # person's ward and status (a foreign-key cascade would run after the person is gone).
 _BEFORE_DELETE = "DELETE FROM beneficiarycategory WHERE beneficiary_id = OLD.id"
@@ -218,8 +220,8 @@ Builder = Callable[[str | None, str | None], list[str]]
 
 
 @cache
-def _triggers() -> tuple[tuple[str, str, Source, Builder], ...]:
-    """(trigger name, op, source, statements builder taking the new/old rows) of every trigger."""
+def _sources() -> tuple[tuple[str, str, Source, Builder], ...]:
+    """(trigger name, op, source, statements builder taking the new/old rows) of every tally trigger."""
     found = []
     for tally in SUM_TALLIES:
         for index, source in enumerate(tally.sources):
@@ -248,99 +250,42 @@ def _sqlite_when(op: str, source: Source) -> str:
     return " WHEN " + " AND ".join(f"({c})" for c in conditions) if conditions else ""
 
 
-@cache
-def _sqlite_ddl() -> dict[str, str]:
-    """CREATE TRIGGER statement of every SQLite tally trigger, by trigger name (built once)."""
-    ddl = {}
-    for name, op, source, build in _triggers():
-        new = _sqlite_rows(source.table, "NEW") if op != "delete" else None
-        old = _sqlite_rows(source.table, "OLD") if op != "insert" else None
-        when = _sqlite_when(op, source)
-        body = "; ".join(build(new, old))
-        ddl[name] = f"CREATE TRIGGER {name} AFTER {op.upper()} ON {source.table}{when} BEGIN {body}; END"
-    ddl["tally_links_first"] = (
-        f"CREATE TRIGGER tally_links_first BEFORE DELETE ON beneficiary BEGIN {_BEFORE_DELETE}; END"
+def _trigger(name: str, op: str, source: Source, build: Builder) -> Trigger:
+    new = _sqlite_rows(source.table, "NEW") if op != "delete" else None
+    old = _sqlite_rows(source.table, "OLD") if op != "insert" else None
+    sqlite = (
+        f"CREATE TRIGGER {name} AFTER {op.upper()} ON {source.table}{_sqlite_when(op, source)}"
+        f" BEGIN {'; '.join(build(new, old))}; END"
     )
-    return ddl
-
-
-def _pg_ddl() -> list[str]:
-    """CREATE FUNCTION / CREATE TRIGGER statements of every PostgreSQL tally trigger."""
-    ddl = []
-    for name, op, source, build in _triggers():
-        sides = PG_SIDES[op]
-        body = "; ".join(
-            build("new_rows" if "new" in sides else None, "old_rows" if "old" in sides else None)
-        )
-        ddl.append(
-            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql"
-            f" AS $$ BEGIN {body}; RETURN NULL; END $$"
-        )
-        ddl.append(
-            f"CREATE TRIGGER {name} AFTER {op.upper()} ON {source.table} {PG_REFERENCING[op]}"
-            f" FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
-        )
-    ddl.append(
-        f"CREATE FUNCTION tally_links_first() RETURNS trigger LANGUAGE plpgsql AS $$"
-        f" BEGIN {_BEFORE_DELETE}; RETURN OLD; END $$"
+    sides = PG_SIDES[op]
+    body = "; ".join(build("new_rows" if "new" in sides else None, "old_rows" if "old" in sides else None))
+    postgres = (
+        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body}; RETURN NULL; END $$",
+        f"CREATE TRIGGER {name} AFTER {op.upper()} ON {source.table} {PG_REFERENCING[op]}"
+        f" FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
     )
-    ddl.append(
-        "CREATE TRIGGER tally_links_first BEFORE DELETE ON beneficiary"
-        " FOR EACH ROW EXECUTE FUNCTION tally_links_first()"
+    applies = partial(build, old=None) if op == "insert" else None
+    return Trigger(name, source.table, op, sqlite, postgres, applies)
+
+
+def triggers() -> list[Trigger]:
+    """Every trigger that keeps the running totals, SQLite and PostgreSQL forms."""
+    found = [_trigger(*entry) for entry in _sources()]
+    found.append(
+        Trigger(
+            "tally_links_first",
+            "beneficiary",
+            "delete",
+            f"CREATE TRIGGER tally_links_first BEFORE DELETE ON beneficiary BEGIN {_BEFORE_DELETE}; END",
+            (
+                "CREATE FUNCTION tally_links_first() RETURNS trigger LANGUAGE plpgsql AS $$"
+                f" BEGIN {_BEFORE_DELETE}; RETURN OLD; END $$",
+                "CREATE TRIGGER tally_links_first BEFORE DELETE ON beneficiary"
+                " FOR EACH ROW EXECUTE FUNCTION tally_links_first()",
+            ),
+        )
     )
-    return ddl
-
-
-def trigger_names() -> list[tuple[str, str]]:
-    """(trigger, table) of every tally trigger."""
-    return [(name, source.table) for name, _op, source, _build in _triggers()] + [
-        ("tally_links_first", "beneficiary")
-    ]
-
-
-def uninstall(connection: Connection) -> None:
-    """Drop the tally triggers (and their PostgreSQL functions)."""
-    postgres = connection.dialect.name == "postgresql"
-    for name, table in trigger_names():
-        if postgres:
-            connection.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {table}"))
-            connection.execute(text(f"DROP FUNCTION IF EXISTS {name}()"))
-        else:
-            connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
-
-
-def install(connection: Connection) -> None:
-    """(Re)create the tally triggers. Call after any migration that rebuilds a source table."""
-    uninstall(connection)
-    for statement in _pg_ddl() if connection.dialect.name == "postgresql" else _sqlite_ddl().values():
-        connection.execute(text(statement))
-
-
-@contextmanager
-def grouped_insert(connection: Connection, table: str) -> Iterator[None]:
-    """Around one bulk insert into ``table`` on SQLite: its row triggers are dropped for the insert
-    and the new rows (rowid above the old maximum) are applied to the tallies in grouped statements
-    afterwards, as PostgreSQL's statement triggers do. Everything happens in the caller's
-    transaction, so a failure also restores the triggers. Rows must not carry explicit ids.
-    """
-    triggers = [
-        (name, build) for name, op, source, build in _triggers() if op == "insert" and source.table == table
-    ]
-    if connection.dialect.name != "sqlite" or not triggers:
-        yield
-        return
-    # pysqlite opens its transaction only before a data change: make sure the DDL below is inside it
-    connection.execute(text("UPDATE wardtally SET people = people WHERE 0 = 1"))
-    before = connection.execute(text(f"SELECT coalesce(max(rowid), 0) FROM {table}")).scalar_one()
-    for name, _build in triggers:
-        connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
-    yield
-    new_rows = f"(SELECT * FROM {table} WHERE rowid > {int(before)})"
-    ddl = _sqlite_ddl()
-    for name, build in triggers:
-        for statement in build(new_rows, None):
-            connection.execute(text(statement))
-        connection.execute(text(ddl[name]))
+    return found
 
 
 def _recounts() -> list[tuple[str, str, str]]:

@@ -58,7 +58,7 @@ KEYWORDS = [
 class CategoryResolver:
     """Resolve category texts to category ids, caching the catalogue and remembered aliases."""
 
-    def __init__(self, session: Session, overrides: dict[str, str] | None = None):
+    def __init__(self, session: Session, overrides: dict[str, int] | None = None):
         categories = session.execute(select(Category.id, Category.code, Category.name)).all()
         self.id_by_code = {code: cid for cid, code, _ in categories}
         self.by_key = {fold(code): cid for cid, code, _ in categories}
@@ -66,11 +66,8 @@ class CategoryResolver:
         aliases = session.execute(select(CategoryAlias.text_key, CategoryAlias.category_id)).all()
         self.by_key.update(dict(aliases))
         self._memo: dict[str, int | None] = {}
-        self.overrides = {
-            fold(text): self.id_by_code[code]
-            for text, code in (overrides or {}).items()
-            if code in self.id_by_code
-        }
+        known = set(self.id_by_code.values())
+        self.overrides = {fold(text): cid for text, cid in (overrides or {}).items() if cid in known}
 
     def resolve(self, text: str) -> int | None:
         """The category id a text means, or None when nothing matches (memoised: lists repeat texts)."""
@@ -93,13 +90,13 @@ class CategoryResolver:
         return None
 
 
-def remember_aliases(session: Session, mapping: dict[str, str]) -> None:
+def remember_aliases(session: Session, mapping: dict[str, int]) -> None:
     """Store the user's text → category choices so the next import maps them by itself."""
-    resolver_codes = dict(session.execute(select(Category.code, Category.id)).all())
+    known = set(session.execute(select(Category.id)).scalars())
     existing = set(session.execute(select(CategoryAlias.text_key)).scalars())
-    for text, code in mapping.items():
+    for text, category_id in mapping.items():
         key = fold(text)
-        if key and key not in existing and code in resolver_codes:
-            session.add(CategoryAlias(text_key=key, category_id=resolver_codes[code]))
+        if key and key not in existing and category_id in known:
+            session.add(CategoryAlias(text_key=key, category_id=category_id))
             existing.add(key)
     session.flush()

@@ -15,12 +15,14 @@ from pathlib import Path
 import msoffcrypto
 from python_calamine import CalamineWorkbook
 
+from data_layer.core.errors import Invalid
+
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
 
-class FileReadError(ValueError):
+class FileReadError(Invalid):
     """The file cannot be read as a spreadsheet at all (Vietnamese message; nothing is written)."""
 
 

@@ -3,68 +3,177 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlmodel import Session
 
 from data_layer.core.access import Scope
-from data_layer.core.models import Beneficiary, BeneficiaryCategory, Campaign, Category, Ward
+from data_layer.core.codes import AllocationStatus, PersonStatus, Problem
+from data_layer.core.errors import Invalid
+from data_layer.core.models import Allocation, Beneficiary, BeneficiaryCategory, SharedNameYear, Ward
+from data_layer.vn.text import fold
+
+CHUNK = 5000
 
 
-def beneficiary_records(session: Session, scope: Scope, *, ward_id: int | None = None) -> list[dict]:
-    """Beneficiaries of the scope (optionally one ward) as plain dicts with their category codes."""
-    conditions = [scope.ward_clause(Beneficiary.ward_id)]
-    if ward_id is not None:
-        conditions.append(Beneficiary.ward_id == ward_id)
-    people = session.execute(select(Beneficiary).where(*conditions).order_by(Beneficiary.id)).scalars().all()
-    codes: dict[int, list[str]] = defaultdict(list)
-    if people:
-        links = session.execute(
-            select(BeneficiaryCategory.beneficiary_id, Category.code)
-            .join(Category, Category.id == BeneficiaryCategory.category_id)
-            .join(Beneficiary, Beneficiary.id == BeneficiaryCategory.beneficiary_id)
-            .where(*conditions)
-            .order_by(Category.code)
+@dataclass
+class Filters:
+    """What the Đối tượng page narrows the registry to (every field optional)."""
+
+    ward_id: int | None = None
+    hamlet: str | None = None
+    category_id: int | None = None
+    status: PersonStatus | None = None
+    search: str | None = None
+    problem: Problem | None = None
+    batch_id: int | None = None  # people written by one import
+
+
+@dataclass
+class PersonRow:
+    """One person as the registry shows them (category ids, ward name)."""
+
+    id: int
+    version: int
+    ward_id: int
+    ward: str
+    name: str
+    birth_date: date | None
+    birth_year: int | None
+    gender: str | None
+    national_id: str | None
+    hamlet: str | None
+    categories: tuple[int, ...]
+    status: str
+    status_date: date | None
+    status_reason: str | None
+    bank_account: str | None
+    phone: str | None
+    note: str | None
+
+
+def problem_condition(problem: Problem) -> ColumnElement[bool]:
+    """WHERE clause of one data-quality problem (same definitions as the progress tallies)."""
+    if problem == Problem.MISSING_ID:
+        return Beneficiary.national_id.is_(None)
+    if problem == Problem.INVALID_ID:
+        return Beneficiary.national_id.is_not(None) & func.length(Beneficiary.national_id).not_in([9, 12])
+    if problem == Problem.NO_HAMLET:
+        return Beneficiary.hamlet.is_(None)
+    if problem == Problem.POSSIBLE_DUPLICATES:
+        return (
+            select(SharedNameYear.people)
+            .where(
+                SharedNameYear.name_key == Beneficiary.name_key,
+                SharedNameYear.birth_year == Beneficiary.birth_year,
+                SharedNameYear.ward_id == Beneficiary.ward_id,
+            )
+            .exists()
         )
-        for beneficiary_id, code in links:
-            codes[beneficiary_id].append(code)
+    if problem == Problem.DEAD_WITH_GIFTS:
+        pending = select(Allocation.beneficiary_id).where(Allocation.status == AllocationStatus.PLANNED)
+        return (Beneficiary.status == PersonStatus.DIED) & Beneficiary.id.in_(pending)
+    raise Invalid(f"Không có loại lỗi dữ liệu '{problem}'.")
+
+
+def _conditions(scope: Scope, filters: Filters) -> list:
+    conditions = [scope.ward_clause(Beneficiary.ward_id)]
+    if filters.ward_id is not None:
+        conditions.append(Beneficiary.ward_id == filters.ward_id)
+    if filters.hamlet:
+        conditions.append(Beneficiary.hamlet == filters.hamlet)
+    if filters.status:
+        conditions.append(Beneficiary.status == filters.status)
+    if filters.batch_id is not None:
+        conditions.append(Beneficiary.import_batch_id == filters.batch_id)
+    if filters.category_id is not None:
+        conditions.append(
+            Beneficiary.id.in_(
+                select(BeneficiaryCategory.beneficiary_id).where(
+                    BeneficiaryCategory.category_id == filters.category_id
+                )
+            )
+        )
+    if filters.search and (needle := fold(filters.search)):
+        digits = "".join(ch for ch in filters.search if ch.isdigit())
+        matches = [Beneficiary.name_key.contains(needle, autoescape=True)]
+        if len(digits) >= 3:
+            matches.append(Beneficiary.national_id.contains(digits, autoescape=True))
+        conditions.append(or_(*matches))
+    if filters.problem:
+        conditions.append(problem_condition(filters.problem))
+    return conditions
+
+
+def category_ids_of(session: Session, person_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+    """The category ids of each person (sorted), read in chunks."""
+    found: dict[int, list[int]] = defaultdict(list)
+    ids = sorted(set(person_ids))
+    for start in range(0, len(ids), CHUNK):
+        for person_id, category_id in session.execute(
+            select(BeneficiaryCategory.beneficiary_id, BeneficiaryCategory.category_id)
+            .where(BeneficiaryCategory.beneficiary_id.in_(ids[start : start + CHUNK]))
+            .order_by(BeneficiaryCategory.category_id)
+        ):
+            found[person_id].append(category_id)
+    return {pid: tuple(cids) for pid, cids in found.items()}
+
+
+def _rows(session: Session, query) -> list[PersonRow]:
+    people = session.execute(query).all()
+    categories = category_ids_of(session, (p.id for p, _ in people))
     return [
-        {
-            "id": p.id,
-            "ward_id": p.ward_id,
-            "name": p.name,
-            "birth_date": p.birth_date.isoformat() if p.birth_date else None,
-            "birth_year": p.birth_year,
-            "gender": p.gender,
-            "national_id": p.national_id,
-            "hamlet": p.hamlet,
-            "categories": codes.get(p.id, []),
-            "status": p.status,
-            "bank_account": p.bank_account,
-            "phone": p.phone,
-            "note": p.note,
-        }
-        for p in people
+        PersonRow(
+            id=p.id,
+            version=p.version,
+            ward_id=p.ward_id,
+            ward=ward,
+            name=p.name,
+            birth_date=p.birth_date,
+            birth_year=p.birth_year,
+            gender=p.gender,
+            national_id=p.national_id,
+            hamlet=p.hamlet,
+            categories=categories.get(p.id, ()),
+            status=p.status,
+            status_date=p.status_date,
+            status_reason=p.status_reason,
+            bank_account=p.bank_account,
+            phone=p.phone,
+            note=p.note,
+        )
+        for p, ward in people
     ]
 
 
-def home_counts(session: Session, scope: Scope) -> dict[str, int]:
-    """Headline counts for the home page, within the scope."""
-    wards = session.execute(
-        select(func.count()).select_from(Ward).where(Ward.active, scope.ward_clause(Ward.id))
+def count_people(session: Session, scope: Scope, filters: Filters) -> int:
+    """How many people of the scope match the filters."""
+    query = select(func.count()).select_from(Beneficiary).where(*_conditions(scope, filters))
+    return session.execute(query).scalar_one()
+
+
+def people_page(
+    session: Session, scope: Scope, filters: Filters, *, page: int = 0, page_size: int = 200
+) -> list[PersonRow]:
+    """One page of the filtered registry, by name."""
+    query = (
+        select(Beneficiary, Ward.name)
+        .join(Ward, Ward.id == Beneficiary.ward_id)
+        .where(*_conditions(scope, filters))
+        .order_by(Beneficiary.name_key, Beneficiary.id)
+        .offset(page * page_size)
+        .limit(page_size)
     )
-    people = session.execute(
-        select(func.count()).select_from(Beneficiary).where(scope.ward_clause(Beneficiary.ward_id))
-    )
-    active = session.execute(
-        select(func.count())
-        .select_from(Beneficiary)
-        .where(scope.ward_clause(Beneficiary.ward_id), Beneficiary.status == "active")
-    )
-    campaigns = session.execute(select(func.count()).select_from(Campaign))
-    return {
-        "wards": wards.scalar_one(),
-        "beneficiaries": people.scalar_one(),
-        "active_beneficiaries": active.scalar_one(),
-        "campaigns": campaigns.scalar_one(),
-    }
+    return _rows(session, query)
+
+
+def hamlets(session: Session, scope: Scope, ward_id: int | None = None) -> list[str]:
+    """The hamlets named in the registry of the scope (optionally one ward), sorted."""
+    conditions = [scope.ward_clause(Beneficiary.ward_id), Beneficiary.hamlet.is_not(None)]
+    if ward_id is not None:
+        conditions.append(Beneficiary.ward_id == ward_id)
+    query = select(Beneficiary.hamlet).where(*conditions).distinct().order_by(Beneficiary.hamlet)
+    return list(session.execute(query).scalars())

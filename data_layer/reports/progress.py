@@ -1,20 +1,19 @@
-"""Campaign progress and registry quality figures, aggregated in SQL (GROUP BY) for the user's scope.
-
-``data_version`` changes with every write (each write leaves an audit event), so pages can cache
-these figures keyed by it and never show stale numbers.
-"""
+"""Campaign progress and registry quality figures, read from the trigger-kept running totals for
+the user's scope: a few thousand rows even for a million allocations."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from data_layer.campaigns.setup import campaign_or_missing
 from data_layer.core.access import Scope
+from data_layer.core.codes import AllocationStatus
 from data_layer.core.models import (
     AllocationTally,
-    AuditEvent,
     Campaign,
     Category,
     CategoryTally,
@@ -31,30 +30,56 @@ from data_layer.core.models import (
 CASHLESS_TARGET = 0.30
 
 
-def data_version(session: Session) -> int:
-    """A number that grows with every write to the database."""
-    return session.execute(select(func.coalesce(func.max(AuditEvent.id), 0))).scalar_one()
+@dataclass
+class ProgressLine:
+    """Planned and delivered gifts (count, money) of one ward, source or package."""
+
+    label: str
+    planned: int = 0
+    planned_amount: int = 0
+    delivered: int = 0
+    delivered_amount: int = 0
+    behind: bool = False  # a ward more than 10 points behind the reporting window
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.delivered / self.planned, 1) if self.planned else 0.0
+
+    def add(self, count: int, amount: int, delivered: bool) -> None:
+        self.planned += count
+        self.planned_amount += amount
+        if delivered:
+            self.delivered += count
+            self.delivered_amount += amount
+
+    def absorb(self, other: ProgressLine) -> None:
+        """Add another line's figures to this one (totals)."""
+        self.planned += other.planned
+        self.planned_amount += other.planned_amount
+        self.delivered += other.delivered
+        self.delivered_amount += other.delivered_amount
 
 
-def _add(totals: dict, key, count: int, amount: int, delivered: bool) -> None:
-    entry = totals.setdefault(key, [0, 0, 0, 0])
-    entry[0] += count
-    entry[1] += amount
-    if delivered:
-        entry[2] += count
-        entry[3] += amount
+@dataclass
+class DeliveryDay:
+    day: date
+    ward: str
+    count: int
+    amount: int
 
 
-def _row(label: str, totals: list[int]) -> dict:
-    count, amount, done, done_amount = totals
-    return {
-        "label": label,
-        "planned": count,
-        "planned_amount": amount,
-        "delivered": done,
-        "delivered_amount": done_amount,
-        "percent": round(100 * done / count, 1) if count else 0.0,
-    }
+@dataclass
+class CampaignProgress:
+    """Headline figures and breakdowns of one campaign."""
+
+    total: ProgressLine
+    lump_count: int
+    lump_amount: int
+    expected_percent: float | None
+    wards: list[ProgressLine] = field(default_factory=list)
+    sources: list[ProgressLine] = field(default_factory=list)
+    packages: list[ProgressLine] = field(default_factory=list)
+    per_day: list[DeliveryDay] = field(default_factory=list)
 
 
 def campaign_progress(
@@ -62,32 +87,28 @@ def campaign_progress(
     scope: Scope,
     campaign_id: int,
     today: date | None = None,
-    source: str | None = None,
+    source_id: int | None = None,
     package_id: int | None = None,
-) -> dict:
+) -> CampaignProgress:
     """Headline figures and breakdowns (per ward, source, package, day) of one campaign.
 
-    ``source`` (a funding source code) or ``package_id`` narrows the headline, the wards and the
-    days; the per-source and per-package breakdowns always show the whole campaign, so they can
-    be used to pick a filter. Lump gifts count with their source and never with a single package.
-    Read from the trigger-kept tallies (ward × package × status, and ward × package × day): a few
-    thousand rows even for a million allocations.
+    ``source_id`` or ``package_id`` narrows the headline, the wards and the days; the per-source and
+    per-package breakdowns always show the whole campaign, so they can be used to pick a filter.
+    Lump gifts count with their source and never with a single package.
     """
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise ValueError("Không tìm thấy đợt tặng quà.")
+    campaign = campaign_or_missing(session, campaign_id)
     packages = {
-        pid: (label, code)
-        for pid, label, code in session.execute(
-            select(Package.id, Package.label, FundingSource.code)
+        pid: (label, sid, source)
+        for pid, label, sid, source in session.execute(
+            select(Package.id, Package.label, FundingSource.id, FundingSource.name)
             .join(FundingSource, FundingSource.id == Package.source_id)
             .where(Package.campaign_id == campaign_id)
         )
     }
     chosen = {
         pid
-        for pid, (_label, code) in packages.items()
-        if source in (None, code) and package_id in (None, pid)
+        for pid, (_l, sid, _s) in packages.items()
+        if source_id in (None, sid) and package_id in (None, pid)
     }
     groups = session.execute(
         select(
@@ -98,6 +119,57 @@ def campaign_progress(
             AllocationTally.amount,
         ).where(AllocationTally.campaign_id == campaign_id, scope.ward_clause(AllocationTally.ward_id))
     ).all()
+    ward_names = dict(session.execute(select(Ward.id, Ward.name)).all())
+    by_ward, by_source, by_package = _breakdowns(groups, packages, chosen, ward_names)
+    lump_count, lump_amount = (0, 0) if package_id else _lumps(session, scope, campaign_id, source_id)
+    wards = sorted(by_ward.values(), key=lambda r: (r.percent, r.label))
+    expected = _expected_percent(campaign, today or date.today())
+    total = ProgressLine("Tổng cộng")
+    for line in wards:
+        line.behind = expected is not None and line.percent + 10 < expected
+        total.absorb(line)
+    return CampaignProgress(
+        total=total,
+        lump_count=lump_count,
+        lump_amount=lump_amount,
+        expected_percent=expected,
+        wards=wards,
+        sources=[by_source[sid] for sid in sorted(by_source)],  # catalogue order: TW, province…
+        packages=sorted(by_package.values(), key=lambda r: r.label),
+        per_day=_delivery_days(session, scope, campaign_id, chosen, ward_names),
+    )
+
+
+def _breakdowns(groups, packages: dict, chosen: set[int], ward_names: dict[int, str]):
+    """Planned/delivered lines per ward (chosen packages only), per source and per package."""
+    by_ward: dict[str, ProgressLine] = {}
+    by_source: dict[int, ProgressLine] = {}
+    by_package: dict[str, ProgressLine] = {}
+    for ward_id, pid, status, count, amount in groups:
+        done = status == AllocationStatus.DELIVERED
+        label, sid, source = packages[pid]
+        if pid in chosen:
+            by_ward.setdefault(ward_names[ward_id], ProgressLine(ward_names[ward_id])).add(
+                count, amount, done
+            )
+        by_source.setdefault(sid, ProgressLine(source)).add(count, amount, done)
+        by_package.setdefault(label, ProgressLine(label)).add(count, amount, done)
+    return by_ward, by_source, by_package
+
+
+def _lumps(session: Session, scope: Scope, campaign_id: int, source_id: int | None) -> tuple[int, int]:
+    query = select(
+        func.coalesce(func.sum(LumpGift.count), 0), func.coalesce(func.sum(LumpGift.amount), 0)
+    ).where(LumpGift.campaign_id == campaign_id, scope.ward_clause(LumpGift.ward_id))
+    if source_id is not None:
+        query = query.where(LumpGift.source_id == source_id)
+    count, amount = session.execute(query).one()
+    return int(count), int(amount)
+
+
+def _delivery_days(
+    session: Session, scope: Scope, campaign_id: int, packages: set[int], ward_names: dict[int, str]
+) -> list[DeliveryDay]:
     days = session.execute(
         select(
             DeliveryDayTally.day,
@@ -107,58 +179,13 @@ def campaign_progress(
         )
         .where(
             DeliveryDayTally.campaign_id == campaign_id,
-            DeliveryDayTally.package_id.in_(chosen),
+            DeliveryDayTally.package_id.in_(packages),
             scope.ward_clause(DeliveryDayTally.ward_id),
         )
         .group_by(DeliveryDayTally.day, DeliveryDayTally.ward_id)
     ).all()
-    ward_names = dict(session.execute(select(Ward.id, Ward.name)).all())
-    by_ward: dict = {}
-    by_source: dict = {}
-    by_package: dict = {}
-    for ward_id, pid, status, count, amount in groups:
-        done = status == "delivered"
-        label, code = packages[pid]
-        if pid in chosen:
-            _add(by_ward, ward_names[ward_id], count, amount, done)
-        _add(by_source, code, count, amount, done)
-        _add(by_package, label, count, amount, done)
-    lumps = select(
-        func.coalesce(func.sum(LumpGift.count), 0), func.coalesce(func.sum(LumpGift.amount), 0)
-    ).where(LumpGift.campaign_id == campaign_id, scope.ward_clause(LumpGift.ward_id))
-    if source:
-        lumps = lumps.join(FundingSource, FundingSource.id == LumpGift.source_id).where(
-            FundingSource.code == source
-        )
-    lump_count, lump_amount = (0, 0) if package_id else session.execute(lumps).one()
-    ward_rows = sorted(
-        (_row(name, totals) for name, totals in by_ward.items()), key=lambda r: (r["percent"], r["label"])
-    )
-    expected = _expected_percent(campaign, today or date.today())
-    for row in ward_rows:
-        row["behind"] = expected is not None and row["percent"] + 10 < expected
-    planned = sum(r["planned"] for r in ward_rows)
-    delivered = sum(r["delivered"] for r in ward_rows)
-    return {
-        "planned": planned,
-        "planned_amount": sum(r["planned_amount"] for r in ward_rows),
-        "delivered": delivered,
-        "delivered_amount": sum(r["delivered_amount"] for r in ward_rows),
-        "percent": round(100 * delivered / planned, 1) if planned else 0.0,
-        "lump_count": int(lump_count),
-        "lump_amount": int(lump_amount),
-        "expected_percent": expected,
-        "wards": ward_rows,
-        "sources": [_row(code, totals) for code, totals in sorted(by_source.items())],
-        "packages": [_row(label, totals) for label, totals in sorted(by_package.items())],
-        "per_day": sorted(
-            (
-                {"day": day, "ward": ward_names[ward_id], "count": int(count), "amount": int(amount)}
-                for day, ward_id, count, amount in days
-            ),
-            key=lambda d: (d["day"], d["ward"]),
-        ),
-    }
+    found = [DeliveryDay(day, ward_names[w], int(c), int(a)) for day, w, c, a in days]
+    return sorted(found, key=lambda d: (d.day, d.ward))
 
 
 def _expected_percent(campaign: Campaign, today: date) -> float | None:
@@ -170,55 +197,77 @@ def _expected_percent(campaign: Campaign, today: date) -> float | None:
     return round(100 * elapsed / (end - start).days, 1)
 
 
-def registry_quality(session: Session, scope: Scope) -> list[dict]:
+@dataclass
+class WardQuality:
     """Per ward: people, cashless share, and the "Đúng, Đủ, Sạch, Sống" problem counts."""
+
+    ward_id: int
+    ward: str
+    people: int
+    active: int
+    cashless: int
+    missing_id: int
+    invalid_id: int
+    no_hamlet: int
+    possible_duplicates: int
+    dead_with_gifts: int
+
+    @property
+    def cashless_share(self) -> float:
+        return round(self.cashless / self.active, 3) if self.active else 0.0
+
+
+def registry_quality(session: Session, scope: Scope) -> list[WardQuality]:
+    """The data-quality figures of every ward of the scope (trigger-kept)."""
     rows = session.execute(
         select(WardTally, Ward.name)
         .join(Ward, Ward.id == WardTally.ward_id)
         .where(scope.ward_clause(WardTally.ward_id))
         .order_by(Ward.name)
     ).all()
-    duplicates = _possible_duplicates(session, scope)
+    duplicates = dict(
+        session.execute(
+            select(SharedNameYear.ward_id, func.sum(SharedNameYear.people))
+            .where(scope.ward_clause(SharedNameYear.ward_id))
+            .group_by(SharedNameYear.ward_id)
+        ).all()
+    )
     dead_pending = dict(
         session.execute(
             select(DeadGiftTally.ward_id, DeadGiftTally.gifts).where(scope.ward_clause(DeadGiftTally.ward_id))
         ).all()
     )
     return [
-        {
-            "ward_id": tally.ward_id,
-            "ward": name,
-            "people": tally.people,
-            "active": tally.active,
-            "cashless": tally.cashless,
-            "cashless_share": round(tally.cashless / tally.active, 3) if tally.active else 0.0,
-            "missing_id": tally.missing_id,
-            "invalid_id": tally.invalid_id,
-            "no_hamlet": tally.no_hamlet,
-            "possible_duplicates": duplicates.get(tally.ward_id, 0),
-            "dead_with_gifts": int(dead_pending.get(tally.ward_id, 0)),
-        }
-        for tally, name in rows
+        WardQuality(
+            ward_id=t.ward_id,
+            ward=name,
+            people=t.people,
+            active=t.active,
+            cashless=t.cashless,
+            missing_id=t.missing_id,
+            invalid_id=t.invalid_id,
+            no_hamlet=t.no_hamlet,
+            possible_duplicates=int(duplicates.get(t.ward_id, 0)),
+            dead_with_gifts=int(dead_pending.get(t.ward_id, 0)),
+        )
+        for t, name in rows
     ]
 
 
-def _possible_duplicates(session: Session, scope: Scope) -> dict[int, int]:
-    """People per ward who share name + birth year with someone in another ward (trigger-kept)."""
-    rows = session.execute(
-        select(SharedNameYear.ward_id, func.sum(SharedNameYear.people))
-        .where(scope.ward_clause(SharedNameYear.ward_id))
-        .group_by(SharedNameYear.ward_id)
-    ).all()
-    return {ward_id: int(count) for ward_id, count in rows}
+@dataclass
+class CategoryCount:
+    ward: str
+    category: str
+    count: int
 
 
-def category_counts(session: Session, scope: Scope) -> list[dict]:
+def category_counts(session: Session, scope: Scope) -> list[CategoryCount]:
     """Active beneficiaries per category per ward."""
     rows = session.execute(
-        select(Ward.name, Category.code, Category.name, CategoryTally.people)
+        select(Ward.name, Category.name, CategoryTally.people)
         .join(Category, Category.id == CategoryTally.category_id)
         .join(Ward, Ward.id == CategoryTally.ward_id)
         .where(scope.ward_clause(CategoryTally.ward_id))
-        .order_by(Ward.name, Category.code)
+        .order_by(Ward.name, Category.id)
     ).all()
-    return [{"ward": w, "code": c, "category": n, "count": int(k)} for w, c, n, k in rows]
+    return [CategoryCount(w, n, int(k)) for w, n, k in rows]

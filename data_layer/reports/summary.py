@@ -14,7 +14,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from data_layer.campaigns.setup import Rule
+from data_layer.campaigns.rules import Rule
+from data_layer.campaigns.setup import campaign_or_missing
 from data_layer.core.access import Scope
 from data_layer.core.models import Allocation, Beneficiary, Campaign, FundingSource, LumpGift, Package, Ward
 from data_layer.vn.formatting import format_count, format_money
@@ -80,9 +81,7 @@ def _longevity(session: Session, scope: Scope, campaign: Campaign, ward_id: int 
 
 def campaign_summary(session: Session, scope: Scope, campaign_id: int, *, ward_id: int | None = None) -> dict:
     """Totals of a campaign for the scope (optionally one ward): per source, per amount level, lumps."""
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise ValueError("Không tìm thấy đợt tặng quà.")
+    campaign = campaign_or_missing(session, campaign_id)
     levels = _levels(session, scope, campaign_id, ward_id)
     lumps = _lumps(session, scope, campaign_id, ward_id)
     names = dict(session.execute(select(FundingSource.code, FundingSource.name)).all())
@@ -151,34 +150,13 @@ def _line(
     return row + 1
 
 
-def _write_summary(ws: Worksheet, summary: dict, org_name: str, title: str) -> None:
-    put(ws, 1, 1, org_name).font = Font(bold=True)
-    put(ws, 2, 1, "Số: ……/BC-……")
-    put(ws, 1, 3, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").font = Font(bold=True)
-    put(ws, 2, 3, "Độc lập - Tự do - Hạnh phúc").font = Font(bold=True)
-    put(ws, 3, 3, "……, ngày …… tháng …… năm ……").font = Font(italic=True)
-    put(ws, 5, 1, "BÁO CÁO KẾT QUẢ TẶNG QUÀ").font = Font(bold=True, size=14)
-    put(ws, 6, 1, title).font = Font(bold=True)
-    for r in (5, 6):
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
-        ws.cell(row=r, column=1).alignment = Alignment(horizontal="center")
-    header = 8
-    for column, text in enumerate(["Nội dung", "Số suất", "Mức (đ)", "Thành tiền (đ)"], start=1):
-        put(ws, header, column, text).font = Font(bold=True)
-    row = _line(
-        ws,
-        header + 1,
-        f"Tổng cộng: {format_count(summary['total_count'])} suất = {format_money(summary['total_amount'])}",
-        summary["total_count"],
-        None,
-        summary["total_amount"],
-        bold=True,
-    )
+def _write_figures(ws: Worksheet, row: int, summary: dict) -> int:
+    """Each source with its amount levels and lumps, then longevity by age; returns the next row."""
     for number, source in enumerate(summary["by_source"], start=1):
         row = _line(
             ws,
             row + 1,
-            f"{number}. {source['name']} ({source['source']})",
+            f"{number}. {source['name']}",
             source["count"],
             None,
             source["amount"],
@@ -208,6 +186,33 @@ def _write_summary(ws: Worksheet, summary: dict, org_name: str, title: str) -> N
                 entry["amount"],
                 entry["total"],
             )
+    return row
+
+
+def _write_summary(ws: Worksheet, summary: dict, org_name: str, title: str) -> None:
+    put(ws, 1, 1, org_name).font = Font(bold=True)
+    put(ws, 2, 1, "Số: ……/BC-……")
+    put(ws, 1, 3, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").font = Font(bold=True)
+    put(ws, 2, 3, "Độc lập - Tự do - Hạnh phúc").font = Font(bold=True)
+    put(ws, 3, 3, "……, ngày …… tháng …… năm ……").font = Font(italic=True)
+    put(ws, 5, 1, "BÁO CÁO KẾT QUẢ TẶNG QUÀ").font = Font(bold=True, size=14)
+    put(ws, 6, 1, title).font = Font(bold=True)
+    for r in (5, 6):
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
+        ws.cell(row=r, column=1).alignment = Alignment(horizontal="center")
+    header = 8
+    for column, text in enumerate(["Nội dung", "Số suất", "Mức (đ)", "Thành tiền (đ)"], start=1):
+        put(ws, header, column, text).font = Font(bold=True)
+    row = _line(
+        ws,
+        header + 1,
+        f"Tổng cộng: {format_count(summary['total_count'])} suất = {format_money(summary['total_amount'])}",
+        summary["total_count"],
+        None,
+        summary["total_amount"],
+        bold=True,
+    )
+    row = _write_figures(ws, row, summary)
     put(ws, row + 1, 1, "Nơi nhận:").font = Font(bold=True, italic=True)
     put(ws, row + 2, 1, "- Như trên;")
     put(ws, row + 3, 1, "- Lưu: VT.")

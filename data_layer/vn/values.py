@@ -10,6 +10,7 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
+from data_layer.core.errors import Invalid
 from data_layer.vn.text import fold
 
 PROVINCE_CODES: dict[str, str] = {
@@ -101,7 +102,7 @@ _GROUPED_AMOUNT = re.compile(r"\d{1,3}([.,])\d{3}(?:\1\d{3})*")  # one separator
 _ZERO_DECIMALS = re.compile(r"(\d+)[.,]0{1,2}")  # 600000.0, 600000,00
 
 
-class CellError(ValueError):
+class CellError(Invalid):
     """A cell value that breaks a rule (Vietnamese message, without row and column)."""
 
 

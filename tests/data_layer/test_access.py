@@ -5,15 +5,17 @@ from sqlalchemy import insert
 
 from data_layer.admin.reference import add_source, add_ward, get_ward_by_code, list_wards
 from data_layer.campaigns.setup import create_campaign
-from data_layer.core.access import AccessDenied, Scope
-from data_layer.core.db import session_scope
+from data_layer.core.access import Scope
+from data_layer.core.db import write_session
+from data_layer.core.errors import Forbidden, NotFound
 from data_layer.core.models import Beneficiary, Campaign, User
-from data_layer.registry.queries import beneficiary_records, home_counts
+from data_layer.reports.overview import overview
+from tests.conftest import people_of
 
 
 @pytest.fixture
 def people(engine, wards):
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         session.execute(
             insert(Beneficiary),
             [
@@ -43,40 +45,40 @@ def test_scope_for_user_roles(wards):
 
 def test_ward_staff_read_only_their_ward(engine, people, admin_scope):
     scope = ward_scope(people["A"])
-    with session_scope(engine) as session:
-        names = {r["name"] for r in beneficiary_records(session, scope)}
+    with write_session(engine) as session:
+        names = {r.name for r in people_of(session, scope)}
         assert names == {"Nguyễn Văn An", "Lê Thị Bình"}
-        assert beneficiary_records(session, scope, ward_id=people["B"]) == []
-        assert len(beneficiary_records(session, admin_scope)) == 3
-        assert home_counts(session, scope)["beneficiaries"] == 2
-        assert home_counts(session, scope)["wards"] == 1
-        assert home_counts(session, admin_scope)["beneficiaries"] == 3
+        assert people_of(session, scope, ward_id=people["B"]) == []
+        assert len(people_of(session, admin_scope)) == 3
+        assert overview(session, scope).people == 2
+        assert overview(session, scope).wards == 1
+        assert overview(session, admin_scope).people == 3
         assert [w.code for w in list_wards(session, scope)] == ["A"]
-        with pytest.raises(ValueError, match="Không tìm thấy phường/xã"):
+        with pytest.raises(NotFound, match="Không tìm thấy phường/xã"):
             get_ward_by_code(session, scope, "B")
 
 
 def test_ward_staff_without_ward_sees_nothing(engine, people):
     scope = Scope(user_id=1, username="w", role="ward", ward_ids=frozenset())
-    with session_scope(engine) as session:
-        assert beneficiary_records(session, scope) == []
-        assert home_counts(session, scope)["wards"] == 0
+    with write_session(engine) as session:
+        assert people_of(session, scope) == []
+        assert overview(session, scope).wards == 0
 
 
 @pytest.mark.parametrize("role", ["ward", "viewer", "district"])
 def test_only_admin_changes_reference_data(engine, wards, role):
     scope = ward_scope(wards["A"], role)
-    with session_scope(engine) as session:
-        with pytest.raises(AccessDenied):
+    with write_session(engine) as session:
+        with pytest.raises(Forbidden):
             add_ward(session, scope, "C", "Phường C")
-        with pytest.raises(AccessDenied):
+        with pytest.raises(Forbidden):
             add_source(session, scope, "QX", "Quỹ X")
 
 
 def test_viewer_and_ward_staff_cannot_create_campaigns(engine, wards):
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         for role in ("viewer", "ward"):
-            with pytest.raises(AccessDenied):
+            with pytest.raises(Forbidden):
                 create_campaign(session, ward_scope(wards["A"], role), name="Đợt X", year=2026)
         district = Scope(user_id=None, username="d", role="district", ward_ids=None)
         assert create_campaign(session, district, name="Đợt X", year=2026).id
@@ -85,7 +87,7 @@ def test_viewer_and_ward_staff_cannot_create_campaigns(engine, wards):
 def test_require_ward_refuses_other_wards_and_viewers(wards):
     ward_staff = ward_scope(wards["A"])
     ward_staff.require_ward(wards["A"])
-    with pytest.raises(AccessDenied):
+    with pytest.raises(Forbidden):
         ward_staff.require_ward(wards["B"])
-    with pytest.raises(AccessDenied, match="chỉ xem"):
+    with pytest.raises(Forbidden, match="chỉ xem"):
         ward_scope(wards["A"], "viewer").require_ward(wards["A"])

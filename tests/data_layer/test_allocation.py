@@ -16,25 +16,16 @@ from data_layer.campaigns.allocation import (
     omissions,
     propose_allocations,
 )
-from data_layer.campaigns.delivery import (
-    add_lump,
-    allocation_rows,
-    list_lumps,
-    mark_delivered,
-    mark_not_delivered,
-)
-from data_layer.campaigns.setup import (
-    Rule,
-    add_package,
-    copy_campaign,
-    create_campaign,
-    list_packages,
-    parse_ages,
-)
+from data_layer.campaigns.delivery import allocation_rows, mark_delivered, mark_not_delivered
+from data_layer.campaigns.lumps import add_lump, list_lumps
+from data_layer.campaigns.rules import Rule, parse_ages
+from data_layer.campaigns.setup import add_package, copy_campaign, create_campaign, list_packages
 from data_layer.campaigns.signing_list import import_signed_list, signing_list_xlsx
-from data_layer.core.access import AccessDenied, Scope
-from data_layer.core.db import session_scope
+from data_layer.core.access import Scope
+from data_layer.core.db import write_session
+from data_layer.core.errors import Forbidden, UserError
 from data_layer.core.models import Allocation, Beneficiary, BeneficiaryCategory, Category
+from tests.conftest import source_id
 
 SYSTEM = Scope.system()
 
@@ -74,14 +65,14 @@ def person(
 @pytest.fixture
 def season(engine, wards):
     """A Tết 2026 campaign: President's gift at two levels (TW) and longevity gifts by age (TINH)."""
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         campaign = create_campaign(session, SYSTEM, name="Tết 2026", year=2026, start_date=date(2026, 2, 1))
         cid = campaign.id
         add_package(
             session,
             SYSTEM,
             campaign_id=cid,
-            source_code="TW",
+            source_id=source_id(session, "TW"),
             label="Mức 600.000đ",
             amount=600_000,
             rule=Rule(categories=["NCC_TB81", "NCC_BMVNAH"]),
@@ -91,7 +82,7 @@ def season(engine, wards):
             session,
             SYSTEM,
             campaign_id=cid,
-            source_code="TW",
+            source_id=source_id(session, "TW"),
             label="Mức 300.000đ",
             amount=300_000,
             rule=Rule(categories=["NCC_TB81", "NCC_BMVNAH", "NCC_TB", "TNLS"]),
@@ -101,7 +92,7 @@ def season(engine, wards):
             session,
             SYSTEM,
             campaign_id=cid,
-            source_code="TINH",
+            source_id=source_id(session, "TINH"),
             label="Thọ 70, 75",
             amount=700_000,
             rule=Rule(ages=[70, 75]),
@@ -110,7 +101,7 @@ def season(engine, wards):
             session,
             SYSTEM,
             campaign_id=cid,
-            source_code="TINH",
+            source_id=source_id(session, "TINH"),
             label="Thọ 100+",
             amount=1_700_000,
             rule=Rule(age_min=100),
@@ -130,7 +121,7 @@ def season(engine, wards):
 
 
 def allocations_of(engine, campaign_id):
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         rows = session.execute(
             select(Allocation.beneficiary_id, Allocation.amount).where(Allocation.campaign_id == campaign_id)
         ).all()
@@ -139,9 +130,9 @@ def allocations_of(engine, campaign_id):
 
 def test_rules_priorities_ages_and_deaths(engine, season):
     cid, ids = season
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         proposal = propose_allocations(session, SYSTEM, cid)
-        assert apply_allocations(session, SYSTEM, proposal) == len(proposal.rows)
+        assert apply_allocations(session, SYSTEM, cid) == len(proposal.rows)
     expected = sorted(
         [
             (ids["tb81"], 600_000),  # highest TW level only, not also 300.000
@@ -157,41 +148,41 @@ def test_rules_priorities_ages_and_deaths(engine, season):
 
 def test_rerun_adds_only_what_is_missing(engine, season, wards):
     cid, _ = season
-    with session_scope(engine) as session:
-        apply_allocations(session, SYSTEM, propose_allocations(session, SYSTEM, cid))
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
+        apply_allocations(session, SYSTEM, cid)
+    with write_session(engine) as session:
         assert propose_allocations(session, SYSTEM, cid).rows == []
         newcomer = person(session, wards["A"], "Người Mới", 1952, ["TNLS"])
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         again = propose_allocations(session, SYSTEM, cid)
         assert [(r["beneficiary_id"], r["amount"]) for r in again.rows] == [(newcomer, 300_000)]
-        assert [o["name"] for o in omissions(session, SYSTEM, cid)] == ["Người Mới"]
+        assert [o.name for o in omissions(session, SYSTEM, cid)] == ["Người Mới"]
 
 
 def test_ward_scope_limits_the_proposal(engine, season, wards):
     cid, ids = season
     staff = Scope(user_id=None, username="b", role="ward", ward_ids=frozenset({wards["B"]}))
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         proposal = propose_allocations(session, staff, cid)
         assert {r["beneficiary_id"] for r in proposal.rows} == {ids["ls"], ids["old"]}
         summary = proposal.by_ward_and_package(session)
-        assert {(s["ward"], s["count"], s["amount"]) for s in summary} == {
+        assert {(s.ward, s.count, s.amount) for s in summary} == {
             ("Phường B", 1, 300_000),
             ("Phường B", 1, 1_700_000),
         }
     viewer = Scope(user_id=None, username="v", role="viewer", ward_ids=None)
-    with session_scope(engine) as session, pytest.raises(AccessDenied):
-        apply_allocations(session, viewer, propose_allocations(session, viewer, cid))
+    with write_session(engine) as session, pytest.raises(Forbidden):
+        apply_allocations(session, viewer, cid)
 
 
 def test_budget_cap_holds_people_back(engine, wards):
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         cid = create_campaign(session, SYSTEM, name="Đợt nhỏ", year=2026).id
         add_package(
             session,
             SYSTEM,
             campaign_id=cid,
-            source_code="XA",
+            source_id=source_id(session, "XA"),
             label="Quà xã",
             amount=500_000,
             rule=Rule(categories=["HN"]),
@@ -205,87 +196,82 @@ def test_budget_cap_holds_people_back(engine, wards):
 
 def test_ineligible_and_cross_ward_duplicates(engine, season, wards):
     cid, ids = season
-    with session_scope(engine) as session:
-        apply_allocations(session, SYSTEM, propose_allocations(session, SYSTEM, cid))
+    with write_session(engine) as session:
+        apply_allocations(session, SYSTEM, cid)
         twin_a = person(session, wards["A"], "Song Trùng", 1945, ["TNLS"], national_id="020045000001")
         twin_b = person(session, wards["B"], "Song Trùng", 1945, ["TNLS"], national_id="020045000001")
-        apply_allocations(session, SYSTEM, propose_allocations(session, SYSTEM, cid))
+        apply_allocations(session, SYSTEM, cid)
         session.execute(
             Beneficiary.__table__.update().where(Beneficiary.id == ids["tb81"]).values(status="died")
         )
-    with session_scope(engine) as session:
-        assert [r["name"] for r in ineligible_allocations(session, SYSTEM, cid)] == ["Thương Binh Nặng"]
+    with write_session(engine) as session:
+        assert [r.name for r in ineligible_allocations(session, SYSTEM, cid)] == ["Thương Binh Nặng"]
         dupes = cross_ward_duplicates(session, SYSTEM, cid)
-        assert len(dupes) == 1 and {p["ward"] for p in dupes[0]["people"]} == {"Phường A", "Phường B"}
+        assert len(dupes) == 1 and {ward for _name, _id, ward in dupes[0].people} == {"Phường A", "Phường B"}
         assert twin_a != twin_b
 
 
 def test_delivery_marks_are_scoped_and_audited(engine, season, wards):
     cid, ids = season
-    with session_scope(engine) as session:
-        apply_allocations(session, SYSTEM, propose_allocations(session, SYSTEM, cid))
-        rows = {r["beneficiary_id"]: r for r in allocation_rows(session, SYSTEM, cid)}
+    with write_session(engine) as session:
+        apply_allocations(session, SYSTEM, cid)
+        rows = {r.beneficiary_id: r for r in allocation_rows(session, SYSTEM, cid)}
     staff_a = Scope(user_id=None, username="a", role="ward", ward_ids=frozenset({wards["A"]}))
-    with session_scope(engine) as session:
-        assert mark_delivered(session, staff_a, [rows[ids["tb81"]]["id"]], on=date(2026, 2, 3), by="Lan") == 1
-        with pytest.raises(ValueError, match="không có quyền"):
-            mark_delivered(session, staff_a, [rows[ids["ls"]]["id"]], on=date(2026, 2, 3))
-        assert mark_not_delivered(session, staff_a, [rows[ids["died_after"]]["id"]], reason="died") == 1
-    with session_scope(engine) as session:
-        after = {r["beneficiary_id"]: r for r in allocation_rows(session, SYSTEM, cid)}
-    assert after[ids["tb81"]]["status"] == "delivered" and after[ids["tb81"]]["delivered_on"] == date(
-        2026, 2, 3
-    )
-    assert after[ids["tb81"]]["version"] == 2
-    assert (
-        after[ids["died_after"]]["status"] == "not_delivered" and after[ids["died_after"]]["reason"] == "died"
-    )
-    assert after[ids["ls"]]["status"] == "planned"
+    with write_session(engine) as session:
+        assert mark_delivered(session, staff_a, [rows[ids["tb81"]].id], on=date(2026, 2, 3), by="Lan") == 1
+        with pytest.raises(UserError, match="không có quyền"):
+            mark_delivered(session, staff_a, [rows[ids["ls"]].id], on=date(2026, 2, 3))
+        assert mark_not_delivered(session, staff_a, [rows[ids["died_after"]].id], reason="died") == 1
+    with write_session(engine) as session:
+        after = {r.beneficiary_id: r for r in allocation_rows(session, SYSTEM, cid)}
+    assert after[ids["tb81"]].status == "delivered" and after[ids["tb81"]].delivered_on == date(2026, 2, 3)
+    assert after[ids["tb81"]].version == 2
+    assert after[ids["died_after"]].status == "not_delivered" and after[ids["died_after"]].reason == "died"
+    assert after[ids["ls"]].status == "planned"
 
 
 def test_lumps(engine, season, wards):
     cid, _ = season
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         add_lump(
             session,
             SYSTEM,
             campaign_id=cid,
-            ward_code="A",
-            source_code="XHH",
+            ward_id=wards["A"],
+            source_id=source_id(session, "XHH"),
             count=3072,
             amount=1_485_600_000,
             note="Hội Chữ thập đỏ",
         )
-        with pytest.raises(ValueError, match="lớn hơn 0"):
-            add_lump(session, SYSTEM, campaign_id=cid, ward_code="A", source_code="XHH", count=0, amount=0)
+        xhh = source_id(session, "XHH")
+        with pytest.raises(UserError, match="lớn hơn 0"):
+            add_lump(session, SYSTEM, campaign_id=cid, ward_id=wards["A"], source_id=xhh, count=0, amount=0)
         staff_b = Scope(user_id=None, username="b", role="ward", ward_ids=frozenset({wards["B"]}))
-        with pytest.raises(AccessDenied):
-            add_lump(session, staff_b, campaign_id=cid, ward_code="A", source_code="XHH", count=1, amount=1)
+        with pytest.raises(Forbidden):
+            add_lump(session, staff_b, campaign_id=cid, ward_id=wards["A"], source_id=xhh, count=1, amount=1)
         assert list_lumps(session, staff_b, cid) == []
-        assert [(g["count"], g["amount"]) for g in list_lumps(session, SYSTEM, cid)] == [
-            (3072, 1_485_600_000)
-        ]
+        assert [(g.count, g.amount) for g in list_lumps(session, SYSTEM, cid)] == [(3072, 1_485_600_000)]
 
 
 def test_copy_campaign_keeps_packages(engine, season):
     cid, _ = season
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         copy = copy_campaign(session, SYSTEM, cid, name="Tết 2027", year=2027)
         assert copy.start_date == date(2027, 2, 1)
-        labels = [p.label for p, _ in list_packages(session, copy.id)]
+        labels = [p.label for p in list_packages(session, copy.id)]
     assert sorted(labels) == ["Mức 300.000đ", "Mức 600.000đ", "Thọ 100+", "Thọ 70, 75"]
 
 
 def test_parse_ages():
     assert parse_ages("70, 75; 100+") == ([70, 75], 100)
-    with pytest.raises(ValueError, match="không hợp lệ"):
+    with pytest.raises(UserError, match="không hợp lệ"):
         parse_ages("bảy mươi")
 
 
 def test_signing_list_cells_and_round_trip(engine, season, wards):
     cid, ids = season
-    with session_scope(engine) as session:
-        apply_allocations(session, SYSTEM, propose_allocations(session, SYSTEM, cid))
+    with write_session(engine) as session:
+        apply_allocations(session, SYSTEM, cid)
         data = signing_list_xlsx(session, SYSTEM, cid, ward_id=wards["A"])
     ws = load_workbook(io.BytesIO(data)).active
     header = [c.value for c in ws[6]]
@@ -313,12 +299,12 @@ def test_signing_list_cells_and_round_trip(engine, season, wards):
     ws.cell(row=8, column=8).value = "03/02/2026"
     buffer = io.BytesIO()
     ws.parent.save(buffer)
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         result = import_signed_list(
             session, SYSTEM, buffer.getvalue(), "ky_nhan.xlsx", default_date=date(2026, 2, 4)
         )
     assert result.delivered == 2 and result.errors == []
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         delivered = session.execute(select(Allocation.delivered_on).where(Allocation.status == "delivered"))
         assert sorted(delivered.scalars()) == [date(2026, 2, 3), date(2026, 2, 4)]
         # uploading the same file again changes nothing
@@ -339,12 +325,12 @@ def test_inline_allocation_edits_lock_validate_and_audit(engine, season, wards):
     from data_layer.core.models import AuditEvent
 
     cid, ids = season
-    with session_scope(engine) as session:
-        apply_allocations(session, SYSTEM, propose_allocations(session, SYSTEM, cid))
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
+        apply_allocations(session, SYSTEM, cid)
+    with write_session(engine) as session:
         first = allocation_rows(session, SYSTEM, cid, ward_id=wards["A"])
         second = allocation_rows(session, SYSTEM, cid, ward_id=wards["A"])
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         errors = save_allocation_changes(
             session,
             SYSTEM,
@@ -356,7 +342,7 @@ def test_inline_allocation_edits_lock_validate_and_audit(engine, season, wards):
             },
         )
     assert set(errors) == {"Dòng 2", "Dòng 3"} and "lý do" in errors["Dòng 2"]
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         assert (
             "Người khác đã sửa"
             in save_allocation_changes(session, SYSTEM, second, {0: {"note": "x"}})["Dòng 1"]
@@ -369,11 +355,11 @@ def test_inline_allocation_edits_lock_validate_and_audit(engine, season, wards):
         fields = set(
             session.execute(
                 select(AuditEvent.field).where(
-                    AuditEvent.row_id == after["id"], AuditEvent.table_name == "allocation"
+                    AuditEvent.row_id == after.id, AuditEvent.table_name == "allocation"
                 )
             ).scalars()
         )
-    assert (after["status"], after["delivered_on"], after["note"]) == (
+    assert (after.status, after.delivered_on, after.note) == (
         "delivered",
         date(2026, 2, 3),
         "Nhận tại nhà",

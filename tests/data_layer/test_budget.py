@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from data_layer.campaigns.allocation import apply_allocations, propose_allocations
+from data_layer.campaigns.allocation import apply_allocations
 from data_layer.campaigns.budget import (
     Line,
     Scenario,
@@ -15,19 +15,22 @@ from data_layer.campaigns.budget import (
     list_scenarios,
     save_scenario,
     scaled,
-    scenario_xlsx,
     source_caps,
 )
-from data_layer.campaigns.setup import Rule, add_package, create_campaign
-from data_layer.core.access import AccessDenied, Scope
-from data_layer.core.db import session_scope
-from data_layer.core.models import Beneficiary, BeneficiaryCategory, Category, Package
+from data_layer.campaigns.rules import Rule
+from data_layer.campaigns.setup import add_package, create_campaign
+from data_layer.core.access import Scope
+from data_layer.core.db import write_session
+from data_layer.core.errors import Forbidden
+from data_layer.core.models import AuditEvent, Beneficiary, BeneficiaryCategory, Category, Package, User
+from data_layer.reports.scenario_sheet import scenario_xlsx
+from tests.conftest import source_id
 
 SYSTEM = Scope.system()
 LINES = [
-    Line(1, "TW", "600k", 600_000, {"A": 22, "B": 10}),
-    Line(2, "TW", "300k", 300_000, {"A": 5}),
-    Line(3, "TINH", "500k", 500_000, {"A": 5502}),
+    Line(1, "TW", "Trung ương", "600k", 600_000, {"A": 22, "B": 10}),
+    Line(2, "TW", "Trung ương", "300k", 300_000, {"A": 5}),
+    Line(3, "TINH", "Tỉnh", "500k", 500_000, {"A": 5502}),
 ]
 
 
@@ -72,13 +75,13 @@ def test_xlsx_export_has_the_figures():
 
 @pytest.fixture
 def campaign(engine, wards):
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         cid = create_campaign(session, SYSTEM, name="Tết", year=2026).id
         add_package(
             session,
             SYSTEM,
             campaign_id=cid,
-            source_code="TINH",
+            source_id=source_id(session, "TINH"),
             label="Hộ nghèo",
             amount=500_000,
             rule=Rule(categories=["HN"]),
@@ -94,13 +97,13 @@ def campaign(engine, wards):
 
 
 def test_baseline_counts_allocations_and_eligible_people(engine, campaign, wards):
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         before = baseline(session, SYSTEM, campaign)
         assert [(line.label, line.counts) for line in before] == [
             ("Hộ nghèo", {"Phường A": 2, "Phường B": 1})
         ]
-        apply_allocations(session, SYSTEM, propose_allocations(session, SYSTEM, campaign))
-    with session_scope(engine) as session:
+        apply_allocations(session, SYSTEM, campaign)
+    with write_session(engine) as session:
         assert baseline(session, SYSTEM, campaign)[0].counts == {"Phường A": 2, "Phường B": 1}
         assert source_caps(session, campaign) == {"TINH": 2_000_000}
         staff_b = Scope(user_id=None, username="b", role="ward", ward_ids=frozenset({wards["B"]}))
@@ -108,7 +111,7 @@ def test_baseline_counts_allocations_and_eligible_people(engine, campaign, wards
 
 
 def test_save_compare_and_apply(engine, campaign):
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         package_id = session.execute(select(Package.id)).scalar_one()
         save_scenario(session, SYSTEM, campaign, "Tăng mức", Scenario(amounts={package_id: 600_000}))
         save_scenario(session, SYSTEM, campaign, "Tăng mức", Scenario(amounts={package_id: 700_000}))
@@ -116,9 +119,17 @@ def test_save_compare_and_apply(engine, campaign):
         assert [s.name for s in stored] == ["Tăng mức"]
         scenario = Scenario.from_json(stored[0].content)
         assert scenario.amounts == {package_id: 700_000}
-        ward_staff = Scope(user_id=None, username="w", role="ward", ward_ids=frozenset())
-        with pytest.raises(AccessDenied):
+        officer = User(username="w", name="W", password_hash="x", role="ward")
+        session.add(officer)
+        session.flush()
+        ward_staff = Scope.for_user(officer)
+        with pytest.raises(Forbidden):
             apply_scenario(session, ward_staff, campaign, scenario)
+        with pytest.raises(Forbidden, match="người khác lập"):  # a ward officer cannot overwrite it either
+            save_scenario(session, ward_staff, campaign, "Tăng mức", Scenario())
+        save_scenario(session, ward_staff, campaign, "Của phường", Scenario())
         assert apply_scenario(session, SYSTEM, campaign, scenario) == 1
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         assert session.execute(select(Package.amount)).scalar_one() == 700_000
+        saves = session.execute(select(AuditEvent.action).where(AuditEvent.table_name == "budgetscenario"))
+        assert list(saves.scalars()) == ["insert", "update", "insert"]

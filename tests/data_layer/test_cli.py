@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 
 from data_layer.admin.users import verify_password
 from data_layer.cli import main
-from data_layer.core.db import get_engine, session_scope
+from data_layer.core.db import get_engine, write_session
 from data_layer.core.models import Beneficiary, User, Ward
 
 
@@ -42,7 +42,7 @@ def test_ward_and_source_add_are_idempotent(capsys, db_url):
     assert run(capsys, "ward", "add", "dk", "Tên khác")[0] == 0
     assert run(capsys, "source", "add", "QTT", "Quỹ Tấm lòng vàng")[0] == 0
     assert run(capsys, "source", "add", "QTT", "Quỹ Tấm lòng vàng")[0] == 0
-    with session_scope(get_engine(db_url)) as session:
+    with write_session(get_engine(db_url)) as session:
         wards = session.execute(select(Ward.code, Ward.name)).all()
     assert [tuple(w) for w in wards] == [("DK", "Phường Đông Kinh")]
 
@@ -72,7 +72,7 @@ def test_user_add_reads_password_from_stdin(capsys, monkeypatch, db_url):
         monkeypatch=monkeypatch,
     )
     assert code == 0, out
-    with session_scope(get_engine(db_url)) as session:
+    with write_session(get_engine(db_url)) as session:
         user = session.execute(select(User).where(User.username == "lan")).scalar_one()
     assert (
         user.role == "ward"
@@ -112,9 +112,9 @@ def test_db_option_overrides_environment(capsys, tmp_path, db_url):
     other = f"sqlite:///{tmp_path / 'other.db'}"
     assert run(capsys, "db", "init", "--db", other)[0] == 0
     assert run(capsys, "ward", "add", "Z9", "Xã Z", "--db", other)[0] == 0
-    with session_scope(get_engine(other)) as session:
+    with write_session(get_engine(other)) as session:
         assert session.execute(select(Ward.code)).scalars().all() == ["Z9"]
-    with session_scope(get_engine(db_url)) as session:
+    with write_session(get_engine(db_url)) as session:
         assert session.execute(select(Ward.code)).scalars().all() == []
 
 
@@ -126,7 +126,7 @@ def test_unknown_ward_is_an_error(capsys, db_url):
 def test_db_init_demo_seeds_once_and_lists_beneficiaries(capsys, tmp_sqlite_env):
     assert run(capsys, "db", "init", "--demo")[0] == 0
     assert run(capsys, "db", "init", "--demo")[0] == 0  # second run: upgrade only, no new data
-    with session_scope(get_engine(tmp_sqlite_env)) as session:
+    with write_session(get_engine(tmp_sqlite_env)) as session:
         total = session.execute(select(func.count()).select_from(Beneficiary)).scalar_one()
     code, out, _ = run(capsys, "beneficiaries", "--ward", "DK", "--json")
     records = json.loads(out)
@@ -179,7 +179,7 @@ def test_import_json_contract_and_dry_run(capsys, db_url, tmp_path):
     } <= set(summary)
     assert (summary["rows_read"], summary["accepted"], summary["rejected"]) == (2, 1, 1)
     assert summary["errors"] == [{"row": 7, "column": "Họ và tên", "message": "Thiếu họ và tên."}]
-    with session_scope(get_engine(db_url)) as session:
+    with write_session(get_engine(db_url)) as session:
         assert session.execute(select(func.count()).select_from(Beneficiary)).scalar_one() == 0
     code, out, _ = run(capsys, "import", str(path), "--ward", "DK", "--json")
     assert code == 0 and json.loads(out)["beneficiaries_created"] == 1

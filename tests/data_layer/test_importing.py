@@ -10,13 +10,19 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from data_layer.core.access import AccessDenied, Scope
-from data_layer.core.db import session_scope
-from data_layer.core.models import Allocation, Beneficiary, Campaign, FundingSource, ImportBatch
+from data_layer.core.access import Scope
+from data_layer.core.db import read_session, write_session
+from data_layer.core.errors import Conflict, Forbidden, UserError
+from data_layer.core.models import Allocation, Beneficiary, Campaign, Category, FundingSource, ImportBatch
+from data_layer.core.versioning import data_version
+from data_layer.importing.batches import undo_batch
+from data_layer.importing.commit import commit_import
 from data_layer.importing.error_report import error_report_xlsx
+from data_layer.importing.preview import ImportRequest, preview_import
 from data_layer.importing.reader import FileReadError
-from data_layer.importing.service import ImportRequest, commit_import, preview_import, undo_batch
-from data_layer.registry.queries import beneficiary_records
+from data_layer.registry.history import audit_log
+from data_layer.reports.progress import campaign_progress
+from tests.conftest import records_of
 from tests.data_layer.workbooks import HEADER, as_tcvn3, ward_list, xlsx_bytes
 
 SYSTEM = Scope.system()
@@ -38,17 +44,19 @@ ROWS = [
 ]
 
 
-def run_import(engine, data: bytes, ward_id: int, *, name="ds.xlsx", scope=SYSTEM, commit=True, **kwargs):
+def run_import(
+    engine, data: bytes, ward_id: int, *, name="ds.xlsx", scope=SYSTEM, commit=True, repeat_ok=False, **kwargs
+):
     request = ImportRequest(file_name=name, data=data, ward_id=ward_id, **kwargs)
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         preview = preview_import(session, scope, request)
-        result = commit_import(session, scope, preview) if commit else None
+        result = commit_import(session, scope, preview, repeat_ok=repeat_ok) if commit else None
     return preview, result
 
 
 def people(engine, ward_id):
-    with session_scope(engine) as session:
-        return {r["name"]: r for r in beneficiary_records(session, SYSTEM, ward_id=ward_id)}
+    with write_session(engine) as session:
+        return records_of(session, ward_id)
 
 
 def test_title_rows_numbering_blank_rows_and_footer(engine, wards):
@@ -230,7 +238,9 @@ def test_csv_semicolon_file(engine, wards):
 def test_reimport_matches_people_and_flags_the_same_file(engine, wards):
     data = xlsx_bytes(ward_list(ROWS))
     run_import(engine, data, wards["A"])
-    preview, result = run_import(engine, data, wards["A"])
+    with pytest.raises(Conflict, match="đã được nhập"):  # the same file again needs the user's yes
+        run_import(engine, data, wards["A"])
+    preview, result = run_import(engine, data, wards["A"], repeat_ok=True)
     assert preview.already_imported is not None
     assert result.counts["beneficiaries_created"] == 0 and result.counts["beneficiaries_matched"] == 3
     assert len(people(engine, wards["A"])) == 3
@@ -261,7 +271,7 @@ def test_possible_duplicate_in_another_ward_is_a_warning(engine, wards):
 
 
 def test_gift_list_creates_allocations_once(engine, wards):
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         campaign = Campaign(name="Tết 2026", year=2026)
         session.add(campaign)
         session.flush()
@@ -270,9 +280,11 @@ def test_gift_list_creates_allocations_once(engine, wards):
     data = xlsx_bytes(ward_list(ROWS))
     _, result = run_import(engine, data, wards["A"], campaign_id=campaign_id, source_id=source_id)
     assert result.counts["allocations_created"] == 3
-    _, again = run_import(engine, data, wards["A"], campaign_id=campaign_id, source_id=source_id)
+    _, again = run_import(
+        engine, data, wards["A"], campaign_id=campaign_id, source_id=source_id, repeat_ok=True
+    )
     assert again.counts["allocations_created"] == 0
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         amounts = sorted(session.execute(select(Allocation.amount)).scalars())
     assert amounts == [300_000, 600_000, 600_000]
 
@@ -281,8 +293,10 @@ def test_unknown_category_mapped_by_user_is_remembered(engine, wards):
     rows = [[1, "Nguyễn Văn An", "1950", "Nam", "", "Khối 1", "Diện chính sách đặc thù", ""]]
     preview, _ = run_import(engine, xlsx_bytes(ward_list(rows)), wards["A"], commit=False)
     assert preview.unknown_categories == ["Diện chính sách đặc thù"]
+    with write_session(engine) as session:
+        other = session.execute(select(Category.id).where(Category.code == "NCC_KHAC")).scalar_one()
     run_import(
-        engine, xlsx_bytes(ward_list(rows)), wards["A"], category_map={"Diện chính sách đặc thù": "NCC_KHAC"}
+        engine, xlsx_bytes(ward_list(rows)), wards["A"], category_map={"Diện chính sách đặc thù": other}
     )
     assert people(engine, wards["A"])["Nguyễn Văn An"]["categories"] == ["NCC_KHAC"]
     later, _ = run_import(engine, xlsx_bytes(ward_list(rows)), wards["B"], commit=False)
@@ -297,13 +311,36 @@ def test_undo_removes_a_batch_and_restores_updates(engine, wards):
     ]
     _, result = run_import(engine, xlsx_bytes(ward_list(changed)), wards["A"])
     assert people(engine, wards["A"])["Nguyễn Văn An"]["hamlet"] == "Khối 9"
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         outcome = undo_batch(session, SYSTEM, result.batch_id)
     assert outcome == {"beneficiaries_removed": 1, "beneficiaries_restored": 1, "allocations_removed": 0}
     stored = people(engine, wards["A"])
     assert list(stored) == ["Nguyễn Văn An"] and stored["Nguyễn Văn An"]["hamlet"] == "Khối 1"
-    with session_scope(engine) as session, pytest.raises(ValueError, match="đã được hoàn tác"):
+    with write_session(engine) as session, pytest.raises(UserError, match="đã được hoàn tác"):
         undo_batch(session, SYSTEM, result.batch_id)
+
+
+def test_undoing_an_import_refreshes_the_progress_figures_and_shows_in_the_log(engine, wards):
+    """Pages cache figures by the data version: an undo must move it and leave an audit event."""
+    with write_session(engine) as session:
+        campaign = Campaign(name="Tết 2026", year=2026)
+        session.add(campaign)
+        session.flush()
+        campaign_id = campaign.id
+        tw = session.execute(select(FundingSource.id).where(FundingSource.code == "TW")).scalar_one()
+    _, result = run_import(
+        engine, xlsx_bytes(ward_list(ROWS)), wards["A"], campaign_id=campaign_id, source_id=tw
+    )
+    with read_session(engine) as session:
+        version = data_version(session)
+        assert campaign_progress(session, SYSTEM, campaign_id).total.planned == 3
+    with write_session(engine) as session:
+        undo_batch(session, SYSTEM, result.batch_id)
+    with read_session(engine) as session:
+        assert data_version(session) > version
+        assert campaign_progress(session, SYSTEM, campaign_id).total.planned == 0
+        undo = audit_log(session, SYSTEM, table="importbatch")[0]
+    assert undo.action == "undo_import" and "bỏ 3 người mới" in undo.old
 
 
 def test_undo_refused_when_rows_were_edited_since(engine, wards):
@@ -313,20 +350,20 @@ def test_undo_refused_when_rows_were_edited_since(engine, wards):
         xlsx_bytes(ward_list([[1, "Nguyễn Văn An", "05/03/1950", "Nam", "020050001234", "Khối 5", "", ""]])),
         wards["A"],
     )
-    with session_scope(engine) as session, pytest.raises(ValueError, match="Không thể hoàn tác"):
+    with write_session(engine) as session, pytest.raises(UserError, match="Không thể hoàn tác"):
         undo_batch(session, SYSTEM, first.batch_id)
 
 
 def test_ward_staff_cannot_import_or_undo_for_another_ward(engine, wards):
     staff = Scope(user_id=None, username="a", role="ward", ward_ids=frozenset({wards["A"]}))
     data = xlsx_bytes(ward_list(ROWS))
-    with pytest.raises(AccessDenied):
+    with pytest.raises(Forbidden):
         run_import(engine, data, wards["B"], scope=staff)
     _, result = run_import(engine, data, wards["B"])
-    with session_scope(engine) as session, pytest.raises(ValueError, match="Không tìm thấy lần nhập"):
+    with write_session(engine) as session, pytest.raises(UserError, match="Không tìm thấy lần nhập"):
         undo_batch(session, staff, result.batch_id)
     viewer = Scope(user_id=None, username="v", role="viewer", ward_ids=None)
-    with pytest.raises(AccessDenied):
+    with pytest.raises(Forbidden):
         run_import(engine, data, wards["A"], scope=viewer)
 
 
@@ -355,7 +392,7 @@ def test_unreadable_files_write_nothing(engine, wards, name, data, message):
     data = encrypted_xlsx() if data == "encrypted" else data
     with pytest.raises(FileReadError, match=message):
         run_import(engine, data, wards["A"], name=name)
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         assert session.execute(select(func.count()).select_from(ImportBatch)).scalar_one() == 0
         assert session.execute(select(func.count()).select_from(Beneficiary)).scalar_one() == 0
 
@@ -367,7 +404,7 @@ def test_size_limit(engine, wards, monkeypatch):
 
 
 def test_failure_during_commit_writes_nothing(engine, wards, monkeypatch):
-    import data_layer.importing.service as service
+    import data_layer.importing.commit as service
 
     def explode(*_args, **_kwargs):
         raise RuntimeError("disk full")
@@ -375,7 +412,7 @@ def test_failure_during_commit_writes_nothing(engine, wards, monkeypatch):
     monkeypatch.setattr(service, "_add_categories", explode)
     with pytest.raises(RuntimeError):
         run_import(engine, xlsx_bytes(ward_list(ROWS)), wards["A"])
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         assert session.execute(select(func.count()).select_from(Beneficiary)).scalar_one() == 0
         assert session.execute(select(func.count()).select_from(ImportBatch)).scalar_one() == 0
 

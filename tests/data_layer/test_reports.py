@@ -11,14 +11,17 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import insert, select
 
-from data_layer.campaigns.delivery import add_lump
-from data_layer.campaigns.setup import Rule, add_package, create_campaign
+from data_layer.campaigns.lumps import add_lump
+from data_layer.campaigns.rules import Rule
+from data_layer.campaigns.setup import add_package, create_campaign
 from data_layer.core.access import Scope
-from data_layer.core.db import session_scope
+from data_layer.core.db import write_session
 from data_layer.core.models import Allocation, Beneficiary, Package, utcnow
-from data_layer.registry.editing import Filters
-from data_layer.reports.daily import allocations_xlsx, beneficiaries_xlsx, daily_progress, daily_xlsx
+from data_layer.registry.queries import Filters
+from data_layer.reports.daily import daily_progress, daily_xlsx
+from data_layer.reports.exports import allocations_xlsx, beneficiaries_xlsx
 from data_layer.reports.summary import campaign_summary, summary_xlsx, ward_summaries
+from tests.conftest import source_id
 
 SYSTEM = Scope.system()
 
@@ -67,22 +70,40 @@ def add_gifts(
 def season(engine, wards):
     """TW: 22 × 600.000 (A) + 10 × 300.000 (B); TINH: 5.502 × 500.000 (A, 2.000 delivered on 03/02);
     longevity: 3 people aged 80 × 900.000 (B); XHH lump: 3.072 suất = 1.485.600.000 (A)."""
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         cid = create_campaign(session, SYSTEM, name="Tết 2026", year=2026).id
         tw600 = add_package(
-            session, SYSTEM, campaign_id=cid, source_code="TW", label="600k", amount=600_000
+            session,
+            SYSTEM,
+            campaign_id=cid,
+            source_id=source_id(session, "TW"),
+            label="600k",
+            amount=600_000,
+            everyone=True,
         ).id
         tw300 = add_package(
-            session, SYSTEM, campaign_id=cid, source_code="TW", label="300k", amount=300_000
+            session,
+            SYSTEM,
+            campaign_id=cid,
+            source_id=source_id(session, "TW"),
+            label="300k",
+            amount=300_000,
+            everyone=True,
         ).id
         tinh = add_package(
-            session, SYSTEM, campaign_id=cid, source_code="TINH", label="500k", amount=500_000
+            session,
+            SYSTEM,
+            campaign_id=cid,
+            source_id=source_id(session, "TINH"),
+            label="500k",
+            amount=500_000,
+            everyone=True,
         ).id
         tho = add_package(
             session,
             SYSTEM,
             campaign_id=cid,
-            source_code="HUYEN",
+            source_id=source_id(session, "HUYEN"),
             label="Thọ 80",
             amount=900_000,
             rule=Rule(ages=[80]),
@@ -96,8 +117,8 @@ def season(engine, wards):
             session,
             SYSTEM,
             campaign_id=cid,
-            ward_code="A",
-            source_code="XHH",
+            ward_id=wards["A"],
+            source_id=source_id(session, "XHH"),
             count=3072,
             amount=1_485_600_000,
             note="Hội Chữ thập đỏ",
@@ -106,7 +127,7 @@ def season(engine, wards):
 
 
 def test_summary_figures(engine, season):
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         summary = campaign_summary(session, SYSTEM, season)
     sources = {s["source"]: s for s in summary["by_source"]}
     assert sources["TINH"]["levels"] == [{"amount": 500_000, "count": 5502, "total": 2_751_000_000}]
@@ -126,7 +147,7 @@ def test_summary_figures(engine, season):
 
 def test_summary_is_scoped(engine, season, wards):
     staff_b = Scope(user_id=None, username="b", role="ward", ward_ids=frozenset({wards["B"]}))
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         summary = campaign_summary(session, staff_b, season)
         assert [s["source"] for s in summary["by_source"]] == ["HUYEN", "TW"]
         assert summary["total_amount"] == 3_000_000 + 2_700_000
@@ -134,7 +155,7 @@ def test_summary_is_scoped(engine, season, wards):
 
 
 def test_summary_xlsx_cell_by_cell(engine, season):
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         summary = campaign_summary(session, SYSTEM, season)
         data = summary_xlsx(summary, ward_summaries(session, SYSTEM, season), "UBND THÀNH PHỐ THỬ")
     workbook = load_workbook(io.BytesIO(data))
@@ -162,15 +183,24 @@ def test_summary_xlsx_cell_by_cell(engine, season):
     lump=st.integers(0, 10**9),
 )
 def test_grand_total_is_the_sum_of_the_parts(engine, wards, levels, lump):
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         cid = create_campaign(session, SYSTEM, name=f"Ngẫu nhiên {len(levels)} {lump}", year=2026).id
         for code, count, amount in levels:
             package = add_package(
-                session, SYSTEM, campaign_id=cid, source_code=code, label="x", amount=amount
+                session,
+                SYSTEM,
+                campaign_id=cid,
+                source_id=source_id(session, code),
+                label="x",
+                amount=amount,
+                everyone=True,
             )
             add_gifts(session, cid, package.id, wards["A"], amount, count)
         if lump:
-            add_lump(session, SYSTEM, campaign_id=cid, ward_code="B", source_code="XHH", count=1, amount=lump)
+            xhh = source_id(session, "XHH")
+            add_lump(
+                session, SYSTEM, campaign_id=cid, ward_id=wards["B"], source_id=xhh, count=1, amount=lump
+            )
         summary = campaign_summary(session, SYSTEM, cid)
         session.rollback()
     assert summary["total_amount"] == sum(s["amount"] for s in summary["by_source"])
@@ -182,11 +212,11 @@ def test_grand_total_is_the_sum_of_the_parts(engine, wards, levels, lump):
 
 
 def test_daily_progress_and_xlsx(engine, season):
-    with session_scope(engine) as session:
-        rows = {r["ward"]: r for r in daily_progress(session, SYSTEM, season, date(2026, 2, 2))}
+    with write_session(engine) as session:
+        rows = {r.label: r for r in daily_progress(session, SYSTEM, season, date(2026, 2, 2))}
         data = daily_xlsx(session, SYSTEM, season, date(2026, 2, 3), "UBND")
-    assert (rows["Phường A"]["planned"], rows["Phường A"]["delivered"]) == (5524, 22)
-    assert rows["Tổng cộng"]["delivered_amount"] == 13_200_000 and rows["Tổng cộng"]["lump_count"] == 3072
+    assert (rows["Phường A"].planned, rows["Phường A"].delivered) == (5524, 22)
+    assert rows["Tổng cộng"].delivered_amount == 13_200_000 and rows["Tổng cộng"].lump_count == 3072
     ws = load_workbook(io.BytesIO(data)).active
     table = {row[0].value: [c.value for c in row] for row in ws.iter_rows(min_row=6) if row[0].value}
     assert table["Phường A"][3:5] == [2022, 13_200_000 + 1_000_000_000]
@@ -194,7 +224,7 @@ def test_daily_progress_and_xlsx(engine, season):
 
 
 def test_exports_neutralise_formulas(engine, wards, season):
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         session.execute(
             insert(Beneficiary),
             [
@@ -223,10 +253,10 @@ def test_exports_neutralise_formulas(engine, wards, season):
 
 
 def test_package_amount_changes_do_not_rewrite_history(engine, season):
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         package = session.execute(select(Package).where(Package.label == "600k")).scalar_one()
         package.amount = 700_000
         session.add(package)
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         tw = next(s for s in campaign_summary(session, SYSTEM, season)["by_source"] if s["source"] == "TW")
     assert tw["levels"][0] == {"amount": 600_000, "count": 22, "total": 13_200_000}

@@ -4,14 +4,15 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from data_layer.admin.reference import STANDARD_SOURCES, add_ward, seed_reference_data
 from data_layer.core import tallies
 from data_layer.core.access import Scope
-from data_layer.core.db import alembic_config, session_scope, upgrade_schema
+from data_layer.core.db import write_session
 from data_layer.core.models import Beneficiary, Category, FundingSource, Ward, WardTally
-from tests.conftest import installed_triggers
+from data_layer.core.schema import alembic_config, upgrade_schema
+from tests.conftest import expected_triggers, installed_triggers
 
 
 def test_migrations_match_the_models(engine):
@@ -29,22 +30,22 @@ def test_schema_has_the_indexes_the_queries_use(engine):
 
 
 def test_seed_has_standard_sources_and_categories(engine):
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         codes = set(session.execute(select(FundingSource.code)).scalars())
         assert {"TW", "TINH", "HUYEN", "XA", "XHH"} <= codes
         assert session.execute(select(func.count()).select_from(Category)).scalar_one() >= 15
 
 
 def test_upgrade_and_reseed_change_no_data(engine):
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         add_ward(session, Scope.system(), "X1", "Phường Một")
         tw = session.execute(select(FundingSource).where(FundingSource.code == "TW")).scalar_one()
         tw.name = "Tên do quản trị sửa"
         session.add(tw)
     upgrade_schema(engine)
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         seed_reference_data(session)
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         assert session.execute(select(Ward.name).where(Ward.code == "X1")).scalar_one() == "Phường Một"
         assert session.execute(select(FundingSource.name).where(FundingSource.code == "TW")).scalar_one() == (
             "Tên do quản trị sửa"
@@ -56,22 +57,24 @@ def test_upgrade_and_reseed_change_no_data(engine):
 
 def test_upgrading_a_filled_database_fills_the_running_totals(engine):
     """Migration 0006 on a database that already holds people: the tallies start from a recount."""
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         ward = add_ward(session, Scope.system(), "X1", "Phường Một")
         session.add(Beneficiary(ward_id=ward.id, name="An", name_key="an", birth_year=1950))
     command.downgrade(alembic_config(engine), "0005")
     assert "wardtally" not in inspect(engine).get_table_names()
-    with session_scope(engine) as session:
+    with Session(engine) as session, session.begin():  # the write path needs revision 0007's state row
         session.add(Beneficiary(ward_id=ward.id, name="Bình", name_key="binh", national_id=None))
     upgrade_schema(engine)
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         tally = session.get(WardTally, ward.id)
         assert (tally.people, tally.active, tally.missing_id) == (2, 2, 2)
     with engine.connect() as conn:
         assert tallies.check(conn) == []
 
 
-def test_every_tally_trigger_is_installed_at_head(engine):
-    """A later SQLite batch migration that copies a source table would drop its triggers."""
-    expected = {name for name, _table in tallies.trigger_names()}
-    assert len(expected) == 20 and installed_triggers(engine) == expected
+def test_every_trigger_is_installed_at_head(engine):
+    """The running totals' 20 triggers and the data version's, on every table but the tallies."""
+    expected = expected_triggers(engine)
+    assert len({name for name in expected if name.startswith("tally_")}) == 20
+    assert {"dv_beneficiary", "dv_beneficiary_insert"} & expected
+    assert installed_triggers(engine) == expected

@@ -11,8 +11,9 @@ from data_layer.admin.users import (
     set_user_active,
     verify_password,
 )
-from data_layer.core.access import AccessDenied, Scope
-from data_layer.core.db import session_scope
+from data_layer.core.access import Scope
+from data_layer.core.db import write_session
+from data_layer.core.errors import Forbidden, UserError
 from data_layer.core.models import AuditEvent, User
 
 
@@ -25,17 +26,17 @@ def test_password_hash_is_salted_bcrypt():
 
 
 def test_add_user_stores_only_the_hash_and_audits(engine, wards, admin_scope):
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         user = add_user(
             session,
             admin_scope,
             username="Lan.Ward",
             password="bí-mật-123",
             role="ward",
-            ward_code="a",
+            ward_id=wards["A"],
             name="Hoàng Thị Lan",
         )
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         stored = session.execute(select(User).where(User.id == user.id)).scalar_one()
         assert stored.username == "lan.ward" and stored.ward_id == wards["A"]
         assert "bí-mật" not in stored.password_hash and verify_password("bí-mật-123", stored.password_hash)
@@ -51,48 +52,48 @@ def test_add_user_stores_only_the_hash_and_audits(engine, wards, admin_scope):
         ({"username": "short", "password": "1234567", "role": "admin"}, "ít nhất 8"),
         ({"username": "nobody", "password": "12345678", "role": "boss"}, "Vai trò"),
         ({"username": "noward", "password": "12345678", "role": "ward"}, "gắn với một phường"),
-        ({"username": "ghost", "password": "12345678", "role": "ward", "ward_code": "ZZ"}, "Không tìm thấy"),
+        ({"username": "ghost", "password": "12345678", "role": "ward", "ward_id": 999999}, "Không tìm thấy"),
     ],
 )
 def test_add_user_rejects_bad_input(engine, wards, admin_scope, kwargs, message):
-    with session_scope(engine) as session, pytest.raises(ValueError, match=message):
+    with write_session(engine) as session, pytest.raises(UserError, match=message):
         add_user(session, admin_scope, **kwargs)
 
 
 def test_duplicate_username_refused(engine, admin_scope):
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         add_user(session, admin_scope, username="quan", password="12345678", role="district")
-    with session_scope(engine) as session, pytest.raises(ValueError, match="đã tồn tại"):
+    with write_session(engine) as session, pytest.raises(UserError, match="đã tồn tại"):
         add_user(session, admin_scope, username="QUAN", password="12345678", role="district")
 
 
 def test_only_admin_manages_users(engine, wards):
     district = Scope(user_id=2, username="d", role="district", ward_ids=None)
-    with session_scope(engine) as session, pytest.raises(AccessDenied):
+    with write_session(engine) as session, pytest.raises(Forbidden):
         add_user(session, district, username="someone", password="12345678", role="admin")
 
 
 def test_deactivated_user_cannot_log_in(engine, admin_scope):
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         user = add_user(session, admin_scope, username="xem", password="12345678", role="viewer")
         assert "xem" in authenticator_credentials(session)["usernames"]
         set_user_active(session, admin_scope, user.id, False)
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         assert get_active_user(session, "xem") is None
         credentials = authenticator_credentials(session)["usernames"]
         assert "xem" not in credentials
 
 
 def test_admin_cannot_lock_themselves(engine):
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         admin = add_user(session, Scope.system(), username="root1", password="12345678", role="admin")
         own = Scope.for_user(admin)
-        with pytest.raises(ValueError, match="tự khóa"):
+        with pytest.raises(UserError, match="tự khóa"):
             set_user_active(session, own, admin.id, False)
 
 
 def test_credentials_hold_hashes_not_passwords(engine, admin_scope):
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         add_user(session, admin_scope, username="quan", password="12345678", role="district", name="Quân")
         entry = authenticator_credentials(session)["usernames"]["quan"]
     assert entry["name"] == "Quân" and entry["password"].startswith("$2b$") and entry["roles"] == ["district"]

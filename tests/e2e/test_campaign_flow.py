@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from data_layer.core.db import get_engine, session_scope
+from data_layer.core.db import get_engine, write_session
 from data_layer.core.models import Allocation, Campaign
 from tests.e2e.conftest import choose, login, logout, open_menu_page, wait_idle
 
@@ -20,7 +20,7 @@ def test_create_campaign_allocate_and_deliver(page, server):
     expect(page.get_by_text("Đã tạo đợt 'Mừng thọ thử nghiệm'.")).to_be_visible()
     choose(page, "Đợt tặng quà", "Mừng thọ thử nghiệm")
     page.get_by_text("Thêm mức quà", exact=True).click()
-    page.get_by_label("Tên mức quà (ví dụ: Quà Chủ tịch nước – mức 600.000đ)").fill("Quà thọ 80")
+    page.get_by_label("Tên mức quà (ví dụ: Quà Chủ tịch nước – mức 600.000 đ)").fill("Quà thọ 80")
     page.get_by_label("Số tiền (đ)").fill("900.000")
     page.get_by_label("Tuổi (ví dụ: 70, 75, 100+)").fill("80, 85")
     page.get_by_role("button", name="Lưu mức quà").click()
@@ -32,7 +32,7 @@ def test_create_campaign_allocate_and_deliver(page, server):
     page.get_by_role("button", name="Ghi phân bổ").click()
     wait_idle(page)
     expect(page.get_by_text("Đã phân bổ")).to_be_visible()
-    with session_scope(get_engine(server.db_url)) as session:
+    with write_session(get_engine(server.db_url)) as session:
         campaign_id = session.execute(
             select(Campaign.id).where(Campaign.name == "Mừng thọ thử nghiệm")
         ).scalar_one()
@@ -50,7 +50,7 @@ def test_create_campaign_allocate_and_deliver(page, server):
     page.get_by_role("button", name="Đánh dấu đã phát").click()
     wait_idle(page)
     expect(page.get_by_text("Đã ghi nhận phát")).to_be_visible()
-    with session_scope(get_engine(server.db_url)) as session:
+    with write_session(get_engine(server.db_url)) as session:
         delivered = session.execute(
             select(func.count())
             .select_from(Allocation)

@@ -4,8 +4,8 @@ from playwright.sync_api import expect
 
 from data_layer.admin.reference import get_ward_by_code
 from data_layer.core.access import Scope
-from data_layer.core.db import get_engine, session_scope
-from data_layer.registry.queries import beneficiary_records
+from data_layer.core.db import get_engine, write_session
+from tests.conftest import people_of
 from tests.data_layer.workbooks import ward_list, write, xlsx_bytes
 from tests.e2e.conftest import login, open_menu_page, wait_idle
 
@@ -27,7 +27,7 @@ def test_upload_preview_commit(page, server, tmp_path):
     wait_idle(page)
     expect(page.get_by_text("Đã ghi 2 dòng (2 người mới")).to_be_visible()
     expect(page.get_by_test_id("stDataFrame").last).to_be_visible()
-    with session_scope(get_engine(server.db_url)) as session:
+    with write_session(get_engine(server.db_url)) as session:
         ward = get_ward_by_code(session, Scope.system(), "DK")
-        names = {r["name"] for r in beneficiary_records(session, Scope.system(), ward_id=ward.id)}
+        names = {r.name for r in people_of(session, Scope.system(), ward.id)}
     assert {"Bế Văn Thử Nghiệm", "Ma Thị Kiểm Tra"} <= names

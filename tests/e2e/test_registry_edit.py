@@ -3,7 +3,7 @@
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from data_layer.core.db import get_engine, session_scope
+from data_layer.core.db import get_engine, write_session
 from data_layer.core.models import Beneficiary
 from tests.e2e.conftest import login, open_menu_page, wait_idle
 
@@ -33,5 +33,5 @@ def test_double_click_edit_save_reload(page, server):
     page.keyboard.press("Enter")
     wait_idle(page)
     expect(page.get_by_text("tổng 1 người")).to_be_visible()
-    with session_scope(get_engine(server.db_url)) as session:
+    with write_session(get_engine(server.db_url)) as session:
         assert session.execute(select(Beneficiary.id).where(Beneficiary.name == NEW_NAME)).scalars().all()

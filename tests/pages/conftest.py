@@ -1,6 +1,10 @@
-"""AppTest helpers: a demo database per test and a way to act as a logged-in user."""
+"""AppTest helpers: the demo database, seeded once per test run and copied for every test, and a way
+to act as a logged-in user."""
 
 from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -11,9 +15,23 @@ from tests.conftest import REPO_ROOT
 DEMO_USERS = {"admin": "admin", "district": "quan", "ward": "dongkinh", "viewer": "xem"}
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> str:
+    """A demo database built once (`ansinh db init --demo`), to be copied by each test."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    assert ansinh(["db", "init", "--demo", "--db", f"sqlite:///{path}"]) == 0
+    return str(path)
+
+
 @pytest.fixture
-def demo_db(tmp_sqlite_env):
-    assert ansinh(["db", "init", "--demo"]) == 0
+def demo_db(tmp_sqlite_env, demo_template) -> str:
+    """A private copy of the demo database behind ANSINH_DATABASE_URL (SQLite's backup API copies
+    what is still in the write-ahead log too)."""
+    with (
+        closing(sqlite3.connect(demo_template)) as source,
+        closing(sqlite3.connect(tmp_sqlite_env.removeprefix("sqlite:///"))) as target,
+    ):
+        source.backup(target)
     return tmp_sqlite_env
 
 

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from data_layer.core.db import session_scope
+from data_layer.core.db import write_session
 from data_layer.core.models import BudgetScenario
 from tests.pages.conftest import app_as
 
@@ -22,5 +22,5 @@ def test_growth_changes_the_total_and_scenario_is_saved(demo_db):
     name_box.input("Tăng 10%").run()
     next(b for b in at.button if b.label == "Lưu phương án").click().run()
     assert any("Đã lưu phương án" in s.value for s in at.success)
-    with session_scope() as session:
+    with write_session() as session:
         assert session.execute(select(BudgetScenario.name)).scalars().all() == ["Tăng 10%"]

@@ -2,18 +2,19 @@
 
 from sqlalchemy import func, select
 
-from data_layer.core.db import session_scope
+from data_layer.core.codes import AllocationStatus
+from data_layer.core.db import write_session
 from data_layer.core.models import Allocation, Beneficiary, BeneficiaryCategory, Category, Ward
 from tests.pages.conftest import app_as
 
 
 def _count(*conditions) -> int:
-    with session_scope() as session:
+    with write_session() as session:
         return session.execute(select(func.count()).select_from(Allocation).where(*conditions)).scalar_one()
 
 
 def test_auto_allocation_preview_then_commit(demo_db):
-    with session_scope() as session:  # a new invalid soldier: the rules must find him
+    with write_session() as session:  # a new invalid soldier: the rules must find him
         ward_id = session.execute(select(Beneficiary.ward_id).limit(1)).scalar_one()
         person = Beneficiary(
             ward_id=ward_id, name="Người Mới Bổ Sung", name_key="nguoi moi bo sung", birth_year=1950
@@ -44,14 +45,14 @@ def test_ward_officer_marks_all_filtered_delivered(demo_db):
     at = app_as("dongkinh", "pages/delivery.py").run()
     assert not at.exception
     assert at.selectbox[1].options == ["Phường Đông Kinh"]
-    at.selectbox[4].select("planned").run()  # only the gifts not handed out yet
+    at.selectbox[4].select(AllocationStatus.PLANNED).run()  # only the gifts not handed out yet
     pending = _count(Allocation.status == "planned")
     at.checkbox[0].check().run()
     next(b for b in at.button if b.label == "Đánh dấu đã phát").click().run()
     assert any("Đã ghi nhận phát" in s.value for s in at.success)
     remaining = _count(Allocation.status == "planned")
     assert 0 < pending - remaining
-    with session_scope() as session:
+    with write_session() as session:
         planned_wards = set(
             session.execute(
                 select(Ward.code)

@@ -69,9 +69,9 @@ def test_ward_user_sees_only_their_ward_counts(demo_db):
 def test_deactivated_user_is_logged_out(demo_db):
     from data_layer.admin.users import get_active_user, set_user_active
     from data_layer.core.access import Scope
-    from data_layer.core.db import session_scope
+    from data_layer.core.db import write_session
 
-    with session_scope() as session:
+    with write_session() as session:
         set_user_active(session, Scope.system(), get_active_user(session, "chilang").id, False)
     at = app_as("chilang").run()
     assert any("bị khóa" in e.value for e in at.error)

@@ -6,9 +6,10 @@ from data_layer.admin.reference import list_campaigns
 from data_layer.campaigns.delivery import allocation_rows, mark_delivered
 from data_layer.campaigns.setup import list_packages
 from data_layer.core.access import Scope
-from data_layer.core.db import session_scope
+from data_layer.core.db import write_session
 from data_layer.reports.progress import campaign_progress, registry_quality
 from data_layer.vn.formatting import format_count
+from tests.conftest import source_id
 from tests.pages.conftest import app_as, open_page
 
 
@@ -16,10 +17,10 @@ def test_headline_follows_writes(demo_db):
     at = open_page("quan", "pages/progress.py")
     assert not at.exception
     before = at.metric[1].value
-    with session_scope() as session:
+    with write_session() as session:
         campaign = list_campaigns(session)[0]
         pending = allocation_rows(session, Scope.system(), campaign.id, status="planned")
-        mark_delivered(session, Scope.system(), [r["id"] for r in pending[:5]], on=date(2026, 2, 5))
+        mark_delivered(session, Scope.system(), [r.id for r in pending[:5]], on=date(2026, 2, 5))
     at.run()
     after = at.metric[1].value
     assert int(after.split()[0].replace(".", "")) == int(before.split()[0].replace(".", "")) + 5
@@ -28,36 +29,37 @@ def test_headline_follows_writes(demo_db):
 def test_problem_links_open_the_registry_filtered_by_that_problem(demo_db):
     at = open_page("quan", "pages/progress.py")
     assert not at.exception
-    with session_scope() as session:
+    with write_session() as session:
         quality = registry_quality(session, Scope.system())
-    missing = sum(q["missing_id"] for q in quality)
+    missing = sum(q.missing_id for q in quality)
     assert missing > 0  # the demo registry has people without a CCCD
     assert f"Thiếu CCCD: {format_count(missing)}" in [link.proto.label for link in at.get("page_link")]
 
-    ward = max(quality, key=lambda q: q["no_hamlet"])
+    ward = max(quality, key=lambda q: q.no_hamlet)
     registry = app_as("quan", "pages/beneficiaries.py")
-    registry.query_params["ward"] = str(ward["ward_id"])
+    registry.query_params["ward"] = str(ward.ward_id)
     registry.query_params["problem"] = "no_hamlet"
     registry.run()
     assert not registry.exception
     labels = {box.label: box.value for box in registry.selectbox}
-    assert labels["Lỗi dữ liệu"] == "no_hamlet" and labels["Phường/xã"].id == ward["ward_id"]
-    assert f"tổng {format_count(ward['no_hamlet'])} người" in registry.number_input[0].label
+    assert labels["Lỗi dữ liệu"] == "no_hamlet" and labels["Phường/xã"].id == ward.ward_id
+    assert f"tổng {format_count(ward.no_hamlet)} người" in registry.number_input[0].label
 
 
 def test_filter_by_source_and_package_narrows_the_headline(demo_db):
     at = open_page("quan", "pages/progress.py")
-    with session_scope() as session:
+    with write_session() as session:
         campaign = list_campaigns(session)[0]
-        tw = campaign_progress(session, Scope.system(), campaign.id, source="TW")
-        packages = [p for p, code in list_packages(session, campaign.id) if code == "TW"]
-        one = campaign_progress(session, Scope.system(), campaign.id, package_id=packages[0].id)
+        tw_id = source_id(session, "TW")
+        tw = campaign_progress(session, Scope.system(), campaign.id, source_id=tw_id).total
+        packages = [p for p in list_packages(session, campaign.id) if p.source_id == tw_id]
+        one = campaign_progress(session, Scope.system(), campaign.id, package_id=packages[0].id).total
     box = {s.label: s for s in at.selectbox}
-    box["Nguồn kinh phí"].select("TW").run()
+    box["Nguồn kinh phí"].select(tw_id).run()
     assert not at.exception
-    assert at.metric[0].value == f"{format_count(tw['planned'])} suất"
+    assert at.metric[0].value == f"{format_count(tw.planned)} suất"
     box = {s.label: s for s in at.selectbox}
     assert len(box["Mức quà"].options) == len(packages) + 1  # "Tất cả" + the TW packages
     box["Mức quà"].select(packages[0].id).run()
-    assert at.metric[0].value == f"{format_count(one['planned'])} suất"
-    assert len(packages) == 2 and 0 < one["planned"] < tw["planned"]  # the demo's two TW levels
+    assert at.metric[0].value == f"{format_count(one.planned)} suất"
+    assert len(packages) == 2 and 0 < one.planned < tw.planned  # the demo's two TW levels

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from data_layer.core.db import session_scope
+from data_layer.core.db import write_session
 from data_layer.core.models import AuditEvent, Beneficiary
 from tests.pages.conftest import app_as
 
@@ -18,12 +18,12 @@ def edit_and_save(at, edited_rows: dict):
     return at
 
 
-def first_shown(at) -> dict:
+def first_shown(at):
     return at.session_state["registry_rows"][0]
 
 
 def stored(person_id: int) -> Beneficiary:
-    with session_scope() as session:
+    with write_session() as session:
         return session.execute(select(Beneficiary).where(Beneficiary.id == person_id)).scalar_one()
 
 
@@ -33,17 +33,17 @@ def test_edit_is_saved_and_audited(demo_db):
     edit_and_save(at, {0: {"hamlet": "Khối Mới", "note": "Đã xác minh tại nhà"}})
     assert not at.exception
     assert any("Đã lưu 1 thay đổi" in s.value for s in at.success)
-    after = stored(person["id"])
+    after = stored(person.id)
     assert (after.hamlet, after.note, after.version) == (
         "Khối Mới",
         "Đã xác minh tại nhà",
-        person["version"] + 1,
+        person.version + 1,
     )
-    with session_scope() as session:
+    with write_session() as session:
         fields = set(
             session.execute(
                 select(AuditEvent.field).where(
-                    AuditEvent.row_id == person["id"], AuditEvent.table_name == "beneficiary"
+                    AuditEvent.row_id == person.id, AuditEvent.table_name == "beneficiary"
                 )
             ).scalars()
         )
@@ -56,12 +56,12 @@ def test_second_session_is_refused_and_keeps_its_edit(demo_db):
     wards = second.selectbox[0]
     wards.select_index(wards.options.index("Phường Đông Kinh")).run()  # district staff pick the same ward
     person = first_shown(first)
-    assert first_shown(second)["id"] == person["id"]
+    assert first_shown(second).id == person.id
     edit_and_save(first, {0: {"hamlet": "Khối của người thứ nhất"}})
     edit_and_save(second, {0: {"hamlet": "Khối của người thứ hai"}})
     errors = " ".join(e.value for e in second.error)
     assert "Người khác đã sửa" in errors and "Khối của người thứ nhất" in errors
-    assert stored(person["id"]).hamlet == "Khối của người thứ nhất"
+    assert stored(person.id).hamlet == "Khối của người thứ nhất"
     # the refused edit is still in the editor, not lost
     assert second.session_state[editor_key(second)]["edited_rows"] == {
         0: {"hamlet": "Khối của người thứ hai"}
@@ -73,7 +73,7 @@ def test_invalid_edit_shows_row_and_column(demo_db):
     person = first_shown(at)
     edit_and_save(at, {0: {"national_id": "12345"}})
     assert any("Dòng 1" in e.value and "Số CCCD" in e.value for e in at.error)
-    assert stored(person["id"]).national_id == person["national_id"]
+    assert stored(person.id).national_id == person.national_id
 
 
 def test_viewer_cannot_edit(demo_db):
@@ -90,4 +90,4 @@ def test_audit_page_reverts_a_change(demo_db):
     assert not log.exception
     next(b for b in log.button if b.label == "Hoàn tác thay đổi này").click().run()
     assert any("Đã hoàn tác" in s.value for s in log.success)
-    assert stored(person["id"]).hamlet == person["hamlet"]
+    assert stored(person.id).hamlet == person.hamlet

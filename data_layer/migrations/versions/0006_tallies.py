@@ -1,4 +1,4 @@
-"""running totals for the progress page, kept by triggers
+"""running totals for the progress page (their triggers are installed by data_layer.core.schema)
 
 Revision ID: 0006
 Revises: 0005
@@ -7,8 +7,6 @@ Create Date: 2026-11-25
 
 import sqlalchemy as sa
 from alembic import op
-
-from data_layer.core import tallies
 
 revision = "0006"
 down_revision = "0005"
@@ -67,12 +65,10 @@ def upgrade() -> None:
         sa.Column("people", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("name_key", "birth_year", "ward_id"),
     )
-    tallies.install(op.get_bind())
-    tallies.rebuild(op.get_bind())
 
 
 def downgrade() -> None:
-    tallies.uninstall(op.get_bind())
+    _drop_triggers(("tally_",))
     for table in (
         "sharednameyear",
         "deliverydaytally",
@@ -82,3 +78,29 @@ def downgrade() -> None:
         "wardtally",
     ):
         op.drop_table(table)
+
+
+def _drop_triggers(prefixes: tuple[str, ...]) -> None:
+    """Drop the triggers (and PostgreSQL trigger functions) whose names start with ``prefixes``."""
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        rows = bind.execute(
+            sa.text(
+                "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                " WHERE NOT t.tgisinternal"
+            )
+        ).all()
+        for name, table in rows:
+            if name.startswith(prefixes):
+                op.execute(f'DROP TRIGGER IF EXISTS {name} ON "{table}"')
+        functions = bind.execute(
+            sa.text("SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace")
+        ).scalars()
+        for name in list(functions):
+            if name.startswith(prefixes):
+                op.execute(f"DROP FUNCTION IF EXISTS {name}()")
+        return
+    names = bind.execute(sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()
+    for name in list(names):
+        if name.startswith(prefixes):
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")

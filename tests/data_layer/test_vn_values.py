@@ -1,10 +1,11 @@
-"""Cell value parsers (CCCD, birth dates, amounts, gender) and the Vietnamese display formats."""
+"""Cell values (vn.values): CCCD, birth dates, amounts, gender, and the display formats (vn.formatting)."""
 
 from datetime import date, datetime, timedelta
 
 import pytest
 
-from data_layer.vn.formatting import format_date, format_money
+from data_layer.core.errors import Invalid
+from data_layer.vn.formatting import format_count, format_date, format_money, format_percent
 from data_layer.vn.values import (
     PROVINCE_CODES,
     CellError,
@@ -83,8 +84,8 @@ def test_parse_national_id_errors(raw, message):
         parse_national_id(raw)
 
 
-def test_cell_error_is_a_value_error_with_the_message():
-    with pytest.raises(ValueError) as caught:
+def test_cell_error_is_a_user_error_with_the_message():
+    with pytest.raises(Invalid) as caught:
         parse_national_id("003050001234")
     assert str(caught.value) == "Mã tỉnh 003 trong số CCCD 003050001234 không tồn tại."
 
@@ -289,3 +290,10 @@ def test_format_date(day, expected):
 @pytest.mark.parametrize("amount", [0, 7, 600_000, 1_234_567, 2_751_000_000])
 def test_formatted_money_parses_back(amount):
     assert parse_amount(format_money(amount)) == amount
+
+
+def test_count_and_percent_formats():
+    assert (
+        format_count(5502) == "5.502" and format_count(1_234_567) == "1.234.567" and format_count(None) == ""
+    )
+    assert format_percent(66.66) == "66,7%" and format_percent(100) == "100,0%" and format_percent(None) == ""

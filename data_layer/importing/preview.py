@@ -1,0 +1,243 @@
+"""The preview of an import: read the file, find the list, check every row, match it against the
+ward. Writes nothing; ``commit`` writes what the preview accepted (and matches again)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from data_layer.core.access import Scope
+from data_layer.core.codes import BatchStatus
+from data_layer.core.errors import Forbidden, NotFound
+from data_layer.core.models import Beneficiary, Campaign, FundingSource, ImportBatch, Ward
+from data_layer.core.settings import get_settings
+from data_layer.importing.categories import CategoryResolver
+from data_layer.importing.matching import WardPeople, chunks
+from data_layer.importing.reader import FileReadError, mark_upper_font_cells, read_sheets
+from data_layer.importing.rows import ParsedRow, parse_rows
+from data_layer.importing.table import Table, legacy_encoding_of, locate_table
+from data_layer.vn.formatting import format_money
+from data_layer.vn.text import fold
+from data_layer.vn.values import CellError, parse_amount
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class ImportRequest:
+    """What the user chose: the file, the ward, and (for a gift list) the campaign and source."""
+
+    file_name: str
+    data: bytes
+    ward_id: int
+    campaign_id: int | None = None
+    source_id: int | None = None
+    mapping: dict[int, str | None] | None = None
+    category_map: dict[str, int] = field(default_factory=dict)  # file text → category id
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass
+class ImportPreview:
+    request: ImportRequest
+    table: Table
+    rows: list[ParsedRow]
+    file_warnings: list[str]
+    unknown_categories: list[str]
+    already_imported: ImportBatch | None
+    matches: dict[int, int]  # Excel row → id of the person it updates
+    category_ids: dict[int, list[int]]
+
+    @property
+    def accepted(self) -> list[ParsedRow]:
+        return [r for r in self.rows if not r.errors]
+
+    def summary(self) -> dict:
+        """Counts and errors in the shape of `ansinh import --json` (before commit)."""
+        accepted = self.accepted
+        return {
+            "rows_read": len(self.rows),
+            "accepted": len(accepted),
+            "rejected": len(self.rows) - len(accepted),
+            "warnings": sum(1 for r in accepted if r.warnings),
+            "beneficiaries_created": sum(1 for r in accepted if r.row not in self.matches),
+            "beneficiaries_matched": sum(1 for r in accepted if r.row in self.matches),
+            "allocations_created": 0,
+            "errors": [_error_entry(r) for r in self.rows if r.errors],
+        }
+
+
+def _error_entry(row: ParsedRow) -> dict:
+    """One JSON error per rejected row; the column is named when all its errors are in one column."""
+    columns = {column for column, _ in row.errors}
+    if len(columns) == 1:
+        return {"row": row.row, "column": row.errors[0][0], "message": " ".join(m for _, m in row.errors)}
+    message = " ".join(f"{column}: {m}" if column else m for column, m in row.errors)
+    return {"row": row.row, "column": None, "message": message}
+
+
+def ward_in_scope(session: Session, scope: Scope, ward_id: int) -> Ward:
+    """The ward a list is imported into, if the user may write to it."""
+    scope.require_ward(ward_id)
+    ward = session.execute(
+        select(Ward).where(Ward.id == ward_id, scope.ward_clause(Ward.id))
+    ).scalar_one_or_none()
+    if ward is None:
+        raise Forbidden("Bạn không có quyền nhập danh sách cho phường/xã này.")
+    return ward
+
+
+def _check_footer(table: Table, rows: list[ParsedRow]) -> list[str]:
+    amount_col = table.column_for("amount")
+    if table.footer is None or amount_col is None:
+        return []
+    number, cells = table.footer
+    raw = cells[amount_col.index] if amount_col.index < len(cells) else None
+    try:
+        declared = parse_amount(raw)
+    except CellError:
+        return [f"Dòng tổng cộng (dòng {number}) có số tiền không đọc được: '{raw}'."]
+    computed = sum(r.amount or 0 for r in rows)
+    if declared is not None and declared != computed:
+        return [
+            f"Dòng tổng cộng (dòng {number}) ghi {format_money(declared)} "
+            f"nhưng tổng các dòng là {format_money(computed)}."
+        ]
+    return []
+
+
+def _flag_other_wards(session: Session, ward_id: int, rows: list[ParsedRow]) -> None:
+    """Warn about people with the same national ID, or name + birth year, in another ward."""
+    ids = {r.national_id for r in rows if r.national_id}
+    keys = {r.name_key for r in rows if r.name_key}
+    found_ids: dict[str, str] = {}
+    found_names: dict[tuple[str, int | None], str] = {}
+    for chunk in chunks(sorted(ids)):
+        for national_id, ward in session.execute(
+            select(Beneficiary.national_id, Ward.name)
+            .join(Ward, Ward.id == Beneficiary.ward_id)
+            .where(Beneficiary.ward_id != ward_id, Beneficiary.national_id.in_(chunk))
+        ):
+            found_ids[national_id] = ward
+    for chunk in chunks(sorted(keys)):
+        for name_key, year, ward in session.execute(
+            select(Beneficiary.name_key, Beneficiary.birth_year, Ward.name)
+            .join(Ward, Ward.id == Beneficiary.ward_id)
+            .where(Beneficiary.ward_id != ward_id, Beneficiary.name_key.in_(chunk))
+        ):
+            found_names[(name_key, year)] = ward
+    for row in rows:
+        if row.national_id in found_ids:
+            row.warnings.append(f"Số CCCD đã có trong danh sách của {found_ids[row.national_id]}.")
+        elif (row.name_key, row.birth_year) in found_names and row.birth_year:
+            ward = found_names[(row.name_key, row.birth_year)]
+            row.warnings.append(f"Có thể trùng với một người ở {ward} (cùng họ tên, năm sinh).")
+
+
+def _resolve_categories(
+    session: Session, request: ImportRequest, rows: list[ParsedRow]
+) -> tuple[dict[int, list[int]], list[str]]:
+    """Category ids per Excel row, and the category texts nothing matched (each warned on its row)."""
+    resolver = CategoryResolver(session, request.category_map)
+    unknown: dict[str, None] = {}
+    category_ids: dict[int, list[int]] = {}
+    for row in rows:
+        ids = []
+        for text in row.category_texts:
+            if (cid := resolver.resolve(text)) is None:
+                unknown.setdefault(text)
+                row.warnings.append(f"Nhóm đối tượng '{text}' chưa có trong danh mục.")
+            elif cid not in ids:
+                ids.append(cid)
+        category_ids[row.row] = ids
+    return category_ids, list(unknown)
+
+
+def source_ids_by_text(session: Session) -> dict[str, int]:
+    """Funding source id by its folded code or name (how a gift list's 'Nguồn' column names it)."""
+    sources = session.execute(select(FundingSource.id, FundingSource.code, FundingSource.name)).all()
+    return {fold(code): sid for sid, code, _ in sources} | {fold(name): sid for sid, _, name in sources}
+
+
+def _check_gift_rows(session: Session, request: ImportRequest, rows: list[ParsedRow]) -> None:
+    by_text = source_ids_by_text(session)
+    for row in rows:
+        if row.errors:
+            continue
+        if row.amount is None:
+            row.errors.append(("Mức quà", "Danh sách quà: thiếu mức quà (số tiền)."))
+        if request.source_id is None:
+            if not row.source_text:
+                row.errors.append(("Nguồn kinh phí", "Chưa chọn nguồn kinh phí và dòng này không ghi nguồn."))
+            elif fold(row.source_text) not in by_text:
+                row.errors.append(("Nguồn kinh phí", f"Không nhận ra nguồn kinh phí '{row.source_text}'."))
+
+
+def read_table(request: ImportRequest) -> Table:
+    """The list found in the uploaded file (FileReadError when there is none)."""
+    sheets = read_sheets(request.data, request.file_name, max_bytes=get_settings().max_upload_bytes)
+    for sheet in sheets:
+        if legacy_encoding_of(sheet) == "tcvn3":
+            mark_upper_font_cells(request.data, request.file_name, sheet)
+    table = locate_table(sheets)
+    if not table.rows:
+        raise FileReadError("Danh sách không có dòng dữ liệu nào dưới dòng tiêu đề.")
+    return table
+
+
+def previous_batch(session: Session, request: ImportRequest) -> ImportBatch | None:
+    """The last committed import of the same file into the same ward, if any."""
+    return (
+        session.execute(
+            select(ImportBatch)
+            .where(
+                ImportBatch.sha256 == request.sha256,
+                ImportBatch.ward_id == request.ward_id,
+                ImportBatch.status == BatchStatus.COMMITTED,
+            )
+            .order_by(ImportBatch.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+
+
+def preview_import(
+    session: Session, scope: Scope, request: ImportRequest, progress: Progress | None = None
+) -> ImportPreview:
+    """Read and check the file against the database; writes nothing.
+
+    Raises FileReadError when the file cannot be read as a list at all.
+    """
+    report = progress or (lambda _f, _m: None)
+    ward_in_scope(session, scope, request.ward_id)
+    if request.campaign_id is not None and session.get(Campaign, request.campaign_id) is None:
+        raise NotFound("Không tìm thấy đợt tặng quà đã chọn.")
+    report(0.05, "Đang đọc tệp…")
+    table = read_table(request)
+    report(0.4, "Đang kiểm tra từng dòng…")
+    rows = parse_rows(table, request.mapping)
+    report(0.7, "Đang đối chiếu với cơ sở dữ liệu…")
+    category_ids, unknown = _resolve_categories(session, request, rows)
+    if request.campaign_id is not None:
+        _check_gift_rows(session, request, rows)
+    accepted = [r for r in rows if not r.errors]
+    _flag_other_wards(session, request.ward_id, accepted)
+    report(1.0, "Xong.")
+    return ImportPreview(
+        request=request,
+        table=table,
+        rows=rows,
+        file_warnings=_check_footer(table, rows),
+        unknown_categories=unknown,
+        already_imported=previous_batch(session, request),
+        matches=WardPeople.load(session, request.ward_id).matches(accepted),
+        category_ids=category_ids,
+    )

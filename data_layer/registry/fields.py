@@ -1,0 +1,82 @@
+"""The beneficiary's fields, declared once: the Đối tượng grid, inline editing, imports, exports and
+the CLI's JSON all read this table (label, kind of value, editable, updated by a re-import)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from data_layer.core.codes import Gender, PersonStatus
+from data_layer.core.models import Beneficiary
+from data_layer.vn import labels
+from data_layer.vn.formatting import format_date
+
+
+@dataclass(frozen=True)
+class PersonField:
+    """One column of the registry as users see it."""
+
+    key: str  # attribute of a PersonRow (a Beneficiary column, or "ward" / "categories")
+    label: str
+    kind: str  # text, date, year, gender, national_id, status, categories, ward
+    editable: bool = True
+    imported: bool = False  # an import updates it on a person already in the ward
+
+    @property
+    def max_length(self) -> int | None:
+        """The column's length limit in the database (None: unlimited or not a text column)."""
+        column = Beneficiary.__table__.columns.get(self.key)
+        return getattr(column.type, "length", None) if column is not None else None
+
+
+PERSON_FIELDS = (
+    PersonField("ward", "Phường/xã", "ward", editable=False),
+    PersonField("name", "Họ và tên", "text"),
+    PersonField("birth_date", "Ngày sinh", "date", imported=True),
+    PersonField("birth_year", "Năm sinh", "year", imported=True),
+    PersonField("gender", "Giới tính", "gender", imported=True),
+    PersonField("national_id", "Số CCCD", "national_id", imported=True),
+    PersonField("hamlet", "Thôn/tổ", "text", imported=True),
+    PersonField("categories", "Nhóm đối tượng", "categories"),
+    PersonField("status", "Tình trạng", "status"),
+    PersonField("status_date", "Ngày thay đổi", "date"),
+    PersonField("status_reason", "Lý do", "text"),
+    PersonField("bank_account", "Số tài khoản", "text", imported=True),
+    PersonField("phone", "Điện thoại", "text", imported=True),
+    PersonField("note", "Ghi chú", "text", imported=True),
+)
+FIELDS = {f.key: f for f in PERSON_FIELDS}
+EDITABLE = tuple(f.key for f in PERSON_FIELDS if f.editable)
+IMPORTED = tuple(f.key for f in PERSON_FIELDS if f.imported)
+
+
+def shown(person, key: str, category_names: dict[int, str]):
+    """A person's field as users read it: names for codes and categories, dd/mm/yyyy dates, '' for
+    empty (``person`` is a ``PersonRow``)."""
+    value = getattr(person, key)
+    kind = FIELDS[key].kind
+    if value is None or value == ():
+        return ""
+    if kind == "date":
+        return format_date(value)
+    if kind == "gender":
+        return labels.label_of(Gender, value)
+    if kind == "status":
+        return labels.label_of(PersonStatus, value)
+    if kind == "categories":
+        return "; ".join(category_names.get(c, "") for c in value)
+    return value
+
+
+def as_json(person, category_codes: dict[int, str]) -> dict:
+    """A person as the CLI's JSON gives them: ids, ISO dates, category codes."""
+    record = {"id": person.id, "ward_id": person.ward_id}
+    for f in PERSON_FIELDS:
+        value = getattr(person, f.key)
+        if f.key == "ward":
+            continue
+        if f.kind == "categories":
+            value = [category_codes[c] for c in value]
+        elif f.kind == "date" and value is not None:
+            value = value.isoformat()
+        record[f.key] = value
+    return record

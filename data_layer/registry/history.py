@@ -1,0 +1,167 @@
+"""The audit trail as users read it (Nhật ký), and reverting one change of a person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, select
+from sqlmodel import Session
+
+from data_layer.core import audit
+from data_layer.core.access import Scope
+from data_layer.core.codes import Action, AllocationStatus, Gender, NotDeliveredReason, PersonStatus
+from data_layer.core.errors import Conflict, Invalid, NotFound
+from data_layer.core.models import AuditEvent, Beneficiary, Category, User, Ward
+from data_layer.registry.editing import update_person
+from data_layer.registry.fields import FIELDS
+from data_layer.registry.queries import category_ids_of
+from data_layer.vn import labels
+from data_layer.vn.formatting import format_date
+
+# Audited fields that hold a code, and the kinds of code they may hold.
+CODED_FIELDS = {
+    "status": (PersonStatus, AllocationStatus),
+    "gender": (Gender,),
+    "reason": (NotDeliveredReason,),
+}
+
+
+@dataclass
+class AuditEntry:
+    """One audit event, ready to show: who, when, what record, which field, old → new (as text)."""
+
+    id: int
+    at: datetime
+    user: str
+    table: str
+    record: str  # the person, package, ward… the event is about, by name
+    row_id: int | None
+    action: str
+    field: str | None
+    old: str | None
+    new: str | None
+
+    @property
+    def revertible(self) -> bool:
+        return self.table == "beneficiary" and self.action == Action.UPDATE and self.field is not None
+
+
+def field_name(table: str, field: str | None) -> str:
+    """The Vietnamese name of an audited field."""
+    if field is None:
+        return ""
+    if table == "beneficiary" and field in FIELDS:
+        return FIELDS[field].label
+    return labels.FIELD_LABELS.get(field, field)
+
+
+def shown_value(field: str | None, text: str | None) -> str:
+    """An audited old/new value as users read it: labels for codes, dd/mm/yyyy for dates."""
+    if text is None:
+        return ""
+    for kind in CODED_FIELDS.get(field or "", ()):
+        if found := labels.label_of(kind, text):
+            return found
+    if field == "active":
+        return "Có" if text == "True" else "Không"
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return format_date(date.fromisoformat(text))
+        except ValueError:
+            return text
+    return text
+
+
+def audit_log(
+    session: Session,
+    scope: Scope,
+    *,
+    table: str | None = None,
+    user_id: int | None = None,
+    since: date | None = None,
+    limit: int = 500,
+) -> list[AuditEntry]:
+    """Recent audit events of the wards in scope (city-wide events only for unrestricted users)."""
+    conditions = [
+        or_(
+            scope.ward_clause(AuditEvent.ward_id),
+            AuditEvent.ward_id.is_(None) if scope.sees_all_wards else False,
+        )
+    ]
+    if table:
+        conditions.append(AuditEvent.table_name == table)
+    if user_id is not None:
+        conditions.append(AuditEvent.user_id == user_id)
+    if since:
+        conditions.append(func.date(AuditEvent.at) >= since)
+    events = session.execute(
+        select(AuditEvent, User.name)
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .where(*conditions)
+        .order_by(AuditEvent.id.desc())
+        .limit(limit)
+    ).all()
+    people = _names(session, Beneficiary, {e.row_id for e, _ in events if e.table_name == "beneficiary"})
+    wards = _names(session, Ward, {e.row_id for e, _ in events if e.table_name == "ward"})
+    return [
+        AuditEntry(
+            id=e.id,
+            at=e.at,
+            user=name or "Hệ thống (dòng lệnh)",
+            table=e.table_name,
+            record=_record_name(e, people, wards),
+            row_id=e.row_id,
+            action=e.action,
+            field=e.field,
+            old=e.old,
+            new=e.new,
+        )
+        for e, name in events
+    ]
+
+
+def _names(session: Session, model, ids: set) -> dict[int, str]:
+    ids.discard(None)
+    if not ids:
+        return {}
+    return dict(session.execute(select(model.id, model.name).where(model.id.in_(sorted(ids)))).all())
+
+
+def _record_name(event: AuditEvent, people: dict[int, str], wards: dict[int, str]) -> str:
+    if event.table_name == "beneficiary" and event.row_id in people:
+        return people[event.row_id]
+    if event.table_name == "ward" and event.row_id in wards:
+        return wards[event.row_id]
+    kind = labels.RECORD_LABELS.get(event.table_name, "")
+    if event.action in (Action.INSERT, Action.DELETE, Action.IMPORT):
+        return f"{kind}: {event.new or event.old or ''}".strip(": ")
+    return kind
+
+
+def revert_event(session: Session, scope: Scope, event_id: int) -> None:
+    """Undo one field change of a person, if the field still holds the value that change wrote."""
+    scope.require_write()
+    event = session.get(AuditEvent, event_id)
+    if event is None:
+        raise NotFound("Không tìm thấy thay đổi này.")
+    if event.table_name != "beneficiary" or event.action != Action.UPDATE or not event.field:
+        raise Invalid("Chỉ hoàn tác được một lần sửa thông tin đối tượng.")
+    person = session.execute(
+        select(Beneficiary).where(Beneficiary.id == event.row_id, scope.ward_clause(Beneficiary.ward_id))
+    ).scalar_one_or_none()
+    if person is None:
+        raise NotFound("Không tìm thấy người này hoặc bạn không có quyền sửa.")
+    catalogue = dict(session.execute(select(Category.name, Category.id)).all())
+    if event.field == "categories":
+        names = dict(map(reversed, catalogue.items()))
+        now = "; ".join(names[c] for c in sorted(category_ids_of(session, [person.id]).get(person.id, ())))
+        old = [catalogue[n] for n in (event.old or "").split("; ") if n in catalogue]
+    else:
+        now, old = audit.as_text(getattr(person, event.field)), event.old
+    if now != event.new:
+        raise Conflict(
+            f"Không hoàn tác được: '{field_name('beneficiary', event.field)}' đã được sửa tiếp sau đó "
+            f"(hiện là '{shown_value(event.field, now) or '(trống)'}')."
+        )
+    update_person(session, scope, person.id, person.version, {event.field: old}, set(catalogue.values()))
