@@ -28,7 +28,7 @@ chromium:
 
 run: $(BIN)/ansinh
 	$(BIN)/ansinh db init --demo
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.maxUploadSize $${ANSINH_MAX_UPLOAD_MB:-20}
 
 test: $(BIN)/ansinh chromium
 	$(BIN)/python -m pytest

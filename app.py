@@ -1,21 +1,35 @@
-"""An Sinh: entry point. Log in, then the role's menu (st.navigation) runs the chosen page."""
+"""An Sinh: entry point. The menu (st.navigation) is built on every run: only the login page while
+nobody is logged in, the role's pages afterwards."""
 
 import streamlit as st
 
 from data_layer.vn.labels import label
+from ui.feedback import set_flash, show_flash
 from ui.navigation import pages_for
-from ui.session import login_gate
+from ui.session import authenticator, current_scope, log_out, restore_login, show_login, write_login_cookie
 
-st.set_page_config(page_title="An Sinh", page_icon=":material/volunteer_activism:", layout="wide")
+st.set_page_config(page_title="An Sinh", page_icon="assets/favicon.png", layout="wide")
 
-scope, authenticator = login_gate()
+auth = authenticator()
+restore_login(auth)
+scope = current_scope()
+if scope is None:
+
+    def login_page() -> None:
+        show_flash()
+        show_login(auth)
+
+    st.navigation(
+        [st.Page(login_page, title="Đăng nhập", url_path="dang-nhap", default=True)], position="hidden"
+    ).run()
+    st.stop()
+
 navigation = st.navigation(pages_for(scope))
+write_login_cookie(auth)
 with st.sidebar:
     st.markdown(f"**{st.session_state.get('name') or scope.username}**  \n{label(scope.role)}")
-    authenticator.logout("Đăng xuất", location="sidebar", key="logout_button")
-if not st.session_state.get("authentication_status"):
-    # Just logged out. No st.rerun() here: it would drop the element that deletes the login cookie.
-    st.info("Bạn đã đăng xuất.")
-    st.button("Đăng nhập lại")
-    st.stop()
+    if st.button("Đăng xuất", key="logout_button"):
+        log_out(auth)
+        set_flash("Bạn đã đăng xuất.")
+        st.rerun()
 navigation.run()

@@ -32,8 +32,8 @@ from data_layer.core.models import Category
 from data_layer.core.schema import new_revision, upgrade_schema
 from data_layer.core.settings import get_settings
 from data_layer.importing.commit import commit_import
+from data_layer.importing.file_errors import FileReadError
 from data_layer.importing.preview import ImportRequest, preview_import
-from data_layer.importing.reader import FileReadError
 from data_layer.registry.fields import as_json
 from data_layer.registry.queries import Filters, people_page
 from data_layer.vn.formatting import format_money
@@ -53,7 +53,11 @@ def cmd_db_init(args) -> int:
     with write_session(engine) as session:
         reference.seed_reference_data(session)
         seeded = seed_demo_data(session) if args.demo else False
-    print("Đã tạo/cập nhật cơ sở dữ liệu." + (" Đã nạp dữ liệu mẫu." if seeded else ""))
+    print("Đã tạo/cập nhật cơ sở dữ liệu.")
+    if seeded:
+        print("Đã nạp dữ liệu mẫu (tài khoản mẫu, mật khẩu ansinh-demo: chỉ dùng để thử).")
+    elif args.demo:
+        print("Cơ sở dữ liệu đã có dữ liệu: không nạp dữ liệu mẫu (chỉ nạp vào cơ sở dữ liệu trống).")
     return 0
 
 

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from data_layer.admin import reference
-from data_layer.admin.users import add_user, list_users, set_user_active
+from data_layer.admin.users import add_user, list_users, reset_password, set_user_active
 from data_layer.core.codes import Role
 from data_layer.core.db import read_session
 from data_layer.vn import labels
@@ -96,6 +96,17 @@ with tab_users:
         "user",
         lambda session, row_id, active: set_user_active(session, scope, row_id, active),
     )
+    with st.form("reset_password", clear_on_submit=True):
+        st.subheader("Đặt lại mật khẩu")
+        c1, c2 = st.columns(2)
+        account = c1.selectbox("Người dùng", users, format_func=lambda u: f"{u.username} – {u.name}")
+        new_password = c2.text_input("Mật khẩu mới (ít nhất 8 ký tự)", type="password")
+        st.caption("Người đó phải đăng nhập lại ở mọi nơi; khóa do nhập sai mật khẩu cũng được gỡ.")
+        if st.form_submit_button("Đặt lại mật khẩu"):
+            run_write(
+                lambda s: reset_password(s, scope, account.id, new_password),
+                f"Đã đặt lại mật khẩu cho {account.username}.",
+            )
 
 with tab_wards:
     st.dataframe(

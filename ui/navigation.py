@@ -22,6 +22,7 @@ PAGES = [
     ("pages/import_lists.py", "Nhập danh sách", ":material/upload_file:", WRITERS),
     ("pages/audit_log.py", "Nhật ký", ":material/history:", EVERYONE),
     ("pages/admin.py", "Quản trị", ":material/admin_panel_settings:", frozenset({Role.ADMIN})),
+    ("pages/account.py", "Tài khoản", ":material/account_circle:", EVERYONE),
 ]
 
 

@@ -1,13 +1,33 @@
-"""Login gate and the current user's Scope, shared by app.py and every page."""
+"""Login and the current user's Scope, shared by app.py and every page.
+
+streamlit-authenticator draws the login form and keeps the re-login cookie; An Sinh adds what the
+library keeps in memory only: the session version in the cookie and in the page's session (checked
+on every run, so logout, a password change or a deactivation ends every session at once) and the
+count of wrong passwords per account in the database (a growing delay, then a temporary lock).
+"""
 
 from __future__ import annotations
 
+import importlib
+import time
+from types import SimpleNamespace
+
+import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
+import streamlit_authenticator.models.cookie_model as library_cookies
 
-from data_layer.admin.users import authenticator_credentials, get_active_user
+from data_layer.admin.logins import (
+    LOCK_AFTER,
+    authenticator_credentials,
+    end_sessions,
+    get_active_user,
+    record_failed_login,
+    record_login,
+    session_is_current,
+)
 from data_layer.core.access import Scope
-from data_layer.core.db import read_session
+from data_layer.core.db import read_session, write
 from data_layer.core.settings import cookie_key, get_settings
 
 LOGIN_FIELDS = {
@@ -16,13 +36,60 @@ LOGIN_FIELDS = {
     "Password": "Mật khẩu",
     "Login": "Đăng nhập",
 }
+VERSION_KEY = "session_version"
+COOKIE_PENDING = "login_cookie_pending"
 
 
-def _authenticator() -> stauth.Authenticate:
+# the submodule (its package exports a class of the same name over it)
+cookie_component = importlib.import_module("extra_streamlit_components.CookieManager")
+
+
+class _CookieWriter(cookie_component.CookieManager):
+    """The library's cookie manager without its 'read every cookie' component. Cookies are read from
+    the request (st.context.cookies); that component's first answer only caused a spare rerun right
+    after the page opened, which could swallow a click on the login button."""
+
+    def __init__(self, key: str = "init"):
+        self.cookie_manager = cookie_component._component_func
+        self.cookies = dict(st.context.cookies)
+
+
+library_cookies.stx = SimpleNamespace(CookieManager=_CookieWriter)
+
+
+def _version_of(username: str | None) -> int | None:
+    with read_session() as session:
+        user = get_active_user(session, username)
+        return user.session_version if user else None
+
+
+def _sign_versions(authenticator: stauth.Authenticate) -> None:
+    """Make the library's re-login cookie carry the account's session version, and refuse a cookie
+    whose version is no longer the account's."""
+    model = authenticator.cookie_controller.cookie_model
+
+    def encode() -> str:
+        username = st.session_state["username"]
+        payload = {"username": username, "exp_date": model.exp_date, "sv": _version_of(username)}
+        return jwt.encode(payload, model.cookie_key, algorithm="HS256")
+
+    def decode():
+        try:
+            token = jwt.decode(model.token, model.cookie_key, algorithms=["HS256"])
+        except jwt.PyJWTError:
+            return False
+        with read_session() as session:
+            return token if session_is_current(session, token.get("username"), token.get("sv")) else False
+
+    model._token_encode, model._token_decode = encode, decode
+
+
+def authenticator() -> stauth.Authenticate:
+    """The login form and re-login cookie, with the accounts as the database holds them now."""
     with read_session() as session:
         credentials = authenticator_credentials(session)
     settings = get_settings()
-    return stauth.Authenticate(
+    auth = stauth.Authenticate(
         credentials,
         cookie_name="ansinh_auth",
         cookie_key=cookie_key(settings),
@@ -30,15 +97,30 @@ def _authenticator() -> stauth.Authenticate:
         auto_hash=False,
         login_sleep_time=0,
     )
+    _sign_versions(auth)
+    return auth
+
+
+def restore_login(auth: stauth.Authenticate) -> None:
+    """A new browser session with a valid re-login cookie is logged in before the menu is built, so a
+    reloaded or bookmarked page opens that page, not the login page."""
+    if st.session_state.get("authentication_status"):
+        return
+    if token := auth.cookie_controller.get_cookie():
+        auth.authentication_controller.login(token=token)
+        username = st.session_state.get("username")
+        st.session_state[VERSION_KEY] = write(lambda s: record_login(s, username))
 
 
 def current_scope() -> Scope | None:
-    """Scope of the logged-in, still active user; None when nobody is logged in."""
+    """Scope of the logged-in user, if the account is active and the session still current."""
     if not st.session_state.get("authentication_status"):
         return None
     with read_session() as session:
         user = get_active_user(session, st.session_state.get("username"))
-        return Scope.for_user(user) if user else None
+        if user is None or st.session_state.get(VERSION_KEY) != user.session_version:
+            return None
+        return Scope.for_user(user)
 
 
 def require_scope() -> Scope:
@@ -51,20 +133,48 @@ def require_scope() -> Scope:
     return scope
 
 
-def login_gate() -> tuple[Scope, stauth.Authenticate]:
-    """Show the login form until a valid user logs in; returns their Scope and the authenticator."""
-    authenticator = _authenticator()
+def _failed_username(auth: stauth.Authenticate, before: dict[str, int]) -> str | None:
+    """The account whose wrong-password count the form just raised (None: unknown name, or none)."""
+    users = auth.authentication_controller.authentication_model.credentials["usernames"]
+    return next((u for u, entry in users.items() if entry.get("failed_login_attempts", 0) > before[u]), None)
+
+
+def show_login(auth: stauth.Authenticate) -> None:
+    """The login form (or a re-login from the cookie); records the outcome in the database."""
+    users = auth.authentication_controller.authentication_model.credentials["usernames"]
+    before = {u: entry.get("failed_login_attempts", 0) for u, entry in users.items()}
     try:
-        authenticator.login(location="main", fields=LOGIN_FIELDS, key="login")
-    except stauth.LoginError as exc:
-        st.error(f"Không đăng nhập được: {exc}")
-    status = st.session_state.get("authentication_status")
+        auth.login(location="main", fields=LOGIN_FIELDS, key="login", max_login_attempts=LOCK_AFTER)
+    except stauth.LoginError:
+        st.error(
+            "Tài khoản đang tạm khóa do nhập sai mật khẩu nhiều lần: thử lại sau 15 phút hoặc nhờ quản trị."
+        )
+        return
+    status, username = st.session_state.get("authentication_status"), st.session_state.get("username")
     if status is False:
+        if failed := _failed_username(auth, before):
+            time.sleep(write(lambda s: record_failed_login(s, failed)))
         st.error("Tên đăng nhập hoặc mật khẩu không đúng.")
-    scope = current_scope()
-    if scope is None:
-        if status:
+    elif status:
+        st.session_state[VERSION_KEY] = write(lambda s: record_login(s, username))
+        if current_scope() is None:
             st.error("Tài khoản đã bị khóa.")
-            authenticator.logout(location="unrendered")
-        st.stop()
-    return scope, authenticator
+            log_out(auth)
+            return
+        st.session_state[COOKIE_PENDING] = True  # written by the first page run: a rerun drops it here
+        st.rerun()
+
+
+def write_login_cookie(auth: stauth.Authenticate) -> None:
+    """Set the re-login cookie once after a login, from a page run that reaches the browser."""
+    if st.session_state.pop(COOKIE_PENDING, False):
+        auth.cookie_controller.set_cookie()
+
+
+def log_out(auth: stauth.Authenticate) -> None:
+    """End the session here and everywhere else (the cookie too): the account's version goes up."""
+    username = st.session_state.get("username")
+    if username:
+        write(lambda s: end_sessions(s, username))
+    st.session_state.pop(VERSION_KEY, None)
+    auth.logout(location="unrendered")

@@ -21,7 +21,15 @@ from data_layer.campaigns.rules import Rule
 from data_layer.campaigns.setup import add_package, create_campaign
 from data_layer.core.access import Scope
 from data_layer.core.codes import DeliveryMethod, PersonStatus, Role
-from data_layer.core.models import Allocation, Beneficiary, BeneficiaryCategory, Category, FundingSource, Ward
+from data_layer.core.models import (
+    Allocation,
+    Beneficiary,
+    BeneficiaryCategory,
+    Category,
+    FundingSource,
+    User,
+    Ward,
+)
 from data_layer.vn.text import fold
 
 DEMO_PASSWORD = "ansinh-demo"  # documented in README.md; demo databases only
@@ -99,9 +107,17 @@ def _person(rng: random.Random, ward_id: int, hamlets: list[str], province: str)
     }
 
 
+def database_is_empty(session: Session) -> bool:
+    """Whether the database holds no ward and no account yet."""
+    return not (
+        session.execute(select(Ward.id).limit(1)).first() or session.execute(select(User.id).limit(1)).first()
+    )
+
+
 def seed_demo_data(session: Session, *, people_per_ward: int = 150) -> bool:
-    """Create the demo city unless the database already has wards. Returns True when it seeded."""
-    if session.execute(select(Ward.id).limit(1)).first():
+    """Create the demo city, only in an empty database (no ward, no account: demo accounts with a
+    published password must never reach a real one). Returns True when it seeded."""
+    if not database_is_empty(session):
         return False
     scope = Scope.system()
     rng = random.Random(2026)

@@ -107,28 +107,40 @@ def set_user_active(session: Session, scope: Scope, user_id: int, active: bool) 
             new=active,
         )
         user.active = active
+        user.session_version += 1  # a deactivated user's open sessions end at their next click
         session.add(user)
         session.flush()
 
 
-def get_active_user(session: Session, username: str | None) -> User | None:
-    """The active account with this user name, or None."""
-    if not username:
-        return None
-    return session.exec(select(User).where(User.username == username.lower(), User.active)).first()
+def _set_password(session: Session, scope: Scope, user: User, password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise Invalid(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+    user.password_hash = hash_password(password)
+    user.session_version += 1  # every session of the account, on every browser, must log in again
+    user.failed_logins, user.locked_until = 0, None
+    session.add(user)
+    session.flush()
+    audit.record(session, scope, table="user", row_id=user.id, action=Action.UPDATE, field="password")
 
 
-def authenticator_credentials(session: Session) -> dict:
-    """Active users in the shape streamlit-authenticator expects (hashes only, never passwords)."""
-    users = session.exec(select(User).where(User.active)).all()
-    return {
-        "usernames": {
-            u.username: {
-                "name": u.name,
-                "password": u.password_hash,
-                "email": f"{u.username}@ansinh.local",
-                "roles": [u.role],
-            }
-            for u in users
-        }
-    }
+def change_password(session: Session, scope: Scope, current: str, new: str, repeated: str) -> None:
+    """The logged-in user changes their own password (the current one is checked)."""
+    user = session.get(User, scope.user_id) if scope.user_id is not None else None
+    if user is None:
+        raise NotFound("Không tìm thấy tài khoản của bạn.")
+    if not verify_password(current or "", user.password_hash):
+        raise Invalid("Mật khẩu hiện tại không đúng.")
+    if new != repeated:
+        raise Invalid("Hai lần nhập mật khẩu mới không khớp.")
+    if new == current:
+        raise Invalid("Mật khẩu mới phải khác mật khẩu hiện tại.")
+    _set_password(session, scope, user, new)
+
+
+def reset_password(session: Session, scope: Scope, user_id: int, new: str) -> None:
+    """An admin sets a new password for an account (it also lifts a login lock)."""
+    scope.require_admin()
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("Không tìm thấy người dùng.")
+    _set_password(session, scope, user, new)

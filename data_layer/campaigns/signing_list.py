@@ -22,7 +22,8 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import AllocationStatus
 from data_layer.core.models import Allocation, BeneficiaryCategory, Category
 from data_layer.core.settings import get_settings
-from data_layer.importing.reader import FileReadError, read_sheets
+from data_layer.importing.file_errors import FileReadError
+from data_layer.importing.reader import read_sheets
 from data_layer.vn.text import fold
 from data_layer.vn.values import CellError, parse_date
 from data_layer.vn.xlsx import MONEY_FORMAT, put, to_bytes
@@ -185,8 +186,14 @@ def _apply_signed_rows(
         except CellError as exc:
             result.errors.append({"row": number, "column": "Đã nhận", "message": str(exc)})
             continue
-        if received is not None:
+        try:
             allocation_id = int(float(raw_id))
+        except (TypeError, ValueError):
+            result.errors.append(
+                {"row": number, "column": "Mã suất", "message": f"Mã suất '{raw_id}' không hợp lệ."}
+            )
+            continue
+        if received is not None:
             by_date[received].append(allocation_id)
             row_of[allocation_id] = number
     wanted = [i for ids in by_date.values() for i in ids]

@@ -33,9 +33,14 @@ WRITE, READ_ONLY = "ansinh_write", "ansinh_read_only"
 RETRIES = 4
 # SQLSTATEs of a transaction PostgreSQL aborted so that another could go on: retry it.
 RETRYABLE_SQLSTATES = {"40001", "40P01"}
+# A unique index broken by a write, as PostgreSQL (its name) or SQLite (its columns) reports it.
 CONFLICT_MESSAGES = {
-    "uq_beneficiary_ward_national_id": "Số CCCD này đã có trong danh sách của phường/xã.",
-    "uq_allocation_package_beneficiary": "Người này đã có suất quà này.",
+    ("uq_beneficiary_ward_national_id", "beneficiary.ward_id, beneficiary.national_id"): (
+        "Số CCCD này đã có trong danh sách của phường/xã."
+    ),
+    ("uq_allocation_package_beneficiary", "allocation.package_id, allocation.beneficiary_id"): (
+        "Người này đã có suất quà này."
+    ),
 }
 
 
@@ -114,8 +119,8 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
 
 def _conflict(exc: IntegrityError) -> Conflict:
     text_ = str(exc.orig)
-    for constraint, message in CONFLICT_MESSAGES.items():
-        if constraint in text_:
+    for names, message in CONFLICT_MESSAGES.items():
+        if any(name in text_ for name in names):
             return Conflict(message)
     log.warning("integrity error turned into a conflict: %s", text_)
     return Conflict(

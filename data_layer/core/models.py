@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from data_layer.core.codes import (
@@ -64,6 +64,15 @@ class Beneficiary(SQLModel, table=True):
         # cross-ward duplicate checks (name + birth year) and "died but still has gifts" lookups
         Index("ix_beneficiary_name_year", "name_key", "birth_year"),
         Index("ix_beneficiary_status", "status"),
+        # one person per national ID in a ward: two imports of one list at once cannot duplicate anyone
+        Index(
+            "uq_beneficiary_ward_national_id",
+            "ward_id",
+            "national_id",
+            unique=True,
+            sqlite_where=text("national_id IS NOT NULL"),
+            postgresql_where=text("national_id IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -169,6 +178,10 @@ class User(SQLModel, table=True):
     ward_id: int | None = Field(default=None, foreign_key="ward.id")
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    # raised by logout, password change and deactivation: a login cookie carrying an older one is void
+    session_version: int = 0
+    failed_logins: int = 0  # wrong passwords in a row
+    locked_until: datetime | None = None  # too many wrong passwords: no login before this time
 
 
 class ImportBatch(SQLModel, table=True):

@@ -44,6 +44,10 @@ def cookie_key(settings: Settings | None = None) -> str:
     path = settings.data_dir / ".cookie_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
+        try:  # created readable by its owner only, never world-readable for an instant
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            return path.read_text().strip()
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(32))
     return path.read_text().strip()

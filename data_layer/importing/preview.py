@@ -16,8 +16,9 @@ from data_layer.core.errors import Forbidden, NotFound
 from data_layer.core.models import Beneficiary, Campaign, FundingSource, ImportBatch, Ward
 from data_layer.core.settings import get_settings
 from data_layer.importing.categories import CategoryResolver
+from data_layer.importing.file_errors import FileReadError
 from data_layer.importing.matching import WardPeople, chunks
-from data_layer.importing.reader import FileReadError, mark_upper_font_cells, read_sheets
+from data_layer.importing.reader import mark_upper_font_cells, read_sheets
 from data_layer.importing.rows import ParsedRow, parse_rows
 from data_layer.importing.table import Table, legacy_encoding_of, locate_table
 from data_layer.vn.formatting import format_money
@@ -113,8 +114,9 @@ def _check_footer(table: Table, rows: list[ParsedRow]) -> list[str]:
     return []
 
 
-def _flag_other_wards(session: Session, ward_id: int, rows: list[ParsedRow]) -> None:
-    """Warn about people with the same national ID, or name + birth year, in another ward."""
+def _flag_other_wards(session: Session, scope: Scope, ward_id: int, rows: list[ParsedRow]) -> None:
+    """Warn about people with the same national ID, or name + birth year, in another ward (named only
+    to users who may see every ward: ward staff learn nothing about another ward's registry)."""
     ids = {r.national_id for r in rows if r.national_id}
     keys = {r.name_key for r in rows if r.name_key}
     found_ids: dict[str, str] = {}
@@ -133,11 +135,15 @@ def _flag_other_wards(session: Session, ward_id: int, rows: list[ParsedRow]) -> 
             .where(Beneficiary.ward_id != ward_id, Beneficiary.name_key.in_(chunk))
         ):
             found_names[(name_key, year)] = ward
+
+    def where(ward: str) -> str:
+        return ward if scope.sees_all_wards else "một phường/xã khác"
+
     for row in rows:
         if row.national_id in found_ids:
-            row.warnings.append(f"Số CCCD đã có trong danh sách của {found_ids[row.national_id]}.")
+            row.warnings.append(f"Số CCCD đã có trong danh sách của {where(found_ids[row.national_id])}.")
         elif (row.name_key, row.birth_year) in found_names and row.birth_year:
-            ward = found_names[(row.name_key, row.birth_year)]
+            ward = where(found_names[(row.name_key, row.birth_year)])
             row.warnings.append(f"Có thể trùng với một người ở {ward} (cùng họ tên, năm sinh).")
 
 
@@ -229,13 +235,13 @@ def preview_import(
     if request.campaign_id is not None:
         _check_gift_rows(session, request, rows)
     accepted = [r for r in rows if not r.errors]
-    _flag_other_wards(session, request.ward_id, accepted)
+    _flag_other_wards(session, scope, request.ward_id, accepted)
     report(1.0, "Xong.")
     return ImportPreview(
         request=request,
         table=table,
         rows=rows,
-        file_warnings=_check_footer(table, rows),
+        file_warnings=[*table.warnings, *_check_footer(table, rows)],
         unknown_categories=unknown,
         already_imported=previous_batch(session, request),
         matches=WardPeople.load(session, request.ward_id).matches(accepted),

@@ -1,29 +1,34 @@
 """Read a spreadsheet file (.xlsx, .xls, .ods, .csv) into plain rows of cell values.
 
-python-calamine reads the workbook (several times faster than openpyxl); openpyxl is used only
-to read cell fonts of a workbook typed in TCVN3, where the capitals font (.VnTimeH) tells the case.
+The file is untrusted: its size is checked first, an .xlsx is measured without being read
+(``xlsx_scan``), and python-calamine (several times faster than openpyxl) parses it in a child
+process with memory and time limits (``sandbox``). openpyxl is used only to read cell fonts of a
+workbook typed in TCVN3, where the capitals font (.VnTimeH) tells the case. CSV text is decoded by
+its byte-order mark, as UTF-8, or as Windows-1258, with a warning when it looks mis-decoded.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import msoffcrypto
-from python_calamine import CalamineWorkbook
 
-from data_layer.core.errors import Invalid
+from data_layer.importing.file_errors import FileReadError
+from data_layer.importing.sandbox import read_workbook_rows
+from data_layer.importing.xlsx_scan import scan_xlsx
+from data_layer.vn.formatting import format_count
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-
-
-class FileReadError(Invalid):
-    """The file cannot be read as a spreadsheet at all (Vietnamese message; nothing is written)."""
 
 
 @dataclass
@@ -31,6 +36,8 @@ class Sheet:
     name: str
     rows: list[list[object]]
     upper_font_cells: set[tuple[int, int]] = field(default_factory=set)
+    error_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, column) Excel marked as errors
+    warnings: list[str] = field(default_factory=list)
 
 
 def _check_container(data: bytes, suffix: str, max_bytes: int) -> None:
@@ -57,13 +64,47 @@ def _check_container(data: bytes, suffix: str, max_bytes: int) -> None:
         raise FileReadError("Tệp không phải bảng tính Excel/ODS hợp lệ (có thể đã hỏng hoặc sai đuôi tệp).")
 
 
-def _read_csv(data: bytes) -> list[Sheet]:
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+# Signs of text decoded with the wrong encoding: UTF-8 read as a Windows code page ("Nguyá»…n").
+_MOJIBAKE = re.compile("[ÃÄÅÆá][\u0080-\u00bf\u0152\u0153\u0160\u0161\u2018-\u203a]|á»|áº")
+_VIETNAMESE = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ\u0300-\u0323\u1ea0-\u1ef9]")
+
+
+def decode_csv(data: bytes) -> tuple[str, list[str]]:
+    """The text of a CSV file and warnings about its encoding. Byte-order marks (UTF-8, UTF-16) are
+    honoured; otherwise UTF-8, then Windows-1258 (what Vietnamese Excel writes), then Latin-1."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace"), []
+    for encoding, note in (
+        ("utf-8", None),
+        ("cp1258", "Tệp CSV lưu bằng bảng mã Windows-1258 (Excel tiếng Việt): đã chuyển sang Unicode."),
+        (
+            "latin-1",
+            "Không nhận ra bảng mã của tệp CSV: chữ có dấu có thể bị sai, hãy lưu lại dạng CSV UTF-8.",
+        ),
+    ):
         try:
             text = data.decode(encoding)
-            break
         except UnicodeDecodeError:
             continue
+        warnings = [note] if note else []
+        if _MOJIBAKE.search(text[:200_000]):
+            warnings.append(
+                "Chữ tiếng Việt trong tệp có vẻ bị lỗi mã hóa (ví dụ 'Nguyá»…n'): "
+                "kiểm tra lại họ tên trước khi ghi."
+            )
+        elif encoding != "utf-8" and not _VIETNAMESE.search(unicodedata.normalize("NFD", text[:200_000])):
+            warnings.append("Không thấy chữ tiếng Việt có dấu trong tệp: kiểm tra bảng mã của tệp CSV.")
+        return text, warnings
+    raise AssertionError("latin-1 decodes every byte")
+
+
+def _read_csv(data: bytes) -> list[Sheet]:
+    text, warnings = decode_csv(data)
     if "\x00" in text:
         raise FileReadError("Tệp không phải văn bản CSV (có ký tự nhị phân).")
     try:
@@ -71,28 +112,51 @@ def _read_csv(data: bytes) -> list[Sheet]:
     except csv.Error:
         dialect = csv.excel
     rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-    return [Sheet(name="CSV", rows=rows)]
+    return [Sheet(name="CSV", rows=rows, warnings=warnings)]
 
 
-def _read_workbook(data: bytes) -> list[Sheet]:
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return [
-            Sheet(name=name, rows=workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
-            for name in workbook.sheet_names
-        ]
-    except Exception as exc:  # calamine raises several error types for corrupt files
-        raise FileReadError(f"Không đọc được bảng tính: tệp hỏng hoặc không đúng định dạng ({exc}).") from exc
+def _read_workbook(data: bytes, suffix: str) -> list[Sheet]:
+    """Every sheet, read in a child process; .xlsx files are measured first (absurd ranges refused,
+    error cells noted)."""
+    scans = scan_xlsx(data) if suffix in (".xlsx", ".xlsm") else {}
+    sheets = [Sheet(name=name, rows=rows) for name, rows in read_workbook_rows(data)]
+    for sheet in sheets:
+        if scan := scans.get(sheet.name):
+            sheet.error_cells = scan.error_cells
+    return sheets
+
+
+def _check_cells(sheets: list[Sheet]) -> None:
+    for sheet in sheets:
+        for r, row in enumerate(sheet.rows):
+            for c, value in enumerate(row):
+                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                    cell, length = f"{column_letter(c)}{r + 1}", format_count(len(value))
+                    raise FileReadError(
+                        f"Ô {cell} của trang tính '{sheet.name}' dài {length} ký tự (tối đa "
+                        f"{format_count(MAX_CELL_CHARS)}): tệp không phải danh sách thông thường."
+                    )
 
 
 def read_sheets(data: bytes, file_name: str, *, max_bytes: int) -> list[Sheet]:
     """All sheets of the file as rows of Python values (str, int, float, date, datetime, None)."""
     suffix = Path(file_name).suffix.lower()
     _check_container(data, suffix, max_bytes)
-    sheets = _read_csv(data) if suffix == ".csv" else _read_workbook(data)
+    sheets = _read_csv(data) if suffix == ".csv" else _read_workbook(data, suffix)
+    _check_cells(sheets)
     if not any(any(v not in (None, "") for v in row) for sheet in sheets for row in sheet.rows):
         raise FileReadError("Bảng tính không có dữ liệu (mọi trang tính đều trống).")
     return sheets
+
+
+def column_letter(index: int) -> str:
+    """0 → 'A', 25 → 'Z', 26 → 'AA' (Excel column names)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def mark_upper_font_cells(data: bytes, file_name: str, sheet: Sheet) -> None:

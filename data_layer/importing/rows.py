@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from data_layer.core.codes import RowStatus
 from data_layer.importing.table import Table
-from data_layer.vn.text import fold, normalize_text
+from data_layer.registry.fields import FIELDS
+from data_layer.vn.text import BIDI_CONTROLS, fold, normalize_text
 from data_layer.vn.values import (
     CellError,
     national_id_warning,
@@ -18,6 +20,15 @@ from data_layer.vn.values import (
 )
 
 CATEGORY_SEPARATORS = re.compile(r"\s*[,;+\n/]\s*")
+# Text fields of a row that are stored, with the registry field whose length limit applies.
+STORED_TEXT = {
+    "name": "name",
+    "hamlet": "hamlet",
+    "bank_account": "bank_account",
+    "phone": "phone",
+    "note": "note",
+}
+ERROR_CELL = "Ô có lỗi công thức Excel (#REF!, #VALUE!…): sửa trong Excel rồi nhập lại."
 
 
 @dataclass
@@ -42,65 +53,96 @@ class ParsedRow:
     warnings: list[str] = field(default_factory=list)
 
     @property
-    def status(self) -> str:
-        return "error" if self.errors else "warning" if self.warnings else "ok"
+    def status(self) -> RowStatus:
+        return RowStatus.ERROR if self.errors else RowStatus.WARNING if self.warnings else RowStatus.OK
 
 
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return normalize_text(str(value))
+class _RowReader:
+    """The cells of one data row by field, and the parsing of each (errors named by column)."""
+
+    def __init__(self, number: int, cells: list[object], mapping: dict[int, str], headers: dict[int, str]):
+        self.parsed = ParsedRow(row=number)
+        self.values: dict[str, object] = {}
+        self.columns: dict[str, int] = {}
+        self.headers = headers
+        for index, field_name in mapping.items():
+            value = cells[index] if index < len(cells) else None
+            if value not in (None, "") and field_name not in self.values:
+                self.values[field_name], self.columns[field_name] = value, index
+
+    def header(self, field_name: str) -> str | None:
+        return self.headers.get(self.columns[field_name]) if field_name in self.columns else None
+
+    def attempt(self, field_name: str, parse):
+        if field_name not in self.values:
+            return None
+        try:
+            return parse(self.values[field_name])
+        except CellError as exc:
+            self.parsed.errors.append((self.header(field_name), str(exc)))
+            return None
+
+    def text(self, field_name: str) -> str | None:
+        value = self.values.get(field_name)
+        if value is None:
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value)
+        if BIDI_CONTROLS.search(text):
+            self.parsed.errors.append(
+                (
+                    self.header(field_name),
+                    "Có ký tự đảo chiều chữ (Unicode bidi) làm hiển thị sai nội dung: gõ lại ô này.",
+                )
+            )
+            return None
+        return normalize_text(text)
 
 
 def _parse_one(
     number: int, cells: list[object], mapping: dict[int, str], headers: dict[int, str]
 ) -> ParsedRow:
-    parsed = ParsedRow(row=number)
-    values: dict[str, object] = {}
-    columns: dict[str, int] = {}
-    for index, field_name in mapping.items():
-        value = cells[index] if index < len(cells) else None
-        if value not in (None, "") and field_name not in values:
-            values[field_name], columns[field_name] = value, index
-
-    def attempt(field_name: str, parse):
-        if field_name not in values:
-            return None
-        try:
-            return parse(values[field_name])
-        except CellError as exc:
-            parsed.errors.append((headers[columns[field_name]], str(exc)))
-            return None
-
-    parsed.name = _text(values.get("name"))
+    reader = _RowReader(number, cells, mapping, headers)
+    parsed = reader.parsed
+    parsed.name = reader.text("name")
     if not parsed.name:
         parsed.errors.append((_header_of("name", mapping, headers), "Thiếu họ và tên."))
     else:
         parsed.name_key = fold(parsed.name)
     for field_name, gender in (("birth", None), ("birth_male", "M"), ("birth_female", "F")):
-        birth = attempt(field_name, parse_date)
+        birth = reader.attempt(field_name, parse_date)
         if birth and (birth[0] or birth[1]):
             parsed.birth_date, parsed.birth_year = birth
             parsed.gender = gender or parsed.gender
-    parsed.gender = attempt("gender", parse_gender) or parsed.gender
-    parsed.national_id = attempt("national_id", parse_national_id)
-    parsed.amount = attempt("amount", parse_amount)
-    hamlet, address = _text(values.get("hamlet")), _text(values.get("address"))
-    parsed.hamlet = hamlet or address
-    if category := _text(values.get("category")):
+    parsed.gender = reader.attempt("gender", parse_gender) or parsed.gender
+    parsed.national_id = reader.attempt("national_id", parse_national_id)
+    parsed.amount = reader.attempt("amount", parse_amount)
+    parsed.hamlet = reader.text("hamlet") or reader.text("address")
+    if category := reader.text("category"):
         parsed.category_texts = [part for part in CATEGORY_SEPARATORS.split(category) if part]
-    parsed.source_text = _text(values.get("source"))
-    parsed.bank_account = _text(values.get("bank_account"))
-    parsed.phone = _text(values.get("phone"))
-    parsed.note = _text(values.get("note"))
+    parsed.source_text = reader.text("source")
+    parsed.bank_account, parsed.phone, parsed.note = (
+        reader.text("bank_account"),
+        reader.text("phone"),
+        reader.text("note"),
+    )
+    _check_lengths(reader)
     if not parsed.errors:
         if parsed.national_id is None:
             parsed.warnings.append("Thiếu số CCCD.")
         elif warning := national_id_warning(parsed.national_id, parsed.birth_year, parsed.gender):
             parsed.warnings.append(warning)
     return parsed
+
+
+def _check_lengths(reader: _RowReader) -> None:
+    """Every stored text against its column's limit in the database."""
+    for attribute, key in STORED_TEXT.items():
+        value, limit = getattr(reader.parsed, attribute), FIELDS[key].max_length
+        if value and limit and len(value) > limit:
+            column = reader.header(attribute) or (reader.header("address") if attribute == "hamlet" else None)
+            reader.parsed.errors.append((column, f"Dài {len(value)} ký tự, tối đa {limit}."))
 
 
 def _header_of(field_name: str, mapping: dict[int, str], headers: dict[int, str]) -> str | None:
@@ -113,6 +155,7 @@ def parse_rows(table: Table, mapping: dict[int, str | None] | None = None) -> li
     active = {index: f for index, f in mapping.items() if f}
     headers = {c.index: c.header or f"Cột {c.index + 1}" for c in table.columns}
     parsed = [_parse_one(number, cells, active, headers) for number, cells in table.rows]
+    _flag_error_cells(table, parsed, active, headers)
     first_row_of: dict[str, int] = {}
     id_header = _header_of("national_id", active, headers)
     for row in parsed:
@@ -124,3 +167,13 @@ def parse_rows(table: Table, mapping: dict[int, str | None] | None = None) -> li
             else:
                 first_row_of[row.national_id] = row.row
     return parsed
+
+
+def _flag_error_cells(
+    table: Table, rows: list[ParsedRow], mapping: dict[int, str], headers: dict[int, str]
+) -> None:
+    """A mapped cell Excel marked as an error (#REF!…) rejects its row: the reader sees it as blank."""
+    by_number = {row.row: row for row in rows}
+    for number, column in sorted(table.error_cells):
+        if column in mapping and number in by_number:
+            by_number[number].errors.append((headers[column], ERROR_CELL))

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 from data_layer.importing.columns import field_for_header, header_score
-from data_layer.importing.reader import FileReadError, Sheet
+from data_layer.importing.file_errors import FileReadError
+from data_layer.importing.reader import Sheet
 from data_layer.vn.text import detect_legacy, fix_legacy, fold, normalize_text
 
 HEADER_SEARCH_ROWS = 40
@@ -31,6 +32,8 @@ class Table:
     footer: tuple[int, list[object]] | None = None
     legacy_encoding: str | None = None
     skipped_rows: list[int] = field(default_factory=list)
+    error_cells: set[tuple[int, int]] = field(default_factory=set)  # (Excel row, column index)
+    warnings: list[str] = field(default_factory=list)  # about the file (its encoding…)
 
     def column_for(self, field_name: str) -> Column | None:
         return next((c for c in self.columns if c.field == field_name), None)
@@ -126,7 +129,14 @@ def locate_table(sheets: list[Sheet]) -> Table:
     sub = sheet.rows[header_row + 1] if header_row + 1 < len(sheet.rows) else None
     has_sub = sub is not None and _is_subheader(sub, name_index)
     columns = _combine_headers(top, sub if has_sub else None)
-    table = Table(sheet_name=sheet.name, columns=columns, rows=[], legacy_encoding=legacy[sheet.name])
+    table = Table(
+        sheet_name=sheet.name,
+        columns=columns,
+        rows=[],
+        legacy_encoding=legacy[sheet.name],
+        error_cells={(r + 1, c) for r, c in sheet.error_cells},
+        warnings=list(sheet.warnings),
+    )
     for r in range(header_row + (2 if has_sub else 1), len(sheet.rows)):
         row = sheet.rows[r]
         if all(v in (None, "") or (isinstance(v, str) and not v.strip()) for v in row):

@@ -87,6 +87,23 @@ def clean_value(key: str, value, known_categories: set[int]):
         raise CellError(f"Cột '{FIELDS[key].label}': {exc}") from None
 
 
+def check_national_id_free(
+    session: Session, ward_id: int, national_id: str | None, person_id: int | None
+) -> None:
+    """A national ID belongs to one person of a ward (the database enforces it too)."""
+    if not national_id:
+        return
+    other = session.execute(
+        select(Beneficiary.name).where(
+            Beneficiary.ward_id == ward_id,
+            Beneficiary.national_id == national_id,
+            Beneficiary.id != (person_id or 0),
+        )
+    ).scalar_one_or_none()
+    if other is not None:
+        raise Conflict(f"Cột 'Số CCCD': {national_id} đã là số CCCD của {other} trong phường/xã này.")
+
+
 def check_status_change(values: dict) -> None:
     """A person leaving the lists (died, moved, ineligible) needs the date and the reason."""
     if values.get("status", PersonStatus.ACTIVE) != PersonStatus.ACTIVE and (
@@ -187,6 +204,8 @@ def update_person(
     current = _person_in_scope(session, scope, person_id)
     values = {k: clean_value(k, v, known) for k, v in changes.items() if k in EDITABLE}
     check_status_change({f: getattr(current, f) for f in ("status", "status_date", "status_reason")} | values)
+    if "national_id" in values:
+        check_national_id_free(session, current.ward_id, values["national_id"], current.id)
     if current.version != version:
         other = "; ".join(
             f"{FIELDS[k].label} = {audit.as_text(getattr(current, k)) or '(trống)'}"
@@ -253,6 +272,7 @@ def insert_person(
         for k in EDITABLE
     }
     check_status_change(clean)
+    check_national_id_free(session, ward_id, clean["national_id"], None)
     categories = clean.pop("categories")
     if clean["birth_date"]:
         clean["birth_year"] = clean["birth_date"].year

@@ -14,13 +14,24 @@ from collections.abc import Iterable
 from itertools import islice
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+# On the way in: control characters go (tab and newline become spaces), a zero-width space separates
+# words like a space, the invisible joiners and the byte-order mark go.
+_CLEAN = {
+    **dict.fromkeys([*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]),
+    **dict.fromkeys(map(ord, "\t\n\r\u200b"), " "),
+    **dict.fromkeys(map(ord, "\u200c\u200d\u2060\ufeff")),
+}
+# Characters that reorder text on screen: a name or note holding one may display something else
+# than it stores, so such a value is refused rather than cleaned.
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def normalize_text(value: str | None) -> str | None:
-    """NFC, zero-width characters removed, whitespace trimmed and collapsed; blank → None."""
+    """NFC; control characters dropped, zero-width spaces as spaces; whitespace trimmed and collapsed;
+    blank → None."""
     if value is None:
         return None
-    text = " ".join(unicodedata.normalize("NFC", value.translate(_ZERO_WIDTH)).split())
+    text = " ".join(unicodedata.normalize("NFC", value.translate(_CLEAN)).split())
     return text or None
 
 

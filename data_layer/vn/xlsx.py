@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -14,7 +15,10 @@ MONEY_FORMAT = "#,##0"  # shown with '.' thousands separators by Excel set to Vi
 
 
 def put(ws: Worksheet, row: int, column: int, value: object):
-    """Write one cell; text that Excel would evaluate (=, +, -, @) is stored as plain text."""
+    """Write one cell; characters a workbook may not hold are dropped, and text that Excel would
+    evaluate (=, +, -, @) is stored as plain text."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = ws.cell(row=row, column=column, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         cell.data_type = "s"

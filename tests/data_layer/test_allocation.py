@@ -365,3 +365,39 @@ def test_inline_allocation_edits_lock_validate_and_audit(engine, season, wards):
         "Nhận tại nhà",
     )
     assert {"status", "delivered_on", "note"} <= fields
+
+
+def test_ward_staff_apply_only_their_own_ward(engine, season, wards):
+    cid, ids = season
+    staff_b = Scope(user_id=None, username="b", role="ward", ward_ids=frozenset({wards["B"]}))
+    with write_session(engine) as session:
+        assert apply_allocations(session, staff_b, cid) == 2
+        stored = {r.beneficiary_id for r in allocation_rows(session, SYSTEM, cid)}
+    assert stored == {ids["ls"], ids["old"]}  # ward B's people only, whatever the page had proposed
+
+
+def test_the_signed_list_gives_no_hint_about_other_wards(engine, season, wards):
+    """An id of another ward's gift, delivered or not, and an id that does not exist get one answer."""
+    cid, ids = season
+    with write_session(engine) as session:
+        apply_allocations(session, SYSTEM, cid)
+        rows = {r.beneficiary_id: r for r in allocation_rows(session, SYSTEM, cid)}
+        mark_delivered(session, SYSTEM, [rows[ids["old"]].id], on=date(2026, 2, 2))
+        data = signing_list_xlsx(session, SYSTEM, cid, ward_id=wards["A"])
+    workbook = load_workbook(io.BytesIO(data))
+    ws = workbook.active
+    foreign = [rows[ids["ls"]].id, rows[ids["old"]].id, 999_999]  # ward B planned, ward B delivered, none
+    for offset, allocation_id in enumerate(foreign):
+        ws.cell(row=20 + offset, column=8, value="x")
+        ws.cell(row=20 + offset, column=9, value=allocation_id)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    staff_a = Scope(user_id=None, username="a", role="ward", ward_ids=frozenset({wards["A"]}))
+    with write_session(engine) as session:
+        result = import_signed_list(
+            session, staff_a, buffer.getvalue(), "ky.xlsx", default_date=date(2026, 2, 4)
+        )
+    assert result.delivered == 0
+    assert [(e["row"], e["message"]) for e in result.errors] == [
+        (row, "Mã suất không có trong danh sách của bạn.") for row in (20, 21, 22)
+    ]

@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -142,6 +143,41 @@ def test_db_init_demo_seeds_once_and_lists_beneficiaries(capsys, tmp_sqlite_env)
         "categories",
         "status",
     } <= set(records[0])
+
+
+def test_demo_data_never_reaches_a_database_that_has_accounts(capsys, db_url, monkeypatch):
+    """`make run` runs `db init --demo`: on a real database (one account, no ward) it must add nothing."""
+    code, _, _ = run(
+        capsys,
+        "user",
+        "add",
+        "chu.tich",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin="mat-khau-that\n",
+        monkeypatch=monkeypatch,
+    )
+    assert code == 0
+    code, out, _ = run(capsys, "db", "init", "--demo")
+    assert code == 0 and "không nạp dữ liệu mẫu" in out
+    with write_session(get_engine(db_url)) as session:
+        assert session.execute(select(User.username)).scalars().all() == ["chu.tich"]
+        assert session.execute(select(func.count()).select_from(Ward)).scalar_one() == 0
+
+
+def test_the_cookie_key_file_is_private_from_the_start(tmp_path, monkeypatch):
+    from data_layer.core.settings import cookie_key
+
+    monkeypatch.delenv("ANSINH_COOKIE_KEY", raising=False)
+    monkeypatch.setenv("ANSINH_DATA_DIR", str(tmp_path / "data"))
+    old = os.umask(0)  # a permissive umask: the file must still come out 0600
+    try:
+        key = cookie_key()
+    finally:
+        os.umask(old)
+    path = tmp_path / "data" / ".cookie_key"
+    assert len(key) > 30 and path.stat().st_mode & 0o777 == 0o600 and cookie_key() == key
 
 
 def test_db_tallies_checks_and_rebuilds_the_running_totals(capsys, tmp_sqlite_env):

@@ -240,3 +240,33 @@ def test_audit_log_and_revert(engine, registry):
         assert all(e.field != "hamlet" for e in audit_log(session, staff_b))
         total = session.execute(select(func.count()).select_from(Beneficiary)).scalar_one()
     assert total == 3
+
+
+def test_a_national_id_already_in_the_ward_is_refused_naming_its_holder(engine, registry):
+    shown, _ = page_of(engine, ward_id=registry["A"])  # [Bình, An (020050001234)]
+    with write_session(engine) as session:
+        result = save_person_changes(
+            session,
+            SYSTEM,
+            shown,
+            {0: {"national_id": "020050001234"}},
+            [{"name": "Chi", "national_id": "020050001234"}],
+            [],
+            default_ward_id=registry["A"],
+        )
+    assert result.saved == 0
+    assert (
+        "đã là số CCCD của Nguyễn Văn An" in result.errors["Dòng 1"]
+        and "Nguyễn Văn An" in result.errors["Dòng mới 1"]
+    )
+
+
+def test_viewers_cannot_revert(engine, registry):
+    shown, _ = page_of(engine, search="nguyen van an")
+    with write_session(engine) as session:
+        save_person_changes(session, SYSTEM, shown, {0: {"hamlet": "Khối 3"}}, [], [])
+    with write_session(engine) as session:
+        event = next(e for e in audit_log(session, SYSTEM) if e.field == "hamlet")
+        viewer = Scope(user_id=None, username="v", role="viewer", ward_ids=None)
+        with pytest.raises(Forbidden):
+            revert_event(session, viewer, event.id)

@@ -18,8 +18,8 @@ from data_layer.core.versioning import data_version
 from data_layer.importing.batches import undo_batch
 from data_layer.importing.commit import commit_import
 from data_layer.importing.error_report import error_report_xlsx
+from data_layer.importing.file_errors import FileReadError
 from data_layer.importing.preview import ImportRequest, preview_import
-from data_layer.importing.reader import FileReadError
 from data_layer.registry.history import audit_log
 from data_layer.reports.progress import campaign_progress
 from tests.conftest import records_of
@@ -268,6 +268,16 @@ def test_possible_duplicate_in_another_ward_is_a_warning(engine, wards):
         commit=False,
     )
     assert any("Phường B" in w for w in preview.rows[0].warnings)
+    staff = Scope(user_id=None, username="a", role="ward", ward_ids=frozenset({wards["A"]}))
+    preview, _ = run_import(
+        engine,
+        xlsx_bytes(ward_list([[1, "Nguyen Van An", "1950", "Nam", "", "K1", "", ""]])),
+        wards["A"],
+        commit=False,
+        scope=staff,
+    )
+    assert any("một phường/xã khác" in w for w in preview.rows[0].warnings)  # no other ward named to a ward
+    assert not any("Phường B" in w for w in preview.rows[0].warnings)
 
 
 def test_gift_list_creates_allocations_once(engine, wards):

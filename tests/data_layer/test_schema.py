@@ -78,3 +78,11 @@ def test_every_trigger_is_installed_at_head(engine):
     assert len({name for name in expected if name.startswith("tally_")}) == 20
     assert {"dv_beneficiary", "dv_beneficiary_insert"} & expected
     assert installed_triggers(engine) == expected
+
+
+def test_a_new_sqlite_database_file_is_private(tmp_path):
+    from data_layer.core.db import get_engine
+
+    path = tmp_path / "moi" / "ansinh.db"
+    upgrade_schema(get_engine(f"sqlite:///{path}"))
+    assert path.stat().st_mode & 0o777 == 0o600

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
@@ -37,14 +38,18 @@ from tests.conftest import expected_triggers, installed_triggers
 SYSTEM = Scope.system()
 
 
+SERIAL = itertools.count(1)
+
+
 def person(ward_id: int, name: str, **values) -> dict:
+    """A person row; each gets a national ID of their own (one per person in a ward)."""
     now = utcnow()
     row = {
         "ward_id": ward_id,
         "name": name,
         "name_key": name.lower(),
         "birth_year": 1950,
-        "national_id": "020050000001",
+        "national_id": f"020050{next(SERIAL):06d}",
         "hamlet": "Thôn 1",
         "bank_account": None,
         "status": "active",

@@ -3,14 +3,8 @@
 import pytest
 from sqlalchemy import select
 
-from data_layer.admin.users import (
-    add_user,
-    authenticator_credentials,
-    get_active_user,
-    hash_password,
-    set_user_active,
-    verify_password,
-)
+from data_layer.admin.logins import authenticator_credentials, get_active_user
+from data_layer.admin.users import add_user, hash_password, set_user_active, verify_password
 from data_layer.core.access import Scope
 from data_layer.core.db import write_session
 from data_layer.core.errors import Forbidden, UserError

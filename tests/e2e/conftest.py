@@ -153,8 +153,8 @@ def login(page: Page, base_url: str, username: str, password: str = DEMO_PASSWOR
 def logout(page: Page) -> None:
     page.get_by_role("button", name="Đăng xuất").click()
     expect(page.get_by_text("Bạn đã đăng xuất.")).to_be_visible()
+    expect(page.get_by_label("Tên đăng nhập")).to_be_visible()
     wait_idle(page)
-    page.wait_for_timeout(500)  # let the cookie component delete the login cookie
 
 
 def choose(page: Page, label: str, option: str) -> None:

@@ -20,6 +20,31 @@ def test_admin_logs_in_visits_every_page_and_logs_out(page, server):
     expect(page.get_by_test_id("stMetric")).to_have_count(0)
 
 
+def test_a_login_cookie_is_void_after_logout(browser, page, server):
+    """The re-login cookie carries the account's session version: logout raises it on the server."""
+    login(page, server.url, "quan")
+    saved = [c for c in page.context.cookies() if c["name"] == "ansinh_auth"]
+    assert saved
+
+    def visit_with_saved_cookie():
+        context = browser.new_context()
+        context.add_cookies(saved)
+        visitor = context.new_page()
+        visitor.goto(server.url)
+        wait_idle(visitor)
+        return context, visitor
+
+    context, visitor = visit_with_saved_cookie()  # still valid: it logs a new browser in
+    expect(visitor.get_by_role("button", name="Đăng xuất")).to_be_visible()
+    context.close()
+    logout(page)
+    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)  # no menu left from the last user
+    context, visitor = visit_with_saved_cookie()
+    expect(visitor.get_by_label("Tên đăng nhập")).to_be_visible()
+    expect(visitor.get_by_role("button", name="Đăng xuất")).to_have_count(0)
+    context.close()
+
+
 def test_menu_depends_on_role(page, server):
     for role, username in ROLE_USERS.items():
         login(page, server.url, username)

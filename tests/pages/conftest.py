@@ -9,8 +9,11 @@ from contextlib import closing
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from data_layer.admin.logins import get_active_user
 from data_layer.cli import main as ansinh
+from data_layer.core.db import read_session
 from tests.conftest import REPO_ROOT
+from ui.session import VERSION_KEY
 
 DEMO_USERS = {"admin": "admin", "district": "quan", "ward": "dongkinh", "viewer": "xem"}
 
@@ -42,6 +45,9 @@ def app_as(username: str | None, page: str = "app.py") -> AppTest:
         at.session_state["authentication_status"] = True
         at.session_state["username"] = username
         at.session_state["name"] = username
+        with read_session() as session:  # as a login records it
+            user = get_active_user(session, username)
+            at.session_state[VERSION_KEY] = user.session_version if user else None
     return at
 
 

@@ -67,7 +67,8 @@ def test_ward_user_sees_only_their_ward_counts(demo_db):
 
 
 def test_deactivated_user_is_logged_out(demo_db):
-    from data_layer.admin.users import get_active_user, set_user_active
+    from data_layer.admin.logins import get_active_user
+    from data_layer.admin.users import set_user_active
     from data_layer.core.access import Scope
     from data_layer.core.db import write_session
 
@@ -76,3 +77,38 @@ def test_deactivated_user_is_logged_out(demo_db):
     at = app_as("chilang").run()
     assert any("bị khóa" in e.value for e in at.error)
     assert not at.metric
+
+
+def test_changing_the_password_ends_the_session_and_the_new_one_logs_in(demo_db):
+    at = app_as("dongkinh", "pages/account.py").run()
+    boxes = {t.label: t for t in at.text_input}
+    boxes["Mật khẩu hiện tại"].input("ansinh-demo")
+    boxes["Mật khẩu mới (ít nhất 8 ký tự)"].input("mat-khau-moi-1")
+    boxes["Nhập lại mật khẩu mới"].input("mat-khau-moi-1")
+    next(b for b in at.button if b.label == "Đổi mật khẩu").click().run()
+    assert not at.exception
+    assert any("đăng nhập" in w.value for w in at.warning)  # this session ended with the change
+    login = app_as(None).run()
+    login.text_input[0].input("dongkinh")
+    login.text_input[1].input("ansinh-demo")
+    login.button[0].click().run()
+    assert any("không đúng" in e.value for e in login.error)
+    login.text_input[0].input("dongkinh")
+    login.text_input[1].input("mat-khau-moi-1")
+    login.button[0].click().run()
+    assert login.session_state["authentication_status"] is True and not login.exception
+
+
+def test_a_locked_account_is_refused_even_with_the_right_password(demo_db):
+    from data_layer.admin.logins import LOCK_AFTER, record_failed_login
+    from data_layer.core.db import write_session
+
+    with write_session() as session:
+        for _ in range(LOCK_AFTER):
+            record_failed_login(session, "chilang")
+    at = app_as(None).run()
+    at.text_input[0].input("chilang")
+    at.text_input[1].input("ansinh-demo")
+    at.button[0].click().run()
+    assert any("tạm khóa" in e.value for e in at.error)
+    assert not at.session_state["authentication_status"]

@@ -1,0 +1,72 @@
+"""Untrusted spreadsheets are parsed in a child process with memory and CPU limits, so no file can
+take the server down: a reader that aborts or runs out of memory ends the child, not the app.
+
+The parent sends the file on stdin and receives the sheets (name, rows of cell values) pickled on
+stdout; the child is this module run with ``python -m``.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import subprocess
+import sys
+
+from data_layer.importing.file_errors import FileReadError
+
+MEMORY_LIMIT = 1536 * 1024 * 1024  # address space of the child
+CPU_SECONDS = 60
+WALL_SECONDS = 120
+
+
+def read_workbook_rows(data: bytes) -> list[tuple[str, list[list[object]]]]:
+    """(sheet name, rows) of every sheet of an .xlsx/.xls/.ods file, read by calamine in a child."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "data_layer.importing.sandbox"],
+            input=data,
+            capture_output=True,
+            timeout=WALL_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise FileReadError(
+            "Đọc tệp quá lâu (quá 2 phút): tệp quá lớn hoặc có cấu trúc bất thường."
+        ) from None
+    if done.returncode == 2:  # calamine refused the file: it is not a spreadsheet it can read
+        raise FileReadError("Không đọc được bảng tính: tệp hỏng hoặc không đúng định dạng.")
+    if done.returncode != 0:
+        raise FileReadError(
+            "Không đọc được bảng tính: tệp quá lớn hoặc có cấu trúc bất thường (có thể là tệp độc hại). "
+            "Hãy mở bằng Excel, chép danh sách sang một tệp mới rồi tải lên lại."
+        )
+    return pickle.loads(done.stdout)
+
+
+def _limit_resources() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+
+
+def _child() -> int:
+    _limit_resources()
+    from python_calamine import CalamineWorkbook
+
+    data = sys.stdin.buffer.read()
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = [
+            (name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+            for name in workbook.sheet_names
+        ]
+    except Exception as exc:  # noqa: BLE001 - calamine raises several types for files it cannot read
+        print(f"calamine: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.buffer.write(pickle.dumps(sheets, protocol=pickle.HIGHEST_PROTOCOL))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child())
