@@ -7,8 +7,10 @@ from data_layer.vn.labels import label
 from ui.feedback import set_flash, show_flash
 from ui.navigation import pages_for
 from ui.session import authenticator, current_scope, log_out, restore_login, show_login, write_login_cookie
+from ui.style import vietnamese_widgets
 
 st.set_page_config(page_title="An Sinh", page_icon="assets/favicon.png", layout="wide")
+vietnamese_widgets()
 
 auth = authenticator()
 restore_login(auth)

@@ -9,7 +9,7 @@ from data_layer.core.codes import Action
 from data_layer.core.db import read_session
 from data_layer.registry.history import audit_log, field_name, revert_event, shown_value
 from data_layer.vn import labels
-from ui.feedback import run_write, show_flash
+from ui.feedback import confirm_button, run_write, show_flash
 from ui.session import require_scope
 
 scope = require_scope()
@@ -50,6 +50,7 @@ st.dataframe(
     width="stretch",
 )
 
+
 revertible = [e for e in events if e.revertible]
 if scope.can_write and revertible:
     event = st.selectbox(
@@ -60,5 +61,14 @@ if scope.can_write and revertible:
             f"'{shown_value(e.field, e.old)}' → '{shown_value(e.field, e.new)}'"
         ),
     )
-    if st.button("Hoàn tác thay đổi này"):
+    before, now = (
+        shown_value(event.field, event.old) or "(trống)",
+        shown_value(event.field, event.new) or "(trống)",
+    )
+    question = (
+        f"Trả '{field_name(event.table, event.field)}' của {event.record} về '{before}' (hiện là '{now}')?"
+    )
+    if confirm_button(
+        "Hoàn tác thay đổi này", key=f"revert_{event.id}", question=question, confirm="Hoàn tác"
+    ):
         run_write(lambda s: revert_event(s, scope, event.id), f"Đã hoàn tác thay đổi số {event.id}.")

@@ -12,6 +12,7 @@ from data_layer.campaigns.budget import (
     compute,
     list_scenarios,
     save_scenario,
+    scenario_changes,
     source_caps,
 )
 from data_layer.core.db import read_session
@@ -19,7 +20,7 @@ from data_layer.core.versioning import data_version
 from data_layer.reports.scenario_sheet import scenario_xlsx
 from data_layer.vn.formatting import format_count, format_money
 from data_layer.vn.values import parse_amount
-from ui.feedback import run_write, show_flash, shown_errors
+from ui.feedback import confirm_button, run_write, show_flash, shown_errors
 from ui.session import require_scope
 from ui.widgets import figure, money_axis
 
@@ -175,6 +176,32 @@ with st.expander("Theo phường/xã"):
         width="stretch",
     )
 
+
+def show_changes(stored) -> None:
+    """What applying a scenario writes: amounts per package and the gifts they reach."""
+    with shown_errors(), read_session() as session:
+        changes = scenario_changes(session, campaign.id, Scenario.from_json(stored.content))
+        if not changes:
+            st.info("Phương án không đổi mức tiền nào của đợt.")
+            return
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Mức quà": c.label,
+                        "Mức cũ": format_money(c.old),
+                        "Mức mới": format_money(c.new),
+                        "Suất chưa phát (theo mức mới)": format_count(c.planned_gifts),
+                        "Suất đã phát (giữ mức cũ)": format_count(c.delivered_gifts),
+                    }
+                    for c in changes
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
 st.subheader("Lưu, so sánh, xuất, áp dụng")
 s1, s2 = st.columns([3, 1])
 name = s1.text_input("Tên phương án")
@@ -187,7 +214,11 @@ with read_session() as session:
     saved = list_scenarios(session, campaign.id)
 if len(saved) >= 1:
     chosen = st.multiselect(
-        "So sánh các phương án đã lưu", saved, format_func=lambda s: s.name, max_selections=2
+        "So sánh các phương án đã lưu",
+        saved,
+        format_func=lambda s: s.name,
+        max_selections=2,
+        placeholder="Chọn tối đa 2 phương án",
     )
     if chosen:
         cols = st.columns(len(chosen))
@@ -208,7 +239,14 @@ if len(saved) >= 1:
             )
     if scope.is_manager:
         target = st.selectbox("Áp dụng mức tiền của phương án vào đợt", saved, format_func=lambda s: s.name)
-        if st.button("Áp dụng"):
+        question = f"Áp dụng mức tiền của phương án '{target.name}' vào các mức quà của đợt?"
+        if confirm_button(
+            "Áp dụng",
+            key=f"apply_{target.id}",
+            question=question,
+            confirm="Áp dụng",
+            details=lambda: show_changes(target),
+        ):
             run_write(
                 lambda s: apply_scenario(s, scope, campaign.id, Scenario.from_json(target.content)),
                 f"Đã áp dụng phương án '{target.name}' vào các mức quà.",

@@ -26,7 +26,7 @@ from data_layer.core.db import read_session
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_date, format_money
 from data_layer.vn.values import parse_amount
-from ui.feedback import run_write, show_flash, shown_errors
+from ui.feedback import confirm_button, run_write, show_flash, shown_errors
 from ui.session import require_scope
 
 scope = require_scope()
@@ -261,8 +261,11 @@ if scope.is_manager:
     if packages:
         with st.expander("Xóa mức quà (chỉ khi chưa phân bổ)"):
             doomed = st.selectbox("Mức quà cần xóa", packages, format_func=lambda p: p.label)
-            if st.button("Xóa mức quà này"):
-                run_write(lambda s: delete_package(s, scope, doomed.id), "Đã xóa mức quà.")
+            question = f"Xóa mức quà '{doomed.label}' ({format_money(doomed.amount)}) khỏi đợt này?"
+            if confirm_button(
+                "Xóa mức quà này", key=f"delete_package_{doomed.id}", question=question, confirm="Xóa"
+            ):
+                run_write(lambda s: delete_package(s, scope, doomed.id), f"Đã xóa mức quà '{doomed.label}'.")
 
 allocation_section(campaign)
 with st.expander("Rà soát: bỏ sót, không còn đủ điều kiện, trùng giữa các phường/xã"):

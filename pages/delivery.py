@@ -18,7 +18,7 @@ from data_layer.campaigns.signing_list import import_signed_list, signing_list_x
 from data_layer.core.codes import AllocationStatus, DeliveryMethod, NotDeliveredReason
 from data_layer.core.db import read_session, write
 from data_layer.vn import labels
-from data_layer.vn.formatting import format_count, format_money, format_percent
+from data_layer.vn.formatting import format_count, format_date, format_money, format_percent
 from data_layer.vn.values import parse_amount
 from ui.feedback import run_write, set_flash, show_flash, shown_errors
 from ui.session import require_scope
@@ -84,9 +84,9 @@ frame = pd.DataFrame(
             "Mức quà": r.package,
             "Số tiền": format_money(r.amount),
             "Tình trạng": labels.label_of(AllocationStatus, r.status),
-            "Ngày phát": r.delivered_on,
-            "Lý do": labels.label_of(NotDeliveredReason, r.reason) or None,
-            "Ghi chú": r.note,
+            "Ngày phát": format_date(r.delivered_on),
+            "Lý do": labels.label_of(NotDeliveredReason, r.reason),
+            "Ghi chú": r.note or "",
         }
         for r in shown
     ],
@@ -103,7 +103,6 @@ frame = pd.DataFrame(
         "Ghi chú",
     ],
 )
-frame["Ngày phát"] = pd.to_datetime(frame["Ngày phát"])
 grid_key = f"delivery_grid_{st.session_state['delivery_round']}"
 edited = st.data_editor(
     frame,
@@ -117,7 +116,9 @@ edited = st.data_editor(
         "Tình trạng": st.column_config.SelectboxColumn(
             options=list(labels.options(AllocationStatus).values()), required=True
         ),
-        "Ngày phát": st.column_config.DateColumn(format="DD/MM/YYYY", max_value=date.today()),
+        "Ngày phát": st.column_config.TextColumn(
+            help="Ghi dạng ngày/tháng/năm, ví dụ 03/02/2026", max_chars=10
+        ),
         "Lý do": st.column_config.SelectboxColumn(options=list(labels.options(NotDeliveredReason).values())),
     },
 )

@@ -1,4 +1,5 @@
-"""Nhập danh sách: drop a ward's spreadsheet, check the preview, commit it (or undo a batch)."""
+"""Nhập danh sách: drop a ward's spreadsheet, check the preview, commit it, see what was written
+(and undo it after a confirmation)."""
 
 import pandas as pd
 import streamlit as st
@@ -12,9 +13,11 @@ from data_layer.importing.commit import commit_import
 from data_layer.importing.error_report import error_report_xlsx
 from data_layer.importing.preview import ImportRequest, preview_import
 from data_layer.vn import labels
-from data_layer.vn.formatting import format_money
-from ui.feedback import run_write, set_flash, show_flash, shown_errors
+from data_layer.vn.formatting import format_count, format_money
+from ui.feedback import confirm_button, run_write, show_flash, shown_errors
 from ui.session import require_scope
+
+RESULT_KEY = "import_result"
 
 scope = require_scope()
 st.title("Nhập danh sách")
@@ -31,45 +34,63 @@ with read_session() as session:
 if not wards:
     st.warning("Bạn chưa được gán phường/xã nào.")
     st.stop()
-
-c1, c2, c3 = st.columns(3)
-ward = c1.selectbox("Phường/xã", wards, format_func=lambda w: w.name)
-campaign = c2.selectbox(
-    "Đợt tặng quà (khi tệp là danh sách quà)",
-    [None, *campaigns],
-    format_func=lambda c: "— Danh sách đối tượng —" if c is None else c.name,
-)
-source = c3.selectbox(
-    "Nguồn kinh phí",
-    [None, *sources],
-    disabled=campaign is None,
-    format_func=lambda s: "— Theo cột 'Nguồn' trong tệp —" if s is None else s.name,
-)
-files = st.file_uploader(
-    "Kéo thả tệp .xlsx, .xls, .ods hoặc .csv", type=["xlsx", "xls", "ods", "csv"], accept_multiple_files=True
-)
+category_names = {c.id: c.name for c in categories}
 
 
-def preview_of(upload, key: str):
-    """Preview of one uploaded file with the user's column and category choices (cached per choice)."""
-    mapping = st.session_state.get(f"{key}_mapping")
-    category_map = st.session_state.get(f"{key}_categories", {})
+def undo_button(batch_id: int, file_name: str, label: str) -> None:
+    question = (
+        f"Hoàn tác lần nhập số {batch_id} ({file_name})? Những người lần nhập này thêm sẽ bị xóa, "
+        "những thông tin nó đã sửa được trả lại như cũ, các suất quà nó tạo bị xóa."
+    )
+    if confirm_button(label, key=f"undo_{batch_id}", question=question, confirm="Hoàn tác"):
+        st.session_state.pop(RESULT_KEY, None)
+        run_write(lambda s: undo_batch(s, scope, batch_id), f"Đã hoàn tác lần nhập số {batch_id}.")
+
+
+def result_card(result: dict) -> None:
+    """What the last commit wrote, with the way to see those people and to undo it."""
+    counts = result["counts"]
+    with st.container(border=True):
+        st.success(f"Đã ghi tệp {result['file_name']} (lần nhập số {result['batch_id']}).")
+        m = st.columns(5)
+        m[0].metric("Dòng đã ghi", format_count(counts["accepted"]))
+        m[1].metric("Người mới", format_count(counts["beneficiaries_created"]))
+        m[2].metric("Đã có (cập nhật)", format_count(counts["beneficiaries_matched"]))
+        m[3].metric("Suất quà", format_count(counts["allocations_created"]))
+        m[4].metric("Dòng lỗi không ghi", format_count(counts["rejected"]))
+        c1, c2 = st.columns(2)
+        c1.page_link(
+            "pages/beneficiaries.py",
+            label="Xem những người vừa nhập",
+            icon=":material/groups:",
+            query_params={"batch": str(result["batch_id"])},
+        )
+        if c2.button("Nhập tệp khác"):
+            st.session_state.pop(RESULT_KEY)
+            st.rerun()
+        undo_button(result["batch_id"], result["file_name"], "Hoàn tác lần nhập này")
+
+
+def preview_of(upload, key: str, ward, campaign, source, file_category_id):
+    """Preview of one uploaded file with the user's choices (cached per choice)."""
     request = ImportRequest(
         file_name=upload.name,
         data=upload.getvalue(),
         ward_id=ward.id,
         campaign_id=campaign.id if campaign else None,
         source_id=source.id if (campaign and source) else None,
-        mapping=mapping,
-        category_map=category_map,
+        mapping=st.session_state.get(f"{key}_mapping"),
+        category_map=st.session_state.get(f"{key}_categories", {}),
+        file_category_id=file_category_id,
     )
     cache_key = (
         request.sha256,
         ward.id,
         request.campaign_id,
         request.source_id,
-        tuple(sorted((mapping or {}).items())),
-        tuple(sorted(category_map.items())),
+        tuple(sorted((request.mapping or {}).items())),
+        tuple(sorted(request.category_map.items())),
+        file_category_id,
     )
     cached = st.session_state.get(f"{key}_preview")
     if cached and cached[0] == cache_key:
@@ -108,54 +129,56 @@ def category_editor(preview, key: str) -> None:
     if not preview.unknown_categories:
         return
     st.warning("Có nhóm đối tượng chưa có trong danh mục: chọn nhóm tương ứng (được ghi nhớ cho lần sau).")
-    names = {c.id: c.name for c in categories}
-    ids = [None, *names]
     chosen = dict(st.session_state.get(f"{key}_categories", {}))
     for text in preview.unknown_categories:
         chosen[text] = st.selectbox(
             f"'{text}'",
-            ids,
+            [None, *category_names],
             key=f"{key}_cat_{text}",
-            format_func=lambda c: "(bỏ qua)" if c is None else names[c],
+            format_func=lambda c: "(bỏ qua)" if c is None else category_names[c],
         )
     if st.button("Áp dụng nhóm đối tượng", key=f"{key}_cat_apply"):
         st.session_state[f"{key}_categories"] = {t: c for t, c in chosen.items() if c}
         st.rerun()
 
 
-def show_preview(preview, key: str) -> None:
-    summary = preview.summary()
-    m = st.columns(5)
-    m[0].metric("Số dòng", summary["rows_read"])
-    m[1].metric("Nhận", summary["accepted"])
-    m[2].metric("Loại (lỗi)", summary["rejected"])
-    m[3].metric("Người mới", summary["beneficiaries_created"])
-    m[4].metric("Đã có (cập nhật)", summary["beneficiaries_matched"])
-    if preview.table.legacy_encoding:
-        st.info(f"Tệp gõ bằng phông cũ ({preview.table.legacy_encoding.upper()}): đã chuyển sang Unicode.")
-    if preview.already_imported:
-        st.warning(f"Tệp này đã được nhập trước đây (lần nhập số {preview.already_imported.id}).")
-    for warning in preview.file_warnings:
-        st.warning(warning)
+def rows_table(preview) -> None:
     frame = pd.DataFrame(
         [
             {
                 "Dòng": r.row,
                 "Trạng thái": labels.label(RowStatus(r.status)),
-                "Họ và tên": r.name,
-                "Ngày/năm sinh": r.birth_date.strftime("%d/%m/%Y") if r.birth_date else r.birth_year,
-                "CCCD": r.national_id or "",
-                "Thôn/tổ": r.hamlet,
-                "Đối tượng": ", ".join(r.category_texts),
-                "Mức quà": format_money(r.amount) if r.amount is not None else "",
+                "Họ và tên": r.name or "",
+                "Ngày/năm sinh": r.birth_date.strftime("%d/%m/%Y") if r.birth_date else (r.birth_year or ""),
+                "Số CCCD": r.national_id or "",
+                "Thôn/tổ": r.hamlet or "",
+                "Nhóm đối tượng": "; ".join(category_names[c] for c in preview.category_ids.get(r.row, [])),
+                "Mức quà": format_money(r.amount),
                 "Ghi chú kiểm tra": " ".join(
                     [f"{c}: {msg}" if c else msg for c, msg in r.errors] + r.warnings
                 ),
             }
             for r in preview.rows
         ]
-    )
+    ).astype(str)
     st.dataframe(frame, hide_index=True, width="stretch", height=min(600, 40 + 35 * len(frame)))
+
+
+def show_preview(preview, key: str) -> None:
+    summary = preview.summary()
+    m = st.columns(5)
+    m[0].metric("Số dòng", format_count(summary["rows_read"]))
+    m[1].metric("Nhận", format_count(summary["accepted"]))
+    m[2].metric("Loại (lỗi)", format_count(summary["rejected"]))
+    m[3].metric("Người mới", format_count(summary["beneficiaries_created"]))
+    m[4].metric("Đã có (cập nhật)", format_count(summary["beneficiaries_matched"]))
+    if preview.table.legacy_encoding:
+        st.info(f"Tệp gõ bằng phông cũ ({preview.table.legacy_encoding.upper()}): đã chuyển sang Unicode.")
+    if preview.already_imported:
+        st.warning(f"Tệp này đã được nhập vào phường/xã này (lần nhập số {preview.already_imported.id}).")
+    for warning in preview.file_warnings:
+        st.warning(warning)
+    rows_table(preview)
     if summary["rejected"] or summary["warnings"] or preview.file_warnings:
         st.download_button(
             "Tải báo cáo lỗi (.xlsx)",
@@ -173,26 +196,39 @@ def commit(preview, repeat_ok: bool) -> None:
                 session, scope, preview, progress=lambda f, m: bar.progress(f, text=m), repeat_ok=repeat_ok
             )
         )
-        counts = result.counts
-        set_flash(
-            f"Đã ghi {counts['accepted']} dòng ({counts['beneficiaries_created']} người mới, "
-            f"{counts['beneficiaries_matched']} cập nhật, {counts['allocations_created']} suất quà); "
-            f"{counts['rejected']} dòng lỗi không ghi. Lần nhập số {result.batch_id}."
-        )
         for k in [k for k in st.session_state if str(k).startswith("upload_")]:
             del st.session_state[k]
+        st.session_state["uploader_round"] = st.session_state.get("uploader_round", 0) + 1  # empties the box
+        st.session_state[RESULT_KEY] = {
+            "batch_id": result.batch_id,
+            "file_name": preview.request.file_name,
+            "counts": result.counts,
+        }
         st.rerun()
     bar.empty()
 
 
-for number, upload in enumerate(files or []):
+def import_one(upload, number: int, ward, campaign, source) -> None:
     key = f"upload_{number}_{upload.file_id}"
     st.subheader(upload.name)
+    if (suggestion := st.session_state.pop(f"{key}_suggested", None)) is not None:
+        st.session_state[f"{key}_file_group"] = suggestion  # set before the box is drawn in this run
+    file_category_id = st.selectbox(
+        "Nhóm đối tượng cho cả tệp (cho các dòng không ghi nhóm)",
+        [None, *category_names],
+        format_func=lambda c: "— Không —" if c is None else category_names[c],
+        key=f"{key}_file_group",
+    )
     preview = None
     with shown_errors():
-        preview = preview_of(upload, key)
+        preview = preview_of(upload, key, ward, campaign, source, file_category_id)
     if preview is None:
-        continue
+        return
+    if preview.suggested_category_id and not st.session_state.get(f"{key}_suggestion_done"):
+        st.session_state[f"{key}_suggestion_done"] = True  # offered once; the user may change it
+        if file_category_id is None:
+            st.session_state[f"{key}_suggested"] = preview.suggested_category_id
+            st.rerun()
     mapping_editor(preview, key)
     category_editor(preview, key)
     show_preview(preview, key)
@@ -200,19 +236,22 @@ for number, upload in enumerate(files or []):
         "Tôi muốn nhập lại tệp này (người đã có chỉ được cập nhật, không tạo trùng)", key=f"{key}_repeat"
     )
     if st.button(
-        f"Ghi {len(preview.accepted)} dòng hợp lệ vào cơ sở dữ liệu",
+        f"Ghi {format_count(len(preview.accepted))} dòng hợp lệ vào cơ sở dữ liệu",
         key=f"{key}_commit",
         type="primary",
         disabled=not preview.accepted or not repeat_ok,
     ):
         commit(preview, repeat_ok=preview.already_imported is not None)
 
-st.divider()
-st.subheader("Các lần nhập gần đây")
-with read_session() as session:
-    batches = list_batches(session, scope)
-ward_names = {w.id: w.name for w in wards}
-if batches:
+
+def recent_batches() -> None:
+    st.subheader("Các lần nhập gần đây")
+    with read_session() as session:
+        batches = list_batches(session, scope)
+    if not batches:
+        st.caption("Chưa có lần nhập nào.")
+        return
+    ward_names = {w.id: w.name for w in wards}
     st.dataframe(
         pd.DataFrame(
             [
@@ -239,7 +278,32 @@ if batches:
         target = st.selectbox(
             "Hoàn tác lần nhập", undoable, format_func=lambda b: f"Số {b.id} – {b.file_name}"
         )
-        if st.button("Hoàn tác"):
-            run_write(lambda s: undo_batch(s, scope, target.id), f"Đã hoàn tác lần nhập số {target.id}.")
+        undo_button(target.id, target.file_name, "Hoàn tác")
+
+
+if result := st.session_state.get(RESULT_KEY):
+    result_card(result)
 else:
-    st.caption("Chưa có lần nhập nào.")
+    c1, c2, c3 = st.columns(3)
+    ward = c1.selectbox("Phường/xã", wards, format_func=lambda w: w.name)
+    campaign = c2.selectbox(
+        "Đợt tặng quà (khi tệp là danh sách quà)",
+        [None, *campaigns],
+        format_func=lambda c: "— Danh sách đối tượng —" if c is None else c.name,
+    )
+    source = c3.selectbox(
+        "Nguồn kinh phí",
+        [None, *sources],
+        disabled=campaign is None,
+        format_func=lambda s: "— Theo cột 'Nguồn' trong tệp —" if s is None else s.name,
+    )
+    files = st.file_uploader(
+        "Kéo thả tệp .xlsx, .xls, .ods hoặc .csv",
+        type=["xlsx", "xls", "ods", "csv"],
+        accept_multiple_files=True,
+        key=f"uploader_{st.session_state.get('uploader_round', 0)}",
+    )
+    for number, upload in enumerate(files or []):
+        import_one(upload, number, ward, campaign, source)
+st.divider()
+recent_batches()

@@ -51,3 +51,32 @@ def run_write(action: Callable[[Session], object], success: str | Callable[[obje
         set_flash(success(result) if callable(success) else success)
         st.rerun()
     return False
+
+
+def confirm_button(
+    label: str,
+    *,
+    key: str,
+    question: str,
+    confirm: str = "Xác nhận",
+    details: Callable[[], None] | None = None,
+) -> bool:
+    """A button that asks first: the first click shows the question (and ``details``), "Xác nhận"
+    returns True once, "Hủy" drops it. Works without dialogs, so page tests can drive it too."""
+    pending = f"{key}_pending"
+    if st.button(label, key=f"{key}_ask"):
+        st.session_state[pending] = True
+    if not st.session_state.get(pending):
+        return False
+    with st.container(border=True):
+        st.warning(question)
+        if details:
+            details()
+        yes, no = st.columns(2)
+        if yes.button(confirm, type="primary", key=f"{key}_yes"):
+            st.session_state.pop(pending, None)
+            return True
+        if no.button("Hủy", key=f"{key}_no"):
+            st.session_state.pop(pending, None)
+            st.rerun()
+    return False

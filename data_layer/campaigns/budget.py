@@ -10,15 +10,23 @@ import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from data_layer.campaigns.allocation import propose_allocations
 from data_layer.core import audit
 from data_layer.core.access import Scope
-from data_layer.core.codes import Action
+from data_layer.core.codes import Action, AllocationStatus
 from data_layer.core.errors import Forbidden, Invalid, NotFound
-from data_layer.core.models import AllocationTally, BudgetScenario, FundingSource, Package, Ward
+from data_layer.core.models import (
+    Allocation,
+    AllocationTally,
+    BudgetScenario,
+    FundingSource,
+    Package,
+    Ward,
+    utcnow,
+)
 
 
 @dataclass(frozen=True)
@@ -193,32 +201,70 @@ def list_scenarios(session: Session, campaign_id: int) -> list[BudgetScenario]:
     )
 
 
-def apply_scenario(session: Session, scope: Scope, campaign_id: int, scenario: Scenario) -> int:
-    """Write the scenario's package amounts to the campaign (admin/district, audited); returns changes.
+@dataclass
+class AmountChange:
+    """What applying a scenario does to one package: its amount, and the gifts that follow it."""
 
-    Added or removed packages are not created or deleted here: they are set up on the campaign page.
-    """
-    scope.require_manager()
-    changed = 0
-    for package_id, amount in scenario.amounts.items():
+    package_id: int
+    label: str
+    old: int
+    new: int
+    planned_gifts: int  # not delivered yet: they take the new amount
+    delivered_gifts: int  # handed out: they keep the amount they were given
+
+
+def scenario_changes(session: Session, campaign_id: int, scenario: Scenario) -> list[AmountChange]:
+    """The package amounts a scenario would change, with the gifts each change reaches."""
+    changes = []
+    for package_id, amount in sorted(scenario.amounts.items()):
         package = session.get(Package, package_id)
         if package is None or package.campaign_id != campaign_id:
             raise NotFound("Phương án có mức quà không thuộc đợt này.")
         if amount <= 0:
             raise Invalid("Mức quà phải lớn hơn 0 đồng.")
-        if package.amount != amount:
-            audit.record(
-                session,
-                scope,
-                table="package",
-                row_id=package.id,
-                action=Action.UPDATE,
-                field="amount",
-                old=package.amount,
-                new=amount,
+        if package.amount == amount:
+            continue
+        gifts = dict(
+            session.execute(
+                select(AllocationTally.status, func.sum(AllocationTally.gifts))
+                .where(AllocationTally.package_id == package_id)
+                .group_by(AllocationTally.status)
+            ).all()
+        )
+        delivered = int(gifts.pop(AllocationStatus.DELIVERED, 0) or 0)
+        changes.append(
+            AmountChange(
+                package_id, package.label, package.amount, amount, int(sum(gifts.values())), delivered
             )
-            package.amount = amount
-            session.add(package)
-            changed += 1
-    session.flush()
-    return changed
+        )
+    return changes
+
+
+def apply_scenario(
+    session: Session, scope: Scope, campaign_id: int, scenario: Scenario
+) -> list[AmountChange]:
+    """Write the scenario's package amounts to the campaign, and to its gifts not delivered yet
+    (admin/district, audited); delivered gifts keep their amount. Added or removed packages are set
+    up on the campaign page, not here."""
+    scope.require_manager()
+    changes = scenario_changes(session, campaign_id, scenario)
+    for change in changes:
+        session.execute(update(Package).where(Package.id == change.package_id).values(amount=change.new))
+        session.execute(
+            update(Allocation)
+            .where(
+                Allocation.package_id == change.package_id, Allocation.status != AllocationStatus.DELIVERED
+            )
+            .values(amount=change.new, version=Allocation.version + 1, updated_at=utcnow())
+        )
+        audit.record(
+            session,
+            scope,
+            table="package",
+            row_id=change.package_id,
+            action=Action.UPDATE,
+            field="amount",
+            old=change.old,
+            new=change.new,
+        )
+    return changes

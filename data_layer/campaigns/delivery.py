@@ -18,6 +18,7 @@ from data_layer.core.codes import Action, AllocationStatus, DeliveryMethod, NotD
 from data_layer.core.errors import Conflict, Invalid, NotFound, UserError
 from data_layer.core.models import Allocation, Beneficiary, FundingSource, Package, Ward, utcnow
 from data_layer.vn import labels
+from data_layer.vn.values import CellError, parse_date
 
 
 @dataclass
@@ -179,6 +180,19 @@ def allocation_rows(
     ]
 
 
+def _delivery_day(raw) -> date | None:
+    """A delivery date typed in the grid (dd/mm/yyyy, or a date)."""
+    if raw in (None, ""):
+        return None
+    try:
+        day = parse_date(raw)[0]
+    except CellError:
+        day = None
+    if day is None:
+        raise Invalid(f"Ngày phát '{raw}' không hợp lệ: ghi dạng ngày/tháng/năm, ví dụ 03/02/2026.")
+    return day
+
+
 def _edited_values(current: Allocation, changes: dict) -> dict:
     """The columns an inline edit of one allocation sets, checked (codes or their labels accepted)."""
     values = {}
@@ -188,8 +202,7 @@ def _edited_values(current: Allocation, changes: dict) -> dict:
             raise Invalid(f"Tình trạng '{changes['status']}' không hợp lệ.")
         values["status"] = status
     if "delivered_on" in changes:
-        raw = changes["delivered_on"]
-        values["delivered_on"] = None if raw in (None, "") else date.fromisoformat(str(raw)[:10])
+        values["delivered_on"] = _delivery_day(changes["delivered_on"])
     if "reason" in changes:
         raw = changes["reason"]
         reason = None if raw in (None, "") else labels.code_for(NotDeliveredReason, str(raw))

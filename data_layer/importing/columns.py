@@ -44,6 +44,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "sinh nam",
         "nam sinh (ngay thang nam)",
     ),
+    # one-row headers that name the split birth columns in full ("Năm sinh Nam" | "Năm sinh Nữ")
+    "birth_male": ("nam sinh nam", "nam sinh (nam)", "ngay sinh nam", "ngay sinh (nam)", "nam sinh - nam"),
+    "birth_female": ("nam sinh nu", "nam sinh (nu)", "ngay sinh nu", "ngay sinh (nu)", "nam sinh - nu"),
     "gender": ("gioi tinh", "gioi", "nam/nu", "nam / nu"),
     "national_id": (
         "so cccd",

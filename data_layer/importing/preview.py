@@ -39,6 +39,7 @@ class ImportRequest:
     source_id: int | None = None
     mapping: dict[int, str | None] | None = None
     category_map: dict[str, int] = field(default_factory=dict)  # file text → category id
+    file_category_id: int | None = None  # the group of every row that names none ("Nhóm cho cả tệp")
 
     @property
     def sha256(self) -> str:
@@ -55,6 +56,7 @@ class ImportPreview:
     already_imported: ImportBatch | None
     matches: dict[int, int]  # Excel row → id of the person it updates
     category_ids: dict[int, list[int]]
+    suggested_category_id: int | None = None  # a group the title rows name ("DANH SÁCH NGƯỜI CAO TUỔI")
 
     @property
     def accepted(self) -> list[ParsedRow]:
@@ -162,8 +164,14 @@ def _resolve_categories(
                 row.warnings.append(f"Nhóm đối tượng '{text}' chưa có trong danh mục.")
             elif cid not in ids:
                 ids.append(cid)
-        category_ids[row.row] = ids
+        category_ids[row.row] = ids or ([request.file_category_id] if request.file_category_id else [])
     return category_ids, list(unknown)
+
+
+def suggested_category(session: Session, table: Table) -> int | None:
+    """The group the title rows of the list name, if any ("DANH SÁCH NGƯỜI CAO TUỔI …" → elderly)."""
+    resolver = CategoryResolver(session)
+    return next((cid for line in table.title_lines if (cid := resolver.resolve(line)) is not None), None)
 
 
 def source_ids_by_text(session: Session) -> dict[str, int]:
@@ -246,4 +254,5 @@ def preview_import(
         already_imported=previous_batch(session, request),
         matches=WardPeople.load(session, request.ward_id).matches(accepted),
         category_ids=category_ids,
+        suggested_category_id=suggested_category(session, table),
     )

@@ -12,6 +12,7 @@ from data_layer.registry.fields import FIELDS
 from data_layer.vn.text import BIDI_CONTROLS, fold, normalize_text
 from data_layer.vn.values import (
     CellError,
+    check_restored_national_id,
     national_id_warning,
     parse_amount,
     parse_date,
@@ -128,6 +129,12 @@ def _parse_one(
         reader.text("note"),
     )
     _check_lengths(reader)
+    if parsed.national_id:
+        try:
+            raw = reader.values["national_id"]
+            check_restored_national_id(raw, parsed.national_id, parsed.birth_year, parsed.gender)
+        except CellError as exc:
+            parsed.errors.append((reader.header("national_id"), str(exc)))
     if not parsed.errors:
         if parsed.national_id is None:
             parsed.warnings.append("Thiếu số CCCD.")

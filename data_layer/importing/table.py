@@ -33,6 +33,7 @@ class Table:
     legacy_encoding: str | None = None
     skipped_rows: list[int] = field(default_factory=list)
     error_cells: set[tuple[int, int]] = field(default_factory=set)  # (Excel row, column index)
+    title_lines: list[str] = field(default_factory=list)  # the text above the header ("DANH SÁCH …")
     warnings: list[str] = field(default_factory=list)  # about the file (its encoding…)
 
     def column_for(self, field_name: str) -> Column | None:
@@ -135,6 +136,7 @@ def locate_table(sheets: list[Sheet]) -> Table:
         rows=[],
         legacy_encoding=legacy[sheet.name],
         error_cells={(r + 1, c) for r, c in sheet.error_cells},
+        title_lines=[t for row in sheet.rows[:header_row] for t in map(_cell_text, row) if t],
         warnings=list(sheet.warnings),
     )
     for r in range(header_row + (2 if has_sub else 1), len(sheet.rows)):

@@ -25,7 +25,13 @@ from data_layer.registry.fields import EDITABLE, FIELDS
 from data_layer.registry.queries import PersonRow, category_ids_of
 from data_layer.vn import labels
 from data_layer.vn.text import fold, normalize_text
-from data_layer.vn.values import CellError, parse_date, parse_gender, parse_national_id
+from data_layer.vn.values import (
+    CellError,
+    check_restored_national_id,
+    parse_date,
+    parse_gender,
+    parse_national_id,
+)
 
 
 def _clean_text(key: str, value) -> str | None:
@@ -196,16 +202,32 @@ def _category_text(session: Session, category_ids) -> str:
     return "; ".join(names[c] for c in sorted(category_ids))
 
 
+def _checked_changes(session: Session, current: Beneficiary, changes: dict, known: set[int]) -> dict:
+    """The grid's changes to one person, each value and the person as a whole checked."""
+    values = {k: clean_value(k, v, known) for k, v in changes.items() if k in EDITABLE}
+    merged = {
+        f: getattr(current, f) for f in ("status", "status_date", "status_reason", "birth_year", "gender")
+    }
+    merged |= values
+    check_status_change(merged)
+    if values.get("national_id"):
+        check_national_id_free(session, current.ward_id, values["national_id"], current.id)
+        try:
+            check_restored_national_id(
+                changes["national_id"], values["national_id"], merged["birth_year"], merged["gender"]
+            )
+        except CellError as exc:
+            raise CellError(f"Cột '{FIELDS['national_id'].label}': {exc}") from None
+    return values
+
+
 def update_person(
     session: Session, scope: Scope, person_id: int, version: int, changes: dict, known: set[int]
 ) -> int:
     """Update one person if ``version`` is still current; returns their planned gifts when the
     change takes them off the lists (to be reviewed)."""
     current = _person_in_scope(session, scope, person_id)
-    values = {k: clean_value(k, v, known) for k, v in changes.items() if k in EDITABLE}
-    check_status_change({f: getattr(current, f) for f in ("status", "status_date", "status_reason")} | values)
-    if "national_id" in values:
-        check_national_id_free(session, current.ward_id, values["national_id"], current.id)
+    values = _checked_changes(session, current, changes, known)
     if current.version != version:
         other = "; ".join(
             f"{FIELDS[k].label} = {audit.as_text(getattr(current, k)) or '(trống)'}"

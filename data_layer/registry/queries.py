@@ -13,7 +13,14 @@ from sqlmodel import Session
 from data_layer.core.access import Scope
 from data_layer.core.codes import AllocationStatus, PersonStatus, Problem
 from data_layer.core.errors import Invalid
-from data_layer.core.models import Allocation, Beneficiary, BeneficiaryCategory, SharedNameYear, Ward
+from data_layer.core.models import (
+    Allocation,
+    AuditEvent,
+    Beneficiary,
+    BeneficiaryCategory,
+    SharedNameYear,
+    Ward,
+)
 from data_layer.vn.text import fold
 
 CHUNK = 5000
@@ -29,7 +36,7 @@ class Filters:
     status: PersonStatus | None = None
     search: str | None = None
     problem: Problem | None = None
-    batch_id: int | None = None  # people written by one import
+    batch_id: int | None = None  # people one import created or updated
 
 
 @dataclass
@@ -87,8 +94,11 @@ def _conditions(scope: Scope, filters: Filters) -> list:
         conditions.append(Beneficiary.hamlet == filters.hamlet)
     if filters.status:
         conditions.append(Beneficiary.status == filters.status)
-    if filters.batch_id is not None:
-        conditions.append(Beneficiary.import_batch_id == filters.batch_id)
+    if filters.batch_id is not None:  # people the import created, and those it updated
+        updated = select(AuditEvent.row_id).where(
+            AuditEvent.batch_id == filters.batch_id, AuditEvent.table_name == "beneficiary"
+        )
+        conditions.append(or_(Beneficiary.import_batch_id == filters.batch_id, Beneficiary.id.in_(updated)))
     if filters.category_id is not None:
         conditions.append(
             Beneficiary.id.in_(

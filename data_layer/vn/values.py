@@ -144,10 +144,10 @@ def parse_national_id(raw: object) -> str | None:
     return text
 
 
-def national_id_warning(national_id: str | None, birth_year: int | None, gender: str | None) -> str | None:
-    """A warning when a CCCD's century/year digits or gender digit disagree with the person's data."""
+def national_id_mismatches(national_id: str | None, birth_year: int | None, gender: str | None) -> list[str]:
+    """How a CCCD's century/year digits or gender digit disagree with the person's data (Vietnamese)."""
     if not national_id or len(national_id) != 12 or not national_id.isdigit():
-        return None
+        return []
     century, id_gender = CENTURY_DIGITS[int(national_id[3])]
     id_year = century + int(national_id[4:6])
     problems = []
@@ -155,7 +155,30 @@ def national_id_warning(national_id: str | None, birth_year: int | None, gender:
         problems.append(f"năm sinh theo CCCD là {id_year}, khác năm sinh {birth_year}")
     if gender in ("M", "F") and gender != id_gender:
         problems.append("giới tính theo CCCD là " + ("nam" if id_gender == "M" else "nữ"))
+    return problems
+
+
+def national_id_warning(national_id: str | None, birth_year: int | None, gender: str | None) -> str | None:
+    """A warning when a CCCD's century/year digits or gender digit disagree with the person's data."""
+    problems = national_id_mismatches(national_id, birth_year, gender)
     return f"Số CCCD {national_id}: " + "; ".join(problems) + "." if problems else None
+
+
+def check_restored_national_id(
+    raw: object, national_id: str | None, birth_year: int | None, gender: str | None
+) -> None:
+    """A CCCD given with fewer than 12 digits was restored with leading zeros (Excel drops them from
+    numbers). That is only trusted when the result agrees with the person's birth year and gender: an
+    11-digit ID typed as text may just miss a digit, so a disagreement rejects it (CellError)."""
+    digits = sum(ch.isdigit() for ch in str(int(raw) if isinstance(raw, float) else raw))
+    if not national_id or len(national_id) != 12 or digits >= 12:
+        return
+    if problems := national_id_mismatches(national_id, birth_year, gender):
+        raise CellError(
+            f"Số CCCD '{raw}' chỉ có {digits} chữ số; thêm số 0 ở đầu thành {national_id} thì "
+            + "; ".join(problems)
+            + ": có thể gõ thiếu một chữ số, kiểm tra lại."
+        )
 
 
 def _check_year(year: int, raw: object) -> int:

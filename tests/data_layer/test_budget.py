@@ -15,6 +15,7 @@ from data_layer.campaigns.budget import (
     list_scenarios,
     save_scenario,
     scaled,
+    scenario_changes,
     source_caps,
 )
 from data_layer.campaigns.rules import Rule
@@ -128,8 +129,34 @@ def test_save_compare_and_apply(engine, campaign):
         with pytest.raises(Forbidden, match="người khác lập"):  # a ward officer cannot overwrite it either
             save_scenario(session, ward_staff, campaign, "Tăng mức", Scenario())
         save_scenario(session, ward_staff, campaign, "Của phường", Scenario())
-        assert apply_scenario(session, SYSTEM, campaign, scenario) == 1
+        assert [(c.old, c.new, c.planned_gifts) for c in scenario_changes(session, campaign, scenario)] == [
+            (500_000, 700_000, 0)
+        ]
+        assert len(apply_scenario(session, SYSTEM, campaign, scenario)) == 1
     with write_session(engine) as session:
         assert session.execute(select(Package.amount)).scalar_one() == 700_000
         saves = session.execute(select(AuditEvent.action).where(AuditEvent.table_name == "budgetscenario"))
         assert list(saves.scalars()) == ["insert", "update", "insert"]
+
+
+def test_applying_amounts_moves_planned_gifts_and_keeps_delivered_ones(engine, campaign):
+    from datetime import date
+
+    from data_layer.campaigns.delivery import allocation_rows, mark_delivered
+
+    with write_session(engine) as session:
+        apply_allocations(session, SYSTEM, campaign)
+        gifts = allocation_rows(session, SYSTEM, campaign)
+        mark_delivered(session, SYSTEM, [gifts[0].id], on=date(2026, 2, 1))
+        package_id = session.execute(select(Package.id)).scalar_one()
+        change = scenario_changes(session, campaign, Scenario(amounts={package_id: 600_000}))[0]
+        assert (change.old, change.new, change.planned_gifts, change.delivered_gifts) == (
+            500_000,
+            600_000,
+            2,
+            1,
+        )
+        apply_scenario(session, SYSTEM, campaign, Scenario(amounts={package_id: 600_000}))
+    with write_session(engine) as session:
+        amounts = sorted((r.status, r.amount) for r in allocation_rows(session, SYSTEM, campaign))
+    assert amounts == [("delivered", 500_000), ("planned", 600_000), ("planned", 600_000)]

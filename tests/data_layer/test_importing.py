@@ -21,6 +21,7 @@ from data_layer.importing.error_report import error_report_xlsx
 from data_layer.importing.file_errors import FileReadError
 from data_layer.importing.preview import ImportRequest, preview_import
 from data_layer.registry.history import audit_log
+from data_layer.registry.queries import Filters, people_page
 from data_layer.reports.progress import campaign_progress
 from tests.conftest import records_of
 from tests.data_layer.workbooks import HEADER, as_tcvn3, ward_list, xlsx_bytes
@@ -94,7 +95,7 @@ def test_errors_name_the_excel_row_and_column_and_reject_only_that_row(engine, w
         [2, "", "1950", "Nam", "", "Khối 1", "", ""],  # missing name
         [3, "Phạm Văn Dũng", "31/02/1950", "Nam", "", "Khối 1", "", ""],  # impossible date
         [4, "Hà Văn Em", "1951", "Nam", "003051001234", "Khối 1", "", ""],  # unknown province 003
-        [5, "Vi Văn Giang", "1952", "Nam", "02005200123", "Khối 1", "", "6OO.000"],  # bad amount
+        [5, "Vi Văn Giang", "1952", "Nam", "", "Khối 1", "", "6OO.000"],  # bad amount
         [6, "Chu Văn Hải", "1953", "Nam", "020050001234", "Khối 1", "", ""],  # same CCCD as row 6
         [7, "Lý Văn Kha", "1954", "Nam", "12345", "Khối 1", "", ""],  # wrong length
     ]
@@ -488,3 +489,63 @@ def test_xls_file_from_old_excel(engine, wards):
     assert result.counts["accepted"] == 1
     stored = people(engine, wards["A"])["Trần Thị Bình"]
     assert stored["national_id"] == "020148001235" and stored["birth_date"] == "1948-05-02"
+
+
+def test_one_row_header_with_split_birth_columns_named_in_full_keeps_the_gender(engine, wards):
+    rows = [
+        ["STT", "Họ và tên", "Năm sinh Nam", "Năm sinh Nữ", "Thôn/Tổ"],
+        [1, "Nguyễn Văn An", 1950, None, "Khối 1"],
+        [2, "Lê Thị Bình", None, 1948, "Khối 2"],
+    ]
+    preview, _ = run_import(engine, xlsx_bytes(rows), wards["A"])
+    assert [(r.name, r.birth_year, r.gender) for r in preview.rows] == [
+        ("Nguyễn Văn An", 1950, "M"),
+        ("Lê Thị Bình", 1948, "F"),
+    ]
+
+
+def test_a_cccd_missing_a_digit_is_not_restored_into_someone_else(engine, wards):
+    """11 digits typed as text: padding gives 1903 for a person born 1950 → rejected, naming the column.
+    A number that lost its leading zero and agrees with the person is still restored."""
+    rows = [
+        [1, "Nguyễn Văn An", "1950", "Nam", "20003001234", "Khối 1", "", ""],  # a digit missing
+        [2, "Lê Văn Bảo", "1955", "Nam", 22055001234, "Khối 1", "", ""],  # Excel dropped the zero
+    ]
+    preview, _ = run_import(engine, xlsx_bytes(ward_list(rows)), wards["A"])
+    first, second = preview.rows
+    assert first.errors and first.errors[0][0] == "Số CCCD" and "1903" in first.errors[0][1]
+    assert "thiếu một chữ số" in first.errors[0][1]
+    assert not second.errors and second.national_id == "022055001234"
+
+
+def test_a_group_for_the_whole_file_is_suggested_from_the_title_and_applied(engine, wards):
+    rows = [
+        ["UBND PHƯỜNG A"],
+        ["DANH SÁCH NGƯỜI CAO TUỔI ĐƯỢC MỪNG THỌ NĂM 2026"],
+        [],
+        ["STT", "Họ và tên", "Năm sinh", "Thôn/Tổ"],
+        [1, "Nguyễn Văn An", 1946, "Khối 1"],
+        [2, "Lê Thị Bình", 1936, "Khối 2"],
+    ]
+    with write_session(engine) as session:
+        elderly = session.execute(select(Category.id).where(Category.code == "NCT")).scalar_one()
+    preview, _ = run_import(engine, xlsx_bytes(rows), wards["A"], commit=False)
+    assert preview.suggested_category_id == elderly
+    assert all(ids == [] for ids in preview.category_ids.values())  # applied only when the user chooses it
+    run_import(engine, xlsx_bytes(rows), wards["A"], file_category_id=elderly)
+    assert {name: r["categories"] for name, r in people(engine, wards["A"]).items()} == {
+        "Nguyễn Văn An": ["NCT"],
+        "Lê Thị Bình": ["NCT"],
+    }
+
+
+def test_the_people_of_one_import_can_be_listed(engine, wards):
+    run_import(engine, xlsx_bytes(ward_list(ROWS[:1])), wards["A"])
+    changed = [
+        [1, "Nguyễn Văn An", "05/03/1950", "Nam", "020050001234", "Khối 9", "", ""],
+        [2, "Lê Thị Mới", "1970", "Nữ", "", "Khối 2", "", ""],
+    ]
+    _, result = run_import(engine, xlsx_bytes(ward_list(changed)), wards["A"])
+    with write_session(engine) as session:
+        listed = people_page(session, SYSTEM, Filters(batch_id=result.batch_id))
+    assert sorted(p.name for p in listed) == ["Lê Thị Mới", "Nguyễn Văn An"]  # created and updated

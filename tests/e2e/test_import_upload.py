@@ -25,8 +25,12 @@ def test_upload_preview_commit(page, server, tmp_path):
     expect(page.get_by_role("button", name="Tải báo cáo lỗi (.xlsx)")).to_be_visible()
     page.get_by_role("button", name="Ghi 2 dòng hợp lệ vào cơ sở dữ liệu").click()
     wait_idle(page)
-    expect(page.get_by_text("Đã ghi 2 dòng (2 người mới")).to_be_visible()
+    expect(page.get_by_text("Đã ghi tệp dong_kinh.xlsx")).to_be_visible()  # the result card
+    expect(page.get_by_role("heading", name="dong_kinh.xlsx")).to_have_count(0)  # no second preview
     expect(page.get_by_test_id("stDataFrame").last).to_be_visible()
+    page.get_by_role("link", name="Xem những người vừa nhập").click()
+    wait_idle(page)
+    expect(page.get_by_text("tổng 2 người")).to_be_visible()
     with write_session(get_engine(server.db_url)) as session:
         ward = get_ward_by_code(session, Scope.system(), "DK")
         names = {r.name for r in people_of(session, Scope.system(), ward.id)}

@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from data_layer.core.codes import PersonStatus
 from data_layer.core.db import write_session
 from data_layer.core.models import AuditEvent, Beneficiary
 from tests.pages.conftest import app_as
@@ -89,5 +90,43 @@ def test_audit_page_reverts_a_change(demo_db):
     log = app_as("dongkinh", "pages/audit_log.py").run()
     assert not log.exception
     next(b for b in log.button if b.label == "Hoàn tác thay đổi này").click().run()
+    next(b for b in log.button if b.label == "Hoàn tác").click().run()  # in the confirmation
     assert any("Đã hoàn tác" in s.value for s in log.success)
     assert stored(person.id).hamlet == person.hamlet
+
+
+def test_unsaved_edits_wait_for_a_filter_change_until_saved_or_dropped(demo_db):
+    at = app_as("dongkinh", "pages/beneficiaries.py").run()
+    person = first_shown(at)
+    at.session_state[editor_key(at)] = {
+        "edited_rows": {0: {"hamlet": "Khối Tạm"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert any(f"1 thay đổi chưa lưu — {person.name}: Thôn/tổ" in w.value for w in at.warning)
+    next(s for s in at.selectbox if s.label == "Tình trạng").select(PersonStatus.DIED).run()
+    assert any("chưa được áp dụng" in w.value for w in at.warning)
+    assert first_shown(at).id == person.id  # the edited rows stay on the grid
+    next(b for b in at.button if b.label == "Bỏ các thay đổi chưa lưu").click().run()
+    assert {p.status for p in at.session_state["registry_rows"]} == {PersonStatus.DIED}
+    assert stored(person.id).hamlet == person.hamlet
+
+
+def test_deleting_people_asks_first(demo_db):
+    at = app_as("dongkinh", "pages/beneficiaries.py").run()
+    people = at.session_state["registry_rows"]
+    doomed = next(p for p in people if p.status == PersonStatus.ACTIVE)  # demo gifts: use an undelivered one
+    position = people.index(doomed)
+    at.session_state[editor_key(at)] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [position]}
+    at.run()
+    next(b for b in at.button if b.label == "Lưu thay đổi").click().run()
+    assert any(f"Xóa hẳn {doomed.name}" in w.value for w in at.warning)
+    assert stored_or_none(doomed.id) is not None  # nothing deleted before the confirmation
+    next(b for b in at.button if b.label == "Hủy").click().run()
+    assert not any("Xóa hẳn" in w.value for w in at.warning)
+
+
+def stored_or_none(person_id: int):
+    with write_session() as session:
+        return session.get(Beneficiary, person_id)
