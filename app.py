@@ -19,6 +19,7 @@ if scope is None:
 
     def login_page() -> None:
         show_flash()
+        write_login_cookie(auth)  # clears the cookie after a logout
         show_login(auth)
 
     st.navigation(

@@ -9,6 +9,7 @@ from data_layer.core.codes import Action
 from data_layer.core.db import read_session
 from data_layer.registry.history import audit_log, field_name, revert_event, shown_value
 from data_layer.vn import labels
+from data_layer.vn.formatting import format_datetime
 from ui.feedback import confirm_button, run_write, show_flash
 from ui.session import require_scope
 
@@ -34,7 +35,7 @@ st.dataframe(
         [
             {
                 "Số": e.id,
-                "Lúc": e.at.strftime("%d/%m/%Y %H:%M"),
+                "Lúc": format_datetime(e.at),
                 "Người thực hiện": e.user,
                 "Dữ liệu": labels.RECORD_LABELS.get(e.table, ""),
                 "Bản ghi": e.record,

@@ -19,6 +19,7 @@ from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_date
 from ui.feedback import confirm_button, set_flash, show_flash, shown_errors
 from ui.session import require_scope
+from ui.widgets import EMPTY_CHOICE, choice_cell, chosen
 
 PAGE_SIZE = 200
 
@@ -123,7 +124,7 @@ def grid_value(person, key: str):
     value = getattr(person, key)
     kind = FIELDS[key].kind
     if kind == "gender":
-        return labels.label_of(Gender, value) or None
+        return choice_cell(labels.label_of(Gender, value))
     if kind == "status":
         return labels.label_of(PersonStatus, value)
     if kind == "categories":
@@ -144,7 +145,9 @@ def column_config(field):
     if field.kind == "year":
         return st.column_config.TextColumn(label, max_chars=4)
     if field.kind == "gender":
-        return st.column_config.SelectboxColumn(label, options=list(labels.options(Gender).values()))
+        return st.column_config.SelectboxColumn(
+            label, options=[EMPTY_CHOICE, *labels.options(Gender).values()]
+        )
     if field.kind == "status":
         return st.column_config.SelectboxColumn(label, options=list(labels.options(PersonStatus).values()))
     if field.kind == "categories":
@@ -173,6 +176,7 @@ def draw_grid(shown: list) -> None:
 
 def stored(key: str, value):
     """A grid value as the data layer takes it (category ids as numbers; text as typed)."""
+    value = chosen(value)
     if key == "categories" and value is not None:
         return [int(c) for c in value]
     return value

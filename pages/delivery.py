@@ -22,6 +22,7 @@ from data_layer.vn.formatting import format_count, format_date, format_money, fo
 from data_layer.vn.values import parse_amount
 from ui.feedback import run_write, set_flash, show_flash, shown_errors
 from ui.session import require_scope
+from ui.widgets import EMPTY_CHOICE, choice_cell
 
 FIELDS = {"Tình trạng": "status", "Ngày phát": "delivered_on", "Lý do": "reason", "Ghi chú": "note"}
 
@@ -85,7 +86,7 @@ frame = pd.DataFrame(
             "Số tiền": format_money(r.amount),
             "Tình trạng": labels.label_of(AllocationStatus, r.status),
             "Ngày phát": format_date(r.delivered_on),
-            "Lý do": labels.label_of(NotDeliveredReason, r.reason),
+            "Lý do": choice_cell(labels.label_of(NotDeliveredReason, r.reason)),
             "Ghi chú": r.note or "",
         }
         for r in shown
@@ -119,7 +120,9 @@ edited = st.data_editor(
         "Ngày phát": st.column_config.TextColumn(
             help="Ghi dạng ngày/tháng/năm, ví dụ 03/02/2026", max_chars=10
         ),
-        "Lý do": st.column_config.SelectboxColumn(options=list(labels.options(NotDeliveredReason).values())),
+        "Lý do": st.column_config.SelectboxColumn(
+            options=[EMPTY_CHOICE, *labels.options(NotDeliveredReason).values()]
+        ),
     },
 )
 grid_changes = {

@@ -13,7 +13,7 @@ from data_layer.importing.commit import commit_import
 from data_layer.importing.error_report import error_report_xlsx
 from data_layer.importing.preview import ImportRequest, preview_import
 from data_layer.vn import labels
-from data_layer.vn.formatting import format_count, format_money
+from data_layer.vn.formatting import format_count, format_datetime, format_money
 from ui.feedback import confirm_button, run_write, show_flash, shown_errors
 from ui.session import require_scope
 
@@ -259,7 +259,7 @@ def recent_batches() -> None:
                     "Số": b.id,
                     "Tệp": b.file_name,
                     "Phường/xã": ward_names.get(b.ward_id, ""),
-                    "Lúc": b.created_at.strftime("%d/%m/%Y %H:%M"),
+                    "Lúc": format_datetime(b.created_at),
                     "Nhận": b.accepted,
                     "Loại": b.rejected,
                     "Người mới": b.beneficiaries_created,

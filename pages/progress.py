@@ -104,7 +104,12 @@ else:
             x=alt.X("suất:Q", title="Số suất"),
             yOffset="loại:N",
             color=alt.Color("loại:N", title=""),
-            tooltip=["label", "loại", "suất", "percent"],
+            tooltip=[
+                alt.Tooltip("label:N", title="Phường/xã"),
+                alt.Tooltip("loại:N", title="Loại"),
+                alt.Tooltip("suất:Q", title="Số suất"),
+                alt.Tooltip("percent:Q", title="Tỷ lệ (%)", format=".1f"),
+            ],
         )
     )
     st.subheader("Kế hoạch và đã phát theo phường/xã (ít hoàn thành nhất ở trên)")
@@ -138,7 +143,12 @@ else:
             .encode(
                 x=alt.X("planned_amount:Q", axis=money_axis("Tiền kế hoạch (đ)")),
                 y=alt.Y("label:N", title=""),
-                tooltip=["label", "planned", "delivered", "percent"],
+                tooltip=[
+                    alt.Tooltip("label:N", title=title),
+                    alt.Tooltip("planned:Q", title="Kế hoạch (suất)"),
+                    alt.Tooltip("delivered:Q", title="Đã phát (suất)"),
+                    alt.Tooltip("percent:Q", title="Tỷ lệ (%)", format=".1f"),
+                ],
             ),
             width="stretch",
         )
@@ -156,7 +166,10 @@ else:
             .encode(
                 x=alt.X("day:T", title="Ngày", axis=alt.Axis(format="%d/%m", tickCount="day")),
                 y=alt.Y("Lũy kế:Q", title="Suất"),
-                tooltip=[alt.Tooltip("day:T", format="%d/%m/%Y"), "Lũy kế"],
+                tooltip=[
+                    alt.Tooltip("day:T", title="Ngày", format="%d/%m/%Y"),
+                    alt.Tooltip("Lũy kế:Q"),
+                ],
             ),
             width="stretch",
         )
@@ -211,7 +224,11 @@ if counts:
             x=alt.X("count:Q", title="Số người"),
             y=alt.Y("ward:N", title=""),
             color=alt.Color("category:N", title="Nhóm"),
-            tooltip=["ward", "category", "count"],
+            tooltip=[
+                alt.Tooltip("ward:N", title="Phường/xã"),
+                alt.Tooltip("category:N", title="Nhóm đối tượng"),
+                alt.Tooltip("count:Q", title="Số người"),
+            ],
         ),
         width="stretch",
     )

@@ -8,12 +8,14 @@ count of wrong passwords per account in the database (a growing delay, then a te
 
 from __future__ import annotations
 
-import importlib
+import json
 import time
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import jwt
 import streamlit as st
+import streamlit.components.v1 as components
 import streamlit_authenticator as stauth
 import streamlit_authenticator.models.cookie_model as library_cookies
 
@@ -38,23 +40,33 @@ LOGIN_FIELDS = {
 }
 VERSION_KEY = "session_version"
 COOKIE_PENDING = "login_cookie_pending"
+COOKIE_CLEAR = "login_cookie_clear"
 
 
-# the submodule (its package exports a class of the same name over it)
-cookie_component = importlib.import_module("extra_streamlit_components.CookieManager")
-
-
-class _CookieWriter(cookie_component.CookieManager):
-    """The library's cookie manager without its 'read every cookie' component. Cookies are read from
-    the request (st.context.cookies); that component's first answer only caused a spare rerun right
-    after the page opened, which could swallow a click on the login button."""
+class _NoCookieComponent:
+    """Stands in for the library's cookie manager. Its components (read every cookie, set, delete)
+    each made the page run once more when they answered, which could swallow a click on the login
+    button; cookies are read from the request instead (st.context.cookies) and written by
+    ``write_login_cookie`` / ``clear_login_cookie`` with a script that triggers no run."""
 
     def __init__(self, key: str = "init"):
-        self.cookie_manager = cookie_component._component_func
         self.cookies = dict(st.context.cookies)
 
+    def set(self, *_args, **_kwargs) -> None:
+        """Written by write_login_cookie instead."""
 
-library_cookies.stx = SimpleNamespace(CookieManager=_CookieWriter)
+    def delete(self, *_args, **_kwargs) -> None:
+        """Cleared by clear_login_cookie instead."""
+
+
+library_cookies.stx = SimpleNamespace(CookieManager=_NoCookieComponent)
+
+
+def _cookie_script(name: str, value: str, expires: datetime) -> None:
+    """Set (or, with a past date, delete) a cookie of this site from a script that reruns nothing."""
+    when = expires.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    cookie = json.dumps(f"{name}={value}; expires={when}; path=/; SameSite=Strict")
+    components.html(f"<script>parent.document.cookie = {cookie};</script>", height=0)
 
 
 def _version_of(username: str | None) -> int | None:
@@ -166,9 +178,15 @@ def show_login(auth: stauth.Authenticate) -> None:
 
 
 def write_login_cookie(auth: stauth.Authenticate) -> None:
-    """Set the re-login cookie once after a login, from a page run that reaches the browser."""
-    if st.session_state.pop(COOKIE_PENDING, False):
-        auth.cookie_controller.set_cookie()
+    """After a login, set the re-login cookie (signed, with the account's session version) once, from
+    the first page run that reaches the browser; after a logout, clear it."""
+    model = auth.cookie_controller.cookie_model
+    if st.session_state.pop(COOKIE_PENDING, False) and model.cookie_expiry_days:
+        model.exp_date = model._set_exp_date()
+        expires = datetime.now(UTC) + timedelta(days=model.cookie_expiry_days)
+        _cookie_script(model.cookie_name, model._token_encode(), expires)
+    if st.session_state.pop(COOKIE_CLEAR, False):
+        _cookie_script(model.cookie_name, "", datetime(1970, 1, 1, tzinfo=UTC))
 
 
 def log_out(auth: stauth.Authenticate) -> None:
@@ -177,4 +195,5 @@ def log_out(auth: stauth.Authenticate) -> None:
     if username:
         write(lambda s: end_sessions(s, username))
     st.session_state.pop(VERSION_KEY, None)
+    st.session_state[COOKIE_CLEAR] = True  # the login page's first run clears it
     auth.logout(location="unrendered")

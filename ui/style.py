@@ -9,7 +9,8 @@ from data_layer.core.settings import get_settings
 
 
 def vietnamese_widgets() -> None:
-    """Replace the upload box's "Upload" button and "20MB per file • XLSX…" line with Vietnamese."""
+    """Replace the upload box's "Upload" button and "20MB per file • XLSX…" line with Vietnamese, and
+    hide the "Press Enter to submit form" hint under text boxes."""
     limit = get_settings().max_upload_mb
     st.html(
         f"""<style>
@@ -17,6 +18,7 @@ def vietnamese_widgets() -> None:
             display: none; }}
         [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {{
             content: "Chọn tệp"; }}
+        [data-testid="InputInstructions"] {{ display: none; }}
         [data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
         [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
             content: "Kéo thả tệp vào đây, hoặc bấm Chọn tệp (tối đa {limit} MB mỗi tệp)";

@@ -18,3 +18,17 @@ def figure(column, label: str, value: str, detail: str | None = None) -> None:
 def money_axis(title: str) -> alt.Axis:
     """An Altair axis whose labels read 10.000.000."""
     return alt.Axis(title=title, labelExpr=VN_NUMBER_LABEL)
+
+
+# A select cell of a grid left empty shows Streamlit's grey "None": it holds this dash instead.
+EMPTY_CHOICE = "—"
+
+
+def choice_cell(label: str | None) -> str:
+    """What a select cell of a grid shows for a label that may be missing."""
+    return label or EMPTY_CHOICE
+
+
+def chosen(value):
+    """A select cell's value as the data layer takes it (the dash means nothing chosen)."""
+    return None if value == EMPTY_CHOICE else value

@@ -12,7 +12,7 @@ from data_layer.core import audit
 from data_layer.core.access import Scope
 from data_layer.core.codes import Action, AllocationStatus, Gender, NotDeliveredReason, PersonStatus
 from data_layer.core.errors import Conflict, Invalid, NotFound
-from data_layer.core.models import AuditEvent, Beneficiary, Category, User, Ward
+from data_layer.core.models import Allocation, AuditEvent, Beneficiary, Category, Package, User, Ward
 from data_layer.registry.editing import update_person
 from data_layer.registry.fields import FIELDS
 from data_layer.registry.queries import category_ids_of
@@ -103,6 +103,7 @@ def audit_log(
         .limit(limit)
     ).all()
     people = _names(session, Beneficiary, {e.row_id for e, _ in events if e.table_name == "beneficiary"})
+    people |= _gift_owners(session, {e.row_id for e, _ in events if e.table_name == "allocation"})
     wards = _names(session, Ward, {e.row_id for e, _ in events if e.table_name == "ward"})
     return [
         AuditEntry(
@@ -128,9 +129,25 @@ def _names(session: Session, model, ids: set) -> dict[int, str]:
     return dict(session.execute(select(model.id, model.name).where(model.id.in_(sorted(ids)))).all())
 
 
-def _record_name(event: AuditEvent, people: dict[int, str], wards: dict[int, str]) -> str:
+def _gift_owners(session: Session, allocation_ids: set) -> dict[tuple[str, int], str]:
+    """ "Suất quà của <name> (<package>)" per allocation id, keyed apart from the people's ids."""
+    allocation_ids.discard(None)
+    if not allocation_ids:
+        return {}
+    rows = session.execute(
+        select(Allocation.id, Beneficiary.name, Package.label)
+        .join(Beneficiary, Beneficiary.id == Allocation.beneficiary_id)
+        .join(Package, Package.id == Allocation.package_id)
+        .where(Allocation.id.in_(sorted(allocation_ids)))
+    )
+    return {("allocation", aid): f"Suất quà của {name} ({label})" for aid, name, label in rows}
+
+
+def _record_name(event: AuditEvent, people: dict, wards: dict[int, str]) -> str:
     if event.table_name == "beneficiary" and event.row_id in people:
         return people[event.row_id]
+    if ("allocation", event.row_id) in people:
+        return people[("allocation", event.row_id)]
     if event.table_name == "ward" and event.row_id in wards:
         return wards[event.row_id]
     kind = labels.RECORD_LABELS.get(event.table_name, "")

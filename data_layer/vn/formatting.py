@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")  # stored times are UTC; people read Vietnam's time
 
 
 def format_count(value: int | None) -> str:
@@ -23,3 +26,13 @@ def format_date(day: date | None) -> str:
 def format_percent(value: float | None) -> str:
     """A percentage with one decimal and a decimal comma: 66.7 → '66,7%'."""
     return "" if value is None else f"{value:.1f}%".replace(".", ",")
+
+
+def local_time(moment: datetime) -> datetime:
+    """A stored moment (UTC; SQLite gives it back without a zone) in Vietnam's time."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(LOCAL_TIME)
+
+
+def format_datetime(moment: datetime | None) -> str:
+    """A stored moment as dd/mm/yyyy HH:MM in Vietnam's time ('' for None)."""
+    return "" if moment is None else local_time(moment).strftime("%d/%m/%Y %H:%M")

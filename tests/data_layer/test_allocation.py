@@ -401,3 +401,16 @@ def test_the_signed_list_gives_no_hint_about_other_wards(engine, season, wards):
     assert [(e["row"], e["message"]) for e in result.errors] == [
         (row, "Mã suất không có trong danh sách của bạn.") for row in (20, 21, 22)
     ]
+
+
+def test_the_audit_log_names_the_person_of_a_gift(engine, season):
+    from data_layer.registry.history import audit_log
+
+    cid, ids = season
+    with write_session(engine) as session:
+        apply_allocations(session, SYSTEM, cid)
+        gift = next(r for r in allocation_rows(session, SYSTEM, cid) if r.beneficiary_id == ids["tb81"])
+        mark_delivered(session, SYSTEM, [gift.id], on=date(2026, 2, 3))
+    with write_session(engine) as session:
+        entry = next(e for e in audit_log(session, SYSTEM, table="allocation") if e.row_id == gift.id)
+    assert entry.record == "Suất quà của Thương Binh Nặng (Mức 600.000đ)"

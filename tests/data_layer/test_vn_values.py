@@ -297,3 +297,13 @@ def test_count_and_percent_formats():
         format_count(5502) == "5.502" and format_count(1_234_567) == "1.234.567" and format_count(None) == ""
     )
     assert format_percent(66.66) == "66,7%" and format_percent(100) == "100,0%" and format_percent(None) == ""
+
+
+def test_stored_moments_are_shown_in_vietnam_time():
+    from datetime import UTC
+
+    from data_layer.vn.formatting import format_datetime
+
+    assert format_datetime(datetime(2026, 11, 26, 3, 29)) == "26/11/2026 10:29"  # SQLite: naive UTC
+    assert format_datetime(datetime(2026, 12, 31, 20, 0, tzinfo=UTC)) == "01/01/2027 03:00"
+    assert format_datetime(None) == ""
