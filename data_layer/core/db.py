@@ -10,15 +10,32 @@ writers run one after another and cannot deadlock on the running totals. Integri
 
 from __future__ import annotations
 
+import json
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Engine, Table, create_engine, event, insert, text
+from sqlalchemy import (
+    ARRAY,
+    Column,
+    ColumnElement,
+    Connection,
+    Engine,
+    Table,
+    any_,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session
@@ -54,6 +71,9 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     # statement journals (one per statement that fires a trigger or checks a foreign key) in
     # memory, not temp files: the tally triggers cost 4 µs instead of 20 µs per inserted row
     cursor.execute("PRAGMA temp_store=MEMORY")
+    # a 16 MB page cache instead of 2 MB: a 50,000-row import updates nine indexes of the registry
+    # and no longer rereads their pages (insert 0.72 s → 0.46 s)
+    cursor.execute("PRAGMA cache_size=-16384")
     cursor.close()
 
 
@@ -159,24 +179,65 @@ def bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
 
     Every dict must have the same keys. Python-side column defaults are not applied: give all values.
     """
-    if not rows:
+    if rows:
+        insert_columns(session, table, {key: [row[key] for row in rows] for key in rows[0]})
+
+
+def insert_columns(session: Session, table: Table, columns: dict[str, list]) -> None:
+    """``bulk_insert`` given column by column: column name → its values, all lists of one length."""
+    if not columns or not next(iter(columns.values())):
         return
     connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        if "id" in rows[0]:  # explicit ids: rowids may not grow, let the row triggers do their work
-            connection.execute(insert(table), rows)
-            return
+    if connection.dialect.name == "postgresql":
+        _copy(connection, table, columns)
+    elif "id" in columns:  # explicit ids: rowids may not grow, let the row triggers do their work
+        rows = [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+        connection.execute(insert(table), rows)
+    else:
         with schema.grouped_insert(connection, table.name):
-            connection.execute(insert(table), rows)
-        return
+            _executemany(connection, table, columns)
+
+
+def _copy(connection: Connection, table: Table, columns: dict[str, list]) -> None:
     import psycopg
 
-    columns = list(rows[0])
     quoted = ", ".join(f'"{c}"' for c in columns)
     statement = f'COPY "{table.name}" ({quoted}) FROM STDIN'
     try:
         with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row([row[c] for c in columns])
+            for row in zip(*columns.values(), strict=True):
+                copy.write_row(row)
     except psycopg.Error as exc:  # raised by the driver itself: give it SQLAlchemy's type, like any statement
         raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
+
+
+def _executemany(connection: Connection, table: Table, columns: dict[str, list]) -> None:
+    """One driver executemany of plain tuples, converted by each column type's bind processor
+    (SQLAlchemy would otherwise compile a parameter set per row)."""
+    dialect = connection.dialect
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    keys = compiled.positiontup or []
+    processors = [(key, table.c[key].type.dialect_impl(dialect).bind_processor(dialect)) for key in keys]
+    values = [_converted(columns[key], process) for key, process in processors]
+    statement = str(compiled)
+    try:
+        connection.connection.driver_connection.cursor().executemany(statement, zip(*values, strict=True))
+    except dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(statement, None, exc, dialect.loaded_dbapi.Error) from exc
+
+
+def _converted(values: list, process: Callable | None) -> list:
+    """``process`` applied once per distinct value (columns repeat their statuses, times, wards)."""
+    if process is None:
+        return values
+    done: dict = {}
+    return [done[v] if v in done else done.setdefault(v, process(v)) for v in values]
+
+
+def one_of(session: Session, column: Column, values: Iterable[str | int]) -> ColumnElement[bool]:
+    """``column IN values`` as a single parameter however many values there are: an array on
+    PostgreSQL, a JSON array read by ``json_each`` on SQLite (no placeholder per value to compile)."""
+    values = list(values)
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(select(literal_column("value")).select_from(func.json_each(json.dumps(values))))

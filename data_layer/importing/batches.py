@@ -10,9 +10,9 @@ from sqlmodel import Session
 from data_layer.core import audit
 from data_layer.core.access import Scope
 from data_layer.core.codes import Action, BatchStatus
+from data_layer.core.db import one_of
 from data_layer.core.errors import Conflict, NotFound
 from data_layer.core.models import Allocation, AuditEvent, Beneficiary, BeneficiaryCategory, ImportBatch
-from data_layer.importing.matching import chunks
 
 
 def list_batches(session: Session, scope: Scope, limit: int = 50) -> list[ImportBatch]:
@@ -45,11 +45,14 @@ def undo_batch(session: Session, scope: Scope, batch_id: int) -> dict[str, int]:
     created = list(
         session.execute(select(Beneficiary.id).where(Beneficiary.import_batch_id == batch.id)).scalars()
     )
-    for chunk in chunks(created):
-        session.execute(
-            BeneficiaryCategory.__table__.delete().where(BeneficiaryCategory.beneficiary_id.in_(chunk))
+    session.execute(
+        BeneficiaryCategory.__table__.delete().where(
+            one_of(session, BeneficiaryCategory.beneficiary_id, created)
         )
-        session.execute(Beneficiary.__table__.delete().where(Beneficiary.__table__.c.id.in_(chunk)))
+    )
+    session.execute(
+        Beneficiary.__table__.delete().where(one_of(session, Beneficiary.__table__.c.id, created))
+    )
     restored = _restore_updates(session, batch.id)
     batch.status = BatchStatus.UNDONE
     session.add(batch)

@@ -16,8 +16,9 @@ from sqlmodel import Session
 
 from data_layer.core import audit
 from data_layer.core.access import Scope
+from data_layer.core.bulk import bulk_work
 from data_layer.core.codes import Action, AllocationStatus, PersonStatus
-from data_layer.core.db import bulk_insert
+from data_layer.core.db import bulk_insert, insert_columns, one_of
 from data_layer.core.errors import Conflict
 from data_layer.core.models import (
     Allocation,
@@ -29,7 +30,7 @@ from data_layer.core.models import (
     utcnow,
 )
 from data_layer.importing.categories import remember_aliases
-from data_layer.importing.matching import WardPeople, chunks
+from data_layer.importing.matching import WardPeople
 from data_layer.importing.preview import (
     ImportPreview,
     Progress,
@@ -49,6 +50,7 @@ class ImportResult:
     counts: dict
 
 
+@bulk_work()
 def commit_import(
     session: Session,
     scope: Scope,
@@ -77,7 +79,7 @@ def commit_import(
     report(0.5, "Đang cập nhật đối tượng đã có…")
     _update_matched_people(session, scope, batch, [r for r in accepted if r.row in matches], matches)
     person_of.update(matches)
-    _add_categories(session, preview.category_ids, person_of)
+    _add_categories(session, preview.category_ids, person_of, set(matches.values()))
     report(0.8, "Đang ghi suất quà…")
     allocations = _add_allocations(session, batch, preview, person_of) if request.campaign_id else 0
     batch.beneficiaries_created = len(accepted) - len(matches)
@@ -124,33 +126,25 @@ def _new_batch(session: Session, scope: Scope, preview: ImportPreview) -> Import
     return batch
 
 
-def _insert_batch_rows(session: Session, model, values: list[dict], batch_id: int) -> list[int]:
-    """Insert rows tagged with ``import_batch_id`` in one COPY/executemany; their ids in input order
-    (ids come from one sequence/rowid in statement order)."""
-    bulk_insert(session, model.__table__, values)
-    ids = session.execute(select(model.id).where(model.import_batch_id == batch_id).order_by(model.id))
-    return list(ids.scalars())
-
-
 def _insert_new_people(session: Session, batch: ImportBatch, rows: list[ParsedRow]) -> dict[int, int]:
+    """Insert the new people in one COPY/executemany; Excel row → their id (ids come from one
+    sequence/rowid in statement order, so they follow the rows)."""
     if not rows:
         return {}
     now = utcnow()
-    values = [
-        {
-            "ward_id": batch.ward_id,
-            "name": r.name,
-            "name_key": r.name_key,
-            **{f: getattr(r, f) for f in IMPORTED},
-            "status": PersonStatus.ACTIVE,
-            "version": 1,
-            "import_batch_id": batch.id,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for r in rows
-    ]
-    ids = _insert_batch_rows(session, Beneficiary, values, batch.id)
+    columns = {f: [getattr(r, f) for r in rows] for f in ("name", "name_key", *IMPORTED)}
+    fixed = {
+        "ward_id": batch.ward_id,
+        "status": PersonStatus.ACTIVE,
+        "version": 1,
+        "import_batch_id": batch.id,
+        "created_at": now,
+        "updated_at": now,
+    }
+    insert_columns(session, Beneficiary.__table__, columns | {k: [v] * len(rows) for k, v in fixed.items()})
+    ids = session.execute(
+        select(Beneficiary.id).where(Beneficiary.import_batch_id == batch.id).order_by(Beneficiary.id)
+    ).scalars()
     return {r.row: pid for r, pid in zip(rows, ids, strict=True)}
 
 
@@ -159,10 +153,11 @@ def _update_matched_people(
 ) -> None:
     if not rows:
         return
-    current = {}
-    for chunk in chunks([matches[r.row] for r in rows]):
-        for person in session.execute(select(Beneficiary).where(Beneficiary.id.in_(chunk))).scalars():
-            current[person.id] = person
+    ids = [matches[r.row] for r in rows]
+    current = {
+        p.id: p
+        for p in session.execute(select(Beneficiary).where(one_of(session, Beneficiary.id, ids))).scalars()
+    }
     now = utcnow()
     updates, events = [], []
     for row in rows:
@@ -210,19 +205,21 @@ def _update_matched_people(
         bulk_insert(session, AuditEvent.__table__, events)
 
 
-def _add_categories(session: Session, category_ids: dict[int, list[int]], person_of: dict[int, int]) -> None:
+def _add_categories(
+    session: Session, category_ids: dict[int, list[int]], person_of: dict[int, int], matched: set[int]
+) -> None:
+    """Link every person to the groups of their row; only people already in the ward (``matched``)
+    can have links before the import."""
     wanted = {(person_of[row], cid) for row, cids in category_ids.items() if row in person_of for cid in cids}
     if not wanted:
         return
-    have = set()
-    for chunk in chunks(sorted({pid for pid, _ in wanted})):
-        have |= set(
-            session.execute(
-                select(BeneficiaryCategory.beneficiary_id, BeneficiaryCategory.category_id).where(
-                    BeneficiaryCategory.beneficiary_id.in_(chunk)
-                )
-            ).tuples()
-        )
+    have = set(
+        session.execute(
+            select(BeneficiaryCategory.beneficiary_id, BeneficiaryCategory.category_id).where(
+                one_of(session, BeneficiaryCategory.beneficiary_id, sorted(matched))
+            )
+        ).tuples()
+    )
     if missing := sorted(wanted - have):
         links = [{"beneficiary_id": p, "category_id": c} for p, c in missing]
         bulk_insert(session, BeneficiaryCategory.__table__, links)

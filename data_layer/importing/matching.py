@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -10,12 +10,6 @@ from sqlmodel import Session
 
 from data_layer.core.models import Beneficiary
 from data_layer.importing.rows import ParsedRow
-
-
-def chunks(items: list, size: int = 5000) -> Iterator[list]:
-    """``items`` in slices small enough for an IN (...) list."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 @dataclass

@@ -11,13 +11,15 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from data_layer.core.access import Scope
+from data_layer.core.bulk import bulk_work
 from data_layer.core.codes import BatchStatus
+from data_layer.core.db import one_of
 from data_layer.core.errors import Forbidden, NotFound
 from data_layer.core.models import Beneficiary, Campaign, FundingSource, ImportBatch, Ward
 from data_layer.core.settings import get_settings
 from data_layer.importing.categories import CategoryResolver
 from data_layer.importing.file_errors import FileReadError
-from data_layer.importing.matching import WardPeople, chunks
+from data_layer.importing.matching import WardPeople
 from data_layer.importing.reader import mark_upper_font_cells, read_sheets
 from data_layer.importing.rows import ParsedRow, parse_rows
 from data_layer.importing.table import Table, legacy_encoding_of, locate_table
@@ -123,20 +125,18 @@ def _flag_other_wards(session: Session, scope: Scope, ward_id: int, rows: list[P
     keys = {r.name_key for r in rows if r.name_key}
     found_ids: dict[str, str] = {}
     found_names: dict[tuple[str, int | None], str] = {}
-    for chunk in chunks(sorted(ids)):
-        for national_id, ward in session.execute(
-            select(Beneficiary.national_id, Ward.name)
-            .join(Ward, Ward.id == Beneficiary.ward_id)
-            .where(Beneficiary.ward_id != ward_id, Beneficiary.national_id.in_(chunk))
-        ):
-            found_ids[national_id] = ward
-    for chunk in chunks(sorted(keys)):
-        for name_key, year, ward in session.execute(
-            select(Beneficiary.name_key, Beneficiary.birth_year, Ward.name)
-            .join(Ward, Ward.id == Beneficiary.ward_id)
-            .where(Beneficiary.ward_id != ward_id, Beneficiary.name_key.in_(chunk))
-        ):
-            found_names[(name_key, year)] = ward
+    for national_id, ward in session.execute(
+        select(Beneficiary.national_id, Ward.name)
+        .join(Ward, Ward.id == Beneficiary.ward_id)
+        .where(Beneficiary.ward_id != ward_id, one_of(session, Beneficiary.national_id, ids))
+    ):
+        found_ids[national_id] = ward
+    for name_key, year, ward in session.execute(
+        select(Beneficiary.name_key, Beneficiary.birth_year, Ward.name)
+        .join(Ward, Ward.id == Beneficiary.ward_id)
+        .where(Beneficiary.ward_id != ward_id, one_of(session, Beneficiary.name_key, keys))
+    ):
+        found_names[(name_key, year)] = ward
 
     def where(ward: str) -> str:
         return ward if scope.sees_all_wards else "một phường/xã khác"
@@ -156,14 +156,16 @@ def _resolve_categories(
     resolver = CategoryResolver(session, request.category_map)
     unknown: dict[str, None] = {}
     category_ids: dict[int, list[int]] = {}
+    resolved: dict[tuple[str, ...], tuple[list[int], list[str]]] = {}  # rows repeat their group cells
     for row in rows:
-        ids = []
-        for text in row.category_texts:
-            if (cid := resolver.resolve(text)) is None:
-                unknown.setdefault(text)
-                row.warnings.append(f"Nhóm đối tượng '{text}' chưa có trong danh mục.")
-            elif cid not in ids:
-                ids.append(cid)
+        if row.category_texts not in resolved:
+            found = [(text, resolver.resolve(text)) for text in row.category_texts]
+            ids = list(dict.fromkeys(cid for _, cid in found if cid is not None))
+            resolved[row.category_texts] = (ids, [text for text, cid in found if cid is None])
+        ids, missing = resolved[row.category_texts]
+        for text in missing:
+            unknown.setdefault(text)
+            row.warnings.append(f"Nhóm đối tượng '{text}' chưa có trong danh mục.")
         category_ids[row.row] = ids or ([request.file_category_id] if request.file_category_id else [])
     return category_ids, list(unknown)
 
@@ -223,6 +225,7 @@ def previous_batch(session: Session, request: ImportRequest) -> ImportBatch | No
     )
 
 
+@bulk_work()
 def preview_import(
     session: Session, scope: Scope, request: ImportRequest, progress: Progress | None = None
 ) -> ImportPreview:

@@ -21,7 +21,7 @@ from pathlib import Path
 import msoffcrypto
 
 from data_layer.importing.file_errors import FileReadError
-from data_layer.importing.sandbox import read_workbook_rows
+from data_layer.importing.sandbox import WorkbookRead
 from data_layer.importing.xlsx_scan import scan_xlsx
 from data_layer.vn.formatting import format_count
 
@@ -116,10 +116,14 @@ def _read_csv(data: bytes) -> list[Sheet]:
 
 
 def _read_workbook(data: bytes, suffix: str) -> list[Sheet]:
-    """Every sheet, read in a child process; .xlsx files are measured first (absurd ranges refused,
-    error cells noted)."""
-    scans = scan_xlsx(data) if suffix in (".xlsx", ".xlsm") else {}
-    sheets = [Sheet(name=name, rows=rows) for name, rows in read_workbook_rows(data)]
+    """Every sheet, read in a child process; .xlsx files are measured meanwhile (absurd ranges
+    refused, which ends the child at once; error cells noted)."""
+    read = WorkbookRead(data)  # the child reads while this process measures the file
+    try:
+        scans = scan_xlsx(data) if suffix in (".xlsx", ".xlsm") else {}
+        sheets = [Sheet(name=name, rows=rows) for name, rows in read.sheets()]
+    finally:
+        read.stop()
     for sheet in sheets:
         if scan := scans.get(sheet.name):
             sheet.error_cells = scan.error_cells

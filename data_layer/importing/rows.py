@@ -1,8 +1,14 @@
-"""Turn the data rows of a located table into checked person records (errors reject a row)."""
+"""Turn the data rows of a located table into checked person records (errors reject a row).
+
+The work goes column by column: lists repeat their values (hamlets, groups, amounts, birth dates), so
+each distinct value of a column is parsed once, and the rows are then assembled from the answers.
+"""
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -12,27 +18,26 @@ from data_layer.registry.fields import FIELDS
 from data_layer.vn.text import BIDI_CONTROLS, fold, normalize_text
 from data_layer.vn.values import (
     CellError,
-    check_restored_national_id,
-    national_id_warning,
+    id_digit_count,
+    mismatch_warning,
+    national_id_mismatches,
     parse_amount,
     parse_date,
     parse_gender,
     parse_national_id,
+    restored_id_problem,
 )
 
 CATEGORY_SEPARATORS = re.compile(r"\s*[,;+\n/]\s*")
-# Text fields of a row that are stored, with the registry field whose length limit applies.
-STORED_TEXT = {
-    "name": "name",
-    "hamlet": "hamlet",
-    "bank_account": "bank_account",
-    "phone": "phone",
-    "note": "note",
-}
+TEXT_FIELDS = ("name", "hamlet", "address", "category", "source", "bank_account", "phone", "note")
+BIRTH_FIELDS = (("birth", None), ("birth_male", "M"), ("birth_female", "F"))
+# Stored texts and the registry field whose length limit applies (the address is stored as the hamlet).
+LIMITS = {key: FIELDS[key].max_length for key in ("name", "hamlet", "bank_account", "phone", "note")}
 ERROR_CELL = "Ô có lỗi công thức Excel (#REF!, #VALUE!…): sửa trong Excel rồi nhập lại."
+BIDI = "Có ký tự đảo chiều chữ (Unicode bidi) làm hiển thị sai nội dung: gõ lại ô này."
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     """One data row after normalisation; ``errors`` are (column header or None, Vietnamese message)."""
 
@@ -44,7 +49,7 @@ class ParsedRow:
     gender: str | None = None
     national_id: str | None = None
     hamlet: str | None = None
-    category_texts: list[str] = field(default_factory=list)
+    category_texts: tuple[str, ...] = ()
     amount: int | None = None
     source_text: str | None = None
     bank_account: str | None = None
@@ -58,98 +63,229 @@ class ParsedRow:
         return RowStatus.ERROR if self.errors else RowStatus.WARNING if self.warnings else RowStatus.OK
 
 
-class _RowReader:
-    """The cells of one data row by field, and the parsing of each (errors named by column)."""
+def _clean_text(value: object) -> str | None:
+    """A cell as stored text (NFC, controls dropped); CellError when it reorders itself on screen."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value)
+    if BIDI_CONTROLS.search(text):
+        raise CellError(BIDI)
+    return normalize_text(text)
 
-    def __init__(self, number: int, cells: list[object], mapping: dict[int, str], headers: dict[int, str]):
-        self.parsed = ParsedRow(row=number)
-        self.values: dict[str, object] = {}
-        self.columns: dict[str, int] = {}
-        self.headers = headers
-        for index, field_name in mapping.items():
-            value = cells[index] if index < len(cells) else None
-            if value not in (None, "") and field_name not in self.values:
-                self.values[field_name], self.columns[field_name] = value, index
 
-    def header(self, field_name: str) -> str | None:
-        return self.headers.get(self.columns[field_name]) if field_name in self.columns else None
+def _national_id(value: object) -> tuple[str | None, int]:
+    """The CCCD and how many digits the cell held as typed."""
+    return parse_national_id(value), id_digit_count(value)
 
-    def attempt(self, field_name: str, parse):
-        if field_name not in self.values:
-            return None
-        try:
-            return parse(self.values[field_name])
-        except CellError as exc:
-            self.parsed.errors.append((self.header(field_name), str(exc)))
-            return None
 
-    def text(self, field_name: str) -> str | None:
-        value = self.values.get(field_name)
+PARSERS: dict[str, Callable[[object], object]] = {
+    **dict.fromkeys(TEXT_FIELDS, _clean_text),
+    **dict.fromkeys((name for name, _ in BIRTH_FIELDS), parse_date),
+    "gender": parse_gender,
+    "national_id": _national_id,
+    "amount": parse_amount,
+}
+
+Answer = tuple[object, str | None]  # the parsed value, or the error message
+
+
+def _first_cells(rows: list[tuple[int, list[object]]], indexes: list[int]) -> tuple[list, int | list]:
+    """Per row, the first non-empty value among a field's columns (None when all are empty), and the
+    column it came from: one index for a field read from one column, else a list of them."""
+    if len(indexes) == 1:
+        index = indexes[0]
+        values = [cells[index] if index < len(cells) else None for _, cells in rows]
+        return [None if v == "" else v for v in values], index
+    values, sources = [], []
+    for _, cells in rows:
+        width, value, source = len(cells), None, None
+        for index in indexes:
+            if index < width and (cell := cells[index]) is not None and cell != "":
+                value, source = cell, index
+                break
+        values.append(value)
+        sources.append(source)
+    return values, sources
+
+
+def _answers(values: list, parse: Callable[[object], object]) -> list[Answer | None]:
+    """``parse`` over a column, once per distinct value (1, 1.0 and True kept apart)."""
+    known: dict[tuple[type, object], Answer] = {}
+    answers: list[Answer | None] = []
+    for value in values:
         if value is None:
+            answers.append(None)
+            continue
+        key = (value.__class__, value)
+        if (answer := known.get(key)) is None:
+            try:
+                answer = (parse(value), None)
+            except CellError as exc:
+                answer = (None, str(exc))
+            known[key] = answer
+        answers.append(answer)
+    return answers
+
+
+class _Columns:
+    """The mapped fields of a table, parsed column by column; errors gathered per row position."""
+
+    def __init__(self, table: Table, mapping: dict[int, str], headers: dict[int, str]):
+        indexes: dict[str, list[int]] = defaultdict(list)
+        for index, field_name in sorted(mapping.items()):
+            indexes[field_name].append(index)
+        self.size, self.headers = len(table.rows), headers
+        self.cells, self.sources = {}, {}
+        for field_name, found in indexes.items():
+            self.cells[field_name], self.sources[field_name] = _first_cells(table.rows, found)
+        self.answers = {f: _answers(cells, PARSERS[f]) for f, cells in self.cells.items()}
+        self.errors: dict[int, list[tuple[str | None, str]]] = defaultdict(list)
+        self.name_header = headers[indexes["name"][0]] if "name" in indexes else None
+
+    def values(self, field_name: str) -> list:
+        """The parsed value per row (None where empty or refused)."""
+        answers = self.answers.get(field_name)
+        return [a and a[0] for a in answers] if answers else [None] * self.size
+
+    def header(self, field_name: str, position: int) -> str | None:
+        """The header of the column this row's value of the field came from."""
+        if field_name not in self.cells or self.cells[field_name][position] is None:
             return None
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        text = str(value)
-        if BIDI_CONTROLS.search(text):
-            self.parsed.errors.append(
-                (
-                    self.header(field_name),
-                    "Có ký tự đảo chiều chữ (Unicode bidi) làm hiển thị sai nội dung: gõ lại ô này.",
-                )
+        source = self.sources[field_name]
+        return self.headers[source if isinstance(source, int) else source[position]]
+
+    def note_errors(self, fields) -> None:
+        """The refusals of these fields' cells, field after field."""
+        for field_name in fields:
+            for position, answer in enumerate(self.answers.get(field_name, ())):
+                if answer and answer[1]:
+                    self.errors[position].append((self.header(field_name, position), answer[1]))
+
+    def note_missing_names(self) -> None:
+        """No name at all (a refused one has its error already)."""
+        for position, answer in enumerate(self.answers.get("name") or [None] * self.size):
+            if answer is None or (answer[0] is None and answer[1] is None):
+                self.errors[position].append((self.name_header, "Thiếu họ và tên."))
+
+    def note_lengths(self, texts: dict[str, list]) -> None:
+        """Every stored text against its column's limit in the database."""
+        for attribute, limit in LIMITS.items():
+            for position, value in enumerate(texts[attribute]):
+                if value and limit and len(value) > limit:
+                    column = self.header(attribute, position)
+                    if attribute == "hamlet" and column is None:
+                        column = self.header("address", position)
+                    self.errors[position].append((column, f"Dài {len(value)} ký tự, tối đa {limit}."))
+
+
+def _categories(texts: list[str | None]) -> list[tuple[str, ...]]:
+    """The group names of each row's group cell, split once per distinct cell."""
+    split: dict[str | None, tuple[str, ...]] = {None: ()}
+    for text in texts:
+        if text not in split:
+            split[text] = tuple(part for part in CATEGORY_SEPARATORS.split(text) if part)
+    return [split[text] for text in texts]
+
+
+def _births(columns: _Columns) -> list[tuple[date | None, int | None, str | None]]:
+    """(birth date, birth year, gender) per row: the last filled birth column wins, a Nam | Nữ column
+    gives the gender, a gender column overrides it."""
+    present = [(columns.values(name), gender) for name, gender in BIRTH_FIELDS if name in columns.cells]
+    births = []
+    for position, gender_cell in enumerate(columns.values("gender")):
+        birth_date = birth_year = gender = None
+        for values, column_gender in present:
+            if (birth := values[position]) and (birth[0] or birth[1]):
+                birth_date, birth_year = birth
+                gender = column_gender or gender
+        births.append((birth_date, birth_year, gender_cell or gender))
+    return births
+
+
+def _id_problems(ids: list, births: list) -> list[list[str]]:
+    """Per row, how its CCCD disagrees with the birth year and gender (asked once per combination)."""
+    known: dict[tuple, list[str]] = {}
+    problems = []
+    for found, (_, year, gender) in zip(ids, births, strict=True):
+        national_id = found and found[0]
+        if not national_id:
+            problems.append([])
+            continue
+        key = (national_id[3:6], year, gender)
+        if key not in known:
+            known[key] = national_id_mismatches(national_id, year, gender)
+        problems.append(known[key])
+    return problems
+
+
+def _assemble(table: Table, columns: _Columns) -> list[ParsedRow]:
+    texts = {name: columns.values(name) for name in TEXT_FIELDS}
+    texts["hamlet"] = [h or a for h, a in zip(texts["hamlet"], texts["address"], strict=True)]
+    columns.note_errors(TEXT_FIELDS)
+    columns.note_missing_names()
+    columns.note_errors([name for name, _ in BIRTH_FIELDS] + ["gender", "national_id", "amount"])
+    columns.note_lengths(texts)
+    births = _births(columns)
+    ids = [found or (None, 0) for found in columns.values("national_id")]
+    problems = _id_problems(ids, births)
+    for position, ((national_id, digits), row_problems) in enumerate(zip(ids, problems, strict=True)):
+        raw = columns.cells["national_id"][position] if row_problems else None
+        if row_problems and (problem := restored_id_problem(raw, digits, national_id, row_problems)):
+            columns.errors[position].append((columns.header("national_id", position), problem))
+    rows = [
+        ParsedRow(
+            row=number,
+            name=name,
+            name_key=fold(name) if name else "",
+            birth_date=birth[0],
+            birth_year=birth[1],
+            gender=birth[2],
+            national_id=found[0],
+            hamlet=hamlet,
+            category_texts=categories,
+            amount=amount,
+            source_text=source,
+            bank_account=account,
+            phone=phone,
+            note=note,
+            errors=columns.errors.get(position, []),
+        )
+        for position, (
+            (number, _),
+            name,
+            birth,
+            found,
+            hamlet,
+            categories,
+            amount,
+            source,
+            account,
+            phone,
+            note,
+        ) in enumerate(
+            zip(
+                table.rows,
+                texts["name"],
+                births,
+                ids,
+                texts["hamlet"],
+                _categories(texts["category"]),
+                columns.values("amount"),
+                texts["source"],
+                texts["bank_account"],
+                texts["phone"],
+                texts["note"],
+                strict=True,
             )
-            return None
-        return normalize_text(text)
-
-
-def _parse_one(
-    number: int, cells: list[object], mapping: dict[int, str], headers: dict[int, str]
-) -> ParsedRow:
-    reader = _RowReader(number, cells, mapping, headers)
-    parsed = reader.parsed
-    parsed.name = reader.text("name")
-    if not parsed.name:
-        parsed.errors.append((_header_of("name", mapping, headers), "Thiếu họ và tên."))
-    else:
-        parsed.name_key = fold(parsed.name)
-    for field_name, gender in (("birth", None), ("birth_male", "M"), ("birth_female", "F")):
-        birth = reader.attempt(field_name, parse_date)
-        if birth and (birth[0] or birth[1]):
-            parsed.birth_date, parsed.birth_year = birth
-            parsed.gender = gender or parsed.gender
-    parsed.gender = reader.attempt("gender", parse_gender) or parsed.gender
-    parsed.national_id = reader.attempt("national_id", parse_national_id)
-    parsed.amount = reader.attempt("amount", parse_amount)
-    parsed.hamlet = reader.text("hamlet") or reader.text("address")
-    if category := reader.text("category"):
-        parsed.category_texts = [part for part in CATEGORY_SEPARATORS.split(category) if part]
-    parsed.source_text = reader.text("source")
-    parsed.bank_account, parsed.phone, parsed.note = (
-        reader.text("bank_account"),
-        reader.text("phone"),
-        reader.text("note"),
-    )
-    _check_lengths(reader)
-    if parsed.national_id:
-        try:
-            raw = reader.values["national_id"]
-            check_restored_national_id(raw, parsed.national_id, parsed.birth_year, parsed.gender)
-        except CellError as exc:
-            parsed.errors.append((reader.header("national_id"), str(exc)))
-    if not parsed.errors:
-        if parsed.national_id is None:
-            parsed.warnings.append("Thiếu số CCCD.")
-        elif warning := national_id_warning(parsed.national_id, parsed.birth_year, parsed.gender):
-            parsed.warnings.append(warning)
-    return parsed
-
-
-def _check_lengths(reader: _RowReader) -> None:
-    """Every stored text against its column's limit in the database."""
-    for attribute, key in STORED_TEXT.items():
-        value, limit = getattr(reader.parsed, attribute), FIELDS[key].max_length
-        if value and limit and len(value) > limit:
-            column = reader.header(attribute) or (reader.header("address") if attribute == "hamlet" else None)
-            reader.parsed.errors.append((column, f"Dài {len(value)} ký tự, tối đa {limit}."))
+        )
+    ]
+    for row, row_problems in zip(rows, problems, strict=True):
+        if not row.errors:
+            if row.national_id is None:
+                row.warnings.append("Thiếu số CCCD.")
+            elif warning := mismatch_warning(row.national_id, row_problems):
+                row.warnings.append(warning)
+    return rows
 
 
 def _header_of(field_name: str, mapping: dict[int, str], headers: dict[int, str]) -> str | None:
@@ -161,7 +297,7 @@ def parse_rows(table: Table, mapping: dict[int, str | None] | None = None) -> li
     mapping = {c.index: c.field for c in table.columns} if mapping is None else mapping
     active = {index: f for index, f in mapping.items() if f}
     headers = {c.index: c.header or f"Cột {c.index + 1}" for c in table.columns}
-    parsed = [_parse_one(number, cells, active, headers) for number, cells in table.rows]
+    parsed = _assemble(table, _Columns(table, active, headers))
     _flag_error_cells(table, parsed, active, headers)
     first_row_of: dict[str, int] = {}
     id_header = _header_of("national_id", active, headers)

@@ -1,8 +1,8 @@
 """Untrusted spreadsheets are parsed in a child process with memory and CPU limits, so no file can
 take the server down: a reader that aborts or runs out of memory ends the child, not the app.
 
-The parent sends the file on stdin and receives the sheets (name, rows of cell values) pickled on
-stdout; the child is this module run with ``python -m``.
+The child is this module run with ``python -m``: it gets the file on stdin and writes the sheets
+(name, rows of cell values) pickled on stdout.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import io
 import pickle
 import subprocess
 import sys
+import tempfile
 
 from data_layer.importing.file_errors import FileReadError
 
@@ -19,28 +20,56 @@ CPU_SECONDS = 60
 WALL_SECONDS = 120
 
 
-def read_workbook_rows(data: bytes) -> list[tuple[str, list[list[object]]]]:
+Sheets = list[tuple[str, list[list[object]]]]
+
+
+class WorkbookRead:
+    """A workbook being read by a child process, started at once so the caller can work meanwhile
+    (measure the file, say); ``sheets()`` waits for the result, ``stop()`` ends a child not waited for."""
+
+    def __init__(self, data: bytes):
+        with tempfile.TemporaryFile() as source:  # the child's stdin: no pipe for the parent to feed
+            source.write(data)
+            source.seek(0)
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "data_layer.importing.sandbox"],
+                stdin=source,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+
+    def sheets(self) -> Sheets:
+        """(sheet name, rows) of every sheet; FileReadError when the child could not read the file."""
+        try:
+            out, _ = self._process.communicate(timeout=WALL_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            raise FileReadError(
+                "Đọc tệp quá lâu (quá 2 phút): tệp quá lớn hoặc có cấu trúc bất thường."
+            ) from None
+        if self._process.returncode == 2:  # calamine refused the file: not a spreadsheet it can read
+            raise FileReadError("Không đọc được bảng tính: tệp hỏng hoặc không đúng định dạng.")
+        if self._process.returncode != 0:
+            raise FileReadError(
+                "Không đọc được bảng tính: tệp quá lớn hoặc có cấu trúc bất thường (có thể là tệp độc hại). "
+                "Hãy mở bằng Excel, chép danh sách sang một tệp mới rồi tải lên lại."
+            )
+        return pickle.loads(out)
+
+    def stop(self) -> None:
+        """End the child if it still runs (no-op once it has finished)."""
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.communicate()
+
+
+def read_workbook_rows(data: bytes) -> Sheets:
     """(sheet name, rows) of every sheet of an .xlsx/.xls/.ods file, read by calamine in a child."""
+    read = WorkbookRead(data)
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "data_layer.importing.sandbox"],
-            input=data,
-            capture_output=True,
-            timeout=WALL_SECONDS,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise FileReadError(
-            "Đọc tệp quá lâu (quá 2 phút): tệp quá lớn hoặc có cấu trúc bất thường."
-        ) from None
-    if done.returncode == 2:  # calamine refused the file: it is not a spreadsheet it can read
-        raise FileReadError("Không đọc được bảng tính: tệp hỏng hoặc không đúng định dạng.")
-    if done.returncode != 0:
-        raise FileReadError(
-            "Không đọc được bảng tính: tệp quá lớn hoặc có cấu trúc bất thường (có thể là tệp độc hại). "
-            "Hãy mở bằng Excel, chép danh sách sang một tệp mới rồi tải lên lại."
-        )
-    return pickle.loads(done.stdout)
+        return read.sheets()
+    finally:
+        read.stop()
 
 
 def _limit_resources() -> None:

@@ -104,9 +104,19 @@ def _field_for(top: str, sub: str) -> str | None:
     return field_for_header(sub) or field_for_header(top)
 
 
-def _is_numbering_row(row: list[object]) -> bool:
+def _is_numbering_row(row: list[object], name_index: int) -> bool:
+    name = row[name_index] if name_index < len(row) else None
+    if isinstance(name, str) and name.strip() and not _NUMBERING_CELL.match(name.strip()):
+        return False  # cheap test on every data row: a person's name is not "(2)"
     cells = [str(v).strip() for v in row if v not in (None, "")]
     return len(cells) >= 3 and all(_NUMBERING_CELL.match(c.removesuffix(".0")) for c in cells)
+
+
+def _is_blank_row(row: list[object], name_index: int) -> bool:
+    name = row[name_index] if name_index < len(row) else None
+    if isinstance(name, str) and name.strip():
+        return False  # cheap test on every data row
+    return all(v in (None, "") or (isinstance(v, str) and not v.strip()) for v in row)
 
 
 def _footer_text(row: list[object], name_index: int) -> bool:
@@ -141,12 +151,12 @@ def locate_table(sheets: list[Sheet]) -> Table:
     )
     for r in range(header_row + (2 if has_sub else 1), len(sheet.rows)):
         row = sheet.rows[r]
-        if all(v in (None, "") or (isinstance(v, str) and not v.strip()) for v in row):
+        if _is_blank_row(row, name_index):
             continue
         if _footer_text(row, name_index):
             table.footer = (r + 1, row)
             break
-        if _is_numbering_row(row):
+        if _is_numbering_row(row, name_index):
             table.skipped_rows.append(r + 1)
             continue
         table.rows.append((r + 1, row))

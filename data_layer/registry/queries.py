@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from data_layer.core.access import Scope
 from data_layer.core.codes import AllocationStatus, PersonStatus, Problem
+from data_layer.core.db import one_of
 from data_layer.core.errors import Invalid
 from data_layer.core.models import (
     Allocation,
@@ -22,8 +23,6 @@ from data_layer.core.models import (
     Ward,
 )
 from data_layer.vn.text import fold
-
-CHUNK = 5000
 
 
 @dataclass
@@ -119,16 +118,14 @@ def _conditions(scope: Scope, filters: Filters) -> list:
 
 
 def category_ids_of(session: Session, person_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
-    """The category ids of each person (sorted), read in chunks."""
+    """The category ids of each person (sorted)."""
     found: dict[int, list[int]] = defaultdict(list)
-    ids = sorted(set(person_ids))
-    for start in range(0, len(ids), CHUNK):
-        for person_id, category_id in session.execute(
-            select(BeneficiaryCategory.beneficiary_id, BeneficiaryCategory.category_id)
-            .where(BeneficiaryCategory.beneficiary_id.in_(ids[start : start + CHUNK]))
-            .order_by(BeneficiaryCategory.category_id)
-        ):
-            found[person_id].append(category_id)
+    for person_id, category_id in session.execute(
+        select(BeneficiaryCategory.beneficiary_id, BeneficiaryCategory.category_id)
+        .where(one_of(session, BeneficiaryCategory.beneficiary_id, sorted(set(person_ids))))
+        .order_by(BeneficiaryCategory.category_id)
+    ):
+        found[person_id].append(category_id)
     return {pid: tuple(cids) for pid, cids in found.items()}
 
 

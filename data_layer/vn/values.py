@@ -158,27 +158,42 @@ def national_id_mismatches(national_id: str | None, birth_year: int | None, gend
     return problems
 
 
+def mismatch_warning(national_id: str | None, problems: list[str]) -> str | None:
+    """The warning for a CCCD that disagrees with the person (``national_id_mismatches``'s problems)."""
+    return f"Số CCCD {national_id}: " + "; ".join(problems) + "." if problems else None
+
+
 def national_id_warning(national_id: str | None, birth_year: int | None, gender: str | None) -> str | None:
     """A warning when a CCCD's century/year digits or gender digit disagree with the person's data."""
-    problems = national_id_mismatches(national_id, birth_year, gender)
-    return f"Số CCCD {national_id}: " + "; ".join(problems) + "." if problems else None
+    return mismatch_warning(national_id, national_id_mismatches(national_id, birth_year, gender))
+
+
+def id_digit_count(raw: object) -> int:
+    """How many digits a CCCD cell holds as typed (a number cell has lost its leading zeros)."""
+    return sum(map(str.isdigit, str(int(raw) if isinstance(raw, float) else raw)))
+
+
+def restored_id_problem(raw: object, digits: int, national_id: str | None, problems: list[str]) -> str | None:
+    """A CCCD given with fewer than 12 digits was restored with leading zeros (Excel drops them from
+    numbers). That is only trusted when the result agrees with the person's birth year and gender
+    (``problems`` empty): an 11-digit ID typed as text may just miss a digit. Returns the rejection."""
+    if not problems or not national_id or len(national_id) != 12 or digits >= 12:
+        return None
+    return (
+        f"Số CCCD '{raw}' chỉ có {digits} chữ số; thêm số 0 ở đầu thành {national_id} thì "
+        + "; ".join(problems)
+        + ": có thể gõ thiếu một chữ số, kiểm tra lại."
+    )
 
 
 def check_restored_national_id(
     raw: object, national_id: str | None, birth_year: int | None, gender: str | None
 ) -> None:
-    """A CCCD given with fewer than 12 digits was restored with leading zeros (Excel drops them from
-    numbers). That is only trusted when the result agrees with the person's birth year and gender: an
-    11-digit ID typed as text may just miss a digit, so a disagreement rejects it (CellError)."""
-    digits = sum(ch.isdigit() for ch in str(int(raw) if isinstance(raw, float) else raw))
-    if not national_id or len(national_id) != 12 or digits >= 12:
-        return
-    if problems := national_id_mismatches(national_id, birth_year, gender):
-        raise CellError(
-            f"Số CCCD '{raw}' chỉ có {digits} chữ số; thêm số 0 ở đầu thành {national_id} thì "
-            + "; ".join(problems)
-            + ": có thể gõ thiếu một chữ số, kiểm tra lại."
-        )
+    """``restored_id_problem`` for one typed value, raised as a CellError."""
+    digits = id_digit_count(raw)
+    problems = national_id_mismatches(national_id, birth_year, gender) if digits < 12 else []
+    if message := restored_id_problem(raw, digits, national_id, problems):
+        raise CellError(message)
 
 
 def _check_year(year: int, raw: object) -> int:

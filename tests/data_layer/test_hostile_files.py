@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -68,6 +70,19 @@ def test_a_reader_crash_ends_the_child_not_the_server():
     with pytest.raises(FileReadError, match="cấu trúc bất thường"):
         read_workbook_rows(hostile_files.far_cell())
     assert read_workbook_rows(xlsx_bytes([["Họ và tên"], ["An"]])) == [("Danh sách", [["Họ và tên"], ["An"]])]
+
+
+def children() -> set[int]:
+    pid = os.getpid()
+    return {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+
+
+def test_a_file_refused_while_the_child_reads_leaves_no_child_behind():
+    """The child starts reading at once; the zip bomb refused by the measure ends it."""
+    before = children()
+    with pytest.raises(FileReadError, match="giải nén ra 300 MB"):
+        read_sheets(hostile_files.zip_bomb(), "ds.xlsx", max_bytes=LIMIT)
+    assert children() <= before
 
 
 def test_over_long_values_reject_the_row_naming_the_column(engine, wards):
