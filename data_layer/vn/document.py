@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from data_layer.core.settings import get_settings
 from data_layer.vn.xlsx_writer import Book, Page, Style
 
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -47,18 +48,23 @@ class Column:
 
 
 @dataclass(frozen=True)
-class Letterhead:
-    """The block above the title: issuing office(s) left, national motto right, number, place and date."""
+class Office:
+    """Who issues a document, where and when: the office's name, its place, the document's date
+    (None: left for the signer to write by hand)."""
 
-    issuers: tuple[str, ...]  # the parent office first; the last one issues the document (bold)
+    name: str
     place: str = ""
-    day: date | None = None  # None leaves the date to be written by hand
-    number: str | None = None  # "Số: ……/BC-UBND"
+    day: date | None = None
 
+    @classmethod
+    def configured(cls, day: date | None = None) -> Office:
+        """The office of this installation (ANSINH_ORG_NAME, ANSINH_ORG_PLACE)."""
+        settings = get_settings()
+        return cls(settings.org_name, settings.org_place, day)
 
-def issuers(org_name: str, ward_name: str | None = None) -> tuple[str, ...]:
-    """The issuing block: the office, and under it "UBND <WARD>" for a ward's own document."""
-    return (org_name,) if not ward_name else (org_name, f"UBND {ward_name.upper()}")
+    def issuers(self, ward_name: str | None = None) -> tuple[str, ...]:
+        """The issuing block: the office, and under it "UBND <WARD>" for a ward's own document."""
+        return (self.name,) if not ward_name else (self.name, f"UBND {ward_name.upper()}")
 
 
 def place_and_date(place: str, day: date | None) -> str:
@@ -163,14 +169,16 @@ class Document:
         for first, last, _width in blocks:
             self.sheet.merge(row, first, last)
 
-    def letterhead(self, head: Letterhead) -> None:
-        """The issuing office(s) and the national motto, then the number and the place and date."""
-        left = [(name, "issuer") for name in head.issuers[:-1]] + [(head.issuers[-1], "issuer_bold")]
-        left = (left + [("", "plain")] * 2)[:2] + [(head.number or "", "plain")]
+    def letterhead(self, office: Office, ward: str | None = None, number: str = "") -> None:
+        """The issuing office (and the ward, for a ward's document) and the national motto, then the
+        document's number ("Số: ……/BC-……") and its place and date."""
+        names = office.issuers(ward)
+        left = [(name, "issuer") for name in names[:-1]] + [(names[-1], "issuer_bold")]
+        left = (left + [("", "plain")] * 2)[:2] + [(number, "plain")]
         right = [
             (NATIONAL_NAME, "national"),
             (MOTTO, "motto"),
-            (place_and_date(head.place, head.day), "italic"),
+            (place_and_date(office.place, office.day), "italic"),
         ]
         for pair in zip(left, right, strict=True):
             self._spanning(pair, self._blocks)

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from data_layer.vn.document import Column, Document, Letterhead, issuers, place_and_date, text_lines
+from data_layer.vn.document import Column, Document, Office, place_and_date, text_lines
 from data_layer.vn.xlsx import put, write_table
 from data_layer.vn.xlsx_writer import MAX_CELL_CHARS, MONEY_FORMAT, Book, Page
 from tests.data_layer.documents import assert_official_look, by_label, header_row, sheets
@@ -101,8 +101,7 @@ def test_document_letterhead_table_and_closing():
     columns = [Column("STT", 5, horizontal="center"), Column("Nội dung", 33, wrap=True)]
     columns.append(Column("Thành tiền", 40, number_format=MONEY_FORMAT))
     doc = Document(book, "Báo cáo", columns)
-    head = Letterhead(issuers("UBND THÀNH PHỐ LẠNG SƠN", "Phường Đông Kinh"), "Lạng Sơn", date(2026, 2, 5))
-    doc.letterhead(head)
+    doc.letterhead(Office("UBND THÀNH PHỐ LẠNG SƠN", "Lạng Sơn", date(2026, 2, 5)), "Phường Đông Kinh")
     doc.title("BÁO CÁO", "Tết 2026")
     doc.table_header()
     long = "Thương binh, người hưởng chính sách như thương binh, bệnh binh; " * 3
@@ -123,8 +122,8 @@ def test_place_and_date_follow_the_decree():
     assert place_and_date("Lạng Sơn", date(2026, 2, 5)) == "Lạng Sơn, ngày 05 tháng 02 năm 2026"
     assert place_and_date("Lạng Sơn", date(2026, 11, 26)) == "Lạng Sơn, ngày 26 tháng 11 năm 2026"
     assert place_and_date("", None) == "……, ngày …… tháng …… năm ……"
-    assert issuers("UBND THÀNH PHỐ") == ("UBND THÀNH PHỐ",)
-    assert issuers("UBND THÀNH PHỐ", "Xã Mai Pha") == ("UBND THÀNH PHỐ", "UBND XÃ MAI PHA")
+    assert Office("UBND THÀNH PHỐ").issuers() == ("UBND THÀNH PHỐ",)
+    assert Office("UBND THÀNH PHỐ").issuers("Xã Mai Pha") == ("UBND THÀNH PHỐ", "UBND XÃ MAI PHA")
 
 
 def test_wrapped_lines_are_estimated_generously():
