@@ -98,12 +98,6 @@ def text_lines(text: str, width: float, size: float = 13, bold: bool = False) ->
     return lines
 
 
-def number_width(value: int) -> float:
-    """The column width a whole number needs in the "#,##0" format, with a little room."""
-    digits = len(str(abs(value)))
-    return digits + 0.5 * ((digits - 1) // 3) + 2.5
-
-
 def _split(widths: Sequence[float]) -> int:
     """How many columns the issuer's block takes: as many as leave the motto its room."""
     split = 1
@@ -230,6 +224,7 @@ class Document:
             if isinstance(value, str) and len(value) > self.columns[i].width * 0.6:
                 lines = text_lines(value, self.columns[i].width - indent * 1.5, bold=bold)
                 height = max(height, lines * LINE_POINTS + 4)
+        values = [*values, *[None] * (len(self.columns) - len(values))]  # every cell bordered
         return self.sheet.append(values, self._styles_of(bold, indent), height=height or None)
 
     def closing(self, left: Sequence[tuple[str, str]], right: Sequence[tuple[str, str]]) -> None:

@@ -23,9 +23,11 @@ MONEY_FORMAT = "#,##0"  # shown with '.' thousands separators by Excel set to Vi
 MAX_COLUMNS = 64
 MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
 _FLUSH_ROWS = 500
+_COMPRESSION = 1  # zlib's fastest level: 3 times faster than the default, files about a third larger
 _MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _NS = f'{_MAIN} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 _HIDDEN = ' hidden="1"'
+_PRESERVE = ' xml:space="preserve"'
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 # text node escaping, and the characters XML 1.0 forbids (control characters, U+FFFE, U+FFFF) dropped
 _TEXT = {
@@ -89,7 +91,6 @@ class Sheet:
         self.row = 0  # the last row written (1-based)
         self._pending: list[str] = []
         self._merges: list[str] = []
-        self._text_cell = '<c r="%s" s="%d" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>'
         self._stream.write(self._head(layout["widths"], layout["hidden"], layout["freeze_rows"]).encode())
 
     def _head(self, widths, hidden, freeze: int) -> str:
@@ -118,19 +119,23 @@ class Sheet:
         parts = [f'<row r="{number}" ht="{height}" customHeight="1">' if height else f'<row r="{number}">']
         if len(values) > MAX_COLUMNS:
             raise ValueError(f"at most {MAX_COLUMNS} columns")
-        styles = styles or (0,) * len(values)
-        for letter, value, style in zip(_LETTERS, values, styles, strict=False):
-            if value is None or value == "":
-                if style:
-                    parts.append(f'<c r="{letter}{number}" s="{style}"/>')
-            elif value.__class__ is str:
+        for letter, value, style in zip(_LETTERS, values, styles or (0,) * len(values), strict=False):
+            kind = value.__class__
+            if kind is str and value:
                 if len(value) > MAX_CELL_CHARS:
                     value = value[:MAX_CELL_CHARS]
-                parts.append(self._text_cell % (letter + number, style, value.translate(_TEXT)))
-            elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-                parts.append(f'<c r="{letter}{number}" s="{style}"><v>{value}</v></c>')
+                space = _PRESERVE if value[0] == " " or value[-1] == " " else ""
+                parts += ('<c r="', letter, number, '" s="', str(style), '" t="inlineStr"><is><t', space, ">")
+                parts += (value.translate(_TEXT), "</t></is></c>")
+            elif kind is int or kind is float or kind is Decimal:
+                parts += ('<c r="', letter, number, '" s="', str(style), '"><v>', str(value), "</v></c>")
+            elif value is None or kind is str:
+                if style:
+                    parts += ('<c r="', letter, number, '" s="', str(style), '"/>')
+            elif isinstance(value, int | float) and not isinstance(value, bool):  # an int or float subclass
+                parts += ('<c r="', letter, number, '" s="', str(style), '"><v>', str(value + 0), "</v></c>")
             else:
-                raise TypeError(f"cannot write {type(value).__name__} to a cell; format it as text first")
+                raise TypeError(f"cannot write {kind.__name__} to a cell; format it as text first")
         parts.append("</row>")
         self._pending.append("".join(parts))
         if len(self._pending) >= _FLUSH_ROWS:
@@ -182,7 +187,7 @@ class Book:
 
     def __init__(self):
         self._buffer = io.BytesIO()
-        self._zip = zipfile.ZipFile(self._buffer, "w", zipfile.ZIP_DEFLATED)
+        self._zip = zipfile.ZipFile(self._buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=_COMPRESSION)
         self._styles: dict[Style, int] = {Style(): 0}  # style 0: the default font sets the width unit
         self._sheets: list[_SheetEntry] = []
         self._open: Sheet | None = None
