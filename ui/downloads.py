@@ -7,7 +7,6 @@ callable runs outside the page script, so it opens its own read session and uses
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 import streamlit as st
@@ -16,19 +15,14 @@ from sqlmodel import Session
 from data_layer.core.db import read_session
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-log = logging.getLogger("ansinh.pages")
 
 
 def reading(build: Callable[[Session], bytes]) -> Callable[[], bytes]:
     """``build`` run in a read session of its own when called."""
 
-    def run() -> bytes:
-        try:
-            with read_session() as session:
-                return build(session)
-        except Exception:  # Streamlit only tells the user that the file failed: keep the cause
-            log.exception("building a download failed")
-            raise
+    def run() -> bytes:  # a failure is logged by Streamlit, which tells the user the file failed
+        with read_session() as session:
+            return build(session)
 
     return run
 
