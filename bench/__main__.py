@@ -1,7 +1,12 @@
-"""`make bench`: run every benchmark and print its figures (never asserted in tests)."""
+"""`make bench`: run every benchmark and print its figures (never asserted in tests).
 
-from bench import import_speed, progress_speed
+The progress and export benchmarks share one build of the large databases (SQLite and PostgreSQL).
+"""
+
+from bench import export_speed, import_speed, progress_speed
 
 if __name__ == "__main__":
     import_speed.main()
-    progress_speed.main()
+    with progress_speed.built_databases() as databases:
+        progress_speed.main(databases)
+        export_speed.main(databases)

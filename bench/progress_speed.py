@@ -15,6 +15,8 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -62,12 +64,13 @@ MIDDLE = ["Văn", "Thị", "Đức", "Ngọc", "Minh", "Hữu", "Thanh", "Quang"
 GIVEN = [f"{first}{second}" for first in "ABCDĐGHKLMNPQSTVX" for second in ("", "n", "nh", "m")]
 
 
-def _people(rng: random.Random, ward_ids: list[int]) -> list[dict]:
+def people_rows(rng: random.Random, ward_ids: list[int], count: int = PEOPLE) -> list[dict]:
+    """``count`` beneficiaries spread over the wards (names drawn from a pool)."""
     now = utcnow()
-    names = [f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}" for _ in range(PEOPLE)]
+    names = [f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}" for _ in range(count)]
     return [
         {
-            "ward_id": ward_ids[i % WARDS],
+            "ward_id": ward_ids[i % len(ward_ids)],
             "name": names[i],
             "name_key": names[i].lower(),
             "birth_year": rng.randint(1920, 2010),
@@ -81,15 +84,17 @@ def _people(rng: random.Random, ward_ids: list[int]) -> list[dict]:
             "created_at": now,
             "updated_at": now,
         }
-        for i in range(PEOPLE)
+        for i in range(count)
     ]
 
 
-def _allocations(rng: random.Random, campaign_id: int, people: list, packages: list) -> list[dict]:
-    """ALLOCATIONS gifts: each person holds one package of each of up to 4 sources, 60% delivered."""
+def allocation_rows(
+    rng: random.Random, campaign_id: int, people: list, packages: list, count: int = ALLOCATIONS
+) -> list[dict]:
+    """``count`` gifts: each person holds one package of each of up to 4 sources, 60% delivered."""
     now = utcnow()
     rows = []
-    for k in range(ALLOCATIONS):
+    for k in range(count):
         person_id, ward_id = people[k % len(people)]
         package_id, amount = packages[k // len(people)]
         delivered = rng.random() < 0.6
@@ -120,7 +125,7 @@ def build(url: str) -> int:
         wards = [{"code": f"W{i:03d}", "name": f"Phường {i:03d}", "active": True} for i in range(WARDS)]
         bulk_insert(session, Ward.__table__, wards)
         ward_ids = list(session.execute(select(Ward.id).order_by(Ward.id)).scalars())
-        bulk_insert(session, Beneficiary.__table__, _people(rng, ward_ids))
+        bulk_insert(session, Beneficiary.__table__, people_rows(rng, ward_ids))
         people = list(session.execute(select(Beneficiary.id, Beneficiary.ward_id)).all())
         categories = list(session.execute(select(Category.id)).scalars())
         links = [
@@ -144,7 +149,7 @@ def build(url: str) -> int:
         bulk_insert(
             session,
             Allocation.__table__,
-            _allocations(rng, campaign.id, people, [(p.id, p.amount) for p in packages]),
+            allocation_rows(rng, campaign.id, people, [(p.id, p.amount) for p in packages]),
         )
         campaign_id = campaign.id
     with engine.begin() as conn:
@@ -212,29 +217,53 @@ def measure(url: str, campaign_id: int) -> None:
     )
 
 
-def main() -> None:
-    print(f"Progress benchmark: {WARDS} wards, {PEOPLE:,} beneficiaries, {ALLOCATIONS:,} allocations")
-    with tempfile.TemporaryDirectory() as tmp:
-        sqlite_url = f"sqlite:///{Path(tmp) / 'progress.db'}"
-        start = time.perf_counter()
-        campaign_id = build(sqlite_url)
-        print(f"  sqlite     (built in {time.perf_counter() - start:.0f} s)")
-        measure(sqlite_url, campaign_id)
+@contextmanager
+def postgres_database(tag: str) -> Iterator[str]:
+    """A PostgreSQL database of its own (BENCH_PG_URL's server), dropped afterwards; yields its URL."""
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = f"ansinh_bench_{tag}_{os.getpid()}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
     try:
-        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        name = f"ansinh_bench_progress_{os.getpid()}"
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        pg_url = admin.url.set(database=name).render_as_string(hide_password=False)
-        start = time.perf_counter()
-        campaign_id = build(pg_url)
-        print(f"  postgresql (built in {time.perf_counter() - start:.0f} s)")
-        measure(pg_url, campaign_id)
-        get_engine(pg_url).dispose()
+        yield url
+    finally:
+        get_engine(url).dispose()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    except Exception as exc:  # noqa: BLE001 - report and finish
-        print(f"  postgresql not measured: {exc}")
+        admin.dispose()
+
+
+@contextmanager
+def built_databases() -> Iterator[list[tuple[str, str, int]]]:
+    """The benchmark's volume built on SQLite and (when reachable) PostgreSQL: (kind, url, campaign id)."""
+    print(f"Benchmark database: {WARDS} wards, {PEOPLE:,} beneficiaries, {ALLOCATIONS:,} allocations")
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        built = []
+        for kind in ("sqlite", "postgresql"):
+            try:
+                url = (
+                    f"sqlite:///{Path(tmp) / 'bench.db'}"
+                    if kind == "sqlite"
+                    else stack.enter_context(postgres_database("volume"))
+                )
+                start = time.perf_counter()
+                built.append((kind, url, build(url)))
+                print(f"  {kind:10s} built in {time.perf_counter() - start:.0f} s")
+            except Exception as exc:  # noqa: BLE001 - report and go on with the other database
+                print(f"  {kind:10s} not built: {exc}")
+        yield built
+
+
+def main(databases: list[tuple[str, str, int]] | None = None) -> None:
+    """Time the progress page's data on each database (built here unless given)."""
+    if databases is None:
+        with built_databases() as built:
+            return main(built)
+    print("Progress page data (campaign progress, registry quality, category counts)")
+    for kind, url, campaign_id in databases:
+        print(f"  {kind}")
+        measure(url, campaign_id)
 
 
 if __name__ == "__main__":

@@ -219,16 +219,17 @@ def cmd_lump_add(args) -> int:
 
 
 def cmd_report_summary(args) -> int:
-    # Report modules load openpyxl (0.25 s): imported by the commands that use them, so that
-    # `ansinh import` and the other commands start faster.
-    from data_layer.reports.summary import campaign_summary, summary_xlsx, ward_summaries
+    # Report modules are imported by the commands that use them, so that `ansinh import` and the
+    # other commands start faster.
+    from data_layer.reports.summary import campaign_summary, summary_workbook
+    from data_layer.vn.document import Office
 
     with read_session(_engine(args)) as session:
         campaign = reference.get_campaign_by_name(session, args.campaign)
         summary = campaign_summary(session, SYSTEM, campaign.id)
         if args.out:
-            wards = ward_summaries(session, SYSTEM, campaign.id)
-            Path(args.out).write_bytes(summary_xlsx(summary, wards, get_settings().org_name))
+            workbook = summary_workbook(session, SYSTEM, campaign.id, Office.configured(date.today()))
+            Path(args.out).write_bytes(workbook)
     if args.json or not args.out:
         figures = {k: v for k, v in summary.items() if k != "longevity"} if args.json else summary
         print(json.dumps(figures, ensure_ascii=False, indent=1))
@@ -246,11 +247,26 @@ def _date_arg(text: str) -> date:
 
 def cmd_report_daily(args) -> int:
     from data_layer.reports.daily import daily_xlsx  # see cmd_report_summary
+    from data_layer.reports.file_names import report_file_name
+    from data_layer.vn.document import Office
 
     on = _date_arg(args.date)
     with read_session(_engine(args)) as session:
         campaign = reference.get_campaign_by_name(session, args.campaign)
-        Path(args.out).write_bytes(daily_xlsx(session, SYSTEM, campaign.id, on, get_settings().org_name))
+        out = Path(args.out or report_file_name("tien_do", campaign.name, on))
+        out.write_bytes(daily_xlsx(session, SYSTEM, campaign.id, on, Office.configured(date.today())))
+    print(f"Đã ghi {out}.")
+    return 0
+
+
+def cmd_export_beneficiaries(args) -> int:
+    """The registry (one ward or every ward) as .xlsx, in the Đối tượng page's columns."""
+    from data_layer.reports.exports import beneficiaries_xlsx  # see cmd_report_summary
+
+    with read_session(_engine(args)) as session:
+        ward_id = reference.get_ward_by_code(session, SYSTEM, args.ward).id if args.ward else None
+        data = beneficiaries_xlsx(session, SYSTEM, Filters(ward_id=ward_id))
+    Path(args.out).write_bytes(data)
     print(f"Đã ghi {args.out}.")
     return 0
 
@@ -350,7 +366,19 @@ def _report_commands(sub, add: Adder) -> None:
     p = add(report_sub, "daily", cmd_report_daily, "báo cáo tiến độ đến một ngày (.xlsx)")
     p.add_argument("--campaign", required=True, metavar="NAME")
     p.add_argument("--date", required=True, metavar="DD/MM/YYYY")
+    p.add_argument(
+        "--out", metavar="FILE.xlsx", help="mặc định: tien_do_<đợt>_<ngày>.xlsx trong thư mục hiện tại"
+    )
+    export = sub.add_parser("export", help="xuất danh sách ra tệp")
+    export_sub = export.add_subparsers(dest="action", required=True, metavar="VIỆC")
+    p = add(
+        export_sub,
+        "beneficiaries",
+        cmd_export_beneficiaries,
+        "xuất danh sách đối tượng (.xlsx), các cột như trang Đối tượng",
+    )
     p.add_argument("--out", required=True, metavar="FILE.xlsx")
+    p.add_argument("--ward", metavar="CODE", help="chỉ một phường/xã (mặc định: mọi phường/xã)")
 
 
 def build_parser() -> argparse.ArgumentParser:

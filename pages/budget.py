@@ -1,5 +1,7 @@
 """Dự toán: try gift levels against budgets on aggregated counts; save, compare, export, apply."""
 
+from datetime import date
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -17,9 +19,11 @@ from data_layer.campaigns.budget import (
 )
 from data_layer.core.db import read_session
 from data_layer.core.versioning import data_version
+from data_layer.reports.file_names import report_file_name
 from data_layer.reports.scenario_sheet import scenario_xlsx
 from data_layer.vn.formatting import format_count, format_money
 from data_layer.vn.values import parse_amount
+from ui.downloads import xlsx_download
 from ui.feedback import confirm_button, run_write, show_flash, shown_errors
 from ui.session import require_scope
 from ui.widgets import figure, money_axis
@@ -207,8 +211,10 @@ s1, s2 = st.columns([3, 1])
 name = s1.text_input("Tên phương án")
 if scope.can_write and s2.button("Lưu phương án"):
     run_write(lambda s: save_scenario(s, scope, campaign.id, name, scenario), f"Đã lưu phương án '{name}'.")
-st.download_button(
-    "Tải phương án (.xlsx)", scenario_xlsx(name or "Phương án", after), file_name="du_toan.xlsx"
+xlsx_download(
+    "Tải phương án (.xlsx)",
+    lambda: scenario_xlsx(name or "Phương án", after, source_names),
+    report_file_name("du_toan", f"{campaign.name} {name}", date.today()),
 )
 with read_session() as session:
     saved = list_scenarios(session, campaign.id)

@@ -17,9 +17,11 @@ from data_layer.campaigns.setup import list_packages
 from data_layer.campaigns.signing_list import import_signed_list, signing_list_xlsx
 from data_layer.core.codes import AllocationStatus, DeliveryMethod, NotDeliveredReason
 from data_layer.core.db import read_session, write
+from data_layer.reports.file_names import report_file_name
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_date, format_money, format_percent
 from data_layer.vn.values import parse_amount
+from ui.downloads import reading, xlsx_download
 from ui.feedback import run_write, set_flash, show_flash, shown_errors
 from ui.session import require_scope
 from ui.widgets import EMPTY_CHOICE, choice_cell
@@ -172,19 +174,14 @@ if scope.can_write:
         )
 
 st.subheader("Danh sách ký nhận")
-with read_session() as session:
-    signing = signing_list_xlsx(
-        session,
-        scope,
-        campaign.id,
-        ward_id=ward.id,
-        hamlet=hamlet,
-        package_id=package.id if package else None,
-    )
-st.download_button(
+xlsx_download(
     "Tải danh sách ký nhận (.xlsx, in A4)",
-    signing,
-    file_name=f"ky_nhan_{ward.code}{'_' + hamlet if hamlet else ''}.xlsx",
+    reading(
+        lambda s: signing_list_xlsx(
+            s, scope, campaign.id, ward_id=ward.id, hamlet=hamlet, package_id=package.id if package else None
+        )
+    ),
+    report_file_name("ky_nhan", campaign.name, date.today(), ward=f"{ward.code} {hamlet or ''}"),
 )
 if scope.can_write:
     signed = st.file_uploader("Tải lên danh sách đã ký (cột 'Đã nhận' ghi x hoặc ngày nhận)", type=["xlsx"])

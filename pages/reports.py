@@ -1,4 +1,8 @@
-"""Báo cáo: campaign summary, daily progress and registry exports, every figure computed from the data."""
+"""Báo cáo: campaign summary, daily progress and registry exports, every figure computed from the data.
+
+Figures are read once per data version; every .xlsx is built only when its button is clicked, so
+the page opens in the same time whatever the size of the registry.
+"""
 
 from datetime import date
 
@@ -7,12 +11,15 @@ import streamlit as st
 
 from data_layer.admin import reference
 from data_layer.core.db import read_session
-from data_layer.core.settings import get_settings
+from data_layer.core.versioning import data_version
 from data_layer.registry.queries import Filters
 from data_layer.reports.daily import daily_progress, daily_xlsx
 from data_layer.reports.exports import allocations_xlsx, beneficiaries_xlsx
-from data_layer.reports.summary import campaign_summary, summary_xlsx, ward_summaries
+from data_layer.reports.file_names import report_file_name
+from data_layer.reports.summary import campaign_summary, summary_workbook
+from data_layer.vn.document import Office
 from data_layer.vn.formatting import format_count, format_date, format_money, format_percent
+from ui.downloads import reading, xlsx_download
 from ui.session import require_scope
 
 scope = require_scope()
@@ -20,18 +27,36 @@ st.title("Báo cáo")
 
 with read_session() as session:
     campaigns = reference.list_campaigns(session)
+    wards = reference.list_wards(session, scope)
+    version = data_version(session)
 if not campaigns:
     st.info("Chưa có đợt tặng quà nào.")
     st.stop()
 campaign = st.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name)
-org = get_settings().org_name
+ward_code = wards[0].code if scope.ward_ids is not None and len(wards) == 1 else None  # ward staff's files
+
+
+@st.cache_data(show_spinner="Đang tổng hợp…", max_entries=32)
+def load_summary(scope, campaign_id: int, version: int) -> dict:
+    """The campaign's figures, read again whenever the data version changes."""
+    with read_session() as session:
+        return campaign_summary(session, scope, campaign_id)
+
+
+@st.cache_data(show_spinner="Đang tổng hợp…", max_entries=32)
+def load_daily(scope, campaign_id: int, on: date, version: int) -> list:
+    with read_session() as session:
+        return daily_progress(session, scope, campaign_id, on)
+
+
+def file_name(kind: str, campaign_name: str | None, day: date) -> str:
+    return report_file_name(kind, campaign_name, day, ward=ward_code)
+
 
 tab_summary, tab_daily, tab_exports = st.tabs(["Kết quả tặng quà", "Tiến độ theo ngày", "Xuất danh sách"])
 
 with tab_summary:
-    with read_session() as session:
-        summary = campaign_summary(session, scope, campaign.id)
-        workbook = summary_xlsx(summary, ward_summaries(session, scope, campaign.id), org)
+    summary = load_summary(scope, campaign.id, version)
     total = f"{format_count(summary['total_count'])} suất = {format_money(summary['total_amount'])}"
     st.markdown(f"**Tổng cộng: {total}**")
     for source in summary["by_source"]:
@@ -52,18 +77,20 @@ with tab_summary:
         st.markdown("**Mừng thọ theo độ tuổi**")
         st.markdown(
             "\n".join(
-                f"- Tuổi {x['age']}: {format_count(x['count'])} người x {format_money(x['amount'])}"
+                f"- {x['label']}: {format_count(x['count'])} người x {format_money(x['amount'])}"
                 f" = {format_money(x['total'])}"
                 for x in summary["longevity"]
             )
         )
-    st.download_button("Tải báo cáo kết quả (.xlsx)", workbook, file_name="bao_cao_ket_qua.xlsx")
+    xlsx_download(
+        "Tải báo cáo kết quả (.xlsx)",
+        reading(lambda s: summary_workbook(s, scope, campaign.id, Office.configured(date.today()))),
+        file_name("bao_cao_ket_qua", campaign.name, date.today()),
+    )
 
 with tab_daily:
     on = st.date_input("Đến ngày", min(date.today(), campaign.report_to or date.today()), format="DD/MM/YYYY")
-    with read_session() as session:
-        rows = daily_progress(session, scope, campaign.id, on)
-        daily = daily_xlsx(session, scope, campaign.id, on, org)
+    rows = load_daily(scope, campaign.id, on, version)
     st.dataframe(
         pd.DataFrame(
             [
@@ -82,16 +109,23 @@ with tab_daily:
         hide_index=True,
         width="stretch",
     )
-    st.download_button(
-        f"Tải báo cáo tiến độ đến {format_date(on)} (.xlsx)", daily, file_name=f"tien_do_{on:%Y%m%d}.xlsx"
+    xlsx_download(
+        f"Tải báo cáo tiến độ đến {format_date(on)} (.xlsx)",
+        reading(lambda s: daily_xlsx(s, scope, campaign.id, on, Office.configured(date.today()))),
+        file_name("tien_do", campaign.name, on),
     )
 
 with tab_exports:
-    with read_session() as session:
-        registry = beneficiaries_xlsx(session, scope, Filters())
-        gifts = allocations_xlsx(session, scope, campaign.id)
-    st.download_button("Tải danh sách đối tượng (.xlsx)", registry, file_name="doi_tuong.xlsx")
-    st.download_button("Tải danh sách suất quà của đợt (.xlsx)", gifts, file_name="suat_qua.xlsx")
+    xlsx_download(
+        "Tải danh sách đối tượng (.xlsx)",
+        reading(lambda s: beneficiaries_xlsx(s, scope, Filters())),
+        file_name("doi_tuong", None, date.today()),
+    )
+    xlsx_download(
+        "Tải danh sách suất quà của đợt (.xlsx)",
+        reading(lambda s: allocations_xlsx(s, scope, campaign.id)),
+        file_name("suat_qua", campaign.name, date.today()),
+    )
     st.caption(
         "Muốn lọc danh sách đối tượng theo thôn/tổ, nhóm hay tình trạng: dùng bộ lọc ở trang Đối tượng."
     )

@@ -10,9 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -20,18 +17,28 @@ from data_layer.campaigns.delivery import allocation_rows, mark_delivered
 from data_layer.campaigns.setup import campaign_or_missing
 from data_layer.core.access import Scope
 from data_layer.core.codes import AllocationStatus
-from data_layer.core.models import Allocation, BeneficiaryCategory, Category
+from data_layer.core.models import Allocation, BeneficiaryCategory, Category, Ward
 from data_layer.core.settings import get_settings
 from data_layer.importing.file_errors import FileReadError
 from data_layer.importing.reader import read_sheets
+from data_layer.vn.document import Column, Document, Office, place_and_date
+from data_layer.vn.formatting import format_count
 from data_layer.vn.text import fold
 from data_layer.vn.values import CellError, parse_date
-from data_layer.vn.xlsx import MONEY_FORMAT, put, to_bytes
+from data_layer.vn.xlsx_writer import MONEY_FORMAT, Book
 
-HEADERS = ["STT", "Họ và tên", "Năm sinh", "Địa chỉ", "Đối tượng", "Mức quà", "Ký nhận", "Đã nhận", "Mã suất"]
-WIDTHS = [6, 26, 9, 20, 24, 13, 16, 10, 9]
-THIN = Side(style="thin")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+COLUMNS = [  # 78 characters printed: A4 portrait at (nearly) full size
+    Column("STT", 5, horizontal="center"),
+    Column("Họ và tên", 18, wrap=True),
+    Column("Năm sinh", 6, horizontal="center"),
+    Column("Địa chỉ", 9, wrap=True),
+    Column("Đối tượng", 17, wrap=True),
+    Column("Mức quà", 10, number_format=MONEY_FORMAT),
+    Column("Ký nhận", 13),
+    Column("Đã nhận", 8, horizontal="center"),  # for the clerk on screen, not printed
+    Column("Mã suất", 9),  # hidden: the allocation id read back from the signed copy
+]
+PRINTED, SIGNING_ROW_POINTS = 7, 32
 ID_HEADER, RECEIVED_HEADER = "ma suat", "da nhan"
 
 
@@ -47,6 +54,16 @@ def _category_names(session: Session, person_ids: list[int]) -> dict[int, str]:
     return {pid: "; ".join(sorted(n)) for pid, n in names.items()}
 
 
+def _ward_name(session: Session, scope: Scope, ward_id: int | None, rows: list) -> str | None:
+    """The one ward the list is for (None when it spans several), never a ward outside the scope."""
+    if ward_id is not None:
+        return session.execute(
+            select(Ward.name).where(Ward.id == ward_id, scope.ward_clause(Ward.id))
+        ).scalar_one_or_none()
+    names = {r.ward for r in rows}
+    return names.pop() if len(names) == 1 else None
+
+
 def signing_list_xlsx(
     session: Session,
     scope: Scope,
@@ -56,67 +73,39 @@ def signing_list_xlsx(
     hamlet: str | None = None,
     package_id: int | None = None,
 ) -> bytes:
-    """The printable signing list of a campaign for a ward (and optionally one hamlet or package)."""
+    """The printable A4 signing list of a campaign for a ward (optionally one hamlet or package)."""
     campaign = campaign_or_missing(session, campaign_id)
     rows = allocation_rows(session, scope, campaign_id, ward_id=ward_id, hamlet=hamlet, package_id=package_id)
     categories = _category_names(session, sorted({r.beneficiary_id for r in rows}))
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = "Ký nhận"
-    place = ", ".join(sorted({r.ward for r in rows})) or "…"
-    put(ws, 1, 1, get_settings().org_name).font = Font(bold=True)
-    put(ws, 2, 1, "DANH SÁCH KÝ NHẬN QUÀ").font = Font(bold=True, size=14)
-    put(ws, 3, 1, campaign.name).font = Font(bold=True)
-    scope_line = f"Phường/xã: {place}" + (f" – Thôn/tổ: {hamlet}" if hamlet else "")
+    ward = _ward_name(session, scope, ward_id, rows)
+    office = Office.configured()  # the date is written by hand on the day of the handover
+    total = sum(row.amount for row in rows)
+    book = Book()
+    doc = Document(book, "Ký nhận", COLUMNS, printed=PRINTED, hidden=(9,))
+    doc.letterhead(office, ward)
+    place = ward or ", ".join(sorted({r.ward for r in rows})) or "…"
+    scope_line = f"Phường/xã: {place}" if not ward else ward
+    scope_line += f" – Thôn/tổ: {hamlet}" if hamlet else ""
     if package_id is not None and rows:
         scope_line += f" – {rows[0].source}: {rows[0].package}"
-    put(ws, 4, 1, scope_line)
-    for r in range(2, 5):
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=7)
-        ws.cell(row=r, column=1).alignment = Alignment(horizontal="center")
-    header_row = 6
-    for c, header in enumerate(HEADERS, start=1):
-        cell = put(ws, header_row, c, header)
-        cell.font, cell.border = Font(bold=True), BOX
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    r = header_row
-    for r, row in enumerate(rows, start=header_row + 1):
-        values = [
-            r - header_row,
-            row.name,
-            row.birth_year,
-            row.hamlet,
-            categories.get(row.beneficiary_id, ""),
-            row.amount,
-            None,
-            "x" if row.status == AllocationStatus.DELIVERED else None,
-            row.id,
-        ]
-        for c, value in enumerate(values, start=1):
-            put(ws, r, c, value).border = BOX
-        ws.cell(row=r, column=6).number_format = MONEY_FORMAT
-        ws.row_dimensions[r].height = 24
-    total_row = r + 1
-    put(ws, total_row, 2, f"Tổng cộng: {len(rows)} suất").font = Font(bold=True)
-    total = put(ws, total_row, 6, sum(row.amount for row in rows))
-    total.font, total.number_format = Font(bold=True), MONEY_FORMAT
-    put(ws, total_row + 2, 5, "…, ngày … tháng … năm …").font = Font(italic=True)
-    put(ws, total_row + 3, 2, "Người lập danh sách").font = Font(bold=True)
-    put(ws, total_row + 3, 5, "TM. ỦY BAN NHÂN DÂN").font = Font(bold=True)
-    _print_setup(ws, header_row)
-    return to_bytes(workbook)
-
-
-def _print_setup(ws: Worksheet, header_row: int) -> None:
-    for c, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[ws.cell(row=header_row, column=c).column_letter].width = width
-    ws.column_dimensions["I"].hidden = True
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_area = f"A1:H{ws.max_row}"
+    doc.title("DANH SÁCH KÝ NHẬN QUÀ", campaign.name, scope_line)
+    doc.table_header()
+    for number, row in enumerate(rows, start=1):
+        received = "x" if row.status == AllocationStatus.DELIVERED else None
+        values = (number, row.name, row.birth_year, row.hamlet, categories.get(row.beneficiary_id))
+        doc.row((*values, row.amount, None, received, row.id), min_height=SIGNING_ROW_POINTS)
+    totals = doc.row((None, f"Tổng cộng: {format_count(len(rows))} suất", None, None, None, total), bold=True)
+    doc.sheet.merge(totals, 2, 5)
+    doc.sheet.merge(totals, 6, 7)  # a ward's total needs more room than one gift's amount
+    doc.closing(
+        [("", "plain"), ("NGƯỜI LẬP DANH SÁCH", "bold"), ("(Ký, ghi rõ họ tên)", "note")],
+        [
+            (place_and_date(office.place, None), "italic"),
+            ("TM. ỦY BAN NHÂN DÂN", "bold"),
+            ("(Ký tên, đóng dấu)", "note"),
+        ],
+    )
+    return book.finish()
 
 
 @dataclass

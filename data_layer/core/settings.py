@@ -18,6 +18,7 @@ class Settings:
     data_dir: Path
     max_upload_mb: int
     org_name: str
+    org_place: str  # the place name of dated documents: "Lạng Sơn, ngày …"
     cookie_expiry_days: float
 
     @property
@@ -32,6 +33,7 @@ def get_settings() -> Settings:
         data_dir=Path(os.environ.get("ANSINH_DATA_DIR", "data")),
         max_upload_mb=int(os.environ.get("ANSINH_MAX_UPLOAD_MB", "20")),
         org_name=os.environ.get("ANSINH_ORG_NAME", "UBND THÀNH PHỐ"),
+        org_place=os.environ.get("ANSINH_ORG_PLACE", ""),
         cookie_expiry_days=float(os.environ.get("ANSINH_COOKIE_EXPIRY_DAYS", "1")),
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +23,8 @@ from data_layer.core.models import (
     Ward,
 )
 from data_layer.vn.text import fold
+
+CHUNK = 5000  # people read at a time by iter_people
 
 
 @dataclass
@@ -129,31 +131,26 @@ def category_ids_of(session: Session, person_ids: Iterable[int]) -> dict[int, tu
     return {pid: tuple(cids) for pid, cids in found.items()}
 
 
-def _rows(session: Session, query) -> list[PersonRow]:
-    people = session.execute(query).all()
-    categories = category_ids_of(session, (p.id for p, _ in people))
-    return [
-        PersonRow(
-            id=p.id,
-            version=p.version,
-            ward_id=p.ward_id,
-            ward=ward,
-            name=p.name,
-            birth_date=p.birth_date,
-            birth_year=p.birth_year,
-            gender=p.gender,
-            national_id=p.national_id,
-            hamlet=p.hamlet,
-            categories=categories.get(p.id, ()),
-            status=p.status,
-            status_date=p.status_date,
-            status_reason=p.status_reason,
-            bank_account=p.bank_account,
-            phone=p.phone,
-            note=p.note,
-        )
-        for p, ward in people
-    ]
+_PERSON_COLUMNS = [
+    getattr(Beneficiary, name)
+    for name in PersonRow.__dataclass_fields__
+    if name not in ("ward", "categories")
+]
+
+
+def _person_query(scope: Scope, filters: Filters):
+    """The registry's rows (columns, not ORM objects: cheaper by thousands) in the page's order."""
+    return (
+        select(*_PERSON_COLUMNS, Ward.name.label("ward"))
+        .join(Ward, Ward.id == Beneficiary.ward_id)
+        .where(*_conditions(scope, filters))
+        .order_by(Beneficiary.name_key, Beneficiary.id)
+    )
+
+
+def _rows(session: Session, people) -> list[PersonRow]:
+    categories = category_ids_of(session, (p.id for p in people))
+    return [PersonRow(**p._mapping, categories=categories.get(p.id, ())) for p in people]
 
 
 def count_people(session: Session, scope: Scope, filters: Filters) -> int:
@@ -166,15 +163,18 @@ def people_page(
     session: Session, scope: Scope, filters: Filters, *, page: int = 0, page_size: int = 200
 ) -> list[PersonRow]:
     """One page of the filtered registry, by name."""
-    query = (
-        select(Beneficiary, Ward.name)
-        .join(Ward, Ward.id == Beneficiary.ward_id)
-        .where(*_conditions(scope, filters))
-        .order_by(Beneficiary.name_key, Beneficiary.id)
-        .offset(page * page_size)
-        .limit(page_size)
-    )
-    return _rows(session, query)
+    query = _person_query(scope, filters).offset(page * page_size).limit(page_size)
+    return _rows(session, session.execute(query).all())
+
+
+def iter_people(
+    session: Session, scope: Scope, filters: Filters, *, chunk: int = CHUNK
+) -> Iterator[list[PersonRow]]:
+    """The whole filtered registry in the page's order, ``chunk`` people at a time: one query read
+    as it goes (a server-side cursor on PostgreSQL), never every person in memory at once."""
+    result = session.execute(_person_query(scope, filters).execution_options(yield_per=chunk))
+    for people in result.partitions(chunk):
+        yield _rows(session, people)
 
 
 def hamlets(session: Session, scope: Scope, ward_id: int | None = None) -> list[str]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
@@ -15,8 +13,24 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import AllocationStatus
 from data_layer.core.models import Allocation, LumpGift, Ward
 from data_layer.reports.progress import ProgressLine
+from data_layer.vn.document import RECIPIENTS, Column, Document, Office
 from data_layer.vn.formatting import format_date
-from data_layer.vn.xlsx import MONEY_FORMAT, put, to_bytes, write_table
+from data_layer.vn.xlsx_writer import MONEY_FORMAT, Book
+
+FIGURES = [  # header, width: the numbers of a ward's line
+    ("Kế hoạch (suất)", 10),
+    ("Kế hoạch (đ)", 15),
+    ("Đã phát (suất)", 10),
+    ("Đã phát (đ)", 15),
+    ("Tỷ lệ (%)", 8),
+    ("Quà tập thể (suất)", 9),
+    ("Quà tập thể (đ)", 15),
+]
+COLUMNS = [  # 109 characters: A4 landscape at full size
+    Column("STT", 5, horizontal="center"),
+    Column("Phường/xã", 22, wrap=True),
+    *(Column(h, w, number_format="0.0" if "%" in h else MONEY_FORMAT) for h, w in FIGURES),
+]
 
 
 @dataclass
@@ -70,50 +84,21 @@ def daily_progress(session: Session, scope: Scope, campaign_id: int, on: date) -
     return [*report, total]
 
 
-def daily_xlsx(session: Session, scope: Scope, campaign_id: int, on: date, org_name: str) -> bytes:
-    """The daily progress report as an A4 sheet."""
+def daily_xlsx(session: Session, scope: Scope, campaign_id: int, on: date, office: Office) -> bytes:
+    """The progress up to ``on`` as an A4 landscape report issued by ``office``."""
     campaign = campaign_or_missing(session, campaign_id)
     rows = daily_progress(session, scope, campaign_id, on)
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = "Tiến độ"
-    put(ws, 1, 1, org_name).font = Font(bold=True)
-    put(ws, 2, 1, f"BÁO CÁO TIẾN ĐỘ TẶNG QUÀ ĐẾN NGÀY {format_date(on)}").font = Font(bold=True, size=13)
-    put(ws, 3, 1, campaign.name)
-    write_table(
-        ws,
-        [
-            "Phường/xã",
-            "Kế hoạch (suất)",
-            "Kế hoạch (đ)",
-            "Đã phát (suất)",
-            "Đã phát (đ)",
-            "Tỷ lệ (%)",
-            "Quà tập thể (suất)",
-            "Quà tập thể (đ)",
-        ],
-        [
-            (
-                r.label,
-                r.planned,
-                r.planned_amount,
-                r.delivered,
-                r.delivered_amount,
-                r.percent,
-                r.lump_count,
-                r.lump_amount,
-            )
-            for r in rows
-        ],
-        start_row=5,
-        widths=[26, 12, 16, 12, 16, 9, 12, 16],
+    book = Book()
+    doc = Document(book, "Tiến độ", COLUMNS, landscape=True)
+    doc.letterhead(office, number="Số: ……/BC-……")
+    doc.title(f"BÁO CÁO TIẾN ĐỘ TẶNG QUÀ ĐẾN NGÀY {format_date(on)}", campaign.name)
+    doc.table_header()
+    for number, r in enumerate(rows, start=1):
+        last = number == len(rows)
+        figures = (r.planned, r.planned_amount, r.delivered, r.delivered_amount, r.percent)
+        doc.row((None if last else number, r.label, *figures, r.lump_count, r.lump_amount), bold=last)
+    doc.closing(
+        RECIPIENTS,
+        [("NGƯỜI LẬP BÁO CÁO", "bold"), ("(Ký, ghi rõ họ tên)", "note")],
     )
-    for cells in ws.iter_rows(min_row=6, max_row=5 + len(rows)):
-        for cell in cells[1:]:
-            cell.number_format = "0.0" if cell.column == 6 else MONEY_FORMAT
-    for cell in ws[5 + len(rows)]:
-        cell.font = Font(bold=True)
-    ws.print_title_rows = "5:5"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    return to_bytes(workbook)
+    return book.finish()

@@ -1,8 +1,11 @@
-"""Registry and gift-list exports (.xlsx) in the columns users see on the pages."""
+"""Registry and gift-list exports (.xlsx) in the columns users see on the pages.
+
+The registry is read from the database and written to the file in chunks (``iter_people`` and the
+streaming writer): 50,000 people never sit in memory at once.
+"""
 
 from __future__ import annotations
 
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -11,71 +14,65 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import AllocationStatus
 from data_layer.core.models import Category
 from data_layer.registry.fields import PERSON_FIELDS, shown
-from data_layer.registry.queries import Filters, people_page
+from data_layer.registry.queries import Filters, iter_people
 from data_layer.vn import labels
+from data_layer.vn.document import Column, Document
 from data_layer.vn.formatting import format_date
-from data_layer.vn.xlsx import MONEY_FORMAT, to_bytes, write_table
+from data_layer.vn.xlsx_writer import MONEY_FORMAT, Book
 
-PERSON_WIDTHS = {"name": 26, "national_id": 15, "hamlet": 18, "categories": 30, "note": 24, "ward": 20}
+PERSON_WIDTHS = {"name": 24, "national_id": 15, "hamlet": 16, "categories": 30, "note": 24, "ward": 20}
+PERSON_COLUMNS = [
+    Column("STT", 7, horizontal="center"),
+    *(Column(f.label, PERSON_WIDTHS.get(f.key, 12)) for f in PERSON_FIELDS),
+]
+GIFT_COLUMNS = [
+    Column("STT", 7, horizontal="center"),
+    Column("Phường/xã", 20),
+    Column("Thôn/tổ", 16),
+    Column("Họ và tên", 24),
+    Column("Năm sinh", 9, horizontal="center"),
+    Column("Nguồn", 22),
+    Column("Mức quà", 28),
+    Column("Số tiền", 13, number_format=MONEY_FORMAT),
+    Column("Tình trạng", 14),
+    Column("Ngày phát", 12, horizontal="center"),
+    Column("Người phát", 20),
+]
 
 
 def beneficiaries_xlsx(session: Session, scope: Scope, filters: Filters) -> bytes:
     """The registry of the scope with the page's filters, in the Đối tượng page's columns."""
-    rows = people_page(session, scope, filters, page=0, page_size=10_000_000)
     names = dict(session.execute(select(Category.id, Category.name)).all())
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = "Đối tượng"
-    write_table(
-        ws,
-        ["STT", *(f.label for f in PERSON_FIELDS)],
-        ([i, *(shown(r, f.key, names) for f in PERSON_FIELDS)] for i, r in enumerate(rows, start=1)),
-        widths=[6, *(PERSON_WIDTHS.get(f.key, 12) for f in PERSON_FIELDS)],
-    )
-    ws.freeze_panes = "A2"
-    return to_bytes(workbook)
+    keys = [f.key for f in PERSON_FIELDS]
+    book = Book()
+    doc = Document(book, "Đối tượng", PERSON_COLUMNS, landscape=True, freeze_header=True)
+    doc.table_header()
+    number = 0
+    for people in iter_people(session, scope, filters):
+        for person in people:
+            number += 1
+            doc.row([number, *(shown(person, key, names) for key in keys)])
+    return book.finish()
 
 
 def allocations_xlsx(session: Session, scope: Scope, campaign_id: int) -> bytes:
     """Every gift of a campaign in the scope."""
-    rows = allocation_rows(session, scope, campaign_id)
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = "Suất quà"
-    write_table(
-        ws,
-        [
-            "STT",
-            "Phường/xã",
-            "Thôn/tổ",
-            "Họ và tên",
-            "Năm sinh",
-            "Nguồn",
-            "Mức quà",
-            "Số tiền",
-            "Tình trạng",
-            "Ngày phát",
-            "Người phát",
-        ],
-        [
+    book = Book()
+    doc = Document(book, "Suất quà", GIFT_COLUMNS, landscape=True, freeze_header=True)
+    doc.table_header()
+    for number, r in enumerate(allocation_rows(session, scope, campaign_id), start=1):
+        status = labels.label_of(AllocationStatus, r.status)
+        person = (r.ward, r.hamlet, r.name, r.birth_year)
+        doc.row(
             (
-                i,
-                r.ward,
-                r.hamlet,
-                r.name,
-                r.birth_year,
+                number,
+                *person,
                 r.source,
                 r.package,
                 r.amount,
-                labels.label_of(AllocationStatus, r.status),
+                status,
                 format_date(r.delivered_on),
                 r.delivered_by,
             )
-            for i, r in enumerate(rows, start=1)
-        ],
-        widths=[6, 20, 16, 26, 9, 24, 30, 14, 14, 12, 20],
-    )
-    for (cell,) in ws.iter_rows(min_row=2, min_col=8, max_col=8):
-        cell.number_format = MONEY_FORMAT
-    ws.freeze_panes = "A2"
-    return to_bytes(workbook)
+        )
+    return book.finish()

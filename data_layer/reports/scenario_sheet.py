@@ -1,43 +1,41 @@
-"""A budget scenario's figures as an .xlsx sheet: packages, totals per source against caps, wards."""
+"""A budget scenario's figures as an .xlsx document: packages, totals per source against caps, wards."""
 
 from __future__ import annotations
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from datetime import date
 
-from data_layer.vn.xlsx import MONEY_FORMAT, put, to_bytes, write_table
+from data_layer.vn.document import Column, Document, Office
+from data_layer.vn.xlsx_writer import MONEY_FORMAT, Book
+
+COLUMNS = [  # 76 characters: A4 portrait at full size; the three tables share them
+    Column("STT", 5, horizontal="center"),
+    Column("Nguồn: mức quà", 26, wrap=True),
+    Column("Số tiền/suất", 14, number_format=MONEY_FORMAT),
+    Column("Số suất", 15, number_format=MONEY_FORMAT),
+    Column("Thành tiền", 16, number_format=MONEY_FORMAT),
+]
 
 
-def scenario_xlsx(name: str, result: dict) -> bytes:
-    """A scenario's figures as .xlsx: packages, then totals per source against caps, then per ward."""
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = "Phương án"
-    put(ws, 1, 1, f"PHƯƠNG ÁN DỰ TOÁN: {name}").font = Font(bold=True, size=13)
-    row = write_table(
-        ws,
-        ["Nguồn", "Mức quà", "Số tiền/suất", "Số suất", "Thành tiền"],
-        [(p["source"], p["label"], p["amount"], p["count"], p["total"]) for p in result["packages"]],
-        start_row=3,
-        widths=[10, 40, 14, 10, 18],
-    )
-    put(ws, row, 2, "Tổng cộng").font = Font(bold=True)
-    put(ws, row, 4, result["total_count"])
-    put(ws, row, 5, result["total"]).font = Font(bold=True)
-    row = write_table(
-        ws,
-        ["Nguồn", "Số suất", "Thành tiền", "Trần dự toán", "Vượt (+)/còn (−)"],
-        [(s["source"], s["count"], s["total"], s["cap"], s["over"]) for s in result["sources"]],
-        start_row=row + 2,
-    )
-    write_table(
-        ws,
-        ["Phường/xã", "Số suất", "Thành tiền"],
-        [(w["ward"], w["count"], w["total"]) for w in result["wards"]],
-        start_row=row + 1,
-    )
-    for cells in ws.iter_rows(min_row=4):
-        for cell in cells:
-            if isinstance(cell.value, int) and cell.column > 2:
-                cell.number_format = MONEY_FORMAT
-    return to_bytes(workbook)
+def scenario_xlsx(name: str, result: dict, source_names: dict[str, str] | None = None) -> bytes:
+    """A scenario's figures: packages, then totals per source against caps, then per ward. Sources
+    are shown by name (``source_names``: code → name)."""
+    names = source_names or {}
+    book = Book()
+    doc = Document(book, "Phương án", COLUMNS)
+    doc.letterhead(Office.configured(date.today()))
+    doc.title("PHƯƠNG ÁN DỰ TOÁN KINH PHÍ TẶNG QUÀ", name)
+    doc.table_header()
+    for n, p in enumerate(result["packages"], start=1):
+        doc.row(
+            (n, f"{names.get(p['source'], p['source'])}: {p['label']}", p["amount"], p["count"], p["total"])
+        )
+    doc.row((None, "Tổng cộng", None, result["total_count"], result["total"]), bold=True)
+    doc.sheet.skip()
+    doc.row((None, "Nguồn kinh phí", "Trần dự toán", "Thành tiền", "Vượt (+)/còn (−)"), bold=True)
+    for n, s in enumerate(result["sources"], start=1):
+        doc.row((n, names.get(s["source"], s["source"]), s["cap"], s["total"], s["over"]))
+    doc.sheet.skip()
+    doc.row((None, "Phường/xã", None, "Số suất", "Thành tiền"), bold=True)
+    for n, w in enumerate(result["wards"], start=1):
+        doc.row((n, w["ward"], None, w["count"], w["total"]))
+    return book.finish()

@@ -1,238 +1,231 @@
 """Campaign summary (Báo cáo kết quả tặng quà): every figure computed by GROUP BY, never typed.
 
 ``campaign_summary`` returns the JSON of ``ansinh report summary --json``; ``summary_xlsx`` lays
-the same figures out as the printed report (A4, VND thousands separators, a sheet per ward).
+the same figures out as the printed report (A4, a sheet per ward). The gifts are grouped once per
+ward in three queries (amount levels, lumps, longevity by milestone age), and every summary, the
+whole scope's and each ward's, is added up from those rows.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from data_layer.campaigns.rules import Rule
 from data_layer.campaigns.setup import campaign_or_missing
 from data_layer.core.access import Scope
 from data_layer.core.models import Allocation, Beneficiary, Campaign, FundingSource, LumpGift, Package, Ward
-from data_layer.vn.formatting import format_count, format_money
-from data_layer.vn.xlsx import MONEY_FORMAT, put, to_bytes
+from data_layer.vn.document import RECIPIENTS, Column, Document, Office
+from data_layer.vn.formatting import format_money
+from data_layer.vn.xlsx_writer import MONEY_FORMAT, Book
+
+MILESTONES = (100, 95, 90, 85, 80, 75, 70)  # longevity ages; 100 stands for "100 trở lên"
+COLUMNS = [  # 78 characters: A4 portrait at full size
+    Column("STT", 5, horizontal="center"),
+    Column("Nội dung", 33, wrap=True),
+    Column("Số suất", 10, number_format=MONEY_FORMAT),
+    Column("Mức quà (đ)", 12, number_format=MONEY_FORMAT),
+    Column("Thành tiền (đ)", 18, number_format=MONEY_FORMAT),
+]
 
 
-def _levels(session: Session, scope: Scope, campaign_id: int, ward_id: int | None) -> dict:
-    conditions = [Allocation.campaign_id == campaign_id, scope.ward_clause(Allocation.ward_id)]
-    if ward_id is not None:
-        conditions.append(Allocation.ward_id == ward_id)
-    levels: dict[str, list[dict]] = defaultdict(list)
-    for code, amount, count in session.execute(
-        select(FundingSource.code, Allocation.amount, func.count())
-        .join(Package, Package.id == Allocation.package_id)
+@dataclass
+class _Figures:
+    """A campaign's gifts grouped by ward: what every summary is added up from."""
+
+    levels: dict[int, list[tuple[str, int, int]]] = field(default_factory=lambda: defaultdict(list))
+    lumps: dict[int, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    longevity: dict[int, list[tuple[int | None, int, int]]] = field(default_factory=lambda: defaultdict(list))
+    source_names: dict[str, str] = field(default_factory=dict)
+
+    def ward_ids(self) -> set[int]:
+        return set(self.levels) | set(self.lumps)
+
+
+def milestone_label(milestone: int | None) -> str:
+    """ "Tuổi 80", "Tuổi 100 trở lên"; None for gifts outside the milestones."""
+    if milestone is None:
+        return "Dưới 70 tuổi hoặc chưa rõ năm sinh"
+    return f"Tuổi {milestone}" + (" trở lên" if milestone == MILESTONES[0] else "")
+
+
+def _milestone(year: int):
+    """SQL: the milestone age a person reaches in ``year`` (70, 75 … 95, 100 for 100 and over)."""
+    age = year - Beneficiary.birth_year
+    return case(*((age >= m, m) for m in MILESTONES), else_=None)
+
+
+def _figures(session: Session, scope: Scope, campaign: Campaign, ward_id: int | None) -> _Figures:
+    found = _Figures(source_names=dict(session.execute(select(FundingSource.code, FundingSource.name)).all()))
+    one = ward_id is not None
+    wards = [scope.ward_clause(Allocation.ward_id)] + ([Allocation.ward_id == ward_id] if one else [])
+    packages = session.execute(
+        select(Package.id, FundingSource.code, Package.rule)
         .join(FundingSource, FundingSource.id == Package.source_id)
-        .where(*conditions)
-        .group_by(FundingSource.code, Allocation.amount)
-        .order_by(FundingSource.code, Allocation.amount.desc())
+        .where(Package.campaign_id == campaign.id)
+    ).all()
+    source_of = {pid: code for pid, code, _rule in packages}
+    for ward, package_id, amount, count in session.execute(  # covered by ix_allocation_progress
+        select(Allocation.ward_id, Allocation.package_id, Allocation.amount, func.count())
+        .where(Allocation.campaign_id == campaign.id, *wards)
+        .group_by(Allocation.ward_id, Allocation.package_id, Allocation.amount)
     ):
-        levels[code].append({"amount": int(amount), "count": int(count), "total": int(amount) * int(count)})
-    return levels
-
-
-def _lumps(session: Session, scope: Scope, campaign_id: int, ward_id: int | None) -> dict:
-    conditions = [LumpGift.campaign_id == campaign_id, scope.ward_clause(LumpGift.ward_id)]
-    if ward_id is not None:
-        conditions.append(LumpGift.ward_id == ward_id)
-    lumps: dict[str, list[dict]] = defaultdict(list)
-    for code, count, amount, note in session.execute(
-        select(FundingSource.code, LumpGift.count, LumpGift.amount, LumpGift.note)
+        found.levels[ward].append((source_of[package_id], int(amount), int(count)))
+    lump_wards = [scope.ward_clause(LumpGift.ward_id)] + ([LumpGift.ward_id == ward_id] if one else [])
+    for ward, code, count, amount, note in session.execute(
+        select(LumpGift.ward_id, FundingSource.code, LumpGift.count, LumpGift.amount, LumpGift.note)
         .join(FundingSource, FundingSource.id == LumpGift.source_id)
-        .where(*conditions)
+        .where(LumpGift.campaign_id == campaign.id, *lump_wards)
         .order_by(FundingSource.code, LumpGift.id)
     ):
-        lumps[code].append({"count": int(count), "amount": int(amount), "note": note})
-    return lumps
+        found.lumps[ward].append({"source": code, "count": int(count), "amount": int(amount), "note": note})
+    longevity = [pid for pid, _code, rule in packages if Rule.from_json(rule).is_longevity]
+    if longevity:
+        milestone = _milestone(campaign.year).label("milestone")
+        for ward, age, amount, count in session.execute(
+            select(Allocation.ward_id, milestone, Allocation.amount, func.count())
+            .join(Beneficiary, Beneficiary.id == Allocation.beneficiary_id)
+            .where(Allocation.package_id.in_(longevity), *wards)
+            .group_by(Allocation.ward_id, milestone, Allocation.amount)
+        ):
+            found.longevity[ward].append((age, int(amount), int(count)))
+    return found
 
 
-def _longevity(session: Session, scope: Scope, campaign: Campaign, ward_id: int | None) -> list[dict]:
-    """Longevity gifts by age (campaign year − birth year) and amount."""
-    packages = [
-        pid
-        for pid, rule in session.execute(
-            select(Package.id, Package.rule).where(Package.campaign_id == campaign.id)
-        )
-        if Rule.from_json(rule).is_longevity
+def _longevity(entries: list[tuple[int | None, int, int]]) -> list[dict]:
+    """Longevity gifts by milestone age and amount, youngest first."""
+    counts: dict[tuple[int | None, int], int] = defaultdict(int)
+    for age, amount, count in entries:
+        counts[(age, amount)] += count
+    order = sorted(counts, key=lambda key: (key[0] is None, key[0] or 0, -key[1]))
+    return [
+        {"milestone": age, "label": milestone_label(age), "amount": amount, "count": n, "total": amount * n}
+        for (age, amount), n in ((key, counts[key]) for key in order)
     ]
-    if not packages:
-        return []
-    conditions = [Allocation.package_id.in_(packages), scope.ward_clause(Allocation.ward_id)]
-    if ward_id is not None:
-        conditions.append(Allocation.ward_id == ward_id)
-    age = (campaign.year - Beneficiary.birth_year).label("age")
-    rows = session.execute(
-        select(age, Allocation.amount, func.count())
-        .join(Beneficiary, Beneficiary.id == Allocation.beneficiary_id)
-        .where(*conditions)
-        .group_by(age, Allocation.amount)
-        .order_by(age)
-    )
-    return [{"age": int(a), "amount": int(m), "count": int(c), "total": int(m) * int(c)} for a, m, c in rows]
 
 
-def campaign_summary(session: Session, scope: Scope, campaign_id: int, *, ward_id: int | None = None) -> dict:
-    """Totals of a campaign for the scope (optionally one ward): per source, per amount level, lumps."""
-    campaign = campaign_or_missing(session, campaign_id)
-    levels = _levels(session, scope, campaign_id, ward_id)
-    lumps = _lumps(session, scope, campaign_id, ward_id)
-    names = dict(session.execute(select(FundingSource.code, FundingSource.name)).all())
+def _summary(name: str, figures: _Figures, ward_ids) -> dict:
+    """The summary of the wards ``ward_ids`` (per source, per amount level, lumps, longevity)."""
+    levels: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    lumps: dict[str, list[dict]] = defaultdict(list)
+    for ward in sorted(ward_ids):
+        for code, amount, count in figures.levels.get(ward, ()):
+            levels[code][amount] += count
+        for lump in figures.lumps.get(ward, ()):
+            lumps[lump["source"]].append({k: v for k, v in lump.items() if k != "source"})
     by_source = []
     for code in sorted(set(levels) | set(lumps)):
-        count = sum(level["count"] for level in levels[code]) + sum(lump["count"] for lump in lumps[code])
-        amount = sum(level["total"] for level in levels[code]) + sum(lump["amount"] for lump in lumps[code])
+        lines = [
+            {"amount": amount, "count": n, "total": amount * n}
+            for amount, n in sorted(levels[code].items(), reverse=True)
+        ]
+        count = sum(x["count"] for x in lines) + sum(x["count"] for x in lumps[code])
+        amount = sum(x["total"] for x in lines) + sum(x["amount"] for x in lumps[code])
         by_source.append(
             {
                 "source": code,
-                "name": names[code],
+                "name": figures.source_names[code],
                 "count": count,
                 "amount": amount,
-                "levels": levels[code],
+                "levels": lines,
                 "lumps": lumps[code],
             }
         )
     return {
-        "campaign": campaign.name,
+        "campaign": name,
         "total_count": sum(s["count"] for s in by_source),
         "total_amount": sum(s["amount"] for s in by_source),
         "by_source": by_source,
-        "longevity": _longevity(session, scope, campaign, ward_id),
+        "longevity": _longevity([e for ward in ward_ids for e in figures.longevity.get(ward, ())]),
     }
 
 
+def campaign_summary(session: Session, scope: Scope, campaign_id: int, *, ward_id: int | None = None) -> dict:
+    """Totals of a campaign for the scope (optionally one ward): per source, per amount level, lumps,
+    and longevity gifts by milestone age."""
+    campaign = campaign_or_missing(session, campaign_id)
+    figures = _figures(session, scope, campaign, ward_id)
+    return _summary(campaign.name, figures, figures.ward_ids())
+
+
+def _ward_summaries(session: Session, scope: Scope, campaign: Campaign, figures: _Figures):
+    wards = session.execute(
+        select(Ward.id, Ward.name).where(Ward.id.in_(figures.ward_ids()), scope.ward_clause(Ward.id))
+    ).all()
+    return [
+        (name, _summary(campaign.name, figures, {ward_id}))
+        for ward_id, name in sorted(wards, key=lambda w: (w.name, w.id))
+    ]
+
+
 def ward_summaries(session: Session, scope: Scope, campaign_id: int) -> list[tuple[str, dict]]:
-    """The summary of each ward of the scope that has gifts in the campaign."""
-    ward_ids = set(
-        session.execute(
-            select(Allocation.ward_id)
-            .where(Allocation.campaign_id == campaign_id, scope.ward_clause(Allocation.ward_id))
-            .distinct()
-        ).scalars()
-    )
-    ward_ids |= set(
-        session.execute(
-            select(LumpGift.ward_id)
-            .where(LumpGift.campaign_id == campaign_id, scope.ward_clause(LumpGift.ward_id))
-            .distinct()
-        ).scalars()
-    )
-    wards = session.execute(select(Ward.id, Ward.name).where(Ward.id.in_(ward_ids)).order_by(Ward.name)).all()
-    return [(name, campaign_summary(session, scope, campaign_id, ward_id=wid)) for wid, name in wards]
+    """The summary of each ward of the scope that has gifts in the campaign, by ward name."""
+    campaign = campaign_or_missing(session, campaign_id)
+    return _ward_summaries(session, scope, campaign, _figures(session, scope, campaign, None))
+
+
+def summary_workbook(session: Session, scope: Scope, campaign_id: int, office: Office) -> bytes:
+    """The summary report workbook of the scope (one query pass for the total and every ward)."""
+    campaign = campaign_or_missing(session, campaign_id)
+    figures = _figures(session, scope, campaign, None)
+    summary = _summary(campaign.name, figures, figures.ward_ids())
+    wards = _ward_summaries(session, scope, campaign, figures)
+    return summary_xlsx(summary, wards, office)
 
 
 # --- Excel ---------------------------------------------------------------------------------------
 
 
-def _line(
-    ws: Worksheet,
-    row: int,
-    label: str,
-    count: int | None = None,
-    amount: int | None = None,
-    total: int | None = None,
-    bold: bool = False,
-) -> int:
-    """One report line: label, count, amount per gift, total (numbers as numbers, formatted)."""
-    put(ws, row, 1, label).font = Font(bold=bold)
-    for column, value in ((2, count), (3, amount), (4, total)):
-        if value is not None:
-            cell = put(ws, row, column, value)
-            cell.number_format = MONEY_FORMAT
-            cell.font = Font(bold=bold)
-    return row + 1
+def roman(number: int) -> str:
+    """1 → I, 4 → IV, 14 → XIV (the numbering of a report's sections)."""
+    text = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC")):
+        text, number = text + letters * (number // value), number % value
+    for value, letters in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        text, number = text + letters * (number // value), number % value
+    return text
 
 
-def _write_figures(ws: Worksheet, row: int, summary: dict) -> int:
-    """Each source with its amount levels and lumps, then longevity by age; returns the next row."""
+def _write_figures(doc: Document, summary: dict) -> None:
+    """The grand total, each source with its amount levels and lumps, then longevity by milestone age
+    (a table: the label names the line, the columns hold count, amount per gift and total)."""
+    doc.row((None, "TỔNG CỘNG", summary["total_count"], None, summary["total_amount"]), bold=True)
     for number, source in enumerate(summary["by_source"], start=1):
-        row = _line(
-            ws,
-            row + 1,
-            f"{number}. {source['name']}",
-            source["count"],
-            None,
-            source["amount"],
-            bold=True,
-        )
-        for level in source["levels"]:
-            row = _line(
-                ws,
-                row,
-                f"   Mức {format_money(level['amount'])}: {format_count(level['count'])} suất = "
-                f"{format_money(level['total'])}",
-                level["count"],
-                level["amount"],
-                level["total"],
-            )
-        for lump in source["lumps"]:
-            row = _line(ws, row, f"   Quà tập thể: {lump['note'] or ''}", lump["count"], None, lump["amount"])
-    if summary["longevity"]:
-        row = _line(ws, row + 1, "Mừng thọ theo độ tuổi", bold=True)
-        for entry in summary["longevity"]:
-            row = _line(
-                ws,
-                row,
-                f"   Tuổi {entry['age']}: {format_count(entry['count'])} người x "
-                f"{format_money(entry['amount'])} = {format_money(entry['total'])}",
-                entry["count"],
-                entry["amount"],
-                entry["total"],
-            )
-    return row
+        doc.row((roman(number), source["name"], source["count"], None, source["amount"]), bold=True)
+        lines = [
+            (f"Mức {format_money(x['amount'])}", x["count"], x["amount"], x["total"])
+            for x in source["levels"]
+        ]
+        lines += [(f"Quà tập thể: {x['note'] or ''}", x["count"], None, x["amount"]) for x in source["lumps"]]
+        for n, line in enumerate(lines, start=1):
+            doc.row((n, *line), indent=1)
+    if longevity := summary["longevity"]:
+        count, amount = sum(x["count"] for x in longevity), sum(x["total"] for x in longevity)
+        doc.row((None, "Trong đó: mừng thọ theo độ tuổi", count, None, amount), bold=True)
+        for x in longevity:
+            doc.row((None, x["label"], x["count"], x["amount"], x["total"]), indent=1)
 
 
-def _write_summary(ws: Worksheet, summary: dict, org_name: str, title: str) -> None:
-    put(ws, 1, 1, org_name).font = Font(bold=True)
-    put(ws, 2, 1, "Số: ……/BC-……")
-    put(ws, 1, 3, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").font = Font(bold=True)
-    put(ws, 2, 3, "Độc lập - Tự do - Hạnh phúc").font = Font(bold=True)
-    put(ws, 3, 3, "……, ngày …… tháng …… năm ……").font = Font(italic=True)
-    put(ws, 5, 1, "BÁO CÁO KẾT QUẢ TẶNG QUÀ").font = Font(bold=True, size=14)
-    put(ws, 6, 1, title).font = Font(bold=True)
-    for r in (5, 6):
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
-        ws.cell(row=r, column=1).alignment = Alignment(horizontal="center")
-    header = 8
-    for column, text in enumerate(["Nội dung", "Số suất", "Mức (đ)", "Thành tiền (đ)"], start=1):
-        put(ws, header, column, text).font = Font(bold=True)
-    row = _line(
-        ws,
-        header + 1,
-        f"Tổng cộng: {format_count(summary['total_count'])} suất = {format_money(summary['total_amount'])}",
-        summary["total_count"],
-        None,
-        summary["total_amount"],
-        bold=True,
+def _write_summary(book: Book, sheet: str, summary: dict, office: Office, ward: str | None) -> None:
+    doc = Document(book, sheet, COLUMNS)
+    doc.letterhead(office, ward, "Số: ……/BC-……")
+    doc.title("BÁO CÁO KẾT QUẢ TẶNG QUÀ", summary["campaign"], *([ward] if ward else []))
+    doc.table_header()
+    _write_figures(doc, summary)
+    doc.closing(
+        RECIPIENTS,
+        [("TM. ỦY BAN NHÂN DÂN" if ward else "THỦ TRƯỞNG ĐƠN VỊ", "bold"), ("(Ký tên, đóng dấu)", "note")],
     )
-    row = _write_figures(ws, row, summary)
-    put(ws, row + 1, 1, "Nơi nhận:").font = Font(bold=True, italic=True)
-    put(ws, row + 2, 1, "- Như trên;")
-    put(ws, row + 3, 1, "- Lưu: VT.")
-    put(ws, row + 1, 3, "NGƯỜI LẬP BÁO CÁO").font = Font(bold=True)
-    put(ws, row + 1, 4, "THỦ TRƯỞNG ĐƠN VỊ").font = Font(bold=True)
-    for column, width in zip("ABCD", (62, 12, 14, 18), strict=True):
-        ws.column_dimensions[column].width = width
-    ws.print_title_rows = f"{header}:{header}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def summary_xlsx(summary: dict, wards: list[tuple[str, dict]], org_name: str) -> bytes:
-    """The summary report workbook: "Tổng hợp" then one sheet per ward."""
-    workbook = Workbook()
-    _write_summary(workbook.active, summary, org_name, summary["campaign"])
-    workbook.active.title = "Tổng hợp"
+def summary_xlsx(summary: dict, wards: list[tuple[str, dict]], office: Office) -> bytes:
+    """The summary report workbook: "Tổng hợp" then one sheet per ward, each under the letterhead of
+    ``office`` (a ward's sheet adds "UBND <WARD>")."""
+    book = Book()
+    _write_summary(book, "Tổng hợp", summary, office, None)
     for name, ward_summary in wards:
-        sheet = workbook.create_sheet(name[:31])
-        _write_summary(sheet, ward_summary, org_name, f"{summary['campaign']} – {name}")
-    return to_bytes(workbook)
+        _write_summary(book, name, ward_summary, office, name)
+    return book.finish()

@@ -1,4 +1,5 @@
-"""Shared helpers for the .xlsx files An Sinh writes (openpyxl)."""
+"""openpyxl helpers for the .xlsx files still built in memory (the import error report); reports,
+lists and exports stream through ``xlsx_writer`` instead."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from data_layer.vn.xlsx_writer import MONEY_FORMAT  # noqa: F401 - where older code looks for it
+
 FORMULA_PREFIXES = ("=", "+", "-", "@")
-MONEY_FORMAT = "#,##0"  # shown with '.' thousands separators by Excel set to Vietnamese
 
 
 def put(ws: Worksheet, row: int, column: int, value: object):

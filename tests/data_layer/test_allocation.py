@@ -26,6 +26,7 @@ from data_layer.core.db import write_session
 from data_layer.core.errors import Forbidden, UserError
 from data_layer.core.models import Allocation, Beneficiary, BeneficiaryCategory, Category
 from tests.conftest import source_id
+from tests.data_layer.documents import assert_official_look, header_row, table
 
 SYSTEM = Scope.system()
 
@@ -268,14 +269,16 @@ def test_parse_ages():
         parse_ages("bảy mươi")
 
 
-def test_signing_list_cells_and_round_trip(engine, season, wards):
+def test_signing_list_cells_and_round_trip(engine, season, wards, monkeypatch):
+    monkeypatch.setenv("ANSINH_ORG_NAME", "UBND THÀNH PHỐ LẠNG SƠN")
+    monkeypatch.setenv("ANSINH_ORG_PLACE", "Lạng Sơn")
     cid, ids = season
     with write_session(engine) as session:
         apply_allocations(session, SYSTEM, cid)
         data = signing_list_xlsx(session, SYSTEM, cid, ward_id=wards["A"])
     ws = load_workbook(io.BytesIO(data)).active
-    header = [c.value for c in ws[6]]
-    assert header == [
+    header = header_row(ws)
+    assert [c.value for c in ws[header]] == [
         "STT",
         "Họ và tên",
         "Năm sinh",
@@ -286,17 +289,17 @@ def test_signing_list_cells_and_round_trip(engine, season, wards):
         "Đã nhận",
         "Mã suất",
     ]
-    body = [[c.value for c in row] for row in ws.iter_rows(min_row=7, max_row=10)]
-    assert [r[0] for r in body] == [1, 2, 3, 4]
-    assert {r[1] for r in body} == {"Thương Binh Nặng", "Thương Binh Nhẹ", "Mất Sau"}
-    assert ws.cell(row=11, column=2).value == "Tổng cộng: 4 suất"
-    assert ws.cell(row=11, column=6).value == 600_000 + 300_000 + 700_000 + 300_000
-    assert ws.cell(row=7, column=6).number_format == "#,##0"
-    assert ws.print_title_rows == "$6:$6" and int(ws.page_setup.paperSize) == 9  # A4
-    assert ws.column_dimensions["I"].hidden
-    # the clerk ticks two rows ("x" and a date) and uploads the file back
-    ws.cell(row=7, column=8).value = "x"
-    ws.cell(row=8, column=8).value = "03/02/2026"
+    body = table(ws)
+    assert [r[0] for r in body[:4]] == [1, 2, 3, 4]
+    assert {r[1] for r in body[:4]} == {"Thương Binh Nặng", "Thương Binh Nhẹ", "Mất Sau"}
+    totals = header + 5
+    assert ws.cell(row=totals, column=2).value == "Tổng cộng: 4 suất"
+    assert ws.cell(row=totals, column=6).value == 600_000 + 300_000 + 700_000 + 300_000
+    assert ws.cell(row=header + 1, column=6).number_format == "#,##0"
+    assert ws.column_dimensions["I"].hidden and not ws.column_dimensions["H"].hidden
+    # the round trip: the clerk ticks two rows ("x" and a date) and uploads the file back
+    ws.cell(row=header + 1, column=8).value = "x"
+    ws.cell(row=header + 2, column=8).value = "03/02/2026"
     buffer = io.BytesIO()
     ws.parent.save(buffer)
     with write_session(engine) as session:
@@ -318,6 +321,48 @@ def test_signing_list_cells_and_round_trip(engine, season, wards):
             ).scalar_one()
             == 2
         )
+
+
+def test_signing_list_prints_for_elderly_people_on_a4(engine, season, wards, monkeypatch):
+    """The ward's name in the letterhead, Times New Roman 13, rows tall enough to sign, long group names
+    wrapped, A4 portrait across the page at full size, the header row on every page, the clerk's
+    columns left off the print, a totals row and the signatures."""
+    monkeypatch.setenv("ANSINH_ORG_NAME", "UBND THÀNH PHỐ LẠNG SƠN")
+    monkeypatch.setenv("ANSINH_ORG_PLACE", "Lạng Sơn")
+    cid, ids = season
+    with write_session(engine) as session:
+        long_group = session.execute(select(Category).where(Category.code == "NCC_TB81")).scalar_one()
+        long_group.name = "Thương binh, người hưởng chính sách như thương binh, bệnh binh (tỷ lệ từ 81%)"
+        session.add(long_group)
+        apply_allocations(session, SYSTEM, cid)
+        data = signing_list_xlsx(session, SYSTEM, cid, ward_id=wards["A"])
+    ws = load_workbook(io.BytesIO(data)).active
+    assert_official_look(ws, ["UBND THÀNH PHỐ LẠNG SƠN", "UBND PHƯỜNG A"])
+    assert "DANH SÁCH KÝ NHẬN QUÀ" in [ws.cell(row=r, column=1).value for r in range(4, 8)]
+    header = header_row(ws)
+    area = ws.print_area.removeprefix("'Ký nhận'!$A$1:$G$")  # "Đã nhận", "Mã suất" are not printed
+    assert int(area) >= ws.max_row  # with room under the signatures
+    printed = sum(ws.column_dimensions[c].width for c in "ABCDEFG")
+    assert printed <= 80  # Times New Roman 13 fits A4 portrait at ≥ 95 %: ≥ 12 pt on paper
+    rows = range(header + 1, header + 5)
+    assert all(ws.row_dimensions[r].height >= 30 for r in rows)
+    wrapped = next(r for r in rows if "81%" in (ws.cell(row=r, column=5).value or ""))
+    assert (
+        ws.cell(row=wrapped, column=5).alignment.wrap_text
+        and ws.cell(row=wrapped, column=2).alignment.wrap_text
+    )
+    assert ws.row_dimensions[wrapped].height >= 4 * 17  # the long group name's lines all show
+    assert all(ws.cell(row=r, column=c).font.sz == 13 for r in rows for c in range(1, 8))
+    totals = header + 5
+    assert ws.cell(row=totals, column=2).font.b and ws.cell(row=totals, column=6).font.b
+    closing = [c.value for row in ws.iter_rows(min_row=totals + 1) for c in row if c.value]
+    assert closing == [
+        "Lạng Sơn, ngày …… tháng …… năm ……",
+        "NGƯỜI LẬP DANH SÁCH",
+        "TM. ỦY BAN NHÂN DÂN",
+        "(Ký, ghi rõ họ tên)",
+        "(Ký tên, đóng dấu)",
+    ]
 
 
 def test_inline_allocation_edits_lock_validate_and_audit(engine, season, wards):
@@ -388,8 +433,8 @@ def test_the_signed_list_gives_no_hint_about_other_wards(engine, season, wards):
     ws = workbook.active
     foreign = [rows[ids["ls"]].id, rows[ids["old"]].id, 999_999]  # ward B planned, ward B delivered, none
     for offset, allocation_id in enumerate(foreign):
-        ws.cell(row=20 + offset, column=8, value="x")
-        ws.cell(row=20 + offset, column=9, value=allocation_id)
+        ws.cell(row=30 + offset, column=8, value="x")
+        ws.cell(row=30 + offset, column=9, value=allocation_id)
     buffer = io.BytesIO()
     workbook.save(buffer)
     staff_a = Scope(user_id=None, username="a", role="ward", ward_ids=frozenset({wards["A"]}))
@@ -399,7 +444,7 @@ def test_the_signed_list_gives_no_hint_about_other_wards(engine, season, wards):
         )
     assert result.delivered == 0
     assert [(e["row"], e["message"]) for e in result.errors] == [
-        (row, "Mã suất không có trong danh sách của bạn.") for row in (20, 21, 22)
+        (row, "Mã suất không có trong danh sách của bạn.") for row in (30, 31, 32)
     ]
 
 

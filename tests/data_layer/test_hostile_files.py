@@ -31,6 +31,7 @@ from data_layer.importing.sandbox import read_workbook_rows
 from data_layer.registry.queries import Filters
 from data_layer.reports.exports import beneficiaries_xlsx
 from data_layer.reports.summary import campaign_summary, summary_xlsx, ward_summaries
+from data_layer.vn.document import Office
 from tests import hostile_files
 from tests.conftest import records_of, source_id
 from tests.data_layer.workbooks import ward_list, xlsx_bytes
@@ -190,7 +191,7 @@ def test_reports_survive_control_characters_stored_by_any_path(engine, wards):
         apply_allocations(session, SYSTEM, cid)
         files = [
             summary_xlsx(
-                campaign_summary(session, SYSTEM, cid), ward_summaries(session, SYSTEM, cid), "UBND"
+                campaign_summary(session, SYSTEM, cid), ward_summaries(session, SYSTEM, cid), Office("UBND")
             ),
             signing_list_xlsx(session, SYSTEM, cid, ward_id=wards["A"]),
             beneficiaries_xlsx(session, SYSTEM, Filters()),

@@ -14,14 +14,19 @@ from sqlalchemy import insert, select
 from data_layer.campaigns.lumps import add_lump
 from data_layer.campaigns.rules import Rule
 from data_layer.campaigns.setup import add_package, create_campaign
+from data_layer.cli import main
 from data_layer.core.access import Scope
 from data_layer.core.db import write_session
-from data_layer.core.models import Allocation, Beneficiary, Package, utcnow
-from data_layer.registry.queries import Filters
+from data_layer.core.models import Allocation, Beneficiary, BeneficiaryCategory, Category, Package, utcnow
+from data_layer.registry.fields import PERSON_FIELDS, shown
+from data_layer.registry.queries import Filters, iter_people, people_page
 from data_layer.reports.daily import daily_progress, daily_xlsx
 from data_layer.reports.exports import allocations_xlsx, beneficiaries_xlsx
-from data_layer.reports.summary import campaign_summary, summary_xlsx, ward_summaries
+from data_layer.reports.file_names import report_file_name
+from data_layer.reports.summary import campaign_summary, summary_workbook, summary_xlsx, ward_summaries
+from data_layer.vn.document import Office
 from tests.conftest import source_id
+from tests.data_layer.documents import assert_official_look, by_label, header_row, sheets, table
 
 SYSTEM = Scope.system()
 
@@ -66,48 +71,31 @@ def add_gifts(
     )
 
 
+def package(session, campaign_id: int, source: str, label: str, amount: int, **rule) -> int:
+    """A package of ``source`` (its code) for everyone, or for ``rule`` (``everyone`` when none)."""
+    rule = {"rule": Rule(**rule)} if rule else {"everyone": True}
+    found = add_package(
+        session,
+        SYSTEM,
+        campaign_id=campaign_id,
+        source_id=source_id(session, source),
+        label=label,
+        amount=amount,
+        **rule,
+    )
+    return found.id
+
+
 @pytest.fixture
 def season(engine, wards):
     """TW: 22 × 600.000 (A) + 10 × 300.000 (B); TINH: 5.502 × 500.000 (A, 2.000 delivered on 03/02);
     longevity: 3 people aged 80 × 900.000 (B); XHH lump: 3.072 suất = 1.485.600.000 (A)."""
     with write_session(engine) as session:
         cid = create_campaign(session, SYSTEM, name="Tết 2026", year=2026).id
-        tw600 = add_package(
-            session,
-            SYSTEM,
-            campaign_id=cid,
-            source_id=source_id(session, "TW"),
-            label="600k",
-            amount=600_000,
-            everyone=True,
-        ).id
-        tw300 = add_package(
-            session,
-            SYSTEM,
-            campaign_id=cid,
-            source_id=source_id(session, "TW"),
-            label="300k",
-            amount=300_000,
-            everyone=True,
-        ).id
-        tinh = add_package(
-            session,
-            SYSTEM,
-            campaign_id=cid,
-            source_id=source_id(session, "TINH"),
-            label="500k",
-            amount=500_000,
-            everyone=True,
-        ).id
-        tho = add_package(
-            session,
-            SYSTEM,
-            campaign_id=cid,
-            source_id=source_id(session, "HUYEN"),
-            label="Thọ 80",
-            amount=900_000,
-            rule=Rule(ages=[80]),
-        ).id
+        tw600 = package(session, cid, "TW", "600k", 600_000)
+        tw300 = package(session, cid, "TW", "300k", 300_000)
+        tinh = package(session, cid, "TINH", "500k", 500_000)
+        tho = package(session, cid, "HUYEN", "Thọ 80", 900_000, ages=[80])
         add_gifts(session, cid, tw600, wards["A"], 600_000, 22, date(2026, 2, 2))
         add_gifts(session, cid, tw300, wards["B"], 300_000, 10)
         add_gifts(session, cid, tinh, wards["A"], 500_000, 2000, date(2026, 2, 3))
@@ -142,7 +130,36 @@ def test_summary_figures(engine, season):
     assert (sources["XHH"]["count"], sources["XHH"]["amount"]) == (3072, 1_485_600_000)
     assert summary["total_count"] == 22 + 10 + 5502 + 3 + 3072
     assert summary["total_amount"] == 13_200_000 + 3_000_000 + 2_751_000_000 + 2_700_000 + 1_485_600_000
-    assert summary["longevity"] == [{"age": 80, "amount": 900_000, "count": 3, "total": 2_700_000}]
+    assert summary["longevity"] == [
+        {"milestone": 80, "label": "Tuổi 80", "amount": 900_000, "count": 3, "total": 2_700_000}
+    ]
+
+
+def test_longevity_is_grouped_by_milestone_age(engine, wards):
+    """Ages 70, 75 … 95 and "100 trở lên" (age = campaign year − birth year), each amount on its line."""
+    with write_session(engine) as session:
+        cid = create_campaign(session, SYSTEM, name="Mừng thọ 2026", year=2026).id
+        tho = package(session, cid, "TINH", "Thọ", 700_000, ages=[70, 75, 80, 85, 90, 95], age_min=100)
+        for birth_year, amount, count in [
+            (1956, 700_000, 2),  # 70
+            (1954, 700_000, 1),  # 72: counted with 70
+            (1951, 700_000, 1),  # 75
+            (1926, 1_700_000, 2),  # 100
+            (1921, 1_700_000, 1),  # 105: 100 and over
+            (1926, 2_000_000, 1),  # 100, another amount
+            (1960, 700_000, 1),  # 66: no milestone
+        ]:
+            add_gifts(
+                session, cid, tho, wards["A"], amount, count, birth_year=birth_year, name=f"Cụ {birth_year}"
+            )
+        longevity = campaign_summary(session, SYSTEM, cid)["longevity"]
+    assert [(x["label"], x["amount"], x["count"], x["total"]) for x in longevity] == [
+        ("Tuổi 70", 700_000, 3, 2_100_000),
+        ("Tuổi 75", 700_000, 1, 700_000),
+        ("Tuổi 100 trở lên", 2_000_000, 1, 2_000_000),
+        ("Tuổi 100 trở lên", 1_700_000, 3, 5_100_000),
+        ("Dưới 70 tuổi hoặc chưa rõ năm sinh", 700_000, 1, 700_000),
+    ]
 
 
 def test_summary_is_scoped(engine, season, wards):
@@ -156,21 +173,31 @@ def test_summary_is_scoped(engine, season, wards):
 
 def test_summary_xlsx_cell_by_cell(engine, season):
     with write_session(engine) as session:
+        data = summary_workbook(
+            session, SYSTEM, season, Office("UBND THÀNH PHỐ THỬ", "Lạng Sơn", date(2026, 2, 5))
+        )
         summary = campaign_summary(session, SYSTEM, season)
-        data = summary_xlsx(summary, ward_summaries(session, SYSTEM, season), "UBND THÀNH PHỐ THỬ")
-    workbook = load_workbook(io.BytesIO(data))
-    assert workbook.sheetnames == ["Tổng hợp", "Phường A", "Phường B"]
+        same = summary_xlsx(summary, ward_summaries(session, SYSTEM, season), Office("UBND THÀNH PHỐ THỬ"))
+    workbook = sheets(data)
+    assert list(workbook) == ["Tổng hợp", "Phường A", "Phường B"]
     ws = workbook["Tổng hợp"]
-    assert ws["A1"].value == "UBND THÀNH PHỐ THỬ" and ws["A5"].value == "BÁO CÁO KẾT QUẢ TẶNG QUÀ"
-    rows = {row[0].value: [c.value for c in row] for row in ws.iter_rows(min_row=9) if row[0].value}
-    line = rows["   Mức 500.000 đ: 5.502 suất = 2.751.000.000 đ"]
-    assert line[1:4] == [5502, 500_000, 2_751_000_000]
-    assert rows["   Tuổi 80: 3 người x 900.000 đ = 2.700.000 đ"][1:4] == [3, 900_000, 2_700_000]
-    total_label = next(label for label in rows if label.startswith("Tổng cộng"))
-    assert rows[total_label][3] == summary["total_amount"]
-    assert ws["D9"].number_format == "#,##0"
-    assert int(ws.page_setup.paperSize) == 9 and ws.print_title_rows == "$8:$8"
-    assert workbook["Phường B"]["D9"].value == 5_700_000
+    assert_official_look(ws, ["UBND THÀNH PHỐ THỬ"])
+    assert ws["A5"].value == "BÁO CÁO KẾT QUẢ TẶNG QUÀ" and ws["A6"].value == "Tết 2026"
+    assert ws["C3"].value == "Lạng Sơn, ngày 05 tháng 02 năm 2026" and ws["A3"].value == "Số: ……/BC-……"
+    rows = by_label(ws)
+    assert rows["Mức 500.000 đ"][2:5] == [5502, 500_000, 2_751_000_000]
+    assert rows["Tuổi 80"][2:5] == [3, 900_000, 2_700_000]
+    assert rows["Quà tập thể: Hội Chữ thập đỏ"][2:5] == [3072, None, 1_485_600_000]
+    assert rows["TỔNG CỘNG"][4] == summary["total_amount"] and rows["TỔNG CỘNG"][2] == summary["total_count"]
+    assert [r[0] for r in table(ws) if r[0] and not isinstance(r[0], int)] == ["I", "II", "III", "IV"]
+    total_row = header_row(ws) + 1
+    assert {ws.cell(row=total_row, column=c).number_format for c in (3, 5)} == {"#,##0"}
+    ward_b = workbook["Phường B"]
+    assert_official_look(ward_b, ["UBND THÀNH PHỐ THỬ", "UBND PHƯỜNG B"])
+    assert by_label(ward_b)["TỔNG CỘNG"][4] == 5_700_000
+    assert "TM. ỦY BAN NHÂN DÂN" in [c.value for row in ward_b.iter_rows() for c in row]
+    # one query pass for the whole workbook gives what the separate summaries give
+    assert [table(w) for w in sheets(same).values()] == [table(w) for w in workbook.values()]
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -186,16 +213,7 @@ def test_grand_total_is_the_sum_of_the_parts(engine, wards, levels, lump):
     with write_session(engine) as session:
         cid = create_campaign(session, SYSTEM, name=f"Ngẫu nhiên {len(levels)} {lump}", year=2026).id
         for code, count, amount in levels:
-            package = add_package(
-                session,
-                SYSTEM,
-                campaign_id=cid,
-                source_id=source_id(session, code),
-                label="x",
-                amount=amount,
-                everyone=True,
-            )
-            add_gifts(session, cid, package.id, wards["A"], amount, count)
+            add_gifts(session, cid, package(session, cid, code, "x", amount), wards["A"], amount, count)
         if lump:
             xhh = source_id(session, "XHH")
             add_lump(
@@ -214,13 +232,16 @@ def test_grand_total_is_the_sum_of_the_parts(engine, wards, levels, lump):
 def test_daily_progress_and_xlsx(engine, season):
     with write_session(engine) as session:
         rows = {r.label: r for r in daily_progress(session, SYSTEM, season, date(2026, 2, 2))}
-        data = daily_xlsx(session, SYSTEM, season, date(2026, 2, 3), "UBND")
+        data = daily_xlsx(session, SYSTEM, season, date(2026, 2, 3), Office("UBND", day=date(2026, 2, 4)))
     assert (rows["Phường A"].planned, rows["Phường A"].delivered) == (5524, 22)
     assert rows["Tổng cộng"].delivered_amount == 13_200_000 and rows["Tổng cộng"].lump_count == 3072
-    ws = load_workbook(io.BytesIO(data)).active
-    table = {row[0].value: [c.value for c in row] for row in ws.iter_rows(min_row=6) if row[0].value}
-    assert table["Phường A"][3:5] == [2022, 13_200_000 + 1_000_000_000]
-    assert table["Tổng cộng"][1] == 5524 + 13
+    ws = sheets(data)["Tiến độ"]
+    assert_official_look(ws, ["UBND"], landscape=True)
+    assert ws["A5"].value == "BÁO CÁO TIẾN ĐỘ TẶNG QUÀ ĐẾN NGÀY 03/02/2026"
+    lines = by_label(ws)
+    assert lines["Phường A"][4:6] == [2022, 13_200_000 + 1_000_000_000]
+    assert lines["Tổng cộng"][2] == 5524 + 13 and ws.cell(row=header_row(ws) + 3, column=2).font.b
+    assert ws.cell(row=header_row(ws) + 1, column=7).number_format == "0.0"
 
 
 def test_exports_neutralise_formulas(engine, wards, season):
@@ -260,3 +281,107 @@ def test_package_amount_changes_do_not_rewrite_history(engine, season):
     with write_session(engine) as session:
         tw = next(s for s in campaign_summary(session, SYSTEM, season)["by_source"] if s["source"] == "TW")
     assert tw["levels"][0] == {"amount": 600_000, "count": 22, "total": 13_200_000}
+
+
+@pytest.fixture
+def registry(engine, wards):
+    """Nine people of every kind of field: dates, gender, ID, hamlet, groups, status, bank, phone, note."""
+    with write_session(engine) as session:
+        categories = session.execute(select(Category.id).order_by(Category.id).limit(3)).scalars().all()
+        for i in range(9):
+            person = Beneficiary(
+                ward_id=wards["A" if i % 3 else "B"],
+                name=f"Nguyễn Văn {'ABCDEFGHI'[i]}",
+                name_key=f"nguyen van {'abcdefghi'[i]}",
+                birth_date=date(1940 + i, 1 + i, 1 + i) if i % 2 else None,
+                birth_year=1940 + i,
+                gender=("M", "F", None)[i % 3],
+                national_id=f"02005500{i:04d}" if i % 4 else None,
+                hamlet=f"Khối {i % 2}",
+                status="died" if i == 4 else "active",
+                status_date=date(2026, 1, 3) if i == 4 else None,
+                bank_account="0123" if i == 5 else None,
+                note="=1+1" if i == 6 else None,
+            )
+            session.add(person)
+            session.flush()
+            for category in categories[: i % 3 + 1]:
+                session.add(BeneficiaryCategory(beneficiary_id=person.id, category_id=category))
+
+
+def _reference_registry(session, scope: Scope, filters: Filters) -> list[list]:
+    """The registry export as the former code built it: every person at once, the page's columns."""
+    names = dict(session.execute(select(Category.id, Category.name)).all())
+    people = people_page(session, scope, filters, page=0, page_size=10_000_000)
+    return [[i, *(shown(p, f.key, names) for f in PERSON_FIELDS)] for i, p in enumerate(people, start=1)]
+
+
+def test_registry_export_holds_what_the_former_export_held(engine, registry, wards):
+    with write_session(engine) as session:
+        data = beneficiaries_xlsx(session, SYSTEM, Filters())
+        reference = _reference_registry(session, SYSTEM, Filters())
+        ward_b = beneficiaries_xlsx(session, SYSTEM, Filters(ward_id=wards["B"]))
+    ws = sheets(data)["Đối tượng"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert rows[0] == ["STT", *(f.label for f in PERSON_FIELDS)]
+    assert [[v if v != "" else None for v in row] for row in reference] == rows[1:] and len(rows) == 10
+    assert ws.freeze_panes == "A2" and ws.print_title_rows == "$1:$1" and ws["A1"].font.b
+    assert {c.number_format for row in ws.iter_rows(min_row=2) for c in row} == {"General"}
+    assert ws.cell(row=2, column=2).border.left.style == "thin" and ws["B2"].font.name == "Times New Roman"
+    assert {r[1] for r in table(sheets(ward_b)["Đối tượng"])} == {"Phường B"}
+
+
+def test_the_registry_is_read_in_chunks_in_the_page_order(engine, registry, wards):
+    staff_a = Scope(user_id=None, username="a", role="ward", ward_ids=frozenset({wards["A"]}))
+    with write_session(engine) as session:
+        chunks = list(iter_people(session, staff_a, Filters(), chunk=4))
+        page = people_page(session, staff_a, Filters(), page_size=100)
+    assert [len(c) for c in chunks] == [4, 2] and [p for c in chunks for p in c] == page
+    assert {p.ward_id for p in page} == {wards["A"]}
+
+
+def test_gift_export_money_and_labels(engine, season):
+    with write_session(engine) as session:
+        ws = sheets(allocations_xlsx(session, SYSTEM, season))["Suất quà"]
+    first = [c for c in ws[2]]
+    assert first[7].number_format == "#,##0" and isinstance(first[7].value, int)
+    assert {row[8] for row in table(ws)} == {"Đã phát", "Chưa phát"}
+
+
+def test_cli_exports_the_registry(tmp_sqlite_env, tmp_path, capsys):
+    assert main(["db", "init", "--demo"]) == 0
+    out = tmp_path / "doi_tuong.xlsx"
+    assert main(["export", "beneficiaries", "--out", str(out)]) == 0
+    ws = sheets(out.read_bytes())["Đối tượng"]
+    assert [c.value for c in ws[1]] == ["STT", *(f.label for f in PERSON_FIELDS)]
+    everyone = table(ws)
+    assert len(everyone) == 6 * 150 and len({r[1] for r in everyone}) == 6
+    one = tmp_path / "dk.xlsx"
+    assert main(["export", "beneficiaries", "--out", str(one), "--ward", "DK"]) == 0
+    ward = table(sheets(one.read_bytes())["Đối tượng"])
+    assert {r[1] for r in ward} == {"Phường Đông Kinh"} and 0 < len(ward) < len(everyone)
+    capsys.readouterr()
+    missing = tmp_path / "khong.xlsx"
+    assert main(["export", "beneficiaries", "--out", str(missing), "--ward", "XX"]) == 1
+    assert "Không tìm thấy phường/xã có mã 'XX'" in capsys.readouterr().err and not missing.exists()
+
+
+def test_cli_daily_report_names_its_file(tmp_sqlite_env, tmp_path, monkeypatch, capsys):
+    assert main(["db", "init", "--demo"]) == 0
+    monkeypatch.chdir(tmp_path)
+    campaign = "Tết Nguyên đán Bính Ngọ 2026"
+    assert main(["report", "daily", "--campaign", campaign, "--date", "05/02/2026"]) == 0
+    name = "tien_do_tet_nguyen_dan_binh_ngo_2026_2026-02-05.xlsx"
+    assert (tmp_path / name).exists() and name in capsys.readouterr().out
+
+
+def test_file_names_are_ascii_with_campaign_ward_and_date():
+    day = date(2026, 11, 26)
+    assert (
+        report_file_name("bao_cao_ket_qua", "Tết Nguyên đán Bính Ngọ 2026", day)
+        == "bao_cao_ket_qua_tet_nguyen_dan_binh_ngo_2026_2026-11-26.xlsx"
+    )
+    assert report_file_name("ky_nhan", "Tết 2026", day, ward="DK Khối Đồng") == (
+        "ky_nhan_tet_2026_dk_khoi_dong_2026-11-26.xlsx"
+    )
+    assert report_file_name("doi_tuong", None, day) == "doi_tuong_2026-11-26.xlsx"

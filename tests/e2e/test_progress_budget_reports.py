@@ -42,11 +42,14 @@ def test_download_the_summary_report(page, server, tmp_path):
     expect(page.get_by_text("Tổng cộng:").first).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Tải báo cáo kết quả (.xlsx)").click()
-    path = tmp_path / "bao_cao.xlsx"
-    download_info.value.save_as(path)
-    workbook = load_workbook(path)
+    download = download_info.value
+    assert download.suggested_filename.startswith("bao_cao_ket_qua_tet_nguyen_dan_binh_ngo_2026_")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    workbook = load_workbook(path)  # built when the button was clicked, not when the page opened
     assert workbook.sheetnames[0] == "Tổng hợp"
     assert workbook["Tổng hợp"]["A5"].value == "BÁO CÁO KẾT QUẢ TẶNG QUÀ"
+    assert workbook["Tổng hợp"]["C1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 
 
 def test_a_data_quality_count_opens_those_people(page, server):

@@ -1,0 +1,240 @@
+"""A sheet laid out as a Vietnamese administrative document (Nghị định 30/2020/NĐ-CP): the issuing
+office on the left and the national motto on the right, a centred title, a bordered table whose
+header row repeats on every printed page, totals, signatures. Times New Roman 13, A4.
+
+Every report, the signing list, the budget scenario and the exports are written through
+``Document``, so they share one look. Column widths are in characters of Times New Roman 13: about
+75 fill an A4 portrait page at full size, about 110 a landscape one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from data_layer.core.settings import get_settings
+from data_layer.vn.xlsx_writer import Book, Page, Style
+
+NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+MOTTO_WIDTH = 40  # the national name in bold 12 is 35.5 digits of Times New Roman 13 wide
+LINE_POINTS = 17.0  # height of one line of Times New Roman 13, in points
+KINDS = {  # the text styles of letterheads, titles and closing blocks
+    "plain": Style(),
+    "bold": Style(bold=True),
+    "italic": Style(italic=True),
+    "note": Style(italic=True, size=12),
+    "heading": Style(bold=True, italic=True, size=12, horizontal="left"),
+    "recipient": Style(size=11, horizontal="left"),
+    "issuer": Style(size=12),
+    "issuer_bold": Style(size=12, bold=True),
+    "national": Style(size=12, bold=True),
+    "motto": Style(bold=True, underline=True),
+    "title": Style(size=14, bold=True),
+}
+RECIPIENTS = [("Nơi nhận:", "heading"), ("- Như trên;", "recipient"), ("- Lưu: VT.", "recipient")]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a document's table."""
+
+    header: str
+    width: float
+    number_format: str = "General"  # "#,##0" for money and counts
+    horizontal: str | None = None
+    wrap: bool = False
+
+
+@dataclass(frozen=True)
+class Office:
+    """Who issues a document, where and when: the office's name, its place, the document's date
+    (None: left for the signer to write by hand)."""
+
+    name: str
+    place: str = ""
+    day: date | None = None
+
+    @classmethod
+    def configured(cls, day: date | None = None) -> Office:
+        """The office of this installation (ANSINH_ORG_NAME, ANSINH_ORG_PLACE)."""
+        settings = get_settings()
+        return cls(settings.org_name, settings.org_place, day)
+
+    def issuers(self, ward_name: str | None = None) -> tuple[str, ...]:
+        """The issuing block: the office, and under it "UBND <WARD>" for a ward's own document."""
+        return (self.name,) if not ward_name else (self.name, f"UBND {ward_name.upper()}")
+
+
+def place_and_date(place: str, day: date | None) -> str:
+    """ "Lạng Sơn, ngày 05 tháng 02 năm 2026": a zero before days under 10 and months 1 and 2."""
+    where = place or "……"
+    if day is None:
+        return f"{where}, ngày …… tháng …… năm ……"
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"{where}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def text_lines(text: str, width: float, size: float = 13, bold: bool = False) -> int:
+    """How many lines ``text`` takes wrapped in a column ``width`` characters wide: an estimate from
+    Times New Roman's letter widths (in digits: lower case 0.87, capitals 1.25, space 0.5; bold 7%
+    wider) and LibreOffice's columns, which are narrower than Excel's (0.94 digit per character)."""
+    scale = size / 13 * (1.08 if bold else 1.0)
+    room = max(width * 0.94 - 1.0, 1.0)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        lines += 1
+        used = 0.0
+        for word in paragraph.split(" "):
+            length = scale * sum(1.3 if ch.isupper() else 0.88 for ch in word)
+            if used and used + 0.5 * scale + length > room:
+                lines += 1
+                used = 0.0
+            used += (0.5 * scale if used else 0.0) + length
+            while used > room:  # a word longer than the column breaks inside
+                lines += 1
+                used -= room
+    return lines
+
+
+def _split(widths: Sequence[float]) -> int:
+    """How many columns the issuer's block takes: as many as leave the motto its room."""
+    split = 1
+    for k in range(1, len(widths)):
+        if sum(widths[k:]) >= MOTTO_WIDTH:
+            split = k
+    return split
+
+
+class Document:
+    """One sheet of ``book`` written top to bottom as a document around a table of ``columns``.
+
+    Only the first ``printed`` columns (default: all) are printed; ``hidden`` ones (1-based) are
+    kept for the program.
+    """
+
+    def __init__(
+        self,
+        book: Book,
+        sheet_name: str,
+        columns: Sequence[Column],
+        *,
+        landscape: bool = False,
+        printed: int | None = None,
+        hidden: tuple[int, ...] = (),
+        freeze_header: bool = False,
+    ):
+        self.book, self.columns = book, list(columns)
+        self.printed = printed or len(self.columns)
+        self.sheet = book.sheet(
+            sheet_name,
+            [c.width for c in self.columns],
+            hidden=hidden,
+            page=Page(landscape=landscape),
+            freeze_rows=1 if freeze_header else 0,
+            print_columns=self.printed if self.printed < len(self.columns) else None,
+        )
+        widths = [c.width for c in self.columns[: self.printed]]
+        self.split = _split(widths)
+        self._blocks = (
+            (1, self.split, sum(widths[: self.split])),
+            (self.split + 1, self.printed, sum(widths)),
+        )
+        self._row_styles: dict[tuple[bool, int], tuple[int, ...]] = {}
+        self._wrapped = [i for i, c in enumerate(self.columns) if c.wrap]
+
+    def _style(self, kind: str, **changes) -> int:
+        return self.book.style(replace(KINDS[kind], **changes))
+
+    def _spanning(self, texts: Sequence[tuple[str, str]], blocks) -> None:
+        """One row of texts (text, kind), each merged over its block (first, last, width), centred
+        unless the kind says otherwise."""
+        values: list[object] = [None] * self.printed
+        styles = [0] * self.printed
+        height = 0.0
+        for (text, kind), (first, _last, width) in zip(texts, blocks, strict=True):
+            style = KINDS[kind]
+            values[first - 1] = text
+            styles[first - 1] = self._style(kind, horizontal=style.horizontal or "center", wrap=True)
+            lines = text_lines(text, width, style.size, style.bold) if text else 1
+            height = max(height, lines * LINE_POINTS * style.size / 13 + 2)
+        row = self.sheet.append(values, styles, height=height if height > LINE_POINTS + 2 else None)
+        for first, last, _width in blocks:
+            self.sheet.merge(row, first, last)
+
+    def letterhead(self, office: Office, ward: str | None = None, number: str = "") -> None:
+        """The issuing office (and the ward, for a ward's document) and the national motto, then the
+        document's number ("Số: ……/BC-……") and its place and date."""
+        names = office.issuers(ward)
+        left = [(name, "issuer") for name in names[:-1]] + [(names[-1], "issuer_bold")]
+        left = (left + [("", "plain")] * 2)[:2] + [(number, "plain")]
+        right = [
+            (NATIONAL_NAME, "national"),
+            (MOTTO, "motto"),
+            (place_and_date(office.place, office.day), "italic"),
+        ]
+        for pair in zip(left, right, strict=True):
+            self._spanning(pair, self._blocks)
+        self.sheet.skip()
+
+    def title(self, main: str, *lines: str) -> None:
+        """The title (bold 14) and lines under it (the first bold, the others plain), centred."""
+        whole = ((1, self.printed, sum(c.width for c in self.columns[: self.printed])),)
+        self._spanning([(main, "title")], whole)
+        for n, line in enumerate(lines):
+            self._spanning([(line, "bold" if n == 0 else "plain")], whole)
+        self.sheet.skip()
+
+    def table_header(self) -> int:
+        """The table's header row, bold and centred, printed again at the top of every page."""
+        style = self.book.style(bold=True, border=True, horizontal="center", wrap=True)
+        lines = max(text_lines(c.header, c.width, bold=True) for c in self.columns)
+        row = self.sheet.append(
+            [c.header for c in self.columns],
+            [style] * len(self.columns),
+            height=lines * LINE_POINTS + 4 if lines > 1 else None,
+        )
+        self.sheet.repeat_rows(row, row)
+        return row
+
+    def _styles_of(self, bold: bool, indent: int) -> tuple[int, ...]:
+        key = (bold, indent)
+        if key not in self._row_styles:
+            self._row_styles[key] = tuple(
+                self.book.style(
+                    bold=bold,
+                    border=True,
+                    number_format=c.number_format,
+                    horizontal="left" if indent and c.horizontal is None else c.horizontal,
+                    wrap=c.wrap,
+                    indent=indent if c.horizontal in (None, "left") else 0,
+                )
+                for c in self.columns
+            )
+        return self._row_styles[key]
+
+    def row(
+        self, values: Sequence[object], *, bold: bool = False, indent: int = 0, min_height: float = 0
+    ) -> int:
+        """One bordered table row (numbers in the columns' formats); tall enough for wrapped text."""
+        height = min_height
+        for i in self._wrapped:
+            value = values[i] if i < len(values) else None
+            if isinstance(value, str) and len(value) > self.columns[i].width * 0.6:
+                lines = text_lines(value, self.columns[i].width - indent * 1.5, bold=bold)
+                height = max(height, lines * LINE_POINTS + 4)
+        values = [*values, *[None] * (len(self.columns) - len(values))]  # every cell bordered
+        return self.sheet.append(values, self._styles_of(bold, indent), height=height or None)
+
+    def closing(self, left: Sequence[tuple[str, str]], right: Sequence[tuple[str, str]]) -> None:
+        """The block under the table: (text, kind) lines under the issuer's block and the motto's,
+        e.g. "Nơi nhận:" on the left, the signer's title on the right; room to sign below."""
+        self.sheet.skip()
+        rows = max(len(left), len(right))
+        empty = ("", "plain")
+        for pair in zip(
+            [*left, *[empty] * (rows - len(left))], [*right, *[empty] * (rows - len(right))], strict=True
+        ):
+            self._spanning(pair, self._blocks)
+        self.sheet.skip(4)
