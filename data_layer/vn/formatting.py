@@ -23,3 +23,8 @@ def format_date(day: date | None) -> str:
 def format_percent(value: float | None) -> str:
     """A percentage with one decimal and a decimal comma: 66.7 → '66,7%'."""
     return "" if value is None else f"{value:.1f}%".replace(".", ",")
+
+
+def format_month(month: date | None) -> str:
+    """A month as MM/YYYY ('' for None)."""
+    return "" if month is None else month.strftime("%m/%Y")
