@@ -18,7 +18,7 @@ from data_layer.allowance.months import add_months, month_of
 from data_layer.core import audit
 from data_layer.core.access import Scope
 from data_layer.core.codes import Action, EntitlementStatus, PersonStatus, StopReason
-from data_layer.core.errors import Conflict, Invalid
+from data_layer.core.errors import Conflict, Invalid, NotFound
 from data_layer.core.models import Beneficiary, Category, Entitlement, EntitlementSuspension, utcnow
 from data_layer.registry.editing import update_person
 from data_layer.vn import labels
@@ -60,6 +60,7 @@ def stop(session: Session, scope: Scope, entitlement_id: int, *, on: date, reaso
     entitlement = entitlement_in_scope(session, scope, entitlement_id)
     if reason not in StopReason.__members__.values():
         raise Invalid(f"Lý do dừng hưởng '{reason}' không hợp lệ.")
+    reason = StopReason(reason)
     if entitlement.status == EntitlementStatus.STOPPED:
         raise Conflict(f"Chế độ này đã dừng hưởng từ {format_date(entitlement.stop_date)}.")
     if on > date.today():
@@ -151,4 +152,18 @@ def current_entitlement_id(session: Session, scope: Scope, person_id: int) -> in
     ).scalar_one_or_none()
     if found is None:
         raise Invalid("Người này không có chế độ trợ cấp đang hưởng.")
+    return found
+
+
+def person_id_by_national_id(session: Session, scope: Scope, ward_id: int, national_id: str) -> int:
+    """The id of the ward's person with this CCCD (how the command line names a person)."""
+    found = session.execute(
+        select(Beneficiary.id).where(
+            Beneficiary.ward_id == ward_id,
+            Beneficiary.national_id == national_id,
+            scope.ward_clause(Beneficiary.ward_id),
+        )
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"Không có người mang số CCCD {national_id} trong danh sách của phường/xã này.")
     return found

@@ -162,13 +162,19 @@ def group_codes(reference: Reference, group_ids) -> str:
 
 
 def grant(
-    session: Session, scope: Scope, person_id: int, data: EntitlementInput, *, batch_id: int | None = None
+    session: Session,
+    scope: Scope,
+    person_id: int,
+    data: EntitlementInput,
+    *,
+    batch_id: int | None = None,
+    reference: Reference | None = None,
 ) -> Entitlement:
     """A new entitlement of a person of the user's wards, active from its start month."""
     person = _person_in_scope(session, scope, person_id)
     if person.status != PersonStatus.ACTIVE:
         raise Invalid(f"{person.name} không còn ở tình trạng đang hưởng trong sổ đối tượng.")
-    reference = load_reference(session)
+    reference = reference or load_reference(session)
     clean = clean_input(reference, person, data)
     inactive = session.execute(
         select(AllowanceGroup.code).where(
@@ -206,6 +212,7 @@ def update_entitlement(
     data: EntitlementInput,
     *,
     batch_id: int | None = None,
+    reference: Reference | None = None,
 ) -> list[str]:
     """Correct an entitlement if ``version`` is still current; returns the fields that changed
     (nothing is written when none did)."""
@@ -213,7 +220,7 @@ def update_entitlement(
     if entitlement.version != version:
         raise Conflict("Người khác vừa sửa chế độ hưởng này: tải lại trang rồi sửa lại.")
     person = session.get(Beneficiary, entitlement.beneficiary_id)
-    reference = load_reference(session)
+    reference = reference or load_reference(session)
     clean = clean_input(reference, person, data)
     if entitlement.stop_date and month_of(entitlement.stop_date) < clean.start_month:
         raise Invalid("Hưởng từ tháng: phải trước tháng dừng hưởng.")

@@ -12,12 +12,15 @@ from data_layer.vn.values import (
     CellError,
     national_id_warning,
     parse_amount,
+    parse_count,
     parse_date,
     parse_gender,
+    parse_month,
     parse_national_id,
 )
 
 CATEGORY_SEPARATORS = re.compile(r"\s*[,;+\n/]\s*")
+GROUP_SEPARATORS = re.compile(r"\s*[,;+\n]\s*")  # allowance group codes: 5.4; 5.6a
 
 
 @dataclass
@@ -38,6 +41,12 @@ class ParsedRow:
     bank_account: str | None = None
     phone: str | None = None
     note: str | None = None
+    # monthly allowance register (``allowance.register_import``)
+    allowance_groups: list[str] = field(default_factory=list)
+    children: int | None = None
+    start_month: date | None = None
+    paid_until: date | None = None
+    bank_name: str | None = None
     errors: list[tuple[str | None, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -95,12 +104,23 @@ def _parse_one(
     parsed.bank_account = _text(values.get("bank_account"))
     parsed.phone = _text(values.get("phone"))
     parsed.note = _text(values.get("note"))
+    _parse_register(parsed, values, attempt)
     if not parsed.errors:
         if parsed.national_id is None:
             parsed.warnings.append("Thiếu số CCCD.")
         elif warning := national_id_warning(parsed.national_id, parsed.birth_year, parsed.gender):
             parsed.warnings.append(warning)
     return parsed
+
+
+def _parse_register(parsed: ParsedRow, values: dict, attempt) -> None:
+    """The monthly allowance register's columns: groups, children, start month, paid-until month."""
+    if groups := _text(values.get("allowance_groups")):
+        parsed.allowance_groups = [part for part in GROUP_SEPARATORS.split(groups) if part]
+    parsed.children = attempt("children", parse_count)
+    parsed.start_month = attempt("start_month", parse_month)
+    parsed.paid_until = attempt("paid_until", parse_month)
+    parsed.bank_name = _text(values.get("bank_name"))
 
 
 def _header_of(field_name: str, mapping: dict[int, str], headers: dict[int, str]) -> str | None:
