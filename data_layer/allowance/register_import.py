@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from data_layer.allowance.entitlements import EntitlementInput, grant, update_entitlement
@@ -24,8 +24,16 @@ from data_layer.allowance.months import month_of
 from data_layer.allowance.reference import code_key, group_ids_by_code, load_reference
 from data_layer.allowance.rules import Reference
 from data_layer.core.access import Scope
-from data_layer.core.codes import EntitlementStatus, GroupKind, PaymentMethod, PersonStatus
-from data_layer.core.models import AllowanceGroup, Beneficiary, Entitlement
+from data_layer.core.codes import Action, EntitlementStatus, GroupKind, PaymentMethod, PersonStatus
+from data_layer.core.errors import Conflict
+from data_layer.core.models import (
+    AllowanceGroup,
+    AuditEvent,
+    Beneficiary,
+    Entitlement,
+    EntitlementGroup,
+    PayrollLine,
+)
 from data_layer.vn.formatting import format_month
 from data_layer.vn.labels import label_of
 
@@ -209,3 +217,33 @@ def _input(
         bank_name=bank,
         proxy_name=keep.proxy_name,
     )
+
+
+def undo(session: Session, batch_id: int) -> int:
+    """Remove the entitlements an import created (before its people are removed); refused when the
+    import corrected existing entitlements, or when what it created has changed or been paid since."""
+    updated = session.execute(
+        select(AuditEvent.id).where(
+            AuditEvent.batch_id == batch_id,
+            AuditEvent.table_name == "entitlement",
+            AuditEvent.action == Action.UPDATE,
+        )
+    ).first()
+    if updated:
+        raise Conflict(
+            "Không hoàn tác được: lần nhập này đã sửa chế độ trợ cấp đang hưởng của người đã có; "
+            "hãy sửa lại ở trang Trợ cấp hằng tháng."
+        )
+    created = select(Entitlement.id).where(Entitlement.import_batch_id == batch_id)
+    touched = (
+        session.execute(
+            select(Entitlement.id).where(Entitlement.import_batch_id == batch_id, Entitlement.version > 1)
+        ).first()
+        or session.execute(
+            select(PayrollLine.id).where(PayrollLine.entitlement_id.in_(created)).limit(1)
+        ).first()
+    )
+    if touched:
+        raise Conflict("Không hoàn tác được: chế độ trợ cấp tạo từ lần nhập này đã được sửa hoặc đã chi trả.")
+    session.execute(delete(EntitlementGroup).where(EntitlementGroup.entitlement_id.in_(created)))
+    return session.execute(delete(Entitlement).where(Entitlement.import_batch_id == batch_id)).rowcount
