@@ -195,9 +195,7 @@ def apply(
     return counts
 
 
-def _input(
-    row: RegisterRow, group_ids, existing: Entitlement | None, groups, registry_account
-) -> EntitlementInput:
+def _input(row: RegisterRow, group_ids, existing: Entitlement | None, registry_account) -> EntitlementInput:
     """The register row's values, the rest kept from the existing entitlement."""
     keep = existing or Entitlement(start_month=row.start_month, payment_method=PaymentMethod.CASH)
     account, bank, method = keep.account_number, keep.bank_name, keep.payment_method
