@@ -41,7 +41,7 @@ from datetime import date
 from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
-from data_layer.allowance.months import month_of
+from data_layer.allowance.months import add_months, month_of
 from data_layer.allowance.payroll_lines import write_lines
 from data_layer.core import audit
 from data_layer.core.access import Scope
@@ -163,3 +163,15 @@ def _figures_text(session: Session, payroll_id: int, wards: list[int] | None) ->
     people, amount = session.execute(query).one()
     month = session.get(Payroll, payroll_id).month
     return f"{format_month(month)}: {people} người, {format_money(amount or 0)}"
+
+
+def payroll_months(session: Session, today: date) -> list[tuple[date, str | None]]:
+    """Months a user can open, newest first: every payroll built (with its status), and the month to
+    build next when none is open (the month after the last locked one, or this month)."""
+    built = session.execute(select(Payroll.month, Payroll.status).order_by(Payroll.month.desc())).all()
+    found: list[tuple[date, str | None]] = [tuple(row) for row in built]
+    if not any(status == PayrollStatus.OPEN for _, status in built):
+        locked = last_locked_month(session)
+        upcoming = add_months(locked, 1) if locked else month_of(today)
+        found.insert(0, (upcoming, None))
+    return found

@@ -149,7 +149,9 @@ def set_standard(session: Session, scope: Scope, kind: StandardKind, from_month:
     if kind not in StandardKind.__members__.values():
         raise Invalid(f"Loại mức '{kind}' không hợp lệ.")
     limit = 100 if kind == StandardKind.FUNERAL else 100_000_000
-    if amount is None or not 0 < amount <= limit:
+    if amount is None:
+        raise Invalid("Chưa nhập mức.")
+    if not 0 < amount <= limit:
         raise Invalid(f"Giá trị {amount} không hợp lệ (từ 1 đến {limit:,}).".replace(",", "."))
     from_month = from_month.replace(day=1)
     row = session.execute(
