@@ -9,7 +9,7 @@ from ui.session import login_gate
 st.set_page_config(page_title="An Sinh", page_icon=":material/volunteer_activism:", layout="wide")
 
 scope, authenticator = login_gate()
-navigation = st.navigation(pages_for(scope))
+navigation = st.navigation(pages_for(scope), expanded=True)  # every page listed, no 'View more'
 with st.sidebar:
     st.markdown(f"**{st.session_state.get('name') or scope.username}**  \n{label(scope.role)}")
     authenticator.logout("Đăng xuất", location="sidebar", key="logout_button")
