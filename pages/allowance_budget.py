@@ -79,16 +79,35 @@ st.altair_chart(
     .encode(x=alt.X("Tháng:N", sort=None), y=alt.Y("Tiền:Q", axis=money_axis("đồng"))),
     width="stretch",
 )
-g1, g2 = st.columns(2)
-for column, title, lines in ((g1, "Theo diện hưởng", plan.by_group), (g2, "Theo phường/xã", plan.by_ward)):
-    column.markdown(f"**{title}**")
-    column.dataframe(
-        pd.DataFrame(
-            [
-                {"": line.label, "Số người": format_count(line.people), "Kinh phí": format_money(line.amount)}
-                for line in lines
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+g1, g2 = st.columns([3, 2])
+g1.markdown("**Theo diện hưởng** (người nhiều diện tính ở diện có mức cao nhất)")
+g1.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "Diện": line.label,
+                "Số người": format_count(line.people),
+                "Kinh phí": format_money(line.amount),
+                "Tên diện": line.detail,
+            }
+            for line in plan.by_group
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+)
+g2.markdown("**Theo phường/xã**")
+g2.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "Phường/xã": line.label,
+                "Số người": format_count(line.people),
+                "Kinh phí": format_money(line.amount),
+            }
+            for line in plan.by_ward
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+)

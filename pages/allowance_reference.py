@@ -47,7 +47,7 @@ st.dataframe(
                 "Từ tháng": format_month(row.from_month),
                 "Mức": shown_value(row),
             }
-            for row in standards
+            for row in sorted(standards, key=lambda r: (list(StandardKind).index(r.kind), r.from_month))
         ]
     ),
     hide_index=True,
@@ -63,13 +63,22 @@ st.dataframe(
                 "Cách tính": labels.label(g.kind),
                 "Hệ số theo tuổi": "; ".join(describe_band(b) for b in g.bands) or "—",
                 "Áp dụng từ tháng": format_month(g.version_from) or "—",
-                "Cộng thêm cho người đơn thân nuôi con": "Có" if g.adds_to_children else "",
+                "Cộng với 5.4": "Có" if g.adds_to_children else "",
             }
             for g in groups
         ]
     ),
     hide_index=True,
     width="stretch",
+    height=40 + 35 * len(groups),
+    column_config={
+        "Mã": st.column_config.TextColumn(width="small"),
+        "Diện hưởng": st.column_config.TextColumn(width="large"),
+        "Hệ số theo tuổi": st.column_config.TextColumn(width="large"),
+        "Cộng với 5.4": st.column_config.TextColumn(
+            width="small", help="Người đơn thân nuôi con (5.4) thuộc cả diện này được hưởng cả hai mức"
+        ),
+    },
 )
 
 if not scope.is_admin:

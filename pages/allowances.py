@@ -73,13 +73,13 @@ table = pd.DataFrame(
     [
         {
             "Họ và tên": r.name,
-            "Phường/xã": r.ward,
+            **({"Phường/xã": r.ward} if len(wards) > 1 else {}),
             "Ngày/năm sinh": format_date(r.birth_date) or (str(r.birth_year) if r.birth_year else ""),
             "Giới tính": labels.label_of(Gender, r.gender),
             "Diện hưởng": r.groups,
             "Số con": r.children or "",
-            "Hưởng từ tháng": format_month(r.start_month),
-            "Hình thức nhận": labels.label_of(PaymentMethod, r.payment_method),
+            "Từ tháng": format_month(r.start_month),
+            "Nhận qua": labels.label_of(PaymentMethod, r.payment_method),
             amount_label: format_money(r.amount),
             "Tình trạng": status_text(r),
         }
@@ -87,7 +87,13 @@ table = pd.DataFrame(
     ]
 )
 if rows:
-    st.dataframe(table, hide_index=True, width="stretch", height=min(560, 40 + 35 * len(rows)))
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=min(560, 40 + 35 * len(rows)),
+        column_config={"Tình trạng": st.column_config.TextColumn(width="large")},
+    )
 else:
     st.info("Không có chế độ hưởng nào theo bộ lọc này.")
 

@@ -88,13 +88,19 @@ else:
         "Còn lập lại được cho đến khi cán bộ cấp huyện khóa tháng."
     )
 
-m = st.columns(6)
-figure(m[0], "Số người", format_count(figures.people))
-figure(m[1], "Trợ cấp tháng", format_money(figures.amount))
-figure(m[2], "Truy lĩnh", format_money(figures.arrears))
-figure(m[3], "Mai táng phí", format_money(figures.funeral))
-figure(m[4], "Tổng chi", format_money(figures.total))
-figure(m[5], "Truy thu (báo cáo)", format_money(figures.recoveries))
+top, bottom = st.columns(3), st.columns(3)
+figure(
+    top[0], "Tổng chi", format_money(figures.total), f"{format_count(figures.people)} người hưởng tháng này"
+)
+figure(top[1], "Tiền mặt", format_money(figures.cash), "trợ cấp tháng và truy lĩnh")
+figure(top[2], "Chuyển khoản", format_money(figures.account), "trợ cấp tháng và truy lĩnh")
+figure(bottom[0], "Trợ cấp tháng", format_money(figures.amount))
+figure(bottom[1], "Truy lĩnh", format_money(figures.arrears))
+figure(bottom[2], "Hỗ trợ mai táng", format_money(figures.funeral))
+if figures.recoveries:
+    st.warning(
+        f"Truy thu (báo cáo để thu hồi, không trừ vào tiền chi trả): {format_money(figures.recoveries)}."
+    )
 
 tab_wards, tab_groups, tab_changes, tab_adjust, tab_lists, tab_form = st.tabs(
     ["Theo phường/xã", "Theo diện", "Tăng, giảm", "Truy lĩnh, truy thu", "Tải danh sách", "Mẫu 10a"]

@@ -29,7 +29,8 @@ def status_text(row: EntitlementRow) -> str:
         return f"{labels.label_of(StopReason, row.stop_reason)} ({format_date(row.stop_date)})"
     if row.status == EntitlementStatus.SUSPENDED:
         return f"Tạm dừng từ {format_month(row.suspended_from)}"
-    return labels.label_of(EntitlementStatus, row.status)
+    status = labels.label_of(EntitlementStatus, row.status)
+    return f"{status} ({row.note})" if row.note else status
 
 
 def history_frame(rows: list[EntitlementRow], month: date) -> pd.DataFrame:

@@ -14,7 +14,9 @@ from data_layer.allowance.entitlements import group_codes, group_ids_of
 from data_layer.allowance.reference import load_reference
 from data_layer.allowance.rules import Person, monthly_amount
 from data_layer.core.access import Scope
+from data_layer.core.codes import EntitlementStatus
 from data_layer.core.models import Beneficiary, Entitlement, EntitlementGroup, Ward
+from data_layer.vn.formatting import format_month
 from data_layer.vn.text import fold
 
 
@@ -58,6 +60,7 @@ class EntitlementRow:
     stop_reason: str | None
     suspended_from: date | None
     amount: int  # for the month asked
+    note: str = ""  # why an entitlement that is not stopped pays nothing in that month
 
 
 def _conditions(scope: Scope, filters: EntitlementFilters) -> list:
@@ -122,9 +125,14 @@ def entitlement_rows(
 def _row(
     session: Session, reference, e: Entitlement, b: Beneficiary, ward: str, group_ids, month
 ) -> EntitlementRow:
-    suspension = open_suspension(session, e.id) if e.status == "suspended" else None
+    suspension = open_suspension(session, e.id) if e.status == EntitlementStatus.SUSPENDED else None
     covers = e.start_month <= month and (e.stop_date is None or e.stop_date.replace(day=1) >= month)
     amount = monthly_amount(reference, Person(group_ids, b.birth_date, b.birth_year, e.children), month)
+    note = ""
+    if e.status == EntitlementStatus.ACTIVE and e.start_month > month:
+        note = f"hưởng từ tháng {format_month(e.start_month)}"
+    elif e.status == EntitlementStatus.ACTIVE and covers and not amount:
+        note = "tháng này không có mức: ngoài độ tuổi của diện, cần rà soát"
     return EntitlementRow(
         id=e.id,
         version=e.version,
@@ -154,4 +162,5 @@ def _row(
         stop_reason=e.stop_reason,
         suspended_from=suspension.from_month if suspension else None,
         amount=amount if covers and suspension is None else 0,
+        note=note,
     )

@@ -27,9 +27,10 @@ from data_layer.core.models import Beneficiary, Entitlement, Payroll, PayrollLin
 
 @dataclass
 class EstimateLine:
-    label: str
+    label: str  # a group's code, or a ward's name
     people: int = 0
     amount: int = 0
+    detail: str = ""  # a group's name
 
 
 @dataclass
@@ -130,7 +131,7 @@ def estimate_year(
         for month, amount in zip(months, amounts, strict=True):
             per_month[month] += amount * count
         for line in (
-            by_group.setdefault(group, EstimateLine(_group_label(reference, group))),
+            by_group.setdefault(group, _group_line(reference, group)),
             by_ward.setdefault(wards[ward_id], EstimateLine(wards[ward_id])),
         ):
             line.people += count
@@ -150,11 +151,11 @@ def estimate_year(
     return result
 
 
-def _group_label(reference: Reference, group_id: int | None) -> str:
+def _group_line(reference: Reference, group_id: int | None) -> EstimateLine:
     if group_id is None:
-        return "Không xác định"
+        return EstimateLine("—", detail="Không xác định")
     rule = reference.groups[group_id]
-    return f"{rule.code} – {rule.name}"
+    return EstimateLine(rule.code, detail=rule.name)
 
 
 def paid_in_year(session: Session, scope: Scope, year: int) -> YearPaid:

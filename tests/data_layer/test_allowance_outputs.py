@@ -135,10 +135,10 @@ def test_estimate_with_a_what_if_standard_and_funeral_support(engine, wards):
     assert plan.allowance == 6 * 2_500_000 + 6 * 2_700_000
     assert (plan.funerals, plan.funeral_amount) == (1, 20 * 540_000)  # one support in the last 12 months
     assert plan.total == 31_200_000 + 10_800_000
-    assert [(line.label[:4], line.people) for line in plan.by_group] == [
-        ("5.1 ", 1),
-        ("5.5a", 1),
-        ("5.6a", 1),
+    assert [(line.label, line.people, line.amount) for line in plan.by_group] == [
+        ("5.1", 1, 6 * 750_000 + 6 * 810_000),
+        ("5.5a", 1, 6 * 750_000 + 6 * 810_000),
+        ("5.6a", 1, 6 * 1_000_000 + 6 * 1_080_000),
     ]
     assert (paid.months, paid.amount, paid.funeral) == (
         3,
