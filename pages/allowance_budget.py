@@ -54,21 +54,13 @@ if amount_text.strip():
         st.stop()
 plan, paid = cached(scope, int(year), what_if, int(funerals), version)
 
-m = st.columns(4)
-figure(
-    m[0],
-    f"Dự toán năm {plan.year}",
-    format_money(plan.total),
-    f"{format_count(plan.people)} người đang hưởng",
-)
-figure(m[1], "Trợ cấp hằng tháng", format_money(plan.allowance))
-figure(m[2], "Hỗ trợ mai táng", format_money(plan.funeral_amount), f"{format_count(plan.funerals)} ca")
-figure(
-    m[3],
-    f"Năm {paid.year}: đã chi trả",
-    format_money(paid.total),
-    f"{paid.months} tháng đã lập; truy lĩnh {format_money(paid.arrears)}",
-)
+top, bottom = st.columns(2), st.columns(2)
+people = f"{format_count(plan.people)} người đang hưởng"
+figure(top[0], f"Dự toán năm {plan.year}", format_money(plan.total), people)
+figure(top[1], "Trợ cấp hằng tháng", format_money(plan.allowance))
+figure(bottom[0], "Hỗ trợ mai táng", format_money(plan.funeral_amount), f"{format_count(plan.funerals)} ca")
+paid_detail = f"{paid.months} tháng đã lập; truy lĩnh {format_money(paid.arrears)}"
+figure(bottom[1], f"Năm {paid.year}: đã chi trả", format_money(paid.total), paid_detail)
 if what_if:
     st.info(f"Giả định mức chuẩn {format_money(what_if[1])} từ tháng {format_month(what_if[0])}.")
 

@@ -34,6 +34,14 @@ with read_session() as session:
     groups = list_groups(session, this_month)
 
 
+def coefficients_text(group) -> str:
+    """'2,5 (dưới 4 tuổi); 1,5 (…)', '1,0 × số con', or the pension level for HTXH."""
+    if group.kind == GroupKind.PENSION:
+        return "Mức trợ cấp hưu trí xã hội (không nhân hệ số)"
+    text = "; ".join(describe_band(b) for b in group.bands) or "—"
+    return f"{text} × số con" if group.kind == GroupKind.PER_CHILD else text
+
+
 def shown_value(row) -> str:
     return f"{row.amount} lần mức chuẩn" if row.kind == StandardKind.FUNERAL else format_money(row.amount)
 
@@ -60,8 +68,7 @@ st.dataframe(
             {
                 "Mã": g.code,
                 "Diện hưởng": g.name,
-                "Cách tính": labels.label(g.kind),
-                "Hệ số theo tuổi": "; ".join(describe_band(b) for b in g.bands) or "—",
+                "Hệ số theo tuổi": coefficients_text(g),
                 "Áp dụng từ tháng": format_month(g.version_from) or "—",
                 "Cộng với 5.4": "Có" if g.adds_to_children else "",
             }
@@ -73,7 +80,7 @@ st.dataframe(
     height=40 + 35 * len(groups),
     column_config={
         "Mã": st.column_config.TextColumn(width="small"),
-        "Diện hưởng": st.column_config.TextColumn(width="large"),
+        "Diện hưởng": st.column_config.TextColumn(width="medium"),
         "Hệ số theo tuổi": st.column_config.TextColumn(width="large"),
         "Cộng với 5.4": st.column_config.TextColumn(
             width="small", help="Người đơn thân nuôi con (5.4) thuộc cả diện này được hưởng cả hai mức"

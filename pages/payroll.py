@@ -225,7 +225,7 @@ with tab_form:
         ),
         hide_index=True,
         width="stretch",
-        height=400,
+        height=40 + 35 * len(rows),
     )
     st.download_button(
         "Tải mẫu 10a (.xlsx)",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import case, exists, func, select
 from sqlmodel import Session
@@ -214,7 +214,7 @@ def changes(session: Session, scope: Scope, month: date, ward_id: int | None = N
         after, eid = now_amounts.get(pid, (0, None))
         earlier = before_amounts.get(pid, (0, None))[0]
         kind = "added" if not earlier else "removed" if not after else "changed"
-        reason = _reason(session, kind, entitlements.get(pid), month, before.month, earlier, after)
+        reason = _reason(session, kind, entitlements.get(pid), month, before)
         found.append(ChangeRow(**vars(people[pid]), change=kind, before=earlier, after=after, reason=reason))
     order = {"added": 0, "removed": 1, "changed": 2}
     return sorted(found, key=lambda r: (order[r.change], r.ward, r.name))
@@ -243,7 +243,7 @@ def _latest_entitlements(
     return found
 
 
-def _reason(session: Session, kind: str, found, month: date, before: date, earlier: int, after: int) -> str:
+def _reason(session: Session, kind: str, found, month: date, before: Payroll) -> str:
     """Why a person was added, removed or paid another amount (in Vietnamese)."""
     if kind == "changed":
         return "Thay đổi mức hưởng (mức chuẩn, hệ số theo tuổi hoặc diện hưởng)"
@@ -265,16 +265,22 @@ def _reason(session: Session, kind: str, found, month: date, before: date, earli
     return "Hết độ tuổi hưởng của diện"
 
 
-def _added_reason(session: Session, entitlement: Entitlement, month: date, before: date) -> str:
+def _added_reason(session: Session, entitlement: Entitlement, month: date, before: Payroll) -> str:
     if entitlement.start_month == month:
         return f"Hưởng mới từ tháng {format_month(month)}"
-    if entitlement.start_month > before:
-        return f"Hưởng từ tháng {format_month(entitlement.start_month)} (quyết định mới, có truy lĩnh)"
+    if _as_utc(entitlement.created_at) > _as_utc(before.locked_at or before.built_at):
+        start = format_month(entitlement.start_month)
+        return f"Quyết định mới: hưởng từ tháng {start}, truy lĩnh các tháng trước"
     resumed = exists().where(
         EntitlementSuspension.entitlement_id == entitlement.id,
-        EntitlementSuspension.to_month >= before,
+        EntitlementSuspension.to_month >= before.month,
         EntitlementSuspension.to_month < month,
     )
     if session.execute(select(resumed)).scalar_one():
         return "Hưởng lại sau tạm dừng"
     return "Đủ điều kiện hưởng theo độ tuổi"
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """SQLite gives back naive UTC times, PostgreSQL aware ones."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -70,6 +70,9 @@ def test_cash_and_bank_lists_of_a_ward(engine, wards):
 
 def test_changes_since_last_month_with_reasons_and_adjustments(engine, wards):
     city(engine, wards)
+    late = person(engine, wards["A"], "Cụ Muộn", year=1950)
+    entitle(engine, late, ("5.5a",), M(1, 2025))  # decided for 01/2025, recorded after 02/2025 was locked
+    build(engine, M(3, 2025))
     with write_session(engine) as session:
         february = changes(session, SYSTEM, M(2, 2025))
         march = changes(session, SYSTEM, M(3, 2025))
@@ -78,7 +81,8 @@ def test_changes_since_last_month_with_reasons_and_adjustments(engine, wards):
         ("Bé Ba", "added", "Hưởng mới từ tháng 02/2025")
     ]
     assert [(c.name, c.change, c.before, c.after, c.reason) for c in march] == [
-        ("Cụ Bốn", "removed", 750_000, 0, "Đã mất (10/02/2025): dừng hưởng từ tháng 03/2025")
+        ("Cụ Muộn", "added", 0, 750_000, "Quyết định mới: hưởng từ tháng 01/2025, truy lĩnh các tháng trước"),
+        ("Cụ Bốn", "removed", 750_000, 0, "Đã mất (10/02/2025): dừng hưởng từ tháng 03/2025"),
     ]
     build(engine, M(3, 2025))  # rebuilt after a retroactive standard of 600,000 from 01/2025
     with write_session(engine) as session:
