@@ -13,6 +13,8 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -162,33 +164,41 @@ def measure(url: str) -> None:
     )
 
 
+@contextmanager
+def sqlite_database() -> Iterator[str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        yield f"sqlite:///{Path(tmp) / 'payroll.db'}"
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A PostgreSQL database of its own for the run, dropped afterwards."""
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = f"ansinh_bench_payroll_{os.getpid()}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        get_engine(url).dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
 def main() -> None:
     print(
         f"Payroll benchmark: {ENTITLED:,} entitled people in {WARDS} wards, 12 locked months, build month 13"
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        sqlite_url = f"sqlite:///{Path(tmp) / 'payroll.db'}"
-        start = time.perf_counter()
-        build(sqlite_url)
-        print(f"  sqlite     (history built in {time.perf_counter() - start:.0f} s)")
-        measure(sqlite_url)
-    try:
-        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        name = f"ansinh_bench_payroll_{os.getpid()}"
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        pg_url = admin.url.set(database=name).render_as_string(hide_password=False)
+    for label, database in (("sqlite    ", sqlite_database), ("postgresql", postgres_database)):
         try:
-            start = time.perf_counter()
-            build(pg_url)
-            print(f"  postgresql (history built in {time.perf_counter() - start:.0f} s)")
-            measure(pg_url)
-        finally:
-            get_engine(pg_url).dispose()
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    except Exception as exc:  # noqa: BLE001 - report and finish
-        print(f"  postgresql not measured: {exc}")
+            with database() as url:
+                start = time.perf_counter()
+                build(url)
+                print(f"  {label} (history built in {time.perf_counter() - start:.0f} s)")
+                measure(url)
+        except Exception as exc:  # noqa: BLE001 - report and go on
+            print(f"  {label} not measured: {exc}")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from data_layer.allowance.entitlement_status import open_suspension
@@ -16,8 +16,8 @@ from data_layer.allowance.rules import Person, monthly_amount
 from data_layer.core.access import Scope
 from data_layer.core.codes import EntitlementStatus
 from data_layer.core.models import Beneficiary, Entitlement, EntitlementGroup, Ward
+from data_layer.registry.queries import search_condition
 from data_layer.vn.formatting import format_month
-from data_layer.vn.text import fold
 
 
 @dataclass
@@ -75,12 +75,8 @@ def _conditions(scope: Scope, filters: EntitlementFilters) -> list:
                 select(EntitlementGroup.entitlement_id).where(EntitlementGroup.group_id == filters.group_id)
             )
         )
-    if filters.search and (needle := fold(filters.search)):
-        digits = "".join(ch for ch in filters.search if ch.isdigit())
-        matches = [Beneficiary.name_key.contains(needle, autoescape=True)]
-        if len(digits) >= 3:
-            matches.append(Beneficiary.national_id.contains(digits, autoescape=True))
-        conditions.append(or_(*matches))
+    if (found := search_condition(filters.search)) is not None:
+        conditions.append(found)
     return conditions
 
 

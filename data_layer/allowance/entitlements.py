@@ -29,6 +29,7 @@ from data_layer.core.models import (
     EntitlementGroup,
     utcnow,
 )
+from data_layer.registry.editing import person_in_scope
 from data_layer.vn.formatting import format_month
 from data_layer.vn.labels import FIELD_LABELS
 from data_layer.vn.text import normalize_text
@@ -107,16 +108,6 @@ def clean_input(reference: Reference, person: Beneficiary, data: EntitlementInpu
     )
 
 
-def _person_in_scope(session: Session, scope: Scope, person_id: int) -> Beneficiary:
-    person = session.execute(
-        select(Beneficiary).where(Beneficiary.id == person_id, scope.ward_clause(Beneficiary.ward_id))
-    ).scalar_one_or_none()
-    if person is None:
-        raise NotFound("Không tìm thấy người này hoặc bạn không có quyền (phường/xã khác).")
-    scope.require_ward(person.ward_id)
-    return person
-
-
 def entitlement_in_scope(session: Session, scope: Scope, entitlement_id: int) -> Entitlement:
     """The entitlement if it is in the user's wards and they may change it."""
     entitlement = session.execute(
@@ -171,7 +162,7 @@ def grant(
     reference: Reference | None = None,
 ) -> Entitlement:
     """A new entitlement of a person of the user's wards, active from its start month."""
-    person = _person_in_scope(session, scope, person_id)
+    person = person_in_scope(session, scope, person_id)
     if person.status != PersonStatus.ACTIVE:
         raise Invalid(f"{person.name} không còn ở tình trạng đang hưởng trong sổ đối tượng.")
     reference = reference or load_reference(session)

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from openpyxl import load_workbook
 
 from data_layer.cli import main
@@ -32,12 +33,17 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def test_standard_stop_build_lock_export(capsys, tmp_sqlite_env, tmp_path):
+@pytest.fixture
+def ward_register(capsys, tmp_sqlite_env, tmp_path):
+    """Ward DK with two entitlements imported from its register."""
     assert run(capsys, "db", "init")[0] == 0
     run(capsys, "ward", "add", "DK", "Phường Đông Kinh")
     path = write(tmp_path, "so.xlsx", register(ROWS))
     code, out, _ = run(capsys, "import", str(path), "--ward", "DK", "--json")
     assert code == 0 and json.loads(out)["entitlements_created"] == 2
+
+
+def test_standard_stop_build_lock_export(capsys, ward_register, tmp_path):
     code, out, _ = run(capsys, "allowance", "standard", "--amount", "600.000", "--from", "02/2025")
     assert code == 0 and "600.000 đ từ tháng 02/2025" in out
     code, out, _ = run(capsys, "payroll", "build", "--month", "01/2025", "--json")
