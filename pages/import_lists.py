@@ -12,7 +12,7 @@ from data_layer.importing.commit import commit_import
 from data_layer.importing.error_report import error_report_xlsx
 from data_layer.importing.preview import ImportRequest, preview_import
 from data_layer.vn import labels
-from data_layer.vn.formatting import format_money
+from data_layer.vn.formatting import format_money, format_month
 from ui.feedback import run_write, set_flash, show_flash, shown_errors
 from ui.session import require_scope
 
@@ -137,6 +137,7 @@ def show_preview(preview, key: str) -> None:
         st.warning(f"Tệp này đã được nhập trước đây (lần nhập số {preview.already_imported.id}).")
     for warning in preview.file_warnings:
         st.warning(warning)
+    register = any(r.allowance_groups for r in preview.rows)  # a monthly allowance register
     frame = pd.DataFrame(
         [
             {
@@ -148,6 +149,14 @@ def show_preview(preview, key: str) -> None:
                 "Thôn/tổ": r.hamlet,
                 "Đối tượng": ", ".join(r.category_texts),
                 "Mức quà": format_money(r.amount) if r.amount is not None else "",
+                **(
+                    {
+                        "Diện hưởng": "; ".join(r.allowance_groups),
+                        "Hưởng từ tháng": format_month(r.start_month),
+                    }
+                    if register
+                    else {}
+                ),
                 "Ghi chú kiểm tra": " ".join(
                     [f"{c}: {msg}" if c else msg for c, msg in r.errors] + r.warnings
                 ),
@@ -174,10 +183,16 @@ def commit(preview, repeat_ok: bool) -> None:
             )
         )
         counts = result.counts
+        entitlements = counts["entitlements_created"] + counts["entitlements_updated"]
         set_flash(
             f"Đã ghi {counts['accepted']} dòng ({counts['beneficiaries_created']} người mới, "
-            f"{counts['beneficiaries_matched']} cập nhật, {counts['allocations_created']} suất quà); "
-            f"{counts['rejected']} dòng lỗi không ghi. Lần nhập số {result.batch_id}."
+            f"{counts['beneficiaries_matched']} cập nhật, {counts['allocations_created']} suất quà"
+            + (
+                f", {counts['entitlements_created']} chế độ trợ cấp mới, {counts['entitlements_updated']} sửa"
+                if entitlements
+                else ""
+            )
+            + f"); {counts['rejected']} dòng lỗi không ghi. Lần nhập số {result.batch_id}."
         )
         for k in [k for k in st.session_state if str(k).startswith("upload_")]:
             del st.session_state[k]

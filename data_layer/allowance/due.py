@@ -271,9 +271,10 @@ def single_rows(where: str = "") -> str:
     return f"SELECT x.eid, x.pid, m.mi, {SINGLE_DUE} AS due, x.gid AS main FROM {SINGLE_FROM}{where}"
 
 
-def multi_rows(where: str = "") -> str:
+def multi_rows(where: str = "", main_in: int | None = None) -> str:
     """eid, pid, mi, due, main group of the several-group entitlements, one row per month (rule 3;
-    the main group is the one whose own amount is largest, ties to the lowest id)."""
+    the main group is the one whose own amount is largest, ties to the lowest id, worked out only for
+    the month index ``main_in``: the payroll's month; None for none)."""
     own = (
         f"(CASE WHEN v.kind = 'pension' THEN m.pension ELSE (m.standard * {TENTHS}"
         " * (CASE WHEN v.kind = 'per_child' THEN coalesce(x.children, 0) ELSE 1 END) + 5) / 10 END)"
@@ -285,7 +286,7 @@ def multi_rows(where: str = "") -> str:
         f" MAX(CASE WHEN v.kind = 'coefficient' THEN {TENTHS} ELSE 0 END) AS mx,"
         f" MAX(CASE WHEN v.stacks = 1 THEN {TENTHS} ELSE 0 END) AS st,"
         " MAX(CASE WHEN v.kind = 'pension' THEN 1 ELSE 0 END) AS hp,"
-        f" MAX({own} * 10000 + 9999 - g.gid) AS enc"
+        f" MAX({_only_in(main_in, own)} * 10000 + 9999 - g.gid) AS enc"
         f" FROM {MULTI_FROM}{where} GROUP BY x.eid, m.mi"
     )
     allowance = (
@@ -297,6 +298,13 @@ def multi_rows(where: str = "") -> str:
     )
 
 
+def _only_in(month_index_: int | None, expression: str) -> str:
+    """``expression`` in that month only (0 otherwise; always 0 for None)."""
+    if month_index_ is None:
+        return "0"
+    return f"(CASE WHEN m.mi = {int(month_index_)} THEN {expression} ELSE 0 END)"
+
+
 def fill_totals(connection: Connection, payroll_month: date) -> None:
     """Per entitlement: the sum due for the months before the payroll's, the payroll month's amount
     and its main group (``allow_due``)."""
@@ -306,7 +314,7 @@ def fill_totals(connection: Connection, payroll_month: date) -> None:
         f" SUM(CASE WHEN mi = {now} THEN due ELSE 0 END),"
         f" MAX(CASE WHEN mi = {now} AND due > 0 THEN main END)"
     )
-    for rows in (single_rows(), multi_rows()):
+    for rows in (single_rows(), multi_rows(main_in=now)):
         connection.execute(
             text(f"INSERT INTO allow_due (eid, past, now, main) {aggregate} FROM ({rows}) r GROUP BY eid")
         )
