@@ -111,12 +111,13 @@ FAR = 10**6  # a month index later than any real month
 def due_tables(connection: Connection, *extra: Table) -> Iterator[None]:
     """Create the temporary tables (and ``extra`` ones) for one computation, drop them afterwards."""
     tables = (*TABLES, *extra)
+    temporary = "pg_temp" if connection.dialect.name == "postgresql" else "temp"  # never a real table
     for table in tables:
-        connection.execute(text(f"DROP TABLE IF EXISTS {table.name}"))
+        connection.execute(text(f"DROP TABLE IF EXISTS {temporary}.{table.name}"))
         table.create(connection)
     yield
     for table in tables:
-        connection.execute(text(f"DROP TABLE IF EXISTS {table.name}"))
+        connection.execute(text(f"DROP TABLE IF EXISTS {temporary}.{table.name}"))
 
 
 def analyze(connection: Connection, *tables: Table) -> None:
