@@ -66,5 +66,8 @@ def login_gate() -> tuple[Scope, stauth.Authenticate]:
         if status:
             st.error("Tài khoản đã bị khóa.")
             authenticator.logout(location="unrendered")
+        elif st.session_state.get("logged_out"):
+            st.info("Bạn đã đăng xuất.")
         st.stop()
+    st.session_state.pop("logged_out", None)
     return scope, authenticator
