@@ -27,7 +27,7 @@ if scope is None:
     ).run()
     st.stop()
 
-navigation = st.navigation(pages_for(scope))
+navigation = st.navigation(pages_for(scope), expanded=True)  # every page listed, no "View more"
 write_login_cookie(auth)
 with st.sidebar:
     st.markdown(f"**{st.session_state.get('name') or scope.username}**  \n{label(scope.role)}")

@@ -3,10 +3,11 @@
 The progress and export benchmarks share one build of the large databases (SQLite and PostgreSQL).
 """
 
-from bench import export_speed, import_speed, progress_speed
+from bench import export_speed, import_speed, payroll_speed, progress_speed
 
 if __name__ == "__main__":
     import_speed.main()
     with progress_speed.built_databases() as databases:
         progress_speed.main(databases)
         export_speed.main(databases)
+    payroll_speed.main()

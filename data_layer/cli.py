@@ -21,13 +21,18 @@ from sqlalchemy.exc import OperationalError
 from data_layer.admin import reference
 from data_layer.admin.demo import seed_demo_data
 from data_layer.admin.users import add_user
+from data_layer.allowance.entitlement_status import current_entitlement_id, person_id_by_national_id, stop
+from data_layer.allowance.months import month_arg
+from data_layer.allowance.payroll import build_payroll, lock_payroll, payroll_of
+from data_layer.allowance.payroll_figures import payroll_figures
+from data_layer.allowance.reference import set_standard
 from data_layer.campaigns.lumps import add_lump
 from data_layer.campaigns.setup import create_campaign
 from data_layer.core import tallies
 from data_layer.core.access import Scope
-from data_layer.core.codes import Role
+from data_layer.core.codes import PayrollStatus, Role, StandardKind, StopReason
 from data_layer.core.db import get_engine, read_session, write_session
-from data_layer.core.errors import Invalid, UserError
+from data_layer.core.errors import Invalid, NotFound, UserError
 from data_layer.core.models import Category
 from data_layer.core.schema import new_revision, upgrade_schema
 from data_layer.core.settings import get_settings
@@ -36,8 +41,9 @@ from data_layer.importing.file_errors import FileReadError
 from data_layer.importing.preview import ImportRequest, preview_import
 from data_layer.registry.fields import as_json
 from data_layer.registry.queries import Filters, people_page
-from data_layer.vn.formatting import format_money
-from data_layer.vn.values import parse_amount
+from data_layer.vn.formatting import format_money, format_month
+from data_layer.vn.labels import label
+from data_layer.vn.values import parse_amount, parse_national_id
 
 SYSTEM = Scope.system()
 log = logging.getLogger("ansinh")
@@ -286,6 +292,85 @@ def cmd_beneficiaries(args) -> int:
     return 0
 
 
+# --- monthly allowance and payroll ------------------------------------------------------------------
+
+
+def cmd_allowance_standard(args) -> int:
+    """Set the standard (or, with --pension, the social pension level) from a month on."""
+    kind = StandardKind.PENSION if args.pension else StandardKind.STANDARD
+    month = month_arg(args.from_month, "--from")
+    amount = parse_amount_arg(args.amount)
+    with write_session(_engine(args)) as session:
+        set_standard(session, SYSTEM, kind, month, amount)
+    print(f"Đã đặt {label(kind).lower()} {format_money(amount)} từ tháng {format_month(month)}.")
+    return 0
+
+
+def cmd_allowance_stop(args) -> int:
+    """Stop the current entitlement of the ward's person with this CCCD."""
+    on = _date_arg(args.date)
+    with write_session(_engine(args)) as session:
+        ward = reference.get_ward_by_code(session, SYSTEM, args.ward)
+        person_id = person_id_by_national_id(session, SYSTEM, ward.id, parse_national_id(args.national_id))
+        stop(
+            session,
+            SYSTEM,
+            current_entitlement_id(session, SYSTEM, person_id),
+            on=on,
+            reason=StopReason(args.reason),
+        )
+    print(f"Đã dừng hưởng từ sau tháng {format_month(on.replace(day=1))} ({label(StopReason(args.reason))}).")
+    return 0
+
+
+def _print_payroll(figures, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(figures.as_json(), ensure_ascii=False, indent=1))
+        return
+    status = label(PayrollStatus(figures.status)).lower()
+    print(
+        f"Danh sách chi trả tháng {format_month(figures.month)} ({status}): {figures.people} người,"
+        f" trợ cấp {format_money(figures.amount)}, truy lĩnh {format_money(figures.arrears)},"
+        f" mai táng {format_money(figures.funeral)}, tổng chi {format_money(figures.total)};"
+        f" truy thu {format_money(figures.recoveries)}."
+    )
+
+
+def cmd_payroll_build(args) -> int:
+    """Build (rebuild while open) the month's payroll; a locked month only shows its figures."""
+    month = month_arg(args.month, "--month")
+    with write_session(_engine(args)) as session:
+        payroll = payroll_of(session, month)
+        if payroll is None or payroll.status != PayrollStatus.LOCKED:
+            build_payroll(session, SYSTEM, month)
+        figures = payroll_figures(session, SYSTEM, month)
+    _print_payroll(figures, args.json)
+    return 0
+
+
+def cmd_payroll_lock(args) -> int:
+    month = month_arg(args.month, "--month")
+    with write_session(_engine(args)) as session:
+        lock_payroll(session, SYSTEM, month)
+        figures = payroll_figures(session, SYSTEM, month)
+    _print_payroll(figures, False)
+    return 0
+
+
+def cmd_payroll_export(args) -> int:
+    """The ward's cash list, bank transfer list and changes report of the month, as one workbook."""
+    from data_layer.allowance.payment_lists import ward_lists_xlsx  # loads openpyxl: see cmd_report_summary
+
+    month = month_arg(args.month, "--month")
+    with read_session(_engine(args)) as session:
+        ward = reference.get_ward_by_code(session, SYSTEM, args.ward)
+        if payroll_of(session, month) is None:
+            raise NotFound(f"Chưa lập danh sách chi trả tháng {format_month(month)}.")
+        Path(args.out).write_bytes(ward_lists_xlsx(session, SYSTEM, month, ward.id))
+    print(f"Đã ghi {args.out}: danh sách tiền mặt, chuyển khoản và báo cáo tăng/giảm của {ward.name}.")
+    return 0
+
+
 Adder = Callable[..., argparse.ArgumentParser]
 
 
@@ -381,12 +466,44 @@ def _report_commands(sub, add: Adder) -> None:
     p.add_argument("--ward", metavar="CODE", help="chỉ một phường/xã (mặc định: mọi phường/xã)")
 
 
+def _allowance_commands(sub, add: Adder) -> None:
+    allowance = sub.add_parser("allowance", help="trợ cấp xã hội hằng tháng").add_subparsers(
+        dest="action", required=True, metavar="VIỆC"
+    )
+    p = add(
+        allowance,
+        "standard",
+        cmd_allowance_standard,
+        "đặt mức chuẩn (hoặc mức trợ cấp hưu trí xã hội) từ một tháng",
+    )
+    p.add_argument("--amount", required=True, metavar="VND", help="số tiền (đồng), ví dụ 540.000")
+    p.add_argument("--from", dest="from_month", required=True, metavar="MM/YYYY")
+    p.add_argument("--pension", action="store_true", help="mức trợ cấp hưu trí xã hội thay cho mức chuẩn")
+    p = add(allowance, "stop", cmd_allowance_stop, "dừng hưởng trợ cấp của một người")
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p.add_argument("--national-id", required=True, metavar="CCCD")
+    p.add_argument("--reason", required=True, choices=[r.value for r in StopReason])
+    p.add_argument("--date", required=True, metavar="DD/MM/YYYY")
+    payroll = sub.add_parser("payroll", help="danh sách chi trả hằng tháng").add_subparsers(
+        dest="action", required=True, metavar="VIỆC"
+    )
+    p = add(payroll, "build", cmd_payroll_build, "lập (lập lại khi chưa khóa) danh sách chi trả của tháng")
+    p.add_argument("--month", required=True, metavar="MM/YYYY")
+    p.add_argument("--json", action="store_true", help="in số liệu dạng JSON")
+    p = add(payroll, "lock", cmd_payroll_lock, "khóa danh sách chi trả của tháng")
+    p.add_argument("--month", required=True, metavar="MM/YYYY")
+    p = add(payroll, "export", cmd_payroll_export, "xuất danh sách chi trả của một phường/xã (.xlsx)")
+    p.add_argument("--month", required=True, metavar="MM/YYYY")
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``ansinh`` (every subcommand accepts --db URL)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="URL", help="địa chỉ cơ sở dữ liệu (mặc định: ANSINH_DATABASE_URL)")
     parser = argparse.ArgumentParser(
-        prog="ansinh", description="An Sinh: danh sách đối tượng và tặng quà Tết."
+        prog="ansinh", description="An Sinh: danh sách đối tượng, tặng quà Tết và chi trả trợ cấp hằng tháng."
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
@@ -395,7 +512,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    for commands in (_db_commands, _reference_commands, _list_commands, _report_commands):
+    for commands in (
+        _db_commands,
+        _reference_commands,
+        _list_commands,
+        _report_commands,
+        _allowance_commands,
+    ):
         commands(sub, add)
     return parser
 

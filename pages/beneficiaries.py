@@ -17,6 +17,7 @@ from data_layer.registry.fields import FIELDS, PERSON_FIELDS
 from data_layer.registry.queries import Filters, count_people, hamlets, people_page
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_date
+from ui.entitlement_panel import entitlement_panel
 from ui.feedback import confirm_button, set_flash, show_flash, shown_errors
 from ui.session import require_scope
 from ui.widgets import EMPTY_CHOICE, choice_cell, chosen
@@ -271,3 +272,14 @@ if scope.can_write:
     pending_bar(shown, default_ward)
     if default_ward is None:
         st.caption("Người thêm mới cần chọn một phường/xã ở bộ lọc trước khi lưu.")
+
+# --- monthly allowance: the entitlement of one person of the page ---
+st.subheader("Trợ cấp hằng tháng")
+person = st.selectbox(
+    "Xem, thêm hoặc sửa chế độ trợ cấp của một người trong trang",
+    [None, *shown],
+    format_func=lambda p: "— Chọn —" if p is None else f"{p.name} ({p.ward}, {p.birth_year or ''})",
+    key="registry_allowance_person",
+)
+if person is not None:
+    entitlement_panel(scope, person.id, person.ward_id, key="registry_allowance")

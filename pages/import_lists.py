@@ -13,7 +13,7 @@ from data_layer.importing.commit import commit_import
 from data_layer.importing.error_report import error_report_xlsx
 from data_layer.importing.preview import ImportRequest, preview_import
 from data_layer.vn import labels
-from data_layer.vn.formatting import format_count, format_datetime, format_money
+from data_layer.vn.formatting import format_count, format_datetime, format_money, format_month
 from ui.feedback import confirm_button, run_write, show_flash, shown_errors
 from ui.session import require_scope
 
@@ -58,6 +58,11 @@ def result_card(result: dict) -> None:
         m[2].metric("Đã có (cập nhật)", format_count(counts["beneficiaries_matched"]))
         m[3].metric("Suất quà", format_count(counts["allocations_created"]))
         m[4].metric("Dòng lỗi không ghi", format_count(counts["rejected"]))
+        if counts["entitlements_created"] or counts["entitlements_updated"]:
+            st.info(
+                f"Chế độ trợ cấp hằng tháng: {format_count(counts['entitlements_created'])} mới, "
+                f"{format_count(counts['entitlements_updated'])} sửa theo danh sách."
+            )
         c1, c2 = st.columns(2)
         c1.page_link(
             "pages/beneficiaries.py",
@@ -142,7 +147,13 @@ def category_editor(preview, key: str) -> None:
         st.rerun()
 
 
+def register_cells(row) -> dict:
+    """The monthly allowance register's columns of a preview row."""
+    return {"Diện hưởng": "; ".join(row.allowance_groups), "Hưởng từ tháng": format_month(row.start_month)}
+
+
 def rows_table(preview) -> None:
+    register = any(r.allowance_groups for r in preview.rows)  # a monthly allowance register
     frame = pd.DataFrame(
         [
             {
@@ -154,6 +165,14 @@ def rows_table(preview) -> None:
                 "Thôn/tổ": r.hamlet or "",
                 "Nhóm đối tượng": "; ".join(category_names[c] for c in preview.category_ids.get(r.row, [])),
                 "Mức quà": format_money(r.amount),
+                **(
+                    {
+                        "Diện hưởng": "; ".join(r.allowance_groups),
+                        "Hưởng từ tháng": format_month(r.start_month),
+                    }
+                    if register
+                    else {}
+                ),
                 "Ghi chú kiểm tra": " ".join(
                     [f"{c}: {msg}" if c else msg for c, msg in r.errors] + r.warnings
                 ),

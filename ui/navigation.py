@@ -18,7 +18,12 @@ PAGES = [
     ("pages/delivery.py", "Phát quà", ":material/local_shipping:", EVERYONE),
     ("pages/progress.py", "Tiến độ", ":material/monitoring:", EVERYONE),
     ("pages/budget.py", "Dự toán", ":material/calculate:", EVERYONE),
+    ("pages/allowance_budget.py", "Dự toán trợ cấp", ":material/request_quote:", EVERYONE),  # allowance
     ("pages/reports.py", "Báo cáo", ":material/summarize:", EVERYONE),
+    # monthly allowance
+    ("pages/allowances.py", "Trợ cấp hằng tháng", ":material/payments:", EVERYONE),
+    ("pages/payroll.py", "Chi trả hằng tháng", ":material/receipt_long:", EVERYONE),
+    ("pages/allowance_reference.py", "Mức chuẩn trợ cấp", ":material/tune:", EVERYONE),
     ("pages/import_lists.py", "Nhập danh sách", ":material/upload_file:", WRITERS),
     ("pages/audit_log.py", "Nhật ký", ":material/history:", EVERYONE),
     ("pages/admin.py", "Quản trị", ":material/admin_panel_settings:", frozenset({Role.ADMIN})),

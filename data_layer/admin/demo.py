@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from data_layer.admin.reference import add_ward
 from data_layer.admin.users import add_user
+from data_layer.allowance import demo as allowance_demo
 from data_layer.campaigns.allocation import apply_allocations
 from data_layer.campaigns.delivery import mark_delivered
 from data_layer.campaigns.lumps import add_lump
@@ -150,6 +151,7 @@ def seed_demo_data(session: Session, *, people_per_ward: int = 150) -> bool:
             ]
         session.execute(insert(BeneficiaryCategory), links)
     _seed_campaign(session, scope, rng, ward_ids)
+    allowance_demo.seed(session, scope, rng)  # a year of monthly allowance up to this month
     return True
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from data_layer.allowance import reference as allowance_reference
 from data_layer.core import audit
 from data_layer.core.access import Scope
 from data_layer.core.codes import Action
@@ -66,7 +67,8 @@ def _clean_name(name: str) -> str:
 
 
 def seed_reference_data(session: Session) -> None:
-    """Insert the standard sources and categories that are missing; existing rows stay untouched."""
+    """Insert the standard sources and categories (and the monthly allowance's standards, groups and
+    coefficients) that are missing; existing rows stay untouched."""
     have_sources = set(session.exec(select(FundingSource.code)).all())
     session.add_all(FundingSource(code=c, name=n) for c, n in STANDARD_SOURCES if c not in have_sources)
     have_categories = set(session.exec(select(Category.code)).all())
@@ -74,6 +76,7 @@ def seed_reference_data(session: Session) -> None:
         Category(code=c, name=n, group=g) for c, n, g in STANDARD_CATEGORIES if c not in have_categories
     )
     session.flush()
+    allowance_reference.seed(session)
 
 
 # --- wards -------------------------------------------------------------------------------------

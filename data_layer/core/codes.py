@@ -100,3 +100,60 @@ class Action(StrEnum):
     DELIVER = "deliver"
     NOT_DELIVER = "not_deliver"
     AUTO_ALLOCATE = "auto_allocate"
+    # monthly allowance
+    STOP = "stop"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    BUILD_PAYROLL = "build_payroll"
+    LOCK_PAYROLL = "lock_payroll"
+
+
+# --- monthly allowance -------------------------------------------------------------------------------
+
+
+class StandardKind(StrEnum):
+    """The dated reference values of the monthly allowance (``allowancestandard``)."""
+
+    STANDARD = "standard"  # mức chuẩn trợ giúp xã hội, đồng
+    PENSION = "pension"  # trợ cấp hưu trí xã hội, đồng
+    FUNERAL = "funeral"  # funeral support as a multiple of the standard
+
+
+class GroupKind(StrEnum):
+    """How an allowance group's amount is worked out."""
+
+    COEFFICIENT = "coefficient"  # standard × the coefficient of the person's age band
+    PER_CHILD = "per_child"  # standard × coefficient × number of children (5.4)
+    PENSION = "pension"  # the social pension level, not × standard (HTXH)
+
+
+class EntitlementStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    STOPPED = "stopped"
+
+
+class StopReason(StrEnum):
+    DIED = "died"
+    MOVED = "moved"
+    INELIGIBLE = "ineligible"
+    REFUSED = "refused"
+
+
+class PaymentMethod(StrEnum):
+    CASH = "cash"
+    ACCOUNT = "account"
+
+
+class PayrollStatus(StrEnum):
+    OPEN = "open"
+    LOCKED = "locked"
+
+
+class LineKind(StrEnum):
+    """A payroll line: the month's amount, an earlier month's difference, or funeral support."""
+
+    CURRENT = "current"
+    ARREARS = "arrears"
+    RECOVERY = "recovery"
+    FUNERAL = "funeral"

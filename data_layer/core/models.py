@@ -315,3 +315,125 @@ class DatabaseState(SQLModel, table=True):
     id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     data_version: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     trigger_digest: str = Field(default="", max_length=64)
+
+
+# --- monthly allowance ----------------------------------------------------------------------------
+# Entitlements to the monthly social allowance / social pension, their dated reference data and the
+# monthly payroll ledger (data_layer/allowance). Months are stored as first-of-month dates.
+
+
+class AllowanceStandard(SQLModel, table=True):
+    """A dated reference value (``StandardKind``): the standard or the social pension level in đồng,
+    or the funeral multiplier (times the standard). The latest ``from_month`` ≤ M applies in M."""
+
+    __table_args__ = (UniqueConstraint("kind", "from_month", name="uq_allowancestandard_kind_month"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)
+    from_month: date
+    amount: int = Field(sa_column=_money())
+
+
+class AllowanceGroup(SQLModel, table=True):
+    """A group of Decree 20 Art. 5 (5.1 … 5.8) or the social pension (HTXH): reference data."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=10, unique=True, index=True)
+    name: str = Field(max_length=300)
+    kind: str = Field(default="coefficient", max_length=20)  # GroupKind
+    # a single parent (5.4) also in this group gets children × coefficient plus this group's rate
+    adds_to_children: bool = False
+    active: bool = True
+
+
+class GroupCoefficient(SQLModel, table=True):
+    """A group's coefficient, in tenths, for an age band [min_age, max_age) from a month on. The rows
+    of a group with the same ``from_month`` are one version; the latest version ≤ M applies in M."""
+
+    __table_args__ = (UniqueConstraint("group_id", "from_month", "min_age", name="uq_groupcoefficient_band"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="allowancegroup.id", index=True)
+    from_month: date
+    min_age: int | None = None  # None: no lower age limit
+    max_age: int | None = None  # exclusive; None: no upper age limit
+    tenths: int
+
+
+class Entitlement(SQLModel, table=True):
+    """A person's monthly allowance or social pension from a start month (a decision), until stopped.
+    A person may hold several in turn, never two for the same month."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    beneficiary_id: int = Field(foreign_key="beneficiary.id", index=True, ondelete="CASCADE")
+    ward_id: int = Field(foreign_key="ward.id", index=True)
+    start_month: date
+    paid_until: date | None = None  # the register says it was paid outside An Sinh up to this month
+    children: int | None = None  # group 5.4
+    decision_no: str | None = Field(default=None, max_length=100)
+    decision_date: date | None = None
+    payment_method: str = Field(default="cash", max_length=20)
+    account_number: str | None = Field(default=None, max_length=50)
+    bank_name: str | None = Field(default=None, max_length=200)
+    proxy_name: str | None = Field(default=None, max_length=200)
+    status: str = Field(default="active", max_length=20)  # EntitlementStatus
+    stop_date: date | None = None
+    stop_reason: str | None = Field(default=None, max_length=20)  # StopReason
+    import_batch_id: int | None = Field(default=None, foreign_key="importbatch.id", index=True)
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class EntitlementGroup(SQLModel, table=True):
+    entitlement_id: int = Field(foreign_key="entitlement.id", primary_key=True, ondelete="CASCADE")
+    group_id: int = Field(foreign_key="allowancegroup.id", primary_key=True, index=True)
+
+
+class EntitlementSuspension(SQLModel, table=True):
+    """A suspension from ``from_month``; while ``to_month`` is None the person's payments are held.
+    On resume the months up to ``to_month`` are paid as arrears when ``back_pay``, else not owed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entitlement_id: int = Field(foreign_key="entitlement.id", index=True, ondelete="CASCADE")
+    from_month: date
+    to_month: date | None = None
+    back_pay: bool = False
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class Payroll(SQLModel, table=True):
+    """The city's payment list of one month: open (rebuilt at will), then locked for good."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    month: date = Field(unique=True)
+    status: str = Field(default="open", max_length=20)  # PayrollStatus
+    built_at: datetime = Field(default_factory=utcnow)
+    built_by: int | None = Field(default=None, foreign_key="user.id")
+    locked_at: datetime | None = None
+    locked_by: int | None = Field(default=None, foreign_key="user.id")
+
+
+class PayrollLine(SQLModel, table=True):
+    """One amount of a payroll for one person: the month's allowance (current), an earlier month's
+    difference (arrears or recovery, signed: see allowance.payroll) or funeral support."""
+
+    __table_args__ = (
+        Index("ix_payrollline_payroll_ward", "payroll_id", "ward_id", "kind"),
+        # what locked payrolls paid a person for a month: an index-only range scan
+        Index("ix_payrollline_settled", "beneficiary_id", "for_month", "kind", "amount"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    payroll_id: int = Field(foreign_key="payroll.id")
+    beneficiary_id: int = Field(foreign_key="beneficiary.id")
+    entitlement_id: int | None = Field(default=None, foreign_key="entitlement.id")
+    ward_id: int = Field(foreign_key="ward.id")
+    for_month: date
+    kind: str = Field(max_length=20)  # LineKind
+    amount: int = Field(sa_column=_money())
+    # the group whose rate the month's amount follows (current lines; see allowance.due)
+    group_id: int | None = Field(default=None, foreign_key="allowancegroup.id")
+    payment_method: str = Field(max_length=20)  # PaymentMethod
+    account_number: str | None = Field(default=None, max_length=50)
+    bank_name: str | None = Field(default=None, max_length=200)

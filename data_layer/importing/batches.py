@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
+from data_layer.allowance import register_import
 from data_layer.core import audit
 from data_layer.core.access import Scope
 from data_layer.core.codes import Action, BatchStatus
@@ -42,6 +43,7 @@ def undo_batch(session: Session, scope: Scope, batch_id: int) -> dict[str, int]:
     allocations = session.execute(
         Allocation.__table__.delete().where(Allocation.__table__.c.import_batch_id == batch.id)
     ).rowcount
+    entitlements = register_import.undo(session, batch.id)
     created = list(
         session.execute(select(Beneficiary.id).where(Beneficiary.import_batch_id == batch.id)).scalars()
     )
@@ -61,6 +63,8 @@ def undo_batch(session: Session, scope: Scope, batch_id: int) -> dict[str, int]:
         "beneficiaries_restored": restored,
         "allocations_removed": allocations,
     }
+    if entitlements:  # a monthly allowance register
+        counts["entitlements_removed"] = entitlements
     audit.record(
         session,
         scope,
@@ -69,7 +73,7 @@ def undo_batch(session: Session, scope: Scope, batch_id: int) -> dict[str, int]:
         action=Action.UNDO_IMPORT,
         ward_id=batch.ward_id,
         old=f"{batch.file_name}: bỏ {len(created)} người mới, khôi phục {restored} người, "
-        f"bỏ {allocations} suất quà",
+        f"bỏ {allocations} suất quà" + (f", {entitlements} chế độ trợ cấp" if entitlements else ""),
     )
     session.flush()
     return counts

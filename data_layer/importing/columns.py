@@ -19,6 +19,12 @@ FIELD_LABELS = {
     "bank_account": "Số tài khoản",
     "phone": "Điện thoại",
     "note": "Ghi chú",
+    # monthly allowance register
+    "allowance_groups": "Diện hưởng",
+    "children": "Số con",
+    "start_month": "Hưởng từ tháng",
+    "paid_until": "Đã nhận đến tháng",
+    "bank_name": "Ngân hàng",
 }
 
 # Folded header texts per field; a header matches when it equals a synonym or starts with it.
@@ -106,6 +112,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "bank_account": ("so tai khoan", "tai khoan", "stk", "tai khoan ngan hang"),
     "phone": ("dien thoai", "so dien thoai", "sdt", "dt"),
     "note": ("ghi chu", "ghi chu khac"),
+    # monthly allowance register (longer than "dien", so "Diện hưởng" is not a category column)
+    "allowance_groups": ("dien huong", "dien huong tro cap", "ma dien huong", "dien tro cap", "ma dien"),
+    "children": ("so con", "so con dang nuoi", "so con nho", "so con nuoi duong"),
+    "start_month": ("huong tu thang", "thang bat dau huong", "thang huong", "huong tu", "tu thang"),
+    "paid_until": ("da nhan den thang", "da huong den thang", "da chi tra den thang", "nhan den thang"),
+    "bank_name": ("ngan hang", "ten ngan hang", "mo tai ngan hang", "noi mo tai khoan"),
 }
 
 _ALL = sorted(((syn, field) for field, syns in SYNONYMS.items() for syn in syns), key=lambda p: -len(p[0]))

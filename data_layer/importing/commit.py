@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
+from data_layer.allowance import register_import
 from data_layer.core import audit
 from data_layer.core.access import Scope
 from data_layer.core.bulk import bulk_work
@@ -82,6 +83,7 @@ def commit_import(
     _add_categories(session, preview.category_ids, person_of, set(matches.values()))
     report(0.8, "Đang ghi suất quà…")
     allocations = _add_allocations(session, batch, preview, person_of) if request.campaign_id else 0
+    entitlements = register_import.apply(session, scope, batch.id, accepted, preview.register, person_of)
     batch.beneficiaries_created = len(accepted) - len(matches)
     batch.beneficiaries_matched = len(matches)
     batch.allocations_created = allocations
@@ -103,6 +105,7 @@ def commit_import(
         "beneficiaries_created": batch.beneficiaries_created,
         "beneficiaries_matched": batch.beneficiaries_matched,
         "allocations_created": allocations,
+        **entitlements,
     }
     return ImportResult(batch_id=batch.id, counts=counts)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlmodel import Session
 
+from data_layer.allowance import register_import
 from data_layer.core.access import Scope
 from data_layer.core.bulk import bulk_work
 from data_layer.core.codes import BatchStatus
@@ -59,6 +60,7 @@ class ImportPreview:
     matches: dict[int, int]  # Excel row → id of the person it updates
     category_ids: dict[int, list[int]]
     suggested_category_id: int | None = None  # a group the title rows name ("DANH SÁCH NGƯỜI CAO TUỔI")
+    register: dict[int, tuple[int, ...]] = field(default_factory=dict)  # Excel row → allowance group ids
 
     @property
     def accepted(self) -> list[ParsedRow]:
@@ -75,6 +77,8 @@ class ImportPreview:
             "beneficiaries_created": sum(1 for r in accepted if r.row not in self.matches),
             "beneficiaries_matched": sum(1 for r in accepted if r.row in self.matches),
             "allocations_created": 0,
+            "entitlements_created": 0,
+            "entitlements_updated": 0,
             "errors": [_error_entry(r) for r in self.rows if r.errors],
         }
 
@@ -247,6 +251,8 @@ def preview_import(
         _check_gift_rows(session, request, rows)
     accepted = [r for r in rows if not r.errors]
     _flag_other_wards(session, scope, request.ward_id, accepted)
+    matches = WardPeople.load(session, request.ward_id).matches(accepted)
+    register = _check_register(session, table, rows, matches) if request.campaign_id is None else {}
     report(1.0, "Xong.")
     return ImportPreview(
         request=request,
@@ -255,7 +261,16 @@ def preview_import(
         file_warnings=[*table.warnings, *_check_footer(table, rows)],
         unknown_categories=unknown,
         already_imported=previous_batch(session, request),
-        matches=WardPeople.load(session, request.ward_id).matches(accepted),
+        matches=matches,
         category_ids=category_ids,
         suggested_category_id=suggested_category(session, table),
+        register=register,
     )
+
+
+def _check_register(session: Session, table: Table, rows: list[ParsedRow], matches: dict[int, int]) -> dict:
+    """The rows of a monthly allowance register (naming groups), checked by the allowance module."""
+    headers = {f: column.header for f in register_import.HEADERS if (column := table.column_for(f))}
+    register = register_import.check_rows(session, rows, headers)
+    register_import.check_people(session, rows, matches, register, headers)
+    return register

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from data_layer.core.codes import RowStatus
+from data_layer.core.models import Entitlement
 from data_layer.importing.table import Table
 from data_layer.registry.fields import FIELDS
 from data_layer.vn.text import BIDI_CONTROLS, fold, normalize_text
@@ -22,17 +23,24 @@ from data_layer.vn.values import (
     mismatch_warning,
     national_id_mismatches,
     parse_amount,
+    parse_count,
     parse_date,
     parse_gender,
+    parse_month,
     parse_national_id,
     restored_id_problem,
 )
 
 CATEGORY_SEPARATORS = re.compile(r"\s*[,;+\n/]\s*")
-TEXT_FIELDS = ("name", "hamlet", "address", "category", "source", "bank_account", "phone", "note")
+GROUP_SEPARATORS = re.compile(r"\s*[,;+\n]\s*")  # allowance group codes: 5.4; 5.6a
+TEXT_FIELDS = (
+    *("name", "hamlet", "address", "category", "source", "bank_account", "phone", "note"),
+    *("allowance_groups", "bank_name"),  # monthly allowance register
+)
 BIRTH_FIELDS = (("birth", None), ("birth_male", "M"), ("birth_female", "F"))
 # Stored texts and the registry field whose length limit applies (the address is stored as the hamlet).
 LIMITS = {key: FIELDS[key].max_length for key in ("name", "hamlet", "bank_account", "phone", "note")}
+LIMITS["bank_name"] = Entitlement.__table__.c.bank_name.type.length
 ERROR_CELL = "Ô có lỗi công thức Excel (#REF!, #VALUE!…): sửa trong Excel rồi nhập lại."
 BIDI = "Có ký tự đảo chiều chữ (Unicode bidi) làm hiển thị sai nội dung: gõ lại ô này."
 
@@ -55,6 +63,12 @@ class ParsedRow:
     bank_account: str | None = None
     phone: str | None = None
     note: str | None = None
+    # monthly allowance register (``allowance.register_import``)
+    allowance_groups: tuple[str, ...] = ()
+    children: int | None = None
+    start_month: date | None = None
+    paid_until: date | None = None
+    bank_name: str | None = None
     errors: list[tuple[str | None, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -84,7 +98,11 @@ PARSERS: dict[str, Callable[[object], object]] = {
     "gender": parse_gender,
     "national_id": _national_id,
     "amount": parse_amount,
+    "children": parse_count,
+    "start_month": parse_month,
+    "paid_until": parse_month,
 }
+REGISTER_FIELDS = ("children", "start_month", "paid_until")
 
 Answer = tuple[object, str | None]  # the parsed value, or the error message
 
@@ -178,12 +196,12 @@ class _Columns:
                     self.errors[position].append((column, f"Dài {len(value)} ký tự, tối đa {limit}."))
 
 
-def _categories(texts: list[str | None]) -> list[tuple[str, ...]]:
-    """The group names of each row's group cell, split once per distinct cell."""
+def _split_cells(texts: list[str | None], separators: re.Pattern) -> list[tuple[str, ...]]:
+    """The parts of each row's cell ("Hộ nghèo; Người cao tuổi"), split once per distinct cell."""
     split: dict[str | None, tuple[str, ...]] = {None: ()}
     for text in texts:
         if text not in split:
-            split[text] = tuple(part for part in CATEGORY_SEPARATORS.split(text) if part)
+            split[text] = tuple(part for part in separators.split(text) if part)
     return [split[text] for text in texts]
 
 
@@ -218,12 +236,14 @@ def _id_problems(ids: list, births: list) -> list[list[str]]:
     return problems
 
 
-def _assemble(table: Table, columns: _Columns) -> list[ParsedRow]:
-    texts = {name: columns.values(name) for name in TEXT_FIELDS}
-    texts["hamlet"] = [h or a for h, a in zip(texts["hamlet"], texts["address"], strict=True)]
+def _note_errors(columns: _Columns, texts: dict[str, list]) -> tuple[list, list, list]:
+    """Every cell error, in the order rows list them; returns births, national IDs and how each ID
+    disagrees with its person."""
     columns.note_errors(TEXT_FIELDS)
     columns.note_missing_names()
-    columns.note_errors([name for name, _ in BIRTH_FIELDS] + ["gender", "national_id", "amount"])
+    columns.note_errors(
+        [name for name, _ in BIRTH_FIELDS] + ["gender", "national_id", "amount", *REGISTER_FIELDS]
+    )
     columns.note_lengths(texts)
     births = _births(columns)
     ids = [found or (None, 0) for found in columns.values("national_id")]
@@ -232,6 +252,13 @@ def _assemble(table: Table, columns: _Columns) -> list[ParsedRow]:
         raw = columns.cells["national_id"][position] if row_problems else None
         if row_problems and (problem := restored_id_problem(raw, digits, national_id, row_problems)):
             columns.errors[position].append((columns.header("national_id", position), problem))
+    return births, ids, problems
+
+
+def _assemble(table: Table, columns: _Columns) -> list[ParsedRow]:
+    texts = {name: columns.values(name) for name in TEXT_FIELDS}
+    texts["hamlet"] = [h or a for h, a in zip(texts["hamlet"], texts["address"], strict=True)]
+    births, ids, problems = _note_errors(columns, texts)
     rows = [
         ParsedRow(
             row=number,
@@ -269,16 +296,15 @@ def _assemble(table: Table, columns: _Columns) -> list[ParsedRow]:
                 births,
                 ids,
                 texts["hamlet"],
-                _categories(texts["category"]),
+                _split_cells(texts["category"], CATEGORY_SEPARATORS),
                 columns.values("amount"),
-                texts["source"],
-                texts["bank_account"],
-                texts["phone"],
-                texts["note"],
+                *(texts[name] for name in ("source", "bank_account", "phone", "note")),
                 strict=True,
             )
         )
     ]
+    if "allowance_groups" in columns.cells:
+        _add_register(rows, columns, texts)
     for row, row_problems in zip(rows, problems, strict=True):
         if not row.errors:
             if row.national_id is None:
@@ -286,6 +312,19 @@ def _assemble(table: Table, columns: _Columns) -> list[ParsedRow]:
             elif warning := mismatch_warning(row.national_id, row_problems):
                 row.warnings.append(warning)
     return rows
+
+
+def _add_register(rows: list[ParsedRow], columns: _Columns, texts: dict[str, list]) -> None:
+    """The monthly allowance register's columns: groups, children, start and paid-until months."""
+    for row, groups, children, start, paid_until, bank in zip(
+        rows,
+        _split_cells(texts["allowance_groups"], GROUP_SEPARATORS),
+        *(columns.values(name) for name in REGISTER_FIELDS),
+        texts["bank_name"],
+        strict=True,
+    ):
+        row.allowance_groups, row.children, row.start_month = groups, children, start
+        row.paid_until, row.bank_name = paid_until, bank
 
 
 def _header_of(field_name: str, mapping: dict[int, str], headers: dict[int, str]) -> str | None:

@@ -177,7 +177,8 @@ def _savepoint(session: Session, result: SaveResult, label: str, action: Callabl
     return True
 
 
-def _person_in_scope(session: Session, scope: Scope, person_id: int) -> Beneficiary:
+def person_in_scope(session: Session, scope: Scope, person_id: int) -> Beneficiary:
+    """The person if they are in the user's wards and the user may change them."""
     person = session.execute(
         select(Beneficiary).where(Beneficiary.id == person_id, scope.ward_clause(Beneficiary.ward_id))
     ).scalar_one_or_none()
@@ -226,7 +227,7 @@ def update_person(
 ) -> int:
     """Update one person if ``version`` is still current; returns their planned gifts when the
     change takes them off the lists (to be reviewed)."""
-    current = _person_in_scope(session, scope, person_id)
+    current = person_in_scope(session, scope, person_id)
     values = _checked_changes(session, current, changes, known)
     if current.version != version:
         other = "; ".join(
@@ -316,7 +317,7 @@ def insert_person(
 
 def delete_person(session: Session, scope: Scope, person_id: int) -> None:
     """Remove a person entered by mistake (refused once they received a gift: change the status)."""
-    person = _person_in_scope(session, scope, person_id)
+    person = person_in_scope(session, scope, person_id)
     delivered = session.execute(
         select(func.count())
         .select_from(Allocation)

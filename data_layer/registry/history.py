@@ -10,7 +10,17 @@ from sqlmodel import Session
 
 from data_layer.core import audit
 from data_layer.core.access import Scope
-from data_layer.core.codes import Action, AllocationStatus, Gender, NotDeliveredReason, PersonStatus
+from data_layer.core.codes import (
+    Action,
+    AllocationStatus,
+    EntitlementStatus,
+    Gender,
+    NotDeliveredReason,
+    PaymentMethod,
+    PayrollStatus,
+    PersonStatus,
+    StopReason,
+)
 from data_layer.core.errors import Conflict, Invalid, NotFound
 from data_layer.core.models import Allocation, AuditEvent, Beneficiary, Category, Package, User, Ward
 from data_layer.registry.editing import update_person
@@ -21,9 +31,11 @@ from data_layer.vn.formatting import format_date
 
 # Audited fields that hold a code, and the kinds of code they may hold.
 CODED_FIELDS = {
-    "status": (PersonStatus, AllocationStatus),
+    "status": (PersonStatus, AllocationStatus, EntitlementStatus, PayrollStatus),
     "gender": (Gender,),
     "reason": (NotDeliveredReason,),
+    "stop_reason": (StopReason,),  # monthly allowance
+    "payment_method": (PaymentMethod,),
 }
 
 

@@ -87,6 +87,17 @@ def problem_condition(problem: Problem) -> ColumnElement[bool]:
     raise Invalid(f"Không có loại lỗi dữ liệu '{problem}'.")
 
 
+def search_condition(text: str | None) -> ColumnElement[bool] | None:
+    """People whose name contains ``text`` (without diacritics), or whose CCCD contains its digits."""
+    if not text or not (needle := fold(text)):
+        return None
+    digits = "".join(ch for ch in text if ch.isdigit())
+    matches = [Beneficiary.name_key.contains(needle, autoescape=True)]
+    if len(digits) >= 3:
+        matches.append(Beneficiary.national_id.contains(digits, autoescape=True))
+    return or_(*matches)
+
+
 def _conditions(scope: Scope, filters: Filters) -> list:
     conditions = [scope.ward_clause(Beneficiary.ward_id)]
     if filters.ward_id is not None:
@@ -108,12 +119,8 @@ def _conditions(scope: Scope, filters: Filters) -> list:
                 )
             )
         )
-    if filters.search and (needle := fold(filters.search)):
-        digits = "".join(ch for ch in filters.search if ch.isdigit())
-        matches = [Beneficiary.name_key.contains(needle, autoescape=True)]
-        if len(digits) >= 3:
-            matches.append(Beneficiary.national_id.contains(digits, autoescape=True))
-        conditions.append(or_(*matches))
+    if (found := search_condition(filters.search)) is not None:
+        conditions.append(found)
     if filters.problem:
         conditions.append(problem_condition(filters.problem))
     return conditions

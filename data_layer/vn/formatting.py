@@ -36,3 +36,8 @@ def local_time(moment: datetime) -> datetime:
 def format_datetime(moment: datetime | None) -> str:
     """A stored moment as dd/mm/yyyy HH:MM in Vietnam's time ('' for None)."""
     return "" if moment is None else local_time(moment).strftime("%d/%m/%Y %H:%M")
+
+
+def format_month(month: date | None) -> str:
+    """A month as MM/YYYY ('' for None)."""
+    return "" if month is None else month.strftime("%m/%Y")

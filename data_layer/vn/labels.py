@@ -11,13 +11,20 @@ from data_layer.core.codes import (
     CampaignKind,
     CampaignStatus,
     DeliveryMethod,
+    EntitlementStatus,
     Gender,
+    GroupKind,
+    LineKind,
     NotDeliveredReason,
     PackageKind,
+    PaymentMethod,
+    PayrollStatus,
     PersonStatus,
     Problem,
     Role,
     RowStatus,
+    StandardKind,
+    StopReason,
 )
 
 LABELS: dict[type[StrEnum], dict[str, str]] = {
@@ -77,6 +84,41 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         Action.DELIVER: "Phát quà",
         Action.NOT_DELIVER: "Không phát được",
         Action.AUTO_ALLOCATE: "Phân bổ tự động",
+        Action.STOP: "Dừng hưởng",
+        Action.SUSPEND: "Tạm dừng hưởng",
+        Action.RESUME: "Hưởng lại",
+        Action.BUILD_PAYROLL: "Lập danh sách chi trả",
+        Action.LOCK_PAYROLL: "Khóa danh sách chi trả",
+    },
+    # --- monthly allowance ---
+    StandardKind: {
+        StandardKind.STANDARD: "Mức chuẩn trợ giúp xã hội",
+        StandardKind.PENSION: "Mức trợ cấp hưu trí xã hội",
+        StandardKind.FUNERAL: "Hỗ trợ mai táng (số lần mức chuẩn)",
+    },
+    GroupKind: {
+        GroupKind.COEFFICIENT: "Mức chuẩn × hệ số",
+        GroupKind.PER_CHILD: "Mức chuẩn × hệ số × số con",
+        GroupKind.PENSION: "Mức trợ cấp hưu trí xã hội",
+    },
+    EntitlementStatus: {
+        EntitlementStatus.ACTIVE: "Đang hưởng",
+        EntitlementStatus.SUSPENDED: "Tạm dừng",
+        EntitlementStatus.STOPPED: "Đã dừng hưởng",
+    },
+    StopReason: {
+        StopReason.DIED: "Đã mất",
+        StopReason.MOVED: "Chuyển đi nơi khác",
+        StopReason.INELIGIBLE: "Không còn đủ điều kiện",
+        StopReason.REFUSED: "Từ chối nhận",
+    },
+    PaymentMethod: {PaymentMethod.CASH: "Tiền mặt", PaymentMethod.ACCOUNT: "Chuyển khoản"},
+    PayrollStatus: {PayrollStatus.OPEN: "Đang lập", PayrollStatus.LOCKED: "Đã khóa"},
+    LineKind: {
+        LineKind.CURRENT: "Trợ cấp tháng",
+        LineKind.ARREARS: "Truy lĩnh",
+        LineKind.RECOVERY: "Truy thu",
+        LineKind.FUNERAL: "Hỗ trợ mai táng",
     },
 }
 
@@ -93,6 +135,11 @@ RECORD_LABELS = {
     "fundingsource": "Nguồn kinh phí",
     "category": "Nhóm đối tượng",
     "budgetscenario": "Phương án dự toán",
+    # monthly allowance
+    "entitlement": "Trợ cấp hằng tháng",
+    "allowancestandard": "Mức chuẩn trợ cấp",
+    "groupcoefficient": "Hệ số trợ cấp",
+    "payroll": "Danh sách chi trả",
 }
 
 # Audited fields of records other than the beneficiary (whose fields are in registry.fields).
@@ -103,6 +150,20 @@ FIELD_LABELS = {
     "note": "Ghi chú",
     "amount": "Số tiền",
     "active": "Đang sử dụng",
+    # monthly allowance
+    "groups": "Diện hưởng",
+    "children": "Số con",
+    "start_month": "Hưởng từ tháng",
+    "paid_until": "Đã nhận đến tháng",
+    "decision_no": "Số quyết định",
+    "decision_date": "Ngày quyết định",
+    "payment_method": "Hình thức nhận",
+    "account_number": "Số tài khoản",
+    "bank_name": "Ngân hàng",
+    "proxy_name": "Người nhận thay",
+    "stop_date": "Ngày dừng hưởng",
+    "stop_reason": "Lý do dừng hưởng",
+    "coefficients": "Hệ số",
 }
 
 

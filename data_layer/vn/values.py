@@ -287,3 +287,46 @@ def parse_gender(raw: object) -> str | None:
     if key not in GENDERS:
         raise CellError(f"Giới tính '{raw}' không hợp lệ (Nam hoặc Nữ).")
     return GENDERS[key]
+
+
+# --- monthly allowance -------------------------------------------------------------------------------
+
+_MONTH = re.compile(r"(?:thang\s*|t\s*)?(\d{1,2})\s*[/\-.]\s*(\d{4})")
+_ISO_MONTH = re.compile(r"(\d{4})[-/.](\d{1,2})")
+FIRST_MONTH_YEAR, LAST_MONTH_YEAR = 1990, 2100
+
+
+def parse_month(raw: object) -> date | None:
+    """The first day of a month written MM/YYYY (07/2024, 7-2024, tháng 7/2024, 2024-07), or of a
+    date's month (a date cell, dd/mm/yyyy)."""
+    if _is_blank(raw):
+        return None
+    if isinstance(raw, datetime):
+        raw = raw.date()
+    if isinstance(raw, date):
+        month, year = raw.month, raw.year
+    else:
+        text = fold(str(raw))
+        if match := _MONTH.fullmatch(text):
+            month, year = int(match.group(1)), int(match.group(2))
+        elif match := _ISO_MONTH.fullmatch(text):
+            year, month = int(match.group(1)), int(match.group(2))
+        elif match := _DATE.fullmatch(text):
+            month, year = int(match.group(2)), int(match.group(3))
+        elif match := _ISO_DATE.fullmatch(text):
+            year, month = int(match.group(1)), int(match.group(2))
+        else:
+            raise CellError(f"Tháng '{raw}' không đọc được (dùng MM/YYYY, ví dụ 07/2024).")
+    if not 1 <= month <= 12 or not FIRST_MONTH_YEAR <= year <= LAST_MONTH_YEAR:
+        raise CellError(f"Tháng '{raw}' không hợp lệ (dùng MM/YYYY, ví dụ 07/2024).")
+    return date(year, month, 1)
+
+
+def parse_count(raw: object) -> int | None:
+    """A whole number of at least 1 (a number of children): 2, '2', 2.0."""
+    if _is_blank(raw):
+        return None
+    text = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw).strip()
+    if isinstance(raw, bool) or not text.isdigit() or not text.isascii() or int(text) < 1:
+        raise CellError(f"'{raw}' không phải số nguyên từ 1 trở lên.")
+    return int(text)

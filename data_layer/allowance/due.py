@@ -1,0 +1,322 @@
+"""What the entitled people of some wards are due, month by month, computed in SQL for everyone at
+once (the rules of ``rules``, set-based: a few statements whatever the number of people).
+
+The work happens in temporary tables of the write transaction (``due_tables``):
+
+- ``allow_month``: every month from the earliest start to the payroll's month, with the standard,
+  the pension level and the funeral amount in force (from the reference data, by Python).
+- ``allow_band``: each group's coefficient versions as month ranges with up to four age bands.
+- ``allow_ent1`` / ``allow_entm`` (groups in ``allow_entg``): the entitlements with one group /
+  with several, each with its months to pay as month indexes [w_from, w_to] (from the start month or the
+  month after ``paid_until``, through the month of the stop date, of a death or move recorded in the
+  registry, or the payroll's month) and the person's birth as a month index. Entitlements held by
+  an open suspension are left out; months of an unpaid suspension are skipped.
+
+An entitlement with one group (nearly all) is priced month by month without any grouping; the few
+with several groups are grouped per month to apply rule 3. The month index is year × 12 + month − 1,
+so a person is at least ``lo`` years old in month ``mi`` when mi ≥ birth index + 12 × lo (the
+birthday's month counts as reached).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    case,
+    cast,
+    exists,
+    extract,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+)
+
+from data_layer.allowance.months import from_index, month_index
+from data_layer.allowance.reference import MAX_BANDS
+from data_layer.allowance.rules import Reference, value_in
+from data_layer.core.codes import GroupKind, PersonStatus
+from data_layer.core.models import Beneficiary, Entitlement, EntitlementGroup, EntitlementSuspension
+
+_meta = MetaData()
+TEMP = {"prefixes": ["TEMPORARY"], "postgresql_on_commit": "DROP"}
+
+
+def _int(name: str, **kw) -> Column:
+    return Column(name, Integer, **kw)
+
+
+MONTHS = Table(
+    "allow_month",
+    _meta,
+    _int("mi", primary_key=True, autoincrement=False),
+    Column("month", Date, index=True),
+    Column("standard", BigInteger),
+    Column("pension", BigInteger),
+    Column("funeral", BigInteger),
+    **TEMP,
+)
+BANDS = Table(
+    "allow_band",
+    _meta,
+    _int("id", primary_key=True),
+    _int("group_id", index=True),
+    _int("mi_from"),
+    _int("mi_to"),
+    Column("kind", String(20)),
+    _int("stacks"),
+    *[_int(f"{part}{k}") for k in range(1, MAX_BANDS + 1) for part in ("lo", "hi", "t")],
+    **TEMP,
+)
+_ENT_COLUMNS = ("pid", "children", "w_from", "w_to", "bidx", "gap")
+ENT1 = Table(  # entitlements with one group
+    "allow_ent1",
+    _meta,
+    _int("eid", primary_key=True, autoincrement=False),
+    *map(_int, _ENT_COLUMNS),
+    _int("gid"),
+    **TEMP,
+)
+ENTM = Table(  # entitlements with several groups, their groups in allow_entg
+    "allow_entm", _meta, _int("eid", primary_key=True, autoincrement=False), *map(_int, _ENT_COLUMNS), **TEMP
+)
+ENTG = Table("allow_entg", _meta, _int("eid", primary_key=True), _int("gid", primary_key=True), **TEMP)
+DUE = Table(
+    "allow_due",
+    _meta,
+    _int("eid", primary_key=True, autoincrement=False),
+    Column("past", BigInteger),
+    Column("now", BigInteger),
+    _int("main"),
+    **TEMP,
+)
+TABLES = (MONTHS, BANDS, ENT1, ENTM, ENTG, DUE)
+FAR = 10**6  # a month index later than any real month
+
+
+@contextmanager
+def due_tables(connection: Connection, *extra: Table) -> Iterator[None]:
+    """Create the temporary tables (and ``extra`` ones) for one computation, drop them afterwards."""
+    tables = (*TABLES, *extra)
+    temporary = "pg_temp" if connection.dialect.name == "postgresql" else "temp"  # never a real table
+    for table in tables:
+        connection.execute(text(f"DROP TABLE IF EXISTS {temporary}.{table.name}"))
+        table.create(connection)
+    yield
+    for table in tables:
+        connection.execute(text(f"DROP TABLE IF EXISTS {temporary}.{table.name}"))
+
+
+def analyze(connection: Connection, *tables: Table) -> None:
+    """PostgreSQL plans temporary tables without statistics unless told; SQLite needs nothing."""
+    if connection.dialect.name == "postgresql":
+        for table in tables:
+            connection.execute(text(f"ANALYZE {table.name}"))
+
+
+def fill_reference(connection: Connection, reference: Reference, first: date, last: date) -> None:
+    """The months from ``first`` to ``last`` with their amounts, and the coefficient bands."""
+    months = []
+    for mi in range(month_index(first), month_index(last) + 1):
+        month = from_index(mi)
+        standard = reference.standard_in(month)
+        multiplier = value_in(reference.funeral_multipliers, month) or 0
+        months.append(
+            {
+                "mi": mi,
+                "month": month,
+                "standard": standard,
+                "pension": reference.pension_in(month),
+                "funeral": multiplier * standard,
+            }
+        )
+    connection.execute(insert(MONTHS), months)
+    bands = list(_band_rows(reference))
+    if bands:
+        connection.execute(insert(BANDS), bands)
+
+
+def _band_rows(reference: Reference) -> Iterator[dict]:
+    empty = {f"{part}{k}": None for k in range(1, MAX_BANDS + 1) for part in ("lo", "hi", "t")}
+    for rule in reference.groups.values():
+        base = {"group_id": rule.id, "kind": rule.kind, "stacks": int(rule.adds_to_children)}
+        if rule.kind == GroupKind.PENSION:
+            yield base | empty | {"mi_from": 0, "mi_to": FAR}
+            continue
+        starts = [month_index(start) for start, _ in rule.versions] + [FAR + 1]
+        for (_start, bands), mi_from, next_from in zip(rule.versions, starts, starts[1:], strict=False):
+            slots = dict(empty)
+            for k, band in enumerate(bands, start=1):
+                slots |= {f"lo{k}": band.min_age, f"hi{k}": band.max_age, f"t{k}": band.tenths}
+            yield base | slots | {"mi_from": mi_from, "mi_to": next_from - 1}
+
+
+def index_of(column):
+    """A date column as a month index, in the database's own SQL."""
+    return cast(extract("year", column), Integer) * 12 + cast(extract("month", column), Integer) - 1
+
+
+def _least(*values):
+    """The smallest of values, a NULL value counting as no limit (the first must not be NULL)."""
+    result = values[0]
+    for value in values[1:]:
+        result = case((value < result, value), else_=result)
+    return result
+
+
+def held():
+    """SQL condition: the entitlement's payments are held by an open suspension."""
+    return exists().where(
+        EntitlementSuspension.entitlement_id == Entitlement.id, EntitlementSuspension.to_month.is_(None)
+    )
+
+
+def fill_entitlements(connection: Connection, ward_ids: list[int] | None, payroll_month: date) -> None:
+    """The entitlements of the wards (None: all) not held, with their months to pay and groups."""
+    e, b = Entitlement, Beneficiary
+    start, paid = index_of(e.start_month), index_of(e.paid_until) + 1
+    registry_end = case(
+        (and_(b.status != PersonStatus.ACTIVE, b.status_date.is_not(None)), index_of(b.status_date))
+    )
+    gap = exists().where(
+        EntitlementSuspension.entitlement_id == e.id,
+        EntitlementSuspension.to_month.is_not(None),
+        EntitlementSuspension.back_pay.is_(False),
+    )
+    counts = (
+        select(
+            EntitlementGroup.entitlement_id.label("eid"),
+            func.count().label("n"),
+            func.min(EntitlementGroup.group_id).label("gid"),
+        )
+        .group_by(EntitlementGroup.entitlement_id)
+        .subquery()
+    )
+    columns = [
+        e.beneficiary_id,
+        e.children,
+        case((paid > start, paid), else_=start),
+        _least(literal(month_index(payroll_month)), index_of(e.stop_date), registry_end),
+        case((b.birth_date.is_not(None), index_of(b.birth_date)), else_=b.birth_year * 12),
+        case((gap, 1), else_=0),
+    ]
+    where = [~held()] + ([e.ward_id.in_(ward_ids)] if ward_ids is not None else [])
+    base = select(e.id, *columns).join(b, b.id == e.beneficiary_id).join(counts, counts.c.eid == e.id)
+    names = ["eid", "pid", "children", "w_from", "w_to", "bidx", "gap"]
+    connection.execute(
+        insert(ENT1).from_select(
+            [*names, "gid"], base.add_columns(counts.c.gid).where(counts.c.n == 1, *where)
+        )
+    )
+    connection.execute(insert(ENTM).from_select(names, base.where(counts.c.n > 1, *where)))
+    connection.execute(
+        text(
+            "INSERT INTO allow_entg (eid, gid) SELECT g.entitlement_id, g.group_id FROM entitlementgroup g"
+            " JOIN allow_entm x ON x.eid = g.entitlement_id"
+        )
+    )
+    analyze(connection, MONTHS, BANDS, ENT1, ENTM, ENTG)
+
+
+# --- the price of one entitlement-group-month (x: entitlement row, v: band, m: month) -------------
+
+# age ≥ lo ⇔ mi ≥ bidx + 12 × lo (the birthday's month counts as reached); no birth: no age band matches
+TENTHS = (
+    "(CASE "
+    + " ".join(
+        f"WHEN v.t{k} IS NOT NULL AND (v.lo{k} IS NULL OR m.mi >= x.bidx + 12 * v.lo{k})"
+        f" AND (v.hi{k} IS NULL OR m.mi < x.bidx + 12 * v.hi{k}) THEN v.t{k}"
+        for k in range(1, MAX_BANDS + 1)
+    )
+    + " ELSE 0 END)"
+)
+# one group alone: its own amount is the person's (rules 1 and 3 with a single group)
+SINGLE_DUE = (
+    "(CASE v.kind WHEN 'pension' THEN m.pension"
+    f" WHEN 'per_child' THEN (m.standard * {TENTHS} * coalesce(x.children, 0) + 5) / 10"
+    f" ELSE (m.standard * {TENTHS} + 5) / 10 END)"
+)
+GAP = (  # a month of a suspension not paid back is not due
+    "(x.gap = 0 OR NOT EXISTS (SELECT 1 FROM entitlementsuspension s WHERE s.entitlement_id = x.eid"
+    " AND NOT s.back_pay AND s.to_month IS NOT NULL AND m.month BETWEEN s.from_month AND s.to_month))"
+)
+SINGLE_FROM = (
+    "allow_ent1 x CROSS JOIN allow_band v CROSS JOIN allow_month m WHERE v.group_id = x.gid"
+    " AND m.mi BETWEEN (CASE WHEN x.w_from > v.mi_from THEN x.w_from ELSE v.mi_from END)"
+    f" AND (CASE WHEN x.w_to < v.mi_to THEN x.w_to ELSE v.mi_to END) AND {GAP}"
+)
+# entitlement → its months → its groups → each group's band version of the month: rows come out in
+# (entitlement, month) order, so SQLite groups them without sorting
+MULTI_FROM = (
+    "allow_entm x CROSS JOIN allow_month m CROSS JOIN allow_entg g CROSS JOIN allow_band v"
+    " WHERE m.mi BETWEEN x.w_from AND x.w_to AND g.eid = x.eid AND v.group_id = g.gid"
+    f" AND m.mi BETWEEN v.mi_from AND v.mi_to AND {GAP}"
+)
+
+
+def single_rows(where: str = "") -> str:
+    """eid, pid, mi, due, main group of the one-group entitlements, one row per month."""
+    return f"SELECT x.eid, x.pid, m.mi, {SINGLE_DUE} AS due, x.gid AS main FROM {SINGLE_FROM}{where}"
+
+
+def multi_rows(where: str = "", main_in: int | None = None) -> str:
+    """eid, pid, mi, due, main group of the several-group entitlements, one row per month (rule 3;
+    the main group is the one whose own amount is largest, ties to the lowest id, worked out only for
+    the month index ``main_in``: the payroll's month; None for none)."""
+    own = (
+        f"(CASE WHEN v.kind = 'pension' THEN m.pension ELSE (m.standard * {TENTHS}"
+        " * (CASE WHEN v.kind = 'per_child' THEN coalesce(x.children, 0) ELSE 1 END) + 5) / 10 END)"
+    )
+    per_month = (
+        "SELECT x.eid AS eid, MAX(x.pid) AS pid, m.mi AS mi, MAX(m.standard) AS standard,"
+        " MAX(m.pension) AS pension,"
+        f" SUM(CASE WHEN v.kind = 'per_child' THEN {TENTHS} * coalesce(x.children, 0) ELSE 0 END) AS pc,"
+        f" MAX(CASE WHEN v.kind = 'coefficient' THEN {TENTHS} ELSE 0 END) AS mx,"
+        f" MAX(CASE WHEN v.stacks = 1 THEN {TENTHS} ELSE 0 END) AS st,"
+        " MAX(CASE WHEN v.kind = 'pension' THEN 1 ELSE 0 END) AS hp,"
+        f" MAX({_only_in(main_in, own)} * 10000 + 9999 - g.gid) AS enc"
+        f" FROM {MULTI_FROM}{where} GROUP BY x.eid, m.mi"
+    )
+    allowance = (
+        "((standard * (CASE WHEN pc > 0 AND st > 0 THEN pc + mx WHEN pc > mx THEN pc ELSE mx END) + 5) / 10)"
+    )
+    return (
+        f"SELECT eid, pid, mi, CASE WHEN hp = 1 AND pension > {allowance} THEN pension ELSE {allowance} END"
+        f" AS due, CASE WHEN enc >= 10000 THEN 9999 - enc % 10000 END AS main FROM ({per_month}) p"
+    )
+
+
+def _only_in(month_index_: int | None, expression: str) -> str:
+    """``expression`` in that month only (0 otherwise; always 0 for None)."""
+    if month_index_ is None:
+        return "0"
+    return f"(CASE WHEN m.mi = {int(month_index_)} THEN {expression} ELSE 0 END)"
+
+
+def fill_totals(connection: Connection, payroll_month: date) -> None:
+    """Per entitlement: the sum due for the months before the payroll's, the payroll month's amount
+    and its main group (``allow_due``)."""
+    now = month_index(payroll_month)
+    aggregate = (
+        f"SELECT eid, SUM(CASE WHEN mi < {now} THEN due ELSE 0 END),"
+        f" SUM(CASE WHEN mi = {now} THEN due ELSE 0 END),"
+        f" MAX(CASE WHEN mi = {now} AND due > 0 THEN main END)"
+    )
+    for rows in (single_rows(), multi_rows(main_in=now)):
+        connection.execute(
+            text(f"INSERT INTO allow_due (eid, past, now, main) {aggregate} FROM ({rows}) r GROUP BY eid")
+        )
+    analyze(connection, DUE)

@@ -1,0 +1,197 @@
+"""Form 10a of Decree 20/2021 (regular social assistance) for a chosen period, from the payrolls:
+STT | Chỉ tiêu | Tổng số (người) | Nam | Nữ | Kinh phí (triệu đồng).
+
+A person is counted once, in the row of the group their amount followed in their last paid month of
+the period (``PayrollLine.group_id``) and of their age at the end of the period; the cost is what the
+period's payrolls paid them (month and arrears). Funeral support is counted per support paid. The
+form's rows II and III (community care, social-protection facilities) are not kept in An Sinh and
+stay empty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from sqlalchemy import and_, func, select
+from sqlmodel import Session
+
+from data_layer.allowance.rules import age_in_month
+from data_layer.core.access import Scope
+from data_layer.core.codes import Gender, LineKind
+from data_layer.core.models import AllowanceGroup, Beneficiary, Payroll, PayrollLine
+from data_layer.vn.formatting import format_month
+from data_layer.vn.xlsx import put, to_bytes
+
+MILLIONS_FORMAT = "#,##0.000,,"  # whole đồng shown in millions
+
+
+def leaf_of(code: str | None, age: int | None) -> str:
+    """The form's finest row for a group code and an age."""
+    age = -1 if age is None else age
+    band = "<16" if age < 16 else "16-60" if age < 60 else ">=60"
+    if code == "5.1":
+        return "5.1<4" if age < 4 else "5.1"
+    if code in ("5.3", "5.8"):
+        return "hiv<4" if age < 4 else "hiv<16" if age < 16 else "hiv>=16"
+    if code in ("5.6a", "5.6b"):
+        return f"{code}{band}"
+    if code in ("5.2", "5.4", "5.5a", "5.5b", "5.5c", "5.5d", "5.7", "HTXH"):
+        return code
+    return "other"
+
+
+DISABLED = [f"{c}{b}" for c in ("5.6a", "5.6b") for b in ("<16", "16-60", ">=60")]
+ALLOWANCE = ["5.1<4", "5.1", "5.2", "hiv<4", "hiv<16", "hiv>=16", "5.4", "5.5a", "5.5b", "5.5c", "5.5d"]
+ALLOWANCE += [*DISABLED, "5.7", "other"]
+# (STT, Chỉ tiêu, the leaves it adds up; None: not kept in An Sinh)
+ROWS: list[tuple[str, str, list[str] | None]] = [
+    ("I", "Trợ cấp xã hội hằng tháng", ALLOWANCE),
+    ("1", "Trẻ em dưới 16 tuổi không có nguồn nuôi dưỡng", ["5.1<4", "5.1"]),
+    ("", "Trong đó: dưới 4 tuổi", ["5.1<4"]),
+    ("2", "Người từ 16 đến 22 tuổi đang đi học", ["5.2"]),
+    ("3", "Người nhiễm HIV thuộc hộ nghèo", ["hiv<4", "hiv<16", "hiv>=16"]),
+    ("", "– Dưới 4 tuổi", ["hiv<4"]),
+    ("", "– Từ 4 đến dưới 16 tuổi", ["hiv<16"]),
+    ("", "– Từ 16 tuổi trở lên", ["hiv>=16"]),
+    ("4", "Người đơn thân thuộc hộ nghèo, cận nghèo đang nuôi con", ["5.4"]),
+    ("5", "Người cao tuổi", ["5.5a", "5.5b", "5.5c", "5.5d"]),
+    ("", "– Thuộc hộ nghèo, không có người có nghĩa vụ phụng dưỡng", ["5.5a"]),
+    ("", "– Từ 75 đến 80 tuổi ở vùng đặc biệt khó khăn", ["5.5b"]),
+    ("", "– Từ 80 tuổi trở lên không có lương hưu, trợ cấp BHXH", ["5.5c"]),
+    ("", "– Được nhận chăm sóc tại cộng đồng", ["5.5d"]),
+    ("6", "Người khuyết tật", DISABLED),
+    ("", "– Đặc biệt nặng", DISABLED[:3]),
+    ("", "   + Dưới 16 tuổi", ["5.6a<16"]),
+    ("", "   + Từ 16 đến dưới 60 tuổi", ["5.6a16-60"]),
+    ("", "   + Từ 60 tuổi trở lên", ["5.6a>=60"]),
+    ("", "– Nặng", DISABLED[3:]),
+    ("", "   + Dưới 16 tuổi", ["5.6b<16"]),
+    ("", "   + Từ 16 đến dưới 60 tuổi", ["5.6b16-60"]),
+    ("", "   + Từ 60 tuổi trở lên", ["5.6b>=60"]),
+    ("7", "Trẻ em dưới 3 tuổi thuộc hộ nghèo, cận nghèo vùng đặc biệt khó khăn", ["5.7"]),
+    ("8", "Diện khác", ["other"]),
+    ("II", "Nhận chăm sóc, nuôi dưỡng tại cộng đồng", None),
+    ("III", "Trong cơ sở trợ giúp xã hội", None),
+    ("IV", "Hỗ trợ chi phí mai táng", ["funeral"]),
+    ("V", "Trợ cấp hưu trí xã hội (Nghị định 176/2025/NĐ-CP)", ["HTXH"]),
+]
+
+
+@dataclass
+class FormRow:
+    number: str
+    label: str
+    people: int | None
+    male: int | None
+    female: int | None
+    cost: int | None  # whole đồng
+
+
+def _paid_people(session: Session, scope: Scope, first: date, last: date):
+    """(person, gender, birth date, birth year, money, group code of the last paid month) per person."""
+    period = and_(Payroll.month >= first, Payroll.month <= last, scope.ward_clause(PayrollLine.ward_id))
+    paid = PayrollLine.kind.in_([LineKind.CURRENT, LineKind.ARREARS])
+    money = (
+        select(
+            PayrollLine.beneficiary_id.label("pid"),
+            func.sum(PayrollLine.amount).label("money"),
+            func.max(PayrollLine.for_month).filter(PayrollLine.kind == LineKind.CURRENT).label("last"),
+        )
+        .join(Payroll, Payroll.id == PayrollLine.payroll_id)
+        .where(period, paid)
+        .group_by(PayrollLine.beneficiary_id)
+        .subquery()
+    )
+    last_line = and_(
+        PayrollLine.beneficiary_id == money.c.pid,
+        PayrollLine.for_month == money.c.last,
+        PayrollLine.kind == LineKind.CURRENT,
+    )
+    return session.execute(
+        select(
+            Beneficiary.gender,
+            Beneficiary.birth_date,
+            Beneficiary.birth_year,
+            money.c.money,
+            AllowanceGroup.code,
+        )
+        .select_from(money)
+        .join(Beneficiary, Beneficiary.id == money.c.pid)
+        .outerjoin(PayrollLine, last_line)
+        .outerjoin(AllowanceGroup, AllowanceGroup.id == PayrollLine.group_id)
+    ).all()
+
+
+def form_10a(session: Session, scope: Scope, first: date, last: date) -> list[FormRow]:
+    """The rows of form 10a for the payrolls of the months ``first`` to ``last``."""
+    leaves: dict[str, list[int]] = {}
+    for gender, birth_date, birth_year, money, code in _paid_people(session, scope, first, last):
+        if money is None or money <= 0:
+            continue
+        entry = leaves.setdefault(leaf_of(code, age_in_month(birth_date, birth_year, last)), [0, 0, 0, 0])
+        entry[0] += 1
+        entry[1] += gender == Gender.MALE
+        entry[2] += gender == Gender.FEMALE
+        entry[3] += int(money)
+    funerals = session.execute(
+        select(Beneficiary.gender, PayrollLine.amount)
+        .join(Payroll, Payroll.id == PayrollLine.payroll_id)
+        .join(Beneficiary, Beneficiary.id == PayrollLine.beneficiary_id)
+        .where(
+            Payroll.month >= first,
+            Payroll.month <= last,
+            PayrollLine.kind == LineKind.FUNERAL,
+            scope.ward_clause(PayrollLine.ward_id),
+        )
+    ).all()
+    leaves["funeral"] = [
+        len(funerals),
+        sum(g == Gender.MALE for g, _ in funerals),
+        sum(g == Gender.FEMALE for g, _ in funerals),
+        sum(a for _, a in funerals),
+    ]
+    rows = []
+    for number, label, keys in ROWS:
+        if keys is None:
+            rows.append(FormRow(number, label, None, None, None, None))
+            continue
+        sums = [sum(leaves.get(k, [0, 0, 0, 0])[i] for k in keys) for i in range(4)]
+        rows.append(FormRow(number, label, *sums))
+    return rows
+
+
+def form_10a_xlsx(rows: list[FormRow], org_name: str, place: str, first: date, last: date) -> bytes:
+    """Form 10a as an A4 .xlsx (cost in millions of đồng, the cell keeps whole đồng)."""
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "Mẫu 10a"
+    box = Border(*(Side(style="thin"),) * 4)
+    put(ws, 1, 1, org_name).font = Font(bold=True)
+    put(ws, 1, 5, "Mẫu số 10a").font = Font(italic=True)
+    put(ws, 2, 1, "BÁO CÁO KẾT QUẢ THỰC HIỆN TRỢ GIÚP XÃ HỘI THƯỜNG XUYÊN").font = Font(bold=True, size=13)
+    put(ws, 3, 1, f"{place} – từ tháng {format_month(first)} đến tháng {format_month(last)}")
+    for r in (2, 3):
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
+        ws.cell(row=r, column=1).alignment = Alignment(horizontal="center")
+    headers = ["STT", "Chỉ tiêu", "Tổng số (người)", "Nam", "Nữ", "Kinh phí (triệu đồng)"]
+    for c, header in enumerate(headers, start=1):
+        cell = put(ws, 5, c, header)
+        cell.font, cell.border = Font(bold=True), box
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for r, row in enumerate(rows, start=6):
+        values = [row.number, row.label, row.people, row.male, row.female, row.cost]
+        for c, value in enumerate(values, start=1):
+            cell = put(ws, r, c, value)
+            cell.border = box
+            cell.font = Font(bold=row.number.isalpha())
+        ws.cell(row=r, column=6).number_format = MILLIONS_FORMAT
+    for c, width in enumerate([6, 58, 14, 10, 10, 16], start=1):
+        ws.column_dimensions[ws.cell(row=5, column=c).column_letter].width = width
+    ws.print_title_rows = "5:5"
+    ws.page_setup.paperSize, ws.page_setup.orientation = ws.PAPERSIZE_A4, ws.ORIENTATION_PORTRAIT
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    return to_bytes(workbook)

@@ -1,0 +1,219 @@
+"""The lines one build writes into a payroll, in a few INSERT … SELECT statements (see ``payroll`` for
+what the lines mean, ``due`` for the amounts due).
+
+Per person (``allow_person``): the sum due for the earlier months, the month's amount, and what
+locked payrolls already settled for the months from the person's first month to pay. Only people
+whose two sums differ are priced month by month again (``allow_pick`` → ``allow_month_due``) to
+write their signed monthly differences; everyone else costs one row.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Date,
+    Integer,
+    MetaData,
+    Table,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+)
+from sqlmodel import Session
+
+from data_layer.allowance import due
+from data_layer.allowance.months import month_index
+from data_layer.allowance.reference import load_reference
+from data_layer.core.codes import LineKind, PaymentMethod, PersonStatus, StopReason
+from data_layer.core.models import Beneficiary, Entitlement, PayrollLine
+from data_layer.core.schema import grouped_insert
+
+_meta = MetaData()
+PERSON = Table(
+    "allow_person",
+    _meta,
+    Column("pid", Integer, primary_key=True, autoincrement=False),
+    Column("eid", Integer),
+    Column("w_from", Integer),
+    Column("w_month", Date),
+    Column("past", BigInteger),
+    Column("now", BigInteger),
+    Column("main", Integer),
+    Column("settled", BigInteger),
+    **due.TEMP,
+)
+PICK = Table("allow_pick", _meta, Column("pid", Integer, primary_key=True, autoincrement=False), **due.TEMP)
+MONTH_DUE = Table(
+    "allow_month_due",
+    _meta,
+    Column("pid", Integer),
+    Column("mi", Integer),
+    Column("due", BigInteger),
+    **due.TEMP,
+)
+LINE_COLUMNS = (
+    "payroll_id, beneficiary_id, entitlement_id, ward_id, for_month, kind, amount, group_id,"
+    " payment_method, account_number, bank_name"
+)
+# how a person is paid: by account only with an account number
+_ACCOUNT = f"e.payment_method = '{PaymentMethod.ACCOUNT}' AND e.account_number IS NOT NULL"
+PAYMENT = (
+    f"CASE WHEN {_ACCOUNT} THEN '{PaymentMethod.ACCOUNT}' ELSE '{PaymentMethod.CASH}' END,"
+    f" CASE WHEN {_ACCOUNT} THEN e.account_number END, CASE WHEN {_ACCOUNT} THEN e.bank_name END"
+)
+
+
+def _sql(statement: str):
+    return text(statement).bindparams(bindparam("m", type_=Date))
+
+
+def write_lines(session: Session, payroll_id: int, month: date, ward_ids: list[int] | None) -> None:
+    """Price the entitlements of the wards (None: every ward) and write the payroll's lines."""
+    connection = session.connection()
+    starts = select(func.min(Entitlement.start_month))
+    if ward_ids is not None:
+        starts = starts.where(Entitlement.ward_id.in_(ward_ids))
+    first = min(connection.execute(starts).scalar_one() or month, month)
+    with due.due_tables(connection, PERSON, PICK, MONTH_DUE):
+        due.fill_reference(connection, load_reference(session), first, month)
+        due.fill_entitlements(connection, ward_ids, month)
+        due.fill_totals(connection, month)
+        _fill_people(connection, month)
+        params = {"payroll": payroll_id, "m": month, "now": month_index(month)}
+        with grouped_insert(connection, "payrollline"):
+            connection.execute(
+                _sql(
+                    f"INSERT INTO payrollline ({LINE_COLUMNS}) SELECT :payroll, p.pid, p.eid, e.ward_id, :m,"
+                    f" '{LineKind.CURRENT}', p.now, p.main, {PAYMENT}"
+                    " FROM allow_person p JOIN entitlement e ON e.id = p.eid WHERE p.now > 0"
+                ),
+                params,
+            )
+            _write_differences(connection, params)
+            _write_funerals(connection, payroll_id, ward_ids)
+
+
+def _fill_people(connection: Connection, month: date) -> None:
+    """Per person: first month to pay, sums due, what locked payrolls settled since that month."""
+    people = (
+        "SELECT e.pid, coalesce(MAX(CASE WHEN d.now > 0 THEN e.eid END), MAX(e.eid)) AS eid,"
+        " MIN(e.w_from) AS w_from, SUM(coalesce(d.past, 0)) AS past, SUM(coalesce(d.now, 0)) AS now,"
+        " MAX(d.main) AS main"
+        " FROM (SELECT eid, pid, w_from FROM allow_ent1"
+        " UNION ALL SELECT eid, pid, w_from FROM allow_entm) e"
+        " LEFT JOIN allow_due d ON d.eid = e.eid GROUP BY e.pid"
+    )
+    connection.execute(
+        text(
+            "INSERT INTO allow_person (pid, eid, w_from, w_month, past, now, main, settled)"
+            f" SELECT p.pid, p.eid, p.w_from, m.month, p.past, p.now, p.main, 0 FROM ({people}) p"
+            " LEFT JOIN allow_month m ON m.mi = p.w_from"
+        )
+    )
+    settled = (
+        "SELECT p.pid, SUM(l.amount) AS amount FROM allow_person p JOIN payrollline l"
+        " ON l.beneficiary_id = p.pid AND l.for_month >= p.w_month AND l.for_month < :m"
+        f" AND l.kind <> '{LineKind.FUNERAL}' GROUP BY p.pid"
+    )
+    connection.execute(
+        _sql(f"UPDATE allow_person SET settled = s.amount FROM ({settled}) s WHERE allow_person.pid = s.pid"),
+        {"m": month},
+    )
+    connection.execute(
+        text("INSERT INTO allow_pick (pid) SELECT pid FROM allow_person WHERE past <> settled")
+    )
+    due.analyze(connection, PERSON, PICK)
+
+
+def _write_differences(connection: Connection, params: dict) -> None:
+    """The picked people's signed differences month by month: arrears lines when their net is
+    positive, recovery lines when it is negative."""
+    picked = " AND m.mi < :now AND x.pid IN (SELECT pid FROM allow_pick)"
+    for rows in (due.single_rows(picked), due.multi_rows(picked)):
+        connection.execute(
+            text(f"INSERT INTO allow_month_due (pid, mi, due) SELECT pid, mi, due FROM ({rows}) r"), params
+        )
+    settled = (
+        "SELECT l.beneficiary_id AS pid, m.mi, -l.amount AS due FROM payrollline l"
+        " JOIN allow_pick k ON k.pid = l.beneficiary_id JOIN allow_person p ON p.pid = l.beneficiary_id"
+        " JOIN allow_month m ON m.month = l.for_month"
+        f" WHERE l.kind <> '{LineKind.FUNERAL}' AND l.for_month >= p.w_month AND l.for_month < :m"
+    )
+    differences = (
+        "SELECT pid, mi, SUM(due) AS diff"
+        f" FROM (SELECT pid, mi, due FROM allow_month_due UNION ALL {settled}) u"
+        " GROUP BY pid, mi HAVING SUM(due) <> 0"
+    )
+    connection.execute(
+        _sql(
+            f"INSERT INTO payrollline ({LINE_COLUMNS}) SELECT :payroll, p.pid, p.eid, e.ward_id, m.month,"
+            f" CASE WHEN p.past > p.settled THEN '{LineKind.ARREARS}' ELSE '{LineKind.RECOVERY}' END,"
+            f" d.diff, NULL, {PAYMENT}"
+            f" FROM ({differences}) d JOIN allow_person p ON p.pid = d.pid"
+            " JOIN allow_month m ON m.mi = d.mi JOIN entitlement e ON e.id = p.eid"
+        ),
+        params,
+    )
+
+
+def death_date():
+    """SQL: the date a person died while entitled (a stop for death, or a death recorded in the
+    registry within the entitlement's months), else NULL."""
+    e, b = Entitlement, Beneficiary
+    recorded = and_(
+        b.status == PersonStatus.DIED,
+        b.status_date.is_not(None),
+        or_(e.stop_date.is_(None), b.status_date <= e.stop_date),
+    )
+    return case((e.stop_reason == StopReason.DIED, e.stop_date), (recorded, b.status_date))
+
+
+def _write_funerals(connection: Connection, payroll_id: int, ward_ids: list[int] | None) -> None:
+    """Funeral support, once per person who died while entitled: multiplier × standard of the month
+    of death (``allow_month.funeral``)."""
+    e, b = Entitlement, Beneficiary
+    died = death_date()
+    where = [died.is_not(None), died >= e.start_month, ~due.held()]
+    if ward_ids is not None:
+        where.append(e.ward_id.in_(ward_ids))
+    deaths = (
+        select(
+            e.beneficiary_id.label("pid"),
+            func.max(e.id).label("eid"),
+            func.max(e.ward_id).label("ward_id"),
+            func.min(died).label("died"),
+        )
+        .join(b, b.id == e.beneficiary_id)
+        .where(*where)
+        .group_by(e.beneficiary_id)
+        .subquery()
+    )
+    paid = exists().where(PayrollLine.beneficiary_id == deaths.c.pid, PayrollLine.kind == LineKind.FUNERAL)
+    month = due.MONTHS.c
+    rows = (
+        select(
+            literal(payroll_id),
+            deaths.c.pid,
+            deaths.c.eid,
+            deaths.c.ward_id,
+            month.month,
+            literal(LineKind.FUNERAL.value),
+            month.funeral,
+            literal(PaymentMethod.CASH.value),
+        )
+        .join(due.MONTHS, month.mi == due.index_of(deaths.c.died))
+        .where(~paid, month.funeral > 0)
+    )
+    columns = ["payroll_id", "beneficiary_id", "entitlement_id", "ward_id", "for_month", "kind", "amount"]
+    connection.execute(insert(PayrollLine).from_select([*columns, "payment_method"], rows))

@@ -1,0 +1,247 @@
+"""A ward's existing allowance register, imported through the normal importer: a row whose
+``Diện hưởng`` names groups also carries the person's entitlement (``Số con``, ``Hưởng từ tháng``,
+``Đã nhận đến tháng``, ``Số tài khoản``). The importer's preview calls ``check_rows`` (errors named by
+row and column), its commit calls ``apply`` in the same transaction once the people are written.
+
+A person with an entitlement not stopped has it corrected to the register's values (unchanged
+values write nothing, so importing the same register again changes nothing); anyone else gets a
+new entitlement. Without ``Số tài khoản`` a new entitlement is paid by account when the registry
+has the person's account number, else in cash; an existing one keeps how it is paid.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from sqlalchemy import delete, select
+from sqlmodel import Session
+
+from data_layer.allowance.entitlements import EntitlementInput, grant, update_entitlement
+from data_layer.allowance.months import month_of
+from data_layer.allowance.reference import code_key, group_ids_by_code, load_reference
+from data_layer.allowance.rules import Reference
+from data_layer.core.access import Scope
+from data_layer.core.codes import Action, EntitlementStatus, GroupKind, PaymentMethod, PersonStatus
+from data_layer.core.errors import Conflict
+from data_layer.core.models import (
+    AllowanceGroup,
+    AuditEvent,
+    Beneficiary,
+    Entitlement,
+    EntitlementGroup,
+    PayrollLine,
+)
+from data_layer.vn.formatting import format_month
+from data_layer.vn.labels import label_of
+
+HEADERS = {
+    "allowance_groups": "Diện hưởng",
+    "children": "Số con",
+    "start_month": "Hưởng từ tháng",
+    "bank_account": "Số tài khoản",
+}
+
+
+class RegisterRow(Protocol):
+    """What the importer's parsed row carries for the register (``importing.rows.ParsedRow``)."""
+
+    row: int
+    name: str | None
+    birth_year: int | None
+    bank_account: str | None
+    bank_name: str | None
+    allowance_groups: tuple[str, ...]
+    children: int | None
+    start_month: date | None
+    paid_until: date | None
+    errors: list[tuple[str | None, str]]
+
+
+@dataclass
+class _Checker:
+    reference: Reference
+    ids: dict[str, int]
+    active: set[int]
+    headers: dict[str, str]
+
+    def check(self, row: RegisterRow) -> tuple[int, ...] | None:
+        """The row's group ids, or None after adding its errors."""
+        errors = []
+        unknown = [t for t in row.allowance_groups if code_key(t) not in self.ids]
+        if unknown:
+            known = ", ".join(sorted(r.code for r in self.reference.groups.values() if r.id in self.active))
+            message = f"Diện hưởng '{', '.join(unknown)}' không có trong danh mục ({known})."
+            errors.append(("allowance_groups", message))
+        group_ids = tuple(
+            sorted({self.ids[code_key(t)] for t in row.allowance_groups if code_key(t) in self.ids})
+        )
+        rules = [self.reference.groups[g] for g in group_ids]
+        if inactive := [r.code for r in rules if r.id not in self.active]:
+            errors.append(("allowance_groups", f"Diện hưởng {', '.join(inactive)} đã ngừng sử dụng."))
+        if (per_child := [r for r in rules if r.kind == GroupKind.PER_CHILD]) and not row.children:
+            errors.append(("children", f"Diện {per_child[0].code} cần ghi số con đang nuôi (cột Số con)."))
+        if row.start_month is None:
+            errors.append(("start_month", "Thiếu tháng bắt đầu hưởng (MM/YYYY)."))
+        if (aged := [r for r in rules if r.age_dependent]) and row.birth_year is None:
+            message = f"Diện {aged[0].code} tính hệ số theo tuổi: cần ngày sinh hoặc năm sinh."
+            errors.append(("allowance_groups", message))
+        row.errors += [(self.headers.get(field) or HEADERS[field], message) for field, message in errors]
+        return None if errors else group_ids
+
+
+def check_rows(
+    session: Session, rows: list[RegisterRow], headers: dict[str, str]
+) -> dict[int, tuple[int, ...]]:
+    """Check the register rows among ``rows`` (those naming groups) and return their group ids by
+    Excel row; ``headers``: the file's header of each field, to name the column of an error."""
+    checker = _Checker(
+        reference=load_reference(session),
+        ids=group_ids_by_code(session),
+        active=set(session.execute(select(AllowanceGroup.id).where(AllowanceGroup.active)).scalars()),
+        headers=headers,
+    )
+    found = {}
+    for row in rows:
+        if row.errors or not row.allowance_groups:
+            continue
+        if (group_ids := checker.check(row)) is not None:
+            found[row.row] = group_ids
+    return found
+
+
+def check_people(
+    session: Session,
+    rows: list[RegisterRow],
+    matches: dict[int, int],
+    register: dict,
+    headers: dict[str, str],
+) -> None:
+    """Rows of people already in the ward: someone without an entitlement to correct must be active
+    in the registry, and after stopped entitlements can only start again after the last one."""
+    people = {matches[r.row]: r for r in rows if r.row in register and r.row in matches}
+    stops: dict[int, list[date | None]] = defaultdict(list)
+    for pid, status, stop_date in session.execute(
+        select(Entitlement.beneficiary_id, Entitlement.status, Entitlement.stop_date).where(
+            Entitlement.beneficiary_id.in_(sorted(people))
+        )
+    ):
+        stops[pid].append(month_of(stop_date) if status == EntitlementStatus.STOPPED else None)
+    statuses = dict(
+        session.execute(
+            select(Beneficiary.id, Beneficiary.status).where(Beneficiary.id.in_(sorted(people)))
+        ).all()
+    )
+    column = headers.get("start_month") or HEADERS["start_month"]
+    for pid, row in people.items():
+        if None in stops.get(pid, ()):  # an entitlement to correct
+            continue
+        if statuses[pid] != PersonStatus.ACTIVE:
+            message = (
+                f"Người này đang ở tình trạng '{label_of(PersonStatus, statuses[pid])}' trong sổ đối tượng."
+            )
+            row.errors.append((None, message))
+        elif stops.get(pid) and row.start_month <= (last := max(stops[pid])):
+            message = (
+                f"Người này đã hưởng đến tháng {format_month(last)}: tháng bắt đầu hưởng mới phải sau đó."
+            )
+            row.errors.append((column, message))
+        else:
+            continue
+        register.pop(row.row)
+
+
+def apply(
+    session: Session,
+    scope: Scope,
+    batch_id: int,
+    rows: list[RegisterRow],
+    register: dict[int, tuple[int, ...]],
+    person_of: dict[int, int],
+) -> dict[str, int]:
+    """Write the entitlements of the accepted register rows; returns created / updated counts."""
+    counts = {"entitlements_created": 0, "entitlements_updated": 0}
+    wanted = [r for r in rows if r.row in register and r.row in person_of]
+    if not wanted:
+        return counts
+    person_ids = sorted({person_of[r.row] for r in wanted})
+    current: dict[int, Entitlement] = {}
+    for entitlement in session.execute(
+        select(Entitlement).where(
+            Entitlement.beneficiary_id.in_(person_ids), Entitlement.status != EntitlementStatus.STOPPED
+        )
+    ).scalars():
+        current[entitlement.beneficiary_id] = entitlement
+    accounts = dict(
+        session.execute(
+            select(Beneficiary.id, Beneficiary.bank_account).where(Beneficiary.id.in_(person_ids))
+        ).all()
+    )
+    reference = load_reference(session)
+    for row in wanted:
+        pid = person_of[row.row]
+        existing = current.get(pid)
+        data = _input(row, register[row.row], existing, accounts.get(pid))
+        if existing is None:
+            current[pid] = grant(session, scope, pid, data, batch_id=batch_id, reference=reference)
+            counts["entitlements_created"] += 1
+            continue
+        changed = update_entitlement(
+            session, scope, existing.id, existing.version, data, batch_id=batch_id, reference=reference
+        )
+        counts["entitlements_updated"] += bool(changed)
+    return counts
+
+
+def _input(row: RegisterRow, group_ids, existing: Entitlement | None, registry_account) -> EntitlementInput:
+    """The register row's values, the rest kept from the existing entitlement."""
+    keep = existing or Entitlement(start_month=row.start_month, payment_method=PaymentMethod.CASH)
+    account, bank, method = keep.account_number, keep.bank_name, keep.payment_method
+    if row.bank_account:
+        account, bank, method = row.bank_account, row.bank_name or bank, PaymentMethod.ACCOUNT
+    elif existing is None and registry_account:
+        account, method = registry_account, PaymentMethod.ACCOUNT
+    return EntitlementInput(
+        groups=group_ids,
+        start_month=row.start_month,
+        children=row.children,
+        paid_until=row.paid_until or keep.paid_until,
+        decision_no=keep.decision_no,
+        decision_date=keep.decision_date,
+        payment_method=method,
+        account_number=account,
+        bank_name=bank,
+        proxy_name=keep.proxy_name,
+    )
+
+
+def undo(session: Session, batch_id: int) -> int:
+    """Remove the entitlements an import created (before its people are removed); refused when the
+    import corrected existing entitlements, or when what it created has changed or been paid since."""
+    updated = session.execute(
+        select(AuditEvent.id).where(
+            AuditEvent.batch_id == batch_id,
+            AuditEvent.table_name == "entitlement",
+            AuditEvent.action == Action.UPDATE,
+        )
+    ).first()
+    if updated:
+        raise Conflict(
+            "Không hoàn tác được: lần nhập này đã sửa chế độ trợ cấp đang hưởng của người đã có; "
+            "hãy sửa lại ở trang Trợ cấp hằng tháng."
+        )
+    created = select(Entitlement.id).where(Entitlement.import_batch_id == batch_id)
+    touched = (
+        session.execute(
+            select(Entitlement.id).where(Entitlement.import_batch_id == batch_id, Entitlement.version > 1)
+        ).first()
+        or session.execute(
+            select(PayrollLine.id).where(PayrollLine.entitlement_id.in_(created)).limit(1)
+        ).first()
+    )
+    if touched:
+        raise Conflict("Không hoàn tác được: chế độ trợ cấp tạo từ lần nhập này đã được sửa hoặc đã chi trả.")
+    session.execute(delete(EntitlementGroup).where(EntitlementGroup.entitlement_id.in_(created)))
+    return session.execute(delete(Entitlement).where(Entitlement.import_batch_id == batch_id)).rowcount

@@ -1,0 +1,234 @@
+"""Chi trả hằng tháng: build the month's payroll, see its totals and what changed, lock it, and download
+each ward's lists for the payment agent and form 10a."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from data_layer.admin import reference
+from data_layer.allowance.forms import form_10a, form_10a_xlsx
+from data_layer.allowance.payment_lists import months_text, ward_lists_xlsx
+from data_layer.allowance.payroll import build_payroll, lock_payroll, payroll_months
+from data_layer.allowance.payroll_details import adjustments, changes
+from data_layer.allowance.payroll_figures import group_figures, payroll_figures
+from data_layer.core.access import Scope
+from data_layer.core.codes import LineKind, PayrollStatus
+from data_layer.core.db import read_session
+from data_layer.core.settings import get_settings
+from data_layer.core.versioning import data_version
+from data_layer.vn import labels
+from data_layer.vn.formatting import format_count, format_money, format_month
+from ui.feedback import run_write, show_flash
+from ui.session import require_scope
+from ui.widgets import figure
+
+CHANGE_LABELS = {"added": "Tăng", "removed": "Giảm", "changed": "Thay đổi mức"}
+
+scope = require_scope()
+st.title("Chi trả hằng tháng")
+show_flash()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def details(scope: Scope, month: date, version: int):
+    """The month's figures and person lists, re-read whenever the data version changes."""
+    with read_session() as session:
+        return (
+            payroll_figures(session, scope, month),
+            group_figures(session, scope, month),
+            changes(session, scope, month),
+            adjustments(session, scope, month),
+        )
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def ward_file(scope: Scope, month: date, ward_id: int, sheet: str, version: int) -> bytes:
+    """One of a ward's lists as .xlsx (cash, bank, changes), rebuilt when the data changes."""
+    with read_session() as session:
+        return ward_lists_xlsx(session, scope, month, ward_id, (sheet,))
+
+
+with read_session() as session:
+    months = payroll_months(session, date.today())
+    wards = reference.list_wards(session, scope)
+    version = data_version(session)
+
+
+def month_label(option) -> str:
+    month, status = option
+    state = "chưa lập" if status is None else labels.label_of(PayrollStatus, status).lower()
+    return f"Tháng {format_month(month)} ({state})"
+
+
+month, status = st.selectbox("Tháng chi trả", months, format_func=month_label)
+figures, by_group, changed, adjusted = details(scope, month, version)
+
+c1, c2 = st.columns([3, 2])
+if scope.can_write and status != PayrollStatus.LOCKED:
+    what = "danh sách của phường/xã mình" if not scope.sees_all_wards else "danh sách mọi phường/xã"
+    if c1.button(f"Lập {'lại ' if status else ''}{what} tháng {format_month(month)}", type="primary"):
+        run_write(
+            lambda s: build_payroll(s, scope, month), f"Đã lập danh sách chi trả tháng {format_month(month)}."
+        )
+if scope.is_manager and status == PayrollStatus.OPEN:
+    sure = c2.checkbox("Đã kiểm tra: khóa tháng này (không sửa được nữa)")
+    if c2.button("Khóa tháng", disabled=not sure):
+        run_write(
+            lambda s: lock_payroll(s, scope, month), f"Đã khóa danh sách chi trả tháng {format_month(month)}."
+        )
+if figures is None:
+    st.info(f"Chưa lập danh sách chi trả tháng {format_month(month)}.")
+    st.stop()
+if figures.status == PayrollStatus.LOCKED:
+    st.caption(f"Đã khóa lúc {figures.locked_at:%d/%m/%Y %H:%M}: số liệu không thay đổi nữa.")
+else:
+    st.caption(
+        f"Lập lần cuối lúc {figures.built_at:%d/%m/%Y %H:%M}. "
+        "Còn lập lại được cho đến khi cán bộ cấp huyện khóa tháng."
+    )
+
+top, bottom = st.columns(3), st.columns(3)
+figure(
+    top[0], "Tổng chi", format_money(figures.total), f"{format_count(figures.people)} người hưởng tháng này"
+)
+figure(top[1], "Tiền mặt", format_money(figures.cash), "trợ cấp tháng và truy lĩnh")
+figure(top[2], "Chuyển khoản", format_money(figures.account), "trợ cấp tháng và truy lĩnh")
+figure(bottom[0], "Trợ cấp tháng", format_money(figures.amount))
+figure(bottom[1], "Truy lĩnh", format_money(figures.arrears))
+figure(bottom[2], "Hỗ trợ mai táng", format_money(figures.funeral))
+if figures.recoveries:
+    st.warning(
+        f"Truy thu (báo cáo để thu hồi, không trừ vào tiền chi trả): {format_money(figures.recoveries)}."
+    )
+
+tab_wards, tab_groups, tab_changes, tab_adjust, tab_lists, tab_form = st.tabs(
+    ["Theo phường/xã", "Theo diện", "Tăng, giảm", "Truy lĩnh, truy thu", "Tải danh sách", "Mẫu 10a"]
+)
+with tab_wards:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Phường/xã": w.ward,
+                    "Số người": format_count(w.people),
+                    "Trợ cấp tháng": format_money(w.amount),
+                    "Truy lĩnh": format_money(w.arrears),
+                    "Mai táng phí": format_money(w.funeral),
+                    "Tổng chi": format_money(w.total),
+                    "Tiền mặt": format_money(w.cash),
+                    "Chuyển khoản": format_money(w.account),
+                    "Truy thu": format_money(w.recoveries),
+                }
+                for w in figures.by_ward
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+with tab_groups:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Diện hưởng": f"{g.code} – {g.name}" if g.code else "—",
+                    "Số người": format_count(g.people),
+                    "Trợ cấp tháng": format_money(g.amount),
+                }
+                for g in by_group
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption("Người thuộc nhiều diện được tính ở diện cho mức hưởng cao nhất của tháng.")
+with tab_changes:
+    if not changed:
+        st.info("Không có thay đổi so với tháng trước (hoặc đây là tháng đầu tiên).")
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Tăng/giảm": CHANGE_LABELS[c.change],
+                        "Họ và tên": c.name,
+                        "Phường/xã": c.ward,
+                        "Ngày/năm sinh": c.birth,
+                        "Mức tháng trước": format_money(c.before),
+                        "Mức tháng này": format_money(c.after),
+                        "Lý do": c.reason,
+                    }
+                    for c in changed
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+with tab_adjust:
+    if not adjusted:
+        st.info("Tháng này không có truy lĩnh, truy thu.")
+    else:
+        st.caption("Truy thu chỉ để báo cáo và thu hồi, không trừ vào tiền chi trả của ai.")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Loại": labels.label_of(LineKind, a.kind),
+                        "Họ và tên": a.name,
+                        "Phường/xã": a.ward,
+                        "Số tiền": format_money(a.net),
+                        "Các tháng (chênh lệch)": months_text(a.months),
+                    }
+                    for a in adjusted
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+with tab_lists:
+    ward = st.selectbox("Phường/xã", wards, format_func=lambda w: w.name, key="payroll_ward")
+    if ward is not None:
+        name = f"{month:%Y_%m}_{ward.code}"
+        downloads = [
+            (title, ward_file(scope, month, ward.id, sheet, version), f"{prefix}_{name}.xlsx")
+            for title, sheet, prefix in [
+                ("Danh sách chi trả tiền mặt (ký nhận)", "cash", "chi_tra_tien_mat"),
+                ("Danh sách chuyển khoản", "bank", "chuyen_khoan"),
+                ("Báo cáo tăng, giảm", "changes", "tang_giam"),
+            ]
+        ]
+        for column, (title, data, file_name) in zip(st.columns(3), downloads, strict=True):
+            column.download_button(f"Tải {title.lower()} (.xlsx)", data, file_name=file_name, key=file_name)
+with tab_form:
+    f1, f2 = st.columns(2)
+    choices = sorted({m for m, s in months if s is not None})
+    first = f1.selectbox("Từ tháng", choices, format_func=format_month, key="form_first")
+    last = f2.selectbox(
+        "Đến tháng", choices, index=len(choices) - 1, format_func=format_month, key="form_last"
+    )
+    with read_session() as session:
+        rows = form_10a(session, scope, first, last)
+    place = wards[0].name if len(wards) == 1 else get_settings().org_name
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "STT": r.number,
+                    "Chỉ tiêu": r.label,
+                    "Tổng số (người)": "" if r.people is None else format_count(r.people),
+                    "Nam": "" if r.male is None else format_count(r.male),
+                    "Nữ": "" if r.female is None else format_count(r.female),
+                    "Kinh phí": "" if r.cost is None else format_money(r.cost),
+                }
+                for r in rows
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        height=40 + 35 * len(rows),
+    )
+    st.download_button(
+        "Tải mẫu 10a (.xlsx)",
+        form_10a_xlsx(rows, get_settings().org_name, place, first, last),
+        file_name=f"mau_10a_{first:%Y%m}_{last:%Y%m}.xlsx",
+    )

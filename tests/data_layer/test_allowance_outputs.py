@@ -1,0 +1,151 @@
+"""What the payroll gives out: payment lists, changes since last month, form 10a, the budget estimate."""
+
+import io
+from datetime import date
+
+from openpyxl import load_workbook
+
+from data_layer.allowance.entitlement_status import stop
+from data_layer.allowance.estimate import estimate_year, paid_in_year
+from data_layer.allowance.forms import form_10a, form_10a_xlsx
+from data_layer.allowance.payment_lists import ward_lists_xlsx
+from data_layer.allowance.payroll_details import adjustments, changes
+from data_layer.allowance.reference import set_standard
+from data_layer.core.codes import StandardKind, StopReason
+from data_layer.core.db import write_session
+from tests.data_layer.allowance_helpers import (
+    SYSTEM,
+    M,
+    build,
+    build_and_lock,
+    entitle,
+    entitle_by_account,
+    person,
+)
+
+
+def city(engine, wards) -> dict[str, int]:
+    """Ward A: two elders (one dies on 10/02/2025), a disabled adult paid by account, a child from 02/2025."""
+    ids = {
+        "Cụ Một": person(engine, wards["A"], "Cụ Một", year=1955, gender="M", hamlet="Khối 1"),
+        "Anh Hai": person(engine, wards["A"], "Anh Hai", year=1990, gender="M", national_id="020090000002"),
+        "Bé Ba": person(engine, wards["A"], "Bé Ba", born=date(2019, 5, 1), gender="F"),
+        "Cụ Bốn": person(engine, wards["A"], "Cụ Bốn", year=1950, gender="F"),
+    }
+    entitle(engine, ids["Cụ Một"], ("5.5a",), M(1, 2025))  # 750,000
+    entitle_by_account(engine, ids["Anh Hai"], ("5.6a",), M(1, 2025), "1900123456")  # 1,000,000
+    entitle(engine, ids["Bé Ba"], ("5.1",), M(2, 2025))  # aged 5: 750,000
+    dies = entitle(engine, ids["Cụ Bốn"], ("5.5a",), M(1, 2025))  # 750,000
+    build_and_lock(engine, M(1, 2025))
+    with write_session(engine) as session:
+        stop(session, SYSTEM, dies, on=date(2025, 2, 10), reason=StopReason.DIED)
+    build_and_lock(engine, M(2, 2025))
+    build(engine, M(3, 2025))
+    return ids
+
+
+def test_cash_and_bank_lists_of_a_ward(engine, wards):
+    city(engine, wards)
+    with write_session(engine) as session:
+        workbook = load_workbook(io.BytesIO(ward_lists_xlsx(session, SYSTEM, M(2, 2025), wards["A"])))
+    cash = workbook["Tiền mặt"]
+    assert [cash["A1"].value, cash["A2"].value, cash["A3"].value] == [
+        "UBND PHƯỜNG A",
+        "DANH SÁCH CHI TRẢ TRỢ CẤP XÃ HỘI HẰNG THÁNG BẰNG TIỀN MẶT",
+        "Tháng 02/2025",
+    ]
+    assert [c.value for c in cash[5]][-2:] == [
+        "Người nhận thay",
+        "Ký nhận",
+    ] and cash.print_title_rows == "$5:$5"
+    assert int(cash.page_setup.paperSize) == 9 and cash.page_setup.orientation == "landscape"
+    rows = {r[1]: r for r in cash.iter_rows(min_row=6, values_only=True) if isinstance(r[0], int)}
+    assert set(rows) == {"Bé Ba", "Cụ Bốn", "Cụ Một"}  # Anh Hai is paid by account
+    assert rows["Cụ Bốn"][5:9] == (750_000, 0, 10_000_000, 10_750_000)  # February paid, funeral 20 × 500,000
+    total = next(r for r in cash.iter_rows(min_row=6, values_only=True) if str(r[1]).startswith("Tổng cộng"))
+    assert total[1] == "Tổng cộng: 3 người" and total[5:9] == (2_250_000, 0, 10_000_000, 12_250_000)
+    bank = workbook["Chuyển khoản"]
+    assert [c.value for c in bank[6]][1:6] == ["Anh Hai", "020090000002", "1900123456", "BIDV", 1_000_000]
+
+
+def test_changes_since_last_month_with_reasons_and_adjustments(engine, wards):
+    city(engine, wards)
+    late = person(engine, wards["A"], "Cụ Muộn", year=1950)
+    entitle(engine, late, ("5.5a",), M(1, 2025))  # decided for 01/2025, recorded after 02/2025 was locked
+    build(engine, M(3, 2025))
+    with write_session(engine) as session:
+        february = changes(session, SYSTEM, M(2, 2025))
+        march = changes(session, SYSTEM, M(3, 2025))
+        set_standard(session, SYSTEM, StandardKind.STANDARD, M(1, 2025), 600_000)
+    assert [(c.name, c.change, c.reason) for c in february] == [
+        ("Bé Ba", "added", "Hưởng mới từ tháng 02/2025")
+    ]
+    assert [(c.name, c.change, c.before, c.after, c.reason) for c in march] == [
+        ("Cụ Muộn", "added", 0, 750_000, "Quyết định mới: hưởng từ tháng 01/2025, truy lĩnh các tháng trước"),
+        ("Cụ Bốn", "removed", 750_000, 0, "Đã mất (10/02/2025): dừng hưởng từ tháng 03/2025"),
+    ]
+    build(engine, M(3, 2025))  # rebuilt after a retroactive standard of 600,000 from 01/2025
+    with write_session(engine) as session:
+        found = {a.name: a for a in adjustments(session, SYSTEM, M(3, 2025))}
+    # Cụ Bốn: 01 and 02/2025 at 1.5 × 600,000 = 900,000 instead of 750,000
+    assert (found["Cụ Bốn"].kind, found["Cụ Bốn"].net) == ("arrears", 300_000)
+    assert found["Cụ Bốn"].months == [(M(1, 2025), 150_000), (M(2, 2025), 150_000)]
+    assert found["Bé Ba"].months == [(M(2, 2025), 150_000)]
+
+
+def test_form_10a_counts_people_once_in_their_row(engine, wards):
+    city(engine, wards)
+    with write_session(engine) as session:
+        listed = form_10a(session, SYSTEM, M(1, 2025), M(3, 2025))
+        data = form_10a_xlsx(listed, "UBND THÀNH PHỐ", "Phường A", M(1, 2025), M(3, 2025))
+    rows = {r.label: r for r in listed}
+    elders = rows["– Thuộc hộ nghèo, không có người có nghĩa vụ phụng dưỡng"]
+    # Cụ Một 3 × 750,000; Cụ Bốn 2 × 750,000
+    assert (elders.people, elders.male, elders.female, elders.cost) == (2, 1, 1, 3_750_000)
+    assert (
+        rows["Trẻ em dưới 16 tuổi không có nguồn nuôi dưỡng"].people,
+        rows["Trong đó: dưới 4 tuổi"].people,
+    ) == (1, 0)
+    severe = [r.label for r in listed].index("– Đặc biệt nặng")
+    assert [(r.label.strip(), r.cost) for r in listed[severe + 1 : severe + 4]] == [
+        ("+ Dưới 16 tuổi", 0),
+        ("+ Từ 16 đến dưới 60 tuổi", 3_000_000),  # Anh Hai, 5.6a: 3 × 1,000,000
+        ("+ Từ 60 tuổi trở lên", 0),
+    ]
+    assert (rows["Hỗ trợ chi phí mai táng"].people, rows["Hỗ trợ chi phí mai táng"].cost) == (1, 10_000_000)
+    assert rows["Trợ cấp xã hội hằng tháng"].cost == 3_750_000 + 3_000_000 + 1_500_000
+    assert rows["Nhận chăm sóc, nuôi dưỡng tại cộng đồng"].people is None  # not kept in An Sinh
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert [c.value for c in sheet[5]] == [
+        "STT",
+        "Chỉ tiêu",
+        "Tổng số (người)",
+        "Nam",
+        "Nữ",
+        "Kinh phí (triệu đồng)",
+    ]
+    assert sheet["F6"].number_format == "#,##0.000,,"
+
+
+def test_estimate_with_a_what_if_standard_and_funeral_support(engine, wards):
+    city(engine, wards)
+    with write_session(engine) as session:
+        plan = estimate_year(session, SYSTEM, 2026, what_if=(M(7, 2026), 540_000), today=date(2026, 1, 1))
+        paid = paid_in_year(session, SYSTEM, 2025)
+    # monthly 750,000 + 1,000,000 + 750,000 = 2,500,000; from 07/2026 at 540,000: 2,700,000
+    assert (
+        plan.people == 3 and plan.by_month[0] == (M(1, 2026), 2_500_000) and plan.by_month[6][1] == 2_700_000
+    )
+    assert plan.allowance == 6 * 2_500_000 + 6 * 2_700_000
+    assert (plan.funerals, plan.funeral_amount) == (1, 20 * 540_000)  # one support in the last 12 months
+    assert plan.total == 31_200_000 + 10_800_000
+    assert [(line.label, line.people, line.amount) for line in plan.by_group] == [
+        ("5.1", 1, 6 * 750_000 + 6 * 810_000),
+        ("5.5a", 1, 6 * 750_000 + 6 * 810_000),
+        ("5.6a", 1, 6 * 1_000_000 + 6 * 1_080_000),
+    ]
+    assert (paid.months, paid.amount, paid.funeral) == (
+        3,
+        3 * 750_000 + 3 * 1_000_000 + 2 * 750_000 + 2 * 750_000,  # Một, Hai, Ba, Bốn
+        10_000_000,
+    )

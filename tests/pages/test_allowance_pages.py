@@ -1,0 +1,170 @@
+"""The monthly allowance pages per role (AppTest on the demo city, whose payroll of this month is open):
+ward staff build only their ward, only managers lock, viewers change nothing."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from data_layer.allowance.months import month_of
+from data_layer.core.codes import EntitlementStatus, PayrollStatus, PersonStatus, StandardKind
+from data_layer.core.db import write_session
+from data_layer.core.models import (
+    AllowanceGroup,
+    AllowanceStandard,
+    Beneficiary,
+    Entitlement,
+    Payroll,
+    PayrollLine,
+    Ward,
+)
+from tests.pages.conftest import app_as
+
+THIS_MONTH = month_of(date.today())
+
+
+def by_label(elements, label: str):
+    return next(e for e in elements if e.label == label)
+
+
+def buttons(at) -> list[str]:
+    return [b.label for b in at.button]
+
+
+def line_ids(ward_code: str, same: bool) -> set[int]:
+    """Ids of the open payroll's lines of a ward (``same``) or of every other ward."""
+    with write_session() as session:
+        ward = session.execute(select(Ward.id).where(Ward.code == ward_code)).scalar_one()
+        where = PayrollLine.ward_id == ward if same else PayrollLine.ward_id != ward
+        return set(
+            session.execute(
+                select(PayrollLine.id)
+                .join(Payroll, Payroll.id == PayrollLine.payroll_id)
+                .where(Payroll.month == THIS_MONTH, where)
+            ).scalars()
+        )
+
+
+def test_ward_staff_rebuild_their_ward_only_and_cannot_lock(demo_db):
+    at = app_as("dongkinh", "pages/payroll.py").run()
+    assert not at.exception
+    assert at.dataframe[0].value["Phường/xã"].tolist() == ["Phường Đông Kinh"]
+    assert "Khóa tháng" not in buttons(at)
+    others, mine = line_ids("DK", same=False), line_ids("DK", same=True)
+    label = next(b for b in buttons(at) if b.startswith("Lập lại danh sách của phường/xã mình"))
+    by_label(at.button, label).click().run()
+    assert any(f"Đã lập danh sách chi trả tháng {THIS_MONTH:%m/%Y}" in s.value for s in at.success)
+    assert line_ids("DK", same=False) == others  # nothing outside Đông Kinh was rewritten
+    assert line_ids("DK", same=True).isdisjoint(mine) and line_ids("DK", same=True)
+
+
+def test_district_staff_lock_the_month(demo_db):
+    at = app_as("quan", "pages/payroll.py").run()
+    assert len(at.dataframe[0].value) == 6  # every ward
+    by_label(at.checkbox, "Đã kiểm tra: khóa tháng này (không sửa được nữa)").check().run()
+    by_label(at.button, "Khóa tháng").click().run()
+    assert not at.exception
+    with write_session() as session:
+        status = session.execute(select(Payroll.status).where(Payroll.month == THIS_MONTH)).scalar_one()
+    assert status == PayrollStatus.LOCKED
+    months = by_label(at.selectbox, "Tháng chi trả")
+    next_month = date(THIS_MONTH.year + THIS_MONTH.month // 12, THIS_MONTH.month % 12 + 1, 1)
+    assert months.options[:2] == [
+        f"Tháng {next_month:%m/%Y} (chưa lập)",
+        f"Tháng {THIS_MONTH:%m/%Y} (đã khóa)",
+    ]
+    months.select_index(1).run()
+    assert "Khóa tháng" not in buttons(at) and not [b for b in buttons(at) if b.startswith("Lập")]
+
+
+def test_viewers_change_nothing(demo_db):
+    for page in ("pages/payroll.py", "pages/allowances.py", "pages/allowance_reference.py"):
+        at = app_as("xem", page).run()
+        assert not at.exception, page
+        assert not [b for b in buttons(at) if b.startswith(("Lập", "Khóa", "Lưu", "Dừng", "Tạm dừng"))], page
+    at = app_as("xem", "pages/allowances.py").run()
+    by_label(at.selectbox, "Người trong danh sách trên").select_index(1).run()
+    assert not at.exception
+    assert "Lưu chế độ hưởng" not in buttons(at) and "Dừng hưởng" not in buttons(at)
+
+
+def test_ward_staff_see_their_ward_and_record_a_death(demo_db):
+    at = app_as("dongkinh", "pages/allowances.py").run()
+    assert not at.exception
+    assert "Phường/xã" not in at.dataframe[0].value  # one ward: no ward column
+    with write_session() as session:
+        theirs = session.execute(
+            select(Beneficiary.name)
+            .join(Entitlement, Entitlement.beneficiary_id == Beneficiary.id)
+            .join(Ward, Ward.id == Entitlement.ward_id)
+            .where(Ward.code == "DK")
+        ).scalars()
+        assert sorted(at.dataframe[0].value["Họ và tên"]) == sorted(theirs)  # exactly Đông Kinh's
+    chooser = by_label(at.selectbox, "Người trong danh sách trên")
+    person = next(r for r in chooser.options[1:] if "Tạm dừng" not in r)
+    chooser.select(person).run()
+    by_label(at.selectbox, "Lý do").select("died")
+    by_label(at.button, "Dừng hưởng").click().run()
+    assert any("Đã dừng hưởng" in s.value for s in at.success), [e.value for e in at.error]
+    name = person.split(" (")[0]
+    with write_session() as session:
+        stopped = session.execute(
+            select(Entitlement.status, Beneficiary.status)
+            .join(Beneficiary, Beneficiary.id == Entitlement.beneficiary_id)
+            .where(Beneficiary.name == name, Entitlement.stop_date == date.today())
+        ).all()
+    assert stopped and stopped[0] == (EntitlementStatus.STOPPED, PersonStatus.DIED)
+
+
+def test_grant_from_the_registry_page_with_a_checked_month(demo_db):
+    at = app_as("dongkinh", "pages/beneficiaries.py").run()
+    with write_session() as session:
+        entitled = set(session.execute(select(Entitlement.beneficiary_id)).scalars())
+        hiv = session.execute(select(AllowanceGroup.id).where(AllowanceGroup.code == "5.8")).scalar_one()
+    chooser = by_label(at.selectbox, "Xem, thêm hoặc sửa chế độ trợ cấp của một người trong trang")
+    index = next(
+        i
+        for i, p in enumerate(at.session_state["registry_rows"], start=1)
+        if p.id not in entitled and p.status == "active"
+    )
+    person = at.session_state["registry_rows"][index - 1]
+    chooser.select_index(index).run()
+    for month in ("13/2026", f"{THIS_MONTH:%m/%Y}"):  # values of a form are sent with its button
+        by_label(at.multiselect, "Diện hưởng").set_value([hiv])
+        by_label(at.text_input, "Hưởng từ tháng (MM/YYYY)").input(month)
+        by_label(at.button, "Lưu chế độ hưởng").click().run()
+        if month == "13/2026":
+            assert any("Hưởng từ tháng: Tháng '13/2026' không hợp lệ" in e.value for e in at.error)
+    assert any("Đã thêm chế độ hưởng" in s.value for s in at.success), [e.value for e in at.error]
+    with write_session() as session:
+        start = session.execute(
+            select(Entitlement.start_month).where(Entitlement.beneficiary_id == person.id)
+        ).scalar_one()
+    assert start == THIS_MONTH
+
+
+def test_only_the_admin_sets_the_standard(demo_db):
+    at = app_as("dongkinh", "pages/allowance_reference.py").run()
+    assert any("Chỉ quản trị viên" in c.value for c in at.caption) and "Lưu mức" not in buttons(at)
+    at = app_as("admin", "pages/allowance_reference.py").run()
+    by_label(at.text_input, "Từ tháng (MM/YYYY)").input("07/2026")
+    by_label(at.text_input, "Mức (đồng; với mai táng: số lần mức chuẩn)").input("540.000")
+    by_label(at.button, "Lưu mức").click().run()
+    assert any("Đã lưu mức mới" in s.value for s in at.success)
+    with write_session() as session:
+        amount = session.execute(
+            select(AllowanceStandard.amount).where(
+                AllowanceStandard.kind == StandardKind.STANDARD,
+                AllowanceStandard.from_month == date(2026, 7, 1),
+            )
+        ).scalar_one()
+    assert amount == 540_000
+
+
+def test_budget_estimate_with_a_what_if_standard(demo_db):
+    at = app_as("quan", "pages/allowance_budget.py").run()
+    assert not at.exception
+    before = at.metric[1].value
+    by_label(at.text_input, "Mức chuẩn giả định (đ, để trống nếu giữ nguyên)").input("540.000").run()
+    assert not at.exception and any("Giả định mức chuẩn 540.000 đ" in i.value for i in at.info)
+    after = at.metric[1].value
+    assert int(after.replace(".", "").removesuffix(" đ")) > int(before.replace(".", "").removesuffix(" đ"))
