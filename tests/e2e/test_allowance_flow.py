@@ -43,7 +43,8 @@ def test_import_register_build_lock_and_download(page, server, tmp_path):
     wait_idle(page)
     page.get_by_role("button", name="Ghi 2 dòng hợp lệ vào cơ sở dữ liệu").click()
     wait_idle(page)
-    expect(page.get_by_text("Đã ghi 2 dòng (2 người mới")).to_be_visible()
+    expect(page.get_by_text("Đã ghi tệp so_tro_cap_dong_kinh.xlsx")).to_be_visible()
+    expect(page.get_by_text("Chế độ trợ cấp hằng tháng: 2 mới, 0 sửa theo danh sách.")).to_be_visible()
 
     open_menu_page(page, "Chi trả hằng tháng")
     page.get_by_role("button", name=f"Lập lại danh sách của phường/xã mình tháng {THIS_MONTH:%m/%Y}").click()
