@@ -19,8 +19,9 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import create_engine, delete, func, select, text
+from sqlalchemy import delete, func, select, text
 
+from bench.progress_speed import postgres_database
 from data_layer.admin.reference import seed_reference_data
 from data_layer.allowance.entitlement_status import stop
 from data_layer.allowance.months import add_months
@@ -34,7 +35,6 @@ from data_layer.core.schema import upgrade_schema
 
 WARDS = 100
 ENTITLED = int(os.environ.get("BENCH_ENTITLED", "100000"))
-PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 FIRST = date(2025, 10, 1)  # first month of the history; the 13th month is built and timed
 SYSTEM = Scope.system()
 # group codes of an entitlement, with how common they are
@@ -189,27 +189,14 @@ def sqlite_database() -> Iterator[str]:
         yield f"sqlite:///{Path(tmp) / 'payroll.db'}"
 
 
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    """A PostgreSQL database of its own for the run, dropped afterwards."""
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    name = f"ansinh_bench_payroll_{os.getpid()}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        get_engine(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-
-
 def main() -> None:
     print(
         f"Payroll benchmark: {ENTITLED:,} entitled people in {WARDS} wards, 12 locked months, build month 13"
     )
-    for label, database in (("sqlite    ", sqlite_database), ("postgresql", postgres_database)):
+    for label, database in (
+        ("sqlite    ", sqlite_database),
+        ("postgresql", lambda: postgres_database("payroll")),
+    ):
         try:
             with database() as url:
                 start = time.perf_counter()
