@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -85,13 +85,26 @@ def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE) else "BEGIN")
 
 
+_ENGINES: dict[str, Engine] = {}
+_ENGINES_LOCK = threading.Lock()  # page threads open the database at once on a server's first run
+
+
 def get_engine(url: str | None = None) -> Engine:
     """One engine per database URL for the whole process (default: ANSINH_DATABASE_URL, read now)."""
-    return _engine_for(url or get_settings().database_url)
+    url = url or get_settings().database_url
+    with _ENGINES_LOCK:
+        if url not in _ENGINES:
+            _ENGINES[url] = _new_engine(url)
+        return _ENGINES[url]
 
 
-@cache
-def _engine_for(url: str) -> Engine:
+def dispose_engines() -> None:
+    """Close every pooled connection of the process (SQLite then folds its write-ahead log back)."""
+    for engine in _ENGINES.values():
+        engine.dispose()
+
+
+def _new_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

@@ -23,6 +23,7 @@ from data_layer.importing.file_errors import FileReadError
 from data_layer.importing.matching import WardPeople
 from data_layer.importing.reader import mark_upper_font_cells, read_sheets
 from data_layer.importing.rows import ParsedRow, parse_rows
+from data_layer.importing.sandbox import WorkbookRead
 from data_layer.importing.table import Table, legacy_encoding_of, locate_table
 from data_layer.vn.formatting import format_money
 from data_layer.vn.text import fold
@@ -43,6 +44,7 @@ class ImportRequest:
     mapping: dict[int, str | None] | None = None
     category_map: dict[str, int] = field(default_factory=dict)  # file text → category id
     file_category_id: int | None = None  # the group of every row that names none ("Nhóm cho cả tệp")
+    reading: WorkbookRead | None = field(default=None, compare=False)  # a child already reading ``data``
 
     @property
     def sha256(self) -> str:
@@ -202,7 +204,9 @@ def _check_gift_rows(session: Session, request: ImportRequest, rows: list[Parsed
 
 def read_table(request: ImportRequest) -> Table:
     """The list found in the uploaded file (FileReadError when there is none)."""
-    sheets = read_sheets(request.data, request.file_name, max_bytes=get_settings().max_upload_bytes)
+    sheets = read_sheets(
+        request.data, request.file_name, max_bytes=get_settings().max_upload_bytes, reading=request.reading
+    )
     for sheet in sheets:
         if legacy_encoding_of(sheet) == "tcvn3":
             mark_upper_font_cells(request.data, request.file_name, sheet)

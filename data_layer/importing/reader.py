@@ -21,11 +21,11 @@ from pathlib import Path
 import msoffcrypto
 
 from data_layer.importing.file_errors import FileReadError
-from data_layer.importing.sandbox import WorkbookRead
+from data_layer.importing.sandbox import WORKBOOK_SUFFIXES, WorkbookRead
 from data_layer.importing.xlsx_scan import scan_xlsx
 from data_layer.vn.formatting import format_count
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+SPREADSHEET_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -115,15 +115,11 @@ def _read_csv(data: bytes) -> list[Sheet]:
     return [Sheet(name="CSV", rows=rows, warnings=warnings)]
 
 
-def _read_workbook(data: bytes, suffix: str) -> list[Sheet]:
-    """Every sheet, read in a child process; .xlsx files are measured meanwhile (absurd ranges
-    refused, which ends the child at once; error cells noted)."""
-    read = WorkbookRead(data)  # the child reads while this process measures the file
-    try:
-        scans = scan_xlsx(data) if suffix in (".xlsx", ".xlsm") else {}
-        sheets = [Sheet(name=name, rows=rows) for name, rows in read.sheets()]
-    finally:
-        read.stop()
+def _read_workbook(data: bytes, suffix: str, read: WorkbookRead) -> list[Sheet]:
+    """Every sheet, read by ``read``'s child process; .xlsx files are measured meanwhile (absurd
+    ranges refused, which ends the child; error cells noted)."""
+    scans = scan_xlsx(data) if suffix in (".xlsx", ".xlsm") else {}
+    sheets = [Sheet(name=name, rows=rows) for name, rows in read.sheets()]
     for sheet in sheets:
         if scan := scans.get(sheet.name):
             sheet.error_cells = scan.error_cells
@@ -142,11 +138,22 @@ def _check_cells(sheets: list[Sheet]) -> None:
                     )
 
 
-def read_sheets(data: bytes, file_name: str, *, max_bytes: int) -> list[Sheet]:
-    """All sheets of the file as rows of Python values (str, int, float, date, datetime, None)."""
+def read_sheets(
+    data: bytes, file_name: str, *, max_bytes: int, reading: WorkbookRead | None = None
+) -> list[Sheet]:
+    """All sheets of the file as rows of Python values (str, int, float, date, datetime, None).
+    ``reading``: a child already reading ``data`` (the CLI starts it early); ended here either way."""
     suffix = Path(file_name).suffix.lower()
-    _check_container(data, suffix, max_bytes)
-    sheets = _read_csv(data) if suffix == ".csv" else _read_workbook(data, suffix)
+    try:
+        _check_container(data, suffix, max_bytes)
+        if suffix == ".csv":
+            sheets = _read_csv(data)
+        else:
+            reading = reading or WorkbookRead(data)
+            sheets = _read_workbook(data, suffix, reading)
+    finally:
+        if reading is not None:
+            reading.stop()
     _check_cells(sheets)
     if not any(any(v not in (None, "") for v in row) for sheet in sheets for row in sheet.rows):
         raise FileReadError("Bảng tính không có dữ liệu (mọi trang tính đều trống).")

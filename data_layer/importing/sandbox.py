@@ -15,6 +15,7 @@ import tempfile
 
 from data_layer.importing.file_errors import FileReadError
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # what the child reads (CSV is text, read here)
 MEMORY_LIMIT = 1536 * 1024 * 1024  # address space of the child
 CPU_SECONDS = 60
 WALL_SECONDS = 120

@@ -366,3 +366,37 @@ def test_db_revision_writes_the_next_numbered_migration(capsys, db_url, tmp_path
     text_ = created.read_text()
     assert f'revision = "{number:04d}"' in text_ and f'down_revision = "{number - 1:04d}"' in text_
     assert "op." not in text_.split("def upgrade")[1]  # models and database agree: nothing to change
+
+
+def test_the_tool_starts_without_the_database_layer():
+    """Commands are declared without loading SQLAlchemy: `ansinh --help` is instant and `ansinh
+    import` can have its file read while the database modules load."""
+    probe = "import sys; from data_layer.cli import parser; parser.build_parser(); print(sorted(sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert "sqlalchemy" not in loaded and "data_layer.core.db" not in loaded
+
+
+def children() -> set[int]:
+    pid = os.getpid()
+    return {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+
+
+def test_a_command_failing_before_reading_its_file_ends_the_early_reader(capsys, db_url, tmp_path):
+    from tests.data_layer.workbooks import ward_list, xlsx_bytes
+
+    path = tmp_path / "ds.xlsx"
+    path.write_bytes(xlsx_bytes(ward_list([[1, "Nguyễn Văn An", "1950", "Nam", None, "Khối 1", None, None]])))
+    before = children()
+    code, _, err = run(capsys, "import", str(path), "--ward", "KHONGCO")
+    assert code == 1 and "KHONGCO" in err
+    assert children() <= before
+
+
+def test_the_console_script_leaves_no_write_ahead_log(tmp_path):
+    """It exits without the last garbage collection, after closing the database: SQLite has folded
+    its log back into the file."""
+    script = Path(sys.executable).parent / "ansinh"
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    for args in (["db", "init"], ["ward", "add", "DK", "Phường Đông Kinh"]):
+        subprocess.run([str(script), *args, "--db", url], capture_output=True, check=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.db"]

@@ -1,0 +1,98 @@
+"""``ansinh allowance …`` and ``payroll …``: the monthly allowance."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from data_layer.admin import reference
+from data_layer.allowance.entitlement_status import current_entitlement_id, person_id_by_national_id, stop
+from data_layer.allowance.months import month_arg
+from data_layer.allowance.payroll import build_payroll, lock_payroll, payroll_of
+from data_layer.allowance.payroll_figures import payroll_figures
+from data_layer.allowance.reference import set_standard
+from data_layer.cli.common import date_arg, engine_of, parse_amount_arg, system_scope
+from data_layer.core.codes import PayrollStatus, StandardKind, StopReason
+from data_layer.core.db import read_session, write_session
+from data_layer.core.errors import NotFound
+from data_layer.vn.formatting import format_money, format_month
+from data_layer.vn.labels import label
+from data_layer.vn.values import parse_national_id
+
+SYSTEM = system_scope()
+
+
+def cmd_allowance_standard(args) -> int:
+    """Set the standard (or, with --pension, the social pension level) from a month on."""
+    kind = StandardKind.PENSION if args.pension else StandardKind.STANDARD
+    month = month_arg(args.from_month, "--from")
+    amount = parse_amount_arg(args.amount)
+    with write_session(engine_of(args)) as session:
+        set_standard(session, SYSTEM, kind, month, amount)
+    print(f"Đã đặt {label(kind).lower()} {format_money(amount)} từ tháng {format_month(month)}.")
+    return 0
+
+
+def cmd_allowance_stop(args) -> int:
+    """Stop the current entitlement of the ward's person with this CCCD."""
+    on = date_arg(args.date)
+    with write_session(engine_of(args)) as session:
+        ward = reference.get_ward_by_code(session, SYSTEM, args.ward)
+        person_id = person_id_by_national_id(session, SYSTEM, ward.id, parse_national_id(args.national_id))
+        stop(
+            session,
+            SYSTEM,
+            current_entitlement_id(session, SYSTEM, person_id),
+            on=on,
+            reason=StopReason(args.reason),
+        )
+    print(f"Đã dừng hưởng từ sau tháng {format_month(on.replace(day=1))} ({label(StopReason(args.reason))}).")
+    return 0
+
+
+def _print_payroll(figures, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(figures.as_json(), ensure_ascii=False, indent=1))
+        return
+    status = label(PayrollStatus(figures.status)).lower()
+    print(
+        f"Danh sách chi trả tháng {format_month(figures.month)} ({status}): {figures.people} người,"
+        f" trợ cấp {format_money(figures.amount)}, truy lĩnh {format_money(figures.arrears)},"
+        f" mai táng {format_money(figures.funeral)}, tổng chi {format_money(figures.total)};"
+        f" truy thu {format_money(figures.recoveries)}."
+    )
+
+
+def cmd_payroll_build(args) -> int:
+    """Build (rebuild while open) the month's payroll; a locked month only shows its figures."""
+    month = month_arg(args.month, "--month")
+    with write_session(engine_of(args)) as session:
+        payroll = payroll_of(session, month)
+        if payroll is None or payroll.status != PayrollStatus.LOCKED:
+            build_payroll(session, SYSTEM, month)
+        figures = payroll_figures(session, SYSTEM, month)
+    _print_payroll(figures, args.json)
+    return 0
+
+
+def cmd_payroll_lock(args) -> int:
+    month = month_arg(args.month, "--month")
+    with write_session(engine_of(args)) as session:
+        lock_payroll(session, SYSTEM, month)
+        figures = payroll_figures(session, SYSTEM, month)
+    _print_payroll(figures, False)
+    return 0
+
+
+def cmd_payroll_export(args) -> int:
+    """The ward's cash list, bank transfer list and changes report of the month, as one workbook."""
+    from data_layer.allowance.payment_lists import ward_lists_xlsx  # loads openpyxl: see cmd_report_summary
+
+    month = month_arg(args.month, "--month")
+    with read_session(engine_of(args)) as session:
+        ward = reference.get_ward_by_code(session, SYSTEM, args.ward)
+        if payroll_of(session, month) is None:
+            raise NotFound(f"Chưa lập danh sách chi trả tháng {format_month(month)}.")
+        Path(args.out).write_bytes(ward_lists_xlsx(session, SYSTEM, month, ward.id))
+    print(f"Đã ghi {args.out}: danh sách tiền mặt, chuyển khoản và báo cáo tăng/giảm của {ward.name}.")
+    return 0

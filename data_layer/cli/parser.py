@@ -1,0 +1,198 @@
+"""Every ``ansinh`` command, its options and help texts (the contract), with the module:function
+that runs it (loaded only when asked for). Nothing here loads the database layer."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from data_layer.cli.common import read_import_file
+from data_layer.core.codes import Role, StopReason
+
+Adder = Callable[..., argparse.ArgumentParser]
+
+
+def _db_commands(sub, add: Adder) -> None:
+    db = sub.add_parser("db", help="cơ sở dữ liệu").add_subparsers(
+        dest="action", required=True, metavar="VIỆC"
+    )
+    p = add(db, "init", "setup:cmd_db_init", "tạo/nâng cấp lược đồ, nạp danh mục chuẩn (và dữ liệu mẫu)")
+    p.add_argument("--demo", action="store_true", help="nạp dữ liệu mẫu khi cơ sở dữ liệu còn trống")
+    p = add(
+        db,
+        "tallies",
+        "setup:cmd_db_tallies",
+        "kiểm tra các số tổng hợp của trang Tiến độ so với dữ liệu",
+    )
+    p.add_argument("--rebuild", action="store_true", help="tính lại toàn bộ các số tổng hợp")
+    p = add(
+        db,
+        "revision",
+        "setup:cmd_db_revision",
+        "tạo tệp nâng cấp lược đồ (migration) mới từ các model",
+    )
+    p.add_argument("message", metavar="MSG", help="mô tả ngắn thay đổi lược đồ")
+
+
+def _reference_commands(sub, add: Adder) -> None:
+    for noun, handler, help_text in (
+        ("ward", "setup:cmd_ward_add", "phường/xã"),
+        ("source", "setup:cmd_source_add", "nguồn kinh phí"),
+    ):
+        group = sub.add_parser(noun, help=help_text).add_subparsers(
+            dest="action", required=True, metavar="VIỆC"
+        )
+        p = add(group, "add", handler, f"thêm {help_text} (không tạo trùng mã)")
+        p.add_argument("code", metavar="CODE")
+        p.add_argument("name", metavar="NAME")
+    campaign = sub.add_parser("campaign", help="đợt tặng quà").add_subparsers(
+        dest="action", required=True, metavar="VIỆC"
+    )
+    p = add(campaign, "add", "setup:cmd_campaign_add", "thêm đợt tặng quà, in ra mã số (id) của đợt")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--year", type=int, required=True, metavar="YYYY")
+    user = sub.add_parser("user", help="người dùng").add_subparsers(
+        dest="action", required=True, metavar="VIỆC"
+    )
+    p = add(
+        user,
+        "add",
+        "setup:cmd_user_add",
+        "thêm người dùng; mật khẩu đọc từ stdin (--password-stdin) hoặc hỏi",
+    )
+    p.add_argument("username", metavar="USERNAME")
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--ward", metavar="CODE", help="mã phường/xã (bắt buộc với vai trò ward)")
+    p.add_argument("--name", metavar="NAME", help="họ tên hiển thị")
+    p.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
+
+
+def _list_commands(sub, add: Adder) -> None:
+    p = add(
+        sub,
+        "import",
+        "registry:cmd_import",
+        "nhập danh sách đối tượng (hoặc danh sách quà) của một phường/xã từ tệp",
+    )
+    p.add_argument("file", metavar="FILE", help=".xlsx, .xls, .ods hoặc .csv")
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p.add_argument("--campaign", metavar="NAME", help="đợt tặng quà, khi tệp là danh sách quà")
+    p.add_argument("--source", metavar="CODE", help="nguồn kinh phí của danh sách quà")
+    p.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    p.set_defaults(early=read_import_file)
+    p = add(sub, "beneficiaries", "registry:cmd_beneficiaries", "liệt kê đối tượng của một phường/xã")
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p.add_argument("--json", action="store_true", help="in ra JSON")
+    lump = sub.add_parser("lump", help="quà tập thể (chỉ có tổng số)")
+    lump_sub = lump.add_subparsers(dest="action", required=True, metavar="VIỆC")
+    p = add(
+        lump_sub,
+        "add",
+        "campaigns:cmd_lump_add",
+        "ghi quà do đoàn thể báo tổng số suất và tổng tiền, không có tên",
+    )
+    p.add_argument("--campaign", required=True, metavar="NAME")
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p.add_argument("--source", required=True, metavar="CODE")
+    p.add_argument("--count", required=True, type=int, metavar="N")
+    p.add_argument("--amount", required=True, metavar="VND", help="tổng số tiền (đồng), ví dụ 1.485.600.000")
+    p.add_argument("--note", metavar="TEXT")
+
+
+def _report_commands(sub, add: Adder) -> None:
+    report = sub.add_parser("report", help="báo cáo")
+    report_sub = report.add_subparsers(dest="action", required=True, metavar="VIỆC")
+    p = add(
+        report_sub,
+        "summary",
+        "campaigns:cmd_report_summary",
+        "báo cáo kết quả tặng quà của một đợt (JSON hoặc .xlsx)",
+    )
+    p.add_argument("--campaign", required=True, metavar="NAME")
+    output = p.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="in số liệu dạng JSON")
+    output.add_argument("--out", metavar="FILE.xlsx", help="ghi báo cáo Excel")
+    p = add(report_sub, "daily", "campaigns:cmd_report_daily", "báo cáo tiến độ đến một ngày (.xlsx)")
+    p.add_argument("--campaign", required=True, metavar="NAME")
+    p.add_argument("--date", required=True, metavar="DD/MM/YYYY")
+    p.add_argument(
+        "--out", metavar="FILE.xlsx", help="mặc định: tien_do_<đợt>_<ngày>.xlsx trong thư mục hiện tại"
+    )
+    export = sub.add_parser("export", help="xuất danh sách ra tệp")
+    export_sub = export.add_subparsers(dest="action", required=True, metavar="VIỆC")
+    p = add(
+        export_sub,
+        "beneficiaries",
+        "registry:cmd_export_beneficiaries",
+        "xuất danh sách đối tượng (.xlsx), các cột như trang Đối tượng",
+    )
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
+    p.add_argument("--ward", metavar="CODE", help="chỉ một phường/xã (mặc định: mọi phường/xã)")
+
+
+def _allowance_commands(sub, add: Adder) -> None:
+    allowance = sub.add_parser("allowance", help="trợ cấp xã hội hằng tháng").add_subparsers(
+        dest="action", required=True, metavar="VIỆC"
+    )
+    p = add(
+        allowance,
+        "standard",
+        "allowance:cmd_allowance_standard",
+        "đặt mức chuẩn (hoặc mức trợ cấp hưu trí xã hội) từ một tháng",
+    )
+    p.add_argument("--amount", required=True, metavar="VND", help="số tiền (đồng), ví dụ 540.000")
+    p.add_argument("--from", dest="from_month", required=True, metavar="MM/YYYY")
+    p.add_argument("--pension", action="store_true", help="mức trợ cấp hưu trí xã hội thay cho mức chuẩn")
+    p = add(allowance, "stop", "allowance:cmd_allowance_stop", "dừng hưởng trợ cấp của một người")
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p.add_argument("--national-id", required=True, metavar="CCCD")
+    p.add_argument("--reason", required=True, choices=[r.value for r in StopReason])
+    p.add_argument("--date", required=True, metavar="DD/MM/YYYY")
+    payroll = sub.add_parser("payroll", help="danh sách chi trả hằng tháng").add_subparsers(
+        dest="action", required=True, metavar="VIỆC"
+    )
+    p = add(
+        payroll,
+        "build",
+        "allowance:cmd_payroll_build",
+        "lập (lập lại khi chưa khóa) danh sách chi trả của tháng",
+    )
+    p.add_argument("--month", required=True, metavar="MM/YYYY")
+    p.add_argument("--json", action="store_true", help="in số liệu dạng JSON")
+    p = add(payroll, "lock", "allowance:cmd_payroll_lock", "khóa danh sách chi trả của tháng")
+    p.add_argument("--month", required=True, metavar="MM/YYYY")
+    p = add(
+        payroll,
+        "export",
+        "allowance:cmd_payroll_export",
+        "xuất danh sách chi trả của một phường/xã (.xlsx)",
+    )
+    p.add_argument("--month", required=True, metavar="MM/YYYY")
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``ansinh`` (every subcommand accepts --db URL)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="URL", help="địa chỉ cơ sở dữ liệu (mặc định: ANSINH_DATABASE_URL)")
+    parser = argparse.ArgumentParser(
+        prog="ansinh", description="An Sinh: danh sách đối tượng, tặng quà Tết và chi trả trợ cấp hằng tháng."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+
+    def add(parent, name: str, handler: str, help_text: str) -> argparse.ArgumentParser:
+        p = parent.add_parser(name, parents=[common], help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    for commands in (
+        _db_commands,
+        _reference_commands,
+        _list_commands,
+        _report_commands,
+        _allowance_commands,
+    ):
+        commands(sub, add)
+    return parser

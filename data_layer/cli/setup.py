@@ -1,0 +1,93 @@
+"""``ansinh db …``, ``ward add``, ``source add``, ``campaign add``, ``user add``."""
+
+from __future__ import annotations
+
+from data_layer.admin import reference
+from data_layer.admin.demo import seed_demo_data
+from data_layer.admin.users import add_user
+from data_layer.campaigns.setup import create_campaign
+from data_layer.cli.common import engine_of, read_password, system_scope
+from data_layer.core import tallies
+from data_layer.core.codes import Role
+from data_layer.core.db import write_session
+from data_layer.core.schema import new_revision, upgrade_schema
+
+SYSTEM = system_scope()
+
+
+def cmd_db_init(args) -> int:
+    engine = engine_of(args)
+    upgrade_schema(engine)
+    with write_session(engine) as session:
+        reference.seed_reference_data(session)
+        seeded = seed_demo_data(session) if args.demo else False
+    print("Đã tạo/cập nhật cơ sở dữ liệu.")
+    if seeded:
+        print("Đã nạp dữ liệu mẫu (tài khoản mẫu, mật khẩu ansinh-demo: chỉ dùng để thử).")
+    elif args.demo:
+        print("Cơ sở dữ liệu đã có dữ liệu: không nạp dữ liệu mẫu (chỉ nạp vào cơ sở dữ liệu trống).")
+    return 0
+
+
+def cmd_db_tallies(args) -> int:
+    """Compare the progress page's running totals with a recount; --rebuild recounts them."""
+    with engine_of(args).begin() as connection:
+        if args.rebuild:
+            tallies.rebuild(connection)
+            print("Đã tính lại các số tổng hợp.")
+            return 0
+        wrong = tallies.check(connection)
+    if wrong:
+        print(
+            "Số tổng hợp lệch so với dữ liệu: " + ", ".join(wrong) + ". Chạy lại với --rebuild để tính lại."
+        )
+        return 1
+    print("Các số tổng hợp khớp với dữ liệu.")
+    return 0
+
+
+def cmd_db_revision(args) -> int:
+    """Write the next migration from the difference between the models and the database."""
+    engine = engine_of(args)
+    upgrade_schema(engine)
+    path = new_revision(engine, args.message)
+    print(f"Đã tạo {path}: đọc lại và sửa trước khi đưa vào mã nguồn.")
+    return 0
+
+
+def cmd_ward_add(args) -> int:
+    with write_session(engine_of(args)) as session:
+        ward = reference.add_ward(session, SYSTEM, args.code, args.name)
+        print(f"{ward.code}\t{ward.name}")
+    return 0
+
+
+def cmd_source_add(args) -> int:
+    with write_session(engine_of(args)) as session:
+        source = reference.add_source(session, SYSTEM, args.code, args.name)
+        print(f"{source.code}\t{source.name}")
+    return 0
+
+
+def cmd_campaign_add(args) -> int:
+    with write_session(engine_of(args)) as session:
+        campaign = create_campaign(session, SYSTEM, name=args.name, year=args.year)
+        print(campaign.id)
+    return 0
+
+
+def cmd_user_add(args) -> int:
+    password = read_password(args)
+    with write_session(engine_of(args)) as session:
+        ward_id = reference.get_ward_by_code(session, SYSTEM, args.ward).id if args.ward else None
+        user = add_user(
+            session,
+            SYSTEM,
+            username=args.username,
+            password=password,
+            role=Role(args.role),
+            ward_id=ward_id,
+            name=args.name,
+        )
+        print(f"Đã tạo người dùng {user.username} ({user.role}).")
+    return 0
