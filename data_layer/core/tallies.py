@@ -163,6 +163,10 @@ SHARED_KEYS = Source(
     guard_old="EXISTS (SELECT 1 FROM sharednameyear s WHERE s.name_key = OLD.name_key"
     " AND s.birth_year = OLD.birth_year)",
 )
+_IN_ANOTHER_WARD = (
+    " AND EXISTS (SELECT 1 FROM beneficiary o"
+    " WHERE o.name_key = r.name_key AND o.birth_year = r.birth_year AND o.ward_id <> r.ward_id)"
+)
 SHARED_MEMBERS = (
     "SELECT b.name_key, b.birth_year, b.ward_id, count(*) AS people FROM beneficiary b"
     " WHERE (b.name_key, b.birth_year) IN (SELECT k.name_key, k.birth_year FROM beneficiary k WHERE {filter}"
@@ -205,8 +209,11 @@ def _delta_statements(tally: Tally, source: Source, new: str | None, old: str | 
 
 
 def _shared_statements(new: str | None, old: str | None) -> list[str]:
-    """Recount of the cross-ward name list for the name + birth year keys the change touched."""
-    touched = " UNION ".join(SHARED_KEYS.select.format(rows=rows) for rows in (new, old) if rows)
+    """Recount of the cross-ward name list for the name + birth year keys the change touched: of the
+    new rows only keys now also in another ward (a 50,000-row import of new names recounts none)."""
+    parts = [SHARED_KEYS.select.format(rows=new) + _IN_ANOTHER_WARD] if new else []
+    parts += [SHARED_KEYS.select.format(rows=old)] if old else []
+    touched = " UNION ".join(parts)
     members = SHARED_MEMBERS.format(filter=f"(k.name_key, k.birth_year) IN ({touched})")
     return [
         f"DELETE FROM sharednameyear WHERE (name_key, birth_year) IN ({touched})",

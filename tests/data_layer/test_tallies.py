@@ -306,6 +306,24 @@ def test_possible_duplicates_follow_name_year_and_ward_changes(engine, wards):
     assert_consistent(engine)
 
 
+def test_bulk_inserts_recount_only_the_names_now_in_two_wards(engine, wards):
+    """A bulk insert recounts the keys of its rows found in another ward, its own rows included."""
+    a, b = wards["A"], wards["B"]
+    add_people(engine, [person(a, "Lan"), person(a, "Mai")])
+    add_people(engine, [person(a, "Lan 2", name_key="lan"), person(a, "Cúc")])  # same ward: nothing shared
+    with write_session(engine) as session:
+        assert session.execute(select(SharedNameYear)).first() is None
+    add_people(
+        engine, [person(b, "Lan 3", name_key="lan"), person(b, "Đào"), person(a, "Đào 2", name_key="đào")]
+    )
+    with write_session(engine) as session:
+        found = session.execute(
+            select(SharedNameYear.name_key, SharedNameYear.ward_id, SharedNameYear.people)
+        )
+        assert sorted(found) == [("lan", a, 2), ("lan", b, 1), ("đào", a, 1), ("đào", b, 1)]
+    assert_consistent(engine)
+
+
 def test_check_finds_a_tampered_tally_and_rebuild_repairs_it(engine, wards):
     add_people(engine, [person(wards["A"], "An"), person(wards["B"], "An 2", name_key="an")])
     with engine.begin() as conn:
