@@ -105,6 +105,7 @@ PARSERS: dict[str, Callable[[object], object]] = {
 REGISTER_FIELDS = ("children", "start_month", "paid_until")
 
 Answer = tuple[object, str | None]  # the parsed value, or the error message
+SAMPLE = 2000  # values of a column looked at before deciding whether it repeats itself
 
 
 def _first_cells(rows: list[tuple[int, list[object]]], indexes: list[int]) -> tuple[list, int | list]:
@@ -126,21 +127,26 @@ def _first_cells(rows: list[tuple[int, list[object]]], indexes: list[int]) -> tu
     return values, sources
 
 
+def _answer(value: object, parse: Callable[[object], object]) -> Answer | None:
+    if value is None:
+        return None
+    try:
+        return parse(value), None
+    except CellError as exc:
+        return None, str(exc)
+
+
 def _answers(values: list, parse: Callable[[object], object]) -> list[Answer | None]:
-    """``parse`` over a column, once per distinct value (1, 1.0 and True kept apart)."""
-    known: dict[tuple[type, object], Answer] = {}
+    """``parse`` over a column, once per distinct value (1, 1.0 and True kept apart); a column whose
+    first values are nearly all different (names, IDs) is parsed value by value, remembering nothing."""
+    known: dict[tuple[type, object], Answer | None] = {}
     answers: list[Answer | None] = []
-    for value in values:
-        if value is None:
-            answers.append(None)
-            continue
+    for position, value in enumerate(values):
+        if position == SAMPLE and len(known) > 0.9 * SAMPLE:
+            return answers + [_answer(v, parse) for v in values[SAMPLE:]]
         key = (value.__class__, value)
-        if (answer := known.get(key)) is None:
-            try:
-                answer = (parse(value), None)
-            except CellError as exc:
-                answer = (None, str(exc))
-            known[key] = answer
+        if (answer := known.get(key)) is None and value is not None:
+            answer = known[key] = _answer(value, parse)
         answers.append(answer)
     return answers
 
