@@ -4,7 +4,10 @@ that runs it (loaded only when asked for). Nothing here loads the database layer
 from __future__ import annotations
 
 import argparse
+import re
+import sys
 from collections.abc import Callable
+from typing import NoReturn
 
 from data_layer.cli.common import read_import_file
 from data_layer.core.codes import Role, StopReason
@@ -173,11 +176,46 @@ def _allowance_commands(sub, add: Adder) -> None:
     p.add_argument("--out", required=True, metavar="FILE.xlsx")
 
 
+# argparse's own messages (English), as the officer reads them
+_ERRORS = (
+    (r"the following arguments are required: (.*)", r"thiếu \1"),
+    (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)", r"\1: \2 không hợp lệ, chọn một trong \3"),
+    (r"argument (\S+): invalid int value: (.*)", r"\1: \2 không phải là số nguyên"),
+    (r"argument (\S+): expected one argument", r"\1 cần một giá trị"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"không dùng \1 cùng với \2"),
+    (r"unrecognized arguments: (.*)", r"không hiểu: \1"),
+)
+_HEADINGS = {"positional arguments:": "tham số:", "options:": "tùy chọn:"}
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "cách dùng: " if prefix is None else prefix)
+
+    def start_section(self, heading):
+        super().start_section(_HEADINGS.get(f"{heading}:", f"{heading}:")[:-1] if heading else heading)
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks Vietnamese: usage, headings, -h and its error messages."""
+
+    def __init__(self, *args, add_help: bool = True, **kwargs):
+        super().__init__(*args, add_help=False, formatter_class=_Formatter, **kwargs)
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help="in hướng dẫn này rồi thoát")
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, vietnamese in _ERRORS:
+            message = re.sub(f"^{pattern}$", vietnamese, message)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: lỗi: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``ansinh`` (every subcommand accepts --db URL)."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument("--db", metavar="URL", help="địa chỉ cơ sở dữ liệu (mặc định: ANSINH_DATABASE_URL)")
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="ansinh", description="An Sinh: danh sách đối tượng, tặng quà Tết và chi trả trợ cấp hằng tháng."
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")

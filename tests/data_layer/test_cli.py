@@ -400,3 +400,29 @@ def test_the_console_script_leaves_no_write_ahead_log(tmp_path):
     for args in (["db", "init"], ["ward", "add", "DK", "Phường Đông Kinh"]):
         subprocess.run([str(script), *args, "--db", url], capture_output=True, check=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.db"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["ward", "add"], "ansinh ward add: lỗi: thiếu CODE, NAME"),
+        (["campaign", "add", "Tết", "--year", "abc"], "--year: 'abc' không phải là số nguyên"),
+        (["user", "add", "an", "--role", "boss"], "--role: 'boss' không hợp lệ, chọn một trong 'admin'"),
+        (["ward", "add", "A", "B", "--bogus"], "ansinh: lỗi: không hiểu: --bogus"),
+        (
+            ["report", "summary", "--campaign", "X", "--json", "--out", "a"],
+            "không dùng --out cùng với --json",
+        ),
+    ],
+)
+def test_usage_errors_and_help_are_vietnamese(capsys, argv, message):
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and message in err and err.startswith("cách dùng: ansinh")
+    assert "error" not in err and "usage" not in err
+    with pytest.raises(SystemExit):
+        main([*argv[:2], "--help"])
+    out = capsys.readouterr().out
+    assert "tùy chọn:" in out and "in hướng dẫn này rồi thoát" in out
+    assert "usage" not in out and "options:" not in out and "show this help" not in out
