@@ -5,7 +5,8 @@ write slipped into a read fails loudly instead of racing other writers. ``write_
 write path: SQLite opens it with ``BEGIN IMMEDIATE`` (writers queue behind the busy timeout instead
 of failing with "database is locked"); PostgreSQL takes the database-state row lock first, so
 writers run one after another and cannot deadlock on the running totals. Integrity errors become
-``Conflict``; ``write`` retries a transaction the database aborted for a deadlock or a busy lock.
+``Conflict`` (``Locked`` when a trigger of ``core.locks`` refused the write); ``write`` retries a
+transaction the database aborted for a deadlock or a busy lock.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session
 
-from data_layer.core import schema
-from data_layer.core.errors import Conflict
+from data_layer.core import locks, schema
+from data_layer.core.errors import Conflict, Locked, UserError
 from data_layer.core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -150,8 +151,12 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
             raise
 
 
-def _conflict(exc: IntegrityError) -> Conflict:
+def _conflict(exc: IntegrityError) -> UserError:
     text_ = str(exc.orig)
+    if locks.LOCKED_MARKER in text_:
+        return Locked(locks.LOCKED_MESSAGE)
+    if locks.IMMUTABLE_MARKER in text_:
+        return Locked(locks.IMMUTABLE_MESSAGE)
     for names, message in CONFLICT_MESSAGES.items():
         if any(name in text_ for name in names):
             return Conflict(message)

@@ -240,6 +240,57 @@ class BudgetScenario(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class CampaignMilestone(SQLModel, table=True):
+    """A named report every ward owes once, by a due date (quick report before Tết, final report)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    name: str = Field(max_length=200)
+    due_date: date
+
+
+class WardReport(SQLModel, table=True):
+    """A ward's signed-off figures for one report of a campaign: the daily report of ``report_day``
+    or the milestone ``milestone_id``. Never changed or deleted (a trigger refuses it): a later
+    sign-off of the same report supersedes it and both are kept."""
+
+    __table_args__ = (Index("ix_wardreport_campaign_ward_signed", "campaign_id", "ward_id", "signed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id")
+    ward_id: int = Field(foreign_key="ward.id")
+    report_day: date | None = None  # the day (Vietnam's calendar) of a daily report
+    milestone_id: int | None = Field(default=None, foreign_key="campaignmilestone.id", index=True)
+    figures: str = Field(sa_column=Column(Text, nullable=False), description="the ward's figures as JSON")
+    signed_by: int | None = Field(default=None, foreign_key="user.id")
+    signed_at: datetime = Field(default_factory=utcnow)
+
+
+class WardApproval(SQLModel, table=True):
+    """The district's approval of a ward's results in a campaign. While it is active (not unlocked)
+    the ward's allocations and lump gifts in that campaign are read-only (``core.locks``)."""
+
+    __table_args__ = (
+        Index(
+            "uq_wardapproval_active",
+            "campaign_id",
+            "ward_id",
+            unique=True,
+            sqlite_where=text("unlocked_at IS NULL"),
+            postgresql_where=text("unlocked_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    ward_id: int = Field(foreign_key="ward.id")
+    approved_by: int | None = Field(default=None, foreign_key="user.id")
+    approved_at: datetime = Field(default_factory=utcnow)
+    unlocked_by: int | None = Field(default=None, foreign_key="user.id")
+    unlocked_at: datetime | None = None
+    unlock_reason: str | None = Field(default=None, max_length=500)
+
+
 # Running totals kept by database triggers (data_layer/core/tallies.py): the progress page reads these
 # few hundred rows instead of scanning the registry and the allocations. Never written by the app.
 

@@ -1,7 +1,7 @@
 """The schema: Alembic migrations, then the triggers, reinstalled and verified after every upgrade.
 
 Migrations are frozen history: they create tables and indexes and never import live code. The
-triggers (running totals, data version) are derived from today's code instead, so they are
+triggers (running totals, data version, locks) are derived from today's code instead, so they are
 (re)created here whenever their definitions changed or one is missing (a SQLite batch migration
 that rebuilds a table drops its triggers), and the running totals are recounted then.
 """
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, text
 
-from data_layer.core import tallies, triggers, versioning
+from data_layer.core import locks, tallies, triggers, versioning
 from data_layer.core.triggers import Trigger
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ MIGRATIONS_DIR = Path(__file__).parent.parent / "migrations"
 @cache
 def all_triggers() -> tuple[Trigger, ...]:
     """Every trigger An Sinh keeps in the database, both database kinds."""
-    return (*tallies.triggers(), *versioning.triggers())
+    return (*tallies.triggers(), *versioning.triggers(), *locks.triggers())
 
 
 def dialect_triggers(dialect: str) -> list[Trigger]:

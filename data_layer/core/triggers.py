@@ -1,7 +1,7 @@
 """Database triggers as data: their SQLite and PostgreSQL forms, and how to install, list and drop them.
 
 Which triggers exist is declared elsewhere (``tallies``: running totals, ``versioning``: the data
-version); ``schema`` installs them all after every upgrade.
+version, ``locks``: approved wards and signed reports); ``schema`` installs them all after every upgrade.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, text
 
 # Names of every trigger (and PostgreSQL trigger function) An Sinh creates start with one of these.
-PREFIXES = ("tally_", "dv_")
+PREFIXES = ("tally_", "dv_", "lock_")
 
 
 @dataclass(frozen=True)
