@@ -211,7 +211,8 @@ def _shifted(day: date | None, years: int) -> date | None:
 def copy_campaign(
     session: Session, scope: Scope, source_campaign_id: int, *, name: str, year: int
 ) -> Campaign:
-    """A new campaign with the packages of an earlier one (e.g. last year's Tết) as a starting point."""
+    """A new campaign with the packages and milestone reports of an earlier one (e.g. last year's Tết)
+    as a starting point; its dates are moved by the difference of years."""
     original = campaign_or_missing(session, source_campaign_id)
     shift = year - original.year
     campaign = create_campaign(
@@ -242,4 +243,7 @@ def copy_campaign(
             )
         )
     session.flush()
+    from data_layer.campaigns.calendar import copy_milestones  # calendar builds on this module
+
+    copy_milestones(session, source_campaign_id, campaign.id, shift)
     return campaign

@@ -34,32 +34,41 @@ def cmd_lump_add(args) -> int:
 def cmd_report_summary(args) -> int:
     # Report modules are imported by the commands that use them, so that `ansinh import` and the
     # other commands start faster.
-    from data_layer.reports.summary import campaign_summary, summary_workbook
+    from data_layer.reports.summary import campaign_summary, summary_basis, summary_workbook
     from data_layer.vn.document import Office
 
     with read_session(engine_of(args)) as session:
         campaign = reference.get_campaign_by_name(session, args.campaign)
         summary = campaign_summary(session, SYSTEM, campaign.id)
+        basis = summary_basis(session, SYSTEM, campaign.id)
         if args.out:
             workbook = summary_workbook(session, SYSTEM, campaign.id, Office.configured(date.today()))
             Path(args.out).write_bytes(workbook)
     if args.json or not args.out:
         figures = {k: v for k, v in summary.items() if k != "longevity"} if args.json else summary
+        figures = {**figures, "basis": basis.text}
         print(json.dumps(figures, ensure_ascii=False, indent=1))
     else:
-        print(f"Đã ghi {args.out}: {summary['total_count']} suất = {format_money(summary['total_amount'])}.")
+        print(
+            f"Đã ghi {args.out}: {summary['total_count']} suất = {format_money(summary['total_amount'])}"
+            f" ({basis.text})."
+        )
     return 0
 
 
 def cmd_report_daily(args) -> int:
-    from data_layer.reports.daily import daily_xlsx  # see cmd_report_summary
+    from data_layer.core.codes import FiguresBasis
+    from data_layer.reports.daily import basis_text, daily_xlsx  # see cmd_report_summary
     from data_layer.reports.file_names import report_file_name
     from data_layer.vn.document import Office
 
     on = date_arg(args.date)
+    basis = FiguresBasis(args.basis)
     with read_session(engine_of(args)) as session:
         campaign = reference.get_campaign_by_name(session, args.campaign)
         out = Path(args.out or report_file_name("tien_do", campaign.name, on))
-        out.write_bytes(daily_xlsx(session, SYSTEM, campaign.id, on, Office.configured(date.today())))
-    print(f"Đã ghi {out}.")
+        office = Office.configured(date.today())
+        out.write_bytes(daily_xlsx(session, SYSTEM, campaign.id, on, office, basis=basis))
+        stated = basis_text(session, campaign.id, on, basis)
+    print(f"Đã ghi {out} ({stated}).")
     return 0

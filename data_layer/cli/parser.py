@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from data_layer.cli.common import read_import_file
-from data_layer.core.codes import Role, StopReason
+from data_layer.core.codes import FiguresBasis, Role, StopReason
 
 Adder = Callable[..., argparse.ArgumentParser]
 
@@ -121,6 +121,13 @@ def _report_commands(sub, add: Adder) -> None:
     p.add_argument("--date", required=True, metavar="DD/MM/YYYY")
     p.add_argument(
         "--out", metavar="FILE.xlsx", help="mặc định: tien_do_<đợt>_<ngày>.xlsx trong thư mục hiện tại"
+    )
+    p.add_argument(
+        "--basis",
+        choices=[b.value for b in FiguresBasis],
+        default=FiguresBasis.LIVE.value,
+        help="reported: số liệu các phường/xã đã chốt đến giờ hạn báo cáo của ngày; live: số liệu trực tiếp"
+        " (mặc định)",
     )
     export = sub.add_parser("export", help="xuất danh sách ra tệp")
     export_sub = export.add_subparsers(dest="action", required=True, metavar="VIỆC")

@@ -106,6 +106,23 @@ class Action(StrEnum):
     RESUME = "resume"
     BUILD_PAYROLL = "build_payroll"
     LOCK_PAYROLL = "lock_payroll"
+    SIGN_OFF = "sign_off"
+
+
+class ReportStatus(StrEnum):
+    """A ward's report in the reporting-rate grid."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"
+    NOT_DUE = "not_due"
+
+
+class FiguresBasis(StrEnum):
+    """Which figures a report shows: the wards' signed-off (reported) ones or the live data."""
+
+    REPORTED = "reported"
+    LIVE = "live"
 
 
 # --- monthly allowance -------------------------------------------------------------------------------

@@ -1,4 +1,9 @@
-"""Daily progress report: per ward, planned and delivered up to a date (count, money), and lumps."""
+"""Daily progress report: per ward, planned and delivered up to a date (count, money), and lumps.
+
+Two bases: the live data (delivered up to the date), or the figures the wards reported: each ward's
+latest daily sign-off made by the deadline of that date (a ward that sent nothing is shown as not
+reported, with zero figures).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,16 @@ from datetime import date
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
+from data_layer.admin.reference import list_wards
+from data_layer.campaigns.calendar import deadline
 from data_layer.campaigns.setup import campaign_or_missing
+from data_layer.campaigns.sign_off import latest_daily_up_to
 from data_layer.core.access import Scope
-from data_layer.core.codes import AllocationStatus
+from data_layer.core.codes import AllocationStatus, FiguresBasis
 from data_layer.core.models import Allocation, LumpGift, Ward
 from data_layer.reports.progress import ProgressLine
 from data_layer.vn.document import RECIPIENTS, Column, Document, Office
-from data_layer.vn.formatting import format_date
+from data_layer.vn.formatting import format_date, local_time
 from data_layer.vn.xlsx_writer import MONEY_FORMAT, Book
 
 FIGURES = [  # header, width: the numbers of a ward's line
@@ -37,10 +45,29 @@ COLUMNS = [  # 109 characters: A4 landscape at full size
 class DailyLine(ProgressLine):
     lump_count: int = 0
     lump_amount: int = 0
+    not_reported: bool = False  # reported basis: the ward sent nothing by the deadline
+
+    @property
+    def shown_label(self) -> str:
+        return f"{self.label} (chưa báo cáo)" if self.not_reported else self.label
 
 
-def daily_progress(session: Session, scope: Scope, campaign_id: int, on: date) -> list[DailyLine]:
-    """Per ward: planned, delivered up to ``on`` inclusive (count, money), lumps; then a total line."""
+def basis_text(session: Session, campaign_id: int, on: date, basis: FiguresBasis) -> str:
+    """What the daily report's figures are, in the words the report prints."""
+    if basis == FiguresBasis.REPORTED:
+        due = local_time(deadline(campaign_or_missing(session, campaign_id), on))
+        return f"Số liệu các phường/xã đã chốt đến {due:%H:%M} ngày {format_date(on)}"
+    return "Số liệu trực tiếp"
+
+
+def daily_progress(
+    session: Session, scope: Scope, campaign_id: int, on: date, *, basis: FiguresBasis = FiguresBasis.LIVE
+) -> list[DailyLine]:
+    """Per ward: planned, delivered up to ``on`` inclusive (count, money), lumps; then a total line.
+    With the reported basis, each ward's figures are those of its latest daily sign-off made by the
+    deadline of ``on``."""
+    if basis == FiguresBasis.REPORTED:
+        return _with_total(_reported_lines(session, scope, campaign_id, on))
     delivered = (Allocation.status == AllocationStatus.DELIVERED) & (Allocation.delivered_on <= on)
     rows = session.execute(
         select(
@@ -76,6 +103,34 @@ def daily_progress(session: Session, scope: Scope, campaign_id: int, on: date) -
         )
         for name, planned, planned_amount, done, done_amount in rows
     ]
+    return _with_total(report)
+
+
+def _reported_lines(session: Session, scope: Scope, campaign_id: int, on: date) -> list[DailyLine]:
+    campaign = campaign_or_missing(session, campaign_id)
+    sent = latest_daily_up_to(session, scope, campaign_id, deadline(campaign, on))
+    lines = []
+    for ward in sorted(list_wards(session, scope), key=lambda w: w.name):
+        if (found := sent.get(ward.id)) is None:
+            lines.append(DailyLine(ward.name, not_reported=True))
+            continue
+        f = found.figures
+        lines.append(
+            DailyLine(
+                ward.name,
+                f.planned,
+                f.planned_amount,
+                f.delivered,
+                f.delivered_amount,
+                False,
+                f.lump_count,
+                f.lump_amount,
+            )
+        )
+    return lines
+
+
+def _with_total(report: list[DailyLine]) -> list[DailyLine]:
     total = DailyLine("Tổng cộng")
     for line in report:
         total.absorb(line)
@@ -84,19 +139,32 @@ def daily_progress(session: Session, scope: Scope, campaign_id: int, on: date) -
     return [*report, total]
 
 
-def daily_xlsx(session: Session, scope: Scope, campaign_id: int, on: date, office: Office) -> bytes:
-    """The progress up to ``on`` as an A4 landscape report issued by ``office``."""
+def daily_xlsx(
+    session: Session,
+    scope: Scope,
+    campaign_id: int,
+    on: date,
+    office: Office,
+    *,
+    basis: FiguresBasis = FiguresBasis.LIVE,
+) -> bytes:
+    """The progress up to ``on`` as an A4 landscape report issued by ``office``; the subtitle says
+    which figures it shows (reported by the deadline, or live)."""
     campaign = campaign_or_missing(session, campaign_id)
-    rows = daily_progress(session, scope, campaign_id, on)
+    rows = daily_progress(session, scope, campaign_id, on, basis=basis)
     book = Book()
     doc = Document(book, "Tiến độ", COLUMNS, landscape=True)
     doc.letterhead(office, number="Số: ……/BC-……")
-    doc.title(f"BÁO CÁO TIẾN ĐỘ TẶNG QUÀ ĐẾN NGÀY {format_date(on)}", campaign.name)
+    doc.title(
+        f"BÁO CÁO TIẾN ĐỘ TẶNG QUÀ ĐẾN NGÀY {format_date(on)}",
+        campaign.name,
+        basis_text(session, campaign_id, on, basis),
+    )
     doc.table_header()
     for number, r in enumerate(rows, start=1):
         last = number == len(rows)
         figures = (r.planned, r.planned_amount, r.delivered, r.delivered_amount, r.percent)
-        doc.row((None if last else number, r.label, *figures, r.lump_count, r.lump_amount), bold=last)
+        doc.row((None if last else number, r.shown_label, *figures, r.lump_count, r.lump_amount), bold=last)
     doc.closing(
         RECIPIENTS,
         [("NGƯỜI LẬP BÁO CÁO", "bold"), ("(Ký, ghi rõ họ tên)", "note")],

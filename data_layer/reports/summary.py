@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy import case, func, select
 from sqlmodel import Session
@@ -17,9 +18,18 @@ from sqlmodel import Session
 from data_layer.campaigns.rules import Rule
 from data_layer.campaigns.setup import campaign_or_missing
 from data_layer.core.access import Scope
-from data_layer.core.models import Allocation, Beneficiary, Campaign, FundingSource, LumpGift, Package, Ward
+from data_layer.core.models import (
+    Allocation,
+    Beneficiary,
+    Campaign,
+    FundingSource,
+    LumpGift,
+    Package,
+    Ward,
+    WardApproval,
+)
 from data_layer.vn.document import RECIPIENTS, Column, Document, Office
-from data_layer.vn.formatting import format_money
+from data_layer.vn.formatting import format_date, format_money, local_time
 from data_layer.vn.xlsx_writer import MONEY_FORMAT, Book
 
 MILESTONES = (100, 95, 90, 85, 80, 75, 70)  # longevity ages; 100 stands for "100 trở lên"
@@ -167,13 +177,97 @@ def ward_summaries(session: Session, scope: Scope, campaign_id: int) -> list[tup
     return _ward_summaries(session, scope, campaign, _figures(session, scope, campaign, None))
 
 
+@dataclass(frozen=True)
+class WardApprovalState:
+    """Whether the district has approved a ward's results in the campaign (an active approval)."""
+
+    ward_id: int
+    ward: str
+    approved_at: datetime | None  # aware UTC; None: not approved (or unlocked since)
+
+    @property
+    def label(self) -> str:
+        if self.approved_at is None:
+            return "Chưa duyệt"
+        return f"Đã duyệt {format_date(local_time(self.approved_at).date())}"
+
+
+@dataclass(frozen=True)
+class SummaryBasis:
+    """What a summary's figures are: approved (every ward in it approved) or live."""
+
+    approved: bool
+    text: str  # "Số liệu đã duyệt ngày dd/mm/yyyy" or "Số liệu trực tiếp"
+    wards: tuple[WardApprovalState, ...]  # the wards in the summary, by name
+
+    def label_of(self, ward_name: str) -> str:
+        return next((w.label for w in self.wards if w.ward == ward_name), "Chưa duyệt")
+
+
+def _ward_ids_with_gifts(session: Session, scope: Scope, campaign_id: int) -> set[int]:
+    allocated = select(Allocation.ward_id).where(
+        Allocation.campaign_id == campaign_id, scope.ward_clause(Allocation.ward_id)
+    )
+    lumps = select(LumpGift.ward_id).where(
+        LumpGift.campaign_id == campaign_id, scope.ward_clause(LumpGift.ward_id)
+    )
+    return set(session.execute(allocated.distinct()).scalars()) | set(
+        session.execute(lumps.distinct()).scalars()
+    )
+
+
+def summary_basis(session: Session, scope: Scope, campaign_id: int) -> SummaryBasis:
+    """The summary's basis: "Số liệu đã duyệt ngày …" (the latest approval's date) when every ward
+    with gifts in the campaign (in the scope) has an active approval, "Số liệu trực tiếp" otherwise;
+    and each of those wards' approval state."""
+    ward_ids = _ward_ids_with_gifts(session, scope, campaign_id)
+    approved = dict(
+        session.execute(
+            select(WardApproval.ward_id, WardApproval.approved_at).where(
+                WardApproval.campaign_id == campaign_id,
+                WardApproval.unlocked_at.is_(None),
+                scope.ward_clause(WardApproval.ward_id),
+            )
+        ).all()
+    )
+    names = (
+        dict(session.execute(select(Ward.id, Ward.name).where(Ward.id.in_(ward_ids))).all())
+        if ward_ids
+        else {}
+    )
+    states = tuple(
+        sorted(
+            (
+                WardApprovalState(
+                    ward_id,
+                    names[ward_id],
+                    None
+                    if approved.get(ward_id) is None
+                    else (
+                        approved[ward_id]
+                        if approved[ward_id].tzinfo
+                        else approved[ward_id].replace(tzinfo=UTC)
+                    ),
+                )
+                for ward_id in ward_ids
+            ),
+            key=lambda state: (state.ward, state.ward_id),
+        )
+    )
+    if states and all(state.approved_at is not None for state in states):
+        latest = max(state.approved_at for state in states)
+        return SummaryBasis(True, f"Số liệu đã duyệt ngày {format_date(local_time(latest).date())}", states)
+    return SummaryBasis(False, "Số liệu trực tiếp", states)
+
+
 def summary_workbook(session: Session, scope: Scope, campaign_id: int, office: Office) -> bytes:
-    """The summary report workbook of the scope (one query pass for the total and every ward)."""
+    """The summary report workbook of the scope (one query pass for the total and every ward), its
+    basis under the title and each ward's approval state under the ward's name."""
     campaign = campaign_or_missing(session, campaign_id)
     figures = _figures(session, scope, campaign, None)
     summary = _summary(campaign.name, figures, figures.ward_ids())
     wards = _ward_summaries(session, scope, campaign, figures)
-    return summary_xlsx(summary, wards, office)
+    return summary_xlsx(summary, wards, office, basis=summary_basis(session, scope, campaign_id))
 
 
 # --- Excel ---------------------------------------------------------------------------------------
@@ -209,10 +303,18 @@ def _write_figures(doc: Document, summary: dict) -> None:
             doc.row((None, x["label"], x["count"], x["amount"], x["total"]), indent=1)
 
 
-def _write_summary(book: Book, sheet: str, summary: dict, office: Office, ward: str | None) -> None:
+def _write_summary(
+    book: Book, sheet: str, summary: dict, office: Office, ward: str | None, basis: SummaryBasis | None
+) -> None:
     doc = Document(book, sheet, COLUMNS)
     doc.letterhead(office, ward, "Số: ……/BC-……")
-    doc.title("BÁO CÁO KẾT QUẢ TẶNG QUÀ", summary["campaign"], *([ward] if ward else []))
+    if basis is None:
+        stated = []
+    elif ward:
+        stated = [basis.label_of(ward)]
+    else:
+        stated = [basis.text]
+    doc.title("BÁO CÁO KẾT QUẢ TẶNG QUÀ", summary["campaign"], *([ward] if ward else []), *stated)
     doc.table_header()
     _write_figures(doc, summary)
     doc.closing(
@@ -221,11 +323,14 @@ def _write_summary(book: Book, sheet: str, summary: dict, office: Office, ward: 
     )
 
 
-def summary_xlsx(summary: dict, wards: list[tuple[str, dict]], office: Office) -> bytes:
+def summary_xlsx(
+    summary: dict, wards: list[tuple[str, dict]], office: Office, *, basis: SummaryBasis | None = None
+) -> bytes:
     """The summary report workbook: "Tổng hợp" then one sheet per ward, each under the letterhead of
-    ``office`` (a ward's sheet adds "UBND <WARD>")."""
+    ``office`` (a ward's sheet adds "UBND <WARD>"); with ``basis``, the total states it and each
+    ward's sheet its approval state."""
     book = Book()
-    _write_summary(book, "Tổng hợp", summary, office, None)
+    _write_summary(book, "Tổng hợp", summary, office, None, basis)
     for name, ward_summary in wards:
-        _write_summary(book, name, ward_summary, office, name)
+        _write_summary(book, name, ward_summary, office, name, basis)
     return book.finish()

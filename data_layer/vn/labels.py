@@ -12,6 +12,7 @@ from data_layer.core.codes import (
     CampaignStatus,
     DeliveryMethod,
     EntitlementStatus,
+    FiguresBasis,
     Gender,
     GroupKind,
     LineKind,
@@ -21,6 +22,7 @@ from data_layer.core.codes import (
     PayrollStatus,
     PersonStatus,
     Problem,
+    ReportStatus,
     Role,
     RowStatus,
     StandardKind,
@@ -89,6 +91,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         Action.RESUME: "Hưởng lại",
         Action.BUILD_PAYROLL: "Lập danh sách chi trả",
         Action.LOCK_PAYROLL: "Khóa danh sách chi trả",
+        Action.SIGN_OFF: "Chốt số liệu",
     },
     # --- monthly allowance ---
     StandardKind: {
@@ -114,6 +117,13 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     },
     PaymentMethod: {PaymentMethod.CASH: "Tiền mặt", PaymentMethod.ACCOUNT: "Chuyển khoản"},
     PayrollStatus: {PayrollStatus.OPEN: "Đang lập", PayrollStatus.LOCKED: "Đã khóa"},
+    ReportStatus: {
+        ReportStatus.ON_TIME: "Đúng hạn",
+        ReportStatus.LATE: "Muộn",
+        ReportStatus.MISSING: "Chưa báo cáo",
+        ReportStatus.NOT_DUE: "Chưa đến hạn",
+    },
+    FiguresBasis: {FiguresBasis.REPORTED: "Số liệu đã chốt", FiguresBasis.LIVE: "Số liệu trực tiếp"},
     LineKind: {
         LineKind.CURRENT: "Trợ cấp tháng",
         LineKind.ARREARS: "Truy lĩnh",
@@ -135,6 +145,8 @@ RECORD_LABELS = {
     "fundingsource": "Nguồn kinh phí",
     "category": "Nhóm đối tượng",
     "budgetscenario": "Phương án dự toán",
+    "campaignmilestone": "Kỳ báo cáo",
+    "wardreport": "Báo cáo của phường/xã",
     # monthly allowance
     "entitlement": "Trợ cấp hằng tháng",
     "allowancestandard": "Mức chuẩn trợ cấp",
@@ -150,6 +162,8 @@ FIELD_LABELS = {
     "note": "Ghi chú",
     "amount": "Số tiền",
     "active": "Đang sử dụng",
+    "due_date": "Hạn nộp",
+    "name": "Tên",
     # monthly allowance
     "groups": "Diện hưởng",
     "children": "Số con",

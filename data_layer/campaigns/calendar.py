@@ -1,0 +1,221 @@
+"""A campaign's reporting calendar: the daily report window with its deadline hour, and named
+milestone reports with due dates ("Báo cáo nhanh trước Tết", "Báo cáo tổng kết").
+
+Every report is due at the campaign's report hour (14:00 when none is set) on its day, in Vietnam's
+time: a report of 26/01 is due 26/01 14:00 in Asia/Ho_Chi_Minh, i.e. 07:00 UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from data_layer.campaigns.setup import _shifted, campaign_or_missing
+from data_layer.core import audit
+from data_layer.core.access import Scope
+from data_layer.core.codes import Action
+from data_layer.core.errors import Conflict, Invalid, NotFound
+from data_layer.core.models import Campaign, CampaignMilestone, WardReport
+from data_layer.vn.formatting import LOCAL_TIME, format_date
+from data_layer.vn.text import normalize_text
+
+DEFAULT_REPORT_HOUR = 14
+
+
+@dataclass(frozen=True)
+class ExpectedReport:
+    """One report every ward owes: the daily report of ``day``, or a milestone due on ``day``."""
+
+    day: date  # the report's day (daily) or due date (milestone)
+    milestone_id: int | None  # None: the daily report of ``day``
+    name: str  # "Báo cáo ngày 26/01/2026" or the milestone's name
+    deadline: datetime  # aware
+
+    @property
+    def key(self) -> tuple[date | None, int | None]:
+        """What a sign-off stores for this report: (report_day, milestone_id)."""
+        return (None, self.milestone_id) if self.milestone_id is not None else (self.day, None)
+
+    @property
+    def is_daily(self) -> bool:
+        return self.milestone_id is None
+
+    @property
+    def short_name(self) -> str:
+        """A grid column's header: "26/01" for a day, the milestone's name otherwise."""
+        return self.day.strftime("%d/%m") if self.is_daily else self.name
+
+
+def report_hour(campaign: Campaign) -> int:
+    return DEFAULT_REPORT_HOUR if campaign.report_hour is None else campaign.report_hour
+
+
+def deadline(campaign: Campaign, day: date) -> datetime:
+    """When the report of ``day`` is due: ``day`` at the campaign's report hour, Vietnam's time."""
+    return datetime.combine(day, time(report_hour(campaign)), tzinfo=LOCAL_TIME)
+
+
+def vn_day(moment: datetime) -> date:
+    """The day of Vietnam's calendar a moment falls on (a naive moment is UTC, as SQLite returns it)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(LOCAL_TIME).date()
+
+
+def report_days(campaign: Campaign) -> list[date]:
+    """Every day of the daily report window (none when the campaign has no window)."""
+    if campaign.report_from is None or campaign.report_to is None:
+        return []
+    count = (campaign.report_to - campaign.report_from).days + 1
+    return [campaign.report_from + timedelta(days=n) for n in range(count)]
+
+
+def daily_report(campaign: Campaign, day: date) -> ExpectedReport:
+    return ExpectedReport(day, None, f"Báo cáo ngày {format_date(day)}", deadline(campaign, day))
+
+
+def list_milestones(session: Session, campaign_id: int) -> list[CampaignMilestone]:
+    """The campaign's milestone reports by due date."""
+    return list(
+        session.execute(
+            select(CampaignMilestone)
+            .where(CampaignMilestone.campaign_id == campaign_id)
+            .order_by(CampaignMilestone.due_date, CampaignMilestone.id)
+        ).scalars()
+    )
+
+
+def expected_reports(session: Session, campaign_id: int) -> list[ExpectedReport]:
+    """Every report a ward owes in the campaign: each day of the window, then the milestones."""
+    campaign = campaign_or_missing(session, campaign_id)
+    daily = [daily_report(campaign, day) for day in report_days(campaign)]
+    milestones = [
+        ExpectedReport(m.due_date, m.id, m.name, deadline(campaign, m.due_date))
+        for m in list_milestones(session, campaign_id)
+    ]
+    return [*daily, *milestones]
+
+
+def milestone_or_missing(
+    session: Session, milestone_id: int, campaign_id: int | None = None
+) -> CampaignMilestone:
+    milestone = session.get(CampaignMilestone, milestone_id)
+    if milestone is None or (campaign_id is not None and milestone.campaign_id != campaign_id):
+        raise NotFound("Không tìm thấy kỳ báo cáo.")
+    return milestone
+
+
+def _clean_name(name: str | None) -> str:
+    name = normalize_text(name) or ""
+    if not name:
+        raise Invalid("Tên kỳ báo cáo không được để trống.")
+    if len(name) > 200:
+        raise Invalid("Tên kỳ báo cáo dài quá 200 ký tự.")
+    return name
+
+
+def _check_unique(session: Session, campaign_id: int, name: str, milestone_id: int | None = None) -> None:
+    same = select(CampaignMilestone.id).where(
+        CampaignMilestone.campaign_id == campaign_id, CampaignMilestone.name == name
+    )
+    if milestone_id is not None:
+        same = same.where(CampaignMilestone.id != milestone_id)
+    if session.execute(same.limit(1)).first():
+        raise Conflict(f"Đợt này đã có kỳ báo cáo '{name}'.")
+
+
+def add_milestone(
+    session: Session, scope: Scope, *, campaign_id: int, name: str, due_date: date
+) -> CampaignMilestone:
+    """Add a named report every ward owes by ``due_date`` (admin and district staff)."""
+    scope.require_manager()
+    campaign_or_missing(session, campaign_id)
+    name = _clean_name(name)
+    if due_date is None:
+        raise Invalid("Chọn hạn nộp của kỳ báo cáo.")
+    _check_unique(session, campaign_id, name)
+    milestone = CampaignMilestone(campaign_id=campaign_id, name=name, due_date=due_date)
+    session.add(milestone)
+    session.flush()
+    audit.record(
+        session,
+        scope,
+        table="campaignmilestone",
+        row_id=milestone.id,
+        action=Action.INSERT,
+        new=f"{name} (hạn {format_date(due_date)})",
+    )
+    return milestone
+
+
+def update_milestone(
+    session: Session,
+    scope: Scope,
+    milestone_id: int,
+    *,
+    name: str | None = None,
+    due_date: date | None = None,
+) -> CampaignMilestone:
+    """Rename a milestone report and/or move its due date (admin and district staff)."""
+    scope.require_manager()
+    milestone = milestone_or_missing(session, milestone_id)
+    if name is not None:
+        name = _clean_name(name)
+        if name != milestone.name:
+            _check_unique(session, milestone.campaign_id, name, milestone_id)
+            audit.record(
+                session,
+                scope,
+                table="campaignmilestone",
+                row_id=milestone_id,
+                action=Action.UPDATE,
+                field="name",
+                old=milestone.name,
+                new=name,
+            )
+            milestone.name = name
+    if due_date is not None and due_date != milestone.due_date:
+        audit.record(
+            session,
+            scope,
+            table="campaignmilestone",
+            row_id=milestone_id,
+            action=Action.UPDATE,
+            field="due_date",
+            old=milestone.due_date,
+            new=due_date,
+        )
+        milestone.due_date = due_date
+    session.add(milestone)
+    session.flush()
+    return milestone
+
+
+def delete_milestone(session: Session, scope: Scope, milestone_id: int) -> None:
+    """Remove a milestone report no ward has signed off yet (admin and district staff)."""
+    scope.require_manager()
+    milestone = milestone_or_missing(session, milestone_id)
+    if session.execute(select(WardReport.id).where(WardReport.milestone_id == milestone_id).limit(1)).first():
+        raise Conflict(f"Đã có phường/xã chốt số liệu cho '{milestone.name}': không xóa được kỳ báo cáo này.")
+    audit.record(
+        session,
+        scope,
+        table="campaignmilestone",
+        row_id=milestone_id,
+        action=Action.DELETE,
+        old=milestone.name,
+    )
+    session.delete(milestone)
+    session.flush()
+
+
+def copy_milestones(session: Session, source_campaign_id: int, campaign_id: int, years: int) -> None:
+    """Give ``campaign_id`` the milestones of ``source_campaign_id``, due ``years`` later."""
+    for milestone in list_milestones(session, source_campaign_id):
+        session.add(
+            CampaignMilestone(
+                campaign_id=campaign_id, name=milestone.name, due_date=_shifted(milestone.due_date, years)
+            )
+        )
+    session.flush()
