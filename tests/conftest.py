@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlmodel import SQLModel
 
 from data_layer.admin.reference import add_ward, seed_reference_data
-from data_layer.core import schema, tallies, triggers
+from data_layer.core import locks, schema, tallies, triggers
 from data_layer.core.access import Scope
 from data_layer.core.db import get_engine, write_session
 from data_layer.core.models import DatabaseState
@@ -76,12 +76,21 @@ def clear_database(engine: Engine) -> None:
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables) if t.name != keep]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
+            # the lock triggers refuse to truncate signed reports: not fired in replica mode
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
             conn.execute(
                 text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
             )
         else:
+            # approvals first (they lock allocations and lumps), signed reports with their
+            # immutability triggers dropped for the moment
+            conn.execute(text('DELETE FROM "wardapproval"'))
+            immutable = [t for t in locks.triggers() if t.table == "wardreport" and t.sqlite]
+            for trigger in immutable:
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {trigger.name}"))
             for table in tables:
                 conn.execute(text(f'DELETE FROM "{table}"'))
+            triggers.create_all(conn, immutable)
 
 
 @pytest.fixture
