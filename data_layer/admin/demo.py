@@ -7,7 +7,7 @@ Generated from a fixed random seed so every demo database looks the same. Only u
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import insert, select
 from sqlmodel import Session
@@ -16,10 +16,12 @@ from data_layer.admin.reference import add_ward
 from data_layer.admin.users import add_user
 from data_layer.allowance import demo as allowance_demo
 from data_layer.campaigns.allocation import apply_allocations
+from data_layer.campaigns.calendar import add_milestone
 from data_layer.campaigns.delivery import mark_delivered
 from data_layer.campaigns.lumps import add_lump
 from data_layer.campaigns.rules import Rule
 from data_layer.campaigns.setup import add_package, create_campaign
+from data_layer.campaigns.sign_off import sign_off
 from data_layer.core.access import Scope
 from data_layer.core.codes import DeliveryMethod, PersonStatus, Role
 from data_layer.core.models import (
@@ -31,6 +33,7 @@ from data_layer.core.models import (
     User,
     Ward,
 )
+from data_layer.vn.formatting import LOCAL_TIME
 from data_layer.vn.text import fold
 
 DEMO_PASSWORD = "ansinh-demo"  # documented in README.md; demo databases only
@@ -155,6 +158,44 @@ def seed_demo_data(session: Session, *, people_per_ward: int = 150) -> bool:
     return True
 
 
+# When each demo ward signs off its daily report (Vietnam's time; the deadline is 14:00), by day
+# from 26/01/2026: None = nothing sent that day. Đông Kinh is always on time, Hoàng Đồng never reports.
+DEMO_SIGN_OFFS = {
+    "DK": ["10:30"] * 10,
+    "CL": ["11:00", "13:45", "16:20", "09:15", "10:00", None, "15:30", "11:10", "08:45", "13:00"],
+    "HVT": ["13:30", "12:00", "09:40", "10:20", None, None, None, None, None, None],
+    "TT": ["17:00", "10:00", "18:30", "11:00", "16:45", "10:30", "19:00", "09:00", None, "15:00"],
+    "MP": [None, None, "16:00", None, None, "20:10", None, None, None, None],
+    "HD": [None] * 10,
+}
+
+
+def _signers(session: Session, ward_ids: dict[str, int]) -> dict[str, Scope]:
+    """Who signs off each demo ward: its ward account, else the district officer on its behalf."""
+    users = {u.username: u for u in session.execute(select(User)).scalars()}
+    by_ward = {u.ward_id: u for u in users.values() if u.role == Role.WARD}
+    return {code: Scope.for_user(by_ward.get(ward_id) or users["quan"]) for code, ward_id in ward_ids.items()}
+
+
+def _sign_offs_of_day(
+    session: Session, signers: dict[str, Scope], campaign_id: int, ward_ids: dict[str, int], day: date
+) -> None:
+    index = (day - date(2026, 1, 26)).days
+    for code, times in DEMO_SIGN_OFFS.items():
+        if code in ward_ids and (at := times[index]) is not None:
+            hour, minute = map(int, at.split(":"))
+            moment = datetime.combine(day, time(hour, minute), tzinfo=LOCAL_TIME)
+            sign_off(session, signers[code], campaign_id, ward_ids[code], now=moment)
+    if index == 1:  # Đông Kinh sends its report of 27/01 again after a correction
+        sign_off(
+            session,
+            signers["DK"],
+            campaign_id,
+            ward_ids["DK"],
+            now=datetime.combine(day, time(15), LOCAL_TIME),
+        )
+
+
 # (source, label, amount, rule, priority) of the demo Tết campaign
 DEMO_PACKAGES = [
     (
@@ -211,14 +252,32 @@ def _seed_campaign(session: Session, scope: Scope, rng: random.Random, ward_ids:
     for allocation_id in ids:
         if rng.random() < 0.6:
             by_day.setdefault(date(2026, 1, 27) + timedelta(days=rng.randint(0, 8)), []).append(allocation_id)
-    for day, day_ids in sorted(by_day.items()):
-        mark_delivered(
+    quick = add_milestone(
+        session, scope, campaign_id=campaign.id, name="Báo cáo nhanh trước Tết", due_date=date(2026, 2, 13)
+    )
+    add_milestone(
+        session, scope, campaign_id=campaign.id, name="Báo cáo tổng kết", due_date=date(2026, 2, 25)
+    )
+    signers = _signers(session, ward_ids)
+    for day in (date(2026, 1, 26) + timedelta(days=n) for n in range(10)):
+        _sign_offs_of_day(session, signers, campaign.id, ward_ids, day)  # the figures up to the day before
+        if day_ids := by_day.get(day):
+            mark_delivered(
+                session,
+                scope,
+                day_ids,
+                on=day,
+                by="Cán bộ phường/xã",
+                method=rng.choice([DeliveryMethod.CASH, DeliveryMethod.CASH, DeliveryMethod.TRANSFER]),
+            )
+    for ward_code, moment in (("DK", datetime(2026, 2, 12, 9, 0)), ("CL", datetime(2026, 2, 13, 16, 30))):
+        sign_off(
             session,
-            scope,
-            day_ids,
-            on=day,
-            by="Cán bộ phường/xã",
-            method=rng.choice([DeliveryMethod.CASH, DeliveryMethod.CASH, DeliveryMethod.TRANSFER]),
+            signers[ward_code],
+            campaign.id,
+            ward_ids[ward_code],
+            milestone_id=quick.id,
+            now=moment.replace(tzinfo=LOCAL_TIME),
         )
     for ward_code, count, amount, note in [
         ("DK", 120, 60_000_000, "Hội Chữ thập đỏ phường: 120 suất x 500.000đ"),
