@@ -13,6 +13,7 @@ from data_layer.campaigns.allocation import (
     omissions,
     propose_allocations,
 )
+from data_layer.campaigns.calendar import add_milestone, delete_milestone, list_milestones, update_milestone
 from data_layer.campaigns.rules import Rule, parse_ages
 from data_layer.campaigns.setup import (
     add_package,
@@ -223,6 +224,49 @@ def review_section(campaign) -> None:
         st.write(" · ".join(f"{name} ({ward})" for name, _id, ward in dupe.people))
 
 
+def milestones_section(campaign) -> None:
+    """The campaign's milestone reports (name, due date): every ward owes each one by its due date."""
+    with read_session() as session:
+        milestones = list_milestones(session, campaign.id)
+    if milestones:
+        st.dataframe(
+            pd.DataFrame([{"Kỳ báo cáo": m.name, "Hạn nộp": format_date(m.due_date)} for m in milestones]),
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.caption("Chưa có kỳ báo cáo nào ngoài báo cáo hằng ngày.")
+    if not scope.is_manager:
+        return
+    with st.form("add_milestone", clear_on_submit=True):
+        c1, c2 = st.columns([3, 1])
+        name = c1.text_input("Tên kỳ báo cáo", placeholder="Báo cáo nhanh trước Tết")
+        due = c2.date_input("Hạn nộp", value=campaign.end_date or date.today(), format="DD/MM/YYYY")
+        if st.form_submit_button("Thêm kỳ báo cáo"):
+            run_write(
+                lambda s: add_milestone(s, scope, campaign_id=campaign.id, name=name, due_date=due),
+                f"Đã thêm kỳ báo cáo '{name}'.",
+            )
+    if milestones:
+        chosen = st.selectbox("Sửa hoặc xóa kỳ báo cáo", milestones, format_func=lambda m: m.name)
+        with st.form(f"edit_milestone_{chosen.id}"):
+            c1, c2 = st.columns([3, 1])
+            new_name = c1.text_input("Tên mới", value=chosen.name)
+            new_due = c2.date_input("Hạn nộp mới", value=chosen.due_date, format="DD/MM/YYYY")
+            if st.form_submit_button("Lưu kỳ báo cáo"):
+                run_write(
+                    lambda s: update_milestone(s, scope, chosen.id, name=new_name, due_date=new_due),
+                    "Đã lưu kỳ báo cáo.",
+                )
+        if confirm_button(
+            "Xóa kỳ báo cáo này",
+            key=f"delete_milestone_{chosen.id}",
+            question=f"Xóa kỳ báo cáo '{chosen.name}'? (Chỉ xóa được khi chưa phường/xã nào chốt số liệu.)",
+            confirm="Xóa",
+        ):
+            run_write(lambda s: delete_milestone(s, scope, chosen.id), f"Đã xóa kỳ báo cáo '{chosen.name}'.")
+
+
 if scope.is_manager:
     with st.expander("Tạo đợt mới" if campaigns else "Tạo đợt tặng quà đầu tiên", expanded=not campaigns):
         new_campaign_form()
@@ -247,6 +291,9 @@ if scope.is_manager:
                 lambda s: copy_campaign(s, scope, campaign.id, name=copy_name, year=int(copy_year)),
                 f"Đã tạo đợt '{copy_name}' từ '{campaign.name}'.",
             )
+
+with st.expander("Lịch báo cáo: các kỳ báo cáo ngoài báo cáo hằng ngày"):
+    milestones_section(campaign)
 
 st.subheader("Mức quà theo nguồn kinh phí")
 with read_session() as session:

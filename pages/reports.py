@@ -10,13 +10,15 @@ import pandas as pd
 import streamlit as st
 
 from data_layer.admin import reference
+from data_layer.core.codes import FiguresBasis
 from data_layer.core.db import read_session
 from data_layer.core.versioning import data_version
 from data_layer.registry.queries import Filters
-from data_layer.reports.daily import daily_progress, daily_xlsx
+from data_layer.reports.daily import basis_text, daily_progress, daily_xlsx
 from data_layer.reports.exports import allocations_xlsx, beneficiaries_xlsx
 from data_layer.reports.file_names import report_file_name
-from data_layer.reports.summary import campaign_summary, summary_workbook
+from data_layer.reports.summary import campaign_summary, summary_basis, summary_workbook
+from data_layer.vn import labels
 from data_layer.vn.document import Office
 from data_layer.vn.formatting import format_count, format_date, format_money, format_percent
 from ui.downloads import reading, xlsx_download
@@ -44,9 +46,18 @@ def load_summary(scope, campaign_id: int, version: int) -> dict:
 
 
 @st.cache_data(show_spinner="Đang tổng hợp…", max_entries=32)
-def load_daily(scope, campaign_id: int, on: date, version: int) -> list:
+def load_basis(scope, campaign_id: int, version: int):
+    """The summary's basis (approved or live) and each ward's approval state."""
     with read_session() as session:
-        return daily_progress(session, scope, campaign_id, on)
+        return summary_basis(session, scope, campaign_id)
+
+
+@st.cache_data(show_spinner="Đang tổng hợp…", max_entries=32)
+def load_daily(scope, campaign_id: int, on: date, basis: FiguresBasis, version: int) -> tuple[list, str]:
+    with read_session() as session:
+        return daily_progress(session, scope, campaign_id, on, basis=basis), basis_text(
+            session, campaign_id, on, basis
+        )
 
 
 def file_name(kind: str, campaign_name: str | None, day: date) -> str:
@@ -57,6 +68,8 @@ tab_summary, tab_daily, tab_exports = st.tabs(["Kết quả tặng quà", "Tiế
 
 with tab_summary:
     summary = load_summary(scope, campaign.id, version)
+    basis = load_basis(scope, campaign.id, version)
+    st.info(basis.text)
     total = f"{format_count(summary['total_count'])} suất = {format_money(summary['total_amount'])}"
     st.markdown(f"**Tổng cộng: {total}**")
     for source in summary["by_source"]:
@@ -82,6 +95,13 @@ with tab_summary:
                 for x in summary["longevity"]
             )
         )
+    if basis.wards:
+        with st.expander("Tình trạng duyệt của các phường/xã"):
+            st.dataframe(
+                pd.DataFrame([{"Phường/xã": w.ward, "Tình trạng duyệt": w.label} for w in basis.wards]),
+                hide_index=True,
+                width="stretch",
+            )
     xlsx_download(
         "Tải báo cáo kết quả (.xlsx)",
         reading(lambda s: summary_workbook(s, scope, campaign.id, Office.configured(date.today()))),
@@ -89,13 +109,22 @@ with tab_summary:
     )
 
 with tab_daily:
-    on = st.date_input("Đến ngày", min(date.today(), campaign.report_to or date.today()), format="DD/MM/YYYY")
-    rows = load_daily(scope, campaign.id, on, version)
+    c1, c2 = st.columns(2)
+    on = c1.date_input("Đến ngày", min(date.today(), campaign.report_to or date.today()), format="DD/MM/YYYY")
+    daily_basis = c2.radio(
+        "Số liệu",
+        [FiguresBasis.LIVE, FiguresBasis.REPORTED],
+        format_func=lambda b: labels.label(FiguresBasis(b)),
+        horizontal=True,
+        help="Số liệu đã chốt: lần chốt gần nhất của mỗi phường/xã đến giờ hạn báo cáo của ngày.",
+    )
+    rows, stated = load_daily(scope, campaign.id, on, daily_basis, version)
+    st.caption(stated)
     st.dataframe(
         pd.DataFrame(
             [
                 {
-                    "Phường/xã": r.label,
+                    "Phường/xã": r.shown_label,
                     "Kế hoạch": format_count(r.planned),
                     "Tiền kế hoạch": format_money(r.planned_amount),
                     "Đã phát": format_count(r.delivered),
@@ -111,7 +140,11 @@ with tab_daily:
     )
     xlsx_download(
         f"Tải báo cáo tiến độ đến {format_date(on)} (.xlsx)",
-        reading(lambda s: daily_xlsx(s, scope, campaign.id, on, Office.configured(date.today()))),
+        reading(
+            lambda s: daily_xlsx(
+                s, scope, campaign.id, on, Office.configured(date.today()), basis=daily_basis
+            )
+        ),
         file_name("tien_do", campaign.name, on),
     )
 

@@ -9,6 +9,7 @@ from data_layer.core.codes import Role
 
 EVERYONE = frozenset(Role)
 WRITERS = EVERYONE - {Role.VIEWER}
+MANAGERS_AND_VIEWERS = frozenset({Role.ADMIN, Role.DISTRICT, Role.VIEWER})
 
 # (file, menu title, icon, roles that see it)
 PAGES = [
@@ -17,6 +18,8 @@ PAGES = [
     ("pages/campaigns.py", "Đợt tặng quà", ":material/redeem:", EVERYONE),
     ("pages/delivery.py", "Phát quà", ":material/local_shipping:", EVERYONE),
     ("pages/progress.py", "Tiến độ", ":material/monitoring:", EVERYONE),
+    ("pages/ward_report.py", "Báo cáo của phường", ":material/fact_check:", WRITERS),
+    ("pages/reporting.py", "Tình hình báo cáo", ":material/grid_view:", MANAGERS_AND_VIEWERS),
     ("pages/budget.py", "Dự toán", ":material/calculate:", EVERYONE),
     ("pages/allowance_budget.py", "Dự toán trợ cấp", ":material/request_quote:", EVERYONE),  # allowance
     ("pages/reports.py", "Báo cáo", ":material/summarize:", EVERYONE),
