@@ -79,9 +79,11 @@ def clear_database(engine: Engine) -> None:
             conn.execute(
                 text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
             )
-        else:
+        else:  # without the triggers: signed reports and an approved ward's gifts refuse deletion
+            triggers.drop_all(conn)
             for table in tables:
                 conn.execute(text(f'DELETE FROM "{table}"'))
+            triggers.create_all(conn, schema.dialect_triggers("sqlite"))
 
 
 @pytest.fixture
@@ -123,6 +125,16 @@ def tmp_sqlite_env(tmp_path, monkeypatch) -> str:
 
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def db_url(tmp_sqlite_env, capsys) -> str:
+    """A fresh SQLite database set up by `ansinh db init` (for the CLI tests); its URL."""
+    from data_layer.cli import main
+
+    assert main(["db", "init"]) == 0
+    capsys.readouterr()
+    return tmp_sqlite_env
 
 
 def installed_triggers(engine: Engine) -> set[str]:

@@ -89,6 +89,8 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         Action.RESUME: "Hưởng lại",
         Action.BUILD_PAYROLL: "Lập danh sách chi trả",
         Action.LOCK_PAYROLL: "Khóa danh sách chi trả",
+        Action.APPROVE: "Duyệt số liệu",
+        Action.UNLOCK: "Mở khóa số liệu",
     },
     # --- monthly allowance ---
     StandardKind: {
@@ -135,6 +137,7 @@ RECORD_LABELS = {
     "fundingsource": "Nguồn kinh phí",
     "category": "Nhóm đối tượng",
     "budgetscenario": "Phương án dự toán",
+    "wardapproval": "Duyệt số liệu phường/xã",
     # monthly allowance
     "entitlement": "Trợ cấp hằng tháng",
     "allowancestandard": "Mức chuẩn trợ cấp",
