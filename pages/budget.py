@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from data_layer.admin import reference
+from data_layer.campaigns.approval import approved_ward_ids
 from data_layer.campaigns.budget import (
     Scenario,
     apply_scenario,
@@ -244,6 +245,13 @@ if len(saved) >= 1:
                 hide_index=True,
             )
     if scope.is_manager:
+        with read_session() as session:
+            approved = len(approved_ward_ids(session, campaign.id))
+        if approved:
+            st.caption(
+                f"🔒 {format_count(approved)} phường/xã đã được duyệt số liệu: phương án làm thay đổi quà "
+                "của các phường/xã này sẽ bị từ chối cho đến khi mở khóa."
+            )
         target = st.selectbox("Áp dụng mức tiền của phương án vào đợt", saved, format_func=lambda s: s.name)
         question = f"Áp dụng mức tiền của phương án '{target.name}' vào các mức quà của đợt?"
         if confirm_button(

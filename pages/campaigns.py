@@ -13,6 +13,7 @@ from data_layer.campaigns.allocation import (
     omissions,
     propose_allocations,
 )
+from data_layer.campaigns.approval import close_campaign
 from data_layer.campaigns.calendar import add_milestone, delete_milestone, list_milestones, update_milestone
 from data_layer.campaigns.rules import Rule, parse_ages
 from data_layer.campaigns.setup import (
@@ -22,7 +23,7 @@ from data_layer.campaigns.setup import (
     delete_package,
     list_packages,
 )
-from data_layer.core.codes import CampaignKind, PackageKind, PersonStatus
+from data_layer.core.codes import CampaignKind, CampaignStatus, PackageKind, PersonStatus
 from data_layer.core.db import read_session
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_date, format_money
@@ -174,6 +175,11 @@ def allocation_section(campaign) -> None:
     st.write(f"Tổng: **{format_count(len(proposal.rows))} suất = {format_money(proposal.amount)}**")
     if proposal.over_budget:
         st.warning(f"{sum(proposal.over_budget.values())} người đủ điều kiện nhưng vượt dự toán của mức quà.")
+    if proposal.locked_wards:
+        st.info(
+            f"🔒 Bỏ qua {format_count(len(proposal.locked_wards))} phường/xã đã được duyệt số liệu "
+            "(không thêm quà cho đến khi mở khóa)."
+        )
     if st.button("Ghi phân bổ", type="primary"):
         del st.session_state["proposal"]
         run_write(
@@ -315,5 +321,18 @@ if scope.is_manager:
                 run_write(lambda s: delete_package(s, scope, doomed.id), f"Đã xóa mức quà '{doomed.label}'.")
 
 allocation_section(campaign)
+if scope.is_manager and campaign.status == CampaignStatus.OPEN:
+    with st.expander("Kết thúc đợt (duyệt và khóa số liệu của mọi phường/xã)"):
+        st.caption("Phường/xã nào có quà trong đợt mà chưa được duyệt sẽ được duyệt luôn.")
+        if confirm_button(
+            "Kết thúc đợt",
+            key=f"close_{campaign.id}",
+            question=f"Kết thúc đợt «{campaign.name}» và khóa số liệu của mọi phường/xã?",
+            confirm="Kết thúc đợt",
+        ):
+            run_write(
+                lambda s: close_campaign(s, scope, campaign.id),
+                lambda n: f"Đã kết thúc đợt; duyệt thêm {format_count(n)} phường/xã.",
+            )
 with st.expander("Rà soát: bỏ sót, không còn đủ điều kiện, trùng giữa các phường/xã"):
     review_section(campaign)

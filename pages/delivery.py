@@ -21,6 +21,7 @@ from data_layer.reports.file_names import report_file_name
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_date, format_money, format_percent
 from data_layer.vn.values import parse_amount
+from ui.approval import locked
 from ui.downloads import reading, xlsx_download
 from ui.feedback import run_write, set_flash, show_flash, shown_errors
 from ui.session import require_scope
@@ -43,6 +44,7 @@ if not campaigns or not wards:
 c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 3, 2])
 campaign = c1.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name)
 ward = c2.selectbox("Phường/xã", wards, format_func=lambda w: w.name)
+editable = scope.can_write and not locked(campaign, ward)  # an approved ward's gifts are read-only
 with read_session() as session:
     packages = list_packages(session, campaign.id)
     everyone = allocation_rows(session, scope, campaign.id, ward_id=ward.id)
@@ -112,7 +114,7 @@ edited = st.data_editor(
     hide_index=True,
     width="stretch",
     key=grid_key,
-    disabled=["Họ và tên", "Năm sinh", "Thôn/tổ", "Mức quà", "Số tiền"] if scope.can_write else True,
+    disabled=["Họ và tên", "Năm sinh", "Thôn/tổ", "Mức quà", "Số tiền"] if editable else True,
     column_config={
         "Chọn": st.column_config.CheckboxColumn("Chọn", help="Chọn để cập nhật hàng loạt bên dưới"),
         "Năm sinh": st.column_config.NumberColumn(format="%d"),
@@ -136,7 +138,7 @@ grid_changes = {
     for p, changes in (st.session_state.get(grid_key) or {}).get("edited_rows", {}).items()
 }
 grid_changes = {p: c for p, c in grid_changes.items() if c}
-if scope.can_write and st.button("Lưu sửa trong bảng", disabled=not grid_changes):
+if editable and st.button("Lưu sửa trong bảng", disabled=not grid_changes):
     with shown_errors():
         refused = write(lambda s: save_allocation_changes(s, scope, shown, grid_changes))
         for label, message in refused.items():
@@ -147,7 +149,7 @@ if scope.can_write and st.button("Lưu sửa trong bảng", disabled=not grid_ch
             st.rerun()
 selected = [shown[i].id for i in edited.index[edited["Chọn"]]] if len(edited) else []
 
-if scope.can_write:
+if editable:
     st.markdown(
         f"**Cập nhật {format_count(len(selected))} suất đã chọn** "
         "(hoặc tích 'mọi suất đang lọc' để cập nhật tất cả các dòng đang hiển thị)"
@@ -183,7 +185,7 @@ xlsx_download(
     ),
     report_file_name("ky_nhan", campaign.name, date.today(), ward=f"{ward.code} {hamlet or ''}"),
 )
-if scope.can_write:
+if editable:
     signed = st.file_uploader("Tải lên danh sách đã ký (cột 'Đã nhận' ghi x hoặc ngày nhận)", type=["xlsx"])
     default_day = st.date_input(
         "Ngày nhận cho các dòng chỉ ghi 'x'", date.today(), format="DD/MM/YYYY", max_value=date.today()
@@ -227,7 +229,7 @@ if lumps:
         hide_index=True,
         width="stretch",
     )
-if scope.can_write:
+if editable:
     with st.form("lump", clear_on_submit=True):
         l1, l2, l3, l4 = st.columns([2, 1, 1, 3])
         source = l1.selectbox("Nguồn", sources, format_func=lambda s: s.name)

@@ -14,6 +14,7 @@ from data_layer.importing.error_report import error_report_xlsx
 from data_layer.importing.preview import ImportRequest, preview_import
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_datetime, format_money, format_month
+from ui.approval import locked
 from ui.feedback import confirm_button, run_write, show_flash, shown_errors
 from ui.session import require_scope
 
@@ -316,13 +317,15 @@ else:
         disabled=campaign is None,
         format_func=lambda s: "— Theo cột 'Nguồn' trong tệp —" if s is None else s.name,
     )
+    gifts_locked = campaign is not None and locked(campaign, ward)  # an approved ward's gifts
     files = st.file_uploader(
         "Kéo thả tệp .xlsx, .xls, .ods hoặc .csv",
         type=["xlsx", "xls", "ods", "csv"],
         accept_multiple_files=True,
+        disabled=gifts_locked,
         key=f"uploader_{st.session_state.get('uploader_round', 0)}",
     )
-    for number, upload in enumerate(files or []):
+    for number, upload in enumerate([] if gifts_locked else files or []):
         import_one(upload, number, ward, campaign, source)
 st.divider()
 recent_batches()

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlmodel import SQLModel
 
 from data_layer.admin.reference import add_ward, seed_reference_data
-from data_layer.core import locks, schema, tallies, triggers
+from data_layer.core import schema, tallies, triggers
 from data_layer.core.access import Scope
 from data_layer.core.db import get_engine, write_session
 from data_layer.core.models import DatabaseState
@@ -81,16 +81,11 @@ def clear_database(engine: Engine) -> None:
             conn.execute(
                 text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
             )
-        else:
-            # approvals first (they lock allocations and lumps), signed reports with their
-            # immutability triggers dropped for the moment
-            conn.execute(text('DELETE FROM "wardapproval"'))
-            immutable = [t for t in locks.triggers() if t.table == "wardreport" and t.sqlite]
-            for trigger in immutable:
-                conn.execute(text(f"DROP TRIGGER IF EXISTS {trigger.name}"))
+        else:  # without the triggers: signed reports and an approved ward's gifts refuse deletion
+            triggers.drop_all(conn)
             for table in tables:
                 conn.execute(text(f'DELETE FROM "{table}"'))
-            triggers.create_all(conn, immutable)
+            triggers.create_all(conn, schema.dialect_triggers("sqlite"))
 
 
 @pytest.fixture
@@ -132,6 +127,16 @@ def tmp_sqlite_env(tmp_path, monkeypatch) -> str:
 
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def db_url(tmp_sqlite_env, capsys) -> str:
+    """A fresh SQLite database set up by `ansinh db init` (for the CLI tests); its URL."""
+    from data_layer.cli import main
+
+    assert main(["db", "init"]) == 0
+    capsys.readouterr()
+    return tmp_sqlite_env
 
 
 def installed_triggers(engine: Engine) -> set[str]:

@@ -10,12 +10,13 @@ out, except those who died on or after the campaign's start date.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import String, and_, cast, func, not_, or_, select
 from sqlmodel import Session
 
+from data_layer.campaigns.approval import approved_ward_ids
 from data_layer.campaigns.setup import campaign_or_missing, list_packages
 from data_layer.core import audit
 from data_layer.core.access import Scope
@@ -46,11 +47,12 @@ class ProposalLine:
 
 @dataclass
 class Proposal:
-    """Allocations the rules would add, and what a budget cap held back."""
+    """Allocations the rules would add, and what a budget cap or an approval held back."""
 
     campaign_id: int
     rows: list[dict]
     over_budget: dict[int, int]  # package id → people left out by the package's budget
+    locked_wards: set[int] = field(default_factory=set)  # approved wards: left as they are
 
     @property
     def amount(self) -> int:
@@ -114,6 +116,10 @@ def _used_budget(session: Session, campaign_id: int) -> dict[int, int]:
     return used
 
 
+def _scope_wards(session: Session, scope: Scope) -> set[int]:
+    return set(session.execute(select(Ward.id).where(scope.ward_clause(Ward.id))).scalars())
+
+
 def propose_allocations(session: Session, scope: Scope, campaign_id: int) -> Proposal:
     """What auto-allocation would add for the wards of the scope (writes nothing)."""
     campaign = campaign_or_missing(session, campaign_id)
@@ -128,7 +134,10 @@ def propose_allocations(session: Session, scope: Scope, campaign_id: int) -> Pro
     used_budget = _used_budget(session, campaign_id)
     rows, over_budget = [], defaultdict(int)
     now = utcnow()
+    approved = approved_ward_ids(session, campaign_id)
     for person_id, ward_id, ward_code, birth_year, categories in _registry(session, scope, campaign):
+        if ward_id in approved:
+            continue
         for package in packages:
             if (person_id, package.source_id) in has_source:
                 continue
@@ -152,7 +161,7 @@ def propose_allocations(session: Session, scope: Scope, campaign_id: int) -> Pro
                     "updated_at": now,
                 }
             )
-    return Proposal(campaign_id=campaign_id, rows=rows, over_budget=dict(over_budget))
+    return Proposal(campaign_id, rows, dict(over_budget), approved & _scope_wards(session, scope))
 
 
 def apply_allocations(session: Session, scope: Scope, campaign_id: int) -> int:

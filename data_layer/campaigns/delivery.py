@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlmodel import Session
 
+from data_layer.campaigns.approval import require_open
 from data_layer.core import audit
 from data_layer.core.access import Scope
 from data_layer.core.codes import Action, AllocationStatus, DeliveryMethod, NotDeliveredReason
@@ -236,6 +237,7 @@ def update_allocation(
     if current is None:
         raise NotFound("Không tìm thấy suất quà hoặc bạn không có quyền (phường/xã khác).")
     scope.require_ward(current.ward_id)
+    require_open(session, current.campaign_id, current.ward_id)
     if current.version != version:
         raise Conflict(
             f"Người khác đã sửa suất này trước bạn (hiện là "

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session
 
+from data_layer.campaigns.approval import require_open
 from data_layer.campaigns.setup import campaign_or_missing
 from data_layer.core import audit
 from data_layer.core.access import Scope
@@ -43,6 +44,7 @@ def add_lump(
     if session.get(Ward, ward_id) is None:
         raise NotFound("Không tìm thấy phường/xã.")
     campaign_or_missing(session, campaign_id)
+    require_open(session, campaign_id, ward_id)
     if session.get(FundingSource, source_id) is None:
         raise NotFound("Không tìm thấy nguồn kinh phí.")
     if count <= 0:

@@ -31,6 +31,28 @@ def cmd_lump_add(args) -> int:
     return 0
 
 
+def cmd_campaign_approve(args) -> int:
+    from data_layer.campaigns.approval import approve_ward
+
+    with write_session(engine_of(args)) as session:
+        campaign = reference.get_campaign_by_name(session, args.campaign)
+        ward = reference.get_ward_by_code(session, SYSTEM, args.ward)
+        approve_ward(session, SYSTEM, campaign.id, ward.id)
+        print(f"Đã duyệt và khóa số liệu của {ward.name} trong đợt «{campaign.name}».")
+    return 0
+
+
+def cmd_campaign_unlock(args) -> int:
+    from data_layer.campaigns.approval import unlock_ward
+
+    with write_session(engine_of(args)) as session:
+        campaign = reference.get_campaign_by_name(session, args.campaign)
+        ward = reference.get_ward_by_code(session, SYSTEM, args.ward)
+        unlock_ward(session, SYSTEM, campaign.id, ward.id, args.reason)
+        print(f"Đã mở khóa số liệu của {ward.name} trong đợt «{campaign.name}».")
+    return 0
+
+
 def cmd_report_summary(args) -> int:
     # Report modules are imported by the commands that use them, so that `ansinh import` and the
     # other commands start faster.

@@ -54,6 +54,15 @@ def _reference_commands(sub, add: Adder) -> None:
     p = add(campaign, "add", "setup:cmd_campaign_add", "thêm đợt tặng quà, in ra mã số (id) của đợt")
     p.add_argument("name", metavar="NAME")
     p.add_argument("--year", type=int, required=True, metavar="YYYY")
+    p = add(
+        campaign, "approve", "campaigns:cmd_campaign_approve", "duyệt và khóa số liệu của phường/xã trong đợt"
+    )
+    p.add_argument("--campaign", required=True, metavar="NAME")
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p = add(campaign, "unlock", "campaigns:cmd_campaign_unlock", "mở khóa số liệu đã duyệt (cần lý do)")
+    p.add_argument("--campaign", required=True, metavar="NAME")
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p.add_argument("--reason", required=True, metavar="TEXT")
     user = sub.add_parser("user", help="người dùng").add_subparsers(
         dest="action", required=True, metavar="VIỆC"
     )

@@ -106,6 +106,10 @@ class Action(StrEnum):
     RESUME = "resume"
     BUILD_PAYROLL = "build_payroll"
     LOCK_PAYROLL = "lock_payroll"
+    # campaign approval
+    APPROVE = "approve"
+    UNLOCK = "unlock"
+    # campaign reporting
     SIGN_OFF = "sign_off"
 
 

@@ -60,13 +60,13 @@ def _postgres_lock(table: str, op: str) -> tuple[str, str]:
 
 def _immutable(table: str) -> list[Trigger]:
     """Rows of ``table`` are never updated or deleted (SQLite: two row triggers; PostgreSQL: one
-    statement trigger, TRUNCATE included)."""
+    statement trigger)."""
     refuse = f"SELECT RAISE(ABORT, '{IMMUTABLE_MARKER}')"
     name = f"lock_{table}_immutable"
     postgres = (
         f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
         f" RAISE EXCEPTION '{IMMUTABLE_MARKER}' USING ERRCODE = '23000'; END $$",
-        f'CREATE TRIGGER {name} BEFORE UPDATE OR DELETE OR TRUNCATE ON "{table}"'
+        f'CREATE TRIGGER {name} BEFORE UPDATE OR DELETE ON "{table}"'
         f" FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
     )
     return [

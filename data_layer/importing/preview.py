@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from data_layer.allowance import register_import
+from data_layer.campaigns.approval import require_open
 from data_layer.core.access import Scope
 from data_layer.core.bulk import bulk_work
 from data_layer.core.codes import BatchStatus
@@ -243,8 +244,10 @@ def preview_import(
     """
     report = progress or (lambda _f, _m: None)
     ward_in_scope(session, scope, request.ward_id)
-    if request.campaign_id is not None and session.get(Campaign, request.campaign_id) is None:
-        raise NotFound("Không tìm thấy đợt tặng quà đã chọn.")
+    if request.campaign_id is not None:
+        if session.get(Campaign, request.campaign_id) is None:
+            raise NotFound("Không tìm thấy đợt tặng quà đã chọn.")
+        require_open(session, request.campaign_id, request.ward_id)  # before reading the file
     report(0.05, "Đang đọc tệp…")
     table = read_table(request)
     report(0.4, "Đang kiểm tra từng dòng…")

@@ -91,6 +91,8 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         Action.RESUME: "Hưởng lại",
         Action.BUILD_PAYROLL: "Lập danh sách chi trả",
         Action.LOCK_PAYROLL: "Khóa danh sách chi trả",
+        Action.APPROVE: "Duyệt số liệu",
+        Action.UNLOCK: "Mở khóa số liệu",
         Action.SIGN_OFF: "Chốt số liệu",
     },
     # --- monthly allowance ---
@@ -145,6 +147,7 @@ RECORD_LABELS = {
     "fundingsource": "Nguồn kinh phí",
     "category": "Nhóm đối tượng",
     "budgetscenario": "Phương án dự toán",
+    "wardapproval": "Duyệt số liệu phường/xã",
     "campaignmilestone": "Kỳ báo cáo",
     "wardreport": "Báo cáo của phường/xã",
     # monthly allowance

@@ -16,13 +16,6 @@ from data_layer.core.db import get_engine, write_session
 from data_layer.core.models import Beneficiary, User, Ward
 
 
-@pytest.fixture
-def db_url(tmp_sqlite_env, capsys):
-    assert main(["db", "init"]) == 0
-    capsys.readouterr()
-    return tmp_sqlite_env
-
-
 def run(capsys, *argv, stdin: str | None = None, monkeypatch=None):
     if stdin is not None:
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))

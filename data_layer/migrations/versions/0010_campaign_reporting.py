@@ -77,7 +77,31 @@ def upgrade() -> None:
     )
 
 
+def _drop_lock_triggers() -> None:
+    """The lock triggers (installed after upgrades) name the tables dropped here: drop them first."""
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        rows = bind.execute(
+            sa.text(
+                "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                " WHERE NOT t.tgisinternal AND t.tgname LIKE 'lock\\_%'"
+            )
+        ).all()
+        for name, table in rows:
+            op.execute(f'DROP TRIGGER IF EXISTS {name} ON "{table}"')
+            op.execute(f"DROP FUNCTION IF EXISTS {name}()")
+    else:
+        names = bind.execute(
+            sa.text(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'lock\\_%' ESCAPE '\\'"
+            )
+        ).scalars()
+        for name in list(names):
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
 def downgrade() -> None:
+    _drop_lock_triggers()
     op.drop_table("wardapproval")
     op.drop_table("wardreport")
     op.drop_table("campaignmilestone")

@@ -1,0 +1,56 @@
+"""An approved ward's campaign pages (AppTest on the demo season): read-only, saying why."""
+
+from sqlalchemy import select
+
+from data_layer.admin import reference
+from data_layer.campaigns.approval import approve_ward
+from data_layer.core.access import Scope
+from data_layer.core.db import write_session
+from data_layer.core.models import Ward
+from tests.pages.conftest import app_as
+
+WRITE_BUTTONS = {
+    "Đánh dấu đã phát",
+    "Đánh dấu không phát được",
+    "Lưu sửa trong bảng",
+    "Ghi nhận danh sách đã ký",
+}
+
+
+def _approve(code: str):
+    """Approve the ward in the campaign the pages open on; returns that campaign."""
+    with write_session() as session:
+        campaign = reference.list_campaigns(session)[0]
+        ward_id = session.execute(select(Ward.id).where(Ward.code == code)).scalar_one()
+        approve_ward(session, Scope.system(), campaign.id, ward_id)
+    return campaign
+
+
+def test_delivery_page_is_read_only_for_an_approved_ward(demo_db):
+    at = app_as("dongkinh", "pages/delivery.py").run()
+    assert WRITE_BUTTONS & {b.label for b in at.button}  # open before the approval
+    campaign = _approve("DK")
+    at = app_as("dongkinh", "pages/delivery.py").run()
+    assert not at.exception
+    assert any("đã được duyệt" in w.value and campaign.name in w.value for w in at.warning)
+    assert not WRITE_BUTTONS & {b.label for b in at.button}
+    assert "Ghi quà tập thể" not in {b.label for b in at.button}  # the lump form is gone too
+    assert at.dataframe or at.get("data_editor")  # the figures are still shown
+
+
+def test_other_wards_stay_open_for_the_district(demo_db):
+    _approve("DK")
+    at = app_as("quan", "pages/delivery.py").run()
+    assert at.selectbox[1].value.code != "DK"  # the page opens on another ward: open
+    assert not at.warning and WRITE_BUTTONS & {b.label for b in at.button}
+    at.selectbox[1].select_index(at.selectbox[1].options.index("Phường Đông Kinh")).run()
+    assert any("đã được duyệt" in w.value for w in at.warning)
+
+
+def test_gift_list_upload_is_disabled_for_an_approved_ward(demo_db):
+    campaign = _approve("DK")
+    at = app_as("dongkinh", "pages/import_lists.py").run()
+    at.selectbox[1].select(campaign).run()
+    assert any("đã được duyệt" in w.value for w in at.warning)
+    at.selectbox[1].select(None).run()  # a plain registry import is still possible
+    assert not at.warning

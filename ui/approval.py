@@ -1,0 +1,108 @@
+"""Approval on the pages: the notice that makes a ward's campaign figures read-only, and the
+district's approve / unlock panel."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data_layer.campaigns.approval import active_approval, approval_states, approve_ward, unlock_ward
+from data_layer.core.access import Scope
+from data_layer.core.db import read_session
+from data_layer.vn.formatting import format_count, format_datetime
+from ui.feedback import confirm_button, run_write
+
+
+def locked(campaign, ward) -> bool:
+    """Whether the ward's figures in the campaign are approved; if so, say so (the page then shows
+    its controls disabled)."""
+    with read_session() as session:
+        approval = active_approval(session, campaign.id, ward.id)
+    if approval is None:
+        return False
+    st.warning(
+        f"🔒 Số liệu của {ward.name} trong đợt «{campaign.name}» đã được duyệt lúc "
+        f"{format_datetime(approval.approved_at)}: chỉ xem, không thêm, sửa, xóa quà được. "
+        "Muốn sửa, Phòng mở khóa ở trang Tình hình báo cáo (ghi rõ lý do)."
+    )
+    return True
+
+
+def _state_row(state) -> dict:
+    unlocked = state.unlocked_at is not None
+    return {
+        "Phường/xã": state.ward,
+        "Trạng thái": f"Đã duyệt {format_datetime(state.approved_at)}" if state.approved else "Chưa duyệt",
+        "Người duyệt": state.approved_by or "",
+        "Lần mở khóa gần nhất": f"{format_datetime(state.unlocked_at)} – {state.unlock_reason}"
+        if unlocked
+        else "",
+        "Số thay đổi từ khi mở khóa": format_count(state.changes_since_unlock) if unlocked else "",
+    }
+
+
+def approval_panel(scope: Scope, campaign) -> None:
+    """Each ward's approval state; managers approve a ward's results (locking them) or unlock them
+    with a reason."""
+    st.subheader("Duyệt số liệu")
+    with read_session() as session:
+        states = approval_states(session, scope, campaign.id)
+    if not states:
+        st.info("Chưa có phường/xã nào.")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Phường/xã": s.ward,
+                    "Trạng thái": f"Đã duyệt {format_datetime(s.approved_at)}"
+                    if s.approved
+                    else "Chưa duyệt",
+                    "Người duyệt": s.approved_by or "",
+                    "Lần mở khóa gần nhất": (
+                        f"{format_datetime(s.unlocked_at)} – {s.unlock_reason}" if s.unlocked_at else ""
+                    ),
+                    "Số thay đổi từ khi mở khóa": format_count(s.changes_since_unlock)
+                    if s.unlocked_at
+                    else "",
+                }
+                for s in states
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if not scope.is_manager:
+        return
+    waiting = [s for s in states if not s.approved]
+    approved = [s for s in states if s.approved]
+    left, right = st.columns(2)
+    with left:
+        if waiting:
+            target = st.selectbox("Phường/xã cần duyệt", waiting, format_func=lambda s: s.ward)
+            question = (
+                f"Duyệt số liệu của {target.ward} trong đợt «{campaign.name}»? Sau khi duyệt, phường/xã "
+                "không thêm, sửa, xóa quà của đợt được nữa (cho đến khi mở khóa)."
+            )
+            if confirm_button(
+                "Duyệt và khóa số liệu",
+                key=f"approve_{campaign.id}_{target.ward_id}",
+                question=question,
+                confirm="Duyệt",
+            ):
+                run_write(
+                    lambda s: approve_ward(s, scope, campaign.id, target.ward_id),
+                    f"Đã duyệt và khóa số liệu của {target.ward}.",
+                )
+        else:
+            st.success("Mọi phường/xã đã được duyệt.")
+    with right:
+        if approved:
+            with st.form(f"unlock_{campaign.id}"):
+                target = st.selectbox("Phường/xã cần mở khóa", approved, format_func=lambda s: s.ward)
+                reason = st.text_input("Lý do mở khóa (bắt buộc)", max_chars=500)
+                if st.form_submit_button("Mở khóa"):
+                    run_write(
+                        lambda s: unlock_ward(s, scope, campaign.id, target.ward_id, reason),
+                        f"Đã mở khóa số liệu của {target.ward}.",
+                    )
