@@ -159,7 +159,9 @@ def logout(page: Page) -> None:
 
 def choose(page: Page, label: str, option: str) -> None:
     """Pick ``option`` in the select box labelled ``label``."""
-    page.get_by_role("combobox", name=label, exact=True).click()
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.scroll_into_view_if_needed()  # a box low on the page: its list opens where it can be clicked
+    box.click()
     page.get_by_role("option", name=option, exact=True).click()
     wait_idle(page)
 
