@@ -168,28 +168,30 @@ def _signing(url: str, naive: bool, campaign_id: int, ward_id: int) -> None:
         frame.to_excel(io.BytesIO(), index=False, sheet_name="Ký nhận")
 
 
-def _writers(url: str) -> dict[str, float]:
-    """The registry's rows written by each writer (the rows read once beforehand)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Border, Font, Side
-
+def _registry_rows(url: str) -> list[list]:
+    """The registry's rows as the export writes them (read once, before timing the writers)."""
     from data_layer.core.models import Category
     from data_layer.registry.fields import PERSON_FIELDS, shown
     from data_layer.registry.queries import Filters, iter_people
-    from data_layer.vn.xlsx_writer import Book
 
     scope = Scope(
         user_id=None, username="b", role="district", ward_ids=frozenset(range(1, REGISTRY_WARDS + 1))
     )
     with read_session(get_engine(url)) as session:
         names = dict(session.execute(select(Category.id, Category.name)).all())
-        rows = [
-            [i, *(shown(p, f.key, names) for f in PERSON_FIELDS)]
-            for i, p in enumerate(
-                (p for chunk in iter_people(session, scope, Filters()) for p in chunk), start=1
-            )
-        ]
+        people = (p for chunk in iter_people(session, scope, Filters()) for p in chunk)
+        return [[i, *(shown(p, f.key, names) for f in PERSON_FIELDS)] for i, p in enumerate(people, start=1)]
+
+
+def _writers(url: str) -> dict[str, float]:
+    """The registry's rows written by each writer (the rows read once beforehand)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Border, Font, Side
+
+    from data_layer.vn.xlsx_writer import Book
+
+    rows = _registry_rows(url)
 
     def ours():
         book = Book()
@@ -222,9 +224,10 @@ def _writers(url: str) -> dict[str, float]:
                 (sheet.write_string if isinstance(value, str) else sheet.write_number)(r, c, value, look)
         workbook.close()
 
-    found = {}
-    for name, write in (("ours", ours), ("openpyxl write-only", openpyxl_write_only)):
-        found[name] = _seconds(write)
+    found = {
+        name: _seconds(write)
+        for name, write in (("ours", ours), ("openpyxl write-only", openpyxl_write_only))
+    }
     try:
         found["XlsxWriter constant-memory"] = _seconds(xlsxwriter_constant_memory)
     except ImportError:

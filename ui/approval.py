@@ -50,59 +50,45 @@ def approval_panel(scope: Scope, campaign) -> None:
     if not states:
         st.info("Chưa có phường/xã nào.")
         return
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "Phường/xã": s.ward,
-                    "Trạng thái": f"Đã duyệt {format_datetime(s.approved_at)}"
-                    if s.approved
-                    else "Chưa duyệt",
-                    "Người duyệt": s.approved_by or "",
-                    "Lần mở khóa gần nhất": (
-                        f"{format_datetime(s.unlocked_at)} – {s.unlock_reason}" if s.unlocked_at else ""
-                    ),
-                    "Số thay đổi từ khi mở khóa": format_count(s.changes_since_unlock)
-                    if s.unlocked_at
-                    else "",
-                }
-                for s in states
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(pd.DataFrame([_state_row(s) for s in states]), hide_index=True, width="stretch")
     if not scope.is_manager:
         return
-    waiting = [s for s in states if not s.approved]
-    approved = [s for s in states if s.approved]
     left, right = st.columns(2)
     with left:
-        if waiting:
-            target = st.selectbox("Phường/xã cần duyệt", waiting, format_func=lambda s: s.ward)
-            question = (
-                f"Duyệt số liệu của {target.ward} trong đợt «{campaign.name}»? Sau khi duyệt, phường/xã "
-                "không thêm, sửa, xóa quà của đợt được nữa (cho đến khi mở khóa)."
-            )
-            if confirm_button(
-                "Duyệt và khóa số liệu",
-                key=f"approve_{campaign.id}_{target.ward_id}",
-                question=question,
-                confirm="Duyệt",
-            ):
-                run_write(
-                    lambda s: approve_ward(s, scope, campaign.id, target.ward_id),
-                    f"Đã duyệt và khóa số liệu của {target.ward}.",
-                )
-        else:
-            st.success("Mọi phường/xã đã được duyệt.")
+        _approve_form(scope, campaign, [s for s in states if not s.approved])
     with right:
-        if approved:
-            with st.form(f"unlock_{campaign.id}"):
-                target = st.selectbox("Phường/xã cần mở khóa", approved, format_func=lambda s: s.ward)
-                reason = st.text_input("Lý do mở khóa (bắt buộc)", max_chars=500)
-                if st.form_submit_button("Mở khóa"):
-                    run_write(
-                        lambda s: unlock_ward(s, scope, campaign.id, target.ward_id, reason),
-                        f"Đã mở khóa số liệu của {target.ward}.",
-                    )
+        _unlock_form(scope, campaign, [s for s in states if s.approved])
+
+
+def _approve_form(scope: Scope, campaign, waiting: list) -> None:
+    if not waiting:
+        st.success("Mọi phường/xã đã được duyệt.")
+        return
+    target = st.selectbox("Phường/xã cần duyệt", waiting, format_func=lambda s: s.ward)
+    question = (
+        f"Duyệt số liệu của {target.ward} trong đợt «{campaign.name}»? Sau khi duyệt, phường/xã "
+        "không thêm, sửa, xóa quà của đợt được nữa (cho đến khi mở khóa)."
+    )
+    if confirm_button(
+        "Duyệt và khóa số liệu",
+        key=f"approve_{campaign.id}_{target.ward_id}",
+        question=question,
+        confirm="Duyệt",
+    ):
+        run_write(
+            lambda s: approve_ward(s, scope, campaign.id, target.ward_id),
+            f"Đã duyệt và khóa số liệu của {target.ward}.",
+        )
+
+
+def _unlock_form(scope: Scope, campaign, approved: list) -> None:
+    if not approved:
+        return
+    with st.form(f"unlock_{campaign.id}"):
+        target = st.selectbox("Phường/xã cần mở khóa", approved, format_func=lambda s: s.ward)
+        reason = st.text_input("Lý do mở khóa (bắt buộc)", max_chars=500)
+        if st.form_submit_button("Mở khóa"):
+            run_write(
+                lambda s: unlock_ward(s, scope, campaign.id, target.ward_id, reason),
+                f"Đã mở khóa số liệu của {target.ward}.",
+            )

@@ -252,33 +252,7 @@ def _seed_campaign(session: Session, scope: Scope, rng: random.Random, ward_ids:
     for allocation_id in ids:
         if rng.random() < 0.6:
             by_day.setdefault(date(2026, 1, 27) + timedelta(days=rng.randint(0, 8)), []).append(allocation_id)
-    quick = add_milestone(
-        session, scope, campaign_id=campaign.id, name="Báo cáo nhanh trước Tết", due_date=date(2026, 2, 13)
-    )
-    add_milestone(
-        session, scope, campaign_id=campaign.id, name="Báo cáo tổng kết", due_date=date(2026, 2, 25)
-    )
-    signers = _signers(session, ward_ids)
-    for day in (date(2026, 1, 26) + timedelta(days=n) for n in range(10)):
-        _sign_offs_of_day(session, signers, campaign.id, ward_ids, day)  # the figures up to the day before
-        if day_ids := by_day.get(day):
-            mark_delivered(
-                session,
-                scope,
-                day_ids,
-                on=day,
-                by="Cán bộ phường/xã",
-                method=rng.choice([DeliveryMethod.CASH, DeliveryMethod.CASH, DeliveryMethod.TRANSFER]),
-            )
-    for ward_code, moment in (("DK", datetime(2026, 2, 12, 9, 0)), ("CL", datetime(2026, 2, 13, 16, 30))):
-        sign_off(
-            session,
-            signers[ward_code],
-            campaign.id,
-            ward_ids[ward_code],
-            milestone_id=quick.id,
-            now=moment.replace(tzinfo=LOCAL_TIME),
-        )
+    _seed_reporting_days(session, scope, rng, campaign.id, ward_ids, by_day)
     for ward_code, count, amount, note in [
         ("DK", 120, 60_000_000, "Hội Chữ thập đỏ phường: 120 suất x 500.000đ"),
         ("CL", 80, 32_000_000, "Doanh nghiệp trên địa bàn: 80 suất x 400.000đ"),
@@ -293,4 +267,43 @@ def _seed_campaign(session: Session, scope: Scope, rng: random.Random, ward_ids:
             count=count,
             amount=amount,
             note=note,
+        )
+
+
+def _seed_reporting_days(
+    session: Session,
+    scope: Scope,
+    rng: random.Random,
+    campaign_id: int,
+    ward_ids: dict[str, int],
+    by_day: dict[date, list[int]],
+) -> None:
+    """Ten days of the campaign: each day's sign-offs (before that day's deliveries), then the
+    deliveries; two milestone reports, the quick one sent by two wards."""
+    quick = add_milestone(
+        session, scope, campaign_id=campaign_id, name="Báo cáo nhanh trước Tết", due_date=date(2026, 2, 13)
+    )
+    add_milestone(
+        session, scope, campaign_id=campaign_id, name="Báo cáo tổng kết", due_date=date(2026, 2, 25)
+    )
+    signers = _signers(session, ward_ids)
+    for day in (date(2026, 1, 26) + timedelta(days=n) for n in range(10)):
+        _sign_offs_of_day(session, signers, campaign_id, ward_ids, day)  # the figures up to the day before
+        if day_ids := by_day.get(day):
+            mark_delivered(
+                session,
+                scope,
+                day_ids,
+                on=day,
+                by="Cán bộ phường/xã",
+                method=rng.choice([DeliveryMethod.CASH, DeliveryMethod.CASH, DeliveryMethod.TRANSFER]),
+            )
+    for ward_code, moment in (("DK", datetime(2026, 2, 12, 9, 0)), ("CL", datetime(2026, 2, 13, 16, 30))):
+        sign_off(
+            session,
+            signers[ward_code],
+            campaign_id,
+            ward_ids[ward_code],
+            milestone_id=quick.id,
+            now=moment.replace(tzinfo=LOCAL_TIME),
         )

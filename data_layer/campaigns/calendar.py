@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
-from data_layer.campaigns.setup import _shifted, campaign_or_missing
+from data_layer.campaigns.setup import campaign_or_missing, shifted
 from data_layer.core import audit
 from data_layer.core.access import Scope
 from data_layer.core.codes import Action
@@ -149,6 +149,21 @@ def add_milestone(
     return milestone
 
 
+def _change(session: Session, scope: Scope, milestone: CampaignMilestone, field: str, new) -> None:
+    """Set one field of a milestone, audited."""
+    audit.record(
+        session,
+        scope,
+        table="campaignmilestone",
+        row_id=milestone.id,
+        action=Action.UPDATE,
+        field=field,
+        old=getattr(milestone, field),
+        new=new,
+    )
+    setattr(milestone, field, new)
+
+
 def update_milestone(
     session: Session,
     scope: Scope,
@@ -164,29 +179,9 @@ def update_milestone(
         name = _clean_name(name)
         if name != milestone.name:
             _check_unique(session, milestone.campaign_id, name, milestone_id)
-            audit.record(
-                session,
-                scope,
-                table="campaignmilestone",
-                row_id=milestone_id,
-                action=Action.UPDATE,
-                field="name",
-                old=milestone.name,
-                new=name,
-            )
-            milestone.name = name
+            _change(session, scope, milestone, "name", name)
     if due_date is not None and due_date != milestone.due_date:
-        audit.record(
-            session,
-            scope,
-            table="campaignmilestone",
-            row_id=milestone_id,
-            action=Action.UPDATE,
-            field="due_date",
-            old=milestone.due_date,
-            new=due_date,
-        )
-        milestone.due_date = due_date
+        _change(session, scope, milestone, "due_date", due_date)
     session.add(milestone)
     session.flush()
     return milestone
@@ -215,7 +210,7 @@ def copy_milestones(session: Session, source_campaign_id: int, campaign_id: int,
     for milestone in list_milestones(session, source_campaign_id):
         session.add(
             CampaignMilestone(
-                campaign_id=campaign_id, name=milestone.name, due_date=_shifted(milestone.due_date, years)
+                campaign_id=campaign_id, name=milestone.name, due_date=shifted(milestone.due_date, years)
             )
         )
     session.flush()

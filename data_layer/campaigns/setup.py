@@ -199,7 +199,7 @@ def list_packages(session: Session, campaign_id: int) -> list[PackageRow]:
     ]
 
 
-def _shifted(day: date | None, years: int) -> date | None:
+def shifted(day: date | None, years: int) -> date | None:
     if day is None:
         return None
     try:
@@ -221,10 +221,10 @@ def copy_campaign(
         name=name,
         year=year,
         kind=original.kind,
-        start_date=_shifted(original.start_date, shift),
-        end_date=_shifted(original.end_date, shift),
-        report_from=_shifted(original.report_from, shift),
-        report_to=_shifted(original.report_to, shift),
+        start_date=shifted(original.start_date, shift),
+        end_date=shifted(original.end_date, shift),
+        report_from=shifted(original.report_from, shift),
+        report_to=shifted(original.report_to, shift),
         report_hour=original.report_hour,
     )
     for package in session.execute(

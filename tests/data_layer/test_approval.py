@@ -116,6 +116,18 @@ def season(engine, wards) -> Season:
     return Season(cid, other, package, a, b, new_person, batch)
 
 
+def _lump(session, campaign_id: int, ward_id: int) -> None:
+    add_lump(
+        session,
+        SYSTEM,
+        campaign_id=campaign_id,
+        ward_id=ward_id,
+        source_id=source_id(session, "TW"),
+        count=1,
+        amount=100_000,
+    )
+
+
 def _signed_list(session, s: Season) -> bytes:
     ws = load_workbook(io.BytesIO(signing_list_xlsx(session, SYSTEM, s.campaign_id, ward_id=s.ward_a))).active
     header = next(r for r in range(1, 30) if ws.cell(row=r, column=1).value == "STT")
@@ -140,15 +152,7 @@ WRITE_PATHS = {
         session.get(Allocation, s.gifts(session, s.ward_a)[0]).version,
         {"note": "sửa sau khi duyệt"},
     ),
-    "add_lump": lambda session, s: add_lump(
-        session,
-        SYSTEM,
-        campaign_id=s.campaign_id,
-        ward_id=s.ward_a,
-        source_id=source_id(session, "TW"),
-        count=1,
-        amount=100_000,
-    ),
+    "add_lump": lambda session, s: _lump(session, s.campaign_id, s.ward_a),
     "import_gift_list": lambda session, s: _import(
         session,
         s.ward_a,
@@ -246,15 +250,7 @@ def test_other_wards_and_campaigns_are_not_locked(engine, season):
             )
             == 1
         )
-        add_lump(
-            session,
-            SYSTEM,
-            campaign_id=season.campaign_id,
-            ward_id=season.ward_b,
-            source_id=source_id(session, "TW"),
-            count=1,
-            amount=1,
-        )
+        _lump(session, season.campaign_id, season.ward_b)
 
 
 def test_rule_allocation_leaves_approved_wards_as_they_are(engine, season):
