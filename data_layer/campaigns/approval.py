@@ -9,7 +9,7 @@ CLI does any work. Closing a campaign approves every ward that has gifts in it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select, union
 from sqlmodel import Session
@@ -56,12 +56,32 @@ def active_approval(session: Session, campaign_id: int, ward_id: int) -> WardApp
     ).scalar_one_or_none()
 
 
+def approval_times(session: Session, campaign_id: int) -> dict[int, datetime]:
+    """Wards whose results in the campaign are approved (locked) → when (aware, UTC)."""
+    rows = session.execute(
+        select(WardApproval.ward_id, WardApproval.approved_at).where(
+            WardApproval.campaign_id == campaign_id, WardApproval.unlocked_at.is_(None)
+        )
+    )
+    return {ward_id: at if at.tzinfo else at.replace(tzinfo=UTC) for ward_id, at in rows}
+
+
 def approved_ward_ids(session: Session, campaign_id: int) -> set[int]:
     """Wards whose results in the campaign are approved (locked)."""
+    return set(approval_times(session, campaign_id))
+
+
+def wards_with_gifts(session: Session, scope: Scope, campaign_id: int) -> set[int]:
+    """Wards of the scope with gifts (allocations or lumps) in the campaign."""
     return set(
         session.execute(
-            select(WardApproval.ward_id).where(
-                WardApproval.campaign_id == campaign_id, WardApproval.unlocked_at.is_(None)
+            union(
+                select(Allocation.ward_id).where(
+                    Allocation.campaign_id == campaign_id, scope.ward_clause(Allocation.ward_id)
+                ),
+                select(LumpGift.ward_id).where(
+                    LumpGift.campaign_id == campaign_id, scope.ward_clause(LumpGift.ward_id)
+                ),
             )
         ).scalars()
     )
@@ -132,11 +152,7 @@ def close_campaign(session: Session, scope: Scope, campaign_id: int) -> int:
     campaign = campaign_or_missing(session, campaign_id)
     if campaign.status == CampaignStatus.CLOSED:
         raise Invalid("Đợt này đã kết thúc.")
-    with_gifts = union(
-        select(Allocation.ward_id).where(Allocation.campaign_id == campaign_id),
-        select(LumpGift.ward_id).where(LumpGift.campaign_id == campaign_id),
-    )
-    wards = set(session.execute(with_gifts).scalars()) - approved_ward_ids(session, campaign_id)
+    wards = wards_with_gifts(session, scope, campaign_id) - approved_ward_ids(session, campaign_id)
     for ward_id in sorted(wards):
         approve_ward(session, scope, campaign_id, ward_id)
     old = campaign.status

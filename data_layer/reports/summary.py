@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
+from data_layer.campaigns.approval import approval_times, wards_with_gifts
 from data_layer.campaigns.rules import Rule
 from data_layer.campaigns.setup import campaign_or_missing
 from data_layer.core.access import Scope
@@ -26,7 +27,6 @@ from data_layer.core.models import (
     LumpGift,
     Package,
     Ward,
-    WardApproval,
 )
 from data_layer.vn.document import RECIPIENTS, Column, Document, Office
 from data_layer.vn.formatting import format_date, format_money, local_time
@@ -178,7 +178,7 @@ def ward_summaries(session: Session, scope: Scope, campaign_id: int) -> list[tup
 
 
 @dataclass(frozen=True)
-class WardApprovalState:
+class SummaryWard:
     """Whether the district has approved a ward's results in the campaign (an active approval)."""
 
     ward_id: int
@@ -198,59 +198,22 @@ class SummaryBasis:
 
     approved: bool
     text: str  # "Số liệu đã duyệt ngày dd/mm/yyyy" or "Số liệu trực tiếp"
-    wards: tuple[WardApprovalState, ...]  # the wards in the summary, by name
+    wards: tuple[SummaryWard, ...]  # the wards in the summary, by name
 
     def label_of(self, ward_name: str) -> str:
         return next((w.label for w in self.wards if w.ward == ward_name), "Chưa duyệt")
-
-
-def _ward_ids_with_gifts(session: Session, scope: Scope, campaign_id: int) -> set[int]:
-    allocated = select(Allocation.ward_id).where(
-        Allocation.campaign_id == campaign_id, scope.ward_clause(Allocation.ward_id)
-    )
-    lumps = select(LumpGift.ward_id).where(
-        LumpGift.campaign_id == campaign_id, scope.ward_clause(LumpGift.ward_id)
-    )
-    return set(session.execute(allocated.distinct()).scalars()) | set(
-        session.execute(lumps.distinct()).scalars()
-    )
 
 
 def summary_basis(session: Session, scope: Scope, campaign_id: int) -> SummaryBasis:
     """The summary's basis: "Số liệu đã duyệt ngày …" (the latest approval's date) when every ward
     with gifts in the campaign (in the scope) has an active approval, "Số liệu trực tiếp" otherwise;
     and each of those wards' approval state."""
-    ward_ids = _ward_ids_with_gifts(session, scope, campaign_id)
-    approved = dict(
-        session.execute(
-            select(WardApproval.ward_id, WardApproval.approved_at).where(
-                WardApproval.campaign_id == campaign_id,
-                WardApproval.unlocked_at.is_(None),
-                scope.ward_clause(WardApproval.ward_id),
-            )
-        ).all()
-    )
-    names = (
-        dict(session.execute(select(Ward.id, Ward.name).where(Ward.id.in_(ward_ids))).all())
-        if ward_ids
-        else {}
-    )
+    ward_ids = wards_with_gifts(session, scope, campaign_id)
+    approved = approval_times(session, campaign_id)
+    names = dict(session.execute(select(Ward.id, Ward.name).where(Ward.id.in_(sorted(ward_ids)))).all())
     states = tuple(
         sorted(
-            (
-                WardApprovalState(
-                    ward_id,
-                    names[ward_id],
-                    None
-                    if approved.get(ward_id) is None
-                    else (
-                        approved[ward_id]
-                        if approved[ward_id].tzinfo
-                        else approved[ward_id].replace(tzinfo=UTC)
-                    ),
-                )
-                for ward_id in ward_ids
-            ),
+            (SummaryWard(ward_id, names[ward_id], approved.get(ward_id)) for ward_id in ward_ids),
             key=lambda state: (state.ward, state.ward_id),
         )
     )
