@@ -26,7 +26,7 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import Action, CampaignStatus, NotDeliveredReason
 from data_layer.core.db import bulk_insert, read_session, write_session
 from data_layer.core.errors import Forbidden, Invalid, Locked
-from data_layer.core.models import Allocation, AuditEvent, Campaign, LumpGift, WardApproval
+from data_layer.core.models import Allocation, AuditEvent, Campaign, LumpGift, WardApproval, utcnow
 from data_layer.core.versioning import data_version
 from data_layer.importing.batches import undo_batch
 from data_layer.importing.commit import commit_import
@@ -137,6 +137,19 @@ def _signed_list(session, s: Season) -> bytes:
     return buffer.getvalue()
 
 
+def _new_gift(s: Season) -> dict:
+    """A planned gift for ward A's newcomer, as raw column values."""
+    return dict(
+        campaign_id=s.campaign_id,
+        package_id=s.package_id,
+        beneficiary_id=s.new_person_a,
+        ward_id=s.ward_a,
+        amount=1,
+        status="planned",
+        version=1,
+    )
+
+
 # Every way An Sinh writes a ward's gifts in a campaign. A new write path belongs here.
 WRITE_PATHS = {
     "mark_delivered": lambda session, s: mark_delivered(
@@ -170,17 +183,7 @@ WRITE_PATHS = {
     "delete_person_with_gift": lambda session, s: delete_person(
         session, SYSTEM, session.get(Allocation, s.gifts(session, s.ward_a)[0]).beneficiary_id
     ),
-    "sql_insert": lambda session, s: session.execute(
-        insert(Allocation).values(
-            campaign_id=s.campaign_id,
-            package_id=s.package_id,
-            beneficiary_id=s.new_person_a,
-            ward_id=s.ward_a,
-            amount=1,
-            status="planned",
-            version=1,
-        )
-    ),
+    "sql_insert": lambda session, s: session.execute(insert(Allocation).values(**_new_gift(s))),
     "sql_update": lambda session, s: session.execute(
         update(Allocation).where(Allocation.ward_id == s.ward_a).values(amount=1)
     ),
@@ -191,23 +194,11 @@ WRITE_PATHS = {
         session,
         Allocation.__table__,
         [
-            dict(
-                campaign_id=s.campaign_id,
-                package_id=s.package_id,
-                beneficiary_id=s.new_person_a,
-                ward_id=s.ward_a,
-                amount=1,
-                status="planned",
-                version=1,
-                delivered_on=None,
-                delivered_by=None,
-                delivery_method=None,
-                reason=None,
-                note=None,
-                import_batch_id=None,
-                created_at=approval.utcnow(),
-                updated_at=approval.utcnow(),
+            _new_gift(s)
+            | dict.fromkeys(
+                ("delivered_on", "delivered_by", "delivery_method", "reason", "note", "import_batch_id")
             )
+            | {"created_at": utcnow(), "updated_at": utcnow()}
         ],
     ),
 }
