@@ -10,6 +10,7 @@ list adds one allocation per person to the package of the chosen campaign/source
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
@@ -135,7 +136,7 @@ def _insert_new_people(session: Session, batch: ImportBatch, rows: list[ParsedRo
     if not rows:
         return {}
     now = utcnow()
-    columns = {f: [getattr(r, f) for r in rows] for f in ("name", "name_key", *IMPORTED)}
+    columns = {f: list(map(attrgetter(f), rows)) for f in ("name", "name_key", *IMPORTED)}
     fixed = {
         "ward_id": batch.ward_id,
         "status": PersonStatus.ACTIVE,

@@ -128,6 +128,11 @@ def _check_footer(table: Table, rows: list[ParsedRow]) -> list[str]:
 def _flag_other_wards(session: Session, scope: Scope, ward_id: int, rows: list[ParsedRow]) -> None:
     """Warn about people with the same national ID, or name + birth year, in another ward (named only
     to users who may see every ward: ward staff learn nothing about another ward's registry)."""
+    others = select(Ward.id).where(
+        Ward.id != ward_id, select(Beneficiary.id).where(Beneficiary.ward_id == Ward.id).exists()
+    )
+    if session.execute(others.limit(1)).first() is None:
+        return  # nobody in any other ward yet (a city's first lists): 100,000 lookups saved
     ids = {r.national_id for r in rows if r.national_id}
     keys = {r.name_key for r in rows if r.name_key}
     found_ids: dict[str, str] = {}

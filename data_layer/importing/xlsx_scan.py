@@ -24,8 +24,10 @@ MAX_ROWS = 200_000
 MAX_COLUMNS = 500
 CHUNK = 1 << 20
 # Three literal-led searches instead of one parse of every cell: row numbers, cells beyond column Z
-# (lists rarely pass it), and error cells (rare), whose reference is read back from their tag.
-_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
+# (lists rarely pass it), and error cells (rare), whose reference is read back from their tag. The
+# row search starts at the word "row" (a search led by "<" stops at every tag: 6 times slower); text
+# that happens to read 'row r="N"' can only make the sheet look longer, never hide a row.
+_ROW = re.compile(rb'row\b[^>]*?\br="([0-9]{1,7})"')
 _WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})[0-9]{1,7}"')
 _ERROR_TYPE = re.compile(rb' t="e"')
 _REFERENCE = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,7})"')

@@ -126,9 +126,10 @@ def parse_national_id(raw: object) -> str | None:
             raise CellError(f"Số CCCD '{raw}' không hợp lệ.")
         raw = int(raw)
     text = str(raw).strip()
-    if match := _WHOLE_NUMBER_TEXT.fullmatch(text):
+    if text.endswith(".0") and (match := _WHOLE_NUMBER_TEXT.fullmatch(text)):
         text = match.group(1)
-    text = _ID_JUNK.sub("", text)
+    if not text.isdigit():  # the regular expressions only for cells that need them (50,000 a list)
+        text = _ID_JUNK.sub("", text)
     if not text.isdigit() or not text.isascii():
         raise CellError(f"Số CCCD '{raw}' có ký tự không phải chữ số.")
     if len(text) == 9:
@@ -170,7 +171,8 @@ def national_id_warning(national_id: str | None, birth_year: int | None, gender:
 
 def id_digit_count(raw: object) -> int:
     """How many digits a CCCD cell holds as typed (a number cell has lost its leading zeros)."""
-    return sum(map(str.isdigit, str(int(raw) if isinstance(raw, float) else raw)))
+    text = str(int(raw) if isinstance(raw, float) else raw)
+    return len(text) if text.isdigit() else sum(map(str.isdigit, text))
 
 
 def restored_id_problem(raw: object, digits: int, national_id: str | None, problems: list[str]) -> str | None:

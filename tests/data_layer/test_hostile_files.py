@@ -28,6 +28,7 @@ from data_layer.importing.file_errors import FileReadError
 from data_layer.importing.preview import ImportRequest, preview_import
 from data_layer.importing.reader import decode_csv, read_sheets
 from data_layer.importing.sandbox import read_workbook_rows
+from data_layer.importing.xlsx_scan import SheetScan, _scan_chunk
 from data_layer.registry.queries import Filters
 from data_layer.reports.exports import beneficiaries_xlsx
 from data_layer.reports.summary import campaign_summary, summary_xlsx, ward_summaries
@@ -200,3 +201,14 @@ def test_reports_survive_control_characters_stored_by_any_path(engine, wards):
         c.value for data in files for row in load_workbook(io.BytesIO(data)).active.iter_rows() for c in row
     ]
     assert "Ân Bình" in texts and not any(isinstance(t, str) and ("\x07" in t or "\x1b" in t) for t in texts)
+
+
+@pytest.mark.parametrize("row_tag", ["row", "x:row"])
+def test_the_scan_finds_the_last_row_with_or_without_a_namespace_prefix(row_tag):
+    """The scan looks for the word "row" (fast); a prefixed tag and a far row are still found, and
+    text that merely contains the word never hides a row."""
+    cells = '<c r="B2" t="inlineStr"><is><t>Arrow of the throw</t></is></c>'
+    xml = f'<{row_tag} r="2" spans="1:2">{cells}</{row_tag}><{row_tag} r="250000"></{row_tag}>'.encode()
+    found = SheetScan()
+    _scan_chunk(xml, found)
+    assert found.max_row == 250_000

@@ -9,6 +9,7 @@ from data_layer.vn.formatting import format_count, format_date, format_money, fo
 from data_layer.vn.values import (
     PROVINCE_CODES,
     CellError,
+    id_digit_count,
     national_id_warning,
     parse_amount,
     parse_date,
@@ -82,6 +83,23 @@ def test_parse_national_id(raw, expected):
 def test_parse_national_id_errors(raw, message):
     with pytest.raises(CellError, match=message):
         parse_national_id(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "digits"),
+    [
+        ("020050001234", 12),
+        ("020 050 001 234", 12),
+        ("'022055001234", 12),
+        (22055001234, 11),
+        (22055001234.0, 11),  # a number cell read as a float
+        ("0201234", 7),
+        ("CCCD 0220", 4),
+        ("２２０５", 4),  # full-width digits are digits too (the ID itself is refused)
+    ],
+)
+def test_id_digit_count_counts_the_digits_as_typed(raw, digits):
+    assert id_digit_count(raw) == digits
 
 
 def test_cell_error_is_a_user_error_with_the_message():
