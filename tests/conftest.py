@@ -76,8 +76,6 @@ def clear_database(engine: Engine) -> None:
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables) if t.name != keep]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            # the lock triggers refuse to truncate signed reports: not fired in replica mode
-            conn.execute(text("SET LOCAL session_replication_role = replica"))
             conn.execute(
                 text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
             )
