@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import case, exists, func, select
 from sqlmodel import Session
@@ -26,7 +26,7 @@ from data_layer.core.models import (
     Ward,
 )
 from data_layer.vn import labels
-from data_layer.vn.formatting import format_date, format_month
+from data_layer.vn.formatting import as_utc, format_date, format_month
 
 
 @dataclass
@@ -268,7 +268,7 @@ def _reason(session: Session, kind: str, found, month: date, before: Payroll) ->
 def _added_reason(session: Session, entitlement: Entitlement, month: date, before: Payroll) -> str:
     if entitlement.start_month == month:
         return f"Hưởng mới từ tháng {format_month(month)}"
-    if _as_utc(entitlement.created_at) > _as_utc(before.locked_at or before.built_at):
+    if as_utc(entitlement.created_at) > as_utc(before.locked_at or before.built_at):
         start = format_month(entitlement.start_month)
         return f"Quyết định mới: hưởng từ tháng {start}, truy lĩnh các tháng trước"
     resumed = exists().where(
@@ -279,8 +279,3 @@ def _added_reason(session: Session, entitlement: Entitlement, month: date, befor
     if session.execute(select(resumed)).scalar_one():
         return "Hưởng lại sau tạm dừng"
     return "Đủ điều kiện hưởng theo độ tuổi"
-
-
-def _as_utc(moment: datetime) -> datetime:
-    """SQLite gives back naive UTC times, PostgreSQL aware ones."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

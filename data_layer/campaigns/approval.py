@@ -9,7 +9,7 @@ CLI does any work. Closing a campaign approves every ward that has gifts in it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select, union
 from sqlmodel import Session
@@ -21,7 +21,7 @@ from data_layer.core.codes import Action, CampaignStatus
 from data_layer.core.errors import Invalid, Locked, NotFound
 from data_layer.core.locks import LOCKED_TABLES
 from data_layer.core.models import Allocation, AuditEvent, LumpGift, User, Ward, WardApproval, utcnow
-from data_layer.vn.formatting import format_datetime
+from data_layer.vn.formatting import as_utc, format_datetime
 from data_layer.vn.text import normalize_text
 
 REASON_LIMIT = 500
@@ -63,7 +63,7 @@ def approval_times(session: Session, campaign_id: int) -> dict[int, datetime]:
             WardApproval.campaign_id == campaign_id, WardApproval.unlocked_at.is_(None)
         )
     )
-    return {ward_id: at if at.tzinfo else at.replace(tzinfo=UTC) for ward_id, at in rows}
+    return {ward_id: as_utc(at) for ward_id, at in rows}
 
 
 def approved_ward_ids(session: Session, campaign_id: int) -> set[int]:

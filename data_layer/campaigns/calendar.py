@@ -8,7 +8,7 @@ time: a report of 26/01 is due 26/01 14:00 in Asia/Ho_Chi_Minh, i.e. 07:00 UTC.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -19,7 +19,7 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import Action
 from data_layer.core.errors import Conflict, Invalid, NotFound
 from data_layer.core.models import Campaign, CampaignMilestone, WardReport
-from data_layer.vn.formatting import LOCAL_TIME, format_date
+from data_layer.vn.formatting import LOCAL_TIME, format_date, local_time
 from data_layer.vn.text import normalize_text
 
 DEFAULT_REPORT_HOUR = 14
@@ -60,7 +60,7 @@ def deadline(campaign: Campaign, day: date) -> datetime:
 
 def vn_day(moment: datetime) -> date:
     """The day of Vietnam's calendar a moment falls on (a naive moment is UTC, as SQLite returns it)."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(LOCAL_TIME).date()
+    return local_time(moment).date()
 
 
 def report_days(campaign: Campaign) -> list[date]:

@@ -31,7 +31,7 @@ from data_layer.core.models import (
     WardReport,
     utcnow,
 )
-from data_layer.vn.formatting import format_date, format_money
+from data_layer.vn.formatting import as_utc, format_date, format_money
 
 LUMP_ITEM = "Quà tập thể"
 
@@ -230,10 +230,6 @@ def sign_off(
     return row
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _sign_offs(session: Session, scope: Scope, campaign_id: int, *conditions) -> list[SignOff]:
     """Sign-offs of the campaign in the scope meeting ``conditions``, oldest first."""
     milestones = {m.id: m.name for m in list_milestones(session, campaign_id)}
@@ -257,7 +253,7 @@ def _sign_offs(session: Session, scope: Scope, campaign_id: int, *conditions) ->
             else f"Báo cáo ngày {format_date(r.report_day)}",
             figures=WardFigures.from_json(r.figures),
             signed_by=user or "",
-            signed_at=_aware(r.signed_at),
+            signed_at=as_utc(r.signed_at),
         )
         for r, ward, user in rows
     ]
@@ -295,7 +291,7 @@ def first_sign_offs(
         .group_by(WardReport.ward_id, WardReport.report_day, WardReport.milestone_id)
     ).all()
     return {
-        (ward, None if milestone is not None else day, milestone): _aware(signed)
+        (ward, None if milestone is not None else day, milestone): as_utc(signed)
         for ward, day, milestone, signed in rows
     }
 

@@ -7,7 +7,7 @@ not due before.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -17,6 +17,7 @@ from data_layer.campaigns.sign_off import first_sign_offs
 from data_layer.core.access import Scope
 from data_layer.core.codes import ReportStatus
 from data_layer.core.models import utcnow
+from data_layer.vn.formatting import as_utc
 
 SENT = (ReportStatus.ON_TIME, ReportStatus.LATE)
 
@@ -92,8 +93,7 @@ def reporting_grid(
     session: Session, scope: Scope, campaign_id: int, now: datetime | None = None
 ) -> ReportingGrid:
     """The wards of the scope × the campaign's expected reports, with rates per report and per ward."""
-    now = now or utcnow()
-    now = now if now.tzinfo else now.replace(tzinfo=UTC)
+    now = as_utc(now or utcnow())
     reports = expected_reports(session, campaign_id)
     firsts = first_sign_offs(session, scope, campaign_id)
     rows = []

@@ -28,9 +28,14 @@ def format_percent(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}%".replace(".", ",")
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored moment, zone-aware: SQLite gives UTC back without a zone, PostgreSQL with one."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def local_time(moment: datetime) -> datetime:
-    """A stored moment (UTC; SQLite gives it back without a zone) in Vietnam's time."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(LOCAL_TIME)
+    """A stored moment in Vietnam's time."""
+    return as_utc(moment).astimezone(LOCAL_TIME)
 
 
 def format_datetime(moment: datetime | None) -> str:
