@@ -317,12 +317,6 @@ def sign_off_history(session: Session, scope: Scope, campaign_id: int, ward_id: 
     return list(reversed(_sign_offs(session, scope, campaign_id, WardReport.ward_id == ward_id)))
 
 
-def last_sign_off(session: Session, scope: Scope, campaign_id: int, ward_id: int) -> SignOff | None:
-    """What the ward sent last in the campaign (any report), or None."""
-    history = sign_off_history(session, scope, campaign_id, ward_id)
-    return history[0] if history else None
-
-
 def changes_since(reported: WardFigures, live: WardFigures) -> list[FigureChange]:
     """The lines whose figures differ between what was sent and the live data, packages then lumps."""
     changes = []

@@ -24,7 +24,6 @@ from data_layer.campaigns.lumps import add_lump
 from data_layer.campaigns.setup import copy_campaign, create_campaign
 from data_layer.campaigns.sign_off import (
     changes_since,
-    last_sign_off,
     latest_sign_offs,
     sign_off,
     sign_off_history,
@@ -171,7 +170,7 @@ def test_snapshot_equals_live_figures_and_stays_after_edits(engine, wards, tet):
     assert row.report_day == date(2026, 1, 26) and row.milestone_id is None
     deliver_more(engine, tet, wards["A"], 3)
     with read_session(engine) as session:
-        sent = last_sign_off(session, SYSTEM, tet, wards["A"])
+        sent = sign_off_history(session, SYSTEM, tet, wards["A"])[0]  # the newest, as the page shows it
         now = ward_figures(session, tet, wards["A"])
     assert sent.figures == live and sent.report == "Báo cáo ngày 26/01/2026"
     assert sent.signed_at == vn(26, 10)
@@ -226,7 +225,7 @@ def test_a_signed_report_never_changes(engine, wards, tet, change):
     with pytest.raises(Locked, match="không sửa hay xóa"), write_session(engine) as session:
         session.execute(statement)
     with read_session(engine) as session:
-        assert last_sign_off(session, SYSTEM, tet, wards["A"]).figures.delivered == 4
+        assert sign_off_history(session, SYSTEM, tet, wards["A"])[0].figures.delivered == 4
 
 
 # --- reporting rate -------------------------------------------------------------------------------
