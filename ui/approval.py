@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data_layer.campaigns.approval import active_approval, approval_states, approve_ward, unlock_ward
+from data_layer.campaigns.approval import approval_states, approve_ward, lock_notice, unlock_ward
 from data_layer.core.access import Scope
 from data_layer.core.db import read_session
 from data_layer.vn.formatting import format_count, format_datetime
@@ -17,15 +17,10 @@ def locked(campaign, ward) -> bool:
     """Whether the ward's figures in the campaign are approved; if so, say so (the page then shows
     its controls disabled)."""
     with read_session() as session:
-        approval = active_approval(session, campaign.id, ward.id)
-    if approval is None:
-        return False
-    st.warning(
-        f"🔒 Số liệu của {ward.name} trong đợt «{campaign.name}» đã được duyệt lúc "
-        f"{format_datetime(approval.approved_at)}: chỉ xem, không thêm, sửa, xóa quà được. "
-        "Muốn sửa, Phòng mở khóa ở trang Tình hình báo cáo (ghi rõ lý do)."
-    )
-    return True
+        notice = lock_notice(session, campaign.id, ward.id)
+    if notice:
+        st.warning(f"🔒 {notice} Muốn sửa, Phòng mở khóa ở trang Tình hình báo cáo (ghi rõ lý do).")
+    return notice is not None
 
 
 def _state_row(state) -> dict:

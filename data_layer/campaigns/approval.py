@@ -87,17 +87,23 @@ def wards_with_gifts(session: Session, scope: Scope, campaign_id: int) -> set[in
     )
 
 
+def lock_notice(session: Session, campaign_id: int, ward_id: int) -> str | None:
+    """Why the ward's gifts in the campaign cannot change (its approval, naming ward, campaign and
+    time), or None while they can."""
+    approval = active_approval(session, campaign_id, ward_id)
+    if approval is None:
+        return None
+    ward, campaign = session.get(Ward, ward_id), campaign_or_missing(session, campaign_id)
+    return (
+        f"Số liệu của {ward.name} trong đợt «{campaign.name}» đã được duyệt lúc "
+        f"{format_datetime(approval.approved_at)}: chỉ xem, không thêm, sửa, xóa quà được."
+    )
+
+
 def require_open(session: Session, campaign_id: int, ward_id: int) -> None:
     """Refuse (``Locked``) a change of the ward's gifts in an approved campaign, naming both."""
-    approval = active_approval(session, campaign_id, ward_id)
-    if approval is not None:
-        ward = session.get(Ward, ward_id)
-        campaign = campaign_or_missing(session, campaign_id)
-        raise Locked(
-            f"Số liệu của {ward.name if ward else 'phường/xã này'} trong đợt «{campaign.name}» đã được "
-            f"duyệt lúc {format_datetime(approval.approved_at)}: không thêm, sửa, xóa quà được. "
-            "Muốn sửa, Phòng phải mở khóa (ghi rõ lý do)."
-        )
+    if notice := lock_notice(session, campaign_id, ward_id):
+        raise Locked(f"{notice} Muốn sửa, Phòng phải mở khóa (ghi rõ lý do).")
 
 
 def approve_ward(session: Session, scope: Scope, campaign_id: int, ward_id: int) -> WardApproval:
