@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select, union
 from sqlmodel import Session
 
+from data_layer.admin.reference import list_wards
 from data_layer.campaigns.setup import campaign_or_missing
 from data_layer.core import audit
 from data_layer.core.access import Scope
@@ -36,7 +37,6 @@ class WardApprovalState:
     approved_at: datetime | None  # the active approval's time, None when not approved
     approved_by: str | None
     unlocked_at: datetime | None  # the last unlock, if any
-    unlocked_by: str | None
     unlock_reason: str | None
     changes_since_unlock: int  # audited changes of the ward's gifts since the last unlock
 
@@ -180,11 +180,7 @@ def close_campaign(session: Session, scope: Scope, campaign_id: int) -> int:
 def approval_states(session: Session, scope: Scope, campaign_id: int) -> list[WardApprovalState]:
     """Every active ward in the scope with its approval state in the campaign, by ward name."""
     campaign_or_missing(session, campaign_id)
-    wards = (
-        session.execute(select(Ward).where(Ward.active, scope.ward_clause(Ward.id)).order_by(Ward.name))
-        .scalars()
-        .all()
-    )
+    wards = sorted(list_wards(session, scope), key=lambda ward: ward.name)
     approvals = (
         session.execute(
             select(WardApproval).where(WardApproval.campaign_id == campaign_id).order_by(WardApproval.id)
@@ -206,7 +202,6 @@ def approval_states(session: Session, scope: Scope, campaign_id: int) -> list[Wa
                 approved_at=now.approved_at if now else None,
                 approved_by=names.get(now.approved_by) if now else None,
                 unlocked_at=unlock.unlocked_at if unlock else None,
-                unlocked_by=names.get(unlock.unlocked_by) if unlock else None,
                 unlock_reason=unlock.unlock_reason if unlock else None,
                 changes_since_unlock=changes.get(ward.id, 0),
             )
