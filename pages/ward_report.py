@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from data_layer.admin import reference
-from data_layer.campaigns.calendar import daily_report, list_milestones, vn_day
+from data_layer.campaigns.calendar import daily_report, is_report_day, list_milestones, vn_day
 from data_layer.campaigns.sign_off import (
     LUMP_ITEM,
     LumpFigures,
@@ -93,15 +93,12 @@ with read_session() as session:
 
 st.subheader("Chốt số liệu")
 today = vn_day(utcnow())
-in_window = bool(
-    campaign.report_from and campaign.report_to and campaign.report_from <= today <= campaign.report_to
-)
 if not scope.can_write:
     st.caption("Tài khoản chỉ xem không chốt số liệu được.")
 else:
     c1, c2 = st.columns(2)
     with c1:
-        if in_window:
+        if is_report_day(campaign, today):
             report = daily_report(campaign, today)
             st.markdown(
                 f"**{report.name}** · hạn {local_time(report.deadline):%H:%M} ngày {format_date(today)}"

@@ -71,6 +71,15 @@ def report_days(campaign: Campaign) -> list[date]:
     return [campaign.report_from + timedelta(days=n) for n in range(count)]
 
 
+def is_report_day(campaign: Campaign, day: date) -> bool:
+    """Whether ``day`` is inside the campaign's daily report window."""
+    return (
+        campaign.report_from is not None
+        and campaign.report_to is not None
+        and (campaign.report_from <= day <= campaign.report_to)
+    )
+
+
 def daily_report(campaign: Campaign, day: date) -> ExpectedReport:
     return ExpectedReport(day, None, f"Báo cáo ngày {format_date(day)}", deadline(campaign, day))
 

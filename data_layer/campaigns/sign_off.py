@@ -15,7 +15,13 @@ from datetime import UTC, date, datetime
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
-from data_layer.campaigns.calendar import daily_report, list_milestones, milestone_or_missing, vn_day
+from data_layer.campaigns.calendar import (
+    daily_report,
+    is_report_day,
+    list_milestones,
+    milestone_or_missing,
+    vn_day,
+)
 from data_layer.campaigns.setup import campaign_or_missing
 from data_layer.core import audit
 from data_layer.core.access import Scope
@@ -199,7 +205,7 @@ def sign_off(
             raise Invalid(
                 f"Đợt '{campaign.name}' chưa có kỳ báo cáo hằng ngày: không chốt số liệu theo ngày được."
             )
-        if not campaign.report_from <= report_day <= campaign.report_to:
+        if not is_report_day(campaign, report_day):
             raise Invalid(
                 f"Hôm nay ({format_date(report_day)}) ngoài kỳ báo cáo hằng ngày của đợt "
                 f"({format_date(campaign.report_from)} – {format_date(campaign.report_to)}): "
