@@ -12,7 +12,7 @@ A refused write raises an integrity error carrying a marker; ``core.db.write_ses
 
 from __future__ import annotations
 
-from data_layer.core.triggers import Trigger
+from data_layer.core.triggers import PG_REFERENCING, Trigger
 
 LOCKED_MARKER = "ansinh_locked"
 IMMUTABLE_MARKER = "ansinh_immutable"
@@ -23,11 +23,6 @@ LOCKED_MESSAGE = (
 IMMUTABLE_MESSAGE = "Báo cáo đã chốt không sửa hay xóa được: hãy chốt lại một báo cáo mới."
 LOCKED_TABLES = ("allocation", "lumpgift")
 SIDES = {"insert": ("NEW",), "update": ("OLD", "NEW"), "delete": ("OLD",)}
-PG_REFERENCING = {
-    "insert": "REFERENCING NEW TABLE AS new_rows",
-    "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
-    "delete": "REFERENCING OLD TABLE AS old_rows",
-}
 
 
 def _approved(campaign: str, ward: str) -> str:

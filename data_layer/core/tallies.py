@@ -26,15 +26,10 @@ from sqlalchemy import Connection, text
 from sqlmodel import SQLModel
 
 from data_layer.core import models  # noqa: F401  (registers the source tables on the metadata)
-from data_layer.core.triggers import Trigger
+from data_layer.core.triggers import PG_REFERENCING, Trigger
 
 OPS = ("insert", "update", "delete")
 PG_SIDES = {"insert": ("new",), "update": ("new", "old"), "delete": ("old",)}
-PG_REFERENCING = {
-    "insert": "REFERENCING NEW TABLE AS new_rows",
-    "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
-    "delete": "REFERENCING OLD TABLE AS old_rows",
-}
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,13 @@ from sqlalchemy import Connection, text
 
 # Names of every trigger (and PostgreSQL trigger function) An Sinh creates start with one of these.
 PREFIXES = ("tally_", "dv_", "lock_")
+# A PostgreSQL statement trigger's transition tables, by operation: the rows as they are after the
+# statement (new_rows) and as they were (old_rows).
+PG_REFERENCING = {
+    "insert": "REFERENCING NEW TABLE AS new_rows",
+    "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "delete": "REFERENCING OLD TABLE AS old_rows",
+}
 
 
 @dataclass(frozen=True)
