@@ -33,6 +33,7 @@ from data_layer.importing.commit import commit_import
 from data_layer.importing.preview import ImportRequest, preview_import
 from data_layer.registry.editing import delete_person
 from tests.conftest import source_id
+from tests.data_layer.documents import header_row
 from tests.data_layer.test_allocation import person
 from tests.data_layer.workbooks import ward_list, xlsx_bytes
 
@@ -130,7 +131,7 @@ def _lump(session, campaign_id: int, ward_id: int) -> None:
 
 def _signed_list(session, s: Season) -> bytes:
     ws = load_workbook(io.BytesIO(signing_list_xlsx(session, SYSTEM, s.campaign_id, ward_id=s.ward_a))).active
-    header = next(r for r in range(1, 30) if ws.cell(row=r, column=1).value == "STT")
+    header = header_row(ws)
     ws.cell(row=header + 1, column=8).value = "x"
     buffer = io.BytesIO()
     ws.parent.save(buffer)
