@@ -116,10 +116,6 @@ def _used_budget(session: Session, campaign_id: int) -> dict[int, int]:
     return used
 
 
-def _scope_wards(session: Session, scope: Scope) -> set[int]:
-    return set(session.execute(select(Ward.id).where(scope.ward_clause(Ward.id))).scalars())
-
-
 def propose_allocations(session: Session, scope: Scope, campaign_id: int) -> Proposal:
     """What auto-allocation would add for the wards of the scope (writes nothing)."""
     campaign = campaign_or_missing(session, campaign_id)
@@ -161,7 +157,7 @@ def propose_allocations(session: Session, scope: Scope, campaign_id: int) -> Pro
                     "updated_at": now,
                 }
             )
-    return Proposal(campaign_id, rows, dict(over_budget), approved & _scope_wards(session, scope))
+    return Proposal(campaign_id, rows, dict(over_budget), {w for w in approved if scope.may_see_ward(w)})
 
 
 def apply_allocations(session: Session, scope: Scope, campaign_id: int) -> int:
