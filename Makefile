@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test test-fast bench lint system-deps chromium
+.PHONY: run test test-fast bench lint screens system-deps chromium
 
 $(BIN)/ansinh: pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
@@ -39,6 +39,11 @@ test-fast: $(BIN)/ansinh
 
 bench: $(BIN)/ansinh
 	$(BIN)/python -m bench
+
+# Screenshots of every page for every demo role in OUT (default: a new temporary folder); error boxes and
+# English words are printed, and an error box fails the command.
+screens: $(BIN)/ansinh chromium
+	$(BIN)/python -m tests.e2e.screens $(OUT)
 
 lint: $(BIN)/ansinh
 	$(BIN)/ruff check .

@@ -38,12 +38,14 @@ if not wards:
 category_names = {c.id: c.name for c in categories}
 
 
-def undo_button(batch_id: int, file_name: str, label: str) -> None:
+def undo_button(batch_id: int, file_name: str, label: str, place: str) -> None:
+    """Undo a batch after a confirmation; ``place`` tells apart the card's button and the list's (the
+    same new batch is offered in both)."""
     question = (
         f"Hoàn tác lần nhập số {batch_id} ({file_name})? Những người lần nhập này thêm sẽ bị xóa, "
         "những thông tin nó đã sửa được trả lại như cũ, các suất quà nó tạo bị xóa."
     )
-    if confirm_button(label, key=f"undo_{batch_id}", question=question, confirm="Hoàn tác"):
+    if confirm_button(label, key=f"undo_{place}_{batch_id}", question=question, confirm="Hoàn tác"):
         st.session_state.pop(RESULT_KEY, None)
         run_write(lambda s: undo_batch(s, scope, batch_id), f"Đã hoàn tác lần nhập số {batch_id}.")
 
@@ -74,7 +76,7 @@ def result_card(result: dict) -> None:
         if c2.button("Nhập tệp khác"):
             st.session_state.pop(RESULT_KEY)
             st.rerun()
-        undo_button(result["batch_id"], result["file_name"], "Hoàn tác lần nhập này")
+        undo_button(result["batch_id"], result["file_name"], "Hoàn tác lần nhập này", "card")
 
 
 def preview_of(upload, key: str, ward, campaign, source, file_category_id):
@@ -298,7 +300,7 @@ def recent_batches() -> None:
         target = st.selectbox(
             "Hoàn tác lần nhập", undoable, format_func=lambda b: f"Số {b.id} – {b.file_name}"
         )
-        undo_button(target.id, target.file_name, "Hoàn tác")
+        undo_button(target.id, target.file_name, "Hoàn tác", "list")
 
 
 if result := st.session_state.get(RESULT_KEY):

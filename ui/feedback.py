@@ -5,6 +5,7 @@ path and rerun the page so everything on screen shows the new data."""
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -16,7 +17,10 @@ from data_layer.core.errors import UserError
 
 log = logging.getLogger("ansinh.pages")
 _FLASH_KEY = "_flash_message"
-BUG_MESSAGE = "Có lỗi của phần mềm (không phải do dữ liệu của bạn). Lỗi đã được ghi lại; hãy báo quản trị."
+BUG_MESSAGE = (
+    "Đã xảy ra lỗi, mã tham chiếu {reference}. Đây là lỗi của phần mềm, không phải do dữ liệu của bạn: "
+    "lỗi đã được ghi lại. Hãy báo quản trị kèm mã tham chiếu này."
+)
 
 
 def show_flash() -> None:
@@ -32,15 +36,17 @@ def set_flash(message: str) -> None:
 
 @contextmanager
 def shown_errors() -> Iterator[None]:
-    """Run the block; a user error is shown as it is, a bug as an apology (logged). Either way the
-    page goes on after the block."""
+    """Run the block; a user error is shown as its Vietnamese sentence, a bug as an apology with a short
+    reference that is also in the server log (never Streamlit's English error box). Either way the page
+    goes on after the block. app.py runs every page inside it, so nothing escapes to Streamlit."""
     try:
         yield
     except UserError as exc:
         st.error(str(exc))
     except Exception:
-        log.exception("page error")
-        st.error(BUG_MESSAGE)
+        reference = secrets.token_hex(4).upper()
+        log.exception("page error, reference %s", reference)
+        st.error(BUG_MESSAGE.format(reference=reference))
 
 
 def run_write(action: Callable[[Session], object], success: str | Callable[[object], str]) -> bool:

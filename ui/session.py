@@ -31,6 +31,7 @@ from data_layer.admin.logins import (
 from data_layer.core.access import Scope
 from data_layer.core.db import read_session, write
 from data_layer.core.settings import cookie_key, get_settings
+from ui.navigation import route_through_app
 
 LOGIN_FIELDS = {
     "Form name": "Đăng nhập An Sinh",
@@ -137,6 +138,7 @@ def current_scope() -> Scope | None:
 
 def require_scope() -> Scope:
     """First line of every page: without a logged-in user the page shows nothing and stops."""
+    route_through_app()
     scope = current_scope()
     if scope is None:
         st.warning("Vui lòng đăng nhập để sử dụng An Sinh.")

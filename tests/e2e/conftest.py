@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tests.conftest import REPO_ROOT
 
@@ -29,6 +29,48 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 DEMO_PASSWORD = "ansinh-demo"
+# Counts the script runs that finished without asking for another run (Streamlit's own message: a
+# ForwardMsg whose field 6, script_finished, is not 2, FINISHED_EARLY_FOR_RERUN), so that a test waits
+# for the run its action caused, st.rerun() included, instead of sleeping. Streamlit shows
+# data-test-script-state="notRunning" for a moment between a run and the rerun it asked for.
+COUNT_RUNS = """
+window.__ansinhRunsFinished = 0;
+window.__ansinhRunsSeen = 0;
+const countFinishedRun = (bytes) => {
+  let i = 0;
+  const varint = () => {
+    let value = 0, shift = 0, byte;
+    do { byte = bytes[i++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+    return value;
+  };
+  while (i < bytes.length) {
+    const key = varint(), field = Math.floor(key / 8), wire = key % 8;
+    if (wire === 0) {
+      const value = varint();
+      if (field === 6 && value !== 2) window.__ansinhRunsFinished += 1;
+    }
+    else if (wire === 2) { const length = varint(); i += length; }  // not i += varint(): i is read first
+    else if (wire === 1) i += 8;
+    else if (wire === 5) i += 4;
+    else return;
+  }
+};
+const NativeWebSocket = window.WebSocket;
+window.WebSocket = class extends NativeWebSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("message", (event) => {
+      if (event.data instanceof ArrayBuffer) countFinishedRun(new Uint8Array(event.data));
+    });
+  }
+};
+"""
+IDLE_AFTER_A_NEW_RUN = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return window.__ansinhRunsFinished > window.__ansinhRunsSeen
+    && app !== null && app.getAttribute("data-test-script-state") === "notRunning";
+}"""
+ERROR_BOX_TEXTS = ("This app has encountered an error", "mã tham chiếu")
 
 
 def pytest_collection_modifyitems(items):
@@ -122,23 +164,42 @@ def server(tmp_path_factory) -> Iterator[Server]:
     server.stop()
 
 
-@pytest.fixture
-def page(browser) -> Iterator[Page]:
+def new_browser_context(browser: Browser) -> BrowserContext:
+    """A fresh browser profile (no cookies) whose pages count Streamlit's script runs (see wait_idle)."""
     context = browser.new_context(
         viewport={"width": 1400, "height": 1000}, locale="vi-VN", accept_downloads=True
     )
     context.set_default_timeout(20_000)
+    context.add_init_script(COUNT_RUNS)
+    return context
+
+
+@pytest.fixture
+def page(browser) -> Iterator[Page]:
+    context = new_browser_context(browser)
     page = context.new_page()
     yield page
+    if page.url.startswith("http"):  # what the last action drew has settled by now
+        assert_no_error_box(page)
     context.close()
 
 
 def wait_idle(page: Page) -> None:
-    """Wait until the Streamlit script run triggered by the last action has finished."""
-    page.wait_for_timeout(200)
-    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached(
-        timeout=30_000
-    )
+    """Wait until a script run that finished after the previous wait (the one the last action caused;
+    one that only asked for a rerun does not count) has left the app idle, then check that no error box
+    is on the page. The browser may draw the run's last elements a moment later: assert them with
+    ``expect``, which waits; the ``page`` fixture checks for error boxes once more at the end."""
+    page.wait_for_function(IDLE_AFTER_A_NEW_RUN, timeout=60_000)
+    page.evaluate("window.__ansinhRunsSeen = window.__ansinhRunsFinished")
+    assert_no_error_box(page)
+
+
+def assert_no_error_box(page: Page) -> None:
+    """Neither Streamlit's English error box nor An Sinh's apology for a bug is on the page."""
+    assert page.get_by_test_id("stException").count() == 0, page.get_by_test_id("stException").inner_text()
+    for text in ERROR_BOX_TEXTS:
+        shown = page.get_by_text(text)
+        assert shown.count() == 0, f"error box on the page: {shown.first.inner_text()}"
 
 
 def login(page: Page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:
@@ -160,6 +221,8 @@ def logout(page: Page) -> None:
 def choose(page: Page, label: str, option: str) -> None:
     """Pick ``option`` in the select box labelled ``label``."""
     box = page.get_by_role("combobox", name=label, exact=True)
+    if box.input_value() == option:
+        return  # already chosen: picking it again runs nothing
     box.scroll_into_view_if_needed()  # a box low on the page: its list opens where it can be clicked
     box.click()
     page.get_by_role("option", name=option, exact=True).click()
@@ -167,5 +230,9 @@ def choose(page: Page, label: str, option: str) -> None:
 
 
 def open_menu_page(page: Page, title: str) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+    """Open the menu entry ``title`` (nothing to wait for when it is the page on screen)."""
+    link = page.get_by_test_id("stSidebarNavLink").filter(has=page.get_by_text(title, exact=True))
+    if link.get_attribute("href").rstrip("/") == page.url.split("?")[0].rstrip("/"):
+        return
+    link.click()
     wait_idle(page)

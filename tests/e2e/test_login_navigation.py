@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login, logout, open_menu_page, start_server, wait_idle
+from tests.e2e.conftest import login, logout, new_browser_context, open_menu_page, start_server, wait_idle
 from ui.navigation import PAGES
 
 ROLE_USERS = {"admin": "admin", "district": "quan", "ward": "dongkinh", "viewer": "xem"}
@@ -12,7 +12,6 @@ def test_admin_logs_in_visits_every_page_and_logs_out(page, server):
     login(page, server.url, "admin")
     for _file, title, _icon, _roles in PAGES:
         open_menu_page(page, title)
-        expect(page.get_by_test_id("stException")).to_have_count(0)
         expect(page.get_by_role("heading", level=1).first).to_be_visible()
     logout(page)
     page.goto(server.url)  # a new session must not be logged in again by a left-over cookie
@@ -27,7 +26,7 @@ def test_a_login_cookie_is_void_after_logout(browser, page, server):
     assert saved
 
     def visit_with_saved_cookie():
-        context = browser.new_context()
+        context = new_browser_context(browser)
         context.add_cookies(saved)
         visitor = context.new_page()
         visitor.goto(server.url)
@@ -68,18 +67,70 @@ def test_ward_user_sees_only_their_ward(page, server):
 def test_page_urls_on_a_fresh_server_show_nothing_without_login(browser, tmp_path):
     fresh = start_server(tmp_path)
     try:
-        context = browser.new_context()
+        context = new_browser_context(browser)
         page = context.new_page()
         for file, _title, _icon, _roles in PAGES:
             page.goto(f"{fresh.url}/{file.removeprefix('pages/').removesuffix('.py')}")
             wait_idle(page)
-            expect(page.get_by_test_id("stException")).to_have_count(0)
+            expect(page.get_by_label("Tên đăng nhập")).to_be_visible()
             expect(page.get_by_test_id("stMetric")).to_have_count(0)
             expect(page.get_by_test_id("stDataFrame")).to_have_count(0)
             expect(page.get_by_role("button", name="Đăng xuất")).to_have_count(0)
             body = page.locator("body").inner_text()
             assert "đăng nhập" in body.lower()
             assert "Nguyễn" not in body and "Phường Đông Kinh" not in body
+            assert "Page not found" not in body and "does not seem to exist" not in body
         context.close()
     finally:
         fresh.stop()
+
+
+def test_a_bookmarked_page_opened_first_on_a_restarted_server_has_the_vietnamese_menu(browser, tmp_path):
+    """The first visit of a freshly started server goes to /budget (a bookmark after a restart): no menu
+    of English file names, neither for that visitor nor for later ones, before or after logging in."""
+    file_names = ["allowance budget", "ward report", "import lists", "audit log"]
+
+    def menu_is_vietnamese(page) -> None:
+        nav = page.get_by_test_id("stSidebarNav")
+        expect(nav.get_by_text("Dự toán", exact=True)).to_be_visible()
+        for name in file_names:
+            expect(nav.get_by_text(name)).to_have_count(0)
+
+    fresh = start_server(tmp_path)
+    context = new_browser_context(browser)
+    try:
+        page = context.new_page()
+        page.goto(f"{fresh.url}/budget")
+        wait_idle(page)
+        expect(page.get_by_label("Tên đăng nhập")).to_be_visible()
+        expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+        page.get_by_label("Tên đăng nhập").fill("quan")
+        page.get_by_label("Mật khẩu").fill("ansinh-demo")
+        page.get_by_role("button", name="Đăng nhập").click()
+        wait_idle(page)
+        menu_is_vietnamese(page)
+        fresh.stop()
+        fresh = start_server(tmp_path)  # the same database: the login cookie is still good
+        page.goto(f"{fresh.url}/budget")
+        wait_idle(page)
+        expect(page.get_by_role("heading", name="Dự toán", level=1)).to_be_visible()
+        menu_is_vietnamese(page)
+        later = new_browser_context(browser)
+        visitor = later.new_page()
+        visitor.goto(f"{fresh.url}/progress")
+        wait_idle(visitor)
+        expect(visitor.get_by_label("Tên đăng nhập")).to_be_visible()
+        assert not any(name in visitor.locator("body").inner_text() for name in file_names)
+        later.close()
+    finally:
+        context.close()
+        fresh.stop()
+
+
+def test_an_address_outside_the_role_says_so_in_vietnamese(page, server):
+    login(page, server.url, "dongkinh")
+    page.goto(f"{server.url}/admin")
+    wait_idle(page)
+    expect(page.get_by_text("Trang này không dành cho tài khoản của bạn.")).to_be_visible()
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    expect(page.get_by_test_id("stSidebarNav").get_by_text("Quản trị", exact=True)).to_have_count(0)

@@ -12,7 +12,7 @@ ROLE_USERS = {"admin": "admin", "district": "quan", "ward": "dongkinh", "viewer"
 ENGLISH = [
     "Upload", "Browse files", "Drag and drop", "per file", "Choose options", "Choose an option", "Select all",
     "Deploy", "Rerun", "Settings", "Print", "Record a screencast", "About", "None", "No data", "Clear all",
-    "Press Enter",
+    "Press Enter", "Page not found", "does not seem to exist",
 ]  # fmt: skip
 # The visible text of the page, without icon ligatures ("home", "upload") and hidden helpers.
 VISIBLE_TEXT = """() => {

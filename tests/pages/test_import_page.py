@@ -1,6 +1,7 @@
 """The 'Nhập danh sách' page logic (AppTest); the upload itself is driven in tests/e2e."""
 
-from tests.pages.conftest import app_as
+from tests.data_layer.workbooks import xlsx_bytes
+from tests.pages.conftest import app_as, open_page
 
 
 def test_ward_staff_can_choose_only_their_ward(demo_db):
@@ -22,3 +23,24 @@ def test_viewer_cannot_import(demo_db):
     at = app_as("xem", "pages/import_lists.py").run()
     assert any("chỉ xem" in i.value for i in at.info)
     assert not at.selectbox
+
+
+def test_a_committed_import_shows_its_card_and_the_recent_imports_without_an_error(demo_db):
+    """The result card and 'Các lần nhập gần đây' both offer to undo the new batch: two buttons, one page,
+    no duplicate widget key (Streamlit's English error box after every successful import)."""
+    rows = [
+        ["UBND PHƯỜNG ĐÔNG KINH"],
+        ["DANH SÁCH NGƯỜI CAO TUỔI"],
+        [],
+        ["STT", "Họ và tên", "Năm sinh", "Giới tính", "Thôn/Tổ"],
+        [1, "Bế Văn Một", 1950, "Nam", "Khối 1"],
+        [2, "Ma Thị Hai", 1948, "Nữ", "Khối 2"],
+    ]
+    at = open_page("dongkinh", "pages/import_lists.py")  # the card links to Đối tượng
+    at.file_uploader[0].upload("hai_nguoi.xlsx", xlsx_bytes(rows)).run()
+    assert not at.exception
+    at.button(key=next(b.key for b in at.button if b.label.startswith("Ghi 2 dòng"))).click().run()
+    assert not at.exception, at.exception
+    assert any("Đã ghi tệp hai_nguoi.xlsx" in s.value for s in at.success)
+    undo_labels = [b.label for b in at.button if b.label.startswith("Hoàn tác")]
+    assert undo_labels == ["Hoàn tác lần nhập này", "Hoàn tác"]
