@@ -20,12 +20,12 @@ from data_layer.core.errors import Forbidden, NotFound
 from data_layer.core.models import Beneficiary, Campaign, FundingSource, ImportBatch, Ward
 from data_layer.core.settings import get_settings
 from data_layer.importing.categories import CategoryResolver
-from data_layer.importing.file_errors import FileReadError
 from data_layer.importing.matching import WardPeople
-from data_layer.importing.reader import mark_upper_font_cells, read_sheets
 from data_layer.importing.rows import ParsedRow, parse_rows
-from data_layer.importing.sandbox import WorkbookRead
 from data_layer.importing.table import Table, legacy_encoding_of, locate_table
+from data_layer.sheets.file_errors import FileReadError
+from data_layer.sheets.reader import mark_upper_font_cells, read_sheets
+from data_layer.sheets.sandbox import WorkbookRead
 from data_layer.vn.formatting import format_money
 from data_layer.vn.text import fold
 from data_layer.vn.values import CellError, parse_amount

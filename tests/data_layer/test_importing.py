@@ -18,11 +18,11 @@ from data_layer.core.versioning import data_version
 from data_layer.importing.batches import undo_batch
 from data_layer.importing.commit import commit_import
 from data_layer.importing.error_report import error_report_xlsx
-from data_layer.importing.file_errors import FileReadError
 from data_layer.importing.preview import ImportRequest, preview_import
 from data_layer.registry.history import audit_log
 from data_layer.registry.queries import Filters, people_page
 from data_layer.reports.progress import campaign_progress
+from data_layer.sheets.file_errors import FileReadError
 from tests.conftest import records_of
 from tests.data_layer.workbooks import HEADER, as_tcvn3, ward_list, xlsx_bytes
 
