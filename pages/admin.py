@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
 from data_layer.admin.users import add_user, list_users, reset_password, set_user_active
 from data_layer.core.codes import Role
 from data_layer.core.db import read_session
+from data_layer.registry import catalog as reference
 from data_layer.vn import labels
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope

@@ -9,9 +9,9 @@ import math
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
 from data_layer.core.codes import Gender, PersonStatus, Problem
 from data_layer.core.db import read_session, write
+from data_layer.registry import catalog as reference
 from data_layer.registry.editing import save_person_changes
 from data_layer.registry.fields import FIELDS, PERSON_FIELDS
 from data_layer.registry.queries import Filters, count_people, hamlets, people_page

@@ -6,7 +6,6 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
 from data_layer.campaigns.approval import approved_ward_ids
 from data_layer.campaigns.budget import (
     Scenario,
@@ -20,6 +19,7 @@ from data_layer.campaigns.budget import (
 )
 from data_layer.core.db import read_session
 from data_layer.core.versioning import data_version
+from data_layer.registry import catalog as reference
 from data_layer.reports.file_names import report_file_name
 from data_layer.reports.scenario_sheet import scenario_xlsx
 from data_layer.vn.formatting import format_count, format_money

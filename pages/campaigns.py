@@ -5,7 +5,6 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
 from data_layer.campaigns.allocation import (
     apply_allocations,
     cross_ward_duplicates,
@@ -25,6 +24,7 @@ from data_layer.campaigns.setup import (
 )
 from data_layer.core.codes import CampaignKind, CampaignStatus, PackageKind, PersonStatus
 from data_layer.core.db import read_session
+from data_layer.registry import catalog as reference
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_date, format_money
 from data_layer.vn.values import parse_amount

@@ -5,7 +5,6 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
 from data_layer.campaigns.delivery import (
     allocation_rows,
     mark_delivered,
@@ -17,6 +16,7 @@ from data_layer.campaigns.setup import list_packages
 from data_layer.campaigns.signing_list import import_signed_list, signing_list_xlsx
 from data_layer.core.codes import AllocationStatus, DeliveryMethod, NotDeliveredReason
 from data_layer.core.db import read_session, write
+from data_layer.registry import catalog as reference
 from data_layer.reports.file_names import report_file_name
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_date, format_money, format_percent

@@ -4,7 +4,6 @@
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
 from data_layer.core.codes import BatchStatus, RowStatus
 from data_layer.core.db import read_session, write
 from data_layer.importing.batches import list_batches, undo_batch
@@ -12,6 +11,7 @@ from data_layer.importing.columns import FIELD_LABELS
 from data_layer.importing.commit import commit_import
 from data_layer.importing.error_report import error_report_xlsx
 from data_layer.importing.preview import ImportRequest, preview_import
+from data_layer.registry import catalog as reference
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_datetime, format_money, format_month
 from ui.approval import locked

@@ -6,12 +6,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
 from data_layer.campaigns.setup import list_packages
 from data_layer.core.access import Scope
 from data_layer.core.codes import Problem
 from data_layer.core.db import read_session
 from data_layer.core.versioning import data_version
+from data_layer.registry import catalog as reference
 from data_layer.reports.progress import CASHLESS_TARGET, campaign_progress, category_counts, registry_quality
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_money, format_percent

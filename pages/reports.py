@@ -9,10 +9,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
 from data_layer.core.codes import FiguresBasis
 from data_layer.core.db import read_session
 from data_layer.core.versioning import data_version
+from data_layer.registry import catalog as reference
 from data_layer.registry.queries import Filters
 from data_layer.reports.daily import basis_text, daily_progress, daily_xlsx
 from data_layer.reports.exports import allocations_xlsx, beneficiaries_xlsx

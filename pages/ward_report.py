@@ -4,7 +4,6 @@ milestone report, sees what it last sent, what changed since, and every earlier 
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
 from data_layer.campaigns.calendar import daily_report, is_report_day, list_milestones, vn_day
 from data_layer.campaigns.sign_off import (
     LUMP_ITEM,
@@ -18,6 +17,7 @@ from data_layer.campaigns.sign_off import (
 )
 from data_layer.core.db import read_session
 from data_layer.core.models import utcnow
+from data_layer.registry import catalog as reference
 from data_layer.vn.formatting import format_count, format_date, format_datetime, format_money, local_time
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from data_layer.admin import reference
 from data_layer.allowance.entitlement_status import current_entitlement_id, person_id_by_national_id, stop
 from data_layer.allowance.months import month_arg
 from data_layer.allowance.payroll import build_payroll, lock_payroll, payroll_of
@@ -15,6 +14,7 @@ from data_layer.cli.common import date_arg, engine_of, parse_amount_arg, system_
 from data_layer.core.codes import PayrollStatus, StandardKind, StopReason
 from data_layer.core.db import read_session, write_session
 from data_layer.core.errors import NotFound
+from data_layer.registry import catalog as reference
 from data_layer.vn.formatting import format_money, format_month
 from data_layer.vn.labels import label
 from data_layer.vn.values import parse_national_id

@@ -6,10 +6,10 @@ import json
 from datetime import date
 from pathlib import Path
 
-from data_layer.admin import reference
 from data_layer.campaigns.lumps import add_lump
 from data_layer.cli.common import date_arg, engine_of, parse_amount_arg, system_scope
 from data_layer.core.db import read_session, write_session
+from data_layer.registry import catalog as reference
 from data_layer.vn.formatting import format_money
 
 SYSTEM = system_scope()

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from data_layer.admin import reference
 from data_layer.cli.common import engine_of, system_scope
 from data_layer.core.db import read_session, write_session
 from data_layer.core.errors import Invalid
 from data_layer.core.models import Category
 from data_layer.importing.commit import commit_import
 from data_layer.importing.preview import ImportRequest, preview_import
+from data_layer.registry import catalog as reference
 from data_layer.registry.fields import as_json
 from data_layer.registry.queries import Filters, people_page
 

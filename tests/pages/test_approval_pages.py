@@ -2,11 +2,11 @@
 
 from sqlalchemy import select
 
-from data_layer.admin import reference
 from data_layer.campaigns.approval import approve_ward
 from data_layer.core.access import Scope
 from data_layer.core.db import write_session
 from data_layer.core.models import Ward
+from data_layer.registry import catalog as reference
 from tests.pages.conftest import app_as, open_page
 
 WRITE_BUTTONS = {
