@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select, text
 
 from bench.progress_speed import postgres_database
+from data_layer.admin.seeding import seed_reference_data
 from data_layer.allowance.entitlement_status import stop
 from data_layer.allowance.months import add_months
 from data_layer.allowance.payroll import build_payroll, lock_payroll, payroll_of
@@ -31,7 +32,6 @@ from data_layer.core.codes import StandardKind, StopReason
 from data_layer.core.db import bulk_insert, get_engine, write_session
 from data_layer.core.models import Beneficiary, Entitlement, EntitlementGroup, PayrollLine, Ward, utcnow
 from data_layer.core.schema import upgrade_schema
-from data_layer.registry.catalog import seed_reference_data
 
 WARDS = 100
 ENTITLED = int(os.environ.get("BENCH_ENTITLED", "100000"))

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, select, text
 
+from data_layer.admin.seeding import seed_reference_data
 from data_layer.core.access import Scope
 from data_layer.core.db import bulk_insert, get_engine, read_session, write_session
 from data_layer.core.models import (
@@ -37,7 +38,6 @@ from data_layer.core.models import (
 )
 from data_layer.core.schema import upgrade_schema
 from data_layer.core.versioning import data_version
-from data_layer.registry.catalog import seed_reference_data
 from data_layer.reports.progress import campaign_progress, category_counts, registry_quality
 
 WARDS = 300

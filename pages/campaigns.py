@@ -20,11 +20,13 @@ from data_layer.campaigns.setup import (
     copy_campaign,
     create_campaign,
     delete_package,
+    list_campaigns,
     list_packages,
 )
 from data_layer.core.codes import CampaignKind, CampaignStatus, PackageKind, PersonStatus
 from data_layer.core.db import read_session
-from data_layer.registry import catalog as reference
+from data_layer.registry.catalog import list_categories, list_sources
+from data_layer.registry.wards import list_wards
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_date, format_money
 from data_layer.vn.values import parse_amount
@@ -36,10 +38,10 @@ st.title("Đợt tặng quà")
 show_flash()
 
 with read_session() as session:
-    campaigns = reference.list_campaigns(session)
-    sources = reference.list_sources(session)
-    categories = reference.list_categories(session)
-    wards = reference.list_wards(session, scope)
+    campaigns = list_campaigns(session)
+    sources = list_sources(session)
+    categories = list_categories(session)
+    wards = list_wards(session, scope)
 category_names = {c.code: c.name for c in categories}
 ward_names = {w.code: w.name for w in wards}
 

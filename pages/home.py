@@ -7,7 +7,7 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import Problem
 from data_layer.core.db import read_session
 from data_layer.core.versioning import data_version
-from data_layer.registry.catalog import list_wards
+from data_layer.registry.wards import list_wards
 from data_layer.reports.overview import day_work, overview
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_money, format_percent

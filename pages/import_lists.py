@@ -4,6 +4,7 @@
 import pandas as pd
 import streamlit as st
 
+from data_layer.campaigns.setup import list_campaigns
 from data_layer.core.codes import BatchStatus, RowStatus
 from data_layer.core.db import read_session, write
 from data_layer.importing.batches import list_batches, undo_batch
@@ -11,7 +12,8 @@ from data_layer.importing.columns import FIELD_LABELS
 from data_layer.importing.commit import commit_import
 from data_layer.importing.error_report import error_report_xlsx
 from data_layer.importing.preview import ImportRequest, preview_import
-from data_layer.registry import catalog as reference
+from data_layer.registry.catalog import list_categories, list_sources
+from data_layer.registry.wards import list_wards
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_datetime, format_money, format_month
 from ui.approval import locked
@@ -28,10 +30,10 @@ if not scope.can_write:
     st.stop()
 
 with read_session() as session:
-    wards = reference.list_wards(session, scope)
-    campaigns = reference.list_campaigns(session)
-    sources = reference.list_sources(session)
-    categories = reference.list_categories(session)
+    wards = list_wards(session, scope)
+    campaigns = list_campaigns(session)
+    sources = list_sources(session)
+    categories = list_categories(session)
 if not wards:
     st.warning("Bạn chưa được gán phường/xã nào.")
     st.stop()

@@ -16,7 +16,7 @@ from data_layer.core.codes import LineKind, PayrollStatus
 from data_layer.core.db import read_session
 from data_layer.core.settings import get_settings
 from data_layer.core.versioning import data_version
-from data_layer.registry import catalog as reference
+from data_layer.registry.wards import list_wards
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_money, format_month
 from ui.feedback import run_write, show_flash
@@ -51,7 +51,7 @@ def ward_file(scope: Scope, month: date, ward_id: int, sheet: str, version: int)
 
 with read_session() as session:
     months = payroll_months(session, date.today())
-    wards = reference.list_wards(session, scope)
+    wards = list_wards(session, scope)
     version = data_version(session)
 
 

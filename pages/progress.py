@@ -6,12 +6,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_layer.campaigns.setup import list_packages
+from data_layer.campaigns.setup import list_campaigns, list_packages
 from data_layer.core.access import Scope
 from data_layer.core.codes import Problem
 from data_layer.core.db import read_session
 from data_layer.core.versioning import data_version
-from data_layer.registry import catalog as reference
 from data_layer.reports.progress import CASHLESS_TARGET, campaign_progress, category_counts, registry_quality
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_money, format_percent
@@ -34,7 +33,7 @@ def cached(kind: str, scope: Scope, version: int, campaign_id=None, source_id=No
 
 
 with read_session() as session:
-    campaigns = reference.list_campaigns(session)
+    campaigns = list_campaigns(session)
     version = data_version(session)
 if not campaigns:
     st.info("Chưa có đợt tặng quà nào.")

@@ -32,7 +32,7 @@ from data_layer.core.models import (
     User,
     Ward,
 )
-from data_layer.registry.catalog import add_ward
+from data_layer.registry.wards import add_ward
 from data_layer.vn.formatting import LOCAL_TIME
 from data_layer.vn.text import fold
 

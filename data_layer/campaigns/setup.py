@@ -1,4 +1,5 @@
-"""Campaign setup: campaigns, their packages (source + amount + eligibility rule) and copying a campaign."""
+"""Campaign setup: campaigns (and finding them), their packages (source + amount + eligibility rule) and
+copying a campaign."""
 
 from __future__ import annotations
 
@@ -38,6 +39,23 @@ def campaign_or_missing(session: Session, campaign_id: int) -> Campaign:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise NotFound("Không tìm thấy đợt tặng quà.")
+    return campaign
+
+
+def list_campaigns(session: Session) -> list[Campaign]:
+    """Campaigns, newest first (campaigns are city-wide: every user sees them)."""
+    return list(
+        session.execute(select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc())).scalars()
+    )
+
+
+def get_campaign_by_name(session: Session, name: str) -> Campaign:
+    """The campaign of this name (NotFound naming it otherwise)."""
+    campaign = (
+        session.execute(select(Campaign).where(Campaign.name == normalize_text(name))).scalars().first()
+    )
+    if campaign is None:
+        raise NotFound(f"Không tìm thấy đợt tặng quà '{name}'.")
     return campaign
 
 

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from data_layer.admin.seeding import seed_reference_data
 from data_layer.allowance.entitlement_rows import EntitlementFilters, entitlement_rows
 from data_layer.allowance.entitlement_status import resume, stop, suspend
 from data_layer.allowance.entitlements import EntitlementInput, update_entitlement
@@ -23,7 +24,6 @@ from data_layer.core.codes import Action, EntitlementStatus, PaymentMethod, Stan
 from data_layer.core.db import write_session
 from data_layer.core.errors import Conflict, Forbidden, Invalid, NotFound
 from data_layer.core.models import AllowanceStandard, AuditEvent, GroupCoefficient
-from data_layer.registry.catalog import seed_reference_data
 from data_layer.registry.history import audit_log, shown_value
 from tests.data_layer.allowance_helpers import SYSTEM, M, entitle, groups, person
 

@@ -3,10 +3,9 @@
 from datetime import date
 
 from data_layer.campaigns.delivery import allocation_rows, mark_delivered
-from data_layer.campaigns.setup import list_packages
+from data_layer.campaigns.setup import list_campaigns, list_packages
 from data_layer.core.access import Scope
 from data_layer.core.db import write_session
-from data_layer.registry.catalog import list_campaigns
 from data_layer.reports.progress import campaign_progress, registry_quality
 from data_layer.vn.formatting import format_count
 from tests.conftest import source_id
