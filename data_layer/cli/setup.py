@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from data_layer.admin.demo import seed_demo_data
 from data_layer.admin.seeding import seed_reference_data
 from data_layer.admin.users import add_user
 from data_layer.campaigns.setup import create_campaign
@@ -11,6 +10,7 @@ from data_layer.core import tallies
 from data_layer.core.codes import Role
 from data_layer.core.db import write_session
 from data_layer.core.schema import new_revision, upgrade_schema
+from data_layer.demo.city import seed_demo_data
 from data_layer.registry.catalog import add_source
 from data_layer.registry.wards import add_ward, get_ward_by_code
 
