@@ -13,11 +13,16 @@ from data_layer.campaigns.allocation import (
     propose_allocations,
 )
 from data_layer.campaigns.approval import close_campaign
-from data_layer.campaigns.calendar import add_milestone, delete_milestone, list_milestones, update_milestone
+from data_layer.campaigns.calendar import (
+    add_milestone,
+    copy_campaign,
+    delete_milestone,
+    list_milestones,
+    update_milestone,
+)
 from data_layer.campaigns.rules import Rule, parse_ages
 from data_layer.campaigns.setup import (
     add_package,
-    copy_campaign,
     create_campaign,
     delete_package,
     list_campaigns,

@@ -1,5 +1,4 @@
-"""Campaign setup: campaigns (and finding them), their packages (source + amount + eligibility rule) and
-copying a campaign."""
+"""Campaign setup: campaigns (and finding them), their packages (source + amount + eligibility rule)."""
 
 from __future__ import annotations
 
@@ -215,53 +214,3 @@ def list_packages(session: Session, campaign_id: int) -> list[PackageRow]:
         )
         for p, source in rows
     ]
-
-
-def shifted(day: date | None, years: int) -> date | None:
-    if day is None:
-        return None
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def copy_campaign(
-    session: Session, scope: Scope, source_campaign_id: int, *, name: str, year: int
-) -> Campaign:
-    """A new campaign with the packages and milestone reports of an earlier one (e.g. last year's Tết)
-    as a starting point; its dates are moved by the difference of years."""
-    original = campaign_or_missing(session, source_campaign_id)
-    shift = year - original.year
-    campaign = create_campaign(
-        session,
-        scope,
-        name=name,
-        year=year,
-        kind=original.kind,
-        start_date=shifted(original.start_date, shift),
-        end_date=shifted(original.end_date, shift),
-        report_from=shifted(original.report_from, shift),
-        report_to=shifted(original.report_to, shift),
-        report_hour=original.report_hour,
-    )
-    for package in session.execute(
-        select(Package).where(Package.campaign_id == source_campaign_id)
-    ).scalars():
-        session.add(
-            Package(
-                campaign_id=campaign.id,
-                source_id=package.source_id,
-                label=package.label,
-                amount=package.amount,
-                kind=package.kind,
-                rule=package.rule,
-                budget=package.budget,
-                priority=package.priority,
-            )
-        )
-    session.flush()
-    from data_layer.campaigns.calendar import copy_milestones  # calendar builds on this module
-
-    copy_milestones(session, source_campaign_id, campaign.id, shift)
-    return campaign
