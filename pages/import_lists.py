@@ -4,6 +4,8 @@
 import pandas as pd
 import streamlit as st
 
+from data_layer.allowance.register_import import AllowanceRegister
+from data_layer.campaigns.gift_list import GiftList
 from data_layer.campaigns.setup import list_campaigns
 from data_layer.core.codes import BatchStatus, RowStatus
 from data_layer.core.db import read_session, write
@@ -21,6 +23,7 @@ from ui.feedback import confirm_button, run_write, show_flash, shown_errors
 from ui.session import require_scope
 
 RESULT_KEY = "import_result"
+LIST_KINDS = (GiftList, AllowanceRegister)  # what a batch of this page may be: each undoes its own rows
 
 scope = require_scope()
 st.title("Nhập danh sách")
@@ -47,7 +50,9 @@ def undo_button(batch_id: int, file_name: str, label: str) -> None:
     )
     if confirm_button(label, key=f"undo_{batch_id}", question=question, confirm="Hoàn tác"):
         st.session_state.pop(RESULT_KEY, None)
-        run_write(lambda s: undo_batch(s, scope, batch_id), f"Đã hoàn tác lần nhập số {batch_id}.")
+        run_write(
+            lambda s: undo_batch(s, scope, batch_id, LIST_KINDS), f"Đã hoàn tác lần nhập số {batch_id}."
+        )
 
 
 def result_card(result: dict) -> None:
@@ -85,8 +90,7 @@ def preview_of(upload, key: str, ward, campaign, source, file_category_id):
         file_name=upload.name,
         data=upload.getvalue(),
         ward_id=ward.id,
-        campaign_id=campaign.id if campaign else None,
-        source_id=source.id if (campaign and source) else None,
+        kind=GiftList(campaign.id, source.id if source else None) if campaign else AllowanceRegister(),
         mapping=st.session_state.get(f"{key}_mapping"),
         category_map=st.session_state.get(f"{key}_categories", {}),
         file_category_id=file_category_id,
@@ -94,8 +98,7 @@ def preview_of(upload, key: str, ward, campaign, source, file_category_id):
     cache_key = (
         request.sha256,
         ward.id,
-        request.campaign_id,
-        request.source_id,
+        request.kind,
         tuple(sorted((request.mapping or {}).items())),
         tuple(sorted(request.category_map.items())),
         file_category_id,

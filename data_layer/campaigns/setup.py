@@ -110,7 +110,13 @@ def create_campaign(
     return campaign
 
 
-def add_package(
+def add_package(session: Session, scope: Scope, **package) -> Package:
+    """Add a package (gift level) to a campaign: ``create_package`` for admin and district staff."""
+    scope.require_manager()
+    return create_package(session, scope, **package)
+
+
+def create_package(
     session: Session,
     scope: Scope,
     *,
@@ -124,9 +130,10 @@ def add_package(
     budget: int | None = None,
     priority: int = 0,
 ) -> Package:
-    """Add a package (gift level) to a campaign. It needs a name; a package without conditions goes
-    to every active person, so it needs ``everyone`` said explicitly."""
-    scope.require_manager()
+    """Check, insert and audit a package (gift level) of a campaign, for whoever the caller allows (the
+    setup page: managers; a gift list naming a level the campaign lacks: whoever imports it). It needs
+    a name; a package without conditions goes to every active person, so it needs ``everyone`` said
+    explicitly."""
     campaign_or_missing(session, campaign_id)
     source = session.get(FundingSource, source_id)
     if source is None:

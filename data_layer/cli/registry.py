@@ -7,12 +7,15 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from data_layer.allowance.register_import import AllowanceRegister
+from data_layer.campaigns.gift_list import GiftList
 from data_layer.campaigns.setup import get_campaign_by_name
 from data_layer.cli.common import engine_of, system_scope
 from data_layer.core.db import read_session, write_session
 from data_layer.core.errors import Invalid
 from data_layer.core.models import Category
 from data_layer.importing.commit import commit_import
+from data_layer.importing.kinds import ListKind
 from data_layer.importing.preview import ImportRequest, preview_import
 from data_layer.registry.catalog import get_source_by_code
 from data_layer.registry.fields import as_json
@@ -20,6 +23,28 @@ from data_layer.registry.queries import Filters, people_page
 from data_layer.registry.wards import get_ward_by_code
 
 SYSTEM = system_scope()
+
+# `ansinh import --json` prints these, in this order (a count of another kind of list is 0)
+IMPORT_FIELDS = (
+    "rows_read",
+    "accepted",
+    "rejected",
+    "warnings",
+    "beneficiaries_created",
+    "beneficiaries_matched",
+    "allocations_created",
+    "entitlements_created",
+    "entitlements_updated",
+    "errors",
+)
+
+
+def _list_kind(session, args) -> ListKind:
+    """A gift list with --campaign; otherwise the ward's list, read as its allowance register too."""
+    if not args.campaign:
+        return AllowanceRegister()
+    campaign_id = get_campaign_by_name(session, args.campaign).id
+    return GiftList(campaign_id, get_source_by_code(session, args.source).id if args.source else None)
 
 
 def _import_request(session, args) -> ImportRequest:
@@ -29,8 +54,7 @@ def _import_request(session, args) -> ImportRequest:
         data=args.data,
         reading=args.reading,
         ward_id=ward.id,
-        campaign_id=get_campaign_by_name(session, args.campaign).id if args.campaign else None,
-        source_id=get_source_by_code(session, args.source).id if args.source else None,
+        kind=_list_kind(session, args),
     )
 
 
@@ -39,9 +63,10 @@ def cmd_import(args) -> int:
         raise Invalid("--source chỉ dùng cùng với --campaign.")
     with write_session(engine_of(args)) as session:
         preview = preview_import(session, SYSTEM, _import_request(session, args))
-        summary = preview.summary()
+        counts = preview.summary()
         if not args.dry_run:  # a repeated file is matched again, so importing it twice adds nobody
-            summary = commit_import(session, SYSTEM, preview, repeat_ok=True).counts
+            counts = commit_import(session, SYSTEM, preview, repeat_ok=True).counts
+        summary = {name: counts[name] for name in IMPORT_FIELDS}
         summary["file_warnings"] = preview.file_warnings
         summary["already_imported"] = preview.already_imported is not None
     if args.json:
