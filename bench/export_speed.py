@@ -58,8 +58,8 @@ TIMEOUT = 600
 
 def add_signing_ward(url: str, campaign_id: int) -> int:
     """A ward of SIGNING_ROWS people with one gift each in the campaign; returns its id."""
-    from data_layer.admin.reference import add_ward
     from data_layer.core.models import Allocation, Beneficiary, Package
+    from data_layer.registry.wards import add_ward
 
     with write_session(get_engine(url)) as session:
         ward_id = add_ward(session, Scope.system(), "KY5000", "Phường Ký Nhận").id

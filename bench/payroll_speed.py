@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select, text
 
 from bench.progress_speed import postgres_database
-from data_layer.admin.reference import seed_reference_data
+from data_layer.admin.seeding import seed_reference_data
 from data_layer.allowance.entitlement_status import stop
 from data_layer.allowance.months import add_months
 from data_layer.allowance.payroll import build_payroll, lock_payroll, payroll_of

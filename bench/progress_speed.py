@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, select, text
 
-from data_layer.admin.reference import seed_reference_data
+from data_layer.admin.seeding import seed_reference_data
 from data_layer.core.access import Scope
 from data_layer.core.db import bulk_insert, get_engine, read_session, write_session
 from data_layer.core.models import (

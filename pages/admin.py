@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
 from data_layer.admin.users import add_user, list_users, reset_password, set_user_active
 from data_layer.core.codes import Role
 from data_layer.core.db import read_session
+from data_layer.registry.catalog import add_category, add_source, list_categories, list_sources, set_active
+from data_layer.registry.wards import add_ward, list_wards
 from data_layer.vn import labels
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
@@ -33,14 +34,14 @@ def active_toggle(rows: list, label, key: str, setter) -> None:
 
 
 def reference_setter(table: str):
-    return lambda session, row_id, active: reference.set_active(session, scope, table, row_id, active)
+    return lambda session, row_id, active: set_active(session, scope, table, row_id, active)
 
 
 with read_session() as session:
     users = list_users(session, scope)
-    wards = reference.list_wards(session, scope, include_inactive=True)
-    sources = reference.list_sources(session, include_inactive=True)
-    categories = reference.list_categories(session, include_inactive=True)
+    wards = list_wards(session, scope, include_inactive=True)
+    sources = list_sources(session, include_inactive=True)
+    categories = list_categories(session, include_inactive=True)
 ward_names = {w.id: w.name for w in wards}
 status_label = {True: "Đang dùng", False: "Ngừng"}
 
@@ -130,7 +131,7 @@ with tab_wards:
         code = c1.text_input("Mã")
         name = c2.text_input("Tên phường/xã")
         if st.form_submit_button("Thêm"):
-            run_write(lambda s: reference.add_ward(s, scope, code, name), f"Đã lưu phường/xã {code}.")
+            run_write(lambda s: add_ward(s, scope, code, name), f"Đã lưu phường/xã {code}.")
     active_toggle(wards, lambda w: f"{w.code} – {w.name}", "ward", reference_setter("ward"))
 
 with tab_sources:
@@ -145,7 +146,7 @@ with tab_sources:
         code = c1.text_input("Mã")
         name = c2.text_input("Tên nguồn")
         if st.form_submit_button("Thêm"):
-            run_write(lambda s: reference.add_source(s, scope, code, name), f"Đã lưu nguồn {code}.")
+            run_write(lambda s: add_source(s, scope, code, name), f"Đã lưu nguồn {code}.")
     active_toggle(sources, lambda s: f"{s.code} – {s.name}", "source", reference_setter("fundingsource"))
 
 with tab_categories:
@@ -166,5 +167,5 @@ with tab_categories:
         name = c2.text_input("Tên nhóm đối tượng")
         group = c3.text_input("Thuộc nhóm lớn")
         if st.form_submit_button("Thêm"):
-            run_write(lambda s: reference.add_category(s, scope, code, name, group), f"Đã lưu nhóm {code}.")
+            run_write(lambda s: add_category(s, scope, code, name, group), f"Đã lưu nhóm {code}.")
     active_toggle(categories, lambda c: f"{c.code} – {c.name}", "category", reference_setter("category"))

@@ -7,13 +7,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
 from data_layer.allowance.entitlement_rows import EntitlementFilters, count_entitlements, entitlement_rows
 from data_layer.allowance.months import month_of
 from data_layer.allowance.reference import list_groups
 from data_layer.core.codes import EntitlementStatus, Gender, PaymentMethod
 from data_layer.core.db import read_session
 from data_layer.registry.queries import Filters, people_page
+from data_layer.registry.wards import list_wards
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_date, format_money, format_month
 from ui.entitlement_panel import entitlement_panel, status_text
@@ -28,7 +28,7 @@ show_flash()
 this_month = month_of(date.today())
 
 with read_session() as session:
-    wards = reference.list_wards(session, scope)
+    wards = list_wards(session, scope)
     groups = list_groups(session, this_month)
 if not wards:
     st.info("Bạn chưa được gán phường/xã.")

@@ -9,12 +9,13 @@ import math
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
 from data_layer.core.codes import Gender, PersonStatus, Problem
 from data_layer.core.db import read_session, write
+from data_layer.registry.catalog import list_categories
 from data_layer.registry.editing import save_person_changes
 from data_layer.registry.fields import FIELDS, PERSON_FIELDS
 from data_layer.registry.queries import Filters, count_people, hamlets, people_page
+from data_layer.registry.wards import list_wards
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_date
 from ui.entitlement_panel import entitlement_panel
@@ -29,8 +30,8 @@ st.title("Đối tượng")
 show_flash()
 
 with read_session() as session:
-    wards = reference.list_wards(session, scope)
-    categories = reference.list_categories(session)
+    wards = list_wards(session, scope)
+    categories = list_categories(session)
 if not wards:
     st.info("Bạn chưa được gán phường/xã.")
     st.stop()

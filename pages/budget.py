@@ -6,7 +6,6 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
 from data_layer.campaigns.approval import approved_ward_ids
 from data_layer.campaigns.budget import (
     Scenario,
@@ -18,8 +17,10 @@ from data_layer.campaigns.budget import (
     scenario_changes,
     source_caps,
 )
+from data_layer.campaigns.setup import list_campaigns
 from data_layer.core.db import read_session
 from data_layer.core.versioning import data_version
+from data_layer.registry.catalog import list_sources
 from data_layer.reports.file_names import report_file_name
 from data_layer.reports.scenario_sheet import scenario_xlsx
 from data_layer.vn.formatting import format_count, format_money
@@ -34,8 +35,8 @@ st.title("Dự toán")
 show_flash()
 
 with read_session() as session:
-    campaigns = reference.list_campaigns(session)
-    sources = reference.list_sources(session)
+    campaigns = list_campaigns(session)
+    sources = list_sources(session)
 source_names = {s.code: s.name for s in sources}
 if not campaigns:
     st.info("Chưa có đợt tặng quà nào.")

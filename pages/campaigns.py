@@ -5,7 +5,6 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
 from data_layer.campaigns.allocation import (
     apply_allocations,
     cross_ward_duplicates,
@@ -14,17 +13,25 @@ from data_layer.campaigns.allocation import (
     propose_allocations,
 )
 from data_layer.campaigns.approval import close_campaign
-from data_layer.campaigns.calendar import add_milestone, delete_milestone, list_milestones, update_milestone
+from data_layer.campaigns.calendar import (
+    add_milestone,
+    copy_campaign,
+    delete_milestone,
+    list_milestones,
+    update_milestone,
+)
 from data_layer.campaigns.rules import Rule, parse_ages
 from data_layer.campaigns.setup import (
     add_package,
-    copy_campaign,
     create_campaign,
     delete_package,
+    list_campaigns,
     list_packages,
 )
 from data_layer.core.codes import CampaignKind, CampaignStatus, PackageKind, PersonStatus
 from data_layer.core.db import read_session
+from data_layer.registry.catalog import list_categories, list_sources
+from data_layer.registry.wards import list_wards
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_date, format_money
 from data_layer.vn.values import parse_amount
@@ -36,10 +43,10 @@ st.title("Đợt tặng quà")
 show_flash()
 
 with read_session() as session:
-    campaigns = reference.list_campaigns(session)
-    sources = reference.list_sources(session)
-    categories = reference.list_categories(session)
-    wards = reference.list_wards(session, scope)
+    campaigns = list_campaigns(session)
+    sources = list_sources(session)
+    categories = list_categories(session)
+    wards = list_wards(session, scope)
 category_names = {c.code: c.name for c in categories}
 ward_names = {w.code: w.name for w in wards}
 

@@ -5,7 +5,6 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
 from data_layer.campaigns.delivery import (
     allocation_rows,
     mark_delivered,
@@ -13,10 +12,12 @@ from data_layer.campaigns.delivery import (
     save_allocation_changes,
 )
 from data_layer.campaigns.lumps import add_lump, list_lumps
-from data_layer.campaigns.setup import list_packages
+from data_layer.campaigns.setup import list_campaigns, list_packages
 from data_layer.campaigns.signing_list import import_signed_list, signing_list_xlsx
 from data_layer.core.codes import AllocationStatus, DeliveryMethod, NotDeliveredReason
 from data_layer.core.db import read_session, write
+from data_layer.registry.catalog import list_sources
+from data_layer.registry.wards import list_wards
 from data_layer.reports.file_names import report_file_name
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_date, format_money, format_percent
@@ -34,9 +35,9 @@ st.title("Phát quà")
 show_flash()
 
 with read_session() as session:
-    campaigns = reference.list_campaigns(session)
-    wards = reference.list_wards(session, scope)
-    sources = reference.list_sources(session)
+    campaigns = list_campaigns(session)
+    wards = list_wards(session, scope)
+    sources = list_sources(session)
 if not campaigns or not wards:
     st.info("Chưa có đợt tặng quà hoặc bạn chưa được gán phường/xã.")
     st.stop()

@@ -3,11 +3,11 @@ wards, each a link to the page that fixes it."""
 
 import streamlit as st
 
-from data_layer.admin.reference import list_wards
 from data_layer.core.access import Scope
 from data_layer.core.codes import Problem
 from data_layer.core.db import read_session
 from data_layer.core.versioning import data_version
+from data_layer.registry.wards import list_wards
 from data_layer.reports.overview import day_work, overview
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_money, format_percent

@@ -4,7 +4,9 @@
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
+from data_layer.allowance.register_import import AllowanceRegister
+from data_layer.campaigns.gift_list import GiftList
+from data_layer.campaigns.setup import list_campaigns
 from data_layer.core.codes import BatchStatus, RowStatus
 from data_layer.core.db import read_session, write
 from data_layer.importing.batches import list_batches, undo_batch
@@ -12,6 +14,8 @@ from data_layer.importing.columns import FIELD_LABELS
 from data_layer.importing.commit import commit_import
 from data_layer.importing.error_report import error_report_xlsx
 from data_layer.importing.preview import ImportRequest, preview_import
+from data_layer.registry.catalog import list_categories, list_sources
+from data_layer.registry.wards import list_wards
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_datetime, format_money, format_month
 from ui.approval import locked
@@ -19,6 +23,7 @@ from ui.feedback import confirm_button, run_write, show_flash, shown_errors
 from ui.session import require_scope
 
 RESULT_KEY = "import_result"
+LIST_KINDS = (GiftList, AllowanceRegister)  # what a batch of this page may be: each undoes its own rows
 
 scope = require_scope()
 st.title("Nhập danh sách")
@@ -28,10 +33,10 @@ if not scope.can_write:
     st.stop()
 
 with read_session() as session:
-    wards = reference.list_wards(session, scope)
-    campaigns = reference.list_campaigns(session)
-    sources = reference.list_sources(session)
-    categories = reference.list_categories(session)
+    wards = list_wards(session, scope)
+    campaigns = list_campaigns(session)
+    sources = list_sources(session)
+    categories = list_categories(session)
 if not wards:
     st.warning("Bạn chưa được gán phường/xã nào.")
     st.stop()
@@ -47,7 +52,9 @@ def undo_button(batch_id: int, file_name: str, label: str, place: str) -> None:
     )
     if confirm_button(label, key=f"undo_{place}_{batch_id}", question=question, confirm="Hoàn tác"):
         st.session_state.pop(RESULT_KEY, None)
-        run_write(lambda s: undo_batch(s, scope, batch_id), f"Đã hoàn tác lần nhập số {batch_id}.")
+        run_write(
+            lambda s: undo_batch(s, scope, batch_id, LIST_KINDS), f"Đã hoàn tác lần nhập số {batch_id}."
+        )
 
 
 def result_card(result: dict) -> None:
@@ -85,8 +92,7 @@ def preview_of(upload, key: str, ward, campaign, source, file_category_id):
         file_name=upload.name,
         data=upload.getvalue(),
         ward_id=ward.id,
-        campaign_id=campaign.id if campaign else None,
-        source_id=source.id if (campaign and source) else None,
+        kind=GiftList(campaign.id, source.id if source else None) if campaign else AllowanceRegister(),
         mapping=st.session_state.get(f"{key}_mapping"),
         category_map=st.session_state.get(f"{key}_categories", {}),
         file_category_id=file_category_id,
@@ -94,8 +100,7 @@ def preview_of(upload, key: str, ward, campaign, source, file_category_id):
     cache_key = (
         request.sha256,
         ward.id,
-        request.campaign_id,
-        request.source_id,
+        request.kind,
         tuple(sorted((request.mapping or {}).items())),
         tuple(sorted(request.category_map.items())),
         file_category_id,

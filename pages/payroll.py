@@ -6,7 +6,6 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
 from data_layer.allowance.forms import form_10a, form_10a_xlsx
 from data_layer.allowance.payment_lists import months_text, ward_lists_xlsx
 from data_layer.allowance.payroll import build_payroll, lock_payroll, payroll_months
@@ -17,6 +16,7 @@ from data_layer.core.codes import LineKind, PayrollStatus
 from data_layer.core.db import read_session
 from data_layer.core.settings import get_settings
 from data_layer.core.versioning import data_version
+from data_layer.registry.wards import list_wards
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_money, format_month
 from ui.feedback import run_write, show_flash
@@ -51,7 +51,7 @@ def ward_file(scope: Scope, month: date, ward_id: int, sheet: str, version: int)
 
 with read_session() as session:
     months = payroll_months(session, date.today())
-    wards = reference.list_wards(session, scope)
+    wards = list_wards(session, scope)
     version = data_version(session)
 
 

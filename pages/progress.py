@@ -6,8 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
-from data_layer.campaigns.setup import list_packages
+from data_layer.campaigns.setup import list_campaigns, list_packages
 from data_layer.core.access import Scope
 from data_layer.core.codes import Problem
 from data_layer.core.db import read_session
@@ -34,7 +33,7 @@ def cached(kind: str, scope: Scope, version: int, campaign_id=None, source_id=No
 
 
 with read_session() as session:
-    campaigns = reference.list_campaigns(session)
+    campaigns = list_campaigns(session)
     version = data_version(session)
 if not campaigns:
     st.info("Chưa có đợt tặng quà nào.")

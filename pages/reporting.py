@@ -4,7 +4,7 @@ with the reporting rate per report and per ward; wards with the most missing rep
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
+from data_layer.campaigns.setup import list_campaigns
 from data_layer.core.codes import ReportStatus
 from data_layer.core.db import read_session
 from data_layer.reports.reporting_rate import reporting_grid
@@ -27,7 +27,7 @@ st.title("Tình hình báo cáo")
 show_flash()
 
 with read_session() as session:
-    campaigns = reference.list_campaigns(session)
+    campaigns = list_campaigns(session)
 if not campaigns:
     st.info("Chưa có đợt tặng quà nào.")
     st.stop()

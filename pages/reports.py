@@ -9,11 +9,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
+from data_layer.campaigns.setup import list_campaigns
 from data_layer.core.codes import FiguresBasis
 from data_layer.core.db import read_session
 from data_layer.core.versioning import data_version
 from data_layer.registry.queries import Filters
+from data_layer.registry.wards import list_wards
 from data_layer.reports.daily import basis_text, daily_progress, daily_xlsx
 from data_layer.reports.exports import allocations_xlsx, beneficiaries_xlsx
 from data_layer.reports.file_names import report_file_name
@@ -28,8 +29,8 @@ scope = require_scope()
 st.title("Báo cáo")
 
 with read_session() as session:
-    campaigns = reference.list_campaigns(session)
-    wards = reference.list_wards(session, scope)
+    campaigns = list_campaigns(session)
+    wards = list_wards(session, scope)
     version = data_version(session)
 if not campaigns:
     st.info("Chưa có đợt tặng quà nào.")

@@ -4,8 +4,8 @@ milestone report, sees what it last sent, what changed since, and every earlier 
 import pandas as pd
 import streamlit as st
 
-from data_layer.admin import reference
 from data_layer.campaigns.calendar import daily_report, is_report_day, list_milestones, vn_day
+from data_layer.campaigns.setup import list_campaigns
 from data_layer.campaigns.sign_off import (
     LUMP_ITEM,
     LumpFigures,
@@ -18,6 +18,7 @@ from data_layer.campaigns.sign_off import (
 )
 from data_layer.core.db import read_session
 from data_layer.core.models import utcnow
+from data_layer.registry.wards import list_wards
 from data_layer.vn.formatting import format_count, format_date, format_datetime, format_money, local_time
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
@@ -27,8 +28,8 @@ st.title("Báo cáo của phường")
 show_flash()
 
 with read_session() as session:
-    campaigns = reference.list_campaigns(session)
-    wards = reference.list_wards(session, scope)
+    campaigns = list_campaigns(session)
+    wards = list_wards(session, scope)
 if not campaigns or not wards:
     st.info("Chưa có đợt tặng quà hoặc bạn chưa được gán phường/xã.")
     st.stop()

@@ -15,12 +15,13 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import SQLModel
 
-from data_layer.admin.reference import add_ward, seed_reference_data
+from data_layer.admin.seeding import seed_reference_data
 from data_layer.core import schema, tallies, triggers
 from data_layer.core.access import Scope
 from data_layer.core.db import get_engine, write_session
 from data_layer.core.models import DatabaseState
 from data_layer.core.schema import upgrade_schema
+from data_layer.registry.wards import add_ward
 
 PG_ADMIN_URLS = [
     os.environ.get("ANSINH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),

@@ -1,7 +1,8 @@
 """A ward's existing allowance register, imported through the normal importer: a row whose
 ``Diện hưởng`` names groups also carries the person's entitlement (``Số con``, ``Hưởng từ tháng``,
-``Đã nhận đến tháng``, ``Số tài khoản``). The importer's preview calls ``check_rows`` (errors named by
-row and column), its commit calls ``apply`` in the same transaction once the people are written.
+``Đã nhận đến tháng``, ``Số tài khoản``). ``AllowanceRegister`` is this kind of list for the importer:
+its preview has the rows checked (``check_rows``, ``check_people``: errors named by row and column), its
+commit has them applied (``apply``) in the same transaction once the people are written.
 
 A person with an entitlement not stopped has it corrected to the register's values (unchanged
 values write nothing, so importing the same register again changes nothing); anyone else gets a
@@ -32,8 +33,11 @@ from data_layer.core.models import (
     Beneficiary,
     Entitlement,
     EntitlementGroup,
+    ImportBatch,
     PayrollLine,
 )
+from data_layer.importing.kinds import Undone
+from data_layer.importing.table import Table
 from data_layer.vn.formatting import format_month
 from data_layer.vn.labels import label_of
 
@@ -217,7 +221,7 @@ def _input(row: RegisterRow, group_ids, existing: Entitlement | None, registry_a
     )
 
 
-def undo(session: Session, batch_id: int) -> int:
+def undo_entitlements(session: Session, batch_id: int) -> int:
     """Remove the entitlements an import created (before its people are removed); refused when the
     import corrected existing entitlements, or when what it created has changed or been paid since."""
     updated = session.execute(
@@ -245,3 +249,36 @@ def undo(session: Session, batch_id: int) -> int:
         raise Conflict("Không hoàn tác được: chế độ trợ cấp tạo từ lần nhập này đã được sửa hoặc đã chi trả.")
     session.execute(delete(EntitlementGroup).where(EntitlementGroup.entitlement_id.in_(created)))
     return session.execute(delete(Entitlement).where(Entitlement.import_batch_id == batch_id)).rowcount
+
+
+@dataclass(frozen=True)
+class AllowanceRegister:
+    """A ward's list read as its monthly allowance register: the rows naming groups carry entitlements."""
+
+    def refuse_early(self, session: Session, ward_id: int) -> None:
+        """A register may go into any ward the user may write to."""
+
+    def check(
+        self, session: Session, table: Table, rows: list[RegisterRow], matches: dict[int, int]
+    ) -> dict[int, tuple[int, ...]]:
+        headers = {f: column.header for f in HEADERS if (column := table.column_for(f))}
+        register = check_rows(session, rows, headers)
+        check_people(session, rows, matches, register, headers)
+        return register
+
+    def write(
+        self,
+        session: Session,
+        scope: Scope,
+        batch: ImportBatch,
+        rows: list[RegisterRow],
+        checked: dict[int, tuple[int, ...]],
+        person_of: dict[int, int],
+    ) -> dict[str, int]:
+        return apply(session, scope, batch.id, rows, checked, person_of)
+
+    @staticmethod
+    def undo(session: Session, batch: ImportBatch) -> Undone:
+        if removed := undo_entitlements(session, batch.id):
+            return Undone({"entitlements_removed": removed}, f"{removed} chế độ trợ cấp")
+        return Undone()

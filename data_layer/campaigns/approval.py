@@ -14,7 +14,6 @@ from datetime import datetime
 from sqlalchemy import func, select, union
 from sqlmodel import Session
 
-from data_layer.admin.reference import list_wards
 from data_layer.campaigns.setup import campaign_or_missing
 from data_layer.core import audit
 from data_layer.core.access import Scope
@@ -22,6 +21,7 @@ from data_layer.core.codes import Action, CampaignStatus
 from data_layer.core.errors import Invalid, Locked, NotFound
 from data_layer.core.locks import LOCKED_TABLES
 from data_layer.core.models import Allocation, AuditEvent, LumpGift, User, Ward, WardApproval, utcnow
+from data_layer.registry.wards import list_wards
 from data_layer.vn.formatting import as_utc, format_datetime
 from data_layer.vn.text import normalize_text
 

@@ -1,5 +1,6 @@
 """A campaign's reporting calendar: the daily report window with its deadline hour, and named
-milestone reports with due dates ("Báo cáo nhanh trước Tết", "Báo cáo tổng kết").
+milestone reports with due dates ("Báo cáo nhanh trước Tết", "Báo cáo tổng kết"); copying a campaign
+to a later year moves its dates and milestones by the years between.
 
 Every report is due at the campaign's report hour (14:00 when none is set) on its day, in Vietnam's
 time: a report of 26/01 is due 26/01 14:00 in Asia/Ho_Chi_Minh, i.e. 07:00 UTC.
@@ -13,12 +14,12 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
-from data_layer.campaigns.setup import campaign_or_missing, shifted
+from data_layer.campaigns.setup import campaign_or_missing, create_campaign
 from data_layer.core import audit
 from data_layer.core.access import Scope
 from data_layer.core.codes import Action
 from data_layer.core.errors import Conflict, Invalid, NotFound
-from data_layer.core.models import Campaign, CampaignMilestone, WardReport
+from data_layer.core.models import Campaign, CampaignMilestone, Package, WardReport
 from data_layer.vn.formatting import LOCAL_TIME, format_date, local_time
 from data_layer.vn.text import normalize_text
 
@@ -223,3 +224,52 @@ def copy_milestones(session: Session, source_campaign_id: int, campaign_id: int,
             )
         )
     session.flush()
+
+
+def shifted(day: date | None, years: int) -> date | None:
+    """The same day ``years`` later (28 February for 29 February in a common year)."""
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def copy_campaign(
+    session: Session, scope: Scope, source_campaign_id: int, *, name: str, year: int
+) -> Campaign:
+    """A new campaign with the packages and milestone reports of an earlier one (e.g. last year's Tết)
+    as a starting point; its dates are moved by the difference of years."""
+    original = campaign_or_missing(session, source_campaign_id)
+    shift = year - original.year
+    campaign = create_campaign(
+        session,
+        scope,
+        name=name,
+        year=year,
+        kind=original.kind,
+        start_date=shifted(original.start_date, shift),
+        end_date=shifted(original.end_date, shift),
+        report_from=shifted(original.report_from, shift),
+        report_to=shifted(original.report_to, shift),
+        report_hour=original.report_hour,
+    )
+    for package in session.execute(
+        select(Package).where(Package.campaign_id == source_campaign_id)
+    ).scalars():
+        session.add(
+            Package(
+                campaign_id=campaign.id,
+                source_id=package.source_id,
+                label=package.label,
+                amount=package.amount,
+                kind=package.kind,
+                rule=package.rule,
+                budget=package.budget,
+                priority=package.priority,
+            )
+        )
+    session.flush()
+    copy_milestones(session, source_campaign_id, campaign.id, shift)
+    return campaign

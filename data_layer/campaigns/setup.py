@@ -1,4 +1,4 @@
-"""Campaign setup: campaigns, their packages (source + amount + eligibility rule) and copying a campaign."""
+"""Campaign setup: campaigns (and finding them), their packages (source + amount + eligibility rule)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,23 @@ def campaign_or_missing(session: Session, campaign_id: int) -> Campaign:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise NotFound("Không tìm thấy đợt tặng quà.")
+    return campaign
+
+
+def list_campaigns(session: Session) -> list[Campaign]:
+    """Campaigns, newest first (campaigns are city-wide: every user sees them)."""
+    return list(
+        session.execute(select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc())).scalars()
+    )
+
+
+def get_campaign_by_name(session: Session, name: str) -> Campaign:
+    """The campaign of this name (NotFound naming it otherwise)."""
+    campaign = (
+        session.execute(select(Campaign).where(Campaign.name == normalize_text(name))).scalars().first()
+    )
+    if campaign is None:
+        raise NotFound(f"Không tìm thấy đợt tặng quà '{name}'.")
     return campaign
 
 
@@ -93,7 +110,13 @@ def create_campaign(
     return campaign
 
 
-def add_package(
+def add_package(session: Session, scope: Scope, **package) -> Package:
+    """Add a package (gift level) to a campaign: ``create_package`` for admin and district staff."""
+    scope.require_manager()
+    return create_package(session, scope, **package)
+
+
+def create_package(
     session: Session,
     scope: Scope,
     *,
@@ -107,9 +130,10 @@ def add_package(
     budget: int | None = None,
     priority: int = 0,
 ) -> Package:
-    """Add a package (gift level) to a campaign. It needs a name; a package without conditions goes
-    to every active person, so it needs ``everyone`` said explicitly."""
-    scope.require_manager()
+    """Check, insert and audit a package (gift level) of a campaign, for whoever the caller allows (the
+    setup page: managers; a gift list naming a level the campaign lacks: whoever imports it). It needs
+    a name; a package without conditions goes to every active person, so it needs ``everyone`` said
+    explicitly."""
     campaign_or_missing(session, campaign_id)
     source = session.get(FundingSource, source_id)
     if source is None:
@@ -197,53 +221,3 @@ def list_packages(session: Session, campaign_id: int) -> list[PackageRow]:
         )
         for p, source in rows
     ]
-
-
-def shifted(day: date | None, years: int) -> date | None:
-    if day is None:
-        return None
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def copy_campaign(
-    session: Session, scope: Scope, source_campaign_id: int, *, name: str, year: int
-) -> Campaign:
-    """A new campaign with the packages and milestone reports of an earlier one (e.g. last year's Tết)
-    as a starting point; its dates are moved by the difference of years."""
-    original = campaign_or_missing(session, source_campaign_id)
-    shift = year - original.year
-    campaign = create_campaign(
-        session,
-        scope,
-        name=name,
-        year=year,
-        kind=original.kind,
-        start_date=shifted(original.start_date, shift),
-        end_date=shifted(original.end_date, shift),
-        report_from=shifted(original.report_from, shift),
-        report_to=shifted(original.report_to, shift),
-        report_hour=original.report_hour,
-    )
-    for package in session.execute(
-        select(Package).where(Package.campaign_id == source_campaign_id)
-    ).scalars():
-        session.add(
-            Package(
-                campaign_id=campaign.id,
-                source_id=package.source_id,
-                label=package.label,
-                amount=package.amount,
-                kind=package.kind,
-                rule=package.rule,
-                budget=package.budget,
-                priority=package.priority,
-            )
-        )
-    session.flush()
-    from data_layer.campaigns.calendar import copy_milestones  # calendar builds on this module
-
-    copy_milestones(session, source_campaign_id, campaign.id, shift)
-    return campaign

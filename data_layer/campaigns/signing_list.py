@@ -19,8 +19,8 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import AllocationStatus
 from data_layer.core.models import Allocation, BeneficiaryCategory, Category, Ward
 from data_layer.core.settings import get_settings
-from data_layer.importing.file_errors import FileReadError
-from data_layer.importing.reader import read_sheets
+from data_layer.sheets.file_errors import FileReadError
+from data_layer.sheets.reader import read_sheets
 from data_layer.vn.document import Column, Document, Office, place_and_date
 from data_layer.vn.formatting import format_count
 from data_layer.vn.text import fold

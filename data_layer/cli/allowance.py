@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from data_layer.admin import reference
 from data_layer.allowance.entitlement_status import current_entitlement_id, person_id_by_national_id, stop
 from data_layer.allowance.months import month_arg
 from data_layer.allowance.payroll import build_payroll, lock_payroll, payroll_of
@@ -15,6 +14,7 @@ from data_layer.cli.common import date_arg, engine_of, parse_amount_arg, system_
 from data_layer.core.codes import PayrollStatus, StandardKind, StopReason
 from data_layer.core.db import read_session, write_session
 from data_layer.core.errors import NotFound
+from data_layer.registry.wards import get_ward_by_code
 from data_layer.vn.formatting import format_money, format_month
 from data_layer.vn.labels import label
 from data_layer.vn.values import parse_national_id
@@ -37,7 +37,7 @@ def cmd_allowance_stop(args) -> int:
     """Stop the current entitlement of the ward's person with this CCCD."""
     on = date_arg(args.date)
     with write_session(engine_of(args)) as session:
-        ward = reference.get_ward_by_code(session, SYSTEM, args.ward)
+        ward = get_ward_by_code(session, SYSTEM, args.ward)
         person_id = person_id_by_national_id(session, SYSTEM, ward.id, parse_national_id(args.national_id))
         stop(
             session,
@@ -90,7 +90,7 @@ def cmd_payroll_export(args) -> int:
 
     month = month_arg(args.month, "--month")
     with read_session(engine_of(args)) as session:
-        ward = reference.get_ward_by_code(session, SYSTEM, args.ward)
+        ward = get_ward_by_code(session, SYSTEM, args.ward)
         if payroll_of(session, month) is None:
             raise NotFound(f"Chưa lập danh sách chi trả tháng {format_month(month)}.")
         Path(args.out).write_bytes(ward_lists_xlsx(session, SYSTEM, month, ward.id))

@@ -6,10 +6,12 @@ import json
 from datetime import date
 from pathlib import Path
 
-from data_layer.admin import reference
 from data_layer.campaigns.lumps import add_lump
+from data_layer.campaigns.setup import get_campaign_by_name
 from data_layer.cli.common import date_arg, engine_of, parse_amount_arg, system_scope
 from data_layer.core.db import read_session, write_session
+from data_layer.registry.catalog import get_source_by_code
+from data_layer.registry.wards import get_ward_by_code
 from data_layer.vn.formatting import format_money
 
 SYSTEM = system_scope()
@@ -20,9 +22,9 @@ def cmd_lump_add(args) -> int:
         lump = add_lump(
             session,
             SYSTEM,
-            campaign_id=reference.get_campaign_by_name(session, args.campaign).id,
-            ward_id=reference.get_ward_by_code(session, SYSTEM, args.ward).id,
-            source_id=reference.get_source_by_code(session, args.source).id,
+            campaign_id=get_campaign_by_name(session, args.campaign).id,
+            ward_id=get_ward_by_code(session, SYSTEM, args.ward).id,
+            source_id=get_source_by_code(session, args.source).id,
             count=args.count,
             amount=parse_amount_arg(args.amount),
             note=args.note,
@@ -35,8 +37,8 @@ def cmd_campaign_approve(args) -> int:
     from data_layer.campaigns.approval import approve_ward
 
     with write_session(engine_of(args)) as session:
-        campaign = reference.get_campaign_by_name(session, args.campaign)
-        ward = reference.get_ward_by_code(session, SYSTEM, args.ward)
+        campaign = get_campaign_by_name(session, args.campaign)
+        ward = get_ward_by_code(session, SYSTEM, args.ward)
         approve_ward(session, SYSTEM, campaign.id, ward.id)
         print(f"Đã duyệt và khóa số liệu của {ward.name} trong đợt «{campaign.name}».")
     return 0
@@ -46,8 +48,8 @@ def cmd_campaign_unlock(args) -> int:
     from data_layer.campaigns.approval import unlock_ward
 
     with write_session(engine_of(args)) as session:
-        campaign = reference.get_campaign_by_name(session, args.campaign)
-        ward = reference.get_ward_by_code(session, SYSTEM, args.ward)
+        campaign = get_campaign_by_name(session, args.campaign)
+        ward = get_ward_by_code(session, SYSTEM, args.ward)
         unlock_ward(session, SYSTEM, campaign.id, ward.id, args.reason)
         print(f"Đã mở khóa số liệu của {ward.name} trong đợt «{campaign.name}».")
     return 0
@@ -60,7 +62,7 @@ def cmd_report_summary(args) -> int:
     from data_layer.vn.document import Office
 
     with read_session(engine_of(args)) as session:
-        campaign = reference.get_campaign_by_name(session, args.campaign)
+        campaign = get_campaign_by_name(session, args.campaign)
         summary = campaign_summary(session, SYSTEM, campaign.id)
         basis = summary_basis(session, SYSTEM, campaign.id)
         if args.out:
@@ -87,7 +89,7 @@ def cmd_report_daily(args) -> int:
     on = date_arg(args.date)
     basis = FiguresBasis(args.basis)
     with read_session(engine_of(args)) as session:
-        campaign = reference.get_campaign_by_name(session, args.campaign)
+        campaign = get_campaign_by_name(session, args.campaign)
         out = Path(args.out or report_file_name("tien_do", campaign.name, on))
         office = Office.configured(date.today())
         out.write_bytes(daily_xlsx(session, SYSTEM, campaign.id, on, office, basis=basis))

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from data_layer.core.errors import Invalid
 from data_layer.core.settings import get_settings
-from data_layer.importing.file_errors import FileReadError
-from data_layer.importing.sandbox import WORKBOOK_SUFFIXES, WorkbookRead
+from data_layer.sheets.file_errors import FileReadError
+from data_layer.sheets.sandbox import WORKBOOK_SUFFIXES, WorkbookRead
 
 
 def system_scope():

@@ -7,28 +7,54 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from data_layer.admin import reference
+from data_layer.allowance.register_import import AllowanceRegister
+from data_layer.campaigns.gift_list import GiftList
+from data_layer.campaigns.setup import get_campaign_by_name
 from data_layer.cli.common import engine_of, system_scope
 from data_layer.core.db import read_session, write_session
 from data_layer.core.errors import Invalid
 from data_layer.core.models import Category
 from data_layer.importing.commit import commit_import
+from data_layer.importing.kinds import ListKind
 from data_layer.importing.preview import ImportRequest, preview_import
+from data_layer.registry.catalog import get_source_by_code
 from data_layer.registry.fields import as_json
 from data_layer.registry.queries import Filters, people_page
+from data_layer.registry.wards import get_ward_by_code
 
 SYSTEM = system_scope()
 
+# `ansinh import --json` prints these, in this order (a count of another kind of list is 0)
+IMPORT_FIELDS = (
+    "rows_read",
+    "accepted",
+    "rejected",
+    "warnings",
+    "beneficiaries_created",
+    "beneficiaries_matched",
+    "allocations_created",
+    "entitlements_created",
+    "entitlements_updated",
+    "errors",
+)
+
+
+def _list_kind(session, args) -> ListKind:
+    """A gift list with --campaign; otherwise the ward's list, read as its allowance register too."""
+    if not args.campaign:
+        return AllowanceRegister()
+    campaign_id = get_campaign_by_name(session, args.campaign).id
+    return GiftList(campaign_id, get_source_by_code(session, args.source).id if args.source else None)
+
 
 def _import_request(session, args) -> ImportRequest:
-    ward = reference.get_ward_by_code(session, SYSTEM, args.ward)
+    ward = get_ward_by_code(session, SYSTEM, args.ward)
     return ImportRequest(
         file_name=Path(args.file).name,
         data=args.data,
         reading=args.reading,
         ward_id=ward.id,
-        campaign_id=reference.get_campaign_by_name(session, args.campaign).id if args.campaign else None,
-        source_id=reference.get_source_by_code(session, args.source).id if args.source else None,
+        kind=_list_kind(session, args),
     )
 
 
@@ -37,9 +63,10 @@ def cmd_import(args) -> int:
         raise Invalid("--source chỉ dùng cùng với --campaign.")
     with write_session(engine_of(args)) as session:
         preview = preview_import(session, SYSTEM, _import_request(session, args))
-        summary = preview.summary()
+        counts = preview.summary()
         if not args.dry_run:  # a repeated file is matched again, so importing it twice adds nobody
-            summary = commit_import(session, SYSTEM, preview, repeat_ok=True).counts
+            counts = commit_import(session, SYSTEM, preview, repeat_ok=True).counts
+        summary = {name: counts[name] for name in IMPORT_FIELDS}
         summary["file_warnings"] = preview.file_warnings
         summary["already_imported"] = preview.already_imported is not None
     if args.json:
@@ -70,7 +97,7 @@ def cmd_export_beneficiaries(args) -> int:
     from data_layer.reports.exports import beneficiaries_xlsx  # see cmd_report_summary
 
     with read_session(engine_of(args)) as session:
-        ward_id = reference.get_ward_by_code(session, SYSTEM, args.ward).id if args.ward else None
+        ward_id = get_ward_by_code(session, SYSTEM, args.ward).id if args.ward else None
         data = beneficiaries_xlsx(session, SYSTEM, Filters(ward_id=ward_id))
     Path(args.out).write_bytes(data)
     print(f"Đã ghi {args.out}.")
@@ -79,7 +106,7 @@ def cmd_export_beneficiaries(args) -> int:
 
 def cmd_beneficiaries(args) -> int:
     with read_session(engine_of(args)) as session:
-        ward = reference.get_ward_by_code(session, SYSTEM, args.ward)
+        ward = get_ward_by_code(session, SYSTEM, args.ward)
         people = people_page(session, SYSTEM, Filters(ward_id=ward.id), page_size=10_000_000)
         codes = dict(session.execute(select(Category.id, Category.code)).all())
     records = [as_json(p, codes) for p in sorted(people, key=lambda p: p.id)]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from data_layer.admin import reference
-from data_layer.admin.demo import seed_demo_data
+from data_layer.admin.seeding import seed_reference_data
 from data_layer.admin.users import add_user
 from data_layer.campaigns.setup import create_campaign
 from data_layer.cli.common import engine_of, read_password, system_scope
@@ -11,6 +10,9 @@ from data_layer.core import tallies
 from data_layer.core.codes import Role
 from data_layer.core.db import write_session
 from data_layer.core.schema import new_revision, upgrade_schema
+from data_layer.demo.city import seed_demo_data
+from data_layer.registry.catalog import add_source
+from data_layer.registry.wards import add_ward, get_ward_by_code
 
 SYSTEM = system_scope()
 
@@ -19,7 +21,7 @@ def cmd_db_init(args) -> int:
     engine = engine_of(args)
     upgrade_schema(engine)
     with write_session(engine) as session:
-        reference.seed_reference_data(session)
+        seed_reference_data(session)
         seeded = seed_demo_data(session) if args.demo else False
     print("Đã tạo/cập nhật cơ sở dữ liệu.")
     if seeded:
@@ -57,14 +59,14 @@ def cmd_db_revision(args) -> int:
 
 def cmd_ward_add(args) -> int:
     with write_session(engine_of(args)) as session:
-        ward = reference.add_ward(session, SYSTEM, args.code, args.name)
+        ward = add_ward(session, SYSTEM, args.code, args.name)
         print(f"{ward.code}\t{ward.name}")
     return 0
 
 
 def cmd_source_add(args) -> int:
     with write_session(engine_of(args)) as session:
-        source = reference.add_source(session, SYSTEM, args.code, args.name)
+        source = add_source(session, SYSTEM, args.code, args.name)
         print(f"{source.code}\t{source.name}")
     return 0
 
@@ -79,7 +81,7 @@ def cmd_campaign_add(args) -> int:
 def cmd_user_add(args) -> int:
     password = read_password(args)
     with write_session(engine_of(args)) as session:
-        ward_id = reference.get_ward_by_code(session, SYSTEM, args.ward).id if args.ward else None
+        ward_id = get_ward_by_code(session, SYSTEM, args.ward).id if args.ward else None
         user = add_user(
             session,
             SYSTEM,

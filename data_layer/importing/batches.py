@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
-from data_layer.allowance import register_import
 from data_layer.core import audit
 from data_layer.core.access import Scope
 from data_layer.core.codes import Action, BatchStatus
 from data_layer.core.db import one_of
 from data_layer.core.errors import Conflict, NotFound
-from data_layer.core.models import Allocation, AuditEvent, Beneficiary, BeneficiaryCategory, ImportBatch
+from data_layer.core.models import AuditEvent, Beneficiary, BeneficiaryCategory, ImportBatch
+from data_layer.importing.kinds import ListKind
 
 
 def list_batches(session: Session, scope: Scope, limit: int = 50) -> list[ImportBatch]:
@@ -28,8 +29,11 @@ def list_batches(session: Session, scope: Scope, limit: int = 50) -> list[Import
     )
 
 
-def undo_batch(session: Session, scope: Scope, batch_id: int) -> dict[str, int]:
-    """Remove what a batch created and restore what it changed, if nobody touched those rows since."""
+def undo_batch(
+    session: Session, scope: Scope, batch_id: int, kinds: Iterable[type[ListKind]]
+) -> dict[str, int]:
+    """Remove what a batch created and restore what it changed, if nobody touched those rows since.
+    ``kinds``: every kind of list the batch may be; each removes what it wrote (audited as one event)."""
     batch = session.execute(
         select(ImportBatch).where(ImportBatch.id == batch_id, scope.ward_clause(ImportBatch.ward_id))
     ).scalar_one_or_none()
@@ -38,12 +42,8 @@ def undo_batch(session: Session, scope: Scope, batch_id: int) -> dict[str, int]:
     scope.require_ward(batch.ward_id)
     if batch.status != BatchStatus.COMMITTED:
         raise Conflict("Lần nhập này đã được hoàn tác trước đó.")
-    if _touched_since(session, batch.id, Beneficiary) or _touched_since(session, batch.id, Allocation):
-        raise Conflict("Không thể hoàn tác: một số dòng của lần nhập này đã được sửa hoặc phát quà sau đó.")
-    allocations = session.execute(
-        Allocation.__table__.delete().where(Allocation.__table__.c.import_batch_id == batch.id)
-    ).rowcount
-    entitlements = register_import.undo(session, batch.id)
+    refuse_if_touched(session, batch.id, Beneficiary)
+    undone = [kind.undo(session, batch) for kind in kinds]
     created = list(
         session.execute(select(Beneficiary.id).where(Beneficiary.import_batch_id == batch.id)).scalars()
     )
@@ -58,13 +58,9 @@ def undo_batch(session: Session, scope: Scope, batch_id: int) -> dict[str, int]:
     restored = _restore_updates(session, batch.id)
     batch.status = BatchStatus.UNDONE
     session.add(batch)
-    counts = {
-        "beneficiaries_removed": len(created),
-        "beneficiaries_restored": restored,
-        "allocations_removed": allocations,
-    }
-    if entitlements:  # a monthly allowance register
-        counts["entitlements_removed"] = entitlements
+    counts = {"beneficiaries_removed": len(created), "beneficiaries_restored": restored}
+    for kind in undone:
+        counts |= kind.counts
     audit.record(
         session,
         scope,
@@ -72,11 +68,17 @@ def undo_batch(session: Session, scope: Scope, batch_id: int) -> dict[str, int]:
         row_id=batch.id,
         action=Action.UNDO_IMPORT,
         ward_id=batch.ward_id,
-        old=f"{batch.file_name}: bỏ {len(created)} người mới, khôi phục {restored} người, "
-        f"bỏ {allocations} suất quà" + (f", {entitlements} chế độ trợ cấp" if entitlements else ""),
+        old=f"{batch.file_name}: bỏ {len(created)} người mới, khôi phục {restored} người"
+        + "".join(f", {kind.words}" for kind in undone if kind.words),
     )
     session.flush()
     return counts
+
+
+def refuse_if_touched(session: Session, batch_id: int, model) -> None:
+    """Refuse the undo when someone has changed a row of ``model`` the batch wrote since."""
+    if _touched_since(session, batch_id, model):
+        raise Conflict("Không thể hoàn tác: một số dòng của lần nhập này đã được sửa hoặc phát quà sau đó.")
 
 
 def _touched_since(session: Session, batch_id: int, model) -> bool:

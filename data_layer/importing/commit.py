@@ -3,8 +3,8 @@
 Nothing from the preview is trusted that may have changed since: people are matched again inside
 the transaction (the write path runs one writer at a time), so two imports of the same file at
 once cannot create anyone twice, and a person deleted since the preview is simply created again.
-New people are inserted in bulk, people already in the ward are updated (audited per field), a gift
-list adds one allocation per person to the package of the chosen campaign/source/amount, never twice.
+New people are inserted in bulk, people already in the ward are updated (audited per field); then the
+list's kind writes what the list means to its domain (a gift list's gifts, a register's allowances).
 """
 
 from __future__ import annotations
@@ -15,41 +15,25 @@ from operator import attrgetter
 from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
-from data_layer.allowance import register_import
 from data_layer.core import audit
 from data_layer.core.access import Scope
 from data_layer.core.bulk import bulk_work
-from data_layer.core.codes import Action, AllocationStatus, PersonStatus
+from data_layer.core.codes import Action, PersonStatus
 from data_layer.core.db import bulk_insert, insert_columns, one_of
 from data_layer.core.errors import Conflict
-from data_layer.core.models import (
-    Allocation,
-    AuditEvent,
-    Beneficiary,
-    BeneficiaryCategory,
-    ImportBatch,
-    Package,
-    utcnow,
-)
+from data_layer.core.models import AuditEvent, Beneficiary, BeneficiaryCategory, ImportBatch, utcnow
 from data_layer.importing.categories import remember_aliases
+from data_layer.importing.kinds import Counts
 from data_layer.importing.matching import WardPeople
-from data_layer.importing.preview import (
-    ImportPreview,
-    Progress,
-    previous_batch,
-    source_ids_by_text,
-    ward_in_scope,
-)
+from data_layer.importing.preview import ImportPreview, Progress, previous_batch, ward_in_scope
 from data_layer.importing.rows import ParsedRow
 from data_layer.registry.fields import IMPORTED
-from data_layer.vn.formatting import format_money
-from data_layer.vn.text import fold
 
 
 @dataclass
 class ImportResult:
     batch_id: int
-    counts: dict
+    counts: Counts
 
 
 @bulk_work()
@@ -82,12 +66,12 @@ def commit_import(
     _update_matched_people(session, scope, batch, [r for r in accepted if r.row in matches], matches)
     person_of.update(matches)
     _add_categories(session, preview.category_ids, person_of, set(matches.values()))
-    report(0.8, "Đang ghi suất quà…")
-    allocations = _add_allocations(session, batch, preview, person_of) if request.campaign_id else 0
-    entitlements = register_import.apply(session, scope, batch.id, accepted, preview.register, person_of)
+    report(0.8, "Đang hoàn tất…")
+    kind_counts = {}
+    if request.kind is not None:
+        kind_counts = request.kind.write(session, scope, batch, accepted, preview.checked, person_of)
     batch.beneficiaries_created = len(accepted) - len(matches)
     batch.beneficiaries_matched = len(matches)
-    batch.allocations_created = allocations
     session.add(batch)
     # New rows carry import_batch_id; this event (the last of the batch) anchors "changed since".
     audit.record(
@@ -102,12 +86,12 @@ def commit_import(
     )
     session.flush()
     report(1.0, "Đã ghi xong.")
-    counts = preview.summary() | {
-        "beneficiaries_created": batch.beneficiaries_created,
-        "beneficiaries_matched": batch.beneficiaries_matched,
-        "allocations_created": allocations,
-        **entitlements,
-    }
+    counts = preview.summary()
+    counts.update(
+        beneficiaries_created=batch.beneficiaries_created,
+        beneficiaries_matched=batch.beneficiaries_matched,
+        **kind_counts,
+    )
     return ImportResult(batch_id=batch.id, counts=counts)
 
 
@@ -118,8 +102,6 @@ def _new_batch(session: Session, scope: Scope, preview: ImportPreview) -> Import
         sha256=request.sha256,
         user_id=scope.user_id,
         ward_id=request.ward_id,
-        campaign_id=request.campaign_id,
-        source_id=request.source_id,
         rows_read=len(preview.rows),
         accepted=len(accepted),
         rejected=len(preview.rows) - len(accepted),
@@ -227,77 +209,3 @@ def _add_categories(
     if missing := sorted(wanted - have):
         links = [{"beneficiary_id": p, "category_id": c} for p, c in missing]
         bulk_insert(session, BeneficiaryCategory.__table__, links)
-
-
-def _package_for(session: Session, campaign_id: int, source_id: int, amount: int, cache: dict) -> int:
-    """The campaign's package of this source and amount, created (named by its amount) if missing."""
-    key = (source_id, amount)
-    if key not in cache:
-        found = (
-            session.execute(
-                select(Package.id)
-                .where(
-                    Package.campaign_id == campaign_id,
-                    Package.source_id == source_id,
-                    Package.amount == amount,
-                )
-                .order_by(Package.priority, Package.id)
-            )
-            .scalars()
-            .first()
-        )
-        if found is None:
-            package = Package(
-                campaign_id=campaign_id,
-                source_id=source_id,
-                amount=amount,
-                label=f"Mức {format_money(amount)}",
-            )
-            session.add(package)
-            session.flush()
-            found = package.id
-        cache[key] = found
-    return cache[key]
-
-
-def _add_allocations(
-    session: Session, batch: ImportBatch, preview: ImportPreview, person_of: dict[int, int]
-) -> int:
-    request = preview.request
-    by_text = source_ids_by_text(session)
-    packages: dict = {}
-    wanted: dict[tuple[int, int], tuple[ParsedRow, int]] = {}
-    for row in preview.accepted:
-        source_id = request.source_id or by_text[fold(row.source_text)]
-        package_id = _package_for(session, request.campaign_id, source_id, row.amount, packages)
-        key = (package_id, person_of[row.row])
-        if key in wanted:
-            row.warnings.append(f"Người này đã có suất quà này ở dòng {wanted[key][0].row}: không tạo thêm.")
-            continue
-        wanted[key] = (row, row.amount)
-    existing = set(
-        session.execute(
-            select(Allocation.package_id, Allocation.beneficiary_id).where(
-                Allocation.package_id.in_(set(packages.values()))
-            )
-        ).tuples()
-    )
-    now = utcnow()
-    values = [
-        {
-            "campaign_id": request.campaign_id,
-            "package_id": package_id,
-            "beneficiary_id": pid,
-            "ward_id": batch.ward_id,
-            "amount": amount,
-            "status": AllocationStatus.PLANNED,
-            "version": 1,
-            "import_batch_id": batch.id,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for (package_id, pid), (_row, amount) in wanted.items()
-        if (package_id, pid) not in existing
-    ]
-    bulk_insert(session, Allocation.__table__, values)
-    return len(values)

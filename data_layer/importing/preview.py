@@ -1,33 +1,33 @@
 """The preview of an import: read the file, find the list, check every row, match it against the
-ward. Writes nothing; ``commit`` writes what the preview accepted (and matches again)."""
+ward (and let the list's kind check what its domain needs). Writes nothing; ``commit`` writes what the
+preview accepted (and matches again)."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from data_layer.allowance import register_import
-from data_layer.campaigns.approval import require_open
 from data_layer.core.access import Scope
 from data_layer.core.bulk import bulk_work
 from data_layer.core.codes import BatchStatus
 from data_layer.core.db import one_of
-from data_layer.core.errors import Forbidden, NotFound
-from data_layer.core.models import Beneficiary, Campaign, FundingSource, ImportBatch, Ward
+from data_layer.core.errors import Forbidden
+from data_layer.core.models import Beneficiary, ImportBatch, Ward
 from data_layer.core.settings import get_settings
 from data_layer.importing.categories import CategoryResolver
-from data_layer.importing.file_errors import FileReadError
+from data_layer.importing.kinds import Counts, ListKind
 from data_layer.importing.matching import WardPeople
-from data_layer.importing.reader import mark_upper_font_cells, read_sheets
 from data_layer.importing.rows import ParsedRow, parse_rows
-from data_layer.importing.sandbox import WorkbookRead
 from data_layer.importing.table import Table, legacy_encoding_of, locate_table
+from data_layer.sheets.file_errors import FileReadError
+from data_layer.sheets.reader import mark_upper_font_cells, read_sheets
+from data_layer.sheets.sandbox import WorkbookRead
 from data_layer.vn.formatting import format_money
-from data_layer.vn.text import fold
 from data_layer.vn.values import CellError, parse_amount
 
 Progress = Callable[[float, str], None]
@@ -35,13 +35,12 @@ Progress = Callable[[float, str], None]
 
 @dataclass
 class ImportRequest:
-    """What the user chose: the file, the ward, and (for a gift list) the campaign and source."""
+    """What the user chose: the file, the ward, and the kind of list (None: a plain ward list)."""
 
     file_name: str
     data: bytes
     ward_id: int
-    campaign_id: int | None = None
-    source_id: int | None = None
+    kind: ListKind | None = None
     mapping: dict[int, str | None] | None = None
     category_map: dict[str, int] = field(default_factory=dict)  # file text → category id
     file_category_id: int | None = None  # the group of every row that names none ("Nhóm cho cả tệp")
@@ -63,27 +62,26 @@ class ImportPreview:
     matches: dict[int, int]  # Excel row → id of the person it updates
     category_ids: dict[int, list[int]]
     suggested_category_id: int | None = None  # a group the title rows name ("DANH SÁCH NGƯỜI CAO TUỔI")
-    register: dict[int, tuple[int, ...]] = field(default_factory=dict)  # Excel row → allowance group ids
+    checked: Any = None  # what the kind's check found, for its write
 
     @property
     def accepted(self) -> list[ParsedRow]:
         return [r for r in self.rows if not r.errors]
 
-    def summary(self) -> dict:
+    def summary(self) -> Counts:
         """Counts and errors in the shape of `ansinh import --json` (before commit)."""
         accepted = self.accepted
-        return {
-            "rows_read": len(self.rows),
-            "accepted": len(accepted),
-            "rejected": len(self.rows) - len(accepted),
-            "warnings": sum(1 for r in accepted if r.warnings),
-            "beneficiaries_created": sum(1 for r in accepted if r.row not in self.matches),
-            "beneficiaries_matched": sum(1 for r in accepted if r.row in self.matches),
-            "allocations_created": 0,
-            "entitlements_created": 0,
-            "entitlements_updated": 0,
-            "errors": [_error_entry(r) for r in self.rows if r.errors],
-        }
+        return Counts(
+            {
+                "rows_read": len(self.rows),
+                "accepted": len(accepted),
+                "rejected": len(self.rows) - len(accepted),
+                "warnings": sum(1 for r in accepted if r.warnings),
+                "beneficiaries_created": sum(1 for r in accepted if r.row not in self.matches),
+                "beneficiaries_matched": sum(1 for r in accepted if r.row in self.matches),
+                "errors": [_error_entry(r) for r in self.rows if r.errors],
+            }
+        )
 
 
 def _error_entry(row: ParsedRow) -> dict:
@@ -188,26 +186,6 @@ def suggested_category(session: Session, table: Table) -> int | None:
     return next((cid for line in table.title_lines if (cid := resolver.resolve(line)) is not None), None)
 
 
-def source_ids_by_text(session: Session) -> dict[str, int]:
-    """Funding source id by its folded code or name (how a gift list's 'Nguồn' column names it)."""
-    sources = session.execute(select(FundingSource.id, FundingSource.code, FundingSource.name)).all()
-    return {fold(code): sid for sid, code, _ in sources} | {fold(name): sid for sid, _, name in sources}
-
-
-def _check_gift_rows(session: Session, request: ImportRequest, rows: list[ParsedRow]) -> None:
-    by_text = source_ids_by_text(session)
-    for row in rows:
-        if row.errors:
-            continue
-        if row.amount is None:
-            row.errors.append(("Mức quà", "Danh sách quà: thiếu mức quà (số tiền)."))
-        if request.source_id is None:
-            if not row.source_text:
-                row.errors.append(("Nguồn kinh phí", "Chưa chọn nguồn kinh phí và dòng này không ghi nguồn."))
-            elif fold(row.source_text) not in by_text:
-                row.errors.append(("Nguồn kinh phí", f"Không nhận ra nguồn kinh phí '{row.source_text}'."))
-
-
 def read_table(request: ImportRequest) -> Table:
     """The list found in the uploaded file (FileReadError when there is none)."""
     sheets = read_sheets(
@@ -249,22 +227,17 @@ def preview_import(
     """
     report = progress or (lambda _f, _m: None)
     ward_in_scope(session, scope, request.ward_id)
-    if request.campaign_id is not None:
-        if session.get(Campaign, request.campaign_id) is None:
-            raise NotFound("Không tìm thấy đợt tặng quà đã chọn.")
-        require_open(session, request.campaign_id, request.ward_id)  # before reading the file
+    if request.kind is not None:
+        request.kind.refuse_early(session, request.ward_id)  # before reading the file
     report(0.05, "Đang đọc tệp…")
     table = read_table(request)
     report(0.4, "Đang kiểm tra từng dòng…")
     rows = parse_rows(table, request.mapping)
     report(0.7, "Đang đối chiếu với cơ sở dữ liệu…")
     category_ids, unknown = _resolve_categories(session, request, rows)
-    if request.campaign_id is not None:
-        _check_gift_rows(session, request, rows)
-    accepted = [r for r in rows if not r.errors]
-    _flag_other_wards(session, scope, request.ward_id, accepted)
-    matches = WardPeople.load(session, request.ward_id).matches(accepted)
-    register = _check_register(session, table, rows, matches) if request.campaign_id is None else {}
+    matches = WardPeople.load(session, request.ward_id).matches(r for r in rows if not r.errors)
+    checked = request.kind.check(session, table, rows, matches) if request.kind is not None else None
+    _flag_other_wards(session, scope, request.ward_id, [r for r in rows if not r.errors])
     report(1.0, "Xong.")
     return ImportPreview(
         request=request,
@@ -276,13 +249,5 @@ def preview_import(
         matches=matches,
         category_ids=category_ids,
         suggested_category_id=suggested_category(session, table),
-        register=register,
+        checked=checked,
     )
-
-
-def _check_register(session: Session, table: Table, rows: list[ParsedRow], matches: dict[int, int]) -> dict:
-    """The rows of a monthly allowance register (naming groups), checked by the allowance module."""
-    headers = {f: column.header for f in register_import.HEADERS if (column := table.column_for(f))}
-    register = register_import.check_rows(session, rows, headers)
-    register_import.check_people(session, rows, matches, register, headers)
-    return register

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 from data_layer.importing.columns import field_for_header, header_score
-from data_layer.importing.file_errors import FileReadError
-from data_layer.importing.reader import Sheet
+from data_layer.sheets.file_errors import FileReadError
+from data_layer.sheets.reader import Sheet
 from data_layer.vn.text import detect_legacy, fix_legacy, fold, normalize_text
 
 HEADER_SEARCH_ROWS = 40

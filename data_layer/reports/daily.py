@@ -13,13 +13,13 @@ from datetime import date
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
-from data_layer.admin.reference import list_wards
 from data_layer.campaigns.calendar import deadline
 from data_layer.campaigns.setup import campaign_or_missing
 from data_layer.campaigns.sign_off import latest_daily_up_to
 from data_layer.core.access import Scope
 from data_layer.core.codes import AllocationStatus, FiguresBasis
 from data_layer.core.models import Allocation, LumpGift, Ward
+from data_layer.registry.wards import list_wards
 from data_layer.reports.progress import ProgressLine
 from data_layer.vn.document import RECIPIENTS, Column, Document, Office
 from data_layer.vn.formatting import format_date, local_time

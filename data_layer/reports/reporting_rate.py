@@ -11,12 +11,12 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from data_layer.admin.reference import list_wards
 from data_layer.campaigns.calendar import ExpectedReport, expected_reports
 from data_layer.campaigns.sign_off import first_sign_offs
 from data_layer.core.access import Scope
 from data_layer.core.codes import ReportStatus
 from data_layer.core.models import utcnow
+from data_layer.registry.wards import list_wards
 from data_layer.vn.formatting import as_utc
 
 SENT = (ReportStatus.ON_TIME, ReportStatus.LATE)

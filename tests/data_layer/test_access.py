@@ -3,12 +3,13 @@
 import pytest
 from sqlalchemy import insert
 
-from data_layer.admin.reference import add_source, add_ward, get_ward_by_code, list_wards
 from data_layer.campaigns.setup import create_campaign
 from data_layer.core.access import Scope
 from data_layer.core.db import write_session
 from data_layer.core.errors import Forbidden, NotFound
 from data_layer.core.models import Beneficiary, Campaign, User
+from data_layer.registry.catalog import add_source
+from data_layer.registry.wards import add_ward, get_ward_by_code, list_wards
 from data_layer.reports.overview import overview
 from tests.conftest import people_of
 

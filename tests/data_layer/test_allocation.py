@@ -16,10 +16,11 @@ from data_layer.campaigns.allocation import (
     omissions,
     propose_allocations,
 )
+from data_layer.campaigns.calendar import copy_campaign
 from data_layer.campaigns.delivery import allocation_rows, mark_delivered, mark_not_delivered
 from data_layer.campaigns.lumps import add_lump, list_lumps
 from data_layer.campaigns.rules import Rule, parse_ages
-from data_layer.campaigns.setup import add_package, copy_campaign, create_campaign, list_packages
+from data_layer.campaigns.setup import add_package, create_campaign, list_packages
 from data_layer.campaigns.signing_list import import_signed_list, signing_list_xlsx
 from data_layer.core.access import Scope
 from data_layer.core.db import write_session

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from data_layer.admin.reference import seed_reference_data
+from data_layer.admin.seeding import seed_reference_data
 from data_layer.allowance.entitlement_rows import EntitlementFilters, entitlement_rows
 from data_layer.allowance.entitlement_status import resume, stop, suspend
 from data_layer.allowance.entitlements import EntitlementInput, update_entitlement

@@ -7,6 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from data_layer.allowance.entitlement_rows import EntitlementFilters, entitlement_rows
+from data_layer.allowance.register_import import AllowanceRegister
+from data_layer.campaigns.gift_list import GiftList
 from data_layer.core.codes import PaymentMethod
 from data_layer.core.db import write_session
 from data_layer.core.errors import Conflict
@@ -61,7 +63,7 @@ def register(rows: list[list], header: list[str] = HEADER) -> bytes:
 
 
 def run_import(engine, data: bytes, ward_id: int, *, repeat_ok: bool = False):
-    request = ImportRequest(file_name="so_tro_cap.xlsx", data=data, ward_id=ward_id)
+    request = ImportRequest(file_name="so_tro_cap.xlsx", data=data, ward_id=ward_id, kind=AllowanceRegister())
     with write_session(engine) as session:
         preview = preview_import(session, SYSTEM, request)
         return preview, commit_import(session, SYSTEM, preview, repeat_ok=repeat_ok)
@@ -126,13 +128,13 @@ def test_a_corrected_register_updates_and_cannot_be_undone_then(engine, wards):
     assert second.counts["entitlements_updated"] == 1
     assert entitlements(engine, wards["A"])["Hà Thị Bình"].children == 3
     with pytest.raises(Conflict, match="đã sửa chế độ trợ cấp đang hưởng"), write_session(engine) as session:
-        undo_batch(session, SYSTEM, second.batch_id)
+        undo_batch(session, SYSTEM, second.batch_id, (AllowanceRegister,))
 
 
 def test_undoing_a_register_import_removes_its_entitlements(engine, wards):
     _, result = run_import(engine, register(GOOD), wards["A"])
     with write_session(engine) as session:
-        outcome = undo_batch(session, SYSTEM, result.batch_id)
+        outcome = undo_batch(session, SYSTEM, result.batch_id, (AllowanceRegister,))
         assert session.execute(select(func.count()).select_from(Entitlement)).scalar_one() == 0
     assert outcome["entitlements_removed"] == 3 and outcome["beneficiaries_removed"] == 3
 
@@ -156,7 +158,7 @@ def test_a_gift_list_with_the_same_columns_is_not_a_register(engine, wards):
     rows = [[*GOOD[0][:7], None, "06/2024", None, None, "300.000"]]
     data = register(rows, [*HEADER, "Mức quà"])
     request = ImportRequest(
-        file_name="qua.xlsx", data=data, ward_id=wards["A"], campaign_id=campaign, source_id=source
+        file_name="qua.xlsx", data=data, ward_id=wards["A"], kind=GiftList(campaign, source)
     )
     with write_session(engine) as session:
         preview = preview_import(session, SYSTEM, request)

@@ -17,6 +17,7 @@ from data_layer.campaigns import approval
 from data_layer.campaigns.allocation import apply_allocations, propose_allocations
 from data_layer.campaigns.budget import Scenario, apply_scenario
 from data_layer.campaigns.delivery import mark_delivered, mark_not_delivered, update_allocation
+from data_layer.campaigns.gift_list import GiftList
 from data_layer.campaigns.lumps import add_lump
 from data_layer.campaigns.rules import Rule
 from data_layer.campaigns.setup import add_package, create_campaign
@@ -70,8 +71,7 @@ def _import(session, ward_id, campaign_id, tw, rows=GIFT_LIST):
         file_name="ds.xlsx",
         data=xlsx_bytes(ward_list(rows)),
         ward_id=ward_id,
-        campaign_id=campaign_id,
-        source_id=tw,
+        kind=GiftList(campaign_id, tw),
     )
     return commit_import(session, SYSTEM, preview_import(session, SYSTEM, request), repeat_ok=True)
 
@@ -174,7 +174,7 @@ WRITE_PATHS = {
         source_id(session, "TW"),
         [[1, "Phạm Văn Mới", "1951", "Nam", "020051009999", "Khối 3", "Thương binh", "600.000"]],
     ),
-    "undo_import": lambda session, s: undo_batch(session, SYSTEM, s.batch_a),
+    "undo_import": lambda session, s: undo_batch(session, SYSTEM, s.batch_a, (GiftList,)),
     "upload_signed_list": lambda session, s: import_signed_list(
         session, SYSTEM, _signed_list(session, s), "ky_nhan.xlsx", default_date=date(2026, 2, 4)
     ),

@@ -24,14 +24,14 @@ from data_layer.core.access import Scope
 from data_layer.core.db import write_session
 from data_layer.core.models import Beneficiary, BeneficiaryCategory, Category
 from data_layer.importing.commit import commit_import
-from data_layer.importing.file_errors import FileReadError
 from data_layer.importing.preview import ImportRequest, preview_import
-from data_layer.importing.reader import decode_csv, read_sheets
-from data_layer.importing.sandbox import read_workbook_rows
-from data_layer.importing.xlsx_scan import SheetScan, _scan_chunk
 from data_layer.registry.queries import Filters
 from data_layer.reports.exports import beneficiaries_xlsx
 from data_layer.reports.summary import campaign_summary, summary_xlsx, ward_summaries
+from data_layer.sheets.file_errors import FileReadError
+from data_layer.sheets.reader import decode_csv, read_sheets
+from data_layer.sheets.sandbox import read_workbook_rows
+from data_layer.sheets.xlsx_scan import SheetScan, _scan_chunk
 from data_layer.vn.document import Office
 from tests import hostile_files
 from tests.conftest import records_of, source_id

@@ -10,21 +10,36 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from data_layer.allowance.register_import import AllowanceRegister
+from data_layer.campaigns.gift_list import GiftList
+from data_layer.campaigns.setup import create_campaign
 from data_layer.core.access import Scope
+from data_layer.core.codes import Action
 from data_layer.core.db import read_session, write_session
 from data_layer.core.errors import Conflict, Forbidden, UserError
-from data_layer.core.models import Allocation, Beneficiary, Campaign, Category, FundingSource, ImportBatch
+from data_layer.core.models import (
+    Allocation,
+    AuditEvent,
+    Beneficiary,
+    Campaign,
+    Category,
+    FundingSource,
+    ImportBatch,
+    Package,
+)
 from data_layer.core.versioning import data_version
 from data_layer.importing.batches import undo_batch
 from data_layer.importing.commit import commit_import
 from data_layer.importing.error_report import error_report_xlsx
-from data_layer.importing.file_errors import FileReadError
 from data_layer.importing.preview import ImportRequest, preview_import
 from data_layer.registry.history import audit_log
 from data_layer.registry.queries import Filters, people_page
 from data_layer.reports.progress import campaign_progress
-from tests.conftest import records_of
+from data_layer.sheets.file_errors import FileReadError
+from tests.conftest import records_of, source_id
 from tests.data_layer.workbooks import HEADER, as_tcvn3, ward_list, xlsx_bytes
+
+LIST_KINDS = (GiftList, AllowanceRegister)
 
 SYSTEM = Scope.system()
 
@@ -289,15 +304,37 @@ def test_gift_list_creates_allocations_once(engine, wards):
         campaign_id = campaign.id
         source_id = session.execute(select(FundingSource.id).where(FundingSource.code == "TW")).scalar_one()
     data = xlsx_bytes(ward_list(ROWS))
-    _, result = run_import(engine, data, wards["A"], campaign_id=campaign_id, source_id=source_id)
+    _, result = run_import(engine, data, wards["A"], kind=GiftList(campaign_id, source_id))
     assert result.counts["allocations_created"] == 3
-    _, again = run_import(
-        engine, data, wards["A"], campaign_id=campaign_id, source_id=source_id, repeat_ok=True
-    )
+    _, again = run_import(engine, data, wards["A"], kind=GiftList(campaign_id, source_id), repeat_ok=True)
     assert again.counts["allocations_created"] == 0
     with write_session(engine) as session:
         amounts = sorted(session.execute(select(Allocation.amount)).scalars())
     assert amounts == [300_000, 600_000, 600_000]
+
+
+def test_a_gift_level_the_campaign_lacks_becomes_an_audited_package(engine, wards):
+    """Ward staff may import a gift list naming levels the campaign has no package for: each level
+    becomes one package through the campaign setup's audited path."""
+    staff = Scope(user_id=None, username="a", role="ward", ward_ids=frozenset({wards["A"]}))
+    with write_session(engine) as session:
+        campaign_id = create_campaign(session, SYSTEM, name="Tết 2026", year=2026).id
+        tw = source_id(session, "TW")
+    _, result = run_import(
+        engine, xlsx_bytes(ward_list(ROWS)), wards["A"], scope=staff, kind=GiftList(campaign_id, tw)
+    )
+    assert result.counts["allocations_created"] == 3
+    with read_session(engine) as session:
+        packages = dict(
+            session.execute(select(Package.id, Package.label).where(Package.campaign_id == campaign_id)).all()
+        )
+        audited = session.execute(
+            select(AuditEvent.row_id).where(
+                AuditEvent.table_name == "package", AuditEvent.action == Action.INSERT
+            )
+        ).scalars()
+        assert sorted(packages.values()) == ["Mức 300.000 đ", "Mức 600.000 đ"]
+        assert sorted(audited) == sorted(packages)
 
 
 def test_unknown_category_mapped_by_user_is_remembered(engine, wards):
@@ -323,12 +360,12 @@ def test_undo_removes_a_batch_and_restores_updates(engine, wards):
     _, result = run_import(engine, xlsx_bytes(ward_list(changed)), wards["A"])
     assert people(engine, wards["A"])["Nguyễn Văn An"]["hamlet"] == "Khối 9"
     with write_session(engine) as session:
-        outcome = undo_batch(session, SYSTEM, result.batch_id)
+        outcome = undo_batch(session, SYSTEM, result.batch_id, LIST_KINDS)
     assert outcome == {"beneficiaries_removed": 1, "beneficiaries_restored": 1, "allocations_removed": 0}
     stored = people(engine, wards["A"])
     assert list(stored) == ["Nguyễn Văn An"] and stored["Nguyễn Văn An"]["hamlet"] == "Khối 1"
     with write_session(engine) as session, pytest.raises(UserError, match="đã được hoàn tác"):
-        undo_batch(session, SYSTEM, result.batch_id)
+        undo_batch(session, SYSTEM, result.batch_id, LIST_KINDS)
 
 
 def test_undoing_an_import_refreshes_the_progress_figures_and_shows_in_the_log(engine, wards):
@@ -339,14 +376,12 @@ def test_undoing_an_import_refreshes_the_progress_figures_and_shows_in_the_log(e
         session.flush()
         campaign_id = campaign.id
         tw = session.execute(select(FundingSource.id).where(FundingSource.code == "TW")).scalar_one()
-    _, result = run_import(
-        engine, xlsx_bytes(ward_list(ROWS)), wards["A"], campaign_id=campaign_id, source_id=tw
-    )
+    _, result = run_import(engine, xlsx_bytes(ward_list(ROWS)), wards["A"], kind=GiftList(campaign_id, tw))
     with read_session(engine) as session:
         version = data_version(session)
         assert campaign_progress(session, SYSTEM, campaign_id).total.planned == 3
     with write_session(engine) as session:
-        undo_batch(session, SYSTEM, result.batch_id)
+        undo_batch(session, SYSTEM, result.batch_id, LIST_KINDS)
     with read_session(engine) as session:
         assert data_version(session) > version
         assert campaign_progress(session, SYSTEM, campaign_id).total.planned == 0
@@ -362,7 +397,7 @@ def test_undo_refused_when_rows_were_edited_since(engine, wards):
         wards["A"],
     )
     with write_session(engine) as session, pytest.raises(UserError, match="Không thể hoàn tác"):
-        undo_batch(session, SYSTEM, first.batch_id)
+        undo_batch(session, SYSTEM, first.batch_id, LIST_KINDS)
 
 
 def test_ward_staff_cannot_import_or_undo_for_another_ward(engine, wards):
@@ -372,7 +407,7 @@ def test_ward_staff_cannot_import_or_undo_for_another_ward(engine, wards):
         run_import(engine, data, wards["B"], scope=staff)
     _, result = run_import(engine, data, wards["B"])
     with write_session(engine) as session, pytest.raises(UserError, match="Không tìm thấy lần nhập"):
-        undo_batch(session, staff, result.batch_id)
+        undo_batch(session, staff, result.batch_id, LIST_KINDS)
     viewer = Scope(user_id=None, username="v", role="viewer", ward_ids=None)
     with pytest.raises(Forbidden):
         run_import(engine, data, wards["A"], scope=viewer)

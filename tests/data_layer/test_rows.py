@@ -6,9 +6,9 @@ import dataclasses
 import random
 from datetime import datetime
 
-from data_layer.importing.reader import read_sheets
 from data_layer.importing.rows import SAMPLE, parse_rows
 from data_layer.importing.table import Column, Table, locate_table
+from data_layer.sheets.reader import read_sheets
 from tests.data_layer.workbooks import xlsx_bytes
 
 HEADER = [

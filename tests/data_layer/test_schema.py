@@ -6,12 +6,14 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 from sqlmodel import Session, SQLModel
 
-from data_layer.admin.reference import STANDARD_SOURCES, add_ward, seed_reference_data
+from data_layer.admin.seeding import seed_reference_data
 from data_layer.core import tallies
 from data_layer.core.access import Scope
 from data_layer.core.db import write_session
 from data_layer.core.models import Beneficiary, Category, FundingSource, Ward, WardTally
 from data_layer.core.schema import alembic_config, upgrade_schema
+from data_layer.registry.catalog import STANDARD_SOURCES
+from data_layer.registry.wards import add_ward
 from tests.conftest import expected_triggers, installed_triggers
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select, update
 
 from data_layer.campaigns.calendar import (
     add_milestone,
+    copy_campaign,
     deadline,
     delete_milestone,
     expected_reports,
@@ -21,7 +22,7 @@ from data_layer.campaigns.calendar import (
 )
 from data_layer.campaigns.delivery import mark_delivered
 from data_layer.campaigns.lumps import add_lump
-from data_layer.campaigns.setup import copy_campaign, create_campaign
+from data_layer.campaigns.setup import create_campaign
 from data_layer.campaigns.sign_off import (
     changes_since,
     latest_sign_offs,

@@ -3,10 +3,10 @@
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from data_layer.admin.reference import get_ward_by_code
 from data_layer.core.access import Scope
 from data_layer.core.db import get_engine, write_session
 from data_layer.core.models import Category
+from data_layer.registry.wards import get_ward_by_code
 from tests.conftest import people_of
 from tests.data_layer.workbooks import ward_list, write, xlsx_bytes
 from tests.e2e.conftest import login, open_menu_page, wait_idle

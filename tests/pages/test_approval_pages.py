@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from data_layer.admin import reference
 from data_layer.campaigns.approval import approve_ward
+from data_layer.campaigns.setup import list_campaigns
 from data_layer.core.access import Scope
 from data_layer.core.db import write_session
 from data_layer.core.models import Ward
@@ -20,7 +20,7 @@ WRITE_BUTTONS = {
 def _approve(code: str):
     """Approve the ward in the campaign the pages open on; returns that campaign."""
     with write_session() as session:
-        campaign = reference.list_campaigns(session)[0]
+        campaign = list_campaigns(session)[0]
         ward_id = session.execute(select(Ward.id).where(Ward.code == code)).scalar_one()
         approve_ward(session, Scope.system(), campaign.id, ward_id)
     return campaign

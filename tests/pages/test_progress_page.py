@@ -2,9 +2,8 @@
 
 from datetime import date
 
-from data_layer.admin.reference import list_campaigns
 from data_layer.campaigns.delivery import allocation_rows, mark_delivered
-from data_layer.campaigns.setup import list_packages
+from data_layer.campaigns.setup import list_campaigns, list_packages
 from data_layer.core.access import Scope
 from data_layer.core.db import write_session
 from data_layer.reports.progress import campaign_progress, registry_quality

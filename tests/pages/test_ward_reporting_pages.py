@@ -3,12 +3,13 @@ district's wards × reports grid) on the demo database."""
 
 from datetime import date
 
-from data_layer.admin.reference import get_ward_by_code, list_campaigns
 from data_layer.campaigns.calendar import list_milestones
+from data_layer.campaigns.setup import list_campaigns
 from data_layer.campaigns.sign_off import latest_sign_offs
 from data_layer.core.access import Scope
 from data_layer.core.codes import FiguresBasis
 from data_layer.core.db import read_session
+from data_layer.registry.wards import get_ward_by_code
 from data_layer.vn.formatting import format_money
 from tests.pages.conftest import open_page
 

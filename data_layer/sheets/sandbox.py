@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 
-from data_layer.importing.file_errors import FileReadError
+from data_layer.sheets.file_errors import FileReadError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # what the child reads (CSV is text, read here)
 MEMORY_LIMIT = 1536 * 1024 * 1024  # address space of the child
@@ -33,7 +33,7 @@ class WorkbookRead:
             source.write(data)
             source.seek(0)
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "data_layer.importing.sandbox"],
+                [sys.executable, "-m", "data_layer.sheets.sandbox"],
                 stdin=source,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import msoffcrypto
 
-from data_layer.importing.file_errors import FileReadError
-from data_layer.importing.sandbox import WORKBOOK_SUFFIXES, WorkbookRead
-from data_layer.importing.xlsx_scan import scan_xlsx
+from data_layer.sheets.file_errors import FileReadError
+from data_layer.sheets.sandbox import WORKBOOK_SUFFIXES, WorkbookRead
+from data_layer.sheets.xlsx_scan import scan_xlsx
 from data_layer.vn.formatting import format_count
 
 SPREADSHEET_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")

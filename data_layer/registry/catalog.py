@@ -1,4 +1,5 @@
-"""Reference data: wards, funding sources, beneficiary categories, campaigns.
+"""The catalogue every package reads: funding sources and beneficiary categories, and switching a
+ward, source or category on or off (the wards themselves: ``registry.wards``).
 
 The standard catalogue below is only the *initial* content seeded by ``ansinh db init``; admins edit
 it afterwards, and seeding never changes a row that already exists.
@@ -8,12 +9,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from data_layer.allowance import reference as allowance_reference
 from data_layer.core import audit
 from data_layer.core.access import Scope
 from data_layer.core.codes import Action
 from data_layer.core.errors import Invalid, NotFound
-from data_layer.core.models import Campaign, Category, FundingSource, Ward
+from data_layer.core.models import Category, FundingSource, Ward
 from data_layer.vn.text import normalize_text
 
 STANDARD_SOURCES = [
@@ -52,23 +52,24 @@ STANDARD_CATEGORIES = [
 ]
 
 
-def _clean_code(code: str) -> str:
+def clean_code(code: str) -> str:
+    """A catalogue code as stored: upper case letters, digits, '_' or '-' (Invalid otherwise)."""
     code = (code or "").strip().upper()
     if not code or len(code) > 30 or not all(ch.isalnum() or ch in "_-" for ch in code):
         raise Invalid(f"Mã '{code}' không hợp lệ: chỉ dùng chữ không dấu, số, '_' hoặc '-'.")
     return code
 
 
-def _clean_name(name: str) -> str:
+def clean_name(name: str) -> str:
+    """A catalogue name as stored: NFC, trimmed, never empty."""
     cleaned = normalize_text(name)
     if not cleaned:
         raise Invalid("Tên không được để trống.")
     return cleaned
 
 
-def seed_reference_data(session: Session) -> None:
-    """Insert the standard sources and categories (and the monthly allowance's standards, groups and
-    coefficients) that are missing; existing rows stay untouched."""
+def seed_catalog(session: Session) -> None:
+    """Insert the standard sources and categories that are missing; existing rows stay untouched."""
     have_sources = set(session.exec(select(FundingSource.code)).all())
     session.add_all(FundingSource(code=c, name=n) for c, n in STANDARD_SOURCES if c not in have_sources)
     have_categories = set(session.exec(select(Category.code)).all())
@@ -76,46 +77,6 @@ def seed_reference_data(session: Session) -> None:
         Category(code=c, name=n, group=g) for c, n, g in STANDARD_CATEGORIES if c not in have_categories
     )
     session.flush()
-    allowance_reference.seed(session)
-
-
-# --- wards -------------------------------------------------------------------------------------
-
-
-def add_ward(session: Session, scope: Scope, code: str, name: str, parent_unit: str | None = None) -> Ward:
-    """Create a ward, or return the existing one with the same code (idempotent on CODE)."""
-    scope.require_admin()
-    code = _clean_code(code)
-    existing = session.exec(select(Ward).where(Ward.code == code)).first()
-    if existing:
-        return existing
-    ward = Ward(code=code, name=_clean_name(name), parent_unit=normalize_text(parent_unit))
-    session.add(ward)
-    session.flush()
-    audit.record(
-        session, scope, table="ward", row_id=ward.id, action=Action.INSERT, ward_id=ward.id, new=ward.name
-    )
-    return ward
-
-
-def list_wards(session: Session, scope: Scope, *, include_inactive: bool = False) -> list[Ward]:
-    """Wards the scope may see, by code."""
-    query = select(Ward).where(scope.ward_clause(Ward.id)).order_by(Ward.code)
-    if not include_inactive:
-        query = query.where(Ward.active)
-    return list(session.exec(query).all())
-
-
-def get_ward_by_code(session: Session, scope: Scope, code: str) -> Ward:
-    """The ward with this code, if the scope may see it (else a Vietnamese error)."""
-    ward = session.exec(
-        select(Ward).where(Ward.code == (code or "").strip().upper(), scope.ward_clause(Ward.id))
-    ).first()
-    if ward is None:
-        raise NotFound(
-            f"Không tìm thấy phường/xã có mã '{code}' (hoặc bạn không có quyền với phường/xã này)."
-        )
-    return ward
 
 
 # --- funding sources and categories --------------------------------------------------------------
@@ -124,11 +85,11 @@ def get_ward_by_code(session: Session, scope: Scope, code: str) -> Ward:
 def add_source(session: Session, scope: Scope, code: str, name: str) -> FundingSource:
     """Create a funding source, or return the existing one with the same code (idempotent)."""
     scope.require_admin()
-    code = _clean_code(code)
+    code = clean_code(code)
     existing = session.exec(select(FundingSource).where(FundingSource.code == code)).first()
     if existing:
         return existing
-    source = FundingSource(code=code, name=_clean_name(name))
+    source = FundingSource(code=code, name=clean_name(name))
     session.add(source)
     session.flush()
     audit.record(
@@ -156,11 +117,11 @@ def get_source_by_code(session: Session, code: str) -> FundingSource:
 def add_category(session: Session, scope: Scope, code: str, name: str, group: str) -> Category:
     """Create a beneficiary category, or return the existing one with the same code (idempotent)."""
     scope.require_admin()
-    code = _clean_code(code)
+    code = clean_code(code)
     existing = session.exec(select(Category).where(Category.code == code)).first()
     if existing:
         return existing
-    category = Category(code=code, name=_clean_name(name), group=_clean_name(group))
+    category = Category(code=code, name=clean_name(name), group=clean_name(group))
     session.add(category)
     session.flush()
     audit.record(
@@ -200,18 +161,3 @@ def set_active(session: Session, scope: Scope, table: str, row_id: int, active: 
         row.active = active
         session.add(row)
         session.flush()
-
-
-# --- campaigns ----------------------------------------------------------------------------------
-
-
-def list_campaigns(session: Session) -> list[Campaign]:
-    """Campaigns, newest first (campaigns are city-wide: every user sees them)."""
-    return list(session.exec(select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc())).all())
-
-
-def get_campaign_by_name(session: Session, name: str) -> Campaign:
-    campaign = session.exec(select(Campaign).where(Campaign.name == normalize_text(name))).first()
-    if campaign is None:
-        raise NotFound(f"Không tìm thấy đợt tặng quà '{name}'.")
-    return campaign

@@ -12,9 +12,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from data_layer.admin.reference import add_ward
 from data_layer.admin.users import add_user
-from data_layer.allowance import demo as allowance_demo
 from data_layer.campaigns.allocation import apply_allocations
 from data_layer.campaigns.calendar import add_milestone
 from data_layer.campaigns.delivery import mark_delivered
@@ -33,6 +31,8 @@ from data_layer.core.models import (
     User,
     Ward,
 )
+from data_layer.demo import allowance as allowance_demo
+from data_layer.registry.wards import add_ward
 from data_layer.vn.formatting import LOCAL_TIME
 from data_layer.vn.text import fold
 

@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
-from data_layer.importing.file_errors import FileReadError
+from data_layer.sheets.file_errors import FileReadError
 from data_layer.vn.formatting import format_count
 
 MAX_UNCOMPRESSED = 100 * 1024 * 1024  # all parts of the workbook together, once unzipped
