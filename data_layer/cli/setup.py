@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from data_layer.admin.seeding import seed_reference_data
+from data_layer.admin.seeding import seed_reference_data, seed_unit_catalog
 from data_layer.admin.users import add_user
 from data_layer.campaigns.setup import create_campaign
 from data_layer.cli.common import engine_of, read_password, system_scope
@@ -12,6 +12,7 @@ from data_layer.core.db import write_session
 from data_layer.core.schema import new_revision, upgrade_schema
 from data_layer.demo.city import seed_demo_data
 from data_layer.registry.catalog import add_source
+from data_layer.registry.unit_table import EMBEDDED_SOURCE
 from data_layer.registry.wards import add_ward, get_ward_by_code
 
 SYSTEM = system_scope()
@@ -22,8 +23,11 @@ def cmd_db_init(args) -> int:
     upgrade_schema(engine)
     with write_session(engine) as session:
         seed_reference_data(session)
+        catalogue = seed_unit_catalog(session)
         seeded = seed_demo_data(session) if args.demo else False
     print("Đã tạo/cập nhật cơ sở dữ liệu.")
+    if catalogue:
+        print(f"Đã nạp danh mục đơn vị hành chính có sẵn ({EMBEDDED_SOURCE}).")
     if seeded:
         print("Đã nạp dữ liệu mẫu (tài khoản mẫu, mật khẩu ansinh-demo: chỉ dùng để thử).")
     elif args.demo:

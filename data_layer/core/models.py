@@ -37,6 +37,39 @@ class Ward(SQLModel, table=True):
     active: bool = True
 
 
+class AdminUnit(SQLModel, table=True):
+    """A commune, ward or special zone of the official catalogue, of one era: ``old`` (before 1/7/2025,
+    under a district) or ``new``. Codes repeat across eras (most new codes were some other old
+    commune's), so a unit is its era, code and name (the official table gives a few old codes two names).
+    Loaded by ``ansinh unit load`` (registry.unit_catalog)."""
+
+    __table_args__ = (
+        UniqueConstraint("era", "code", "name_key", name="uq_adminunit_era_code_name"),
+        Index("ix_adminunit_era_loose_key", "era", "loose_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    era: str = Field(max_length=3)
+    code: str = Field(max_length=10)
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200, description="name without its kind, tone placement ignored")
+    loose_key: str = Field(max_length=200, description="name without its kind and without any mark")
+    province_code: str = Field(max_length=3)
+    province: str = Field(max_length=200)
+    district_code: str | None = Field(default=None, max_length=5)
+    district: str | None = Field(default=None, max_length=200)
+
+
+class UnitSuccession(SQLModel, table=True):
+    """An old commune (or part of it) that went into a new one on 1/7/2025, with the official note
+    ("Nhập toàn bộ", "Nhập một phần", …); ``all_people``: this new unit took all of its people."""
+
+    old_unit_id: int = Field(foreign_key="adminunit.id", primary_key=True, ondelete="CASCADE")
+    new_unit_id: int = Field(foreign_key="adminunit.id", primary_key=True, index=True, ondelete="CASCADE")
+    note: str = Field(default="", max_length=200)
+    all_people: bool = False
+
+
 class Category(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=30, unique=True, index=True)

@@ -1,0 +1,51 @@
+"""unit catalogue: official communes of both eras (before/from 1/7/2025) and old → new successions
+
+Revision ID: 0013
+Revises: 0010
+Create Date: 2026-12-03
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0013"
+down_revision = "0010"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "adminunit",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("era", sa.String(length=3), nullable=False),
+        sa.Column("code", sa.String(length=10), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("name_key", sa.String(length=200), nullable=False),
+        sa.Column("loose_key", sa.String(length=200), nullable=False),
+        sa.Column("province_code", sa.String(length=3), nullable=False),
+        sa.Column("province", sa.String(length=200), nullable=False),
+        sa.Column("district_code", sa.String(length=5), nullable=True),
+        sa.Column("district", sa.String(length=200), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("era", "code", "name_key", name="uq_adminunit_era_code_name"),
+    )
+    op.create_index("ix_adminunit_era_loose_key", "adminunit", ["era", "loose_key"])
+    op.create_table(
+        "unitsuccession",
+        sa.Column("old_unit_id", sa.Integer(), nullable=False),
+        sa.Column("new_unit_id", sa.Integer(), nullable=False),
+        sa.Column("note", sa.String(length=200), nullable=False),
+        sa.Column("all_people", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(["old_unit_id"], ["adminunit.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["new_unit_id"], ["adminunit.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("old_unit_id", "new_unit_id"),
+    )
+    op.create_index("ix_unitsuccession_new_unit_id", "unitsuccession", ["new_unit_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_unitsuccession_new_unit_id", table_name="unitsuccession")
+    op.drop_table("unitsuccession")
+    op.drop_index("ix_adminunit_era_loose_key", table_name="adminunit")
+    op.drop_table("adminunit")
