@@ -28,6 +28,7 @@ from data_layer.admin.logins import (
     record_login,
     session_is_current,
 )
+from data_layer.admin.users import scope_of
 from data_layer.core.access import Scope
 from data_layer.core.db import read_session, write
 from data_layer.core.settings import cookie_key, get_settings
@@ -133,7 +134,7 @@ def current_scope() -> Scope | None:
         user = get_active_user(session, st.session_state.get("username"))
         if user is None or st.session_state.get(VERSION_KEY) != user.session_version:
             return None
-        return Scope.for_user(user)
+        return scope_of(session, user)
 
 
 def require_scope() -> Scope:

@@ -75,6 +75,7 @@ def _reference_commands(sub, add: Adder) -> None:
     p.add_argument("username", metavar="USERNAME")
     p.add_argument("--role", required=True, choices=[r.value for r in Role])
     p.add_argument("--ward", metavar="CODE", help="mã phường/xã (bắt buộc với vai trò ward)")
+    p.add_argument("--province", metavar="CODE", help="mã tỉnh 2 chữ số (vai trò province)")
     p.add_argument("--name", metavar="NAME", help="họ tên hiển thị")
     p.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
 

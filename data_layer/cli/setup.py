@@ -94,6 +94,7 @@ def cmd_user_add(args) -> int:
             role=Role(args.role),
             ward_id=ward_id,
             name=args.name,
+            province_code=args.province,
         )
         print(f"Đã tạo người dùng {user.username} ({user.role}).")
     return 0

@@ -30,11 +30,16 @@ def _money(nullable: bool = False) -> Column:
 
 
 class Ward(SQLModel, table=True):
+    """A commune-level unit (phường, xã, đặc khu; before 2025 also thị trấn): its local code, and its
+    official code and province when it is in the catalogue (``AdminUnit``, era new)."""
+
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=20, unique=True, index=True)
     name: str = Field(max_length=200)
     parent_unit: str | None = Field(default=None, max_length=200)
     active: bool = True
+    official_code: str | None = Field(default=None, max_length=5, unique=True, index=True)
+    province_code: str | None = Field(default=None, max_length=3, index=True)
 
 
 class AdminUnit(SQLModel, table=True):
@@ -209,6 +214,7 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=100)
     role: str = Field(max_length=20)
     ward_id: int | None = Field(default=None, foreign_key="ward.id")
+    province_code: str | None = Field(default=None, max_length=3)  # a province officer's province
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     # raised by logout, password change and deactivation: a login cookie carrying an older one is void

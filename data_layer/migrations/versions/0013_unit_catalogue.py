@@ -1,4 +1,5 @@
-"""unit catalogue: official communes of both eras (before/from 1/7/2025) and old → new successions
+"""unit catalogue: official communes of both eras (before/from 1/7/2025) and old → new successions;
+a ward's official code and province, a province officer's province
 
 Revision ID: 0013
 Revises: 0010
@@ -42,9 +43,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("old_unit_id", "new_unit_id"),
     )
     op.create_index("ix_unitsuccession_new_unit_id", "unitsuccession", ["new_unit_id"])
+    # plain ADD COLUMN (no table copy: SQLite would have to drop a table other rows refer to)
+    op.add_column("ward", sa.Column("official_code", sa.String(length=5), nullable=True))
+    op.add_column("ward", sa.Column("province_code", sa.String(length=3), nullable=True))
+    op.create_index("ix_ward_official_code", "ward", ["official_code"], unique=True)
+    op.create_index("ix_ward_province_code", "ward", ["province_code"])
+    op.add_column("user", sa.Column("province_code", sa.String(length=3), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("user", "province_code")
+    op.drop_index("ix_ward_province_code", table_name="ward")
+    op.drop_index("ix_ward_official_code", table_name="ward")
+    op.drop_column("ward", "province_code")
+    op.drop_column("ward", "official_code")
     op.drop_index("ix_unitsuccession_new_unit_id", table_name="unitsuccession")
     op.drop_table("unitsuccession")
     op.drop_index("ix_adminunit_era_loose_key", table_name="adminunit")
