@@ -129,6 +129,9 @@ class Beneficiary(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=30)
     note: str | None = Field(default=None, sa_column=Column(Text))
     import_batch_id: int | None = Field(default=None, foreign_key="importbatch.id", index=True)
+    # the pre-2025 commune a list placed the person in (official old code and name), kept for history
+    old_unit_code: str | None = Field(default=None, max_length=5)
+    old_unit_name: str | None = Field(default=None, max_length=200)
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -61,7 +61,8 @@ def commit_import(
     if request.category_map:
         remember_aliases(session, request.category_map)
     report(0.1, "Đang ghi đối tượng mới…")
-    person_of = _insert_new_people(session, batch, [r for r in accepted if r.row not in matches])
+    old_unit = preview.era.old_unit if preview.era else None
+    person_of = _insert_new_people(session, batch, [r for r in accepted if r.row not in matches], old_unit)
     report(0.5, "Đang cập nhật đối tượng đã có…")
     _update_matched_people(session, scope, batch, [r for r in accepted if r.row in matches], matches)
     person_of.update(matches)
@@ -112,9 +113,11 @@ def _new_batch(session: Session, scope: Scope, preview: ImportPreview) -> Import
     return batch
 
 
-def _insert_new_people(session: Session, batch: ImportBatch, rows: list[ParsedRow]) -> dict[int, int]:
-    """Insert the new people in one COPY/executemany; Excel row → their id (ids come from one
-    sequence/rowid in statement order, so they follow the rows)."""
+def _insert_new_people(
+    session: Session, batch: ImportBatch, rows: list[ParsedRow], old_unit: tuple[str, str] | None
+) -> dict[int, int]:
+    """Insert the new people in one COPY/executemany (each with the old commune an old list names);
+    Excel row → their id (ids come from one sequence/rowid in statement order, so they follow the rows)."""
     if not rows:
         return {}
     now = utcnow()
@@ -127,6 +130,8 @@ def _insert_new_people(session: Session, batch: ImportBatch, rows: list[ParsedRo
         "created_at": now,
         "updated_at": now,
     }
+    if old_unit:
+        fixed["old_unit_code"], fixed["old_unit_name"] = old_unit
     insert_columns(session, Beneficiary.__table__, columns | {k: [v] * len(rows) for k, v in fixed.items()})
     ids = session.execute(
         select(Beneficiary.id).where(Beneficiary.import_batch_id == batch.id).order_by(Beneficiary.id)

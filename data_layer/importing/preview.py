@@ -20,6 +20,7 @@ from data_layer.core.errors import Forbidden
 from data_layer.core.models import Beneficiary, ImportBatch, Ward
 from data_layer.core.settings import get_settings
 from data_layer.importing.categories import CategoryResolver
+from data_layer.importing.eras import ListEra, list_era
 from data_layer.importing.kinds import Counts, ListKind
 from data_layer.importing.matching import WardPeople
 from data_layer.importing.rows import ParsedRow, parse_rows
@@ -45,6 +46,7 @@ class ImportRequest:
     category_map: dict[str, int] = field(default_factory=dict)  # file text → category id
     file_category_id: int | None = None  # the group of every row that names none ("Nhóm cho cả tệp")
     reading: WorkbookRead | None = field(default=None, compare=False)  # a child already reading ``data``
+    era: str | None = None  # 'old': "Danh sách lập trước 01/7/2025"; 'new'; None: from the title's date
 
     @property
     def sha256(self) -> str:
@@ -63,6 +65,7 @@ class ImportPreview:
     category_ids: dict[int, list[int]]
     suggested_category_id: int | None = None  # a group the title rows name ("DANH SÁCH NGƯỜI CAO TUỔI")
     checked: Any = None  # what the kind's check found, for its write
+    era: ListEra | None = None  # the list's era and the old commune its title names (kept on new people)
 
     @property
     def accepted(self) -> list[ParsedRow]:
@@ -226,7 +229,7 @@ def preview_import(
     Raises FileReadError when the file cannot be read as a list at all.
     """
     report = progress or (lambda _f, _m: None)
-    ward_in_scope(session, scope, request.ward_id)
+    ward = ward_in_scope(session, scope, request.ward_id)
     if request.kind is not None:
         request.kind.refuse_early(session, request.ward_id)  # before reading the file
     report(0.05, "Đang đọc tệp…")
@@ -238,16 +241,18 @@ def preview_import(
     matches = WardPeople.load(session, request.ward_id).matches(r for r in rows if not r.errors)
     checked = request.kind.check(session, table, rows, matches) if request.kind is not None else None
     _flag_other_wards(session, scope, request.ward_id, [r for r in rows if not r.errors])
+    era = list_era(session, ward, table.title_lines, request.era)
     report(1.0, "Xong.")
     return ImportPreview(
         request=request,
         table=table,
         rows=rows,
-        file_warnings=[*table.warnings, *_check_footer(table, rows)],
+        file_warnings=[*table.warnings, *_check_footer(table, rows), *era.warnings],
         unknown_categories=unknown,
         already_imported=previous_batch(session, request),
         matches=matches,
         category_ids=category_ids,
         suggested_category_id=suggested_category(session, table),
         checked=checked,
+        era=era,
     )

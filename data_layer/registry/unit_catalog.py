@@ -318,3 +318,23 @@ def resolve(
     codes = {u["code"] for u in found}
     status = "unknown" if not codes else "found" if len(codes) == 1 else "ambiguous"
     return Resolution(status=status, units=found)
+
+
+def old_units_into(session: Session, name: str, new_code: str) -> list[AdminUnit]:
+    """The old communes called ``name`` (as typed: "PHƯỜNG QUANG TRUNG") that went, whole or in part,
+    into today's unit ``new_code``: what an old list's ward is, seen from the ward it is imported into."""
+    typed = unit_name(name)
+    new_unit = select(AdminUnit.id).where(AdminUnit.era == NEW, AdminUnit.code == new_code).scalar_subquery()
+    units = list(
+        session.execute(
+            select(AdminUnit)
+            .join(UnitSuccession, UnitSuccession.old_unit_id == AdminUnit.id)
+            .where(
+                AdminUnit.era == OLD,
+                AdminUnit.loose_key == typed.loose,
+                UnitSuccession.new_unit_id.in_(new_unit),
+            )
+            .order_by(AdminUnit.code)
+        ).scalars()
+    )
+    return _narrow(units, name)

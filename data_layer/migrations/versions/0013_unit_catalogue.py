@@ -1,5 +1,5 @@
 """unit catalogue: official communes of both eras (before/from 1/7/2025) and old → new successions;
-a ward's official code and province, a province officer's province
+a ward's official code and province, a province officer's province, a person's pre-2025 commune
 
 Revision ID: 0013
 Revises: 0010
@@ -49,9 +49,24 @@ def upgrade() -> None:
     op.create_index("ix_ward_official_code", "ward", ["official_code"], unique=True)
     op.create_index("ix_ward_province_code", "ward", ["province_code"])
     op.add_column("user", sa.Column("province_code", sa.String(length=3), nullable=True))
+    op.add_column("beneficiary", sa.Column("old_unit_code", sa.String(length=5), nullable=True))
+    op.add_column("beneficiary", sa.Column("old_unit_name", sa.String(length=200), nullable=True))
+
+
+def _drop_sqlite_triggers_on(table: str) -> None:
+    """SQLite refuses to drop a column a trigger names; the schema reinstalls every trigger after an
+    upgrade (core.schema)."""
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        query = sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t")
+        for (name,) in bind.execute(query, {"t": table}).all():
+            op.execute(f'DROP TRIGGER "{name}"')
 
 
 def downgrade() -> None:
+    _drop_sqlite_triggers_on("beneficiary")
+    op.drop_column("beneficiary", "old_unit_name")
+    op.drop_column("beneficiary", "old_unit_code")
     op.drop_column("user", "province_code")
     op.drop_index("ix_ward_province_code", table_name="ward")
     op.drop_index("ix_ward_official_code", table_name="ward")

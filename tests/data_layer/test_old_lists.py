@@ -1,0 +1,106 @@
+"""Lists made before 1 July 2025 import into today's units: the era from the title's date or the
+user's choice, the old commune of the title resolved through the official table (../shared/data/units),
+each new person keeping the old commune's code and name; old and new codes never confused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from data_layer.core.access import Scope
+from data_layer.core.db import read_session, write_session
+from data_layer.core.models import Beneficiary
+from data_layer.importing.commit import commit_import
+from data_layer.importing.eras import era_of_title, issuer_of_title
+from data_layer.importing.preview import ImportRequest, preview_import
+from data_layer.registry.unit_catalog import load_catalog
+from data_layer.registry.unit_table import read_table
+from data_layer.registry.wards import add_ward, get_ward_by_code
+from tests.data_layer.workbooks import HEADER, xlsx_bytes
+
+OFFICIAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "units" / "bang_chuyen_doi_dvhc_2025.csv"
+SYSTEM = Scope.system()
+PEOPLE = [
+    [1, "Nguyễn Văn An", "05/03/1950", "Nam", "022050001234", "Tổ 3", "Thương binh", "300.000"],
+    [2, "Lê Thị Bình", "1948", "Nữ", "022148001235", "Tổ 5", "Hộ nghèo", "500.000"],
+]
+
+
+@pytest.fixture(scope="module")
+def table():
+    return read_table(OFFICIAL.read_bytes(), OFFICIAL.name)
+
+
+@pytest.fixture
+def official(engine, table):
+    with write_session(engine) as session:
+        load_catalog(session, SYSTEM, table, source=OFFICIAL.name)
+    return engine
+
+
+def _import(engine, ward_id: int, title: list[str], era: str | None = None):
+    data = xlsx_bytes([[t] for t in title] + [[], HEADER, *PEOPLE])
+    request = ImportRequest(file_name="ds.xlsx", data=data, ward_id=ward_id, era=era)
+    with write_session(engine) as session:
+        preview = preview_import(session, SYSTEM, request)
+        commit_import(session, SYSTEM, preview)
+    with read_session(engine) as session:
+        people = session.execute(
+            select(
+                Beneficiary.name, Beneficiary.ward_id, Beneficiary.old_unit_code, Beneficiary.old_unit_name
+            ).order_by(Beneficiary.name)
+        ).all()
+    return preview, [tuple(p) for p in people]
+
+
+def test_era_and_issuer_from_the_title():
+    assert era_of_title(["DANH SÁCH NHẬN QUÀ TẾT GIÁP THÌN NĂM 2024"]) == "old"
+    assert era_of_title(["Uông Bí, ngày 20 tháng 01 năm 2025"]) == "old"
+    assert era_of_title(["Lập ngày 15/01/2026"]) == "new"
+    assert era_of_title(["DANH SÁCH ĐỐI TƯỢNG"]) == "new"  # no date: today's units
+    assert issuer_of_title(["ỦY BAN NHÂN DÂN PHƯỜNG QUANG TRUNG", "x"]) == "PHƯỜNG QUANG TRUNG"
+    assert issuer_of_title(["UBND THÀNH PHỐ UÔNG BÍ"]) is None
+
+
+def test_a_2024_uong_bi_list_lands_in_phuong_uong_bi_with_the_old_names_kept(official):
+    with write_session(official) as session:
+        uong_bi = add_ward(session, SYSTEM, "06811", "Phường Uông Bí").id
+    title = ["UBND PHƯỜNG QUANG TRUNG", "DANH SÁCH ĐỐI TƯỢNG NHẬN QUÀ TẾT GIÁP THÌN NĂM 2024"]
+    preview, people = _import(official, uong_bi, title)
+    assert preview.era.era == "old" and preview.file_warnings == []
+    assert people == [
+        ("Lê Thị Bình", uong_bi, "06817", "Phường Quang Trung"),
+        ("Nguyễn Văn An", uong_bi, "06817", "Phường Quang Trung"),
+    ]
+
+
+def test_the_users_choice_makes_a_list_old(official):
+    with write_session(official) as session:
+        uong_bi = add_ward(session, SYSTEM, "06811", "Phường Uông Bí").id
+    title = ["UBND PHƯỜNG THANH SƠN", "DANH SÁCH ĐỐI TƯỢNG"]
+    assert _import(official, uong_bi, title)[1][0][2] is None  # undated: today's list, nothing kept
+    preview, people = _import(official, uong_bi, [*title, "(bản 2)"], era="old")
+    assert preview.era.old_unit == ("06811", "Phường Thanh Sơn")  # old 06811: today Uông Bí's code too
+
+
+def test_an_old_code_equal_to_another_new_units_code_is_never_confused(official):
+    """Old Xã Thượng Quận had code 10729, which is today Phường Trần Liễu's; part of it went to Xã Phú
+    Thái (10750). Its 2024 list imported into Phú Thái keeps 10729 as the old code, in Phú Thái."""
+    with write_session(official) as session:
+        tran_lieu = add_ward(session, SYSTEM, "10729", "Phường Trần Liễu").id
+        phu_thai = add_ward(session, SYSTEM, "10750", "Xã Phú Thái").id
+    preview, people = _import(official, phu_thai, ["UBND XÃ THƯỢNG QUẬN", "Danh sách năm 2024"])
+    assert {(p[1], p[2], p[3]) for p in people} == {(phu_thai, "10729", "Xã Thượng Quận")}
+    with read_session(official) as session:
+        assert get_ward_by_code(session, SYSTEM, "10729").id == tran_lieu
+        assert session.execute(select(Beneficiary.id).where(Beneficiary.ward_id == tran_lieu)).first() is None
+
+
+def test_an_old_commune_that_did_not_go_into_the_ward_is_flagged(official):
+    with write_session(official) as session:
+        uong_bi = add_ward(session, SYSTEM, "06811", "Phường Uông Bí").id
+    preview, people = _import(official, uong_bi, ["UBND PHƯỜNG CHI LĂNG", "Danh sách năm 2024"])
+    assert preview.file_warnings == ["Đơn vị cũ 'PHƯỜNG CHI LĂNG' trong tiêu đề không thuộc Phường Uông Bí."]
+    assert {p[2] for p in people} == {None}
