@@ -116,6 +116,12 @@ def _list_commands(sub, add: Adder) -> None:
     p.add_argument("--ward", required=True, metavar="CODE")
     p.add_argument("--campaign", metavar="NAME", help="đợt tặng quà, khi tệp là danh sách quà")
     p.add_argument("--source", metavar="CODE", help="nguồn kinh phí của danh sách quà")
+    p.add_argument(
+        "--era",
+        choices=["old", "new"],
+        help="old: danh sách lập trước 01/7/2025 (đơn vị cũ trong tiêu đề được đối chiếu); mặc định: theo"
+        " ngày trong tiêu đề",
+    )
     p.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     p.set_defaults(early=read_import_file)

@@ -104,3 +104,18 @@ def test_an_old_commune_that_did_not_go_into_the_ward_is_flagged(official):
     preview, people = _import(official, uong_bi, ["UBND PHƯỜNG CHI LĂNG", "Danh sách năm 2024"])
     assert preview.file_warnings == ["Đơn vị cũ 'PHƯỜNG CHI LĂNG' trong tiêu đề không thuộc Phường Uông Bí."]
     assert {p[2] for p in people} == {None}
+
+
+def test_cli_import_of_an_old_list_with_the_embedded_catalogue(capsys, db_url, tmp_path):
+    """`db init` brought the embedded catalogue; `import --era old` says the list is from before 2025."""
+    from data_layer.cli import main
+    from data_layer.core.db import get_engine
+
+    path = tmp_path / "quang_trung.xlsx"
+    path.write_bytes(xlsx_bytes([["UBND PHƯỜNG QUANG TRUNG"], ["DANH SÁCH ĐỐI TƯỢNG"], [], HEADER, *PEOPLE]))
+    assert main(["ward", "add", "06811", "Phường Uông Bí"]) == 0
+    assert main(["import", str(path), "--ward", "06811", "--era", "old", "--json"]) == 0
+    assert '"accepted": 2' in capsys.readouterr().out
+    with read_session(get_engine(db_url)) as session:
+        kept = session.execute(select(Beneficiary.old_unit_code, Beneficiary.old_unit_name)).all()
+    assert {tuple(k) for k in kept} == {("06817", "Phường Quang Trung")}
