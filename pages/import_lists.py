@@ -98,6 +98,7 @@ def preview_of(upload, key: str, ward, campaign, source, file_category_id, era):
         category_map=st.session_state.get(f"{key}_categories", {}),
         file_category_id=file_category_id,
         era=era,
+        hamlet_units=dict(st.session_state.get(f"{key}_hamlets", {})),
     )
     cache_key = (
         request.sha256,
@@ -107,6 +108,7 @@ def preview_of(upload, key: str, ward, campaign, source, file_category_id, era):
         tuple(sorted(request.category_map.items())),
         file_category_id,
         era,
+        tuple(sorted(request.hamlet_units.items())),
     )
     cached = st.session_state.get(f"{key}_preview")
     if cached and cached[0] == cache_key:
@@ -117,6 +119,31 @@ def preview_of(upload, key: str, ward, campaign, source, file_category_id, era):
     bar.empty()
     st.session_state[f"{key}_preview"] = (cache_key, preview)
     return preview
+
+
+def hamlet_placement(preview, key: str) -> None:
+    """A split old commune: ask once which of today's units each of its hamlets went to."""
+    if not (preview.era and preview.era.split):
+        return
+    answers = st.session_state.setdefault(f"{key}_hamlets", {})
+    to_ask = [*preview.hamlet_questions, *[h for h in answers if h not in preview.hamlet_questions]]
+    if not to_ask:
+        return
+    units = dict(preview.era.split)
+    st.warning(
+        f"{preview.era.old_unit[1]} cũ đã được chia cho {', '.join(units.values())}: chọn mỗi thôn/tổ nay "
+        "thuộc đơn vị nào (chỉ hỏi một lần; câu trả lời được ghi nhớ cho các danh sách sau)."
+    )
+    for number, hamlet in enumerate(to_ask):
+        choice = st.selectbox(
+            hamlet,
+            [None, *units],
+            format_func=lambda code: "— Chọn —" if code is None else units[code],
+            key=f"{key}_hamlet_{number}",
+        )
+        if choice and answers.get(hamlet) != choice:
+            answers[hamlet] = choice
+            st.rerun()
 
 
 def mapping_editor(preview, key: str) -> None:
@@ -273,6 +300,7 @@ def import_one(upload, number: int, ward, campaign, source) -> None:
             f"Danh sách lập trước 01/7/2025 của {name} (mã cũ {code}), nay thuộc {ward.name}: "
             "mỗi người mới giữ mã và tên đơn vị cũ."
         )
+    hamlet_placement(preview, key)
     mapping_editor(preview, key)
     category_editor(preview, key)
     show_preview(preview, key)

@@ -75,6 +75,21 @@ class UnitSuccession(SQLModel, table=True):
     all_people: bool = False
 
 
+class HamletPlacement(SQLModel, table=True):
+    """Which of today's units a hamlet of a split old commune went to, as a user answered it once for
+    an old list (remembered for later lists, editable by an admin)."""
+
+    __table_args__ = (UniqueConstraint("old_unit_code", "hamlet_key", name="uq_hamletplacement_old_hamlet"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    old_unit_code: str = Field(max_length=5)
+    hamlet_key: str = Field(max_length=200)
+    hamlet: str = Field(max_length=200)
+    new_unit_code: str = Field(max_length=5)
+    decided_by: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime = Field(default_factory=utcnow)
+
+
 class Category(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=30, unique=True, index=True)

@@ -28,6 +28,7 @@ from data_layer.importing.matching import WardPeople
 from data_layer.importing.preview import ImportPreview, Progress, previous_batch, ward_in_scope
 from data_layer.importing.rows import ParsedRow
 from data_layer.registry.fields import IMPORTED
+from data_layer.registry.hamlet_placements import place_hamlet
 
 
 @dataclass
@@ -62,6 +63,9 @@ def commit_import(
         remember_aliases(session, request.category_map)
     report(0.1, "Đang ghi đối tượng mới…")
     old_unit = preview.era.old_unit if preview.era else None
+    if old_unit and preview.era.split:  # the user's answers, remembered for the next lists
+        for hamlet, code in request.hamlet_units.items():
+            place_hamlet(session, scope, old_unit[0], hamlet, code)
     person_of = _insert_new_people(session, batch, [r for r in accepted if r.row not in matches], old_unit)
     report(0.5, "Đang cập nhật đối tượng đã có…")
     _update_matched_people(session, scope, batch, [r for r in accepted if r.row in matches], matches)

@@ -12,7 +12,8 @@ from datetime import date
 from sqlmodel import Session
 
 from data_layer.core.models import Ward
-from data_layer.registry.unit_catalog import NEW, OLD, old_units_into
+from data_layer.registry.hamlet_placements import hamlet_key
+from data_layer.registry.unit_catalog import NEW, OLD, old_units_into, successors_of
 from data_layer.vn.text import fold
 
 MERGER_DAY = date(2025, 7, 1)
@@ -27,11 +28,14 @@ _ISSUER = re.compile(r"^(?:ubnd|uy ban nhan dan)\s+((?:phuong|xa|thi tran)\s+.+)
 
 @dataclass(frozen=True)
 class ListEra:
-    """``era`` 'old' or 'new'; ``old_unit``: (code, name) of the old commune the title names."""
+    """``era`` 'old' or 'new'; ``old_unit``: (code, name) of the old commune the title names;
+    ``split``: today's units (code, name) it was split over when none took all the people (each of its
+    hamlets went to one of them: asked once per hamlet)."""
 
     era: str
     old_unit: tuple[str, str] | None = None
     warnings: list[str] = field(default_factory=list)
+    split: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _dates(lines: list[str]) -> list[date]:
@@ -76,4 +80,43 @@ def list_era(session: Session, ward: Ward, title_lines: list[str], chosen: str |
     if len(found) != 1:
         reason = "không thuộc" if not found else "có nhiều đơn vị cùng tên đã nhập vào"
         return ListEra(era, warnings=[f"Đơn vị cũ '{issuer}' trong tiêu đề {reason} {ward.name}."])
-    return ListEra(era, old_unit=(found[0].code, found[0].name))
+    old = found[0]
+    successors = successors_of(session, old.code, old.name)
+    split = [] if len(successors) < 2 or any(s[2] for s in successors) else [(c, n) for c, n, _ in successors]
+    return ListEra(era, old_unit=(old.code, old.name), split=split)
+
+
+def place_rows_by_hamlet(
+    ward: Ward, era: ListEra, rows: list, answers: dict[str, str], column: str
+) -> list[str]:
+    """For a split old commune: each row's hamlet must have gone to ``ward`` (``answers``: hamlet key →
+    today's unit code, remembered or just chosen). Rows of a hamlet that went elsewhere, or not yet
+    placed, get an error; returns the hamlets still to be placed, in list order."""
+    names = dict(era.split)
+    old_name = era.old_unit[1] if era.old_unit else ""
+    open_hamlets: list[str] = []
+    for row in rows:
+        if row.errors:
+            continue
+        code = answers.get(hamlet_key(row.hamlet))
+        if not row.hamlet:
+            row.errors.append(
+                (
+                    column,
+                    f"Không ghi thôn/tổ: {old_name} cũ đã chia cho nhiều đơn vị, "
+                    "cần biết người này ở thôn/tổ nào.",
+                )
+            )
+        elif code is None:
+            if row.hamlet not in open_hamlets:
+                open_hamlets.append(row.hamlet)
+            row.errors.append((column, f"Chưa chọn {row.hamlet} của {old_name} cũ nay thuộc đơn vị nào."))
+        elif code != ward.official_code:
+            row.errors.append(
+                (
+                    column,
+                    f"{row.hamlet} của {old_name} cũ nay thuộc {names.get(code, code)}: "
+                    "nhập dòng này vào đơn vị đó.",
+                )
+            )
+    return open_hamlets

@@ -20,11 +20,12 @@ from data_layer.core.errors import Forbidden
 from data_layer.core.models import Beneficiary, ImportBatch, Ward
 from data_layer.core.settings import get_settings
 from data_layer.importing.categories import CategoryResolver
-from data_layer.importing.eras import ListEra, list_era
+from data_layer.importing.eras import ListEra, list_era, place_rows_by_hamlet
 from data_layer.importing.kinds import Counts, ListKind
 from data_layer.importing.matching import WardPeople
 from data_layer.importing.rows import ParsedRow, parse_rows
 from data_layer.importing.table import Table, legacy_encoding_of, locate_table
+from data_layer.registry.hamlet_placements import hamlet_key, placements
 from data_layer.sheets.file_errors import FileReadError
 from data_layer.sheets.reader import mark_upper_font_cells, read_sheets
 from data_layer.sheets.sandbox import WorkbookRead
@@ -47,6 +48,7 @@ class ImportRequest:
     file_category_id: int | None = None  # the group of every row that names none ("Nhóm cho cả tệp")
     reading: WorkbookRead | None = field(default=None, compare=False)  # a child already reading ``data``
     era: str | None = None  # 'old': "Danh sách lập trước 01/7/2025"; 'new'; None: from the title's date
+    hamlet_units: dict[str, str] = field(default_factory=dict)  # split old commune: hamlet → today's code
 
     @property
     def sha256(self) -> str:
@@ -66,6 +68,7 @@ class ImportPreview:
     suggested_category_id: int | None = None  # a group the title rows name ("DANH SÁCH NGƯỜI CAO TUỔI")
     checked: Any = None  # what the kind's check found, for its write
     era: ListEra | None = None  # the list's era and the old commune its title names (kept on new people)
+    hamlet_questions: list[str] = field(default_factory=list)  # hamlets of a split old commune to place
 
     @property
     def accepted(self) -> list[ParsedRow]:
@@ -189,6 +192,19 @@ def suggested_category(session: Session, table: Table) -> int | None:
     return next((cid for line in table.title_lines if (cid := resolver.resolve(line)) is not None), None)
 
 
+def _place_split_hamlets(
+    session: Session, ward: Ward, era: ListEra, table: Table, rows: list[ParsedRow], request: ImportRequest
+) -> list[str]:
+    """An old list of a split commune: rows whose hamlet went elsewhere, or is not yet placed, are refused
+    (remembered answers, then the user's); the hamlets still to place."""
+    if not era.split or era.old_unit is None:
+        return []
+    answers = placements(session, era.old_unit[0])
+    answers.update({hamlet_key(h): code for h, code in request.hamlet_units.items()})
+    column = table.column_for("hamlet")
+    return place_rows_by_hamlet(ward, era, rows, answers, column.header if column else "Thôn/Tổ dân phố")
+
+
 def read_table(request: ImportRequest) -> Table:
     """The list found in the uploaded file (FileReadError when there is none)."""
     sheets = read_sheets(
@@ -236,12 +252,13 @@ def preview_import(
     table = read_table(request)
     report(0.4, "Đang kiểm tra từng dòng…")
     rows = parse_rows(table, request.mapping)
+    era = list_era(session, ward, table.title_lines, request.era)
+    questions = _place_split_hamlets(session, ward, era, table, rows, request)
     report(0.7, "Đang đối chiếu với cơ sở dữ liệu…")
     category_ids, unknown = _resolve_categories(session, request, rows)
     matches = WardPeople.load(session, request.ward_id).matches(r for r in rows if not r.errors)
     checked = request.kind.check(session, table, rows, matches) if request.kind is not None else None
     _flag_other_wards(session, scope, request.ward_id, [r for r in rows if not r.errors])
-    era = list_era(session, ward, table.title_lines, request.era)
     report(1.0, "Xong.")
     return ImportPreview(
         request=request,
@@ -255,4 +272,5 @@ def preview_import(
         suggested_category_id=suggested_category(session, table),
         checked=checked,
         era=era,
+        hamlet_questions=questions,
     )

@@ -338,3 +338,19 @@ def old_units_into(session: Session, name: str, new_code: str) -> list[AdminUnit
         ).scalars()
     )
     return _narrow(units, name)
+
+
+def successors_of(session: Session, old_code: str, old_name: str) -> list[tuple[str, str, bool]]:
+    """Today's units an old commune went into: (code, name, took all the people), by code."""
+    old = (
+        select(AdminUnit.id)
+        .where(AdminUnit.era == OLD, AdminUnit.code == old_code, AdminUnit.name == old_name)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(AdminUnit.code, AdminUnit.name, UnitSuccession.all_people)
+        .join(UnitSuccession, UnitSuccession.new_unit_id == AdminUnit.id)
+        .where(UnitSuccession.old_unit_id.in_(old))
+        .order_by(AdminUnit.code)
+    ).all()
+    return [tuple(r) for r in rows]

@@ -119,3 +119,45 @@ def test_cli_import_of_an_old_list_with_the_embedded_catalogue(capsys, db_url, t
     with read_session(get_engine(db_url)) as session:
         kept = session.execute(select(Beneficiary.old_unit_code, Beneficiary.old_unit_name)).all()
     assert {tuple(k) for k in kept} == {("06817", "Phường Quang Trung")}
+
+
+def test_a_split_old_commune_asks_per_hamlet_once_and_remembers(official):
+    """Old Phường Vạn Hương (Đồ Sơn) was split between Phường Đồ Sơn (11455) and Phường Nam Đồ Sơn
+    (11737), neither taking all the people: its hamlets are placed once, then remembered."""
+    from data_layer.core.errors import Forbidden
+    from data_layer.registry.hamlet_placements import place_hamlet, placements
+
+    with write_session(official) as session:
+        do_son = add_ward(session, SYSTEM, "11455", "Phường Đồ Sơn").id
+        nam_do_son = add_ward(session, SYSTEM, "11737", "Phường Nam Đồ Sơn").id
+    title = ["UBND PHƯỜNG VẠN HƯƠNG", "DANH SÁCH NHẬN QUÀ TẾT NĂM 2024"]
+    data = xlsx_bytes([[t] for t in title] + [[], HEADER, *PEOPLE])
+
+    def preview(ward_id, answers=None, data=data):
+        request = ImportRequest(file_name="vh.xlsx", data=data, ward_id=ward_id, hamlet_units=answers or {})
+        with write_session(official) as session:
+            return preview_import(session, SYSTEM, request)
+
+    asked = preview(do_son)
+    assert asked.era.split == [("11455", "Phường Đồ Sơn"), ("11737", "Phường Nam Đồ Sơn")]
+    assert asked.hamlet_questions == ["Tổ 3", "Tổ 5"] and asked.accepted == []
+    answered = preview(do_son, {"Tổ 3": "11455", "Tổ 5": "11737"})
+    assert [r.name for r in answered.accepted] == ["Nguyễn Văn An"]
+    refused = next(r for r in answered.rows if r.errors)
+    assert refused.errors == [
+        ("Thôn/Tổ", "Tổ 5 của Phường Vạn Hương cũ nay thuộc Phường Nam Đồ Sơn: nhập dòng này vào đơn vị đó.")
+    ]
+    with write_session(official) as session:
+        commit_import(session, SYSTEM, answered)
+        assert placements(session, "11461") == {"to 3": "11455", "to 5": "11737"}
+    # a later list, hamlets typed another way, into the other ward: nothing asked
+    later = [[*PEOPLE[0][:5], "tổ  3", *PEOPLE[0][6:]], [*PEOPLE[1][:5], "TỔ 5", *PEOPLE[1][6:]]]
+    again = preview(nam_do_son, data=xlsx_bytes([[t] for t in title] + [[], HEADER, *later]))
+    assert again.hamlet_questions == [] and [r.name for r in again.accepted] == ["Lê Thị Bình"]
+    # a remembered answer is an admin's to change
+    ward_staff = Scope(user_id=None, username="ds", role="ward", ward_ids=frozenset({do_son}))
+    with pytest.raises(Forbidden), write_session(official) as session:
+        place_hamlet(session, ward_staff, "11461", "Tổ 5", "11455")
+    with write_session(official) as session:
+        place_hamlet(session, SYSTEM, "11461", "Tổ 5", "11455")
+        assert placements(session, "11461")["to 5"] == "11455"

@@ -1,5 +1,6 @@
 """unit catalogue: official communes of both eras (before/from 1/7/2025) and old → new successions;
-a ward's official code and province, a province officer's province, a person's pre-2025 commune
+a ward's official code and province, a province officer's province, a person's pre-2025 commune,
+where the hamlets of a split old commune went
 
 Revision ID: 0013
 Revises: 0010
@@ -43,6 +44,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("old_unit_id", "new_unit_id"),
     )
     op.create_index("ix_unitsuccession_new_unit_id", "unitsuccession", ["new_unit_id"])
+    op.create_table(
+        "hamletplacement",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("old_unit_code", sa.String(length=5), nullable=False),
+        sa.Column("hamlet_key", sa.String(length=200), nullable=False),
+        sa.Column("hamlet", sa.String(length=200), nullable=False),
+        sa.Column("new_unit_code", sa.String(length=5), nullable=False),
+        sa.Column("decided_by", sa.Integer(), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["decided_by"], ["user.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("old_unit_code", "hamlet_key", name="uq_hamletplacement_old_hamlet"),
+    )
     # plain ADD COLUMN (no table copy: SQLite would have to drop a table other rows refer to)
     op.add_column("ward", sa.Column("official_code", sa.String(length=5), nullable=True))
     op.add_column("ward", sa.Column("province_code", sa.String(length=3), nullable=True))
@@ -67,6 +81,7 @@ def downgrade() -> None:
     _drop_sqlite_triggers_on("beneficiary")
     op.drop_column("beneficiary", "old_unit_name")
     op.drop_column("beneficiary", "old_unit_code")
+    op.drop_table("hamletplacement")
     op.drop_column("user", "province_code")
     op.drop_index("ix_ward_province_code", table_name="ward")
     op.drop_index("ix_ward_official_code", table_name="ward")
