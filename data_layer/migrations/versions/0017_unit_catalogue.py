@@ -2,16 +2,16 @@
 a ward's official code and province, a province officer's province, a person's pre-2025 commune,
 where the hamlets of a split old commune went
 
-Revision ID: 0013
-Revises: 0010
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-03
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0010"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
