@@ -66,7 +66,8 @@ def commit_import(
     if old_unit and preview.era.split:  # the user's answers, remembered for the next lists
         for hamlet, code in request.hamlet_units.items():
             place_hamlet(session, scope, old_unit[0], hamlet, code)
-    person_of = _insert_new_people(session, batch, [r for r in accepted if r.row not in matches], old_unit)
+    new_rows = [r for r in accepted if r.row not in matches]
+    person_of = _insert_new_people(session, batch, new_rows, preview.old_units)
     report(0.5, "Đang cập nhật đối tượng đã có…")
     _update_matched_people(session, scope, batch, [r for r in accepted if r.row in matches], matches)
     person_of.update(matches)
@@ -118,7 +119,7 @@ def _new_batch(session: Session, scope: Scope, preview: ImportPreview) -> Import
 
 
 def _insert_new_people(
-    session: Session, batch: ImportBatch, rows: list[ParsedRow], old_unit: tuple[str, str] | None
+    session: Session, batch: ImportBatch, rows: list[ParsedRow], old_units: dict[int, tuple[str, str]]
 ) -> dict[int, int]:
     """Insert the new people in one COPY/executemany (each with the old commune an old list names);
     Excel row → their id (ids come from one sequence/rowid in statement order, so they follow the rows)."""
@@ -134,8 +135,9 @@ def _insert_new_people(
         "created_at": now,
         "updated_at": now,
     }
-    if old_unit:
-        fixed["old_unit_code"], fixed["old_unit_name"] = old_unit
+    if old_units:
+        columns["old_unit_code"] = [old_units.get(r.row, (None, None))[0] for r in rows]
+        columns["old_unit_name"] = [old_units.get(r.row, (None, None))[1] for r in rows]
     insert_columns(session, Beneficiary.__table__, columns | {k: [v] * len(rows) for k, v in fixed.items()})
     ids = session.execute(
         select(Beneficiary.id).where(Beneficiary.import_batch_id == batch.id).order_by(Beneficiary.id)

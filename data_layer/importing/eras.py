@@ -120,3 +120,29 @@ def place_rows_by_hamlet(
                 )
             )
     return open_hamlets
+
+
+def old_units_of_rows(session: Session, ward: Ward, era: ListEra, rows: list) -> dict[int, tuple[str, str]]:
+    """An old list's old commune per Excel row: its ``Phường/Xã`` cell resolved among the old communes
+    that went into ``ward`` (a cell that names none gets a warning), else the one the title names."""
+    if era.era != OLD or ward.official_code is None:
+        return {}
+    found: dict[str, list] = {}
+    placed = {}
+    for row in rows:
+        if row.errors:
+            continue
+        if not row.commune:
+            if era.old_unit:
+                placed[row.row] = era.old_unit
+            continue
+        if row.commune not in found:
+            found[row.commune] = old_units_into(session, row.commune, ward.official_code)
+        units = found[row.commune]
+        if len(units) == 1:
+            placed[row.row] = (units[0].code, units[0].name)
+        else:
+            row.warnings.append(
+                f"Phường/xã cũ '{row.commune}' không thuộc {ward.name}: không ghi được đơn vị cũ."
+            )
+    return placed

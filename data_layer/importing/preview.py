@@ -20,7 +20,7 @@ from data_layer.core.errors import Forbidden
 from data_layer.core.models import Beneficiary, ImportBatch, Ward
 from data_layer.core.settings import get_settings
 from data_layer.importing.categories import CategoryResolver
-from data_layer.importing.eras import ListEra, list_era, place_rows_by_hamlet
+from data_layer.importing.eras import ListEra, list_era, old_units_of_rows, place_rows_by_hamlet
 from data_layer.importing.kinds import Counts, ListKind
 from data_layer.importing.matching import WardPeople
 from data_layer.importing.rows import ParsedRow, parse_rows
@@ -69,6 +69,7 @@ class ImportPreview:
     checked: Any = None  # what the kind's check found, for its write
     era: ListEra | None = None  # the list's era and the old commune its title names (kept on new people)
     hamlet_questions: list[str] = field(default_factory=list)  # hamlets of a split old commune to place
+    old_units: dict[int, tuple[str, str]] = field(default_factory=dict)  # Excel row → its old commune
 
     @property
     def accepted(self) -> list[ParsedRow]:
@@ -254,6 +255,7 @@ def preview_import(
     rows = parse_rows(table, request.mapping)
     era = list_era(session, ward, table.title_lines, request.era)
     questions = _place_split_hamlets(session, ward, era, table, rows, request)
+    old_units = old_units_of_rows(session, ward, era, rows)
     report(0.7, "Đang đối chiếu với cơ sở dữ liệu…")
     category_ids, unknown = _resolve_categories(session, request, rows)
     matches = WardPeople.load(session, request.ward_id).matches(r for r in rows if not r.errors)
@@ -273,4 +275,5 @@ def preview_import(
         checked=checked,
         era=era,
         hamlet_questions=questions,
+        old_units=old_units,
     )

@@ -40,9 +40,11 @@ def official(engine, table):
     return engine
 
 
-def _import(engine, ward_id: int, title: list[str], era: str | None = None):
+def _import(engine, ward_id: int, title: list[str], era: str | None = None, hamlet_units=None):
     data = xlsx_bytes([[t] for t in title] + [[], HEADER, *PEOPLE])
-    request = ImportRequest(file_name="ds.xlsx", data=data, ward_id=ward_id, era=era)
+    request = ImportRequest(
+        file_name="ds.xlsx", data=data, ward_id=ward_id, era=era, hamlet_units=hamlet_units or {}
+    )
     with write_session(engine) as session:
         preview = preview_import(session, SYSTEM, request)
         commit_import(session, SYSTEM, preview)
@@ -91,7 +93,11 @@ def test_an_old_code_equal_to_another_new_units_code_is_never_confused(official)
     with write_session(official) as session:
         tran_lieu = add_ward(session, SYSTEM, "10729", "Phường Trần Liễu").id
         phu_thai = add_ward(session, SYSTEM, "10750", "Xã Phú Thái").id
-    preview, people = _import(official, phu_thai, ["UBND XÃ THƯỢNG QUẬN", "Danh sách năm 2024"])
+    # split, no part taking all the people: its hamlets are placed (both went to Phú Thái here)
+    answers = {"Tổ 3": "10750", "Tổ 5": "10750"}
+    preview, people = _import(
+        official, phu_thai, ["UBND XÃ THƯỢNG QUẬN", "Danh sách năm 2024"], None, answers
+    )
     assert {(p[1], p[2], p[3]) for p in people} == {(phu_thai, "10729", "Xã Thượng Quận")}
     with read_session(official) as session:
         assert get_ward_by_code(session, SYSTEM, "10729").id == tran_lieu
@@ -161,3 +167,35 @@ def test_a_split_old_commune_asks_per_hamlet_once_and_remembers(official):
     with write_session(official) as session:
         place_hamlet(session, SYSTEM, "11461", "Tổ 5", "11455")
         assert placements(session, "11461")["to 5"] == "11455"
+
+
+def test_a_phuong_xa_column_gives_each_person_their_old_commune(official):
+    """Chi Lăng and Quảng Lạc of Lạng Sơn city are today Phường Lương Văn Tri (05983)."""
+    with write_session(official) as session:
+        lvt = add_ward(session, SYSTEM, "05983", "Phường Lương Văn Tri").id
+    header = [*HEADER[:6], "Phường/Xã", *HEADER[6:]]
+    rows = [
+        [*PEOPLE[0][:6], "P. Chi Lăng", *PEOPLE[0][6:]],
+        [*PEOPLE[1][:6], "phường quảng lạc", *PEOPLE[1][6:]],
+        [3, "Hà Văn Cường", "1940", "Nam", "020040001236", "Khối 2", "Đông Kinh", "Thương binh", "300.000"],
+    ]
+    data = xlsx_bytes([["DANH SÁCH NĂM 2024"], [], header, *rows])
+    request = ImportRequest(file_name="ls.xlsx", data=data, ward_id=lvt)
+    with write_session(official) as session:
+        preview = preview_import(session, SYSTEM, request)
+        commit_import(session, SYSTEM, preview)
+    assert preview.rows[2].warnings == [
+        "Phường/xã cũ 'Đông Kinh' không thuộc Phường Lương Văn Tri: không ghi được đơn vị cũ."
+    ]
+    with read_session(official) as session:
+        kept = dict(
+            (name, (code, old))
+            for name, code, old in session.execute(
+                select(Beneficiary.name, Beneficiary.old_unit_code, Beneficiary.old_unit_name)
+            )
+        )
+    assert kept == {
+        "Nguyễn Văn An": ("05983", "Phường Chi Lăng"),
+        "Lê Thị Bình": ("05989", "Xã Quảng Lạc"),  # typed with the wrong kind word: still found
+        "Hà Văn Cường": (None, None),
+    }
