@@ -75,6 +75,20 @@ class UnitSuccession(SQLModel, table=True):
     all_people: bool = False
 
 
+class Hamlet(SQLModel, table=True):
+    """A thôn/tổ dân phố: a unit under its ward, created from the Thôn/Tổ column of imports and matched by
+    folded name. An admin merges two spellings of one hamlet: the merged row stays, pointing to the
+    one kept (``merged_into_id``), so later lists spelled that way land in the kept one."""
+
+    __table_args__ = (UniqueConstraint("ward_id", "name_key", name="uq_hamlet_ward_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ward_id: int = Field(foreign_key="ward.id")
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200)
+    merged_into_id: int | None = Field(default=None, foreign_key="hamlet.id")
+
+
 class HamletPlacement(SQLModel, table=True):
     """Which of today's units a hamlet of a split old commune went to, as a user answered it once for
     an old list (remembered for later lists, editable by an admin)."""

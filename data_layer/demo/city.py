@@ -36,6 +36,7 @@ from data_layer.core.models import (
     Ward,
 )
 from data_layer.demo import allowance as allowance_demo
+from data_layer.registry.hamlets import ensure_hamlets
 from data_layer.registry.wards import add_ward
 from data_layer.vn.formatting import LOCAL_TIME
 from data_layer.vn.text import fold
@@ -137,9 +138,10 @@ def seed_demo_data(session: Session, *, people_per_ward: int = 150) -> bool:
         (add_ward(session, scope, code, name, "Thành phố Lạng Sơn"), hamlets)
         for code, name, hamlets in DEMO_WARDS
     ]
-    for ward, _hamlets in wards:
+    for ward, hamlets in wards:
         ward.official_code, ward.province_code = DEMO_OFFICIAL_CODES.get(ward.code), DEMO_PROVINCE
         session.add(ward)
+        ensure_hamlets(session, ward.id, hamlets)  # the hamlets as units under their ward
     ward_ids = {ward.code: ward.id for ward, _hamlets in wards}
     for username, role, ward_code, name in DEMO_USERS:
         add_user(

@@ -29,6 +29,8 @@ from data_layer.importing.preview import ImportPreview, Progress, previous_batch
 from data_layer.importing.rows import ParsedRow
 from data_layer.registry.fields import IMPORTED
 from data_layer.registry.hamlet_placements import place_hamlet
+from data_layer.registry.hamlets import canonical_names, ensure_hamlets
+from data_layer.vn.text import fold
 
 
 @dataclass
@@ -66,6 +68,9 @@ def commit_import(
     if old_unit and preview.era.split:  # the user's answers, remembered for the next lists
         for hamlet, code in request.hamlet_units.items():
             place_hamlet(session, scope, old_unit[0], hamlet, code)
+    spelled = canonical_names(session, batch.ward_id)  # a merged hamlet's spelling → the kept name
+    for row in accepted:
+        row.hamlet = spelled.get(fold(row.hamlet), row.hamlet)
     new_rows = [r for r in accepted if r.row not in matches]
     person_of = _insert_new_people(session, batch, new_rows, preview.old_units)
     report(0.5, "Đang cập nhật đối tượng đã có…")
@@ -76,6 +81,8 @@ def commit_import(
     kind_counts = {}
     if request.kind is not None:
         kind_counts = request.kind.write(session, scope, batch, accepted, preview.checked, person_of)
+    # the hamlets as units; a new hamlet is named by its first spelling in the list
+    ensure_hamlets(session, batch.ward_id, dict.fromkeys(r.hamlet for r in accepted))
     batch.beneficiaries_created = len(accepted) - len(matches)
     batch.beneficiaries_matched = len(matches)
     session.add(batch)

@@ -1,6 +1,6 @@
 """unit catalogue: official communes of both eras (before/from 1/7/2025) and old → new successions;
 a ward's official code and province, a province officer's province, a person's pre-2025 commune,
-where the hamlets of a split old commune went
+hamlets as units under their ward, where the hamlets of a split old commune went
 
 Revision ID: 0017
 Revises: 0016
@@ -45,6 +45,18 @@ def upgrade() -> None:
     )
     op.create_index("ix_unitsuccession_new_unit_id", "unitsuccession", ["new_unit_id"])
     op.create_table(
+        "hamlet",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("ward_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("name_key", sa.String(length=200), nullable=False),
+        sa.Column("merged_into_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["ward_id"], ["ward.id"]),
+        sa.ForeignKeyConstraint(["merged_into_id"], ["hamlet.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("ward_id", "name_key", name="uq_hamlet_ward_name"),
+    )
+    op.create_table(
         "hamletplacement",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("old_unit_code", sa.String(length=5), nullable=False),
@@ -82,6 +94,7 @@ def downgrade() -> None:
     op.drop_column("beneficiary", "old_unit_name")
     op.drop_column("beneficiary", "old_unit_code")
     op.drop_table("hamletplacement")
+    op.drop_table("hamlet")
     op.drop_column("user", "province_code")
     op.drop_index("ix_ward_province_code", table_name="ward")
     op.drop_index("ix_ward_official_code", table_name="ward")
