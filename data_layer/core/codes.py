@@ -113,6 +113,13 @@ class Action(StrEnum):
     SIGN_OFF = "sign_off"
 
 
+class ApprovalAction(StrEnum):
+    """An event of a ward's approval history in a campaign."""
+
+    APPROVE = "approve"
+    UNLOCK = "unlock"
+
+
 class ReportStatus(StrEnum):
     """A ward's report in the reporting-rate grid."""
 
