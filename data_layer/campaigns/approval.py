@@ -17,9 +17,9 @@ from sqlalchemy import func, select, union
 from sqlmodel import Session
 
 from data_layer.campaigns.setup import campaign_or_missing
-from data_layer.core import audit
+from data_layer.core import audit, seals
 from data_layer.core.access import Scope
-from data_layer.core.codes import Action, ApprovalAction, CampaignStatus
+from data_layer.core.codes import Action, ApprovalAction, CampaignStatus, SealKind
 from data_layer.core.errors import Invalid, Locked, NotFound
 from data_layer.core.locks import LOCKED_TABLES
 from data_layer.core.models import Allocation, ApprovalEvent, AuditEvent, LumpGift, User, Ward
@@ -95,6 +95,7 @@ def _record_event(
     )
     session.add(event)
     session.flush()
+    seals.seal(session, SealKind.APPROVAL, event.id)
     audit.record(
         session,
         scope,

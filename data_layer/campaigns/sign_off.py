@@ -23,9 +23,9 @@ from data_layer.campaigns.calendar import (
     vn_day,
 )
 from data_layer.campaigns.setup import campaign_or_missing
-from data_layer.core import audit
+from data_layer.core import audit, seals
 from data_layer.core.access import Scope
-from data_layer.core.codes import Action, AllocationStatus
+from data_layer.core.codes import Action, AllocationStatus, SealKind
 from data_layer.core.errors import Forbidden, Invalid, NotFound
 from data_layer.core.models import (
     Allocation,
@@ -226,6 +226,7 @@ def sign_off(
     )
     session.add(row)
     session.flush()
+    seals.seal(session, SealKind.WARD_REPORT, row.id)
     audit.record(
         session,
         scope,

@@ -122,6 +122,14 @@ class ApprovalAction(StrEnum):
     UNLOCK = "unlock"
 
 
+class SealKind(StrEnum):
+    """What a link of the seal chain covers (``core.seals``)."""
+
+    PAYROLL = "payroll"
+    WARD_REPORT = "wardreport"
+    APPROVAL = "approval"
+
+
 class ReportStatus(StrEnum):
     """A ward's report in the reporting-rate grid."""
 

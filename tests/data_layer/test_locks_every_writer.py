@@ -57,6 +57,11 @@ class Locked_:
 
 @pytest.fixture
 def kept(engine, wards) -> Locked_:
+    return lock_everything(engine, wards)
+
+
+def lock_everything(engine, wards) -> Locked_:
+    """Tết 2026 approved (then unlocked, approved again) and signed in ward A, 01/2025 locked."""
     a, b = wards["A"], wards["B"]
     with write_session(engine) as session:
         tw = source_id(session, "TW")
