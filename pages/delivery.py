@@ -20,6 +20,7 @@ from data_layer.registry.catalog import list_sources
 from data_layer.registry.wards import list_wards
 from data_layer.reports.file_names import report_file_name
 from data_layer.vn import labels
+from data_layer.vn.collation import hamlet_key
 from data_layer.vn.formatting import format_count, format_date, format_money, format_percent
 from data_layer.vn.values import parse_amount
 from ui.approval import locked
@@ -51,7 +52,7 @@ with read_session() as session:
     everyone = allocation_rows(session, scope, campaign.id, ward_id=ward.id)
 hamlet = c3.selectbox(
     "Thôn/tổ",
-    [None, *sorted({r.hamlet for r in everyone if r.hamlet})],
+    [None, *sorted({r.hamlet for r in everyone if r.hamlet}, key=hamlet_key)],
     format_func=lambda h: "Tất cả" if h is None else h,
 )
 package = c4.selectbox("Mức quà", [None, *packages], format_func=lambda p: "Tất cả" if p is None else p.label)

@@ -19,6 +19,7 @@ from data_layer.core.codes import Action, AllocationStatus, DeliveryMethod, NotD
 from data_layer.core.errors import Conflict, Invalid, NotFound, UserError
 from data_layer.core.models import Allocation, Beneficiary, FundingSource, Package, Ward, utcnow
 from data_layer.vn import labels
+from data_layer.vn.collation import person_order, text_order
 from data_layer.vn.values import CellError, parse_date
 
 
@@ -155,7 +156,12 @@ def allocation_rows(
         .join(FundingSource, FundingSource.id == Package.source_id)
         .join(Ward, Ward.id == Allocation.ward_id)
         .where(*conditions)
-        .order_by(Ward.name, Beneficiary.hamlet, Beneficiary.name, Allocation.id)
+        .order_by(
+            *text_order(Ward.name),
+            Ward.id,
+            *person_order(Beneficiary.hamlet, Beneficiary.name),
+            Allocation.id,
+        )
     )
     return [
         AllocationRow(

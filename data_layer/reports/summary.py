@@ -28,6 +28,7 @@ from data_layer.core.models import (
     Package,
     Ward,
 )
+from data_layer.vn.collation import text_key
 from data_layer.vn.document import RECIPIENTS, Column, Document, Office
 from data_layer.vn.formatting import format_date, format_money, local_time
 from data_layer.vn.xlsx_writer import MONEY_FORMAT, Book
@@ -167,7 +168,7 @@ def _ward_summaries(session: Session, scope: Scope, campaign: Campaign, figures:
     ).all()
     return [
         (name, _summary(campaign.name, figures, {ward_id}))
-        for ward_id, name in sorted(wards, key=lambda w: (w.name, w.id))
+        for ward_id, name in sorted(wards, key=lambda w: (*text_key(w.name), w.id))
     ]
 
 
