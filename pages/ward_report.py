@@ -19,7 +19,7 @@ from data_layer.campaigns.sign_off import (
 from data_layer.core.db import read_session
 from data_layer.core.models import utcnow
 from data_layer.registry.wards import list_wards
-from data_layer.vn.formatting import format_count, format_date, format_datetime, format_money, local_time
+from data_layer.vn.formatting import format_count, format_date, format_datetime, format_money, format_time
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
 
@@ -101,9 +101,7 @@ else:
     with c1:
         if is_report_day(campaign, today):
             report = daily_report(campaign, today)
-            st.markdown(
-                f"**{report.name}** · hạn {local_time(report.deadline):%H:%M} ngày {format_date(today)}"
-            )
+            st.markdown(f"**{report.name}** · hạn {format_time(report.deadline)} ngày {format_date(today)}")
             if st.button("Chốt số liệu", type="primary", key="sign_off_daily"):
                 run_write(
                     lambda s: sign_off(s, scope, campaign.id, ward.id),

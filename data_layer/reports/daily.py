@@ -23,7 +23,7 @@ from data_layer.registry.wards import list_wards
 from data_layer.reports.progress import ProgressLine
 from data_layer.vn.collation import text_key, text_order
 from data_layer.vn.document import RECIPIENTS, Column, Document, Office
-from data_layer.vn.formatting import format_date, local_time
+from data_layer.vn.formatting import format_date, format_time
 from data_layer.vn.xlsx_writer import MONEY_FORMAT, Book
 
 FIGURES = [  # header, width: the numbers of a ward's line
@@ -56,8 +56,8 @@ class DailyLine(ProgressLine):
 def basis_text(session: Session, campaign_id: int, on: date, basis: FiguresBasis) -> str:
     """What the daily report's figures are, in the words the report prints."""
     if basis == FiguresBasis.REPORTED:
-        due = local_time(deadline(campaign_or_missing(session, campaign_id), on))
-        return f"Số liệu các phường/xã đã chốt đến {due:%H:%M} ngày {format_date(on)}"
+        due = deadline(campaign_or_missing(session, campaign_id), on)
+        return f"Số liệu các phường/xã đã chốt đến {format_time(due)} ngày {format_date(on)}"
     return "Số liệu trực tiếp"
 
 
