@@ -10,6 +10,7 @@ from data_layer.campaigns.delivery import (
     mark_delivered,
     mark_not_delivered,
     save_allocation_changes,
+    selection_text,
 )
 from data_layer.campaigns.lumps import add_lump, list_lumps
 from data_layer.campaigns.setup import list_campaigns, list_packages
@@ -25,7 +26,7 @@ from data_layer.vn.formatting import format_count, format_date, format_money, fo
 from data_layer.vn.values import parse_amount
 from ui.approval import locked
 from ui.downloads import reading, xlsx_download
-from ui.feedback import run_write, set_flash, show_flash, shown_errors
+from ui.feedback import confirm_button, run_write, set_flash, show_flash, shown_errors
 from ui.session import require_scope
 from ui.widgets import EMPTY_CHOICE, choice_cell
 
@@ -157,25 +158,44 @@ if editable:
         "(hoặc tích 'mọi suất đang lọc' để cập nhật tất cả các dòng đang hiển thị)"
     )
     every = st.checkbox(f"Mọi suất đang lọc ({format_count(len(rows))})")
-    targets = [r.id for r in rows] if every else selected
-    a1, a2, a3, a4 = st.columns(4)
+    chosen = set(selected)
+    targets = rows if every else [r for r in shown if r.id in chosen]
+    ids = [r.id for r in targets]
+    a1, a2, a3 = st.columns(3)
     on = a1.date_input("Ngày phát", date.today(), format="DD/MM/YYYY", max_value=date.today())
     method = a2.selectbox("Hình thức", list(DeliveryMethod), format_func=labels.label)
-    if a2.button("Đánh dấu đã phát", type="primary", disabled=not targets):
-        st.session_state.pop("delivery_view", None)  # the grid shows fresh rows after the write
-        run_write(
-            lambda s: mark_delivered(
-                s, scope, targets, on=on, by=st.session_state.get("name"), method=method
-            ),
-            f"Đã ghi nhận phát {format_count(len(targets))} suất quà.",
-        )
     reason = a3.selectbox("Lý do không phát được", list(NotDeliveredReason), format_func=labels.label)
-    if a3.button("Đánh dấu không phát được", disabled=not targets):
-        st.session_state.pop("delivery_view", None)
-        run_write(
-            lambda s: mark_not_delivered(s, scope, targets, reason=reason),
-            f"Đã ghi {format_count(len(targets))} suất không phát được.",
-        )
+    how = f"{format_date(on)} ({labels.label(method)})"
+    b1, b2 = st.columns(2)
+    with b1:
+        if confirm_button(
+            "Đánh dấu đã phát",
+            key="bulk_delivered",
+            question=f"Ghi đã phát ngày {how} cho {selection_text(targets)}?",
+            confirm="Ghi đã phát",
+            disabled=not targets,
+            primary=True,
+        ):
+            st.session_state.pop("delivery_view", None)  # the grid shows fresh rows after the write
+            run_write(
+                lambda s: mark_delivered(
+                    s, scope, ids, on=on, by=st.session_state.get("name"), method=method
+                ),
+                f"Đã ghi nhận phát {selection_text(targets, names=0)}.",
+            )
+    with b2:
+        if confirm_button(
+            "Đánh dấu không phát được",
+            key="bulk_not_delivered",
+            question=f"Ghi không phát được ({labels.label(reason).lower()}) cho {selection_text(targets)}?",
+            confirm="Ghi không phát được",
+            disabled=not targets,
+        ):
+            st.session_state.pop("delivery_view", None)
+            run_write(
+                lambda s: mark_not_delivered(s, scope, ids, reason=reason),
+                f"Đã ghi {format_count(len(ids))} suất không phát được.",
+            )
 
 st.subheader("Danh sách ký nhận")
 xlsx_download(

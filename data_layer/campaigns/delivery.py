@@ -20,6 +20,7 @@ from data_layer.core.errors import Conflict, Invalid, NotFound, UserError
 from data_layer.core.models import Allocation, Beneficiary, FundingSource, Package, Ward, utcnow
 from data_layer.vn import labels
 from data_layer.vn.collation import person_order, text_order
+from data_layer.vn.formatting import format_count, format_money
 from data_layer.vn.values import CellError, parse_date
 
 
@@ -119,6 +120,19 @@ def mark_not_delivered(
         "reason": reason,
     }
     return _set_status(session, scope, allocation_ids, values, Action.NOT_DELIVER)
+
+
+def selection_text(rows: list[AllocationRow], names: int = 5) -> str:
+    """What a bulk action is about to touch: "20 suất = 6.000.000 đ: Nguyễn Văn An, … và 15 người khác"."""
+    counted = f"{format_count(len(rows))} suất = {format_money(sum(row.amount for row in rows))}"
+    if not names or not rows:
+        return counted
+    more = len(rows) - names
+    return (
+        f"{counted}: "
+        + ", ".join(row.name for row in rows[:names])
+        + (f" và {format_count(more)} suất khác" if more > 0 else "")
+    )
 
 
 def allocation_rows(

@@ -2,9 +2,13 @@
 
 from sqlalchemy import func, select
 
+from data_layer.campaigns.delivery import allocation_rows
+from data_layer.campaigns.setup import list_campaigns
+from data_layer.core.access import Scope
 from data_layer.core.codes import AllocationStatus
 from data_layer.core.db import write_session
 from data_layer.core.models import Allocation, Beneficiary, BeneficiaryCategory, Category, Ward
+from data_layer.vn.formatting import format_count, format_money
 from tests.pages.conftest import app_as
 
 
@@ -49,6 +53,18 @@ def test_ward_officer_marks_all_filtered_delivered(demo_db):
     pending = _count(Allocation.status == "planned")
     at.checkbox[0].check().run()
     next(b for b in at.button if b.label == "Đánh dấu đã phát").click().run()
+    assert _count(Allocation.status == "planned") == pending  # nothing written before the confirmation
+    with write_session() as session:
+        dk = session.execute(select(Ward.id).where(Ward.code == "DK")).scalar_one()
+        campaign = list_campaigns(session)[0]
+        shown = allocation_rows(
+            session, Scope.system(), campaign.id, ward_id=dk, status=AllocationStatus.PLANNED
+        )
+    (question,) = [w.value for w in at.warning if w.value.startswith("Ghi đã phát")]
+    amount = format_money(sum(r.amount for r in shown))
+    assert f"cho {format_count(pending_dk := len(shown))} suất = {amount}: {shown[0].name}, " in question
+    assert question.endswith(f"và {format_count(pending_dk - 5)} suất khác?")
+    next(b for b in at.button if b.label == "Ghi đã phát").click().run()
     assert any("Đã ghi nhận phát" in s.value for s in at.success)
     remaining = _count(Allocation.status == "planned")
     assert 0 < pending - remaining
