@@ -13,7 +13,7 @@ from data_layer.campaigns.delivery import (
     selection_text,
 )
 from data_layer.campaigns.lumps import add_lump, list_lumps
-from data_layer.campaigns.setup import list_campaigns, list_packages
+from data_layer.campaigns.setup import ended_notice, list_campaigns, list_packages
 from data_layer.campaigns.signing_list import import_signed_list, signing_list_xlsx
 from data_layer.core.codes import AllocationStatus, DeliveryMethod, NotDeliveredReason
 from data_layer.core.db import read_session, write
@@ -48,6 +48,8 @@ c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 3, 2])
 campaign = c1.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name)
 ward = c2.selectbox("Phường/xã", wards, format_func=lambda w: w.name)
 editable = scope.can_write and not locked(campaign, ward)  # an approved ward's gifts are read-only
+if editable and (notice := ended_notice(campaign, date.today())):
+    st.warning(notice)
 with read_session() as session:
     packages = list_packages(session, campaign.id)
     everyone = allocation_rows(session, scope, campaign.id, ward_id=ward.id)
