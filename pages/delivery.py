@@ -114,25 +114,31 @@ frame = pd.DataFrame(
     ],
 )
 grid_key = f"delivery_grid_{st.session_state['delivery_round']}"
-edited = st.data_editor(
-    frame,
-    hide_index=True,
-    width="stretch",
-    key=grid_key,
-    disabled=["Họ và tên", "Năm sinh", "Thôn/tổ", "Mức quà", "Số tiền"] if editable else True,
-    column_config={
-        "Chọn": st.column_config.CheckboxColumn("Chọn", help="Chọn để cập nhật hàng loạt bên dưới"),
-        "Năm sinh": st.column_config.NumberColumn(format="%d"),
-        "Tình trạng": st.column_config.SelectboxColumn(
-            options=list(labels.options(AllocationStatus).values()), required=True
-        ),
-        "Ngày phát": st.column_config.TextColumn(
-            help="Ghi dạng ngày/tháng/năm, ví dụ 03/02/2026", max_chars=10
-        ),
-        "Lý do": st.column_config.SelectboxColumn(
-            options=[EMPTY_CHOICE, *labels.options(NotDeliveredReason).values()]
-        ),
-    },
+if not shown:  # an empty grid would say "empty" in English
+    st.info("Không có suất quà nào theo bộ lọc đã chọn.")
+edited = (
+    frame
+    if not shown
+    else st.data_editor(
+        frame,
+        hide_index=True,
+        width="stretch",
+        key=grid_key,
+        disabled=["Họ và tên", "Năm sinh", "Thôn/tổ", "Mức quà", "Số tiền"] if editable else True,
+        column_config={
+            "Chọn": st.column_config.CheckboxColumn("Chọn", help="Chọn để cập nhật hàng loạt bên dưới"),
+            "Năm sinh": st.column_config.NumberColumn(format="%d"),
+            "Tình trạng": st.column_config.SelectboxColumn(
+                options=list(labels.options(AllocationStatus).values()), required=True
+            ),
+            "Ngày phát": st.column_config.TextColumn(
+                help="Ghi dạng ngày/tháng/năm, ví dụ 03/02/2026", max_chars=10
+            ),
+            "Lý do": st.column_config.SelectboxColumn(
+                options=[EMPTY_CHOICE, *labels.options(NotDeliveredReason).values()]
+            ),
+        },
+    )
 )
 grid_changes = {
     int(p): {

@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from data_layer.campaigns.delivery import allocation_rows
+from data_layer.campaigns.delivery import allocation_rows, mark_delivered
 from data_layer.campaigns.setup import list_campaigns
 from data_layer.core.access import Scope
 from data_layer.core.codes import AllocationStatus
@@ -126,3 +126,18 @@ def test_campaign_dates_can_be_changed_after_creation_and_an_old_campaign_says_i
     with write_session() as session:
         saved = session.get(Campaign, campaign.id)
         assert (saved.report_hour, saved.end_date) == (10, date(2026, 2, 20))
+
+
+def test_an_empty_gift_grid_says_so_in_vietnamese(demo_db):
+    with write_session() as session:
+        dk = session.execute(select(Ward.id).where(Ward.code == "DK")).scalar_one()
+        campaign = list_campaigns(session)[0]
+        pending = allocation_rows(
+            session, Scope.system(), campaign.id, ward_id=dk, status=AllocationStatus.PLANNED
+        )
+        mark_delivered(session, Scope.system(), [r.id for r in pending], on=date(2026, 2, 1), by="Cán bộ")
+    at = app_as("dongkinh", "pages/delivery.py").run()
+    next(b for b in at.selectbox if b.label == "Tình trạng").select(AllocationStatus.PLANNED).run()
+    assert not at.exception, at.exception
+    assert "Không có suất quà nào theo bộ lọc đã chọn." in [i.value for i in at.info]
+    assert not [f for f in at.dataframe if "Chọn" in f.value.columns]  # no grid to print Streamlit's "empty"
