@@ -17,6 +17,7 @@ from sqlalchemy import String, and_, cast, func, not_, or_, select
 from sqlmodel import Session
 
 from data_layer.campaigns.approval import approved_ward_ids
+from data_layer.campaigns.rules import milestone_of
 from data_layer.campaigns.setup import campaign_or_missing, list_packages
 from data_layer.core import audit
 from data_layer.core.access import Scope
@@ -32,6 +33,7 @@ from data_layer.core.models import (
     Ward,
     utcnow,
 )
+from data_layer.vn.collation import person_order, text_order
 
 
 @dataclass
@@ -151,6 +153,9 @@ def propose_allocations(session: Session, scope: Scope, campaign_id: int) -> Pro
                     "beneficiary_id": person_id,
                     "ward_id": ward_id,
                     "amount": package.amount,
+                    "milestone": milestone_of(campaign.year, birth_year)
+                    if package.rule.is_longevity
+                    else None,
                     "status": AllocationStatus.PLANNED,
                     "version": 1,
                     "created_at": now,
@@ -200,7 +205,7 @@ def omissions(session: Session, scope: Scope, campaign_id: int, limit: int = 500
         select(Beneficiary.id, Beneficiary.name, Beneficiary.birth_year, Ward.name)
         .join(Ward, Ward.id == Beneficiary.ward_id)
         .where(Beneficiary.id.in_(list(missing)[:limit]))
-        .order_by(Ward.name, Beneficiary.name)
+        .order_by(*text_order(Ward.name), *person_order(Beneficiary.hamlet, Beneficiary.name), Beneficiary.id)
     )
     return [
         Omission(pid, name, year, ward, labels[missing[pid]["package_id"]])
@@ -241,7 +246,7 @@ def ineligible_allocations(session: Session, scope: Scope, campaign_id: int) -> 
             Allocation.status != AllocationStatus.DELIVERED,
             not_(receives_gifts(campaign)),
         )
-        .order_by(Ward.name, Beneficiary.name)
+        .order_by(*text_order(Ward.name), *person_order(Beneficiary.hamlet, Beneficiary.name), Allocation.id)
     )
     return [IneligibleGift(*row) for row in rows]
 

@@ -17,16 +17,17 @@ from sqlmodel import Session
 
 from data_layer.campaigns.calendar import (
     daily_report,
+    deadline,
     is_report_day,
     list_milestones,
     milestone_or_missing,
     vn_day,
 )
 from data_layer.campaigns.setup import campaign_or_missing
-from data_layer.core import audit
+from data_layer.core import audit, seals
 from data_layer.core.access import Scope
-from data_layer.core.codes import Action, AllocationStatus
-from data_layer.core.errors import Invalid, NotFound
+from data_layer.core.codes import Action, AllocationStatus, SealKind
+from data_layer.core.errors import Forbidden, Invalid, NotFound
 from data_layer.core.models import (
     Allocation,
     FundingSource,
@@ -126,6 +127,7 @@ class SignOff:
     figures: WardFigures
     signed_by: str  # the user's name ("" when signed by the command line)
     signed_at: datetime  # aware UTC
+    late: bool = False  # signed after the report's deadline (its day or due date, at the report hour)
 
 
 @dataclass(frozen=True)
@@ -138,9 +140,11 @@ class FigureChange:
     live: PackageFigures | LumpFigures | None
 
 
-def ward_figures(session: Session, campaign_id: int, ward_id: int) -> WardFigures:
+def ward_figures(session: Session, scope: Scope, campaign_id: int, ward_id: int) -> WardFigures:
     """The ward's live figures in the campaign (GROUP BY in the database): planned and delivered
-    count and money per package, lump gifts per funding source."""
+    count and money per package, lump gifts per funding source; refused for a ward outside the scope."""
+    if not scope.may_see_ward(ward_id):
+        raise Forbidden("Bạn không có quyền với dữ liệu của phường/xã này.")
     delivered = Allocation.status == AllocationStatus.DELIVERED
     packages = session.execute(
         select(
@@ -212,7 +216,7 @@ def sign_off(
                 "chọn một kỳ báo cáo khác để chốt."
             )
         report = daily_report(campaign, report_day).name
-    figures = ward_figures(session, campaign_id, ward_id)
+    figures = ward_figures(session, scope, campaign_id, ward_id)
     row = WardReport(
         campaign_id=campaign_id,
         ward_id=ward_id,
@@ -224,6 +228,7 @@ def sign_off(
     )
     session.add(row)
     session.flush()
+    seals.seal(session, SealKind.WARD_REPORT, row.id)
     audit.record(
         session,
         scope,
@@ -238,7 +243,10 @@ def sign_off(
 
 def _sign_offs(session: Session, scope: Scope, campaign_id: int, *conditions) -> list[SignOff]:
     """Sign-offs of the campaign in the scope meeting ``conditions``, oldest first."""
-    milestones = {m.id: m.name for m in list_milestones(session, campaign_id)}
+    campaign = campaign_or_missing(session, campaign_id)
+    listed = list_milestones(session, campaign_id)
+    milestones = {m.id: m.name for m in listed}
+    due = {m.id: m.due_date for m in listed}
     rows = session.execute(
         select(WardReport, Ward.name, User.name)
         .join(Ward, Ward.id == WardReport.ward_id)
@@ -260,6 +268,8 @@ def _sign_offs(session: Session, scope: Scope, campaign_id: int, *conditions) ->
             figures=WardFigures.from_json(r.figures),
             signed_by=user or "",
             signed_at=as_utc(r.signed_at),
+            late=as_utc(r.signed_at)
+            > deadline(campaign, due[r.milestone_id] if r.milestone_id else r.report_day),
         )
         for r, ward, user in rows
     ]

@@ -62,7 +62,7 @@ def commit_import(
     matches = WardPeople.load(session, request.ward_id).matches(accepted)
     batch = _new_batch(session, scope, preview)
     if request.category_map:
-        remember_aliases(session, request.category_map)
+        remember_aliases(session, scope, request.category_map, batch.id)
     report(0.1, "Đang ghi đối tượng mới…")
     old_unit = preview.era.old_unit if preview.era else None
     if old_unit and preview.era.split:  # the user's answers, remembered for the next lists

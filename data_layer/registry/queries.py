@@ -22,9 +22,11 @@ from data_layer.core.models import (
     SharedNameYear,
     Ward,
 )
+from data_layer.vn.collation import hamlet_key, person_order, text_order
 from data_layer.vn.text import fold
 
 CHUNK = 5000  # people read at a time by iter_people
+SEARCH_LIMIT = 100  # characters of a search text: a name or a CCCD is far shorter
 
 
 @dataclass
@@ -88,7 +90,10 @@ def problem_condition(problem: Problem) -> ColumnElement[bool]:
 
 
 def search_condition(text: str | None) -> ColumnElement[bool] | None:
-    """People whose name contains ``text`` (without diacritics), or whose CCCD contains its digits."""
+    """People whose name contains ``text`` (without diacritics), or whose CCCD contains its digits;
+    ``%`` and ``_`` are searched as themselves. A text over ``SEARCH_LIMIT`` characters is refused."""
+    if text and len(text) > SEARCH_LIMIT:
+        raise Invalid(f"Từ khóa tìm kiếm dài quá {SEARCH_LIMIT} ký tự: hãy gõ ngắn hơn.")
     if not text or not (needle := fold(text)):
         return None
     digits = "".join(ch for ch in text if ch.isdigit())
@@ -151,7 +156,12 @@ def _person_query(scope: Scope, filters: Filters):
         select(*_PERSON_COLUMNS, Ward.name.label("ward"))
         .join(Ward, Ward.id == Beneficiary.ward_id)
         .where(*_conditions(scope, filters))
-        .order_by(Beneficiary.name_key, Beneficiary.id)
+        .order_by(
+            *text_order(Ward.name),
+            Ward.id,
+            *person_order(Beneficiary.hamlet, Beneficiary.name),
+            Beneficiary.id,
+        )
     )
 
 
@@ -169,7 +179,7 @@ def count_people(session: Session, scope: Scope, filters: Filters) -> int:
 def people_page(
     session: Session, scope: Scope, filters: Filters, *, page: int = 0, page_size: int = 200
 ) -> list[PersonRow]:
-    """One page of the filtered registry, by name."""
+    """One page of the filtered registry, in list order (ward, hamlet, given name: Vietnamese order)."""
     query = _person_query(scope, filters).offset(page * page_size).limit(page_size)
     return _rows(session, session.execute(query).all())
 
@@ -189,5 +199,5 @@ def hamlets(session: Session, scope: Scope, ward_id: int | None = None) -> list[
     conditions = [scope.ward_clause(Beneficiary.ward_id), Beneficiary.hamlet.is_not(None)]
     if ward_id is not None:
         conditions.append(Beneficiary.ward_id == ward_id)
-    query = select(Beneficiary.hamlet).where(*conditions).distinct().order_by(Beneficiary.hamlet)
-    return list(session.execute(query).scalars())
+    query = select(Beneficiary.hamlet).where(*conditions).distinct()
+    return sorted(session.execute(query).scalars(), key=hamlet_key)

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 from data_layer.campaigns.calendar import (
     add_milestone,
     copy_campaign,
+    copy_plan,
     deadline,
     delete_milestone,
     expected_reports,
@@ -34,7 +35,7 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import FiguresBasis, ReportStatus
 from data_layer.core.db import read_session, write_session
 from data_layer.core.errors import Conflict, Forbidden, Invalid, Locked
-from data_layer.core.models import Allocation, AuditEvent, Campaign, WardApproval, WardReport
+from data_layer.core.models import Allocation, ApprovalEvent, AuditEvent, Campaign, WardReport
 from data_layer.reports.daily import basis_text, daily_progress, daily_xlsx
 from data_layer.reports.reporting_rate import reporting_grid
 from data_layer.reports.summary import summary_basis, summary_workbook
@@ -133,9 +134,18 @@ def test_milestones_expected_reports_and_copy(engine, tet):
             select(AuditEvent.action).where(AuditEvent.table_name == "campaignmilestone")
         )
         assert sorted(audited.scalars()) == ["insert", "insert", "update", "update"]
+        plan = copy_plan(session, tet, 2027)
         copy = copy_campaign(session, district, tet, name="Tết 2027", year=2027)
         copied = [(m.name, m.due_date) for m in list_milestones(session, copy.id)]
-    assert copied == [("Báo cáo nhanh", date(2027, 2, 10)), ("Báo cáo tổng kết", date(2027, 2, 27))]
+    # Tết Bính Ngọ 17/02/2026, Tết Đinh Mùi 06/02/2027: everything 11 days earlier, not a year later
+    assert plan.how == (
+        "Tết 17/02/2026 → Tết 06/02/2027: mọi ngày giữ khoảng cách đến Tết"
+        " (sớm hơn 11 ngày so với cùng ngày tháng năm 2026)"
+    )
+    assert copied == [("Báo cáo nhanh", date(2027, 1, 30)), ("Báo cáo tổng kết", date(2027, 2, 16))]
+    assert [(name, new) for name, _old, new in plan.milestones] == copied
+    assert (copy.report_from, copy.report_to) == (date(2027, 1, 15), date(2027, 1, 17))
+    assert plan.dates["report_from"] == (date(2026, 1, 26), date(2027, 1, 15))
     staff = Scope(user_id=None, username="a", role="ward", ward_ids=frozenset({1}))
     with write_session(engine) as session, pytest.raises(Forbidden):
         add_milestone(session, staff, campaign_id=tet, name="X", due_date=date(2026, 2, 1))
@@ -157,9 +167,15 @@ def _ward(session) -> int:
 # --- sign-off -------------------------------------------------------------------------------------
 
 
+def test_live_figures_of_another_ward_are_refused(engine, wards, tet):
+    staff_b = Scope(user_id=None, username="b", role="ward", ward_ids=frozenset({wards["B"]}))
+    with read_session(engine) as session, pytest.raises(Forbidden):
+        ward_figures(session, staff_b, tet, wards["A"])
+
+
 def test_snapshot_equals_live_figures_and_stays_after_edits(engine, wards, tet):
     with write_session(engine) as session:
-        live = ward_figures(session, tet, wards["A"])
+        live = ward_figures(session, SYSTEM, tet, wards["A"])
         row = sign_off(session, SYSTEM, tet, wards["A"], now=vn(26, 10))
     assert (live.planned, live.planned_amount, live.delivered, live.delivered_amount) == (
         10,
@@ -172,7 +188,7 @@ def test_snapshot_equals_live_figures_and_stays_after_edits(engine, wards, tet):
     deliver_more(engine, tet, wards["A"], 3)
     with read_session(engine) as session:
         sent = sign_off_history(session, SYSTEM, tet, wards["A"])[0]  # the newest, as the page shows it
-        now = ward_figures(session, tet, wards["A"])
+        now = ward_figures(session, SYSTEM, tet, wards["A"])
     assert sent.figures == live and sent.report == "Báo cáo ngày 26/01/2026"
     assert sent.signed_at == vn(26, 10)
     assert now.delivered == 7
@@ -326,13 +342,15 @@ def test_summary_states_its_basis(engine, wards, tet):
         basis = summary_basis(session, SYSTEM, tet)
     assert basis.text == "Số liệu trực tiếp" and [w.label for w in basis.wards] == ["Chưa duyệt"] * 2
     with write_session(engine) as session:
-        session.add(WardApproval(campaign_id=tet, ward_id=wards["A"], approved_at=vn(28, 9)))
+        session.add(ApprovalEvent(campaign_id=tet, ward_id=wards["A"], seq=1, action="approve", at=vn(28, 9)))
     with read_session(engine) as session:
         basis = summary_basis(session, SYSTEM, tet)
     assert basis.text == "Số liệu trực tiếp"
     assert [w.label for w in basis.wards] == ["Đã duyệt 28/01/2026", "Chưa duyệt"]
     with write_session(engine) as session:
-        session.add(WardApproval(campaign_id=tet, ward_id=wards["B"], approved_at=vn(30, 23, 30)))
+        session.add(
+            ApprovalEvent(campaign_id=tet, ward_id=wards["B"], seq=1, action="approve", at=vn(30, 23, 30))
+        )
     with read_session(engine) as session:
         basis = summary_basis(session, SYSTEM, tet)
         data = summary_workbook(session, SYSTEM, tet, Office("UBND", day=date(2026, 2, 1)))
@@ -341,8 +359,40 @@ def test_summary_states_its_basis(engine, wards, tet):
     assert basis.text in [c for row in book["Tổng hợp"].iter_rows(values_only=True) for c in row]
     assert "Đã duyệt 28/01/2026" in [c for row in book["Phường A"].iter_rows(values_only=True) for c in row]
     with write_session(engine) as session:  # an unlocked approval no longer counts
-        session.execute(
-            update(WardApproval).where(WardApproval.ward_id == wards["B"]).values(unlocked_at=vn(31, 8))
-        )
+        session.add(ApprovalEvent(campaign_id=tet, ward_id=wards["B"], seq=2, action="unlock", at=vn(31, 8)))
     with read_session(engine) as session:
         assert summary_basis(session, SYSTEM, tet).text == "Số liệu trực tiếp"
+
+
+def test_a_campaign_not_tied_to_tet_keeps_its_days(engine):
+    with write_session(engine) as session:
+        cid = create_campaign(
+            session, SYSTEM, name="Mừng thọ 2026", year=2026, kind="longevity", start_date=date(2026, 10, 1)
+        ).id
+        add_milestone(session, SYSTEM, campaign_id=cid, name="Tổng kết", due_date=date(2026, 10, 15))
+        plan = copy_plan(session, cid, 2027)
+        copy = copy_campaign(session, SYSTEM, cid, name="Mừng thọ 2027", year=2027)
+        assert copy.start_date == date(2027, 10, 1)
+    assert plan.how == "Giữ ngày và tháng, năm 2027" and plan.milestones == [
+        ("Tổng kết", date(2026, 10, 15), date(2027, 10, 15))
+    ]
+
+
+def test_a_sign_off_after_the_deadline_is_marked_late(engine, wards, tet):
+    with write_session(engine) as session:
+        quick = add_milestone(
+            session, SYSTEM, campaign_id=tet, name="Báo cáo nhanh", due_date=date(2026, 2, 10)
+        )
+        sign_off(session, SYSTEM, tet, wards["A"], now=vn(27, 13, 59))  # daily report due 14:00
+        sign_off(session, SYSTEM, tet, wards["A"], now=vn(28, 14, 1))
+        sign_off(session, SYSTEM, tet, wards["A"], milestone_id=quick.id, now=vn(10, 14, 30, month=2))
+        sign_off(session, SYSTEM, tet, wards["B"], milestone_id=quick.id, now=vn(10, 9, month=2))
+    with read_session(engine) as session:
+        a = sign_off_history(session, SYSTEM, tet, wards["A"])
+        b = sign_off_history(session, SYSTEM, tet, wards["B"])
+    assert [(h.report, h.late) for h in a] == [
+        ("Báo cáo nhanh", True),
+        ("Báo cáo ngày 28/01/2026", True),
+        ("Báo cáo ngày 27/01/2026", False),
+    ]
+    assert [(h.report, h.late) for h in b] == [("Báo cáo nhanh", False)]
