@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from data_layer.allowance.months import month_of
+from data_layer.allowance.one_place import check_start_against_other_wards, start_after_other_wards
 from data_layer.allowance.reference import load_reference
 from data_layer.allowance.rules import Reference
 from data_layer.core import audit
@@ -160,8 +161,10 @@ def grant(
     *,
     batch_id: int | None = None,
     reference: Reference | None = None,
+    notes: list[str] | None = None,
 ) -> Entitlement:
-    """A new entitlement of a person of the user's wards, active from its start month."""
+    """A new entitlement of a person of the user's wards, active from its start month (moved after
+    the months another ward pays the same CCCD: a sentence saying so is appended to ``notes``)."""
     person = person_in_scope(session, scope, person_id)
     if person.status != PersonStatus.ACTIVE:
         raise Invalid(f"{person.name} không còn ở tình trạng đang hưởng trong sổ đối tượng.")
@@ -174,6 +177,9 @@ def grant(
     ).scalars()
     if codes := sorted(inactive):
         raise Invalid("Diện hưởng đã ngừng sử dụng: " + ", ".join(codes))
+    clean.start_month, moved = start_after_other_wards(session, person, clean.start_month)
+    if moved and notes is not None:
+        notes.append(moved)
     _check_no_overlap(session, person.id, clean.start_month, None)
     values = {k: getattr(clean, k) for k in FIELDS if k != "groups"}
     entitlement = Entitlement(
@@ -189,7 +195,8 @@ def grant(
         row_id=entitlement.id,
         action=Action.INSERT,
         ward_id=person.ward_id,
-        new=f"{person.name}: {group_codes(reference, clean.groups)} từ {format_month(clean.start_month)}",
+        new=f"{person.name}: {group_codes(reference, clean.groups)} từ {format_month(clean.start_month)}"
+        + (f" ({moved})" if moved else ""),
         batch_id=batch_id,
     )
     return entitlement
@@ -216,6 +223,8 @@ def update_entitlement(
     if entitlement.stop_date and month_of(entitlement.stop_date) < clean.start_month:
         raise Invalid("Hưởng từ tháng: phải trước tháng dừng hưởng.")
     _check_no_overlap(session, person.id, clean.start_month, entitlement.stop_date, entitlement.id)
+    if clean.start_month != entitlement.start_month:
+        check_start_against_other_wards(session, person, clean.start_month)
     before_groups = group_ids_of(session, [entitlement.id]).get(entitlement.id, ())
     changes = {
         k: (getattr(entitlement, k), getattr(clean, k))

@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from data_layer.allowance.entitlements import EntitlementInput, grant, update_entitlement
 from data_layer.allowance.months import month_of
+from data_layer.allowance.one_place import start_after_other_wards
 from data_layer.allowance.reference import code_key, group_ids_by_code, load_reference
 from data_layer.allowance.rules import Reference
 from data_layer.core.access import Scope
@@ -53,6 +54,7 @@ class RegisterRow(Protocol):
     """What the importer's parsed row carries for the register (``importing.rows.ParsedRow``)."""
 
     row: int
+    national_id: str | None
     name: str | None
     birth_year: int | None
     bank_account: str | None
@@ -62,6 +64,7 @@ class RegisterRow(Protocol):
     start_month: date | None
     paid_until: date | None
     errors: list[tuple[str | None, str]]
+    warnings: list[str]
 
 
 @dataclass
@@ -155,6 +158,46 @@ def check_people(
         else:
             continue
         register.pop(row.row)
+
+
+def check_other_wards(
+    session: Session,
+    rows: list[RegisterRow],
+    matches: dict[int, int],
+    register: dict,
+    headers: dict[str, str],
+) -> None:
+    """Rows whose CCCD another ward holds (``one_place``): refused while that ward's entitlement
+    is not stopped, else warned when the start month moves after the months that ward pays."""
+    wanted = {r.national_id: r for r in rows if r.row in register and r.national_id}
+    elsewhere = session.execute(
+        select(Beneficiary.national_id, Beneficiary.id).where(Beneficiary.national_id.in_(sorted(wanted)))
+    ).all()
+    column = headers.get("start_month") or HEADERS["start_month"]
+    for national_id in sorted({n for n, pid in elsewhere if pid != matches.get(wanted[n].row)}):
+        row = wanted[national_id]
+        if None in _current_stops(session, matches.get(row.row)):
+            continue  # an entitlement of this ward to correct
+        probe = Beneficiary(id=matches.get(row.row, -1), national_id=national_id, name="", name_key="")
+        try:
+            _start, moved = start_after_other_wards(session, probe, row.start_month)
+        except Conflict as exc:
+            row.errors.append((column, str(exc)))
+            register.pop(row.row)
+            continue
+        if moved:
+            row.warnings.append(moved)
+
+
+def _current_stops(session: Session, person_id: int | None) -> list[date | None]:
+    if person_id is None:
+        return []
+    return [
+        stop if status == EntitlementStatus.STOPPED else None
+        for status, stop in session.execute(
+            select(Entitlement.status, Entitlement.stop_date).where(Entitlement.beneficiary_id == person_id)
+        )
+    ]
 
 
 def apply(
@@ -264,6 +307,7 @@ class AllowanceRegister:
         headers = {f: column.header for f in HEADERS if (column := table.column_for(f))}
         register = check_rows(session, rows, headers)
         check_people(session, rows, matches, register, headers)
+        check_other_wards(session, rows, matches, register, headers)
         return register
 
     def write(

@@ -1,0 +1,107 @@
+"""Issue 21 §1: the money rules an office signs, each with figures worked by hand, on SQLite and
+PostgreSQL. Standards seeded: 360,000 đ from 07/2021, 500,000 đ from 07/2024; social pension
+500,000 đ from 07/2025; funeral support 20 × the standard.
+"""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from data_layer.allowance.entitlement_status import stop
+from data_layer.allowance.entitlements import EntitlementInput, grant
+from data_layer.core.codes import StopReason
+from data_layer.core.db import write_session
+from data_layer.core.errors import Conflict
+from tests.data_layer.allowance_helpers import (
+    SYSTEM,
+    M,
+    build,
+    build_and_lock,
+    entitle,
+    groups,
+    lines,
+    person,
+)
+
+CCCD = "001055001234"
+
+
+def stop_on(engine, entitlement_id: int, day: date, reason: StopReason) -> None:
+    with write_session(engine) as session:
+        stop(session, SYSTEM, entitlement_id, on=day, reason=reason)
+
+
+# --- §1.1 one payment a month per CCCD, whichever ward holds the person --------------------------
+
+
+def test_a_second_active_entitlement_for_one_cccd_is_refused_naming_the_paying_ward(engine, wards):
+    first = person(engine, wards["A"], "Bà Một Nơi", year=1950, national_id=CCCD)
+    entitle(engine, first, ("5.5a",), M(1, 2025))
+    again = person(engine, wards["B"], "Bà Một Nơi", year=1950, national_id=CCCD)
+    with pytest.raises(Conflict, match="đang hưởng trợ cấp tại Phường A"):
+        entitle(engine, again, ("5.5a",), M(3, 2025))
+
+
+def test_a_move_pays_the_old_ward_through_the_stop_month_and_the_new_from_the_next(engine, wards):
+    """5.5a at 75 (1.5 × 500,000 = 750,000 đ). Ward A pays 01–03/2025 (locked); the person moves, A
+    stops on 15/03/2025, so A pays through 03/2025. Ward B's grant asks for 02/2025: it starts in
+    04/2025 instead, and the 04/2025 payroll pays 750,000 đ once, by B, with no arrears for 02–03."""
+    old = person(engine, wards["A"], "Ông Chuyển", year=1950, national_id=CCCD)
+    old_entitlement = entitle(engine, old, ("5.5a",), M(1, 2025))
+    build_and_lock(engine, M(1, 2025), M(2, 2025), M(3, 2025))
+    stop_on(engine, old_entitlement, date(2025, 3, 15), StopReason.MOVED)
+    new = person(engine, wards["B"], "Ông Chuyển", year=1950, national_id=CCCD)
+    notes: list[str] = []
+    data = EntitlementInput(groups=groups(engine, "5.5a"), start_month=M(2, 2025))
+    with write_session(engine) as session:
+        assert grant(session, SYSTEM, new, data, notes=notes).start_month == M(4, 2025)
+    assert notes == [
+        "Hưởng từ tháng 04/2025 thay vì 02/2025: Phường A chi trả đến tháng 03/2025 "
+        "(chuyển nơi hưởng, Nghị định 20/2021 điều 8 khoản 4 điểm d)."
+    ]
+    build(engine, M(4, 2025))
+    assert lines(engine, M(4, 2025), old) == []
+    assert lines(engine, M(4, 2025), new) == [("current", "04/2025", 750_000)]
+
+
+def test_payroll_build_refuses_two_current_lines_for_one_cccd(engine, wards):
+    """Data written past the rules (raw SQL): the same CCCD entitled in A and B from 01/2025, 5.5a
+    750,000 đ each. The 01/2025 build would pay 1,500,000 đ to one person: it is refused."""
+    first = person(engine, wards["A"], "Bà Hai Nơi", year=1950, national_id=CCCD)
+    entitle(engine, first, ("5.5a",), M(1, 2025))
+    second = person(engine, wards["B"], "Bà Hai Nơi", year=1950, national_id=CCCD)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO entitlement (beneficiary_id, ward_id, start_month, payment_method, status,"
+                " version, created_at, updated_at) VALUES (:p, :w, :m, 'cash', 'active', 1, :t, :t)"
+            ),
+            {"p": second, "w": wards["B"], "m": M(1, 2025), "t": date(2025, 1, 1)},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO entitlementgroup (entitlement_id, group_id) SELECT e.id, g.id"
+                " FROM entitlement e, allowancegroup g WHERE e.beneficiary_id = :p AND g.code = '5.5a'"
+            ),
+            {"p": second},
+        )
+    with pytest.raises(Conflict, match=f"Số CCCD {CCCD} được chi trả 2 lần trong một tháng"):
+        build(engine, M(1, 2025))
+    assert lines(engine, M(1, 2025)) == []
+
+
+def test_a_register_imported_into_a_second_ward_refuses_the_person_another_ward_pays(engine, wards):
+    """The same list imported into A then B: B's rows are refused naming Phường A, nothing is paid
+    twice (01/2025: one line of 750,000 đ, from A)."""
+    from tests.data_layer.test_allowance_import import register, run_import
+
+    row = [1, "Bà Hai Lần", "1950", "Nữ", CCCD, "Khối 1", "5.5a", None, "01/2025", None, None]
+    run_import(engine, register([row]), wards["A"])
+    preview, result = run_import(engine, register([row]), wards["B"])
+    errors = preview.summary()["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [(5, "Hưởng từ tháng")]
+    assert "đang hưởng trợ cấp tại Phường A" in errors[0]["message"]
+    assert result.counts.get("entitlements_created", 0) == 0
+    build(engine, M(1, 2025))
+    assert lines(engine, M(1, 2025)) == [("current", "01/2025", 750_000)]
