@@ -47,9 +47,16 @@ from sqlalchemy import (
 
 from data_layer.allowance.months import from_index, month_index
 from data_layer.allowance.reference import MAX_BANDS
-from data_layer.allowance.rules import Reference, value_in
+from data_layer.allowance.rules import PENSION_AGE, PENSION_AGE_POOR, POOR_CATEGORIES, Reference, value_in
 from data_layer.core.codes import GroupKind, PersonStatus
-from data_layer.core.models import Beneficiary, Entitlement, EntitlementGroup, EntitlementSuspension
+from data_layer.core.models import (
+    Beneficiary,
+    BeneficiaryCategory,
+    Category,
+    Entitlement,
+    EntitlementGroup,
+    EntitlementSuspension,
+)
 
 _meta = MetaData()
 TEMP = {"prefixes": ["TEMPORARY"], "postgresql_on_commit": "DROP"}
@@ -81,7 +88,7 @@ BANDS = Table(
     *[_int(f"{part}{k}") for k in range(1, MAX_BANDS + 1) for part in ("lo", "hi", "t")],
     **TEMP,
 )
-_ENT_COLUMNS = ("pid", "children", "w_from", "w_to", "bidx", "gap")
+_ENT_COLUMNS = ("pid", "children", "w_from", "w_to", "bidx", "gap", "page")  # page: pension age
 ENT1 = Table(  # entitlements with one group
     "allow_ent1",
     _meta,
@@ -177,6 +184,15 @@ def _least(*values):
     return result
 
 
+def poor_household(person_id):
+    """SQL condition: the person is in a poor or near-poor household (registry categories)."""
+    return exists().where(
+        BeneficiaryCategory.beneficiary_id == person_id,
+        BeneficiaryCategory.category_id == Category.id,
+        Category.code.in_(POOR_CATEGORIES),
+    )
+
+
 def held():
     """SQL condition: the entitlement's payments are held by an open suspension."""
     return exists().where(
@@ -212,10 +228,11 @@ def fill_entitlements(connection: Connection, ward_ids: list[int] | None, payrol
         _least(literal(month_index(payroll_month)), index_of(e.stop_date), registry_end),
         case((b.birth_date.is_not(None), index_of(b.birth_date)), else_=b.birth_year * 12),
         case((gap, 1), else_=0),
+        case((poor_household(b.id), PENSION_AGE_POOR), else_=PENSION_AGE),
     ]
     where = [~held()] + ([e.ward_id.in_(ward_ids)] if ward_ids is not None else [])
     base = select(e.id, *columns).join(b, b.id == e.beneficiary_id).join(counts, counts.c.eid == e.id)
-    names = ["eid", "pid", "children", "w_from", "w_to", "bidx", "gap"]
+    names = ["eid", *_ENT_COLUMNS]
     connection.execute(
         insert(ENT1).from_select(
             [*names, "gid"], base.add_columns(counts.c.gid).where(counts.c.n == 1, *where)
@@ -243,9 +260,11 @@ TENTHS = (
     )
     + " ELSE 0 END)"
 )
+# the social pension pays from the month the person reaches the pension age (rule 4; no birth: never)
+PENSION = "(CASE WHEN m.mi >= x.bidx + 12 * x.page THEN m.pension ELSE 0 END)"
 # one group alone: its own amount is the person's (rules 1 and 3 with a single group)
 SINGLE_DUE = (
-    "(CASE v.kind WHEN 'pension' THEN m.pension"
+    f"(CASE v.kind WHEN 'pension' THEN {PENSION}"
     f" WHEN 'per_child' THEN (m.standard * {TENTHS} * coalesce(x.children, 0) + 5) / 10"
     f" ELSE (m.standard * {TENTHS} + 5) / 10 END)"
 )
@@ -277,7 +296,7 @@ def multi_rows(where: str = "", main_in: int | None = None) -> str:
     the main group is the one whose own amount is largest, ties to the lowest id, worked out only for
     the month index ``main_in``: the payroll's month; None for none)."""
     own = (
-        f"(CASE WHEN v.kind = 'pension' THEN m.pension ELSE (m.standard * {TENTHS}"
+        f"(CASE WHEN v.kind = 'pension' THEN {PENSION} ELSE (m.standard * {TENTHS}"
         " * (CASE WHEN v.kind = 'per_child' THEN coalesce(x.children, 0) ELSE 1 END) + 5) / 10 END)"
     )
     per_month = (
@@ -286,7 +305,7 @@ def multi_rows(where: str = "", main_in: int | None = None) -> str:
         f" SUM(CASE WHEN v.kind = 'per_child' THEN {TENTHS} * coalesce(x.children, 0) ELSE 0 END) AS pc,"
         f" MAX(CASE WHEN v.kind = 'coefficient' THEN {TENTHS} ELSE 0 END) AS mx,"
         f" MAX(CASE WHEN v.stacks = 1 THEN {TENTHS} ELSE 0 END) AS st,"
-        " MAX(CASE WHEN v.kind = 'pension' THEN 1 ELSE 0 END) AS hp,"
+        f" MAX(CASE WHEN v.kind = 'pension' AND {PENSION} > 0 THEN 1 ELSE 0 END) AS hp,"
         f" MAX({_only_in(main_in, own)} * 10000 + 9999 - g.gid) AS enc"
         f" FROM {MULTI_FROM}{where} GROUP BY x.eid, m.mi"
     )

@@ -15,10 +15,11 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
-from data_layer.allowance.months import month_of
+from data_layer.allowance.due import poor_household
+from data_layer.allowance.months import add_months, month_of
 from data_layer.allowance.one_place import check_start_against_other_wards, start_after_other_wards
 from data_layer.allowance.reference import load_reference
-from data_layer.allowance.rules import Reference
+from data_layer.allowance.rules import PENSION_AGE_POOR, Person, Reference, age_in_month
 from data_layer.core import audit
 from data_layer.core.access import Scope
 from data_layer.core.codes import Action, GroupKind, PaymentMethod, PersonStatus
@@ -109,6 +110,47 @@ def clean_input(reference: Reference, person: Beneficiary, data: EntitlementInpu
     )
 
 
+def poor_person_ids(session: Session, person_ids: list[int]) -> set[int]:
+    """Those of the people in a poor or near-poor household (registry categories)."""
+    found: set[int] = set()
+    for start in range(0, len(person_ids), 5000):
+        chunk = person_ids[start : start + 5000]
+        found |= set(
+            session.execute(
+                select(Beneficiary.id).where(Beneficiary.id.in_(chunk), poor_household(Beneficiary.id))
+            ).scalars()
+        )
+    return found
+
+
+def check_pension_age(
+    session: Session, reference: Reference, person: Beneficiary, groups, start: date
+) -> str | None:
+    """Rule 4 of ``rules`` at a grant: the social pension is refused under 70 in the start month;
+    when it pays only from a later birthday month, a sentence saying so."""
+    pension = [reference.groups[g] for g in groups if reference.groups[g].kind == GroupKind.PENSION]
+    if not pension:
+        return None
+    code = pension[0].code
+    age = age_in_month(person.birth_date, person.birth_year, start)
+    if age is None:
+        raise Invalid(f"Diện {code}: cần ngày sinh hoặc năm sinh của {person.name} để tính tuổi hưởng.")
+    if age < PENSION_AGE_POOR:
+        raise Invalid(
+            f"Diện {code}: {person.name} {age} tuổi vào tháng {format_month(start)}; trợ cấp hưu trí xã hội "
+            "cần từ 75 tuổi, hoặc từ 70 tuổi thuộc hộ nghèo, cận nghèo."
+        )
+    poor = bool(poor_person_ids(session, [person.id]))
+    pension_age = Person((), poor=poor).pension_age
+    if age >= pension_age:
+        return None
+    born = month_of(person.birth_date) if person.birth_date else date(person.birth_year, 1, 1)
+    return (
+        f"Diện {code}: {person.name} chưa đủ {pension_age} tuổi (không thuộc hộ nghèo, cận nghèo); trợ cấp "
+        f"hưu trí xã hội trả từ tháng {format_month(add_months(born, 12 * pension_age))}."
+    )
+
+
 def entitlement_in_scope(session: Session, scope: Scope, entitlement_id: int) -> Entitlement:
     """The entitlement if it is in the user's wards and they may change it."""
     entitlement = session.execute(
@@ -178,8 +220,9 @@ def grant(
     if codes := sorted(inactive):
         raise Invalid("Diện hưởng đã ngừng sử dụng: " + ", ".join(codes))
     clean.start_month, moved = start_after_other_wards(session, person, clean.start_month)
-    if moved and notes is not None:
-        notes.append(moved)
+    pension_note = check_pension_age(session, reference, person, clean.groups, clean.start_month)
+    if notes is not None:
+        notes += [n for n in (moved, pension_note) if n]
     _check_no_overlap(session, person.id, clean.start_month, None)
     values = {k: getattr(clean, k) for k in FIELDS if k != "groups"}
     entitlement = Entitlement(
@@ -225,6 +268,7 @@ def update_entitlement(
     _check_no_overlap(session, person.id, clean.start_month, entitlement.stop_date, entitlement.id)
     if clean.start_month != entitlement.start_month:
         check_start_against_other_wards(session, person, clean.start_month)
+    check_pension_age(session, reference, person, clean.groups, clean.start_month)
     before_groups = group_ids_of(session, [entitlement.id]).get(entitlement.id, ())
     changes = {
         k: (getattr(entitlement, k), getattr(clean, k))

@@ -24,7 +24,7 @@ from data_layer.allowance.entitlements import EntitlementInput, grant, update_en
 from data_layer.allowance.months import month_of
 from data_layer.allowance.one_place import start_after_other_wards
 from data_layer.allowance.reference import code_key, group_ids_by_code, load_reference
-from data_layer.allowance.rules import Reference
+from data_layer.allowance.rules import PENSION_AGE_POOR, Reference, age_in_month
 from data_layer.core.access import Scope
 from data_layer.core.codes import Action, EntitlementStatus, GroupKind, PaymentMethod, PersonStatus
 from data_layer.core.errors import Conflict
@@ -56,6 +56,7 @@ class RegisterRow(Protocol):
     row: int
     national_id: str | None
     name: str | None
+    birth_date: date | None
     birth_year: int | None
     bank_account: str | None
     bank_name: str | None
@@ -92,7 +93,17 @@ class _Checker:
             errors.append(("children", f"Diện {per_child[0].code} cần ghi số con đang nuôi (cột Số con)."))
         if row.start_month is None:
             errors.append(("start_month", "Thiếu tháng bắt đầu hưởng (MM/YYYY)."))
-        if (aged := [r for r in rules if r.age_dependent]) and row.birth_year is None:
+        if row.start_month and (pension := [r for r in rules if r.kind == GroupKind.PENSION]):
+            age = age_in_month(row.birth_date, row.birth_year, row.start_month)
+            if age is not None and age < PENSION_AGE_POOR:
+                message = (
+                    f"Diện {pension[0].code}: {age} tuổi vào tháng {format_month(row.start_month)}; trợ cấp "
+                    "hưu trí xã hội cần từ 75 tuổi, hoặc từ 70 tuổi thuộc hộ nghèo, cận nghèo."
+                )
+                errors.append(("allowance_groups", message))
+        if (
+            aged := [r for r in rules if r.age_dependent or r.kind == GroupKind.PENSION]
+        ) and row.birth_year is None:
             message = f"Diện {aged[0].code} tính hệ số theo tuổi: cần ngày sinh hoặc năm sinh."
             errors.append(("allowance_groups", message))
         row.errors += [(self.headers.get(field) or HEADERS[field], message) for field, message in errors]

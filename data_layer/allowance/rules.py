@@ -13,6 +13,9 @@ This module is the statement of the rules; ``due`` computes the same thing for a
 3. Several groups → the highest coefficient only, except a single parent (per-child group, 5.4)
    also in a group marked ``adds_to_children`` (5.5, 5.6, 5.8) that pays that month: children ×
    rate plus the highest of the other groups. Allowance and social pension → the higher amount.
+4. The social pension (Decree 176/2025 art. 3) is paid from the month a person turns 75 (the
+   birthday's month, as in rule 2), or 70 for a member of a poor or near-poor household (registry
+   categories HN, HCN); without a known birth it pays nothing. A grant under 70 is refused.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from data_layer.allowance.months import month_index
 from data_layer.core.codes import GroupKind
 
 Series = tuple[tuple[date, int], ...]  # (from month, value), sorted by month
+PENSION_AGE, PENSION_AGE_POOR = 75, 70  # Decree 176/2025 art. 3 (rule 4)
+POOR_CATEGORIES = ("HN", "HCN")  # registry categories of a poor / near-poor household
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,16 @@ class Person:
     birth_date: date | None = None
     birth_year: int | None = None
     children: int | None = None
+    poor: bool = False  # in a poor or near-poor household (rule 4)
+
+    @property
+    def pension_age(self) -> int:
+        return PENSION_AGE_POOR if self.poor else PENSION_AGE
+
+
+def pension_pays(person: Person, age: int | None) -> bool:
+    """Rule 4: whether the social pension pays at ``age``."""
+    return age is not None and age >= person.pension_age
 
 
 def monthly_amount(reference: Reference, person: Person, month: date) -> int:
@@ -138,7 +153,7 @@ def monthly_amount(reference: Reference, person: Person, month: date) -> int:
     pension = False
     for rule in (reference.groups[g] for g in person.group_ids):
         if rule.kind == GroupKind.PENSION:
-            pension = True
+            pension = pension or pension_pays(person, age)
             continue
         tenths = rule.tenths(month, age)
         if rule.kind == GroupKind.PER_CHILD:
@@ -157,16 +172,16 @@ def main_group(reference: Reference, person: Person, month: date) -> int | None:
     best: tuple[int, int] | None = None
     for group_id in sorted(person.group_ids):
         rule = reference.groups[group_id]
-        own = _own_amount(reference, rule, month, age, person.children)
+        own = _own_amount(reference, rule, month, age, person)
         if own > 0 and (best is None or own > best[0]):
             best = (own, group_id)
     return None if best is None else best[1]
 
 
-def _own_amount(reference: Reference, rule: GroupRule, month: date, age: int | None, children) -> int:
+def _own_amount(reference: Reference, rule: GroupRule, month: date, age: int | None, person: Person) -> int:
     if rule.kind == GroupKind.PENSION:
-        return reference.pension_in(month)
-    tenths = rule.tenths(month, age) * ((children or 0) if rule.kind == GroupKind.PER_CHILD else 1)
+        return reference.pension_in(month) if pension_pays(person, age) else 0
+    tenths = rule.tenths(month, age) * ((person.children or 0) if rule.kind == GroupKind.PER_CHILD else 1)
     return money(reference.standard_in(month), tenths)
 
 

@@ -6,13 +6,13 @@ PostgreSQL. Standards seeded: 360,000 đ from 07/2021, 500,000 đ from 07/2024; 
 from datetime import date
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from data_layer.allowance.entitlement_status import stop
 from data_layer.allowance.entitlements import EntitlementInput, grant
 from data_layer.core.codes import StopReason
 from data_layer.core.db import write_session
-from data_layer.core.errors import Conflict
+from data_layer.core.errors import Conflict, Invalid
 from tests.data_layer.allowance_helpers import (
     SYSTEM,
     M,
@@ -105,3 +105,79 @@ def test_a_register_imported_into_a_second_ward_refuses_the_person_another_ward_
     assert result.counts.get("entitlements_created", 0) == 0
     build(engine, M(1, 2025))
     assert lines(engine, M(1, 2025)) == [("current", "01/2025", 750_000)]
+
+
+# --- §1.2 the social pension has an age (Decree 176/2025 art. 3) ---------------------------------
+
+
+def poor_person(engine, ward_id: int, name: str, category: str, **kw) -> int:
+    from data_layer.core.models import BeneficiaryCategory, Category
+
+    pid = person(engine, ward_id, name, **kw)
+    with write_session(engine) as session:
+        category_id = session.execute(select(Category.id).where(Category.code == category)).scalar_one()
+        session.add(BeneficiaryCategory(beneficiary_id=pid, category_id=category_id))
+    return pid
+
+
+def test_the_social_pension_is_refused_under_70(engine, wards):
+    """Born 1960: 65 in 07/2025, not even 70 (poor or not)."""
+    young = poor_person(engine, wards["A"], "Ông Sáu Lăm", "HN", year=1960)
+    with pytest.raises(Invalid, match="65 tuổi vào tháng 07/2025"):
+        entitle(engine, young, ("HTXH",), M(7, 2025))
+
+
+def test_the_social_pension_pays_from_the_75th_birthday_month_outside_a_poor_household(engine, wards):
+    """Born 15/03/1951, not poor, granted from 07/2025 at 74: the grant says it pays from 03/2026.
+    02/2026 built and locked with nothing (07/2025–02/2026 under 75), 03/2026: 500,000 đ, no arrears.
+    A poor (HN) person born 1953 (72) is paid from the grant: 07/2025 500,000 đ."""
+    elder = person(engine, wards["A"], "Bà Bảy Tư", born=date(1951, 3, 15))
+    poor = poor_person(engine, wards["A"], "Ông Nghèo", "HN", year=1953)
+    notes: list[str] = []
+    data = EntitlementInput(groups=groups(engine, "HTXH"), start_month=M(7, 2025))
+    with write_session(engine) as session:
+        grant(session, SYSTEM, elder, data, notes=notes)
+    assert notes == [
+        "Diện HTXH: Bà Bảy Tư chưa đủ 75 tuổi (không thuộc hộ nghèo, cận nghèo); trợ cấp hưu trí xã hội "
+        "trả từ tháng 03/2026."
+    ]
+    entitle(engine, poor, ("HTXH",), M(7, 2025))
+    build(engine, M(7, 2025))
+    assert lines(engine, M(7, 2025)) == [("current", "07/2025", 500_000)]
+    assert lines(engine, M(7, 2025), elder) == []
+
+
+def test_the_payroll_applies_the_pension_age_to_data_granted_before_the_rule(engine, wards):
+    """An HTXH entitlement of a 65-year-old written before the rule (raw SQL) pays nothing in 08/2025;
+    a 77-year-old's pays 500,000 đ."""
+    young = person(engine, wards["A"], "Ông Sáu Lăm", year=1960)
+    old = person(engine, wards["A"], "Bà Bảy Bảy", year=1948)
+    entitle(engine, old, ("HTXH",), M(8, 2025))
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO entitlement (beneficiary_id, ward_id, start_month, payment_method, status,"
+                " version, created_at, updated_at) VALUES (:p, :w, :m, 'cash', 'active', 1, :t, :t)"
+            ),
+            {"p": young, "w": wards["A"], "m": M(8, 2025), "t": date(2025, 8, 1)},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO entitlementgroup (entitlement_id, group_id) SELECT e.id, g.id"
+                " FROM entitlement e, allowancegroup g WHERE e.beneficiary_id = :p AND g.code = 'HTXH'"
+            ),
+            {"p": young},
+        )
+    build(engine, M(8, 2025))
+    assert lines(engine, M(8, 2025)) == [("current", "08/2025", 500_000)]
+    assert lines(engine, M(8, 2025), young) == []
+
+
+def test_a_register_row_granting_the_pension_under_70_is_refused(engine, wards):
+    from tests.data_layer.test_allowance_import import register, run_import
+
+    row = [1, "Ông Sáu Lăm", "1960", "Nam", "001060001234", "Khối 1", "HTXH", None, "07/2025", None, None]
+    preview, _ = run_import(engine, register([row]), wards["A"])
+    errors = preview.summary()["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [(5, "Diện hưởng")]
+    assert "65 tuổi vào tháng 07/2025" in errors[0]["message"]
