@@ -5,7 +5,8 @@ The work happens in temporary tables of the write transaction (``due_tables``):
 
 - ``allow_month``: every month from the earliest start to the payroll's month, with the standard,
   the pension level and the funeral amount in force (from the reference data, by Python).
-- ``allow_band``: each group's coefficient versions as month ranges with up to four age bands.
+- ``allow_band``: each group's coefficient versions as month ranges with up to four age bands (the
+  lower age in years, the upper one in months, one more when no band continues it: rule 2 of ``rules``).
 - ``allow_ent1`` / ``allow_entm`` (groups in ``allow_entg``): the entitlements with one group /
   with several, each with its months to pay as month indexes [w_from, w_to] (from the start month or the
   month after ``paid_until``, through the month of the stop date, of a death or move recorded in the
@@ -166,8 +167,11 @@ def _band_rows(reference: Reference) -> Iterator[dict]:
         starts = [month_index(start) for start, _ in rule.versions] + [FAR + 1]
         for (_start, bands), mi_from, next_from in zip(rule.versions, starts, starts[1:], strict=False):
             slots = dict(empty)
+            starts = {band.min_age for band in bands}
             for k, band in enumerate(bands, start=1):
-                slots |= {f"lo{k}": band.min_age, f"hi{k}": band.max_age, f"t{k}": band.tenths}
+                # hi in months: the birthday's month of an age no band continues is still paid (rule 2)
+                high = None if band.max_age is None else 12 * band.max_age + (band.max_age not in starts)
+                slots |= {f"lo{k}": band.min_age, f"hi{k}": high, f"t{k}": band.tenths}
             yield base | slots | {"mi_from": mi_from, "mi_to": next_from - 1}
 
 
@@ -255,7 +259,7 @@ TENTHS = (
     "(CASE "
     + " ".join(
         f"WHEN v.t{k} IS NOT NULL AND (v.lo{k} IS NULL OR m.mi >= x.bidx + 12 * v.lo{k})"
-        f" AND (v.hi{k} IS NULL OR m.mi < x.bidx + 12 * v.hi{k}) THEN v.t{k}"
+        f" AND (v.hi{k} IS NULL OR m.mi < x.bidx + v.hi{k}) THEN v.t{k}"
         for k in range(1, MAX_BANDS + 1)
     )
     + " ELSE 0 END)"

@@ -89,7 +89,7 @@ def write_lines(session: Session, payroll_id: int, month: date, ward_ids: list[i
         due.fill_reference(connection, load_reference(session), first, month)
         due.fill_entitlements(connection, ward_ids, month)
         due.fill_totals(connection, month)
-        _fill_people(connection, month)
+        _fill_people(connection, payroll_id, month)
         params = {"payroll": payroll_id, "m": month, "now": month_index(month)}
         with grouped_insert(connection, "payrollline"):
             connection.execute(
@@ -104,7 +104,7 @@ def write_lines(session: Session, payroll_id: int, month: date, ward_ids: list[i
             _write_funerals(connection, payroll_id, ward_ids)
 
 
-def _fill_people(connection: Connection, month: date) -> None:
+def _fill_people(connection: Connection, payroll_id: int, month: date) -> None:
     """Per person: first month to pay, sums due, what locked payrolls settled since that month."""
     people = (
         "SELECT e.pid, coalesce(MAX(CASE WHEN d.now > 0 THEN e.eid END), MAX(e.eid)) AS eid,"
@@ -124,12 +124,18 @@ def _fill_people(connection: Connection, month: date) -> None:
     settled = (
         "SELECT p.pid, SUM(l.amount) AS amount FROM allow_person p JOIN payrollline l"
         " ON l.beneficiary_id = p.pid AND l.for_month >= p.w_month AND l.for_month < :m"
-        f" AND l.kind <> '{LineKind.FUNERAL}' GROUP BY p.pid"
+        f" AND l.kind <> '{LineKind.FUNERAL}'{{open}} GROUP BY p.pid"
     )
-    connection.execute(
-        _sql(f"UPDATE allow_person SET settled = s.amount FROM ({settled}) s WHERE allow_person.pid = s.pid"),
-        {"m": month},
-    )
+    # every payroll but the open one is locked: all lines, less those of the open payroll (another
+    # ward's part of it after a ward-only rebuild), keep the index-only scan of the big sum
+    for sign, only_open in (("", ""), ("settled - ", " AND l.payroll_id = :payroll")):
+        connection.execute(
+            _sql(
+                f"UPDATE allow_person SET settled = {sign}s.amount FROM ({settled.format(open=only_open)}) s"
+                " WHERE allow_person.pid = s.pid"
+            ),
+            {"m": month, "payroll": payroll_id},
+        )
     connection.execute(
         text("INSERT INTO allow_pick (pid) SELECT pid FROM allow_person WHERE past <> settled")
     )
@@ -149,6 +155,7 @@ def _write_differences(connection: Connection, params: dict) -> None:
         " JOIN allow_pick k ON k.pid = l.beneficiary_id JOIN allow_person p ON p.pid = l.beneficiary_id"
         " JOIN allow_month m ON m.month = l.for_month"
         f" WHERE l.kind <> '{LineKind.FUNERAL}' AND l.for_month >= p.w_month AND l.for_month < :m"
+        " AND l.payroll_id <> :payroll"
     )
     differences = (
         "SELECT pid, mi, SUM(due) AS diff"

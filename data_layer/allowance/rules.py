@@ -9,7 +9,9 @@ This module is the statement of the rules; ``due`` computes the same thing for a
    HTXH) is the pension level in force in M, not × standard.
 2. Age in month M counts the birthday's month as reached (born 15/08/2020 → 4 from 08/2024); with
    only a birth year the age changes in January. A group's coefficient is that of the person's age
-   band in the version in force in M; outside every band the group pays nothing that month.
+   band in the version in force in M; outside every band the group pays nothing that month, except
+   the month a person ages out of a band no other band continues (a 5.1 child turning 16, 5.7 at 3,
+   5.2 at 23): eligibility ends with that month, which is paid at that band's rate.
 3. Several groups → the highest coefficient only, except a single parent (per-child group, 5.4)
    also in a group marked ``adds_to_children`` (5.5, 5.6, 5.8) that pays that month: children ×
    rate plus the highest of the other groups. Allowance and social pension → the higher amount.
@@ -25,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from data_layer.allowance.months import month_index
+from data_layer.allowance.months import add_months, month_index
 from data_layer.core.codes import GroupKind
 
 Series = tuple[tuple[date, int], ...]  # (from month, value), sorted by month
@@ -64,9 +66,14 @@ class GroupRule:
         found = value_in(tuple((start, i) for i, (start, _) in enumerate(self.versions)), month)
         return () if found is None else self.versions[found][1]
 
-    def tenths(self, month: date, age: int | None) -> int:
-        """The coefficient of this group in ``month`` for a person of ``age`` (0 outside every band)."""
-        return next((b.tenths for b in self.bands_in(month) if b.covers(age)), 0)
+    def tenths(self, month: date, age: int | None, just_turned: bool = False) -> int:
+        """The coefficient of this group in ``month`` for a person of ``age`` (0 outside every band);
+        ``just_turned``: ``month`` is the birthday's month, when ageing out of a band is still paid."""
+        bands = self.bands_in(month)
+        found = next((b.tenths for b in bands if b.covers(age)), None)
+        if found is None and just_turned:
+            found = next((b.tenths for b in bands if b.max_age is not None and b.max_age == age), None)
+        return found or 0
 
     @property
     def age_dependent(self) -> bool:
@@ -146,16 +153,25 @@ def pension_pays(person: Person, age: int | None) -> bool:
     return age is not None and age >= person.pension_age
 
 
+def just_turned(person: Person, month: date, age: int | None) -> bool:
+    """Whether ``month`` is the month the person reached ``age`` (the birthday's month; January with
+    only a birth year)."""
+    return (
+        age is not None and age_in_month(person.birth_date, person.birth_year, add_months(month, -1)) != age
+    )
+
+
 def monthly_amount(reference: Reference, person: Person, month: date) -> int:
-    """The person's amount for ``month`` (rules 1–3), whole đồng."""
+    """The person's amount for ``month`` (rules 1–4), whole đồng."""
     age = age_in_month(person.birth_date, person.birth_year, month)
+    turned = just_turned(person, month, age)
     per_child = highest = stacking = 0
     pension = False
     for rule in (reference.groups[g] for g in person.group_ids):
         if rule.kind == GroupKind.PENSION:
             pension = pension or pension_pays(person, age)
             continue
-        tenths = rule.tenths(month, age)
+        tenths = rule.tenths(month, age, turned)
         if rule.kind == GroupKind.PER_CHILD:
             per_child += tenths * (person.children or 0)
         else:
@@ -181,7 +197,10 @@ def main_group(reference: Reference, person: Person, month: date) -> int | None:
 def _own_amount(reference: Reference, rule: GroupRule, month: date, age: int | None, person: Person) -> int:
     if rule.kind == GroupKind.PENSION:
         return reference.pension_in(month) if pension_pays(person, age) else 0
-    tenths = rule.tenths(month, age) * ((person.children or 0) if rule.kind == GroupKind.PER_CHILD else 1)
+    turned = just_turned(person, month, age)
+    tenths = rule.tenths(month, age, turned) * (
+        (person.children or 0) if rule.kind == GroupKind.PER_CHILD else 1
+    )
     return money(reference.standard_in(month), tenths)
 
 

@@ -181,3 +181,52 @@ def test_a_register_row_granting_the_pension_under_70_is_refused(engine, wards):
     errors = preview.summary()["errors"]
     assert [(e["row"], e["column"]) for e in errors] == [(5, "Diện hưởng")]
     assert "65 tuổi vào tháng 07/2025" in errors[0]["message"]
+
+
+# --- §1.6 the month a child or student ages out is paid -------------------------------------------
+
+
+def test_the_month_a_child_turns_16_is_paid_and_the_next_is_not(engine, wards):
+    """5.1 child born 10/04/2009 (1.5 × 500,000 = 750,000 đ from 4): 16 in 04/2025. 03/2025 and
+    04/2025 pay 750,000 đ, 05/2025 nothing. A 5.7 child born 02/06/2022 (1.5) turns 3 in 06/2025:
+    06/2025 pays 750,000 đ, 07/2025 nothing."""
+    teen = person(engine, wards["A"], "Em Mười Sáu", born=date(2009, 4, 10))
+    small = person(engine, wards["A"], "Bé Ba Tuổi", born=date(2022, 6, 2))
+    entitle(engine, teen, ("5.1",), M(3, 2025))
+    entitle(engine, small, ("5.7",), M(5, 2025))
+    build_and_lock(engine, M(3, 2025), M(4, 2025), M(5, 2025), M(6, 2025))
+    build(engine, M(7, 2025))
+    assert lines(engine, M(4, 2025), teen) == [("current", "04/2025", 750_000)]
+    assert lines(engine, M(5, 2025), teen) == []
+    assert lines(engine, M(6, 2025), small) == [("current", "06/2025", 750_000)]
+    assert lines(engine, M(7, 2025)) == []  # nothing due, no arrears, no recovery
+
+
+# --- a ward-only rebuild counts only locked payrolls as paid ---------------------------------------
+
+
+def test_a_ward_only_rebuild_does_not_count_another_wards_open_lines_as_paid(engine, wards):
+    """5.5a 750,000 đ from 01/2025 in A, 01 and 02 locked; the district builds 03/2025. A line of
+    100,000 đ for 02/2025 sits in ward B's part of the open month (a person whose ward changed).
+    Ward A's staff rebuild 03: only locked payrolls settle 02 (750,000 = due), so A's lines are the
+    current 750,000 đ alone (before: settled 850,000 → a recovery of 100,000 đ)."""
+    from data_layer.core.access import Scope
+
+    elder = person(engine, wards["A"], "Bà Hai Phường", year=1950)
+    entitle(engine, elder, ("5.5a",), M(1, 2025))
+    build_and_lock(engine, M(1, 2025), M(2, 2025))
+    build(engine, M(3, 2025))
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO payrollline (payroll_id, beneficiary_id, ward_id, for_month, kind, amount,"
+                " payment_method) SELECT id, :p, :w, :f, 'arrears', 100000, 'cash' FROM payroll WHERE month = :m"
+            ),
+            {"p": elder, "w": wards["B"], "f": M(2, 2025), "m": M(3, 2025)},
+        )
+    staff_a = Scope(user_id=None, username="a", role="ward", ward_ids=frozenset({wards["A"]}))
+    build(engine, M(3, 2025), staff_a)
+    assert lines(engine, M(3, 2025), elder) == [
+        ("arrears", "02/2025", 100_000),
+        ("current", "03/2025", 750_000),
+    ]
