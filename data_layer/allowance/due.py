@@ -137,6 +137,14 @@ def analyze(connection: Connection, *tables: Table) -> None:
 
 def fill_reference(connection: Connection, reference: Reference, first: date, last: date) -> None:
     """The months from ``first`` to ``last`` with their amounts, and the coefficient bands."""
+    fill_months(connection, reference, first, last)
+    bands = list(_band_rows(reference))
+    if bands:
+        connection.execute(insert(BANDS), bands)
+
+
+def fill_months(connection: Connection, reference: Reference, first: date, last: date) -> None:
+    """The months from ``first`` to ``last`` with their amounts (``allow_month``)."""
     months = []
     for mi in range(month_index(first), month_index(last) + 1):
         month = from_index(mi)
@@ -152,9 +160,6 @@ def fill_reference(connection: Connection, reference: Reference, first: date, la
             }
         )
     connection.execute(insert(MONTHS), months)
-    bands = list(_band_rows(reference))
-    if bands:
-        connection.execute(insert(BANDS), bands)
 
 
 def _band_rows(reference: Reference) -> Iterator[dict]:

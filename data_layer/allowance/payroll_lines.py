@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlmodel import Session
 
 from data_layer.allowance import due
-from data_layer.allowance.months import month_index
+from data_layer.allowance.months import add_months, month_index
 from data_layer.allowance.reference import load_reference
 from data_layer.core.codes import LineKind, PaymentMethod, PersonStatus, StopReason
 from data_layer.core.models import Beneficiary, Entitlement, PayrollLine
@@ -46,7 +46,7 @@ PERSON = Table(
     Column("pid", Integer, primary_key=True, autoincrement=False),
     Column("eid", Integer),
     Column("w_from", Integer),
-    Column("w_month", Date),
+    Column("first_line", Date),  # the earliest month a payroll line of the person is for
     Column("past", BigInteger),
     Column("now", BigInteger),
     Column("main", Integer),
@@ -85,11 +85,15 @@ def write_lines(session: Session, payroll_id: int, month: date, ward_ids: list[i
     if ward_ids is not None:
         starts = starts.where(Entitlement.ward_id.in_(ward_ids))
     first = min(connection.execute(starts).scalar_one() or month, month)
+    reference = load_reference(session)
     with due.due_tables(connection, PERSON, PICK, MONTH_DUE):
-        due.fill_reference(connection, load_reference(session), first, month)
+        due.fill_reference(connection, reference, first, month)
         due.fill_entitlements(connection, ward_ids, month)
         due.fill_totals(connection, month)
         _fill_people(connection, payroll_id, month)
+        earliest = connection.execute(text("SELECT MIN(first_line) FROM allow_person")).scalar_one()
+        if earliest is not None and date.fromisoformat(str(earliest)) < first:  # a start moved later
+            due.fill_months(connection, reference, date.fromisoformat(str(earliest)), add_months(first, -1))
         params = {"payroll": payroll_id, "m": month, "now": month_index(month)}
         with grouped_insert(connection, "payrollline"):
             connection.execute(
@@ -105,7 +109,8 @@ def write_lines(session: Session, payroll_id: int, month: date, ward_ids: list[i
 
 
 def _fill_people(connection: Connection, payroll_id: int, month: date) -> None:
-    """Per person: first month to pay, sums due, what locked payrolls settled since that month."""
+    """Per person: first month to pay, sums due, what locked payrolls settled before the month (all
+    months: a start month corrected later recovers what was paid before it)."""
     people = (
         "SELECT e.pid, coalesce(MAX(CASE WHEN d.now > 0 THEN e.eid END), MAX(e.eid)) AS eid,"
         " MIN(e.w_from) AS w_from, SUM(coalesce(d.past, 0)) AS past, SUM(coalesce(d.now, 0)) AS now,"
@@ -116,22 +121,24 @@ def _fill_people(connection: Connection, payroll_id: int, month: date) -> None:
     )
     connection.execute(
         text(
-            "INSERT INTO allow_person (pid, eid, w_from, w_month, past, now, main, settled)"
-            f" SELECT p.pid, p.eid, p.w_from, m.month, p.past, p.now, p.main, 0 FROM ({people}) p"
-            " LEFT JOIN allow_month m ON m.mi = p.w_from"
+            "INSERT INTO allow_person (pid, eid, w_from, past, now, main, settled)"
+            f" SELECT p.pid, p.eid, p.w_from, p.past, p.now, p.main, 0 FROM ({people}) p"
         )
     )
     settled = (
-        "SELECT p.pid, SUM(l.amount) AS amount FROM allow_person p JOIN payrollline l"
-        " ON l.beneficiary_id = p.pid AND l.for_month >= p.w_month AND l.for_month < :m"
+        "SELECT p.pid, SUM(l.amount) AS amount, MIN(l.for_month) AS first FROM allow_person p"
+        " JOIN payrollline l ON l.beneficiary_id = p.pid AND l.for_month < :m"
         f" AND l.kind <> '{LineKind.FUNERAL}'{{open}} GROUP BY p.pid"
     )
     # every payroll but the open one is locked: all lines, less those of the open payroll (another
     # ward's part of it after a ward-only rebuild), keep the index-only scan of the big sum
-    for sign, only_open in (("", ""), ("settled - ", " AND l.payroll_id = :payroll")):
+    for change, only_open in (
+        ("settled = s.amount, first_line = s.first", ""),
+        ("settled = settled - s.amount", " AND l.payroll_id = :payroll"),
+    ):
         connection.execute(
             _sql(
-                f"UPDATE allow_person SET settled = {sign}s.amount FROM ({settled.format(open=only_open)}) s"
+                f"UPDATE allow_person SET {change} FROM ({settled.format(open=only_open)}) s"
                 " WHERE allow_person.pid = s.pid"
             ),
             {"m": month, "payroll": payroll_id},
@@ -154,7 +161,7 @@ def _write_differences(connection: Connection, params: dict) -> None:
         "SELECT l.beneficiary_id AS pid, m.mi, -l.amount AS due FROM payrollline l"
         " JOIN allow_pick k ON k.pid = l.beneficiary_id JOIN allow_person p ON p.pid = l.beneficiary_id"
         " JOIN allow_month m ON m.month = l.for_month"
-        f" WHERE l.kind <> '{LineKind.FUNERAL}' AND l.for_month >= p.w_month AND l.for_month < :m"
+        f" WHERE l.kind <> '{LineKind.FUNERAL}' AND l.for_month < :m"
         " AND l.payroll_id <> :payroll"
     )
     differences = (

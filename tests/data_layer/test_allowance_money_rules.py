@@ -230,3 +230,27 @@ def test_a_ward_only_rebuild_does_not_count_another_wards_open_lines_as_paid(eng
         ("arrears", "02/2025", 100_000),
         ("current", "03/2025", 750_000),
     ]
+
+
+# --- §1.4 a start month corrected later recovers what was paid before it ---------------------------
+
+
+def test_a_start_month_moved_later_recovers_the_months_paid_before_it(engine, wards):
+    """5.5a 750,000 đ from 01/2025; 01–04 paid (locked). The start is corrected to 03/2025: the
+    05/2025 payroll recovers 01 and 02 (2 × 750,000 = 1,500,000 đ) and pays 05 (750,000 đ)."""
+    from data_layer.allowance.entitlements import update_entitlement
+    from data_layer.core.models import Entitlement
+
+    elder = person(engine, wards["A"], "Ông Sửa Tháng", year=1950)
+    eid = entitle(engine, elder, ("5.5a",), M(1, 2025))
+    build_and_lock(engine, M(1, 2025), M(2, 2025), M(3, 2025), M(4, 2025))
+    data = EntitlementInput(groups=groups(engine, "5.5a"), start_month=M(3, 2025))
+    with write_session(engine) as session:
+        version = session.get(Entitlement, eid).version
+        assert update_entitlement(session, SYSTEM, eid, version, data) == ["start_month"]
+    build(engine, M(5, 2025))
+    assert lines(engine, M(5, 2025), elder) == [
+        ("current", "05/2025", 750_000),
+        ("recovery", "01/2025", -750_000),
+        ("recovery", "02/2025", -750_000),
+    ]
