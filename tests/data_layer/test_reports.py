@@ -348,8 +348,7 @@ def test_gift_export_money_and_labels(engine, season):
     assert {row[8] for row in table(ws)} == {"Đã phát", "Chưa phát"}
 
 
-def test_cli_exports_the_registry(tmp_sqlite_env, tmp_path, capsys):
-    assert main(["db", "init", "--demo"]) == 0
+def test_cli_exports_the_registry(demo_db, tmp_path, capsys):
     out = tmp_path / "doi_tuong.xlsx"
     assert main(["export", "beneficiaries", "--out", str(out)]) == 0
     ws = sheets(out.read_bytes())["Đối tượng"]
@@ -366,8 +365,7 @@ def test_cli_exports_the_registry(tmp_sqlite_env, tmp_path, capsys):
     assert "Không tìm thấy phường/xã có mã 'XX'" in capsys.readouterr().err and not missing.exists()
 
 
-def test_cli_daily_report_names_its_file(tmp_sqlite_env, tmp_path, monkeypatch, capsys):
-    assert main(["db", "init", "--demo"]) == 0
+def test_cli_daily_report_names_its_file(demo_db, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     campaign = "Tết Nguyên đán Bính Ngọ 2026"
     assert main(["report", "daily", "--campaign", campaign, "--date", "05/02/2026"]) == 0
