@@ -57,6 +57,8 @@ from data_layer.core.models import (
     Entitlement,
     EntitlementGroup,
     EntitlementSuspension,
+    EntitlementTerm,
+    EntitlementTermGroup,
 )
 
 _meta = MetaData()
@@ -89,7 +91,8 @@ BANDS = Table(
     *[_int(f"{part}{k}") for k in range(1, MAX_BANDS + 1) for part in ("lo", "hi", "t")],
     **TEMP,
 )
-_ENT_COLUMNS = ("pid", "children", "w_from", "w_to", "bidx", "gap", "page")  # page: pension age
+# rid: the entitlement (eid is −term id for an earlier term); page: the pension age (rules, rule 4)
+_ENT_COLUMNS = ("rid", "pid", "children", "w_from", "w_to", "bidx", "gap", "page")
 ENT1 = Table(  # entitlements with one group
     "allow_ent1",
     _meta,
@@ -209,9 +212,28 @@ def held():
     )
 
 
+def _most(*values):
+    """The largest of values, a NULL value counting as no limit (the first must not be NULL)."""
+    result = values[0]
+    for value in values[1:]:
+        result = case((value > result, value), else_=result)
+    return result
+
+
+def _group_counts(table, key):
+    """Per owner (entitlement or term): its number of groups and its smallest group id."""
+    return (
+        select(key.label("owner"), func.count().label("n"), func.min(table.group_id).label("gid"))
+        .group_by(key)
+        .subquery()
+    )
+
+
 def fill_entitlements(connection: Connection, ward_ids: list[int] | None, payroll_month: date) -> None:
-    """The entitlements of the wards (None: all) not held, with their months to pay and groups."""
-    e, b = Entitlement, Beneficiary
+    """The entitlements of the wards (None: all) not held, with their months to pay and groups: the
+    current groups from ``terms_from`` (or the start), each earlier term (``EntitlementTerm``) as a
+    row of its own keyed by −term id, over its own months."""
+    e, b, t = Entitlement, Beneficiary, EntitlementTerm
     start, paid = index_of(e.start_month), index_of(e.paid_until) + 1
     registry_end = case(
         (and_(b.status != PersonStatus.ACTIVE, b.status_date.is_not(None)), index_of(b.status_date))
@@ -221,37 +243,60 @@ def fill_entitlements(connection: Connection, ward_ids: list[int] | None, payrol
         EntitlementSuspension.to_month.is_not(None),
         EntitlementSuspension.back_pay.is_(False),
     )
-    counts = (
-        select(
-            EntitlementGroup.entitlement_id.label("eid"),
-            func.count().label("n"),
-            func.min(EntitlementGroup.group_id).label("gid"),
-        )
-        .group_by(EntitlementGroup.entitlement_id)
-        .subquery()
-    )
-    columns = [
-        e.beneficiary_id,
-        e.children,
-        case((paid > start, paid), else_=start),
-        _least(literal(month_index(payroll_month)), index_of(e.stop_date), registry_end),
+    last = (literal(month_index(payroll_month)), index_of(e.stop_date), registry_end)
+    person = [
         case((b.birth_date.is_not(None), index_of(b.birth_date)), else_=b.birth_year * 12),
         case((gap, 1), else_=0),
         case((poor_household(b.id), PENSION_AGE_POOR), else_=PENSION_AGE),
     ]
     where = [~held()] + ([e.ward_id.in_(ward_ids)] if ward_ids is not None else [])
-    base = select(e.id, *columns).join(b, b.id == e.beneficiary_id).join(counts, counts.c.eid == e.id)
     names = ["eid", *_ENT_COLUMNS]
-    connection.execute(
-        insert(ENT1).from_select(
-            [*names, "gid"], base.add_columns(counts.c.gid).where(counts.c.n == 1, *where)
-        )
+    current = _group_counts(EntitlementGroup, EntitlementGroup.entitlement_id)
+    terms = _group_counts(EntitlementTermGroup, EntitlementTermGroup.term_id)
+    sources = (
+        (
+            current,
+            select(
+                e.id,
+                e.id,
+                e.beneficiary_id,
+                e.children,
+                _most(start, paid, index_of(e.terms_from)),
+                _least(*last),
+                *person,
+            )
+            .join(b, b.id == e.beneficiary_id)
+            .join(current, current.c.owner == e.id),
+        ),
+        (
+            terms,
+            select(
+                -t.id,
+                e.id,
+                e.beneficiary_id,
+                t.children,
+                _most(start, paid, index_of(t.from_month)),
+                _least(*last, index_of(t.to_month)),
+                *person,
+            )
+            .join(e, e.id == t.entitlement_id)
+            .join(b, b.id == e.beneficiary_id)
+            .join(terms, terms.c.owner == t.id),
+        ),
     )
-    connection.execute(insert(ENTM).from_select(names, base.where(counts.c.n > 1, *where)))
+    for counts, base in sources:
+        connection.execute(
+            insert(ENT1).from_select(
+                [*names, "gid"], base.add_columns(counts.c.gid).where(counts.c.n == 1, *where)
+            )
+        )
+        connection.execute(insert(ENTM).from_select(names, base.where(counts.c.n > 1, *where)))
     connection.execute(
         text(
             "INSERT INTO allow_entg (eid, gid) SELECT g.entitlement_id, g.group_id FROM entitlementgroup g"
             " JOIN allow_entm x ON x.eid = g.entitlement_id"
+            " UNION ALL SELECT -g.term_id, g.group_id FROM entitlementtermgroup g JOIN allow_entm x"
+            " ON x.eid = -g.term_id"
         )
     )
     analyze(connection, MONTHS, BANDS, ENT1, ENTM, ENTG)
@@ -278,7 +323,7 @@ SINGLE_DUE = (
     f" ELSE (m.standard * {TENTHS} + 5) / 10 END)"
 )
 GAP = (  # a month of a suspension not paid back is not due
-    "(x.gap = 0 OR NOT EXISTS (SELECT 1 FROM entitlementsuspension s WHERE s.entitlement_id = x.eid"
+    "(x.gap = 0 OR NOT EXISTS (SELECT 1 FROM entitlementsuspension s WHERE s.entitlement_id = x.rid"
     " AND NOT s.back_pay AND s.to_month IS NOT NULL AND m.month BETWEEN s.from_month AND s.to_month))"
 )
 SINGLE_FROM = (

@@ -3,8 +3,9 @@
 and limited to the user's wards (the ward is the person's, read from the database).
 
 A person holds at most one entitlement for any month: a new one starts after the last one stopped.
-Correcting an entitlement (groups, children, start month…) applies to every month it covers: the
-next open payroll pays or recovers the difference for months already paid.
+Groups and children change from a month (issue 21 §1.3: by default the first month no locked payroll
+covers, never the past by accident); other corrections (start month…) apply to every month the
+entitlement covers: the next open payroll pays or recovers the difference for months already paid.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from data_layer.allowance.due import poor_household
@@ -22,13 +23,16 @@ from data_layer.allowance.reference import load_reference
 from data_layer.allowance.rules import PENSION_AGE_POOR, Person, Reference, age_in_month
 from data_layer.core import audit
 from data_layer.core.access import Scope
-from data_layer.core.codes import Action, GroupKind, PaymentMethod, PersonStatus
+from data_layer.core.codes import Action, GroupKind, PaymentMethod, PayrollStatus, PersonStatus
 from data_layer.core.errors import Conflict, Invalid, NotFound
 from data_layer.core.models import (
     AllowanceGroup,
     Beneficiary,
     Entitlement,
     EntitlementGroup,
+    EntitlementTerm,
+    EntitlementTermGroup,
+    Payroll,
     utcnow,
 )
 from data_layer.registry.editing import person_in_scope
@@ -245,6 +249,49 @@ def grant(
     return entitlement
 
 
+def first_unlocked_month(session: Session) -> date | None:
+    """The first month no locked payroll covers (None: nothing locked yet)."""
+    locked = session.execute(
+        select(func.max(Payroll.month)).where(Payroll.status == PayrollStatus.LOCKED)
+    ).scalar_one()
+    return add_months(locked, 1) if locked else None
+
+
+def _keep_earlier_terms(
+    session: Session, entitlement: Entitlement, groups: tuple[int, ...], start: date, applies: date | None
+) -> None:
+    """Before the groups or children change from ``applies`` (None or not after the start: from the
+    start), keep the current ones for their months up to the month before, and drop what earlier
+    terms said for ``applies`` on."""
+    if applies is None or applies <= start:
+        session.execute(delete(EntitlementTerm).where(EntitlementTerm.entitlement_id == entitlement.id))
+        entitlement.terms_from = None
+        return
+    earlier = session.execute(
+        select(EntitlementTerm).where(
+            EntitlementTerm.entitlement_id == entitlement.id, EntitlementTerm.to_month >= applies
+        )
+    ).scalars()
+    for term in earlier:
+        if term.from_month >= applies:
+            session.delete(term)
+        else:
+            term.to_month = add_months(applies, -1)
+            session.add(term)
+    current_from = max(entitlement.terms_from or start, start)
+    if current_from < applies:
+        term = EntitlementTerm(
+            entitlement_id=entitlement.id,
+            from_month=current_from,
+            to_month=add_months(applies, -1),
+            children=entitlement.children,
+        )
+        session.add(term)
+        session.flush()
+        session.add_all(EntitlementTermGroup(term_id=term.id, group_id=g) for g in groups)
+    entitlement.terms_from = applies
+
+
 def update_entitlement(
     session: Session,
     scope: Scope,
@@ -254,9 +301,12 @@ def update_entitlement(
     *,
     batch_id: int | None = None,
     reference: Reference | None = None,
+    applies_from: date | None = None,
 ) -> list[str]:
     """Correct an entitlement if ``version`` is still current; returns the fields that changed
-    (nothing is written when none did)."""
+    (nothing is written when none did). Changed groups or children apply from ``applies_from``
+    (default: the first month no locked payroll covers, ``first_unlocked_month``): the months before
+    keep the earlier ones (``EntitlementTerm``); other fields apply to every month."""
     entitlement = entitlement_in_scope(session, scope, entitlement_id)
     if entitlement.version != version:
         raise Conflict("Người khác vừa sửa chế độ hưởng này: tải lại trang rồi sửa lại.")
@@ -270,6 +320,9 @@ def update_entitlement(
         check_start_against_other_wards(session, person, clean.start_month)
     check_pension_age(session, reference, person, clean.groups, clean.start_month)
     before_groups = group_ids_of(session, [entitlement.id]).get(entitlement.id, ())
+    if before_groups != clean.groups or entitlement.children != clean.children:
+        applies_from = month_of(applies_from) if applies_from else first_unlocked_month(session)
+        _keep_earlier_terms(session, entitlement, before_groups, clean.start_month, applies_from)
     changes = {
         k: (getattr(entitlement, k), getattr(clean, k))
         for k in FIELDS
@@ -286,7 +339,10 @@ def update_entitlement(
     entitlement.version += 1
     entitlement.updated_at = utcnow()
     session.add(entitlement)
+    dated = f" (từ tháng {format_month(entitlement.terms_from)})" if entitlement.terms_from else ""
     for key, (old, new) in changes.items():
+        if key in ("groups", "children"):
+            new = f"{new or ''}{dated}"
         audit.record(
             session,
             scope,

@@ -254,3 +254,50 @@ def test_a_start_month_moved_later_recovers_the_months_paid_before_it(engine, wa
         ("recovery", "01/2025", -750_000),
         ("recovery", "02/2025", -750_000),
     ]
+
+
+# --- §1.3 groups and children change from a month, never the past by accident ---------------------
+
+
+def change(engine, eid: int, codes: tuple[str, ...], applies_from=None, children=None) -> list[str]:
+    from data_layer.allowance.entitlements import update_entitlement
+    from data_layer.core.models import Entitlement
+
+    ids = groups(engine, *codes)
+    with write_session(engine) as session:
+        row = session.get(Entitlement, eid)
+        data = EntitlementInput(groups=ids, start_month=row.start_month, children=children)
+        return update_entitlement(session, SYSTEM, eid, row.version, data, applies_from=applies_from)
+
+
+def test_a_disability_certificate_of_april_pays_arrears_from_april_only(engine, wards):
+    """5.5a aged 75 (1.5 × 500,000 = 750,000 đ) from 01/2025, 01–05 locked. A certificate of
+    especially severe disability issued in 04/2025 (5.6a, elderly: 2.5 → 1,250,000 đ) recorded from
+    04/2025: the 06/2025 payroll pays 1,250,000 đ and arrears of 500,000 đ for 04 and 05 only (before:
+    arrears for 01–05). The same change recorded without a month applies from 06/2025: no arrears."""
+    dated = person(engine, wards["A"], "Ông Có Giấy", year=1950)
+    default = person(engine, wards["A"], "Bà Không Ghi Tháng", year=1950)
+    first = entitle(engine, dated, ("5.5a",), M(1, 2025))
+    second = entitle(engine, default, ("5.5a",), M(1, 2025))
+    build_and_lock(engine, M(1, 2025), M(2, 2025), M(3, 2025), M(4, 2025), M(5, 2025))
+    assert change(engine, first, ("5.5a", "5.6a"), applies_from=M(4, 2025)) == ["groups"]
+    assert change(engine, second, ("5.5a", "5.6a")) == ["groups"]
+    build(engine, M(6, 2025))
+    assert lines(engine, M(6, 2025), dated) == [
+        ("arrears", "04/2025", 500_000),
+        ("arrears", "05/2025", 500_000),
+        ("current", "06/2025", 1_250_000),
+    ]
+    assert lines(engine, M(6, 2025), default) == [("current", "06/2025", 1_250_000)]
+
+
+def test_fewer_children_apply_from_the_first_open_month_without_a_recovery(engine, wards):
+    """A single parent (5.4, 1.0 a child) with 2 children from 01/2025: 1,000,000 đ; 01–04 locked.
+    One child ages out and the register says 1 child, without a month: from 05/2025, 500,000 đ, no
+    recovery (before: 4 months × 500,000 đ recovered)."""
+    parent = person(engine, wards["A"], "Chị Đơn Thân", year=1990)
+    eid = entitle(engine, parent, ("5.4",), M(1, 2025), children=2)
+    build_and_lock(engine, M(1, 2025), M(2, 2025), M(3, 2025), M(4, 2025))
+    assert change(engine, eid, ("5.4",), children=1) == ["children"]
+    build(engine, M(5, 2025))
+    assert lines(engine, M(5, 2025), parent) == [("current", "05/2025", 500_000)]
