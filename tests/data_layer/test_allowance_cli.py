@@ -112,3 +112,32 @@ def test_errors_are_vietnamese_and_exit_1(capsys, tmp_sqlite_env):
     assert code == 1 and "Không tìm thấy phường/xã có mã 'XX'" in err
     code, _, err = run(capsys, "allowance", "standard", "--amount", "0", "--from", "07/2026")
     assert code == 1 and "không hợp lệ" in err
+
+
+def test_allowance_change_applies_from_a_month_and_says_the_money(capsys, ward_register):
+    """Bình, 5.5a at 70: 1.5 × 500,000 = 750,000 đ; 01–03/2025 locked. A 5.6a certificate from
+    02/2025 (elderly: 2.5 → 1,250,000 đ): the 04/2025 payroll pays 1,250,000 đ and arrears of
+    2 × 500,000 = 1,000,000 đ (02 and 03), nothing for 01."""
+    for month in ("01/2025", "02/2025", "03/2025"):
+        assert run(capsys, "payroll", "build", "--month", month)[0] == 0
+        assert run(capsys, "payroll", "lock", "--month", month)[0] == 0
+    code, out, _ = run(
+        capsys, "allowance", "change", "--ward", "DK", "--national-id", "020155002222",
+        "--groups", "5.5a;5.6a", "--from", "02/2025",
+    )  # fmt: skip
+    assert code == 0
+    assert out.strip() == (
+        "Hà Thị Bình: diện 5.5a → 5.5a; 5.6a từ tháng 02/2025. Danh sách chi trả tháng 04/2025: "
+        "1.250.000 đ (trước: 750.000 đ); truy lĩnh 1.000.000 đ."
+    )
+    code, out, _ = run(capsys, "payroll", "build", "--month", "04/2025", "--json")
+    assert code == 0
+    figures = json.loads(out)
+    assert (figures["arrears"], figures["by_ward"][0]["ward"], figures["by_ward"][0]["arrears"]) == (
+        1_000_000,
+        "DK",
+        1_000_000,
+    )
+    code, _, err = run(capsys, "allowance", "change", "--ward", "DK", "--national-id", "020155002222",
+                       "--from", "05/2025")  # fmt: skip
+    assert code == 1 and "Ghi --groups hoặc --children" in err
