@@ -220,7 +220,8 @@ def test_a_ward_only_rebuild_does_not_count_another_wards_open_lines_as_paid(eng
         conn.execute(
             text(
                 "INSERT INTO payrollline (payroll_id, beneficiary_id, ward_id, for_month, kind, amount,"
-                " payment_method) SELECT id, :p, :w, :f, 'arrears', 100000, 'cash' FROM payroll WHERE month = :m"
+                " payment_method) SELECT id, :p, :w, :f, 'arrears', 100000, 'cash' FROM payroll"
+                " WHERE month = :m"
             ),
             {"p": elder, "w": wards["B"], "f": M(2, 2025), "m": M(3, 2025)},
         )
