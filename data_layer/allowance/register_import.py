@@ -20,7 +20,13 @@ from typing import Protocol
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
-from data_layer.allowance.entitlements import EntitlementInput, grant, update_entitlement
+from data_layer.allowance.entitlements import (
+    EntitlementInput,
+    first_unlocked_month,
+    grant,
+    group_ids_of,
+    update_entitlement,
+)
 from data_layer.allowance.months import month_of
 from data_layer.allowance.one_place import start_after_other_wards
 from data_layer.allowance.reference import code_key, group_ids_by_code, load_reference
@@ -46,6 +52,7 @@ HEADERS = {
     "allowance_groups": "Diện hưởng",
     "children": "Số con",
     "start_month": "Hưởng từ tháng",
+    "applies_from": "Áp dụng từ tháng",
     "bank_account": "Số tài khoản",
 }
 
@@ -64,6 +71,7 @@ class RegisterRow(Protocol):
     children: int | None
     start_month: date | None
     paid_until: date | None
+    applies_from: date | None
     errors: list[tuple[str | None, str]]
     warnings: list[str]
 
@@ -171,6 +179,40 @@ def check_people(
         register.pop(row.row)
 
 
+def note_dated_changes(
+    session: Session, rows: list[RegisterRow], matches: dict[int, int], register: dict
+) -> None:
+    """Warn on each row changing the groups or number of children of an entitlement: from which
+    month it applies (``Áp dụng từ tháng``, else the first month no locked payroll covers)."""
+    wanted = {matches[r.row]: r for r in rows if r.row in register and r.row in matches}
+    current = {
+        e.beneficiary_id: e
+        for e in session.execute(
+            select(Entitlement).where(
+                Entitlement.beneficiary_id.in_(sorted(wanted)),
+                Entitlement.status != EntitlementStatus.STOPPED,
+            )
+        ).scalars()
+    }
+    groups = group_ids_of(session, [e.id for e in current.values()])
+    first_open = first_unlocked_month(session)
+    for pid, entitlement in current.items():
+        row = wanted[pid]
+        same_children = (row.children or None) == (entitlement.children or None) or not row.children
+        if groups.get(entitlement.id, ()) == register[row.row] and same_children:
+            continue
+        applies = row.applies_from or first_open
+        if applies is None or applies <= row.start_month:
+            row.warnings.append("Diện hưởng/số con thay đổi: áp dụng cho mọi tháng từ tháng bắt đầu hưởng.")
+        elif row.applies_from:
+            row.warnings.append(f"Diện hưởng/số con thay đổi: áp dụng từ tháng {format_month(applies)}.")
+        else:
+            row.warnings.append(
+                f"Diện hưởng/số con thay đổi: áp dụng từ tháng {format_month(applies)} (tháng chi trả đầu "
+                "tiên chưa khóa; ghi cột Áp dụng từ tháng để áp dụng từ tháng khác)."
+            )
+
+
 def check_other_wards(
     session: Session,
     rows: list[RegisterRow],
@@ -247,7 +289,14 @@ def apply(
             counts["entitlements_created"] += 1
             continue
         changed = update_entitlement(
-            session, scope, existing.id, existing.version, data, batch_id=batch_id, reference=reference
+            session,
+            scope,
+            existing.id,
+            existing.version,
+            data,
+            batch_id=batch_id,
+            reference=reference,
+            applies_from=row.applies_from,
         )
         counts["entitlements_updated"] += bool(changed)
     return counts
@@ -319,6 +368,7 @@ class AllowanceRegister:
         register = check_rows(session, rows, headers)
         check_people(session, rows, matches, register, headers)
         check_other_wards(session, rows, matches, register, headers)
+        note_dated_changes(session, rows, matches, register)
         return register
 
     def write(

@@ -302,3 +302,54 @@ def test_fewer_children_apply_from_the_first_open_month_without_a_recovery(engin
     assert change(engine, eid, ("5.4",), children=1) == ["children"]
     build(engine, M(5, 2025))
     assert lines(engine, M(5, 2025), parent) == [("current", "05/2025", 500_000)]
+
+
+def test_a_register_changing_groups_applies_from_its_column_or_the_first_open_month(engine, wards):
+    """Two people, 5.5a at 75 (750,000 đ) from 01/2025, 01–03 locked. The register is imported again
+    with 5.5a; 5.6a (2.5 → 1,250,000 đ): Ông Có Cột with `Áp dụng từ tháng` 02/2025 gets arrears of
+    500,000 đ for 02 and 03; Bà Không Cột, without it, from 04/2025 (the first open month): none.
+    The preview says from which month each change applies."""
+    from tests.data_layer.test_allowance_import import HEADER, register, run_import
+
+    header = [*HEADER, "Áp dụng từ tháng"]
+    rows = [
+        [1, "Ông Có Cột", "1950", "Nam", "001050001111", "Khối 1", "5.5a", None, "01/2025", None, None, None],
+        [
+            2,
+            "Bà Không Cột",
+            "1950",
+            "Nữ",
+            "001150002222",
+            "Khối 1",
+            "5.5a",
+            None,
+            "01/2025",
+            None,
+            None,
+            None,
+        ],
+    ]
+    run_import(engine, register(rows, header), wards["A"])
+    build_and_lock(engine, M(1, 2025), M(2, 2025), M(3, 2025))
+    rows[0][6:] = ["5.5a; 5.6a", None, "01/2025", None, None, "02/2025"]
+    rows[1][6] = "5.5a; 5.6a"
+    preview, result = run_import(engine, register(rows, header), wards["A"], repeat_ok=True)
+    assert result.counts["entitlements_updated"] == 2
+    warnings = {r.row: r.warnings for r in preview.rows}
+    assert warnings[5] == ["Diện hưởng/số con thay đổi: áp dụng từ tháng 02/2025."]
+    assert warnings[6][0].startswith("Diện hưởng/số con thay đổi: áp dụng từ tháng 04/2025 (tháng chi trả")
+    build(engine, M(4, 2025))
+    ids = {name: pid for pid, name in _names(engine)}
+    assert lines(engine, M(4, 2025), ids["Ông Có Cột"]) == [
+        ("arrears", "02/2025", 500_000),
+        ("arrears", "03/2025", 500_000),
+        ("current", "04/2025", 1_250_000),
+    ]
+    assert lines(engine, M(4, 2025), ids["Bà Không Cột"]) == [("current", "04/2025", 1_250_000)]
+
+
+def _names(engine):
+    from data_layer.core.models import Beneficiary
+
+    with write_session(engine) as session:
+        return session.execute(select(Beneficiary.id, Beneficiary.name)).all()
