@@ -168,3 +168,26 @@ def test_budget_estimate_with_a_what_if_standard(demo_db):
     assert not at.exception and any("Giả định mức chuẩn 540.000 đ" in i.value for i in at.info)
     after = at.metric[1].value
     assert int(after.replace(".", "").removesuffix(" đ")) > int(before.replace(".", "").removesuffix(" đ"))
+
+
+def test_a_group_change_on_the_page_applies_from_the_month_typed(demo_db):
+    """Ward staff add group 5.8 from this month: the months before keep the earlier groups."""
+    at = app_as("dongkinh", "pages/allowances.py").run()
+    chooser = by_label(at.selectbox, "Người trong danh sách trên")
+    person = next(r for r in chooser.options[1:] if "Tạm dừng" not in r)
+    chooser.select(person).run()
+    with write_session() as session:
+        hiv = session.execute(select(AllowanceGroup.id).where(AllowanceGroup.code == "5.8")).scalar_one()
+    groups = by_label(at.multiselect, "Diện hưởng")
+    groups.set_value([*groups.value, hiv])
+    by_label(at.text_input, "Diện hưởng, số con áp dụng từ tháng (MM/YYYY)").input(f"{THIS_MONTH:%m/%Y}")
+    by_label(at.button, "Lưu chế độ hưởng").click().run()
+    assert any("Đã sửa" in s.value for s in at.success), [e.value for e in at.error]
+    name = person.split(" (")[0]
+    with write_session() as session:
+        start, terms_from = session.execute(
+            select(Entitlement.start_month, Entitlement.terms_from)
+            .join(Beneficiary, Beneficiary.id == Entitlement.beneficiary_id)
+            .where(Beneficiary.name == name, Entitlement.status != EntitlementStatus.STOPPED)
+        ).one()
+    assert terms_from == (THIS_MONTH if start < THIS_MONTH else None)
