@@ -22,7 +22,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
-    exists,
     func,
     insert,
     literal,
@@ -194,8 +193,9 @@ def death_date():
 
 
 def _write_funerals(connection: Connection, payroll_id: int, ward_ids: list[int] | None) -> None:
-    """Funeral support, once per person who died while entitled: multiplier × standard of the month
-    of death (``allow_month.funeral``)."""
+    """Funeral support for a person who died while entitled: multiplier × standard of the month of
+    death (``allow_month.funeral``), less what earlier payrolls paid them as funeral support: once,
+    then the difference when the standard of that month is raised later (issue 21 §1.5)."""
     e, b = Entitlement, Beneficiary
     died = death_date()
     where = [died.is_not(None), died >= e.start_month, ~due.held()]
@@ -213,7 +213,12 @@ def _write_funerals(connection: Connection, payroll_id: int, ward_ids: list[int]
         .group_by(e.beneficiary_id)
         .subquery()
     )
-    paid = exists().where(PayrollLine.beneficiary_id == deaths.c.pid, PayrollLine.kind == LineKind.FUNERAL)
+    paid = func.coalesce(
+        select(func.sum(PayrollLine.amount))
+        .where(PayrollLine.beneficiary_id == deaths.c.pid, PayrollLine.kind == LineKind.FUNERAL)
+        .scalar_subquery(),
+        0,
+    )
     month = due.MONTHS.c
     rows = (
         select(
@@ -223,11 +228,11 @@ def _write_funerals(connection: Connection, payroll_id: int, ward_ids: list[int]
             deaths.c.ward_id,
             month.month,
             literal(LineKind.FUNERAL.value),
-            month.funeral,
+            month.funeral - paid,
             literal(PaymentMethod.CASH.value),
         )
         .join(due.MONTHS, month.mi == due.index_of(deaths.c.died))
-        .where(~paid, month.funeral > 0)
+        .where(month.funeral > paid)
     )
     columns = ["payroll_id", "beneficiary_id", "entitlement_id", "ward_id", "for_month", "kind", "amount"]
     connection.execute(insert(PayrollLine).from_select([*columns, "payment_method"], rows))

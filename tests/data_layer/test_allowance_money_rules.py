@@ -353,3 +353,32 @@ def _names(engine):
 
     with write_session(engine) as session:
         return session.execute(select(Beneficiary.id, Beneficiary.name)).all()
+
+
+# --- §1.5 funeral support follows a retroactive standard ------------------------------------------
+
+
+def test_funeral_support_gets_the_difference_of_a_standard_raised_later(engine, wards):
+    """Died 10/02/2025 (5.5a), recorded at once: the 02/2025 payroll pays 20 × 500,000 = 10,000,000 đ
+    funeral support (locked). The province then sets 600,000 đ from 01/2025: the 03/2025 payroll
+    pays the difference 20 × 100,000 = 2,000,000 đ as funeral support (and the 01–02 arrears of
+    1.5 × 100,000 = 150,000 đ each); 04/2025 pays nothing more."""
+    from data_layer.allowance.reference import set_standard
+    from data_layer.core.codes import StandardKind
+
+    elder = person(engine, wards["A"], "Cụ Mất", year=1950)
+    eid = entitle(engine, elder, ("5.5a",), M(1, 2025))
+    build_and_lock(engine, M(1, 2025))
+    stop_on(engine, eid, date(2025, 2, 10), StopReason.DIED)
+    build_and_lock(engine, M(2, 2025))
+    assert ("funeral", "02/2025", 10_000_000) in lines(engine, M(2, 2025), elder)
+    with write_session(engine) as session:
+        set_standard(session, SYSTEM, StandardKind.STANDARD, M(1, 2025), 600_000)
+    build_and_lock(engine, M(3, 2025))
+    assert lines(engine, M(3, 2025), elder) == [
+        ("arrears", "01/2025", 150_000),
+        ("arrears", "02/2025", 150_000),
+        ("funeral", "02/2025", 2_000_000),
+    ]
+    build(engine, M(4, 2025))
+    assert lines(engine, M(4, 2025), elder) == []
