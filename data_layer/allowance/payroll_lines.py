@@ -22,6 +22,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    exists,
     func,
     insert,
     literal,
@@ -35,7 +36,7 @@ from data_layer.allowance import due
 from data_layer.allowance.months import add_months, month_index
 from data_layer.allowance.reference import load_reference
 from data_layer.core.codes import LineKind, PaymentMethod, PersonStatus, StopReason
-from data_layer.core.models import Beneficiary, Entitlement, PayrollLine
+from data_layer.core.models import Beneficiary, Entitlement, PaymentReturn, PayrollLine
 from data_layer.core.schema import grouped_insert
 
 _meta = MetaData()
@@ -70,6 +71,13 @@ _ACCOUNT = f"e.payment_method = '{PaymentMethod.ACCOUNT}' AND e.account_number I
 PAYMENT = (
     f"CASE WHEN {_ACCOUNT} THEN '{PaymentMethod.ACCOUNT}' ELSE '{PaymentMethod.CASH}' END,"
     f" CASE WHEN {_ACCOUNT} THEN e.account_number END, CASE WHEN {_ACCOUNT} THEN e.bank_name END"
+)
+
+
+PAYS = f"l.kind IN ('{LineKind.CURRENT}', '{LineKind.ARREARS}')"  # money handed over (a line ``l``)
+NOT_COLLECTED = (  # a line ``l`` the agent's return says was not collected
+    f"({PAYS} AND EXISTS (SELECT 1 FROM paymentreturn r WHERE r.payroll_id = l.payroll_id"
+    " AND r.beneficiary_id = l.beneficiary_id AND NOT r.collected))"
 )
 
 
@@ -125,19 +133,22 @@ def _fill_people(connection: Connection, payroll_id: int, month: date) -> None:
         )
     )
     settled = (
-        "SELECT p.pid, SUM(l.amount) AS amount, MIN(l.for_month) AS first FROM allow_person p"
+        "SELECT p.pid, SUM(l.amount) AS amount, MIN(l.for_month) AS first FROM allow_person p{join}"
         " JOIN payrollline l ON l.beneficiary_id = p.pid AND l.for_month < :m"
-        f" AND l.kind <> '{LineKind.FUNERAL}'{{open}} GROUP BY p.pid"
+        f" AND l.kind <> '{LineKind.FUNERAL}'{{only}} GROUP BY p.pid"
     )
     # every payroll but the open one is locked: all lines, less those of the open payroll (another
-    # ward's part of it after a ward-only rebuild), keep the index-only scan of the big sum
-    for change, only_open in (
-        ("settled = s.amount, first_line = s.first", ""),
-        ("settled = settled - s.amount", " AND l.payroll_id = :payroll"),
+    # ward's part of it after a ward-only rebuild) and those the agent's return says were not
+    # collected (paid again as arrears); the few subtracted apart keep the index-only scan of the sum
+    uncollected = " JOIN paymentreturn r ON r.beneficiary_id = p.pid AND NOT r.collected"
+    for change, join, only in (
+        ("settled = s.amount, first_line = s.first", "", ""),
+        ("settled = settled - s.amount", "", " AND l.payroll_id = :payroll"),
+        ("settled = settled - s.amount", uncollected, f" AND l.payroll_id = r.payroll_id AND {PAYS}"),
     ):
         connection.execute(
             _sql(
-                f"UPDATE allow_person SET {change} FROM ({settled.format(open=only_open)}) s"
+                f"UPDATE allow_person SET {change} FROM ({settled.format(join=join, only=only)}) s"
                 " WHERE allow_person.pid = s.pid"
             ),
             {"m": month, "payroll": payroll_id},
@@ -161,7 +172,7 @@ def _write_differences(connection: Connection, params: dict) -> None:
         " JOIN allow_pick k ON k.pid = l.beneficiary_id JOIN allow_person p ON p.pid = l.beneficiary_id"
         " JOIN allow_month m ON m.month = l.for_month"
         f" WHERE l.kind <> '{LineKind.FUNERAL}' AND l.for_month < :m"
-        " AND l.payroll_id <> :payroll"
+        f" AND l.payroll_id <> :payroll AND NOT {NOT_COLLECTED}"
     )
     differences = (
         "SELECT pid, mi, SUM(due) AS diff"
@@ -215,7 +226,15 @@ def _write_funerals(connection: Connection, payroll_id: int, ward_ids: list[int]
     )
     paid = func.coalesce(
         select(func.sum(PayrollLine.amount))
-        .where(PayrollLine.beneficiary_id == deaths.c.pid, PayrollLine.kind == LineKind.FUNERAL)
+        .where(
+            PayrollLine.beneficiary_id == deaths.c.pid,
+            PayrollLine.kind == LineKind.FUNERAL,
+            ~exists().where(  # not collected (the agent's return): paid again
+                PaymentReturn.payroll_id == PayrollLine.payroll_id,
+                PaymentReturn.beneficiary_id == PayrollLine.beneficiary_id,
+                PaymentReturn.collected.is_(False),
+            ),
+        )
         .scalar_subquery(),
         0,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from data_layer.allowance.agent_return import record_return_file
 from data_layer.allowance.dated_changes import change_entitlement
 from data_layer.allowance.entitlement_status import current_entitlement_id, person_id_by_national_id, stop
 from data_layer.allowance.months import month_arg
@@ -68,6 +69,23 @@ def cmd_allowance_change(args) -> int:
             children=args.children,
         )
     print(result.sentence())
+    return 0
+
+
+def cmd_payroll_paid(args) -> int:
+    """Record the payment agent's return of a ward for a locked month (Đã nhận x/blank, or a list of
+    who did not collect), by CCCD or STT."""
+    month = month_arg(args.month, "--month")
+    path = Path(args.file)
+    if not path.is_file():
+        raise NotFound(f"Không tìm thấy tệp {path}.")
+    with write_session(engine_of(args)) as session:
+        ward = get_ward_by_code(session, SYSTEM, args.ward)
+        result = record_return_file(session, SYSTEM, month, ward.id, path.read_bytes(), path.name)
+    if args.json:
+        print(json.dumps({"ward": args.ward, **result.as_json()}, ensure_ascii=False, indent=1))
+    else:
+        print(result.sentence())
     return 0
 
 

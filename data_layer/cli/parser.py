@@ -216,6 +216,16 @@ def _allowance_commands(sub, add: Adder) -> None:
     p.add_argument("--month", required=True, metavar="MM/YYYY")
     p = add(
         payroll,
+        "paid",
+        "allowance:cmd_payroll_paid",
+        "ghi kết quả chi trả của đơn vị chi trả (danh sách có cột Đã nhận, hoặc danh sách chưa nhận)",
+    )
+    p.add_argument("--month", required=True, metavar="MM/YYYY")
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p.add_argument("file", metavar="FILE.xlsx")
+    p.add_argument("--json", action="store_true", help="in số liệu dạng JSON")
+    p = add(
+        payroll,
         "export",
         "allowance:cmd_payroll_export",
         "xuất danh sách chi trả của một phường/xã (.xlsx)",

@@ -494,6 +494,22 @@ class EntitlementTerm(SQLModel, table=True):
     children: int | None = None
 
 
+class PaymentReturn(SQLModel, table=True):
+    """The payment agent's return for one person of a locked payroll (Decree 20 art. 34): whether
+    they collected the month's money. Not collected: the next payroll pays those lines again as
+    arrears. The only thing written about a locked month, in its own table."""
+
+    __table_args__ = (UniqueConstraint("payroll_id", "beneficiary_id", name="uq_paymentreturn_person"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    payroll_id: int = Field(foreign_key="payroll.id", index=True)
+    beneficiary_id: int = Field(foreign_key="beneficiary.id", index=True)
+    ward_id: int = Field(foreign_key="ward.id")
+    collected: bool
+    recorded_at: datetime = Field(default_factory=utcnow)
+    recorded_by: int | None = Field(default=None, foreign_key="user.id")
+
+
 class EntitlementTermGroup(SQLModel, table=True):
     term_id: int = Field(foreign_key="entitlementterm.id", primary_key=True, ondelete="CASCADE")
     group_id: int = Field(foreign_key="allowancegroup.id", primary_key=True)

@@ -1,4 +1,5 @@
-"""entitlement terms: groups and children carry the month they apply from (issue 21 §1.3)
+"""entitlement terms: groups and children carry the month they apply from (issue 21 §1.3); the
+payment agent's return per person of a locked payroll (issue 21 §2)
 
 Revision ID: 0012
 Revises: 0016
@@ -36,8 +37,30 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("term_id", "group_id"),
     )
 
+    op.create_table(
+        "paymentreturn",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("payroll_id", sa.Integer(), nullable=False),
+        sa.Column("beneficiary_id", sa.Integer(), nullable=False),
+        sa.Column("ward_id", sa.Integer(), nullable=False),
+        sa.Column("collected", sa.Boolean(), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["payroll_id"], ["payroll.id"]),
+        sa.ForeignKeyConstraint(["beneficiary_id"], ["beneficiary.id"]),
+        sa.ForeignKeyConstraint(["ward_id"], ["ward.id"]),
+        sa.ForeignKeyConstraint(["recorded_by"], ["user.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("payroll_id", "beneficiary_id", name="uq_paymentreturn_person"),
+    )
+    op.create_index("ix_paymentreturn_payroll_id", "paymentreturn", ["payroll_id"])
+    op.create_index("ix_paymentreturn_beneficiary_id", "paymentreturn", ["beneficiary_id"])
+
 
 def downgrade() -> None:
+    op.drop_index("ix_paymentreturn_beneficiary_id", table_name="paymentreturn")
+    op.drop_index("ix_paymentreturn_payroll_id", table_name="paymentreturn")
+    op.drop_table("paymentreturn")
     op.drop_table("entitlementtermgroup")
     op.drop_index("ix_entitlementterm_entitlement_id", table_name="entitlementterm")
     op.drop_table("entitlementterm")
