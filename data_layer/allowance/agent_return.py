@@ -5,6 +5,12 @@ a column ``Đã nhận`` (x = collected, blank = not), or from a "chưa nhận" 
 not collect), each row found by ``Số CCCD`` or by ``STT`` (its number in our cash list); or ticked on
 the page. The next payroll pays what was not collected again, as arrears for those months
 (``payroll_lines``: lines of a return marked not collected do not settle their months).
+
+Three consecutive months not collected list a person for suspension (Circular 02/2021 art. 2.3.a:
+"không nhận chế độ, chính sách liên tục từ 03 tháng trở lên"); once the office confirms, payment is
+held from the next month (``entitlement_status.suspend``), the months not collected stay owed, and a
+decision resuming payment says whether the held months are paid back (``resume``'s ``back_pay``).
+Unlike a suspension for refusing re-assessment (art. 2.1.đ with 2.3.b), it never ends payment by itself.
 """
 
 from __future__ import annotations
@@ -12,16 +18,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
+from data_layer.allowance.entitlement_status import suspend
+from data_layer.allowance.months import add_months, month_of
 from data_layer.allowance.payment_lists import cash_rows
 from data_layer.allowance.payroll import payroll_of
 from data_layer.core import audit
 from data_layer.core.access import Scope
-from data_layer.core.codes import Action, PayrollStatus
+from data_layer.core.codes import Action, EntitlementStatus, PayrollStatus
 from data_layer.core.errors import Invalid, NotFound
-from data_layer.core.models import PaymentReturn
+from data_layer.core.models import Beneficiary, Entitlement, PaymentReturn, Payroll
 from data_layer.sheets.reader import read_sheets
 from data_layer.vn.formatting import format_money, format_month
 from data_layer.vn.text import fold
@@ -169,3 +177,64 @@ def record_return_file(
     """Read the agent's return file and record it (``ansinh payroll paid``, the page's upload)."""
     unpaid = unpaid_in_return(session, scope, month, ward_id, data, file_name)
     return record_unpaid(session, scope, month, ward_id, unpaid)
+
+
+SUSPENSION_REASON = (
+    "Không nhận trợ cấp liên tục từ 03 tháng trở lên (Thông tư 02/2021/TT-BLĐTBXH, điều 2 khoản 3 điểm a)"
+)
+
+
+@dataclass(frozen=True)
+class SuspensionCandidate:
+    beneficiary_id: int
+    entitlement_id: int
+    name: str
+    months: str  # "01/2025, 02/2025, 03/2025"
+
+
+def suspension_candidates(
+    session: Session, scope: Scope, month: date, ward_id: int
+) -> list[SuspensionCandidate]:
+    """The ward's people whose agent's returns of ``month`` and the two months before all say "not
+    collected", and whose entitlement is still paid: listed for suspension (tạm dừng)."""
+    scope.require_ward(ward_id)
+    months = [add_months(month_of(month), -n) for n in (2, 1, 0)]
+    found = session.execute(
+        select(PaymentReturn.beneficiary_id, Beneficiary.name, Entitlement.id)
+        .join(Payroll, Payroll.id == PaymentReturn.payroll_id)
+        .join(Beneficiary, Beneficiary.id == PaymentReturn.beneficiary_id)
+        .join(Entitlement, Entitlement.beneficiary_id == PaymentReturn.beneficiary_id)
+        .where(
+            PaymentReturn.ward_id == ward_id,
+            PaymentReturn.collected.is_(False),
+            Payroll.month.in_(months),
+            Entitlement.status == EntitlementStatus.ACTIVE,
+            scope.ward_clause(PaymentReturn.ward_id),
+        )
+        .group_by(PaymentReturn.beneficiary_id, Beneficiary.name, Entitlement.id)
+        .having(func.count(func.distinct(Payroll.month)) == len(months))
+        .order_by(Beneficiary.name)
+    ).all()
+    text_months = ", ".join(format_month(m) for m in months)
+    return [SuspensionCandidate(pid, eid, name, text_months) for pid, name, eid in found]
+
+
+def confirm_suspensions(
+    session: Session, scope: Scope, month: date, ward_id: int, person_ids: set[int]
+) -> int:
+    """Suspend the listed people the office confirms, from the month after ``month``; their months
+    not collected stay owed (paid as arrears when a decision resumes payment)."""
+    listed = {c.beneficiary_id: c for c in suspension_candidates(session, scope, month, ward_id)}
+    if unknown := person_ids - set(listed):
+        raise Invalid(
+            f"{len(unknown)} người không có trong danh sách đề nghị tạm dừng tháng {format_month(month)}."
+        )
+    for pid in sorted(person_ids):
+        suspend(
+            session,
+            scope,
+            listed[pid].entitlement_id,
+            from_month=add_months(month, 1),
+            reason=SUSPENSION_REASON,
+        )
+    return len(person_ids)

@@ -96,3 +96,32 @@ def test_an_open_month_takes_no_return(engine, wards):
     build(engine, M(1, 2025))
     with pytest.raises(Invalid, match="chưa khóa"):
         record(engine, wards["A"], M(1, 2025), xlsx_bytes([["STT", "Họ và tên"], [1, "Mở"]]))
+
+
+def test_three_months_not_collected_list_the_person_for_suspension(engine, wards):
+    """Vắng did not collect 01, 02 and 03/2025 (750,000 đ each), Có did: Vắng is listed after 03
+    (not after 02); confirmed, the 04/2025 payroll pays Vắng nothing (held), and a decision resuming
+    from 05/2025 with back pay pays 01–04 as arrears (4 × 750,000 = 3,000,000 đ) and 05."""
+    from data_layer.allowance.agent_return import confirm_suspensions, record_unpaid, suspension_candidates
+    from data_layer.allowance.entitlement_status import resume
+
+    away = person(engine, wards["A"], "Vắng", year=1950)
+    here = person(engine, wards["A"], "Có", year=1950)
+    away_entitlement = entitle(engine, away, ("5.5a",), M(1, 2025))
+    entitle(engine, here, ("5.5a",), M(1, 2025))
+    for month in (M(1, 2025), M(2, 2025), M(3, 2025)):
+        build_and_lock(engine, month)
+        with write_session(engine) as session:
+            record_unpaid(session, SYSTEM, month, wards["A"], {away})
+            listed = suspension_candidates(session, SYSTEM, month, wards["A"])
+        assert [c.name for c in listed] == (["Vắng"] if month == M(3, 2025) else [])
+    assert listed[0].months == "01/2025, 02/2025, 03/2025"
+    with write_session(engine) as session:
+        assert confirm_suspensions(session, SYSTEM, M(3, 2025), wards["A"], {away}) == 1
+    build_and_lock(engine, M(4, 2025))
+    assert lines(engine, M(4, 2025), away) == []
+    with write_session(engine) as session:
+        resume(session, SYSTEM, away_entitlement, month=M(5, 2025), back_pay=True)
+    build(engine, M(5, 2025))
+    assert sum(a for kind, _, a in lines(engine, M(5, 2025), away) if kind == "arrears") == 3_000_000
+    assert ("current", "05/2025", 750_000) in lines(engine, M(5, 2025), away)
