@@ -222,6 +222,17 @@ def _allowance_commands(sub, add: Adder) -> None:
     p.add_argument("--national-id", required=True, metavar="CCCD")
     p.add_argument("--reason", required=True, choices=[r.value for r in StopReason])
     p.add_argument("--date", required=True, metavar="DD/MM/YYYY")
+    p = add(
+        allowance,
+        "change",
+        "allowance:cmd_allowance_change",
+        "đổi diện hưởng và/hoặc số con của một người từ một tháng",
+    )
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p.add_argument("--national-id", required=True, metavar="CCCD")
+    p.add_argument("--groups", metavar='"5.5a;5.6a"', help="các diện hưởng mới, cách nhau bởi dấu ;")
+    p.add_argument("--children", type=int, metavar="N", help="số con đang nuôi (diện 5.4)")
+    p.add_argument("--from", dest="from_month", required=True, metavar="MM/YYYY", help="áp dụng từ tháng")
     payroll = sub.add_parser("payroll", help="danh sách chi trả hằng tháng").add_subparsers(
         dest="action", required=True, metavar="VIỆC"
     )
@@ -235,6 +246,16 @@ def _allowance_commands(sub, add: Adder) -> None:
     p.add_argument("--json", action="store_true", help="in số liệu dạng JSON")
     p = add(payroll, "lock", "allowance:cmd_payroll_lock", "khóa danh sách chi trả của tháng")
     p.add_argument("--month", required=True, metavar="MM/YYYY")
+    p = add(
+        payroll,
+        "paid",
+        "allowance:cmd_payroll_paid",
+        "ghi kết quả chi trả của đơn vị chi trả (danh sách có cột Đã nhận, hoặc danh sách chưa nhận)",
+    )
+    p.add_argument("--month", required=True, metavar="MM/YYYY")
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p.add_argument("file", metavar="FILE.xlsx")
+    p.add_argument("--json", action="store_true", help="in số liệu dạng JSON")
     p = add(
         payroll,
         "export",

@@ -540,6 +540,9 @@ class Entitlement(SQLModel, table=True):
     status: str = Field(default="active", max_length=20)  # EntitlementStatus
     stop_date: date | None = None
     stop_reason: str | None = Field(default=None, max_length=20)  # StopReason
+    # the month the groups and children apply from when a dated change set them (None: the start
+    # month); earlier ones are kept in EntitlementTerm
+    terms_from: date | None = None
     import_batch_id: int | None = Field(default=None, foreign_key="importbatch.id", index=True)
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
@@ -549,6 +552,38 @@ class Entitlement(SQLModel, table=True):
 class EntitlementGroup(SQLModel, table=True):
     entitlement_id: int = Field(foreign_key="entitlement.id", primary_key=True, ondelete="CASCADE")
     group_id: int = Field(foreign_key="allowancegroup.id", primary_key=True, index=True)
+
+
+class EntitlementTerm(SQLModel, table=True):
+    """Groups and children an entitlement had from ``from_month`` to ``to_month`` (both included),
+    before a dated change replaced them: the payroll still prices those months by them."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entitlement_id: int = Field(foreign_key="entitlement.id", index=True, ondelete="CASCADE")
+    from_month: date
+    to_month: date
+    children: int | None = None
+
+
+class PaymentReturn(SQLModel, table=True):
+    """The payment agent's return for one person of a locked payroll (Decree 20 art. 34): whether
+    they collected the month's money. Not collected: the next payroll pays those lines again as
+    arrears. The only thing written about a locked month, in its own table."""
+
+    __table_args__ = (UniqueConstraint("payroll_id", "beneficiary_id", name="uq_paymentreturn_person"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    payroll_id: int = Field(foreign_key="payroll.id", index=True)
+    beneficiary_id: int = Field(foreign_key="beneficiary.id", index=True)
+    ward_id: int = Field(foreign_key="ward.id")
+    collected: bool
+    recorded_at: datetime = Field(default_factory=utcnow)
+    recorded_by: int | None = Field(default=None, foreign_key="user.id")
+
+
+class EntitlementTermGroup(SQLModel, table=True):
+    term_id: int = Field(foreign_key="entitlementterm.id", primary_key=True, ondelete="CASCADE")
+    group_id: int = Field(foreign_key="allowancegroup.id", primary_key=True)
 
 
 class EntitlementSuspension(SQLModel, table=True):

@@ -25,6 +25,7 @@ FIELD_LABELS = {
     "children": "Số con",
     "start_month": "Hưởng từ tháng",
     "paid_until": "Đã nhận đến tháng",
+    "applies_from": "Áp dụng từ tháng",
     "bank_name": "Ngân hàng",
 }
 
@@ -120,6 +121,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "children": ("so con", "so con dang nuoi", "so con nho", "so con nuoi duong"),
     "start_month": ("huong tu thang", "thang bat dau huong", "thang huong", "huong tu", "tu thang"),
     "paid_until": ("da nhan den thang", "da huong den thang", "da chi tra den thang", "nhan den thang"),
+    "applies_from": ("ap dung tu thang", "ap dung tu", "thang ap dung"),
     "bank_name": ("ngan hang", "ten ngan hang", "mo tai ngan hang", "noi mo tai khoan"),
 }
 

@@ -69,6 +69,7 @@ class ParsedRow:
     children: int | None = None
     start_month: date | None = None
     paid_until: date | None = None
+    applies_from: date | None = None  # the month a changed group or number of children applies from
     bank_name: str | None = None
     errors: list[tuple[str | None, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -102,8 +103,9 @@ PARSERS: dict[str, Callable[[object], object]] = {
     "children": parse_count,
     "start_month": parse_month,
     "paid_until": parse_month,
+    "applies_from": parse_month,
 }
-REGISTER_FIELDS = ("children", "start_month", "paid_until")
+REGISTER_FIELDS = ("children", "start_month", "paid_until", "applies_from")
 
 Answer = tuple[object, str | None]  # the parsed value, or the error message
 SAMPLE = 2000  # values of a column looked at before deciding whether it repeats itself
@@ -327,7 +329,7 @@ def _assemble(table: Table, columns: _Columns) -> list[ParsedRow]:
 
 def _add_register(rows: list[ParsedRow], columns: _Columns, texts: dict[str, list]) -> None:
     """The monthly allowance register's columns: groups, children, start and paid-until months."""
-    for row, groups, children, start, paid_until, bank in zip(
+    for row, groups, children, start, paid_until, applies_from, bank in zip(
         rows,
         _split_cells(texts["allowance_groups"], GROUP_SEPARATORS),
         *(columns.values(name) for name in REGISTER_FIELDS),
@@ -335,7 +337,7 @@ def _add_register(rows: list[ParsedRow], columns: _Columns, texts: dict[str, lis
         strict=True,
     ):
         row.allowance_groups, row.children, row.start_month = groups, children, start
-        row.paid_until, row.bank_name = paid_until, bank
+        row.paid_until, row.applies_from, row.bank_name = paid_until, applies_from, bank
 
 
 def _header_of(field_name: str, mapping: dict[int, str], headers: dict[int, str]) -> str | None:

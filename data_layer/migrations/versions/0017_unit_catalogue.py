@@ -3,7 +3,7 @@ a ward's official code and province, a province officer's province, a person's p
 hamlets as units under their ward, where the hamlets of a split old commune went
 
 Revision ID: 0017
-Revises: 0016
+Revises: 0012
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0016"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
