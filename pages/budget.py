@@ -48,7 +48,7 @@ campaign = st.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c
 def load_baseline(scope, campaign_id: int, version: int):
     """Counts per package and ward, re-read whenever the data version changes."""
     with read_session() as session:
-        return baseline(session, scope, campaign_id), source_caps(session, campaign_id)
+        return baseline(session, scope, campaign_id), source_caps(session, scope, campaign_id)
 
 
 with read_session() as session:
