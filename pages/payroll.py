@@ -18,7 +18,7 @@ from data_layer.core.settings import get_settings
 from data_layer.core.versioning import data_version
 from data_layer.registry.wards import list_wards
 from data_layer.vn import labels
-from data_layer.vn.formatting import format_count, format_money, format_month
+from data_layer.vn.formatting import format_count, format_datetime, format_money, format_month
 from ui.agent_return_panel import agent_return_panel
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
@@ -82,10 +82,10 @@ if figures is None:
     st.info(f"Chưa lập danh sách chi trả tháng {format_month(month)}.")
     st.stop()
 if figures.status == PayrollStatus.LOCKED:
-    st.caption(f"Đã khóa lúc {figures.locked_at:%d/%m/%Y %H:%M}: số liệu không thay đổi nữa.")
+    st.caption(f"Đã khóa lúc {format_datetime(figures.locked_at)}: số liệu không thay đổi nữa.")
 else:
     st.caption(
-        f"Lập lần cuối lúc {figures.built_at:%d/%m/%Y %H:%M}. "
+        f"Lập lần cuối lúc {format_datetime(figures.built_at)}. "
         "Còn lập lại được cho đến khi cán bộ cấp huyện khóa tháng."
     )
 

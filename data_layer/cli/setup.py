@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from argparse import Namespace
+from functools import partial
 from pathlib import Path
 
 from data_layer.admin import backup
 from data_layer.admin.app_role import grant_statements
-from data_layer.admin.seeding import seed_reference_data
+from data_layer.admin.seeding import seed_reference_data, seed_unit_catalog
 from data_layer.admin.users import add_user
 from data_layer.campaigns.setup import create_campaign
 from data_layer.cli.common import engine_of, read_password, system_scope
@@ -19,6 +20,7 @@ from data_layer.core.db import write_session
 from data_layer.core.schema import new_revision, upgrade_schema
 from data_layer.demo.city import seed_demo_data
 from data_layer.registry.catalog import add_source
+from data_layer.registry.unit_table import EMBEDDED_SOURCE
 from data_layer.registry.wards import add_ward, get_ward_by_code
 from data_layer.vn.formatting import format_count, format_size
 
@@ -26,22 +28,27 @@ SYSTEM = system_scope()
 
 
 def cmd_db_init(args) -> int:
+    """Migrate, seed the catalogue (and the demo); with --app-role, stdout is only the SQL to run."""
     engine = engine_of(args)
     upgrade_schema(engine)
     with write_session(engine) as session:
         seed_reference_data(session)
+        catalogue = seed_unit_catalog(session)
         seeded = seed_demo_data(session) if args.demo else False
         sealed = seals.start_chain(session)
-    print("Đã tạo/cập nhật cơ sở dữ liệu.")
+    say = partial(print, file=sys.stderr if args.app_role else sys.stdout)
+    say("Đã tạo/cập nhật cơ sở dữ liệu.")
+    if catalogue:
+        say(f"Đã nạp danh mục đơn vị hành chính có sẵn ({EMBEDDED_SOURCE}).")
     if sealed:
-        print(
+        say(
             f"Đã niêm phong {format_count(sealed)} mục đã chốt từ trước"
             " (tháng đã khóa, báo cáo, lịch sử duyệt)."
         )
     if seeded:
-        print("Đã nạp dữ liệu mẫu (tài khoản mẫu, mật khẩu ansinh-demo: chỉ dùng để thử).")
+        say("Đã nạp dữ liệu mẫu (tài khoản mẫu, mật khẩu ansinh-demo: chỉ dùng để thử).")
     elif args.demo:
-        print("Cơ sở dữ liệu đã có dữ liệu: không nạp dữ liệu mẫu (chỉ nạp vào cơ sở dữ liệu trống).")
+        say("Cơ sở dữ liệu đã có dữ liệu: không nạp dữ liệu mẫu (chỉ nạp vào cơ sở dữ liệu trống).")
     if args.app_role:
         if engine.dialect.name != "postgresql":
             print("--app-role chỉ dùng với PostgreSQL.", file=sys.stderr)
@@ -92,12 +99,14 @@ def cmd_db_backup(args) -> int:
 
 
 def cmd_db_restore(args) -> int:
-    """Replace the database with a backup, then bring it to the current schema and check it."""
+    """Replace the database with a backup, bring it to the current schema, then check its running
+    totals and its seal chain (exit 1 when either fails)."""
     engine = engine_of(args)
     backup.restore(engine, Path(args.file), force=args.force)
     upgrade_schema(engine)
     print(f"Đã phục hồi từ {args.file}.")
-    return cmd_db_tallies(Namespace(db=args.db, rebuild=False))
+    tallies_result = cmd_db_tallies(Namespace(db=args.db, rebuild=False))
+    return max(tallies_result, cmd_db_verify(Namespace(db=args.db, json=False)))
 
 
 def cmd_db_revision(args) -> int:
@@ -142,6 +151,7 @@ def cmd_user_add(args) -> int:
             role=Role(args.role),
             ward_id=ward_id,
             name=args.name,
+            province_code=args.province,
         )
         print(f"Đã tạo người dùng {user.username} ({user.role}).")
     return 0

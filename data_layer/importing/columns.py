@@ -13,6 +13,7 @@ FIELD_LABELS = {
     "national_id": "Số CCCD",
     "hamlet": "Thôn/Tổ dân phố",
     "address": "Địa chỉ",
+    "commune": "Phường/Xã",
     "category": "Đối tượng",
     "amount": "Mức quà",
     "source": "Nguồn kinh phí",
@@ -88,6 +89,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "to/khu",
     ),
     "address": ("dia chi", "noi o", "noi cu tru", "cho o", "dia chi thuong tru", "que quan"),
+    # an old list's commune per row (resolved through the catalogue to the ward's old commune)
+    "commune": ("phuong/xa", "xa/phuong", "phuong, xa", "xa, phuong", "phuong xa", "xa phuong"),
     "category": (
         "doi tuong",
         "dien",

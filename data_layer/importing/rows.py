@@ -34,7 +34,7 @@ from data_layer.vn.values import (
 CATEGORY_SEPARATORS = re.compile(r"\s*[,;+\n/]\s*")
 GROUP_SEPARATORS = re.compile(r"\s*[,;+\n]\s*")  # allowance group codes: 5.4; 5.6a
 TEXT_FIELDS = (
-    *("name", "hamlet", "address", "category", "source", "bank_account", "phone", "note"),
+    *("name", "hamlet", "address", "category", "source", "bank_account", "phone", "note", "commune"),
     *("allowance_groups", "bank_name"),  # monthly allowance register
 )
 BIRTH_FIELDS = (("birth", None), ("birth_male", "M"), ("birth_female", "F"))
@@ -63,6 +63,7 @@ class ParsedRow:
     bank_account: str | None = None
     phone: str | None = None
     note: str | None = None
+    commune: str | None = None  # an old list's Phường/Xã column (``importing.eras``)
     # monthly allowance register (``allowance.register_import``)
     allowance_groups: tuple[str, ...] = ()
     children: int | None = None
@@ -313,6 +314,8 @@ def _assemble(table: Table, columns: _Columns) -> list[ParsedRow]:
             )
         )
     ]
+    for row, commune in zip(rows, texts["commune"], strict=True):
+        row.commune = commune
     if "allowance_groups" in columns.cells:
         _add_register(rows, columns, texts)
     for row, row_problems in zip(rows, problems, strict=True):
