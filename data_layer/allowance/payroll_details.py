@@ -132,13 +132,14 @@ def payment_rows(session: Session, scope: Scope, month: date, ward_id: int | Non
     people = _people(session, {r[0] for r in rows})
     entitlement_ids = sorted({r[1] for r in rows if r[1]})
     groups = group_ids_of(session, entitlement_ids)
-    proxies = dict(
-        session.execute(
-            select(Entitlement.id, Entitlement.proxy_name).where(Entitlement.id.in_(entitlement_ids))
-        )
-        .tuples()
-        .all()
-    )
+    # who receives the money in the person's stead: the proxy; for funeral support, the recorded receiver
+    receives: dict[int, tuple[str | None, str | None]] = {}
+    for eid, proxy, receiver, relation in session.execute(
+        select(
+            Entitlement.id, Entitlement.proxy_name, Entitlement.funeral_receiver, Entitlement.funeral_relation
+        ).where(Entitlement.id.in_(entitlement_ids))
+    ):
+        receives[eid] = (proxy, f"{receiver} ({relation})" if receiver and relation else receiver)
     reference = load_reference(session)
     found = [
         PaymentRow(
@@ -150,7 +151,7 @@ def payment_rows(session: Session, scope: Scope, month: date, ward_id: int | Non
             payment_method=method or "cash",
             account_number=account,
             bank_name=bank,
-            proxy_name=proxies.get(eid),
+            proxy_name=(funeral and receives.get(eid, (None, None))[1]) or receives.get(eid, (None, None))[0],
         )
         for pid, eid, amount, arrears, funeral, method, account, bank in rows
         if amount or arrears or funeral
