@@ -130,3 +130,20 @@ def test_deleting_people_asks_first(demo_db):
 def stored_or_none(person_id: int):
     with write_session() as session:
         return session.get(Beneficiary, person_id)
+
+
+def test_every_audit_entry_names_what_it_touched(demo_db):
+    from data_layer.core.access import Scope
+    from data_layer.registry.history import audit_log
+    from data_layer.vn.labels import RECORD_LABELS
+
+    with write_session() as session:
+        log = audit_log(session, Scope.system(), limit=100_000)
+    kinds = {e.table for e in log}
+    assert {"entitlement", "payroll"} <= kinds  # the demo stops allowances (deaths) and locks payrolls
+    bare = [(e.table, e.action, e.record) for e in log if e.record in ("", *RECORD_LABELS.values())]
+    assert bare == []
+    stop = next(e for e in log if e.table == "entitlement")
+    assert stop.record.startswith("Trợ cấp hằng tháng của ") and stop.record.endswith(")")
+    lock = next(e for e in log if e.table == "payroll")
+    assert lock.record.startswith("Danh sách chi trả tháng ")
