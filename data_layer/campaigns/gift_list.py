@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from data_layer.campaigns.approval import require_open
+from data_layer.campaigns.rules import Rule
 from data_layer.campaigns.setup import create_package
 from data_layer.core.access import Scope
 from data_layer.core.codes import AllocationStatus
@@ -111,7 +112,7 @@ class GiftList:
                     source_id=source_id,
                     amount=amount,
                     label=f"Mức {format_money(amount)}",
-                    everyone=True,  # no conditions, as an imported gift level has always had
+                    rule=Rule(listed=True),  # the people the lists name; auto-allocation adds nobody
                 ).id
             cache[key] = found
         return cache[key]
