@@ -34,6 +34,7 @@ def test_edit_is_saved_and_audited(demo_db):
     edit_and_save(at, {0: {"hamlet": "Khối Mới", "note": "Đã xác minh tại nhà"}})
     assert not at.exception
     assert any("Đã lưu 1 thay đổi" in s.value for s in at.success)
+    assert any("Đã lưu 1 thay đổi" in t.value for t in at.toast)  # seen where the user is, under the grid
     after = stored(person.id)
     assert (after.hamlet, after.note, after.version) == (
         "Khối Mới",
