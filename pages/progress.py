@@ -17,6 +17,8 @@ from data_layer.vn.formatting import format_count, format_money, format_percent
 from ui.session import require_scope
 from ui.widgets import figure, money_axis
 
+WRAPPED_LABEL = "split(datum.label, ' – ')"  # an axis label over lines, cut nowhere
+
 scope = require_scope()
 st.title("Tiến độ")
 
@@ -141,7 +143,9 @@ else:
             .mark_bar()
             .encode(
                 x=alt.X("planned_amount:Q", axis=money_axis("Tiền kế hoạch (đ)")),
-                y=alt.Y("label:N", title=""),
+                # whole labels, wrapped at " – " ("Quà Chủ tịch nước" / "mức 600.000đ"): two packages of
+                # one source are told apart by the line that a cut label would lose
+                y=alt.Y("label:N", title="", axis=alt.Axis(labelLimit=0, labelExpr=WRAPPED_LABEL)),
                 tooltip=[
                     alt.Tooltip("label:N", title=title),
                     alt.Tooltip("planned:Q", title="Kế hoạch (suất)"),
@@ -222,7 +226,9 @@ if counts:
         .encode(
             x=alt.X("count:Q", title="Số người"),
             y=alt.Y("ward:N", title=""),
-            color=alt.Color("category:N", title="Nhóm"),
+            color=alt.Color(
+                "category:N", title="Nhóm", legend=alt.Legend(orient="bottom", columns=2, labelLimit=0)
+            ),
             tooltip=[
                 alt.Tooltip("ward:N", title="Phường/xã"),
                 alt.Tooltip("category:N", title="Nhóm đối tượng"),
