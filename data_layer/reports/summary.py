@@ -20,13 +20,12 @@ from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from data_layer.campaigns.approval import approval_times, wards_with_gifts
-from data_layer.campaigns.rules import Rule
+from data_layer.campaigns.rules import MILESTONES, Rule
 from data_layer.campaigns.setup import campaign_or_missing
 from data_layer.core.access import Scope
 from data_layer.core.codes import AllocationStatus
 from data_layer.core.models import (
     Allocation,
-    Beneficiary,
     Campaign,
     FundingSource,
     LumpGift,
@@ -38,7 +37,6 @@ from data_layer.vn.document import RECIPIENTS, Column, Document, Office
 from data_layer.vn.formatting import format_count, format_date, format_money, local_time
 from data_layer.vn.xlsx_writer import MONEY_FORMAT, Book
 
-MILESTONES = (100, 95, 90, 85, 80, 75, 70)  # longevity ages; 100 stands for "100 trở lên"
 COLUMNS = [  # 78 characters: A4 portrait at full size
     Column("STT", 5, horizontal="center"),
     Column("Nội dung", 24, wrap=True),
@@ -74,12 +72,6 @@ def milestone_label(milestone: int | None) -> str:
     return f"Tuổi {milestone}" + (" trở lên" if milestone == MILESTONES[0] else "")
 
 
-def _milestone(year: int):
-    """SQL: the milestone age a person reaches in ``year`` (70, 75 … 95, 100 for 100 and over)."""
-    age = year - Beneficiary.birth_year
-    return case(*((age >= m, m) for m in MILESTONES), else_=None)
-
-
 def _figures(session: Session, scope: Scope, campaign: Campaign, ward_id: int | None) -> _Figures:
     found = _Figures(source_names=dict(session.execute(select(FundingSource.code, FundingSource.name)).all()))
     one = ward_id is not None
@@ -107,12 +99,10 @@ def _figures(session: Session, scope: Scope, campaign: Campaign, ward_id: int | 
         found.lumps[ward].append({"source": code, "count": int(count), "amount": int(amount), "note": note})
     longevity = [pid for pid, _code, rule in packages if Rule.from_json(rule).is_longevity]
     if longevity:
-        milestone = _milestone(campaign.year).label("milestone")
-        for ward, age, amount, count, given in session.execute(
-            select(Allocation.ward_id, milestone, Allocation.amount, func.count(), delivered)
-            .join(Beneficiary, Beneficiary.id == Allocation.beneficiary_id)
+        for ward, age, amount, count, given in session.execute(  # the milestone fixed at allocation
+            select(Allocation.ward_id, Allocation.milestone, Allocation.amount, func.count(), delivered)
             .where(Allocation.package_id.in_(longevity), *wards)
-            .group_by(Allocation.ward_id, milestone, Allocation.amount)
+            .group_by(Allocation.ward_id, Allocation.milestone, Allocation.amount)
         ):
             found.longevity[ward].append((age, int(amount), int(count), int(given)))
     return found
