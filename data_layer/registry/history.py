@@ -25,6 +25,7 @@ from data_layer.core.codes import (
 from data_layer.core.errors import Conflict, Invalid, NotFound
 from data_layer.core.models import (
     Allocation,
+    ApprovalEvent,
     AuditEvent,
     Beneficiary,
     Campaign,
@@ -37,7 +38,6 @@ from data_layer.core.models import (
     Payroll,
     User,
     Ward,
-    WardApproval,
     WardReport,
 )
 from data_layer.registry.editing import update_person
@@ -191,7 +191,7 @@ _DESCRIBED = {
         lambda label, campaign: f"Mức quà «{label}» – {campaign}",
     ),
     "lumpgift": _campaign_and_ward(LumpGift),
-    "wardapproval": _campaign_and_ward(WardApproval),
+    "approvalevent": _campaign_and_ward(ApprovalEvent),
     "wardreport": _campaign_and_ward(WardReport),
     "importbatch": (
         select(ImportBatch.id, ImportBatch.file_name, Ward.name).join(Ward, Ward.id == ImportBatch.ward_id),
