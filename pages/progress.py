@@ -17,8 +17,6 @@ from data_layer.vn.formatting import format_count, format_money, format_percent
 from ui.session import require_scope
 from ui.widgets import figure, money_axis
 
-WRAPPED_LABEL = "split(datum.label, ' – ')"  # an axis label over lines, cut nowhere
-
 scope = require_scope()
 st.title("Tiến độ")
 
@@ -143,9 +141,9 @@ else:
             .mark_bar()
             .encode(
                 x=alt.X("planned_amount:Q", axis=money_axis("Tiền kế hoạch (đ)")),
-                # whole labels, wrapped at " – " ("Quà Chủ tịch nước" / "mức 600.000đ"): two packages of
-                # one source are told apart by the line that a cut label would lose
-                y=alt.Y("label:N", title="", axis=alt.Axis(labelLimit=0, labelExpr=WRAPPED_LABEL)),
+                # whole labels: two packages of one source ("Quà Chủ tịch nước – mức 600.000đ" and
+                # "– mức 300.000đ") are told apart by the end that a cut label would lose
+                y=alt.Y("label:N", title="", axis=alt.Axis(labelLimit=0)),
                 tooltip=[
                     alt.Tooltip("label:N", title=title),
                     alt.Tooltip("planned:Q", title="Kế hoạch (suất)"),
