@@ -19,6 +19,7 @@ from data_layer.core.versioning import data_version
 from data_layer.registry.wards import list_wards
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_datetime, format_money, format_month
+from ui.agent_return_panel import agent_return_panel
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
 from ui.widgets import figure
@@ -232,3 +233,5 @@ with tab_form:
         form_10a_xlsx(rows, get_settings().org_name, place, first, last),
         file_name=f"mau_10a_{first:%Y%m}_{last:%Y%m}.xlsx",
     )
+if figures.status == PayrollStatus.LOCKED:
+    agent_return_panel(scope, month, wards)

@@ -212,6 +212,11 @@ def _split(rows):
     return cash, bank
 
 
+def cash_rows(session: Session, scope: Scope, month: date, ward_id: int):
+    """The rows of the ward's cash list of the month, in the list's order (STT = position + 1)."""
+    return _split(payment_rows(session, scope, month, ward_id))[0]
+
+
 def ward_lists_xlsx(
     session: Session,
     scope: Scope,
@@ -221,7 +226,7 @@ def ward_lists_xlsx(
 ) -> bytes:
     """The ward's lists of the month as one workbook (``sheets``: any of cash, bank, changes)."""
     ward = _ward(session, scope, ward_id)
-    cash, bank = _split(payment_rows(session, scope, month, ward_id))
+    cash, bank = _split(payment_rows(session, scope, month, ward_id))  # cash: as ``cash_rows``
     workbook = Workbook()
     workbook.remove(workbook.active)
     for sheet in sheets:

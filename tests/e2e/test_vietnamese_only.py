@@ -8,7 +8,7 @@ from playwright.sync_api import Page
 from tests.e2e.conftest import login, logout, open_menu_page
 from ui.navigation import PAGES
 
-ROLE_USERS = {"admin": "admin", "district": "quan", "ward": "dongkinh", "viewer": "xem"}
+ROLE_USERS = {"admin": "admin", "province": "soyte", "district": "quan", "ward": "dongkinh", "viewer": "xem"}
 ENGLISH = [
     "Upload", "Browse files", "Drag and drop", "per file", "Choose options", "Choose an option", "Select all",
     "Deploy", "Rerun", "Settings", "Print", "Record a screencast", "About", "None", "No data", "Clear all",
