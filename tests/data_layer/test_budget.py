@@ -72,6 +72,7 @@ def test_xlsx_export_has_the_figures():
     ws = load_workbook(io.BytesIO(scenario_xlsx("Thử", compute(LINES, Scenario())))).active
     values = [c.value for row in ws.iter_rows() for c in row]
     assert 2_751_000_000 in values and "Tổng cộng" in values
+    assert {"NGƯỜI LẬP", "THỦ TRƯỞNG ĐƠN VỊ", "(Ký tên, đóng dấu)"} <= set(values)  # signable
 
 
 @pytest.fixture
