@@ -14,11 +14,11 @@ from data_layer.allowance.payroll_figures import group_figures, payroll_figures
 from data_layer.core.access import Scope
 from data_layer.core.codes import LineKind, PayrollStatus
 from data_layer.core.db import read_session
-from data_layer.core.settings import get_settings
 from data_layer.core.versioning import data_version
 from data_layer.registry.wards import list_wards
 from data_layer.vn import labels
-from data_layer.vn.formatting import format_count, format_money, format_month
+from data_layer.vn.document import Office
+from data_layer.vn.formatting import format_count, format_money, format_month, local_today
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
 from ui.widgets import figure
@@ -208,7 +208,7 @@ with tab_form:
     )
     with read_session() as session:
         rows = form_10a(session, scope, first, last)
-    place = wards[0].name if len(wards) == 1 else get_settings().org_name
+    ward_name = wards[0].name if len(wards) == 1 else None
     st.dataframe(
         pd.DataFrame(
             [
@@ -229,6 +229,6 @@ with tab_form:
     )
     st.download_button(
         "Tải mẫu 10a (.xlsx)",
-        form_10a_xlsx(rows, get_settings().org_name, place, first, last),
+        form_10a_xlsx(rows, Office.configured(local_today()), ward_name, first, last),
         file_name=f"mau_10a_{first:%Y%m}_{last:%Y%m}.xlsx",
     )

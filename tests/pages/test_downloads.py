@@ -76,7 +76,7 @@ def test_a_click_builds_the_report_with_its_name(demo_db, built, offered):
     assert [name for name, _ in built] == ["summary_workbook"]
     workbook = load_workbook(io.BytesIO(built[0][1]))
     assert workbook.sheetnames == ["Tổng hợp", "Phường Đông Kinh"]  # a ward officer's own ward only
-    assert workbook["Phường Đông Kinh"]["A2"].value == "UBND PHƯỜNG ĐÔNG KINH"
+    assert workbook["Phường Đông Kinh"]["A2"].value == "PHƯỜNG ĐÔNG KINH"
 
 
 def test_the_signing_list_button_builds_the_wards_list(demo_db, built, offered):
@@ -85,4 +85,4 @@ def test_the_signing_list_button_builds_the_wards_list(demo_db, built, offered):
     named(offered, "ky_nhan_tet_nguyen_dan_binh_ngo_2026_dk_")()
     assert [name for name, _ in built] == ["signing_list_xlsx"]
     ws = load_workbook(io.BytesIO(built[0][1])).active
-    assert ws["A2"].value == "UBND PHƯỜNG ĐÔNG KINH"
+    assert [ws["A1"].value, ws["A2"].value] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG ĐÔNG KINH"]
