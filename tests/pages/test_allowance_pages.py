@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from data_layer.allowance.months import month_of
+from data_layer.allowance.months import add_months, month_of
 from data_layer.core.codes import EntitlementStatus, PayrollStatus, PersonStatus, StandardKind
 from data_layer.core.db import write_session
 from data_layer.core.models import (
@@ -142,22 +142,41 @@ def test_grant_from_the_registry_page_with_a_checked_month(demo_db):
     assert start == THIS_MONTH
 
 
-def test_only_the_admin_sets_the_standard(demo_db):
-    at = app_as("dongkinh", "pages/allowance_reference.py").run()
-    assert any("Chỉ quản trị viên" in c.value for c in at.caption) and "Lưu mức" not in buttons(at)
-    at = app_as("admin", "pages/allowance_reference.py").run()
-    by_label(at.text_input, "Từ tháng (MM/YYYY)").input("07/2026")
-    by_label(at.text_input, "Mức (đồng; với mai táng: số lần mức chuẩn)").input("540.000")
-    by_label(at.button, "Lưu mức").click().run()
-    assert any("Đã lưu mức mới" in s.value for s in at.success)
+def saved_standard(month: date) -> int | None:
     with write_session() as session:
-        amount = session.execute(
+        return session.execute(
             select(AllowanceStandard.amount).where(
-                AllowanceStandard.kind == StandardKind.STANDARD,
-                AllowanceStandard.from_month == date(2026, 7, 1),
+                AllowanceStandard.kind == StandardKind.STANDARD, AllowanceStandard.from_month == month
             )
-        ).scalar_one()
-    assert amount == 540_000
+        ).scalar_one_or_none()
+
+
+def test_only_the_admin_sets_the_standard_after_seeing_what_it_does(demo_db):
+    at = app_as("dongkinh", "pages/allowance_reference.py").run()
+    assert any("Chỉ quản trị viên" in c.value for c in at.caption) and "Xem trước thay đổi" not in buttons(at)
+    at = app_as("admin", "pages/allowance_reference.py").run()
+    start = add_months(THIS_MONTH, -2)  # the demo's payrolls are locked up to last month
+    by_label(at.text_input, "Từ tháng (MM/YYYY)").input(f"{start:%m/%Y}")
+    by_label(at.text_input, "Mức (đồng; với mai táng: số lần mức chuẩn)").input("540.000")
+    by_label(at.button, "Xem trước thay đổi").click().run()
+    assert not at.exception and saved_standard(start) is None  # nothing saved by looking
+    said = at.markdown[-1].value
+    assert f"Mức chuẩn trợ giúp xã hội: 500.000 đ → 540.000 đ, áp dụng từ tháng {start:%m/%Y}." in said
+    assert f"chạm tới 2 tháng đã khóa: {start:%m/%Y}, {add_months(start, 1):%m/%Y}." in said
+    assert f"Danh sách chi trả tháng {THIS_MONTH:%m/%Y} sẽ có truy lĩnh" in said
+    per_ward = next(d.value for d in at.dataframe if "Phường/xã" in d.value.columns)
+    assert (
+        per_ward["Phường/xã"].tolist()[-1] == "Tổng cộng"
+        and "Phường Đông Kinh" in per_ward["Phường/xã"].tolist()
+    )
+    total = int(per_ward["Truy lĩnh"].tolist()[-1].replace(".", "").removesuffix(" đ"))
+    assert total > 0 and f"truy lĩnh {per_ward['Truy lĩnh'].tolist()[-1]}" in said
+    by_label(at.button, "Hủy").click().run()
+    assert "Lưu mức mới" not in buttons(at) and saved_standard(start) is None
+    by_label(at.button, "Xem trước thay đổi").click().run()
+    by_label(at.button, "Lưu mức mới").click().run()
+    assert any(f"Đã lưu mức mới từ tháng {start:%m/%Y}" in s.value for s in at.success)
+    assert saved_standard(start) == 540_000 and "Lưu mức mới" not in buttons(at)
 
 
 def test_budget_estimate_with_a_what_if_standard(demo_db):
