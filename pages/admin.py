@@ -3,12 +3,14 @@
 import pandas as pd
 import streamlit as st
 
+from data_layer.admin.backup import last_backup
 from data_layer.admin.users import add_user, list_users, reset_password, set_user_active
 from data_layer.core.codes import Role
 from data_layer.core.db import read_session
 from data_layer.registry.catalog import add_category, add_source, list_categories, list_sources, set_active
 from data_layer.registry.wards import add_ward, list_wards
 from data_layer.vn import labels
+from data_layer.vn.formatting import format_datetime
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
 
@@ -42,8 +44,15 @@ with read_session() as session:
     wards = list_wards(session, scope, include_inactive=True)
     sources = list_sources(session, include_inactive=True)
     categories = list_categories(session, include_inactive=True)
+    newest_backup = last_backup(session)
 ward_names = {w.id: w.name for w in wards}
 status_label = {True: "Đang dùng", False: "Ngừng"}
+
+if newest_backup:
+    at, what = newest_backup
+    st.caption(f"Sao lưu gần nhất: {format_datetime(at)} (tệp {what}).")
+else:
+    st.caption("Chưa có bản sao lưu nào được ghi nhận: sao lưu bằng lệnh `ansinh db backup --out TỆP`.")
 
 tab_users, tab_wards, tab_sources, tab_categories = st.tabs(
     ["Người dùng", "Phường/xã", "Nguồn kinh phí", "Nhóm đối tượng"]

@@ -29,8 +29,9 @@ from data_layer.admin.logins import (
     session_is_current,
 )
 from data_layer.core.access import Scope
+from data_layer.core.app_secrets import cookie_key
 from data_layer.core.db import read_session, write
-from data_layer.core.settings import cookie_key, get_settings
+from data_layer.core.settings import get_settings
 from ui.navigation import route_through_app
 
 LOGIN_FIELDS = {

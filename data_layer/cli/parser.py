@@ -28,6 +28,16 @@ def _db_commands(sub, add: Adder) -> None:
         "kiểm tra các số tổng hợp của trang Tiến độ so với dữ liệu",
     )
     p.add_argument("--rebuild", action="store_true", help="tính lại toàn bộ các số tổng hợp")
+    p = add(db, "backup", "setup:cmd_db_backup", "sao lưu cơ sở dữ liệu vào một tệp (khi người dùng vẫn ghi)")
+    p.add_argument("--out", metavar="FILE", required=True, help="tệp sao lưu sẽ ghi")
+    p = add(
+        db,
+        "restore",
+        "setup:cmd_db_restore",
+        "phục hồi cơ sở dữ liệu từ tệp sao lưu, rồi kiểm tra các số tổng hợp",
+    )
+    p.add_argument("file", metavar="FILE", help="tệp sao lưu (do ansinh db backup tạo)")
+    p.add_argument("--force", action="store_true", help="ghi đè cả khi cơ sở dữ liệu đích đã có dữ liệu")
     p = add(
         db,
         "revision",

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from argparse import Namespace
+from pathlib import Path
+
+from data_layer.admin import backup
 from data_layer.admin.seeding import seed_reference_data
 from data_layer.admin.users import add_user
 from data_layer.campaigns.setup import create_campaign
@@ -13,6 +17,7 @@ from data_layer.core.schema import new_revision, upgrade_schema
 from data_layer.demo.city import seed_demo_data
 from data_layer.registry.catalog import add_source
 from data_layer.registry.wards import add_ward, get_ward_by_code
+from data_layer.vn.formatting import format_size
 
 SYSTEM = system_scope()
 
@@ -46,6 +51,25 @@ def cmd_db_tallies(args) -> int:
         return 1
     print("Các số tổng hợp khớp với dữ liệu.")
     return 0
+
+
+def cmd_db_backup(args) -> int:
+    """Copy the database to a file (consistent while users write) and note it for *Quản trị*."""
+    engine = engine_of(args)
+    info = backup.backup(engine, Path(args.out))
+    with write_session(engine) as session:
+        backup.record_backup(session, info)
+    print(f"Đã sao lưu vào {info.path} ({format_size(info.size)}).")
+    return 0
+
+
+def cmd_db_restore(args) -> int:
+    """Replace the database with a backup, then bring it to the current schema and check it."""
+    engine = engine_of(args)
+    backup.restore(engine, Path(args.file), force=args.force)
+    upgrade_schema(engine)
+    print(f"Đã phục hồi từ {args.file}.")
+    return cmd_db_tallies(Namespace(db=args.db, rebuild=False))
 
 
 def cmd_db_revision(args) -> int:

@@ -111,6 +111,8 @@ class Action(StrEnum):
     UNLOCK = "unlock"
     # campaign reporting
     SIGN_OFF = "sign_off"
+    # the database itself
+    BACKUP = "backup"
 
 
 class ReportStatus(StrEnum):

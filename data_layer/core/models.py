@@ -368,6 +368,14 @@ class DatabaseState(SQLModel, table=True):
     trigger_digest: str = Field(default="", max_length=64)
 
 
+class AppSecret(SQLModel, table=True):
+    """Secrets every app server must share, kept in the database when it is PostgreSQL (the login
+    cookie's signing key when ANSINH_COOKIE_KEY is not set): created once, read by the app's role."""
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: str = Field(max_length=200)
+
+
 # --- monthly allowance ----------------------------------------------------------------------------
 # Entitlements to the monthly social allowance / social pension, their dated reference data and the
 # monthly payroll ledger (data_layer/allowance). Months are stored as first-of-month dates.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,20 +35,3 @@ def get_settings() -> Settings:
         org_place=os.environ.get("ANSINH_ORG_PLACE", ""),
         cookie_expiry_days=float(os.environ.get("ANSINH_COOKIE_EXPIRY_DAYS", "1")),
     )
-
-
-def cookie_key(settings: Settings | None = None) -> str:
-    """Secret for the login cookie: ANSINH_COOKIE_KEY, else a random key kept in the data folder."""
-    if key := os.environ.get("ANSINH_COOKIE_KEY"):
-        return key
-    settings = settings or get_settings()
-    path = settings.data_dir / ".cookie_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:  # created readable by its owner only, never world-readable for an instant
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            return path.read_text().strip()
-        with os.fdopen(descriptor, "w") as file:
-            file.write(secrets.token_urlsafe(32))
-    return path.read_text().strip()

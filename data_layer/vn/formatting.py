@@ -51,3 +51,11 @@ def format_datetime(moment: datetime | None) -> str:
 def format_month(month: date | None) -> str:
     """A month as MM/YYYY ('' for None)."""
     return "" if month is None else month.strftime("%m/%Y")
+
+
+def format_size(size: int) -> str:
+    """A file size in bytes as people read it: '850 byte', '12,4 KB', '3,1 MB'."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}".replace(".", ",")
+    return f"{size} byte"

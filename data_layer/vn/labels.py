@@ -94,6 +94,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         Action.APPROVE: "Duyệt số liệu",
         Action.UNLOCK: "Mở khóa số liệu",
         Action.SIGN_OFF: "Chốt số liệu",
+        Action.BACKUP: "Sao lưu cơ sở dữ liệu",
     },
     # --- monthly allowance ---
     StandardKind: {
@@ -155,6 +156,7 @@ RECORD_LABELS = {
     "allowancestandard": "Mức chuẩn trợ cấp",
     "groupcoefficient": "Hệ số trợ cấp",
     "payroll": "Danh sách chi trả",
+    "database": "Cơ sở dữ liệu",
 }
 
 # Audited fields of records other than the beneficiary (whose fields are in registry.fields).

@@ -160,7 +160,7 @@ def test_demo_data_never_reaches_a_database_that_has_accounts(capsys, db_url, mo
 
 
 def test_the_cookie_key_file_is_private_from_the_start(tmp_path, monkeypatch):
-    from data_layer.core.settings import cookie_key
+    from data_layer.core.app_secrets import cookie_key
 
     monkeypatch.delenv("ANSINH_COOKIE_KEY", raising=False)
     monkeypatch.setenv("ANSINH_DATA_DIR", str(tmp_path / "data"))
@@ -419,3 +419,24 @@ def test_usage_errors_and_help_are_vietnamese(capsys, argv, message):
     out = capsys.readouterr().out
     assert "tùy chọn:" in out and "in hướng dẫn này rồi thoát" in out
     assert "usage" not in out and "options:" not in out and "show this help" not in out
+
+
+def test_on_postgresql_every_app_server_reads_one_cookie_key_from_the_database(pg_url, monkeypatch):
+    """Two app servers (two processes, two data folders) on one PostgreSQL database must sign cookies
+    with one key, or a login on one is refused by the other behind a proxy."""
+    from data_layer.core import app_secrets
+    from data_layer.core.settings import get_settings
+
+    monkeypatch.delenv("ANSINH_COOKIE_KEY", raising=False)
+    monkeypatch.setenv("ANSINH_DATABASE_URL", pg_url)
+    assert main(["db", "init"]) == 0
+    with get_engine(pg_url).begin() as conn:
+        conn.execute(text("DELETE FROM appsecret"))
+    keys = []
+    for folder in ("server-a", "server-b"):
+        monkeypatch.setenv("ANSINH_DATA_DIR", f"/nonexistent/{folder}")  # no file is read or written
+        keys.append(app_secrets.cookie_key(get_settings()))
+    assert len(keys[0]) > 30 and keys[0] == keys[1]
+    with get_engine(pg_url).connect() as conn:
+        kept = conn.execute(text("SELECT value FROM appsecret WHERE name = 'cookie_key'")).scalar_one()
+    assert kept == keys[0]

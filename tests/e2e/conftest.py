@@ -99,15 +99,17 @@ class Server:
             self.process.kill()
 
 
-def start_server(workdir: Path, *, demo: bool = True) -> Server:
-    """Initialise a SQLite database in ``workdir`` and serve the app on a free port."""
-    db_url = f"sqlite:///{workdir / 'e2e.db'}"
-    env = {
-        **os.environ,
-        "ANSINH_DATABASE_URL": db_url,
-        "ANSINH_DATA_DIR": str(workdir / "data"),
-        "ANSINH_COOKIE_KEY": "e2e-only-cookie-key-0123456789abcdef",
-    }
+def start_server(
+    workdir: Path, *, demo: bool = True, db_url: str | None = None, cookie_key: bool = True
+) -> Server:
+    """Initialise a database (default: a SQLite file in ``workdir``) and serve the app on a free port.
+
+    ``cookie_key=False`` leaves ANSINH_COOKIE_KEY unset: the server finds its key as in production."""
+    db_url = db_url or f"sqlite:///{workdir / 'e2e.db'}"
+    env = {**os.environ, "ANSINH_DATABASE_URL": db_url, "ANSINH_DATA_DIR": str(workdir / "data")}
+    env.pop("ANSINH_COOKIE_KEY", None)
+    if cookie_key:
+        env["ANSINH_COOKIE_KEY"] = "e2e-only-cookie-key-0123456789abcdef"
     init = [sys.executable, "-m", "data_layer.cli", "db", "init"] + (["--demo"] if demo else [])
     subprocess.run(init, cwd=REPO_ROOT, env=env, check=True, capture_output=True)
     port = _free_port()
