@@ -47,7 +47,7 @@ def shown_value(row) -> str:
     return f"{row.amount} lần mức chuẩn" if row.kind == StandardKind.FUNERAL else format_money(row.amount)
 
 
-st.subheader("Mức chuẩn, mức trợ cấp hưu trí xã hội, hỗ trợ mai táng")
+st.subheader("Mức chuẩn, mức trợ cấp hưu trí xã hội, hỗ trợ chi phí mai táng")
 st.dataframe(
     pd.DataFrame(
         [
@@ -101,7 +101,7 @@ with st.form("standard"):
     kinds = labels.options(StandardKind)
     kind = c1.selectbox("Loại", list(kinds), format_func=kinds.get)
     start = c2.text_input("Từ tháng (MM/YYYY)", format_month(this_month))
-    value = c3.text_input("Mức (đồng; với mai táng: số lần mức chuẩn)")
+    value = c3.text_input("Mức (đồng; với hỗ trợ chi phí mai táng: số lần mức chuẩn)")
     if st.form_submit_button("Xem trước thay đổi"):
         with shown_errors():
             st.session_state[PREVIEW] = write(

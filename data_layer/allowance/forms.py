@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from data_layer.allowance.rules import age_in_month
 from data_layer.core.access import Scope
-from data_layer.core.codes import Gender, LineKind
+from data_layer.core.codes import Gender, LineKind, PayrollStatus
 from data_layer.core.models import AllowanceGroup, Beneficiary, Payroll, PayrollLine
 from data_layer.vn.document import PREPARER, Column, Document, Office
 from data_layer.vn.formatting import format_month
@@ -90,9 +90,16 @@ class FormRow:
     cost: int | None  # whole đồng
 
 
-def _paid_people(session: Session, scope: Scope, first: date, last: date):
+def _wards(scope: Scope, ward_id: int | None):
+    """SQL condition on a line's ward: the scope's wards, or the one ward chosen among them."""
+    if ward_id is None:
+        return scope.ward_clause(PayrollLine.ward_id)
+    return and_(scope.ward_clause(PayrollLine.ward_id), PayrollLine.ward_id == ward_id)
+
+
+def _paid_people(session: Session, scope: Scope, first: date, last: date, ward_id: int | None):
     """(person, gender, birth date, birth year, money, group code of the last paid month) per person."""
-    period = and_(Payroll.month >= first, Payroll.month <= last, scope.ward_clause(PayrollLine.ward_id))
+    period = and_(Payroll.month >= first, Payroll.month <= last, _wards(scope, ward_id))
     paid = PayrollLine.kind.in_([LineKind.CURRENT, LineKind.ARREARS])
     money = (
         select(
@@ -125,10 +132,13 @@ def _paid_people(session: Session, scope: Scope, first: date, last: date):
     ).all()
 
 
-def form_10a(session: Session, scope: Scope, first: date, last: date) -> list[FormRow]:
-    """The rows of form 10a for the payrolls of the months ``first`` to ``last``."""
+def form_10a(
+    session: Session, scope: Scope, first: date, last: date, ward_id: int | None = None
+) -> list[FormRow]:
+    """The rows of form 10a for the payrolls of the months ``first`` to ``last``, of the scope's
+    wards or of the one ward ``ward_id``."""
     leaves: dict[str, list[int]] = {}
-    for gender, birth_date, birth_year, money, code in _paid_people(session, scope, first, last):
+    for gender, birth_date, birth_year, money, code in _paid_people(session, scope, first, last, ward_id):
         if money is None or money <= 0:
             continue
         entry = leaves.setdefault(leaf_of(code, age_in_month(birth_date, birth_year, last)), [0, 0, 0, 0])
@@ -144,7 +154,7 @@ def form_10a(session: Session, scope: Scope, first: date, last: date) -> list[Fo
             Payroll.month >= first,
             Payroll.month <= last,
             PayrollLine.kind == LineKind.FUNERAL,
-            scope.ward_clause(PayrollLine.ward_id),
+            _wards(scope, ward_id),
         )
     ).all()
     leaves["funeral"] = [
@@ -161,6 +171,17 @@ def form_10a(session: Session, scope: Scope, first: date, last: date) -> list[Fo
         sums = [sum(leaves.get(k, [0, 0, 0, 0])[i] for k in keys) for i in range(4)]
         rows.append(FormRow(number, label, *sums))
     return rows
+
+
+def default_period(months: list[tuple[date, str | None]]) -> tuple[date, date] | None:
+    """The period form 10a opens on (``months`` as ``payroll_months`` gives them): up to the last
+    locked month (the last built one when none is locked), from the first built month of its year."""
+    built = sorted(month for month, status in months if status is not None)
+    if not built:
+        return None
+    locked = [month for month, status in months if status == PayrollStatus.LOCKED]
+    last = max(locked) if locked else built[-1]
+    return next(m for m in built if m.year == last.year), last
 
 
 COLUMNS = [  # about 80 characters: A4 portrait

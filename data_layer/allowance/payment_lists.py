@@ -20,7 +20,7 @@ from data_layer.allowance.payroll_details import (
 )
 from data_layer.core.access import Scope
 from data_layer.core.codes import LineKind, PaymentMethod
-from data_layer.core.errors import NotFound
+from data_layer.core.errors import Invalid, NotFound
 from data_layer.core.models import Ward
 from data_layer.vn.document import PREPARER, Column, Document, Office
 from data_layer.vn.formatting import format_count, format_money, format_month
@@ -171,6 +171,23 @@ def _split(rows):
     return cash, bank
 
 
+def accounts_without_bank(session: Session, scope: Scope, month: date, ward_id: int) -> list[str]:
+    """Who the ward's bank transfer list of the month would pay into an account of no named bank."""
+    return _without_bank(_split(payment_rows(session, scope, month, ward_id))[1])
+
+
+def _without_bank(rows: list[PaymentRow]) -> list[str]:
+    return [r.name for r in rows if not (r.bank_name or "").strip()]
+
+
+def no_bank_message(names: list[str]) -> str:
+    return (
+        f"Chưa lập được danh sách chuyển khoản: {len(names)} người có số tài khoản nhưng chưa có tên ngân "
+        f"hàng ({', '.join(names)}). Bổ sung ngân hàng trong chế độ hưởng của từng người (trang Trợ cấp "
+        "hằng tháng) rồi tải lại."
+    )
+
+
 def ward_lists_xlsx(
     session: Session,
     scope: Scope,
@@ -185,6 +202,8 @@ def ward_lists_xlsx(
     ward = _ward(session, scope, ward_id)
     office = Office.configured(day)
     cash, bank = _split(payment_rows(session, scope, month, ward_id))
+    if "bank" in sheets and (names := _without_bank(bank)):
+        raise Invalid(no_bank_message(names))
     book = Book()
     for sheet in sheets:
         if sheet == "cash":

@@ -1,8 +1,10 @@
 """A ward's existing allowance register, imported through the normal importer: a row whose
 ``Diện hưởng`` names groups also carries the person's entitlement (``Số con``, ``Hưởng từ tháng``,
-``Đã nhận đến tháng``, ``Số tài khoản``). ``AllowanceRegister`` is this kind of list for the importer:
-its preview has the rows checked (``check_rows``, ``check_people``: errors named by row and column), its
-commit has them applied (``apply``) in the same transaction once the people are written.
+``Đã nhận đến tháng``, ``Số tài khoản``, ``Ngân hàng``; a row with an account number and no bank is
+warned about, as the bank transfer list refuses it). ``AllowanceRegister`` is this kind of list for
+the importer: its preview has the rows checked (``check_rows``, ``check_people``: errors named by row
+and column), its commit has them applied (``apply``) in the same transaction once the people are
+written.
 
 A person with an entitlement not stopped has it corrected to the register's values (unchanged
 values write nothing, so importing the same register again changes nothing); anyone else gets a
@@ -46,6 +48,7 @@ HEADERS = {
     "children": "Số con",
     "start_month": "Hưởng từ tháng",
     "bank_account": "Số tài khoản",
+    "bank_name": "Ngân hàng",
 }
 
 
@@ -62,6 +65,7 @@ class RegisterRow(Protocol):
     start_month: date | None
     paid_until: date | None
     errors: list[tuple[str | None, str]]
+    warnings: list[str]
 
 
 @dataclass
@@ -157,6 +161,36 @@ def check_people(
         register.pop(row.row)
 
 
+def warn_missing_banks(
+    session: Session,
+    rows: list[RegisterRow],
+    matches: dict[int, int],
+    register: dict,
+    headers: dict[str, str],
+) -> None:
+    """A warning on each register row that would pay into an account of no named bank (the row names
+    no bank and the person's entitlement has none for that account): the bank list needs one."""
+    unnamed = [r for r in rows if r.row in register and r.bank_account and not (r.bank_name or "").strip()]
+    known = {
+        (pid, account)
+        for pid, account in session.execute(
+            select(Entitlement.beneficiary_id, Entitlement.account_number).where(
+                Entitlement.beneficiary_id.in_(sorted({matches[r.row] for r in unnamed if r.row in matches})),
+                Entitlement.status != EntitlementStatus.STOPPED,
+                Entitlement.bank_name.is_not(None),
+                Entitlement.bank_name != "",
+            )
+        )
+    }
+    column = headers.get("bank_name") or HEADERS["bank_name"]
+    for row in unnamed:
+        if (matches.get(row.row), row.bank_account) not in known:
+            row.warnings.append(
+                f"Có số tài khoản nhưng thiếu tên ngân hàng (cột {column}): "
+                "chưa lập được danh sách chuyển khoản cho người này."
+            )
+
+
 def apply(
     session: Session,
     scope: Scope,
@@ -206,7 +240,7 @@ def _input(row: RegisterRow, group_ids, existing: Entitlement | None, registry_a
     if row.bank_account:
         account, bank, method = row.bank_account, row.bank_name or bank, PaymentMethod.ACCOUNT
     elif existing is None and registry_account:
-        account, method = registry_account, PaymentMethod.ACCOUNT
+        account, bank, method = registry_account, row.bank_name, PaymentMethod.ACCOUNT
     return EntitlementInput(
         groups=group_ids,
         start_month=row.start_month,
@@ -264,6 +298,7 @@ class AllowanceRegister:
         headers = {f: column.header for f in HEADERS if (column := table.column_for(f))}
         register = check_rows(session, rows, headers)
         check_people(session, rows, matches, register, headers)
+        warn_missing_banks(session, rows, matches, register, headers)
         return register
 
     def write(

@@ -87,7 +87,8 @@ def test_a_lower_standard_shows_recoveries_and_a_later_one_reaches_nothing_locke
 def test_the_pension_and_the_funeral_multiplier_and_bad_values(engine, two_wards, wards):
     funeral = preview(engine, kind=StandardKind.FUNERAL, amount=25)
     assert funeral.sentences()[0] == (
-        "Hỗ trợ mai táng (số lần mức chuẩn): 20 lần mức chuẩn → 25 lần mức chuẩn, áp dụng từ tháng 01/2025."
+        "Hỗ trợ chi phí mai táng (số lần mức chuẩn): 20 lần mức chuẩn → 25 lần mức chuẩn, "
+        "áp dụng từ tháng 01/2025."
     )
     assert funeral.by_ward == []
     with pytest.raises(Invalid):
