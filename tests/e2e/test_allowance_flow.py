@@ -60,6 +60,8 @@ def test_import_register_build_lock_and_download(page, server, tmp_path):
     page.get_by_role("button", name="Khóa tháng").click()
     wait_idle(page)
     expect(page.get_by_text(f"Đã khóa danh sách chi trả tháng {THIS_MONTH:%m/%Y}.")).to_be_visible()
+    month_box = page.get_by_role("combobox", name="Tháng chi trả", exact=True)
+    expect(month_box).to_have_value(f"Tháng {THIS_MONTH:%m/%Y} (đã khóa)")  # stays on the locked month
     with write_session(get_engine(server.db_url)) as session:
         status = session.execute(select(Payroll.status).where(Payroll.month == THIS_MONTH)).scalar_one()
     assert status == PayrollStatus.LOCKED

@@ -203,6 +203,12 @@ def test_ward_staff_see_their_ward_and_record_a_death(demo_db):
             .where(Beneficiary.name == name, Entitlement.stop_date == date.today())
         ).all()
     assert stopped and stopped[0] == (EntitlementStatus.STOPPED, PersonStatus.DIED)
+    assert by_label(at.selectbox, "Người trong danh sách trên").value is not None  # still on the person
+    assert "Lưu chế độ hưởng" not in buttons(at) and "**Thêm chế độ hưởng**" not in [
+        m.value for m in at.markdown
+    ]
+    died = f"Sổ đối tượng ghi {name}: đã mất ngày {date.today():%d/%m/%Y}."
+    assert f"{died} Không thêm chế độ hưởng cho người này." in [c.value for c in at.caption]
 
 
 def test_grant_from_the_registry_page_with_a_checked_month(demo_db):
@@ -218,6 +224,9 @@ def test_grant_from_the_registry_page_with_a_checked_month(demo_db):
     )
     person = at.session_state["registry_rows"][index - 1]
     chooser.select_index(index).run()
+    assert (
+        by_label(at.multiselect, "Diện hưởng").placeholder == "Chọn một hoặc nhiều diện hưởng"
+    )  # no English
     for month in ("13/2026", f"{THIS_MONTH:%m/%Y}"):  # values of a form are sent with its button
         by_label(at.multiselect, "Diện hưởng").set_value([hiv])
         by_label(at.text_input, "Hưởng từ tháng (MM/YYYY)").input(month)
