@@ -7,10 +7,11 @@ from data_layer.admin.backup import last_backup
 from data_layer.admin.users import add_user, list_users, reset_password, set_user_active
 from data_layer.core.codes import Role
 from data_layer.core.db import read_session
+from data_layer.core.seals import last_check
 from data_layer.registry.catalog import add_category, add_source, list_categories, list_sources, set_active
 from data_layer.registry.wards import add_ward, list_wards
 from data_layer.vn import labels
-from data_layer.vn.formatting import format_datetime
+from data_layer.vn.formatting import format_count, format_datetime
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
 
@@ -45,6 +46,7 @@ with read_session() as session:
     sources = list_sources(session, include_inactive=True)
     categories = list_categories(session, include_inactive=True)
     newest_backup = last_backup(session)
+    verified = last_check(session)
 ward_names = {w.id: w.name for w in wards}
 status_label = {True: "Đang dùng", False: "Ngừng"}
 
@@ -53,6 +55,17 @@ if newest_backup:
     st.caption(f"Sao lưu gần nhất: {format_datetime(at)} (tệp {what}).")
 else:
     st.caption("Chưa có bản sao lưu nào được ghi nhận: sao lưu bằng lệnh `ansinh db backup --out TỆP`.")
+if verified is None:
+    st.caption("Chưa kiểm tra chuỗi niêm phong lần nào: kiểm tra bằng lệnh `ansinh db verify`.")
+elif verified.ok:
+    st.caption(
+        f"Kiểm tra niêm phong gần nhất: {format_datetime(verified.at)}, khớp "
+        f"({format_count(verified.links)} mắt xích)."
+    )
+else:
+    st.warning(
+        f"Kiểm tra niêm phong gần nhất: {format_datetime(verified.at)}, KHÔNG khớp. {verified.problem}"
+    )
 
 tab_users, tab_wards, tab_sources, tab_categories = st.tabs(
     ["Người dùng", "Phường/xã", "Nguồn kinh phí", "Nhóm đối tượng"]

@@ -12,7 +12,7 @@ from data_layer.allowance.months import month_of
 from data_layer.allowance.reference import list_groups
 from data_layer.core.codes import EntitlementStatus, Gender, PaymentMethod
 from data_layer.core.db import read_session
-from data_layer.registry.queries import Filters, people_page
+from data_layer.registry.queries import SEARCH_LIMIT, Filters, people_page
 from data_layer.registry.wards import list_wards
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_date, format_money, format_month
@@ -49,7 +49,7 @@ status = f3.selectbox(
     [None, *EntitlementStatus],
     format_func=lambda s: "Tất cả" if s is None else labels.label(s),
 )
-search = f4.text_input("Tìm theo họ tên hoặc số CCCD (không cần dấu)")
+search = f4.text_input("Tìm theo họ tên hoặc số CCCD (không cần dấu)", max_chars=SEARCH_LIMIT)
 filters = EntitlementFilters(
     ward_id=ward.id if ward else None, group_id=group_id, status=status, search=search or None
 )
@@ -108,7 +108,9 @@ if chosen is not None:
 
 if scope.can_write:
     st.subheader("Thêm người hưởng mới")
-    needle = st.text_input("Tìm người trong sổ đối tượng (họ tên hoặc số CCCD)", key="allowances_find")
+    needle = st.text_input(
+        "Tìm người trong sổ đối tượng (họ tên hoặc số CCCD)", key="allowances_find", max_chars=SEARCH_LIMIT
+    )
     if needle.strip():
         with read_session() as session:
             found = people_page(session, scope, Filters(search=needle), page_size=20)

@@ -14,7 +14,7 @@ from data_layer.core.db import read_session, write
 from data_layer.registry.catalog import list_categories
 from data_layer.registry.editing import save_person_changes
 from data_layer.registry.fields import FIELDS, PERSON_FIELDS
-from data_layer.registry.queries import Filters, count_people, hamlets, people_page
+from data_layer.registry.queries import SEARCH_LIMIT, Filters, count_people, hamlets, people_page
 from data_layer.registry.wards import list_wards
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_date
@@ -75,7 +75,7 @@ def chosen_filters() -> tuple[Filters, object]:
         else 0,
         format_func=lambda p: "Tất cả" if p is None else labels.label(p),
     )
-    search = f6.text_input("Tìm theo họ tên hoặc số CCCD (không cần dấu)")
+    search = f6.text_input("Tìm theo họ tên hoặc số CCCD (không cần dấu)", max_chars=SEARCH_LIMIT)
     filters = Filters(
         ward_id=ward.id if ward else None,
         hamlet=hamlet,

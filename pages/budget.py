@@ -186,7 +186,7 @@ with st.expander("Theo phường/xã"):
 def show_changes(stored) -> None:
     """What applying a scenario writes: amounts per package and the gifts they reach."""
     with shown_errors(), read_session() as session:
-        changes = scenario_changes(session, campaign.id, Scenario.from_json(stored.content))
+        changes = scenario_changes(session, scope, campaign.id, Scenario.from_json(stored.content))
         if not changes:
             st.info("Phương án không đổi mức tiền nào của đợt.")
             return

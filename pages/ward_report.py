@@ -88,7 +88,7 @@ def line_text(line: PackageFigures | LumpFigures | None) -> str:
 
 
 with read_session() as session:
-    live = ward_figures(session, campaign.id, ward.id)
+    live = ward_figures(session, scope, campaign.id, ward.id)
     history = sign_off_history(session, scope, campaign.id, ward.id)
     milestones = list_milestones(session, campaign.id)
 

@@ -7,8 +7,10 @@ cannot be reached fails the run: the data layer must be proven on both databases
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -76,7 +78,8 @@ def clear_database(engine: Engine) -> None:
     keep = DatabaseState.__tablename__
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables) if t.name != keep]
     with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
+        if engine.dialect.name == "postgresql":  # as a replica: the lock triggers refuse TRUNCATE
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
             conn.execute(
                 text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
             )
@@ -128,13 +131,49 @@ def tmp_sqlite_env(tmp_path, monkeypatch) -> str:
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def db_url(tmp_sqlite_env, capsys) -> str:
-    """A fresh SQLite database set up by `ansinh db init` (for the CLI tests); its URL."""
+def copy_sqlite(source: str, target_url: str) -> None:
+    """Copy the SQLite file ``source`` into the database of ``target_url`` (SQLite's backup API copies
+    what is still in the write-ahead log too)."""
+    with (
+        closing(sqlite3.connect(source)) as origin,
+        closing(sqlite3.connect(target_url.removeprefix("sqlite:///"))) as target,
+    ):
+        origin.backup(target)
+
+
+def _initialised_template(tmp_path_factory, *options: str) -> str:
     from data_layer.cli import main
 
-    assert main(["db", "init"]) == 0
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    assert main(["db", "init", *options, "--db", f"sqlite:///{path}"]) == 0
+    get_engine(f"sqlite:///{path}").dispose()
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def init_template(tmp_path_factory) -> str:
+    """A database set up by `ansinh db init` once per run, to be copied by each test."""
+    return _initialised_template(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> str:
+    """A demo database built once per run (`ansinh db init --demo`), to be copied by each test."""
+    return _initialised_template(tmp_path_factory, "--demo")
+
+
+@pytest.fixture
+def db_url(tmp_sqlite_env, init_template, capsys) -> str:
+    """A fresh SQLite database as `ansinh db init` leaves it (for the CLI tests); its URL."""
+    copy_sqlite(init_template, tmp_sqlite_env)
     capsys.readouterr()
+    return tmp_sqlite_env
+
+
+@pytest.fixture
+def demo_db(tmp_sqlite_env, demo_template) -> str:
+    """A private copy of the demo database behind ANSINH_DATABASE_URL; its URL."""
+    copy_sqlite(demo_template, tmp_sqlite_env)
     return tmp_sqlite_env
 
 

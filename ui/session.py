@@ -2,14 +2,18 @@
 
 streamlit-authenticator draws the login form and keeps the re-login cookie; An Sinh adds what the
 library keeps in memory only: the session version in the cookie and in the page's session (checked
-on every run, so logout, a password change or a deactivation ends every session at once) and the
-count of wrong passwords per account in the database (a growing delay, then a temporary lock).
+on every run, so logout, a password change or a deactivation ends every session at once). The
+password is checked by ``admin.logins.attempt_login`` (the same work and sentence for every name,
+wrong passwords throttled per client address and user name, no account lock-out).
+
+The re-login cookie is written by a script in the page (the library's cookie manager is a browser
+component too): it cannot be httpOnly, so its value is only a signed token naming the account and its
+session version, void as soon as the account logs out anywhere.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -20,12 +24,12 @@ import streamlit_authenticator as stauth
 import streamlit_authenticator.models.cookie_model as library_cookies
 
 from data_layer.admin.logins import (
-    LOCK_AFTER,
+    WRONG,
+    attempt_login,
     authenticator_credentials,
+    client_address,
     end_sessions,
     get_active_user,
-    record_failed_login,
-    record_login,
     session_is_current,
 )
 from data_layer.core.access import Scope
@@ -43,6 +47,7 @@ LOGIN_FIELDS = {
 VERSION_KEY = "session_version"
 COOKIE_PENDING = "login_cookie_pending"
 COOKIE_CLEAR = "login_cookie_clear"
+ATTEMPT_KEY = "login_attempt"
 
 
 class _NoCookieComponent:
@@ -112,7 +117,22 @@ def authenticator() -> stauth.Authenticate:
         login_sleep_time=0,
     )
     _sign_versions(auth)
+    auth.authentication_controller.authentication_model.check_credentials = _check_credentials
     return auth
+
+
+def _client() -> str:
+    """The browser's address (through a trusted proxy: the address it forwarded for)."""
+    peer, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For")
+    peer, forwarded = (x if isinstance(x, str) else None for x in (peer, forwarded))  # AppTest: no socket
+    return client_address(peer, forwarded, get_settings().trusted_proxies)
+
+
+def _check_credentials(username: str, password: str) -> bool:
+    """The library's password check, replaced by ``attempt_login`` (its outcome kept for the form)."""
+    attempt = write(lambda s: attempt_login(s, _client(), username, password))
+    st.session_state[ATTEMPT_KEY] = attempt
+    return attempt.ok
 
 
 def restore_login(auth: stauth.Authenticate) -> None:
@@ -122,8 +142,7 @@ def restore_login(auth: stauth.Authenticate) -> None:
         return
     if token := auth.cookie_controller.get_cookie():
         auth.authentication_controller.login(token=token)
-        username = st.session_state.get("username")
-        st.session_state[VERSION_KEY] = write(lambda s: record_login(s, username))
+        st.session_state[VERSION_KEY] = _version_of(st.session_state.get("username"))
 
 
 def current_scope() -> Scope | None:
@@ -148,30 +167,17 @@ def require_scope() -> Scope:
     return scope
 
 
-def _failed_username(auth: stauth.Authenticate, before: dict[str, int]) -> str | None:
-    """The account whose wrong-password count the form just raised (None: unknown name, or none)."""
-    users = auth.authentication_controller.authentication_model.credentials["usernames"]
-    return next((u for u, entry in users.items() if entry.get("failed_login_attempts", 0) > before[u]), None)
-
-
 def show_login(auth: stauth.Authenticate) -> None:
-    """The login form (or a re-login from the cookie); records the outcome in the database."""
-    users = auth.authentication_controller.authentication_model.credentials["usernames"]
-    before = {u: entry.get("failed_login_attempts", 0) for u, entry in users.items()}
-    try:
-        auth.login(location="main", fields=LOGIN_FIELDS, key="login", max_login_attempts=LOCK_AFTER)
-    except stauth.LoginError:
-        st.error(
-            "Tài khoản đang tạm khóa do nhập sai mật khẩu nhiều lần: thử lại sau 15 phút hoặc nhờ quản trị."
-        )
-        return
-    status, username = st.session_state.get("authentication_status"), st.session_state.get("username")
+    """The login form (or a re-login from the cookie); the password is checked by ``attempt_login``."""
+    auth.login(location="main", fields=LOGIN_FIELDS, key="login")
+    status = st.session_state.get("authentication_status")
+    attempt = st.session_state.pop(ATTEMPT_KEY, None)
     if status is False:
-        if failed := _failed_username(auth, before):
-            time.sleep(write(lambda s: record_failed_login(s, failed)))
-        st.error("Tên đăng nhập hoặc mật khẩu không đúng.")
+        st.error(attempt.message if attempt and attempt.message else WRONG)
     elif status:
-        st.session_state[VERSION_KEY] = write(lambda s: record_login(s, username))
+        st.session_state[VERSION_KEY] = (
+            attempt.session_version if attempt else _version_of(st.session_state.get("username"))
+        )
         if current_scope() is None:
             st.error("Tài khoản đã bị khóa.")
             log_out(auth)

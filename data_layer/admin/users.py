@@ -117,7 +117,6 @@ def _set_password(session: Session, scope: Scope, user: User, password: str) -> 
         raise Invalid(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
     user.password_hash = hash_password(password)
     user.session_version += 1  # every session of the account, on every browser, must log in again
-    user.failed_logins, user.locked_until = 0, None
     session.add(user)
     session.flush()
     audit.record(session, scope, table="user", row_id=user.id, action=Action.UPDATE, field="password")

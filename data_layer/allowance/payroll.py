@@ -15,7 +15,8 @@
   after the death was recorded (multiplier × the standard of the month of death).
 
 Locking settles every line, recoveries included (settled(X) then holds them), so a difference is
-reported once. A locked payroll never changes: a later change of the reference data or of an
+reported once, and seals the month (``core.seals``). A locked payroll never changes (the database
+refuses it, ``core.locks``): a later change of the reference data or of an
 entitlement shows up as arrears or a recovery in the next open payroll.
 
 Figures: amount = Σ current; arrears = Σ arrears lines; recoveries = −Σ recovery lines;
@@ -44,9 +45,9 @@ from sqlmodel import Session
 
 from data_layer.allowance.months import add_months, month_of
 from data_layer.allowance.payroll_lines import write_lines
-from data_layer.core import audit
+from data_layer.core import audit, seals
 from data_layer.core.access import Scope
-from data_layer.core.codes import Action, LineKind, PayrollStatus
+from data_layer.core.codes import Action, LineKind, PayrollStatus, SealKind
 from data_layer.core.errors import Conflict, Forbidden, Locked, NotFound
 from data_layer.core.models import AuditEvent, Payroll, PayrollLine, Ward, utcnow
 from data_layer.vn.formatting import as_utc, format_datetime, format_money, format_month
@@ -141,6 +142,7 @@ def lock_payroll(session: Session, scope: Scope, month: date) -> Payroll:
     payroll.status, payroll.locked_at, payroll.locked_by = PayrollStatus.LOCKED, utcnow(), scope.user_id
     session.add(payroll)
     session.flush()
+    seals.seal(session, SealKind.PAYROLL, payroll.id)
     audit.record(
         session,
         scope,

@@ -17,6 +17,7 @@ from sqlalchemy import String, and_, cast, func, not_, or_, select
 from sqlmodel import Session
 
 from data_layer.campaigns.approval import approved_ward_ids
+from data_layer.campaigns.rules import milestone_of
 from data_layer.campaigns.setup import campaign_or_missing, list_packages
 from data_layer.core import audit
 from data_layer.core.access import Scope
@@ -151,6 +152,9 @@ def propose_allocations(session: Session, scope: Scope, campaign_id: int) -> Pro
                     "beneficiary_id": person_id,
                     "ward_id": ward_id,
                     "amount": package.amount,
+                    "milestone": milestone_of(campaign.year, birth_year)
+                    if package.rule.is_longevity
+                    else None,
                     "status": AllocationStatus.PLANNED,
                     "version": 1,
                     "created_at": now,

@@ -213,8 +213,11 @@ class AmountChange:
     delivered_gifts: int  # handed out: they keep the amount they were given
 
 
-def scenario_changes(session: Session, campaign_id: int, scenario: Scenario) -> list[AmountChange]:
-    """The package amounts a scenario would change, with the gifts each change reaches."""
+def scenario_changes(
+    session: Session, scope: Scope, campaign_id: int, scenario: Scenario
+) -> list[AmountChange]:
+    """The package amounts a scenario would change, with the gifts each change reaches in the scope's
+    wards."""
     changes = []
     for package_id, amount in sorted(scenario.amounts.items()):
         package = session.get(Package, package_id)
@@ -227,7 +230,7 @@ def scenario_changes(session: Session, campaign_id: int, scenario: Scenario) -> 
         gifts = dict(
             session.execute(
                 select(AllocationTally.status, func.sum(AllocationTally.gifts))
-                .where(AllocationTally.package_id == package_id)
+                .where(AllocationTally.package_id == package_id, scope.ward_clause(AllocationTally.ward_id))
                 .group_by(AllocationTally.status)
             ).all()
         )
@@ -247,7 +250,7 @@ def apply_scenario(
     (admin/district, audited); delivered gifts keep their amount. Added or removed packages are set
     up on the campaign page, not here."""
     scope.require_manager()
-    changes = scenario_changes(session, campaign_id, scenario)
+    changes = scenario_changes(session, scope, campaign_id, scenario)
     for change in changes:
         session.execute(update(Package).where(Package.id == change.package_id).values(amount=change.new))
         session.execute(

@@ -15,12 +15,21 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from data_layer.campaigns.approval import require_open
+from data_layer.campaigns.rules import Rule, milestone_of
 from data_layer.campaigns.setup import create_package
 from data_layer.core.access import Scope
 from data_layer.core.codes import AllocationStatus
-from data_layer.core.db import bulk_insert
+from data_layer.core.db import bulk_insert, one_of
 from data_layer.core.errors import NotFound
-from data_layer.core.models import Allocation, Campaign, FundingSource, ImportBatch, Package, utcnow
+from data_layer.core.models import (
+    Allocation,
+    Beneficiary,
+    Campaign,
+    FundingSource,
+    ImportBatch,
+    Package,
+    utcnow,
+)
 from data_layer.importing.batches import refuse_if_touched
 from data_layer.importing.kinds import Undone
 from data_layer.importing.rows import ParsedRow
@@ -116,6 +125,23 @@ class GiftList:
             cache[key] = found
         return cache[key]
 
+    def _milestones(self, session: Session, package_ids: set[int], people: set[int]) -> dict:
+        """(package, person) → the milestone age of a gift of a longevity package (see rules)."""
+        longevity = [
+            pid
+            for pid, rule in session.execute(
+                select(Package.id, Package.rule).where(Package.id.in_(package_ids))
+            )
+            if Rule.from_json(rule).is_longevity
+        ]
+        if not longevity:
+            return {}
+        year = session.get(Campaign, self.campaign_id).year
+        births = session.execute(
+            select(Beneficiary.id, Beneficiary.birth_year).where(one_of(session, Beneficiary.id, people))
+        )
+        return {(package, pid): milestone_of(year, born) for pid, born in births for package in longevity}
+
     def _add_allocations(
         self,
         session: Session,
@@ -144,6 +170,7 @@ class GiftList:
                 )
             ).tuples()
         )
+        milestones = self._milestones(session, set(packages.values()), {pid for _p, pid in wanted})
         now = utcnow()
         values = [
             {
@@ -152,6 +179,7 @@ class GiftList:
                 "beneficiary_id": pid,
                 "ward_id": batch.ward_id,
                 "amount": amount,
+                "milestone": milestones.get((package_id, pid)),
                 "status": AllocationStatus.PLANNED,
                 "version": 1,
                 "import_batch_id": batch.id,

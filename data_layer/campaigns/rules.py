@@ -7,6 +7,16 @@ from dataclasses import asdict, dataclass, field
 
 from data_layer.core.errors import Invalid
 
+MILESTONES = (100, 95, 90, 85, 80, 75, 70)  # longevity ages; 100 stands for "100 trở lên"
+
+
+def milestone_of(year: int, birth_year: int | None) -> int | None:
+    """The longevity milestone age a person born in ``birth_year`` reaches in ``year`` (70, 75 …
+    95, 100 for 100 and over); None under 70 or without a birth year."""
+    if birth_year is None:
+        return None
+    return next((m for m in MILESTONES if year - birth_year >= m), None)
+
 
 @dataclass
 class Rule:

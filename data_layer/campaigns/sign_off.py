@@ -23,10 +23,10 @@ from data_layer.campaigns.calendar import (
     vn_day,
 )
 from data_layer.campaigns.setup import campaign_or_missing
-from data_layer.core import audit
+from data_layer.core import audit, seals
 from data_layer.core.access import Scope
-from data_layer.core.codes import Action, AllocationStatus
-from data_layer.core.errors import Invalid, NotFound
+from data_layer.core.codes import Action, AllocationStatus, SealKind
+from data_layer.core.errors import Forbidden, Invalid, NotFound
 from data_layer.core.models import (
     Allocation,
     FundingSource,
@@ -138,9 +138,11 @@ class FigureChange:
     live: PackageFigures | LumpFigures | None
 
 
-def ward_figures(session: Session, campaign_id: int, ward_id: int) -> WardFigures:
+def ward_figures(session: Session, scope: Scope, campaign_id: int, ward_id: int) -> WardFigures:
     """The ward's live figures in the campaign (GROUP BY in the database): planned and delivered
-    count and money per package, lump gifts per funding source."""
+    count and money per package, lump gifts per funding source; refused for a ward outside the scope."""
+    if not scope.may_see_ward(ward_id):
+        raise Forbidden("Bạn không có quyền với dữ liệu của phường/xã này.")
     delivered = Allocation.status == AllocationStatus.DELIVERED
     packages = session.execute(
         select(
@@ -212,7 +214,7 @@ def sign_off(
                 "chọn một kỳ báo cáo khác để chốt."
             )
         report = daily_report(campaign, report_day).name
-    figures = ward_figures(session, campaign_id, ward_id)
+    figures = ward_figures(session, scope, campaign_id, ward_id)
     row = WardReport(
         campaign_id=campaign_id,
         ward_id=ward_id,
@@ -224,6 +226,7 @@ def sign_off(
     )
     session.add(row)
     session.flush()
+    seals.seal(session, SealKind.WARD_REPORT, row.id)
     audit.record(
         session,
         scope,

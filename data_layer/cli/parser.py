@@ -21,6 +21,11 @@ def _db_commands(sub, add: Adder) -> None:
     )
     p = add(db, "init", "setup:cmd_db_init", "tạo/nâng cấp lược đồ, nạp danh mục chuẩn (và dữ liệu mẫu)")
     p.add_argument("--demo", action="store_true", help="nạp dữ liệu mẫu khi cơ sở dữ liệu còn trống")
+    p.add_argument(
+        "--app-role",
+        metavar="ROLE",
+        help="PostgreSQL: in các lệnh GRANT cho vai trò mà ứng dụng dùng để kết nối (không sở hữu bảng nào)",
+    )
     p = add(
         db,
         "tallies",
@@ -28,6 +33,13 @@ def _db_commands(sub, add: Adder) -> None:
         "kiểm tra các số tổng hợp của trang Tiến độ so với dữ liệu",
     )
     p.add_argument("--rebuild", action="store_true", help="tính lại toàn bộ các số tổng hợp")
+    p = add(
+        db,
+        "verify",
+        "setup:cmd_db_verify",
+        "kiểm tra chuỗi niêm phong (tháng đã khóa, báo cáo đã chốt, lịch sử duyệt) có bị sửa ngoài ứng dụng",
+    )
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     p = add(db, "backup", "setup:cmd_db_backup", "sao lưu cơ sở dữ liệu vào một tệp (khi người dùng vẫn ghi)")
     p.add_argument("--out", metavar="FILE", required=True, help="tệp sao lưu sẽ ghi")
     p = add(

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from argparse import Namespace
 from pathlib import Path
 
 from data_layer.admin import backup
+from data_layer.admin.app_role import grant_statements
 from data_layer.admin.seeding import seed_reference_data
 from data_layer.admin.users import add_user
 from data_layer.campaigns.setup import create_campaign
 from data_layer.cli.common import engine_of, read_password, system_scope
-from data_layer.core import tallies
+from data_layer.core import seals, tallies
 from data_layer.core.codes import Role
 from data_layer.core.db import write_session
 from data_layer.core.schema import new_revision, upgrade_schema
 from data_layer.demo.city import seed_demo_data
 from data_layer.registry.catalog import add_source
 from data_layer.registry.wards import add_ward, get_ward_by_code
-from data_layer.vn.formatting import format_size
+from data_layer.vn.formatting import format_count, format_size
 
 SYSTEM = system_scope()
 
@@ -28,12 +31,37 @@ def cmd_db_init(args) -> int:
     with write_session(engine) as session:
         seed_reference_data(session)
         seeded = seed_demo_data(session) if args.demo else False
+        sealed = seals.start_chain(session)
     print("Đã tạo/cập nhật cơ sở dữ liệu.")
+    if sealed:
+        print(
+            f"Đã niêm phong {format_count(sealed)} mục đã chốt từ trước"
+            " (tháng đã khóa, báo cáo, lịch sử duyệt)."
+        )
     if seeded:
         print("Đã nạp dữ liệu mẫu (tài khoản mẫu, mật khẩu ansinh-demo: chỉ dùng để thử).")
     elif args.demo:
         print("Cơ sở dữ liệu đã có dữ liệu: không nạp dữ liệu mẫu (chỉ nạp vào cơ sở dữ liệu trống).")
+    if args.app_role:
+        if engine.dialect.name != "postgresql":
+            print("--app-role chỉ dùng với PostgreSQL.", file=sys.stderr)
+            return 2
+        print(f"-- Chạy bằng vai trò sở hữu các bảng, rồi cho ứng dụng kết nối bằng vai trò {args.app_role}:")
+        print("\n".join(grant_statements(args.app_role, engine.url.database)))
     return 0
+
+
+def cmd_db_verify(args) -> int:
+    """Recompute the seal chain; exit 1 naming the first link that does not match."""
+    with write_session(engine_of(args)) as session:
+        found = seals.verify(session)
+    if args.json:
+        print(json.dumps(found.as_json(), ensure_ascii=False))
+    elif found.ok:
+        print(f"Chuỗi niêm phong khớp: {format_count(found.links)} mắt xích.")
+    else:
+        print(found.problem)
+    return 0 if found.ok else 1
 
 
 def cmd_db_tallies(args) -> int:

@@ -115,6 +115,21 @@ class Action(StrEnum):
     BACKUP = "backup"
 
 
+class ApprovalAction(StrEnum):
+    """An event of a ward's approval history in a campaign."""
+
+    APPROVE = "approve"
+    UNLOCK = "unlock"
+
+
+class SealKind(StrEnum):
+    """What a link of the seal chain covers (``core.seals``)."""
+
+    PAYROLL = "payroll"
+    WARD_REPORT = "wardreport"
+    APPROVAL = "approval"
+
+
 class ReportStatus(StrEnum):
     """A ward's report in the reporting-rate grid."""
 

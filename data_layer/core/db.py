@@ -153,10 +153,8 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
 
 def _conflict(exc: IntegrityError) -> UserError:
     text_ = str(exc.orig)
-    if locks.LOCKED_MARKER in text_:
-        return Locked(locks.LOCKED_MESSAGE)
-    if locks.IMMUTABLE_MARKER in text_:
-        return Locked(locks.IMMUTABLE_MESSAGE)
+    if message := locks.message_of(text_):
+        return Locked(message)
     for names, message in CONFLICT_MESSAGES.items():
         if any(name in text_ for name in names):
             return Conflict(message)

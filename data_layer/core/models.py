@@ -149,6 +149,8 @@ class Allocation(SQLModel, table=True):
     delivery_method: str | None = Field(default=None, max_length=20)
     reason: str | None = Field(default=None, max_length=500)
     note: str | None = Field(default=None, sa_column=Column(Text))
+    # the longevity milestone age the gift was given for (70 … 100), fixed at allocation
+    milestone: int | None = None
     import_batch_id: int | None = Field(default=None, foreign_key="importbatch.id", index=True)
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
@@ -180,8 +182,6 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     # raised by logout, password change and deactivation: a login cookie carrying an older one is void
     session_version: int = 0
-    failed_logins: int = 0  # wrong passwords in a row
-    locked_until: datetime | None = None  # too many wrong passwords: no login before this time
 
 
 class ImportBatch(SQLModel, table=True):
@@ -266,29 +266,60 @@ class WardReport(SQLModel, table=True):
     signed_at: datetime = Field(default_factory=utcnow)
 
 
-class WardApproval(SQLModel, table=True):
-    """The district's approval of a ward's results in a campaign. While it is active (not unlocked)
-    the ward's allocations and lump gifts in that campaign are read-only (``core.locks``)."""
+class ApprovalEvent(SQLModel, table=True):
+    """One event of a ward's approval history in a campaign: the district approved its results
+    (``approve``: its allocations and lump gifts in the campaign become read-only, ``core.locks``) or
+    lifted that (``unlock``, with a reason). Append-only: the database refuses an update or delete,
+    and an event that does not follow the latest (``seq`` + 1, approve and unlock in turn). The
+    ward's state is its latest event."""
+
+    __table_args__ = (UniqueConstraint("campaign_id", "ward_id", "seq", name="uq_approvalevent_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id")
+    ward_id: int = Field(foreign_key="ward.id")
+    seq: int  # 1, 2, … per campaign and ward
+    action: str = Field(max_length=20)  # ApprovalAction
+    at: datetime = Field(default_factory=utcnow)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class Seal(SQLModel, table=True):
+    """A link of the tamper-evidence chain (``core.seals``): the hash of a locked payroll month, a
+    signed ward report or an approval event, written when it came to be, chained to the link before."""
 
     __table_args__ = (
-        Index(
-            "uq_wardapproval_active",
-            "campaign_id",
-            "ward_id",
-            unique=True,
-            sqlite_where=text("unlocked_at IS NULL"),
-            postgresql_where=text("unlocked_at IS NULL"),
-        ),
+        UniqueConstraint("kind", "ref_id", name="uq_seal_kind_ref"),
+        UniqueConstraint("prev_hash", name="uq_seal_prev"),  # one chain: no two links after one
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    campaign_id: int = Field(foreign_key="campaign.id", index=True)
-    ward_id: int = Field(foreign_key="ward.id")
-    approved_by: int | None = Field(default=None, foreign_key="user.id")
-    approved_at: datetime = Field(default_factory=utcnow)
-    unlocked_by: int | None = Field(default=None, foreign_key="user.id")
-    unlocked_at: datetime | None = None
-    unlock_reason: str | None = Field(default=None, max_length=500)
+    kind: str = Field(max_length=20)  # SealKind
+    ref_id: int
+    content_hash: str = Field(max_length=64)
+    prev_hash: str = Field(max_length=64)
+    link_hash: str = Field(max_length=64)
+    sealed_at: datetime = Field(default_factory=utcnow)
+
+
+class SealCheck(SQLModel, table=True):
+    """One run of ``ansinh db verify``: when, whether every link matched, the first problem."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    ok: bool
+    links: int
+    problem: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Wrong passwords from one client address for one user name, and when the next try is allowed."""
+
+    client: str = Field(primary_key=True, max_length=64)
+    username: str = Field(primary_key=True, max_length=60)
+    failures: int = 0
+    blocked_until: datetime | None = None
 
 
 # Running totals kept by database triggers (data_layer/core/tallies.py): the progress page reads these

@@ -19,6 +19,7 @@ class Settings:
     org_name: str
     org_place: str  # the place name of dated documents: "Lạng Sơn, ngày …"
     cookie_expiry_days: float
+    trusted_proxies: str  # addresses/networks whose X-Forwarded-For names the client (comma-separated)
 
     @property
     def max_upload_bytes(self) -> int:
@@ -34,4 +35,5 @@ def get_settings() -> Settings:
         org_name=os.environ.get("ANSINH_ORG_NAME", "UBND THÀNH PHỐ"),
         org_place=os.environ.get("ANSINH_ORG_PLACE", ""),
         cookie_expiry_days=float(os.environ.get("ANSINH_COOKIE_EXPIRY_DAYS", "1")),
+        trusted_proxies=os.environ.get("ANSINH_TRUSTED_PROXIES", ""),
     )

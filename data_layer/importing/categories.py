@@ -1,8 +1,9 @@
 """Map the free category texts of ward files ("Thương binh", "Hộ nghèo", "BTXH"…) to catalogue codes.
 
 Order: a mapping remembered from an earlier import (CategoryAlias), the catalogue's own code or
-name, then built-in keywords. Texts that match nothing are shown to the user, whose choice is
-remembered for next time.
+name, then built-in keywords. Texts that match nothing are shown to the user, whose choice maps
+them in that import; a district officer's or admin's choice is also remembered city-wide for next
+time (audited), a ward officer's is not (it would change how every ward's files are read).
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlmodel import Session
 
+from data_layer.core import audit
+from data_layer.core.access import Scope
+from data_layer.core.codes import Action
 from data_layer.core.models import Category, CategoryAlias
 from data_layer.vn.text import fold
 
@@ -90,13 +94,29 @@ class CategoryResolver:
         return None
 
 
-def remember_aliases(session: Session, mapping: dict[str, int]) -> None:
-    """Store the user's text → category choices so the next import maps them by itself."""
-    known = set(session.execute(select(Category.id)).scalars())
+def remember_aliases(session: Session, scope: Scope, mapping: dict[str, int], batch_id: int | None) -> int:
+    """Store a manager's text → category choices (city-wide, each audited) so the next import maps
+    them by itself; a ward officer's choices are not stored. Returns how many were stored."""
+    if not scope.is_manager:
+        return 0
+    codes = dict(session.execute(select(Category.id, Category.code)).tuples().all())
     existing = set(session.execute(select(CategoryAlias.text_key)).scalars())
+    stored = 0
     for text, category_id in mapping.items():
         key = fold(text)
-        if key and key not in existing and category_id in known:
-            session.add(CategoryAlias(text_key=key, category_id=category_id))
+        if key and key not in existing and category_id in codes:
+            alias = CategoryAlias(text_key=key, category_id=category_id)
+            session.add(alias)
+            session.flush()
+            audit.record(
+                session,
+                scope,
+                table="categoryalias",
+                row_id=alias.id,
+                action=Action.INSERT,
+                new=f"{text} → {codes[category_id]}",
+                batch_id=batch_id,
+            )
             existing.add(key)
-    session.flush()
+            stored += 1
+    return stored

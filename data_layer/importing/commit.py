@@ -59,7 +59,7 @@ def commit_import(
     matches = WardPeople.load(session, request.ward_id).matches(accepted)
     batch = _new_batch(session, scope, preview)
     if request.category_map:
-        remember_aliases(session, request.category_map)
+        remember_aliases(session, scope, request.category_map, batch.id)
     report(0.1, "Đang ghi đối tượng mới…")
     person_of = _insert_new_people(session, batch, [r for r in accepted if r.row not in matches])
     report(0.5, "Đang cập nhật đối tượng đã có…")

@@ -20,7 +20,7 @@ from data_layer.core import audit
 from data_layer.core.access import Scope
 from data_layer.core.codes import Action, AllocationStatus, PersonStatus
 from data_layer.core.errors import Conflict, Invalid, NotFound, UserError
-from data_layer.core.models import Allocation, Beneficiary, BeneficiaryCategory, Category, utcnow
+from data_layer.core.models import Allocation, Beneficiary, BeneficiaryCategory, Category, PayrollLine, utcnow
 from data_layer.registry.fields import EDITABLE, FIELDS
 from data_layer.registry.queries import PersonRow, category_ids_of
 from data_layer.vn import labels
@@ -325,6 +325,11 @@ def delete_person(session: Session, scope: Scope, person_id: int) -> None:
     ).scalar_one()
     if delivered:
         raise Invalid(f"{person.name} đã nhận {delivered} suất quà: không xóa được, hãy đổi tình trạng.")
+    paid = session.execute(
+        select(PayrollLine.id).where(PayrollLine.beneficiary_id == person.id).limit(1)
+    ).first()
+    if paid:
+        raise Invalid(f"{person.name} đã có trong danh sách chi trả: không xóa được, hãy dừng hưởng.")
     session.execute(delete(Allocation).where(Allocation.beneficiary_id == person.id))
     session.execute(delete(BeneficiaryCategory).where(BeneficiaryCategory.beneficiary_id == person.id))
     session.execute(delete(Beneficiary).where(Beneficiary.id == person.id))

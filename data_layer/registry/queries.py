@@ -25,6 +25,7 @@ from data_layer.core.models import (
 from data_layer.vn.text import fold
 
 CHUNK = 5000  # people read at a time by iter_people
+SEARCH_LIMIT = 100  # characters of a search text: a name or a CCCD is far shorter
 
 
 @dataclass
@@ -88,7 +89,10 @@ def problem_condition(problem: Problem) -> ColumnElement[bool]:
 
 
 def search_condition(text: str | None) -> ColumnElement[bool] | None:
-    """People whose name contains ``text`` (without diacritics), or whose CCCD contains its digits."""
+    """People whose name contains ``text`` (without diacritics), or whose CCCD contains its digits;
+    ``%`` and ``_`` are searched as themselves. A text over ``SEARCH_LIMIT`` characters is refused."""
+    if text and len(text) > SEARCH_LIMIT:
+        raise Invalid(f"Từ khóa tìm kiếm dài quá {SEARCH_LIMIT} ký tự: hãy gõ ngắn hơn.")
     if not text or not (needle := fold(text)):
         return None
     digits = "".join(ch for ch in text if ch.isdigit())

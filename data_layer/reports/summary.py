@@ -12,16 +12,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from data_layer.campaigns.approval import approval_times, wards_with_gifts
-from data_layer.campaigns.rules import Rule
+from data_layer.campaigns.rules import MILESTONES, Rule
 from data_layer.campaigns.setup import campaign_or_missing
 from data_layer.core.access import Scope
 from data_layer.core.models import (
     Allocation,
-    Beneficiary,
     Campaign,
     FundingSource,
     LumpGift,
@@ -32,7 +31,6 @@ from data_layer.vn.document import RECIPIENTS, Column, Document, Office
 from data_layer.vn.formatting import format_date, format_money, local_time
 from data_layer.vn.xlsx_writer import MONEY_FORMAT, Book
 
-MILESTONES = (100, 95, 90, 85, 80, 75, 70)  # longevity ages; 100 stands for "100 trở lên"
 COLUMNS = [  # 78 characters: A4 portrait at full size
     Column("STT", 5, horizontal="center"),
     Column("Nội dung", 33, wrap=True),
@@ -62,12 +60,6 @@ def milestone_label(milestone: int | None) -> str:
     return f"Tuổi {milestone}" + (" trở lên" if milestone == MILESTONES[0] else "")
 
 
-def _milestone(year: int):
-    """SQL: the milestone age a person reaches in ``year`` (70, 75 … 95, 100 for 100 and over)."""
-    age = year - Beneficiary.birth_year
-    return case(*((age >= m, m) for m in MILESTONES), else_=None)
-
-
 def _figures(session: Session, scope: Scope, campaign: Campaign, ward_id: int | None) -> _Figures:
     found = _Figures(source_names=dict(session.execute(select(FundingSource.code, FundingSource.name)).all()))
     one = ward_id is not None
@@ -94,12 +86,10 @@ def _figures(session: Session, scope: Scope, campaign: Campaign, ward_id: int | 
         found.lumps[ward].append({"source": code, "count": int(count), "amount": int(amount), "note": note})
     longevity = [pid for pid, _code, rule in packages if Rule.from_json(rule).is_longevity]
     if longevity:
-        milestone = _milestone(campaign.year).label("milestone")
-        for ward, age, amount, count in session.execute(
-            select(Allocation.ward_id, milestone, Allocation.amount, func.count())
-            .join(Beneficiary, Beneficiary.id == Allocation.beneficiary_id)
+        for ward, age, amount, count in session.execute(  # the milestone fixed when the gift was given
+            select(Allocation.ward_id, Allocation.milestone, Allocation.amount, func.count())
             .where(Allocation.package_id.in_(longevity), *wards)
-            .group_by(Allocation.ward_id, milestone, Allocation.amount)
+            .group_by(Allocation.ward_id, Allocation.milestone, Allocation.amount)
         ):
             found.longevity[ward].append((age, int(amount), int(count)))
     return found

@@ -147,8 +147,10 @@ RECORD_LABELS = {
     "ward": "Phường/xã",
     "fundingsource": "Nguồn kinh phí",
     "category": "Nhóm đối tượng",
+    "categoryalias": "Cách ghi nhóm đối tượng trong tệp",
     "budgetscenario": "Phương án dự toán",
-    "wardapproval": "Duyệt số liệu phường/xã",
+    "approvalevent": "Duyệt số liệu phường/xã",
+    "wardapproval": "Duyệt số liệu phường/xã",  # audit events written before 0011
     "campaignmilestone": "Kỳ báo cáo",
     "wardreport": "Báo cáo của phường/xã",
     # monthly allowance

@@ -27,7 +27,7 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import Action, CampaignStatus, NotDeliveredReason
 from data_layer.core.db import bulk_insert, read_session, write_session
 from data_layer.core.errors import Forbidden, Invalid, Locked
-from data_layer.core.models import Allocation, AuditEvent, Campaign, LumpGift, WardApproval, utcnow
+from data_layer.core.models import Allocation, ApprovalEvent, AuditEvent, Campaign, LumpGift, utcnow
 from data_layer.core.versioning import data_version
 from data_layer.importing.batches import undo_batch
 from data_layer.importing.commit import commit_import
@@ -274,15 +274,15 @@ def test_unlock_needs_a_reason_is_audited_and_counts_changes_after_it(engine, se
         state = {x.ward_id: x for x in approval.approval_states(session, SYSTEM, s.campaign_id)}[s.ward_a]
         events = session.execute(
             select(AuditEvent.action, AuditEvent.new)
-            .where(AuditEvent.table_name == "wardapproval")
+            .where(AuditEvent.table_name == "approvalevent")
             .order_by(AuditEvent.id)
         ).all()
     assert not state.approved and state.unlock_reason == "Sót một người, bổ sung"
     assert state.changes_since_unlock == 3  # three gifts marked delivered
     assert events == [(Action.APPROVE, None), (Action.UNLOCK, "Sót một người, bổ sung")]
-    with write_session(engine) as session:  # approved again: locked again, the old approval kept
+    with write_session(engine) as session:  # approved again: locked again, the history kept
         approval.approve_ward(session, SYSTEM, s.campaign_id, s.ward_a)
-        assert session.execute(select(func.count()).select_from(WardApproval)).scalar_one() == 2
+        assert session.execute(select(func.count()).select_from(ApprovalEvent)).scalar_one() == 3
     with pytest.raises(Locked), write_session(engine) as session:
         mark_not_delivered(session, SYSTEM, s.gifts(session, s.ward_a), reason=NotDeliveredReason.DIED)
 
@@ -316,13 +316,33 @@ def test_signed_reports_never_change(engine, season):
             session.execute(statement)
 
 
-def test_every_table_of_a_wards_campaign_figures_is_locked():
-    """A new table holding a ward's figures in a campaign must join the locks (or say why not)."""
-    # history, snapshots, the locks themselves, and running totals kept by the locked tables' triggers
-    not_figures = {"importbatch", "wardreport", "wardapproval", *tallies.TABLES}
+def test_every_table_of_a_wards_campaign_figures_or_a_payroll_is_locked_for_every_writer():
+    """A new table holding a ward's figures in a campaign, or a payroll's, must join the locks (or say
+    why not), and every locked table refuses insert, update and delete on both databases, REPLACE on
+    SQLite (a check of the row it would displace) and TRUNCATE on PostgreSQL."""
+    # history, the locks themselves, and running totals kept by the locked tables' triggers
+    not_figures = {"importbatch", "wardreport", "approvalevent", *tallies.TABLES}
     per_ward_and_campaign = {
         name
         for name, table in SQLModel.metadata.tables.items()
         if {"ward_id", "campaign_id"} <= set(table.c.keys())
     }
     assert per_ward_and_campaign - not_figures == set(locks.LOCKED_TABLES)
+    payroll_tables = {
+        name
+        for name, table in SQLModel.metadata.tables.items()
+        if name == "payroll" or any(fk.column.table.name == "payroll" for fk in table.foreign_keys)
+    }
+    paid_marks = set()  # the agent's return (paid/unpaid) is the one thing written to a locked month
+    assert payroll_tables - paid_marks <= locks.locked_table_names()
+    assert {"payroll", "payrollline", "wardreport", "approvalevent", "seal"} <= locks.locked_table_names()
+    kinds = {(t.table, t.op, bool(t.sqlite), bool(t.postgres)) for t in locks.triggers()}
+    for table in locks.locked_table_names():
+        for op in ("insert", "update", "delete"):
+            assert (table, op, True, False) in kinds and (table, op, False, True) in kinds, (table, op)
+        assert (table, "truncate", False, True) in kinds, table
+    for spec in locks.TABLES:  # SQLite: an insert or update that would push out a locked row is refused
+        sqlite = {t.op: t.sqlite for t in locks.triggers() if t.table == spec.table and t.sqlite}
+        for key in spec.keys:
+            for op in ("insert", "update"):
+                assert all(f"t.{c} = NEW.{c}" in sqlite[op] for c in key), (spec.table, key, op)

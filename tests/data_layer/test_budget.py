@@ -129,9 +129,9 @@ def test_save_compare_and_apply(engine, campaign):
         with pytest.raises(Forbidden, match="người khác lập"):  # a ward officer cannot overwrite it either
             save_scenario(session, ward_staff, campaign, "Tăng mức", Scenario())
         save_scenario(session, ward_staff, campaign, "Của phường", Scenario())
-        assert [(c.old, c.new, c.planned_gifts) for c in scenario_changes(session, campaign, scenario)] == [
-            (500_000, 700_000, 0)
-        ]
+        assert [
+            (c.old, c.new, c.planned_gifts) for c in scenario_changes(session, SYSTEM, campaign, scenario)
+        ] == [(500_000, 700_000, 0)]
         assert len(apply_scenario(session, SYSTEM, campaign, scenario)) == 1
     with write_session(engine) as session:
         assert session.execute(select(Package.amount)).scalar_one() == 700_000
@@ -149,13 +149,16 @@ def test_applying_amounts_moves_planned_gifts_and_keeps_delivered_ones(engine, c
         gifts = allocation_rows(session, SYSTEM, campaign)
         mark_delivered(session, SYSTEM, [gifts[0].id], on=date(2026, 2, 1))
         package_id = session.execute(select(Package.id)).scalar_one()
-        change = scenario_changes(session, campaign, Scenario(amounts={package_id: 600_000}))[0]
+        change = scenario_changes(session, SYSTEM, campaign, Scenario(amounts={package_id: 600_000}))[0]
         assert (change.old, change.new, change.planned_gifts, change.delivered_gifts) == (
             500_000,
             600_000,
             2,
             1,
         )
+        other_ward = Scope(user_id=None, username="x", role="ward", ward_ids=frozenset({-1}))
+        seen = scenario_changes(session, other_ward, campaign, Scenario(amounts={package_id: 600_000}))[0]
+        assert (seen.planned_gifts, seen.delivered_gifts) == (0, 0)  # no other ward's gifts counted
         apply_scenario(session, SYSTEM, campaign, Scenario(amounts={package_id: 600_000}))
     with write_session(engine) as session:
         amounts = sorted((r.status, r.amount) for r in allocation_rows(session, SYSTEM, campaign))

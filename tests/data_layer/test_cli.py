@@ -173,10 +173,9 @@ def test_the_cookie_key_file_is_private_from_the_start(tmp_path, monkeypatch):
     assert len(key) > 30 and path.stat().st_mode & 0o777 == 0o600 and cookie_key() == key
 
 
-def test_db_tallies_checks_and_rebuilds_the_running_totals(capsys, tmp_sqlite_env):
-    assert run(capsys, "db", "init", "--demo")[0] == 0
+def test_db_tallies_checks_and_rebuilds_the_running_totals(capsys, demo_db):
     assert run(capsys, "db", "tallies") == (0, "Các số tổng hợp khớp với dữ liệu.\n", "")
-    with get_engine(tmp_sqlite_env).begin() as conn:
+    with get_engine(demo_db).begin() as conn:
         conn.execute(text("UPDATE allocationtally SET gifts = gifts + 1"))
     code, out, _ = run(capsys, "db", "tallies")
     assert code == 1 and "allocationtally" in out and "--rebuild" in out
@@ -295,9 +294,7 @@ def test_lump_add(capsys, db_url):
     assert code == 1 and "không đọc được" in err
 
 
-def test_report_summary_json_and_files(capsys, tmp_sqlite_env, tmp_path):
-    assert main(["db", "init", "--demo"]) == 0
-    capsys.readouterr()
+def test_report_summary_json_and_files(capsys, demo_db, tmp_path):
     code, out, _ = run(capsys, "report", "summary", "--campaign", "Tết Nguyên đán Bính Ngọ 2026", "--json")
     summary = json.loads(out)
     assert code == 0 and set(summary) == {"campaign", "total_count", "total_amount", "by_source", "basis"}

@@ -13,7 +13,7 @@ from data_layer.campaigns.rules import Rule
 from data_layer.campaigns.setup import add_package, create_campaign
 from data_layer.core.access import Scope
 from data_layer.core.db import read_session, write_session
-from data_layer.core.errors import Forbidden, UserError
+from data_layer.core.errors import Forbidden, Invalid, UserError
 from data_layer.core.models import AuditEvent, Beneficiary, Category
 from data_layer.registry.editing import save_person_changes
 from data_layer.registry.history import audit_log, revert_event
@@ -80,6 +80,14 @@ def test_filters_and_diacritic_insensitive_search(engine, registry):
         tuple(sorted(category_ids(engine, "HN", "NCT")))
     ]
     assert page_of(engine, hamlet="Thôn 1")[1] == 1
+
+
+def test_an_over_long_search_is_refused_in_vietnamese_and_wildcards_are_plain(engine, registry):
+    """100,000 characters used to raise "LIKE or GLOB pattern too complex" on SQLite."""
+    with pytest.raises(Invalid, match="Từ khóa tìm kiếm dài quá 100 ký tự"):
+        page_of(engine, search="a" * 100_000)
+    assert page_of(engine, search="%")[1] == 0 and page_of(engine, search="_")[1] == 0
+    assert page_of(engine, search="a" * 100)[1] == 0
 
 
 def test_edit_positions_map_to_ids_and_only_changed_rows_are_written(engine, registry):

@@ -349,6 +349,31 @@ def test_unknown_category_mapped_by_user_is_remembered(engine, wards):
     assert people(engine, wards["A"])["Nguyễn Văn An"]["categories"] == ["NCC_KHAC"]
     later, _ = run_import(engine, xlsx_bytes(ward_list(rows)), wards["B"], commit=False)
     assert later.unknown_categories == [] and later.category_ids[6]
+    with read_session(engine) as session:
+        audited = (
+            session.execute(select(AuditEvent.new).where(AuditEvent.table_name == "categoryalias"))
+            .scalars()
+            .all()
+        )
+    assert audited == ["Diện chính sách đặc thù → NCC_KHAC"]
+
+
+def test_a_ward_officers_category_choice_maps_their_import_only(engine, wards):
+    """A ward's import used to add a city-wide alias, unaudited: every ward's files then read it so."""
+    staff_a = Scope(user_id=None, username="a", role="ward", ward_ids=frozenset({wards["A"]}))
+    rows = [[1, "Nguyễn Văn An", "1950", "Nam", "", "Khối 1", "Diện riêng của phường", ""]]
+    with write_session(engine) as session:
+        other = session.execute(select(Category.id).where(Category.code == "NCC_KHAC")).scalar_one()
+    run_import(
+        engine,
+        xlsx_bytes(ward_list(rows)),
+        wards["A"],
+        scope=staff_a,
+        category_map={"Diện riêng của phường": other},
+    )
+    assert people(engine, wards["A"])["Nguyễn Văn An"]["categories"] == ["NCC_KHAC"]
+    later, _ = run_import(engine, xlsx_bytes(ward_list(rows)), wards["B"], commit=False)
+    assert later.unknown_categories == ["Diện riêng của phường"]
 
 
 def test_undo_removes_a_batch_and_restores_updates(engine, wards):

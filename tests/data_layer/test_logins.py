@@ -4,14 +4,14 @@ from datetime import timedelta
 
 import pytest
 
+from data_layer.admin import logins
 from data_layer.admin.logins import (
-    LOCK_AFTER,
-    authenticator_credentials,
+    FREE_TRIES,
+    WRONG,
+    attempt_login,
+    client_address,
     end_sessions,
     get_active_user,
-    locked_until,
-    record_failed_login,
-    record_login,
     session_is_current,
 )
 from data_layer.admin.users import add_user, change_password, reset_password, set_user_active, verify_password
@@ -19,6 +19,7 @@ from data_layer.core.access import Scope
 from data_layer.core.db import write_session
 from data_layer.core.errors import Forbidden, Invalid
 from data_layer.core.models import AuditEvent, utcnow
+from data_layer.vn.formatting import as_utc
 
 ADMIN = Scope.system()
 
@@ -39,7 +40,10 @@ def version(engine, username="lan") -> int:
 
 def test_logout_password_change_and_deactivation_void_every_session(engine, lan):
     with write_session(engine) as session:
-        assert session_is_current(session, "lan", 0) and record_login(session, "lan") == 0
+        assert (
+            session_is_current(session, "lan", 0)
+            and attempt_login(session, "10.0.0.1", "lan", "mat-khau-1").session_version == 0
+        )
         end_sessions(session, "lan")  # logout
         assert not session_is_current(session, "lan", 0) and session_is_current(session, "lan", 1)
     lan_scope = Scope(user_id=lan, username="lan", role="ward", ward_ids=frozenset())
@@ -71,19 +75,53 @@ def test_change_password_checks_the_current_one_and_the_repeat(engine, lan):
     assert version(engine) == 0
 
 
-def test_wrong_passwords_slow_down_then_lock_the_account(engine, lan):
-    delays = []
+def test_unknown_and_known_names_cost_the_same_check_and_get_the_same_sentence(engine, lan, monkeypatch):
+    """An unknown name used to answer at once (no bcrypt) and never said "tạm khóa": both told a
+    guesser which names exist. Now each try is one bcrypt check against a hash of the same cost."""
+    checks = []
+
+    def counted(password, password_hash):
+        checks.append(password_hash[:7])  # "$2b$12$": the algorithm and its cost
+        return verify_password(password, password_hash)
+
+    monkeypatch.setattr(logins, "verify_password", counted)
+    answers, now = {}, utcnow()
     with write_session(engine) as session:
-        for _ in range(LOCK_AFTER - 1):
-            delays.append(record_failed_login(session, "lan"))
-        assert delays == [0.5, 1.0, 2.0, 4.0] and locked_until(get_active_user(session, "lan")) is None
-        assert authenticator_credentials(session)["usernames"]["lan"]["failed_login_attempts"] == 0
-        record_failed_login(session, "lan")  # the fifth in a row
-        user = get_active_user(session, "lan")
-        until = locked_until(user)
-        assert until is not None and timedelta(minutes=14) < until - utcnow() <= timedelta(minutes=15)
-        assert authenticator_credentials(session)["usernames"]["lan"]["failed_login_attempts"] == LOCK_AFTER
-        assert locked_until(user, now=until + timedelta(seconds=1)) is None  # the lock ends by itself
-        assert record_failed_login(session, "nobody") == 1.0  # unknown names cost a delay too
-        record_login(session, "lan")
-        assert locked_until(get_active_user(session, "lan")) is None
+        for name in ("lan", "khong-co-ai"):
+            answers[name] = [
+                attempt_login(session, "10.0.0.9", name, "sai", now=now).message for _ in range(6)
+            ]
+    assert answers["lan"] == answers["khong-co-ai"]
+    assert answers["lan"][: FREE_TRIES + 1] == [WRONG] * (FREE_TRIES + 1)
+    assert "thử lại sau 1 giây" in answers["lan"][FREE_TRIES + 1]  # no check while it must wait
+    assert len(checks) == 2 * (FREE_TRIES + 1) and len(set(checks)) == 1
+
+
+def test_a_guesser_waits_longer_and_longer_but_the_owner_is_never_locked_out(engine, lan):
+    start = utcnow()
+    waits = []
+    with write_session(engine) as session:
+        now = start
+        for _ in range(30):  # 30 wrong passwords, each as soon as allowed
+            assert attempt_login(session, "10.0.0.9", "lan", "sai", now=now).message == WRONG
+            row = session.get(logins.LoginThrottle, ("10.0.0.9", "lan"))
+            wait = (as_utc(row.blocked_until) - now).total_seconds() if row.blocked_until else 0
+            waits.append(wait)
+            now += timedelta(seconds=wait)
+        assert waits[:8] == [0, 0, 0, 1, 2, 4, 8, 16] and max(waits) == 300  # doubling, at most 5 minutes
+        refused = attempt_login(session, "10.0.0.9", "lan", "mat-khau-1", now=now - timedelta(seconds=1))
+        assert not refused.ok and "thử lại sau" in refused.message  # even the right one, from the guesser
+        owner = attempt_login(session, "192.168.1.20", "lan", "mat-khau-1", now=now)
+        assert owner.ok and owner.session_version == get_active_user(session, "lan").session_version
+        assert attempt_login(session, "10.0.0.9", "lan", "mat-khau-1", now=now).ok  # once the wait is over
+        assert session.get(logins.LoginThrottle, ("10.0.0.9", "lan")) is None  # and it starts afresh
+
+
+def test_the_client_address_comes_from_x_forwarded_for_only_through_a_trusted_proxy():
+    assert client_address("203.0.113.7", "10.0.0.1", "") == "203.0.113.7"  # a spoofed header is ignored
+    assert client_address("203.0.113.7", "10.0.0.1", "127.0.0.1") == "203.0.113.7"
+    assert (
+        client_address(None, "198.51.100.4", "127.0.0.1") == "198.51.100.4"
+    )  # Streamlit: None is this machine
+    assert client_address("10.1.2.3", "6.6.6.6, 198.51.100.4, 10.1.2.2", "10.1.0.0/16") == "198.51.100.4"
+    assert client_address(None, None, "127.0.0.1") == "127.0.0.1"

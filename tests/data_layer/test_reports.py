@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import insert, select
 
 from data_layer.campaigns.lumps import add_lump
-from data_layer.campaigns.rules import Rule
+from data_layer.campaigns.rules import Rule, milestone_of
 from data_layer.campaigns.setup import add_package, create_campaign
 from data_layer.cli import main
 from data_layer.core.access import Scope
@@ -32,7 +32,16 @@ SYSTEM = Scope.system()
 
 
 def add_gifts(
-    session, campaign_id, package_id, ward_id, amount, count, delivered_on=None, birth_year=1950, name="Người"
+    session,
+    campaign_id,
+    package_id,
+    ward_id,
+    amount,
+    count,
+    delivered_on=None,
+    birth_year=1950,
+    name="Người",
+    milestone=None,  # the longevity milestone the gifts are given for (as allocation records it)
 ):
     people = (
         session.execute(
@@ -60,6 +69,7 @@ def add_gifts(
                 "beneficiary_id": pid,
                 "ward_id": ward_id,
                 "amount": amount,
+                "milestone": milestone,
                 "status": "delivered" if delivered_on else "planned",
                 "delivered_on": delivered_on,
                 "version": 1,
@@ -100,7 +110,7 @@ def season(engine, wards):
         add_gifts(session, cid, tw300, wards["B"], 300_000, 10)
         add_gifts(session, cid, tinh, wards["A"], 500_000, 2000, date(2026, 2, 3))
         add_gifts(session, cid, tinh, wards["A"], 500_000, 3502)
-        add_gifts(session, cid, tho, wards["B"], 900_000, 3, birth_year=1946)
+        add_gifts(session, cid, tho, wards["B"], 900_000, 3, birth_year=1946, milestone=80)
         add_lump(
             session,
             SYSTEM,
@@ -136,7 +146,8 @@ def test_summary_figures(engine, season):
 
 
 def test_longevity_is_grouped_by_milestone_age(engine, wards):
-    """Ages 70, 75 … 95 and "100 trở lên" (age = campaign year − birth year), each amount on its line."""
+    """Ages 70, 75 … 95 and "100 trở lên" (age = campaign year − birth year, fixed when the gift is
+    given), each amount on its line."""
     with write_session(engine) as session:
         cid = create_campaign(session, SYSTEM, name="Mừng thọ 2026", year=2026).id
         tho = package(session, cid, "TINH", "Thọ", 700_000, ages=[70, 75, 80, 85, 90, 95], age_min=100)
@@ -150,7 +161,15 @@ def test_longevity_is_grouped_by_milestone_age(engine, wards):
             (1960, 700_000, 1),  # 66: no milestone
         ]:
             add_gifts(
-                session, cid, tho, wards["A"], amount, count, birth_year=birth_year, name=f"Cụ {birth_year}"
+                session,
+                cid,
+                tho,
+                wards["A"],
+                amount,
+                count,
+                birth_year=birth_year,
+                name=f"Cụ {birth_year}",
+                milestone=milestone_of(2026, birth_year),  # as allocation records it
             )
         longevity = campaign_summary(session, SYSTEM, cid)["longevity"]
     assert [(x["label"], x["amount"], x["count"], x["total"]) for x in longevity] == [
@@ -349,8 +368,7 @@ def test_gift_export_money_and_labels(engine, season):
     assert {row[8] for row in table(ws)} == {"Đã phát", "Chưa phát"}
 
 
-def test_cli_exports_the_registry(tmp_sqlite_env, tmp_path, capsys):
-    assert main(["db", "init", "--demo"]) == 0
+def test_cli_exports_the_registry(demo_db, tmp_path, capsys):
     out = tmp_path / "doi_tuong.xlsx"
     assert main(["export", "beneficiaries", "--out", str(out)]) == 0
     ws = sheets(out.read_bytes())["Đối tượng"]
@@ -367,8 +385,7 @@ def test_cli_exports_the_registry(tmp_sqlite_env, tmp_path, capsys):
     assert "Không tìm thấy phường/xã có mã 'XX'" in capsys.readouterr().err and not missing.exists()
 
 
-def test_cli_daily_report_names_its_file(tmp_sqlite_env, tmp_path, monkeypatch, capsys):
-    assert main(["db", "init", "--demo"]) == 0
+def test_cli_daily_report_names_its_file(demo_db, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     campaign = "Tết Nguyên đán Bính Ngọ 2026"
     assert main(["report", "daily", "--campaign", campaign, "--date", "05/02/2026"]) == 0

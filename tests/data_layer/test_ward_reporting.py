@@ -34,7 +34,7 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import FiguresBasis, ReportStatus
 from data_layer.core.db import read_session, write_session
 from data_layer.core.errors import Conflict, Forbidden, Invalid, Locked
-from data_layer.core.models import Allocation, AuditEvent, Campaign, WardApproval, WardReport
+from data_layer.core.models import Allocation, ApprovalEvent, AuditEvent, Campaign, WardReport
 from data_layer.reports.daily import basis_text, daily_progress, daily_xlsx
 from data_layer.reports.reporting_rate import reporting_grid
 from data_layer.reports.summary import summary_basis, summary_workbook
@@ -157,9 +157,15 @@ def _ward(session) -> int:
 # --- sign-off -------------------------------------------------------------------------------------
 
 
+def test_live_figures_of_another_ward_are_refused(engine, wards, tet):
+    staff_b = Scope(user_id=None, username="b", role="ward", ward_ids=frozenset({wards["B"]}))
+    with read_session(engine) as session, pytest.raises(Forbidden):
+        ward_figures(session, staff_b, tet, wards["A"])
+
+
 def test_snapshot_equals_live_figures_and_stays_after_edits(engine, wards, tet):
     with write_session(engine) as session:
-        live = ward_figures(session, tet, wards["A"])
+        live = ward_figures(session, SYSTEM, tet, wards["A"])
         row = sign_off(session, SYSTEM, tet, wards["A"], now=vn(26, 10))
     assert (live.planned, live.planned_amount, live.delivered, live.delivered_amount) == (
         10,
@@ -172,7 +178,7 @@ def test_snapshot_equals_live_figures_and_stays_after_edits(engine, wards, tet):
     deliver_more(engine, tet, wards["A"], 3)
     with read_session(engine) as session:
         sent = sign_off_history(session, SYSTEM, tet, wards["A"])[0]  # the newest, as the page shows it
-        now = ward_figures(session, tet, wards["A"])
+        now = ward_figures(session, SYSTEM, tet, wards["A"])
     assert sent.figures == live and sent.report == "Báo cáo ngày 26/01/2026"
     assert sent.signed_at == vn(26, 10)
     assert now.delivered == 7
@@ -326,13 +332,15 @@ def test_summary_states_its_basis(engine, wards, tet):
         basis = summary_basis(session, SYSTEM, tet)
     assert basis.text == "Số liệu trực tiếp" and [w.label for w in basis.wards] == ["Chưa duyệt"] * 2
     with write_session(engine) as session:
-        session.add(WardApproval(campaign_id=tet, ward_id=wards["A"], approved_at=vn(28, 9)))
+        session.add(ApprovalEvent(campaign_id=tet, ward_id=wards["A"], seq=1, action="approve", at=vn(28, 9)))
     with read_session(engine) as session:
         basis = summary_basis(session, SYSTEM, tet)
     assert basis.text == "Số liệu trực tiếp"
     assert [w.label for w in basis.wards] == ["Đã duyệt 28/01/2026", "Chưa duyệt"]
     with write_session(engine) as session:
-        session.add(WardApproval(campaign_id=tet, ward_id=wards["B"], approved_at=vn(30, 23, 30)))
+        session.add(
+            ApprovalEvent(campaign_id=tet, ward_id=wards["B"], seq=1, action="approve", at=vn(30, 23, 30))
+        )
     with read_session(engine) as session:
         basis = summary_basis(session, SYSTEM, tet)
         data = summary_workbook(session, SYSTEM, tet, Office("UBND", day=date(2026, 2, 1)))
@@ -341,8 +349,6 @@ def test_summary_states_its_basis(engine, wards, tet):
     assert basis.text in [c for row in book["Tổng hợp"].iter_rows(values_only=True) for c in row]
     assert "Đã duyệt 28/01/2026" in [c for row in book["Phường A"].iter_rows(values_only=True) for c in row]
     with write_session(engine) as session:  # an unlocked approval no longer counts
-        session.execute(
-            update(WardApproval).where(WardApproval.ward_id == wards["B"]).values(unlocked_at=vn(31, 8))
-        )
+        session.add(ApprovalEvent(campaign_id=tet, ward_id=wards["B"], seq=2, action="unlock", at=vn(31, 8)))
     with read_session(engine) as session:
         assert summary_basis(session, SYSTEM, tet).text == "Số liệu trực tiếp"

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from sqlalchemy import text
 
-from tests.conftest import REPO_ROOT
+from data_layer.core.db import get_engine
+from tests.conftest import REPO_ROOT, copy_sqlite
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -100,9 +102,15 @@ class Server:
 
 
 def start_server(
-    workdir: Path, *, demo: bool = True, db_url: str | None = None, cookie_key: bool = True
+    workdir: Path,
+    *,
+    demo: bool = True,
+    db_url: str | None = None,
+    cookie_key: bool = True,
+    template: str | None = None,
 ) -> Server:
-    """Initialise a database (default: a SQLite file in ``workdir``) and serve the app on a free port.
+    """Initialise a database (default: a SQLite file in ``workdir``; a copy of the SQLite file
+    ``template`` when given) and serve the app on a free port.
 
     ``cookie_key=False`` leaves ANSINH_COOKIE_KEY unset: the server finds its key as in production."""
     db_url = db_url or f"sqlite:///{workdir / 'e2e.db'}"
@@ -110,8 +118,11 @@ def start_server(
     env.pop("ANSINH_COOKIE_KEY", None)
     if cookie_key:
         env["ANSINH_COOKIE_KEY"] = "e2e-only-cookie-key-0123456789abcdef"
-    init = [sys.executable, "-m", "data_layer.cli", "db", "init"] + (["--demo"] if demo else [])
-    subprocess.run(init, cwd=REPO_ROOT, env=env, check=True, capture_output=True)
+    if template:
+        copy_sqlite(template, db_url)
+    else:
+        init = [sys.executable, "-m", "data_layer.cli", "db", "init"] + (["--demo"] if demo else [])
+        subprocess.run(init, cwd=REPO_ROOT, env=env, check=True, capture_output=True)
     port = _free_port()
     log = open(workdir / "streamlit.log", "w")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
@@ -160,10 +171,26 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Iterator[Server]:
-    server = start_server(tmp_path_factory.mktemp("e2e"))
+def running_server(tmp_path_factory, demo_template) -> Iterator[Server]:
+    server = start_server(tmp_path_factory.mktemp("e2e"), template=demo_template)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def server(running_server, demo_template) -> Server:
+    """The shared server, its database put back to the demo data for this test (no test sees what
+    another wrote). The data version moves on, never back: the server's caches, keyed by it, cannot
+    serve figures of an earlier test."""
+    engine = get_engine(running_server.db_url)
+    with engine.connect() as conn:
+        version = conn.execute(text("SELECT data_version FROM databasestate WHERE id = 1")).scalar_one()
+    engine.dispose()
+    copy_sqlite(demo_template, running_server.db_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE databasestate SET data_version = :v WHERE id = 1"), {"v": version + 1})
+    engine.dispose()
+    return running_server
 
 
 def new_browser_context(browser: Browser) -> BrowserContext:
@@ -199,8 +226,8 @@ def wait_idle(page: Page) -> None:
 def assert_no_error_box(page: Page) -> None:
     """Neither Streamlit's English error box nor An Sinh's apology for a bug is on the page."""
     assert page.get_by_test_id("stException").count() == 0, page.get_by_test_id("stException").inner_text()
-    for text in ERROR_BOX_TEXTS:
-        shown = page.get_by_text(text)
+    for words in ERROR_BOX_TEXTS:
+        shown = page.get_by_text(words)
         assert shown.count() == 0, f"error box on the page: {shown.first.inner_text()}"
 
 

@@ -64,8 +64,8 @@ def test_ward_user_sees_only_their_ward(page, server):
     expect(page.get_by_text("Phường Chi Lăng")).to_have_count(0)
 
 
-def test_page_urls_on_a_fresh_server_show_nothing_without_login(browser, tmp_path):
-    fresh = start_server(tmp_path)
+def test_page_urls_on_a_fresh_server_show_nothing_without_login(browser, tmp_path, demo_template):
+    fresh = start_server(tmp_path, template=demo_template)
     try:
         context = new_browser_context(browser)
         page = context.new_page()
@@ -85,7 +85,9 @@ def test_page_urls_on_a_fresh_server_show_nothing_without_login(browser, tmp_pat
         fresh.stop()
 
 
-def test_a_bookmarked_page_opened_first_on_a_restarted_server_has_the_vietnamese_menu(browser, tmp_path):
+def test_a_bookmarked_page_opened_first_on_a_restarted_server_has_the_vietnamese_menu(
+    browser, tmp_path, demo_template
+):
     """The first visit of a freshly started server goes to /budget (a bookmark after a restart): no menu
     of English file names, neither for that visitor nor for later ones, before or after logging in."""
     file_names = ["allowance budget", "ward report", "import lists", "audit log"]
@@ -96,7 +98,7 @@ def test_a_bookmarked_page_opened_first_on_a_restarted_server_has_the_vietnamese
         for name in file_names:
             expect(nav.get_by_text(name)).to_have_count(0)
 
-    fresh = start_server(tmp_path)
+    fresh = start_server(tmp_path, template=demo_template)
     context = new_browser_context(browser)
     try:
         page = context.new_page()
@@ -110,7 +112,7 @@ def test_a_bookmarked_page_opened_first_on_a_restarted_server_has_the_vietnamese
         wait_idle(page)
         menu_is_vietnamese(page)
         fresh.stop()
-        fresh = start_server(tmp_path)  # the same database: the login cookie is still good
+        fresh = start_server(tmp_path, demo=False)  # the same database: the login cookie is still good
         page.goto(f"{fresh.url}/budget")
         wait_idle(page)
         expect(page.get_by_role("heading", name="Dự toán", level=1)).to_be_visible()

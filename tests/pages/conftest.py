@@ -3,39 +3,14 @@ to act as a logged-in user."""
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_layer.admin.logins import get_active_user
-from data_layer.cli import main as ansinh
 from data_layer.core.db import read_session
 from tests.conftest import REPO_ROOT
 from ui.session import VERSION_KEY
 
 DEMO_USERS = {"admin": "admin", "district": "quan", "ward": "dongkinh", "viewer": "xem"}
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> str:
-    """A demo database built once (`ansinh db init --demo`), to be copied by each test."""
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    assert ansinh(["db", "init", "--demo", "--db", f"sqlite:///{path}"]) == 0
-    return str(path)
-
-
-@pytest.fixture
-def demo_db(tmp_sqlite_env, demo_template) -> str:
-    """A private copy of the demo database behind ANSINH_DATABASE_URL (SQLite's backup API copies
-    what is still in the write-ahead log too)."""
-    with (
-        closing(sqlite3.connect(demo_template)) as source,
-        closing(sqlite3.connect(tmp_sqlite_env.removeprefix("sqlite:///"))) as target,
-    ):
-        source.backup(target)
-    return tmp_sqlite_env
 
 
 def app_as(username: str | None, page: str = "app.py") -> AppTest:

@@ -99,16 +99,33 @@ def test_changing_the_password_ends_the_session_and_the_new_one_logs_in(demo_db)
     assert login.session_state["authentication_status"] is True and not login.exception
 
 
-def test_a_locked_account_is_refused_even_with_the_right_password(demo_db):
-    from data_layer.admin.logins import LOCK_AFTER, record_failed_login
+def test_a_throttled_browser_waits_and_the_owner_elsewhere_logs_in(demo_db):
+    """Wrong passwords from this browser (AppTest: this machine) make it wait, with the same sentence
+    whether the name exists or not; no account is locked: the owner's own browser logs in."""
+    from datetime import timedelta
+
+    from data_layer.admin.logins import attempt_login
     from data_layer.core.db import write_session
+    from data_layer.core.models import LoginThrottle, utcnow
 
     with write_session() as session:
-        for _ in range(LOCK_AFTER):
-            record_failed_login(session, "chilang")
-    at = app_as(None).run()
-    at.text_input[0].input("chilang")
-    at.text_input[1].input("ansinh-demo")
-    at.button[0].click().run()
-    assert any("tạm khóa" in e.value for e in at.error)
-    assert not at.session_state["authentication_status"]
+        for name in ("chilang", "khong-co-ai"):
+            session.add(
+                LoginThrottle(
+                    client="127.0.0.1",
+                    username=name,
+                    failures=9,
+                    blocked_until=utcnow() + timedelta(minutes=4),
+                )
+            )
+    sentences = []
+    for name in ("chilang", "khong-co-ai"):
+        at = app_as(None).run()
+        at.text_input[0].input(name)
+        at.text_input[1].input("ansinh-demo")
+        at.button[0].click().run()
+        assert not at.session_state["authentication_status"] and not at.exception
+        sentences.append([e.value for e in at.error])
+    assert sentences[0] == sentences[1] and "thử lại sau 4 phút" in sentences[0][0]
+    with write_session() as session:  # the owner, from the browser they always use
+        assert attempt_login(session, "203.0.113.7", "chilang", "ansinh-demo").ok
