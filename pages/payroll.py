@@ -79,22 +79,17 @@ with read_session() as session:
     stale = changed_since_build(session, scope, month)
 
 
-def build_button(where) -> None:
+if stale is not None:  # the notice, the rebuild button beside it, then the lock
+    note, c1, c2 = st.columns([3, 2, 2])
+    note.warning(stale.message(several=scope.sees_all_wards))
+else:
+    c1, c2 = st.columns([3, 2])
+if scope.can_write and status != PayrollStatus.LOCKED:
     what = "danh sách của phường/xã mình" if not scope.sees_all_wards else "danh sách mọi phường/xã"
-    if where.button(f"Lập {'lại ' if status else ''}{what} tháng {format_month(month)}", type="primary"):
+    if c1.button(f"Lập {'lại ' if status else ''}{what} tháng {format_month(month)}", type="primary"):
         run_write(
             lambda s: build_payroll(s, scope, month), f"Đã lập danh sách chi trả tháng {format_month(month)}."
         )
-
-
-if stale is not None:
-    note, action = st.columns([3, 2], vertical_alignment="center")
-    note.warning(stale.message(several=scope.sees_all_wards))
-    if scope.can_write:
-        build_button(action)
-c1, c2 = st.columns([3, 2])
-if scope.can_write and status != PayrollStatus.LOCKED and stale is None:
-    build_button(c1)
 if scope.is_manager and status == PayrollStatus.OPEN:
     sure = c2.checkbox("Đã kiểm tra: khóa tháng này (không sửa được nữa)")
     if c2.button("Khóa tháng", disabled=not sure):
