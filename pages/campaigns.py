@@ -14,10 +14,13 @@ from data_layer.campaigns.allocation import (
 )
 from data_layer.campaigns.approval import close_campaign
 from data_layer.campaigns.calendar import (
+    DATE_FIELDS,
     add_milestone,
     copy_campaign,
+    copy_plan,
     delete_milestone,
     list_milestones,
+    report_hour,
     update_milestone,
 )
 from data_layer.campaigns.rules import Rule, parse_ages
@@ -25,8 +28,10 @@ from data_layer.campaigns.setup import (
     add_package,
     create_campaign,
     delete_package,
+    ended_notice,
     list_campaigns,
     list_packages,
+    update_campaign_dates,
 )
 from data_layer.core.codes import CampaignKind, CampaignStatus, PackageKind, PersonStatus
 from data_layer.core.db import read_session
@@ -79,6 +84,67 @@ def new_campaign_form() -> None:
                 ),
                 f"Đã tạo đợt '{name}'.",
             )
+
+
+def dates_form(campaign) -> None:
+    """The campaign's dates, daily report window and deadline hour, changeable after creation."""
+    with st.form(f"campaign_dates_{campaign.id}"):
+        d1, d2, d3, d4, d5 = st.columns(5)
+        start = d1.date_input("Bắt đầu", campaign.start_date, format="DD/MM/YYYY")
+        end = d2.date_input("Kết thúc", campaign.end_date, format="DD/MM/YYYY")
+        report_from = d3.date_input("Báo cáo từ ngày", campaign.report_from, format="DD/MM/YYYY")
+        report_to = d4.date_input("Báo cáo đến ngày", campaign.report_to, format="DD/MM/YYYY")
+        hour = d5.number_input("Giờ báo cáo hằng ngày", 0, 23, report_hour(campaign))
+        if st.form_submit_button("Lưu ngày của đợt"):
+            run_write(
+                lambda s: update_campaign_dates(
+                    s,
+                    scope,
+                    campaign.id,
+                    start_date=start,
+                    end_date=end,
+                    report_from=report_from,
+                    report_to=report_to,
+                    report_hour=int(hour),
+                ),
+                f"Đã lưu ngày của đợt '{campaign.name}'.",
+            )
+
+
+def copy_section(campaign) -> None:
+    """Copy the campaign to a later year: the new dates are shown before anything is written."""
+    c1, c2 = st.columns([3, 1])
+    year = int(
+        c2.number_input("Năm của đợt mới", 2000, 2100, campaign.year + 1, key=f"copy_year_{campaign.id}")
+    )
+    name = c1.text_input("Tên đợt mới", key=f"copy_name_{campaign.id}")
+    with read_session() as session:
+        plan = copy_plan(session, campaign.id, year)
+    st.caption(plan.how)
+    moved = [(DATE_FIELDS[field], old, new) for field, (old, new) in plan.dates.items()]
+    moved += [(f"Kỳ báo cáo: {milestone}", old, new) for milestone, old, new in plan.milestones]
+    if moved:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"Ngày": what, "Đợt này": format_date(old), "Đợt mới": format_date(new)}
+                    for what, old, new in moved
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    if confirm_button(
+        "Sao chép các mức quà và lịch báo cáo",
+        key=f"copy_{campaign.id}",
+        question=f"Tạo đợt '{name}' năm {year} với các mức quà của đợt này và các ngày như bảng trên?",
+        confirm="Tạo đợt mới",
+        disabled=not (name or "").strip(),
+    ):
+        run_write(
+            lambda s: copy_campaign(s, scope, campaign.id, name=name, year=year),
+            f"Đã tạo đợt '{name}' từ '{campaign.name}'.",
+        )
 
 
 def package_form(campaign) -> None:
@@ -294,16 +360,13 @@ st.caption(
     f"báo cáo {format_date(campaign.report_from) or '…'}–{format_date(campaign.report_to) or '…'}"
     + (f" trước {campaign.report_hour}:00" if campaign.report_hour is not None else "")
 )
+if notice := ended_notice(campaign, date.today()):
+    st.warning(notice)
 if scope.is_manager:
-    with st.expander("Sao chép đợt này thành đợt mới (ví dụ Tết năm sau)"), st.form("copy_campaign"):
-        c1, c2 = st.columns([3, 1])
-        copy_name = c1.text_input("Tên đợt mới")
-        copy_year = c2.number_input("Năm của đợt mới", 2000, 2100, campaign.year + 1)
-        if st.form_submit_button("Sao chép các mức quà"):
-            run_write(
-                lambda s: copy_campaign(s, scope, campaign.id, name=copy_name, year=int(copy_year)),
-                f"Đã tạo đợt '{copy_name}' từ '{campaign.name}'.",
-            )
+    with st.expander("Sửa ngày của đợt, kỳ báo cáo hằng ngày và giờ báo cáo"):
+        dates_form(campaign)
+    with st.expander("Sao chép đợt này thành đợt mới (ví dụ Tết năm sau)"):
+        copy_section(campaign)
 
 with st.expander("Lịch báo cáo: các kỳ báo cáo ngoài báo cáo hằng ngày"):
     milestones_section(campaign)

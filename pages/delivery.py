@@ -10,9 +10,10 @@ from data_layer.campaigns.delivery import (
     mark_delivered,
     mark_not_delivered,
     save_allocation_changes,
+    selection_text,
 )
 from data_layer.campaigns.lumps import add_lump, list_lumps
-from data_layer.campaigns.setup import list_campaigns, list_packages
+from data_layer.campaigns.setup import ended_notice, list_campaigns, list_packages
 from data_layer.campaigns.signing_list import import_signed_list, signing_list_xlsx
 from data_layer.core.codes import AllocationStatus, DeliveryMethod, NotDeliveredReason
 from data_layer.core.db import read_session, write
@@ -20,11 +21,12 @@ from data_layer.registry.catalog import list_sources
 from data_layer.registry.wards import list_wards
 from data_layer.reports.file_names import report_file_name
 from data_layer.vn import labels
+from data_layer.vn.collation import hamlet_key
 from data_layer.vn.formatting import format_count, format_date, format_money, format_percent
 from data_layer.vn.values import parse_amount
 from ui.approval import locked
 from ui.downloads import reading, xlsx_download
-from ui.feedback import run_write, set_flash, show_flash, shown_errors
+from ui.feedback import confirm_button, run_write, set_flash, show_flash, shown_errors
 from ui.session import require_scope
 from ui.widgets import EMPTY_CHOICE, choice_cell
 
@@ -46,12 +48,14 @@ c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 3, 2])
 campaign = c1.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name)
 ward = c2.selectbox("Phường/xã", wards, format_func=lambda w: w.name)
 editable = scope.can_write and not locked(campaign, ward)  # an approved ward's gifts are read-only
+if editable and (notice := ended_notice(campaign, date.today())):
+    st.warning(notice)
 with read_session() as session:
     packages = list_packages(session, campaign.id)
     everyone = allocation_rows(session, scope, campaign.id, ward_id=ward.id)
 hamlet = c3.selectbox(
     "Thôn/tổ",
-    [None, *sorted({r.hamlet for r in everyone if r.hamlet})],
+    [None, *sorted({r.hamlet for r in everyone if r.hamlet}, key=hamlet_key)],
     format_func=lambda h: "Tất cả" if h is None else h,
 )
 package = c4.selectbox("Mức quà", [None, *packages], format_func=lambda p: "Tất cả" if p is None else p.label)
@@ -110,25 +114,31 @@ frame = pd.DataFrame(
     ],
 )
 grid_key = f"delivery_grid_{st.session_state['delivery_round']}"
-edited = st.data_editor(
-    frame,
-    hide_index=True,
-    width="stretch",
-    key=grid_key,
-    disabled=["Họ và tên", "Năm sinh", "Thôn/tổ", "Mức quà", "Số tiền"] if editable else True,
-    column_config={
-        "Chọn": st.column_config.CheckboxColumn("Chọn", help="Chọn để cập nhật hàng loạt bên dưới"),
-        "Năm sinh": st.column_config.NumberColumn(format="%d"),
-        "Tình trạng": st.column_config.SelectboxColumn(
-            options=list(labels.options(AllocationStatus).values()), required=True
-        ),
-        "Ngày phát": st.column_config.TextColumn(
-            help="Ghi dạng ngày/tháng/năm, ví dụ 03/02/2026", max_chars=10
-        ),
-        "Lý do": st.column_config.SelectboxColumn(
-            options=[EMPTY_CHOICE, *labels.options(NotDeliveredReason).values()]
-        ),
-    },
+if not shown:  # an empty grid would say "empty" in English
+    st.info("Không có suất quà nào theo bộ lọc đã chọn.")
+edited = (
+    frame
+    if not shown
+    else st.data_editor(
+        frame,
+        hide_index=True,
+        width="stretch",
+        key=grid_key,
+        disabled=["Họ và tên", "Năm sinh", "Thôn/tổ", "Mức quà", "Số tiền"] if editable else True,
+        column_config={
+            "Chọn": st.column_config.CheckboxColumn("Chọn", help="Chọn để cập nhật hàng loạt bên dưới"),
+            "Năm sinh": st.column_config.NumberColumn(format="%d"),
+            "Tình trạng": st.column_config.SelectboxColumn(
+                options=list(labels.options(AllocationStatus).values()), required=True
+            ),
+            "Ngày phát": st.column_config.TextColumn(
+                help="Ghi dạng ngày/tháng/năm, ví dụ 03/02/2026", max_chars=10
+            ),
+            "Lý do": st.column_config.SelectboxColumn(
+                options=[EMPTY_CHOICE, *labels.options(NotDeliveredReason).values()]
+            ),
+        },
+    )
 )
 grid_changes = {
     int(p): {
@@ -156,25 +166,44 @@ if editable:
         "(hoặc tích 'mọi suất đang lọc' để cập nhật tất cả các dòng đang hiển thị)"
     )
     every = st.checkbox(f"Mọi suất đang lọc ({format_count(len(rows))})")
-    targets = [r.id for r in rows] if every else selected
-    a1, a2, a3, a4 = st.columns(4)
+    chosen = set(selected)
+    targets = rows if every else [r for r in shown if r.id in chosen]
+    ids = [r.id for r in targets]
+    a1, a2, a3 = st.columns(3)
     on = a1.date_input("Ngày phát", date.today(), format="DD/MM/YYYY", max_value=date.today())
     method = a2.selectbox("Hình thức", list(DeliveryMethod), format_func=labels.label)
-    if a2.button("Đánh dấu đã phát", type="primary", disabled=not targets):
-        st.session_state.pop("delivery_view", None)  # the grid shows fresh rows after the write
-        run_write(
-            lambda s: mark_delivered(
-                s, scope, targets, on=on, by=st.session_state.get("name"), method=method
-            ),
-            f"Đã ghi nhận phát {format_count(len(targets))} suất quà.",
-        )
     reason = a3.selectbox("Lý do không phát được", list(NotDeliveredReason), format_func=labels.label)
-    if a3.button("Đánh dấu không phát được", disabled=not targets):
-        st.session_state.pop("delivery_view", None)
-        run_write(
-            lambda s: mark_not_delivered(s, scope, targets, reason=reason),
-            f"Đã ghi {format_count(len(targets))} suất không phát được.",
-        )
+    how = f"{format_date(on)} ({labels.label(method)})"
+    b1, b2 = st.columns(2)
+    with b1:
+        if confirm_button(
+            "Đánh dấu đã phát",
+            key="bulk_delivered",
+            question=f"Ghi đã phát ngày {how} cho {selection_text(targets)}?",
+            confirm="Ghi đã phát",
+            disabled=not targets,
+            primary=True,
+        ):
+            st.session_state.pop("delivery_view", None)  # the grid shows fresh rows after the write
+            run_write(
+                lambda s: mark_delivered(
+                    s, scope, ids, on=on, by=st.session_state.get("name"), method=method
+                ),
+                f"Đã ghi nhận phát {selection_text(targets, names=0)}.",
+            )
+    with b2:
+        if confirm_button(
+            "Đánh dấu không phát được",
+            key="bulk_not_delivered",
+            question=f"Ghi không phát được ({labels.label(reason).lower()}) cho {selection_text(targets)}?",
+            confirm="Ghi không phát được",
+            disabled=not targets,
+        ):
+            st.session_state.pop("delivery_view", None)
+            run_write(
+                lambda s: mark_not_delivered(s, scope, ids, reason=reason),
+                f"Đã ghi {format_count(len(ids))} suất không phát được.",
+            )
 
 st.subheader("Danh sách ký nhận")
 xlsx_download(

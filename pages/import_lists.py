@@ -323,6 +323,7 @@ else:
         [None, *sources],
         disabled=campaign is None,
         format_func=lambda s: "— Theo cột 'Nguồn' trong tệp —" if s is None else s.name,
+        placeholder="— Theo cột 'Nguồn' trong tệp —",  # a disabled box shows it, never "Choose an option"
     )
     gifts_locked = campaign is not None and locked(campaign, ward)  # an approved ward's gifts
     files = st.file_uploader(

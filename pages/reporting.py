@@ -9,7 +9,7 @@ from data_layer.core.codes import ReportStatus
 from data_layer.core.db import read_session
 from data_layer.reports.reporting_rate import reporting_grid
 from data_layer.vn import labels
-from data_layer.vn.formatting import format_count, format_datetime, format_percent, local_time
+from data_layer.vn.formatting import format_count, format_datetime, format_percent, format_time
 from ui.approval import approval_panel
 from ui.feedback import show_flash
 from ui.session import require_scope
@@ -49,7 +49,7 @@ def headline(grid) -> None:
     m1.metric("Tỷ lệ báo cáo (các kỳ đã đến hạn)", format_percent(100 * sent / expected) if expected else "–")
     m2.metric("Báo cáo muộn", format_count(sum(c.late for c in due)))
     m3.metric("Chưa báo cáo (đã quá hạn)", format_count(sum(c.missing for c in due)))
-    hour = f"{local_time(grid.reports[0].report.deadline):%H:%M}"
+    hour = format_time(grid.reports[0].report.deadline)
     st.caption(
         f"Tính đến {format_datetime(grid.now)}. Hạn nộp mỗi kỳ: {hour} ngày của kỳ. Đúng hạn = lần chốt "
         "đầu tiên trước hạn; phường/xã có nhiều kỳ chưa báo cáo nhất xếp trước."

@@ -18,7 +18,7 @@ from data_layer.registry.wards import list_wards
 from data_layer.reports.daily import basis_text, daily_progress, daily_xlsx
 from data_layer.reports.exports import allocations_xlsx, beneficiaries_xlsx
 from data_layer.reports.file_names import report_file_name
-from data_layer.reports.summary import campaign_summary, summary_basis, summary_workbook
+from data_layer.reports.summary import COUNTED, campaign_summary, result_text, summary_basis, summary_workbook
 from data_layer.vn import labels
 from data_layer.vn.document import Office
 from data_layer.vn.formatting import format_count, format_date, format_money, format_percent
@@ -61,6 +61,11 @@ def load_daily(scope, campaign_id: int, on: date, basis: FiguresBasis, version: 
         )
 
 
+def level_text(line: dict) -> str:
+    """A gift level's result: delivered of planned, the money delivered, what remains."""
+    return result_text(line["count"], line["delivered"], line["delivered_total"])
+
+
 def file_name(kind: str, campaign_name: str | None, day: date) -> str:
     return report_file_name(kind, campaign_name, day, ward=ward_code)
 
@@ -71,28 +76,23 @@ with tab_summary:
     summary = load_summary(scope, campaign.id, version)
     basis = load_basis(scope, campaign.id, version)
     st.info(basis.text)
-    total = f"{format_count(summary['total_count'])} suất = {format_money(summary['total_amount'])}"
+    st.caption(COUNTED)
+    total = result_text(summary["total_count"], summary["delivered_count"], summary["delivered_amount"])
     st.markdown(f"**Tổng cộng: {total}**")
     for source in summary["by_source"]:
-        st.markdown(
-            f"**{source['name']}**: {format_count(source['count'])} suất = {format_money(source['amount'])}"
-        )
-        lines = [
-            f"- Mức {format_money(x['amount'])}: {format_count(x['count'])} suất = {format_money(x['total'])}"
-            for x in source["levels"]
-        ]
+        figures = result_text(source["count"], source["delivered_count"], source["delivered_amount"])
+        lines = [f"- Mức {format_money(x['amount'])}: {level_text(x)}" for x in source["levels"]]
         lines += [
-            f"- Quà tập thể{': ' + x['note'] if x['note'] else ''}: {format_count(x['count'])} suất = "
-            f"{format_money(x['amount'])}"
+            f"- Quà tập thể{': ' + x['note'] if x['note'] else ''}: "
+            f"đã trao {format_count(x['count'])} suất = {format_money(x['amount'])}"
             for x in source["lumps"]
         ]
-        st.markdown("\n".join(lines))
+        st.markdown(f"**{source['name']}**: {figures}\n\n" + "\n".join(lines))
     if summary["longevity"]:
         st.markdown("**Mừng thọ theo độ tuổi**")
         st.markdown(
             "\n".join(
-                f"- {x['label']}: {format_count(x['count'])} người x {format_money(x['amount'])}"
-                f" = {format_money(x['total'])}"
+                f"- {x['label']}, mức {format_money(x['amount'])}: {level_text(x)}"
                 for x in summary["longevity"]
             )
         )

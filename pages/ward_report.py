@@ -4,7 +4,7 @@ milestone report, sees what it last sent, what changed since, and every earlier 
 import pandas as pd
 import streamlit as st
 
-from data_layer.campaigns.calendar import daily_report, is_report_day, list_milestones, vn_day
+from data_layer.campaigns.calendar import daily_report, deadline, is_report_day, list_milestones, vn_day
 from data_layer.campaigns.setup import list_campaigns
 from data_layer.campaigns.sign_off import (
     LUMP_ITEM,
@@ -19,7 +19,7 @@ from data_layer.campaigns.sign_off import (
 from data_layer.core.db import read_session
 from data_layer.core.models import utcnow
 from data_layer.registry.wards import list_wards
-from data_layer.vn.formatting import format_count, format_date, format_datetime, format_money, local_time
+from data_layer.vn.formatting import format_count, format_date, format_datetime, format_money, format_time
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
 
@@ -101,9 +101,7 @@ else:
     with c1:
         if is_report_day(campaign, today):
             report = daily_report(campaign, today)
-            st.markdown(
-                f"**{report.name}** · hạn {local_time(report.deadline):%H:%M} ngày {format_date(today)}"
-            )
+            st.markdown(f"**{report.name}** · hạn {format_time(report.deadline)} ngày {format_date(today)}")
             if st.button("Chốt số liệu", type="primary", key="sign_off_daily"):
                 run_write(
                     lambda s: sign_off(s, scope, campaign.id, ward.id),
@@ -119,10 +117,17 @@ else:
                 milestones,
                 format_func=lambda m: f"{m.name} (hạn {format_date(m.due_date)})",
             )
+            due = deadline(campaign, milestone.due_date)
+            late = utcnow() > due
+            if late:
+                st.caption(
+                    f"Đã quá hạn {format_time(due)} ngày {format_date(milestone.due_date)}: "
+                    "lần chốt này ghi là nộp muộn."
+                )
             if st.button("Chốt số liệu kỳ này", key="sign_off_milestone"):
                 run_write(
                     lambda s: sign_off(s, scope, campaign.id, ward.id, milestone_id=milestone.id),
-                    f"Đã chốt số liệu '{milestone.name}' của {ward.name}.",
+                    f"Đã chốt số liệu '{milestone.name}' của {ward.name}" + (" (nộp muộn)." if late else "."),
                 )
         else:
             st.caption("Đợt này chưa có kỳ báo cáo nào ngoài báo cáo hằng ngày.")
@@ -134,6 +139,7 @@ else:
     last = history[0]
     st.markdown(
         f"**{last.report}** · chốt lúc {format_datetime(last.signed_at)}"
+        + (" · **nộp muộn** (sau hạn)" if last.late else "")
         + (f" · người chốt: {last.signed_by}" if last.signed_by else "")
     )
     st.dataframe(figure_rows(last.figures), hide_index=True, width="stretch")
@@ -169,7 +175,7 @@ if history:
             [
                 {
                     "Báo cáo": h.report,
-                    "Chốt lúc": format_datetime(h.signed_at),
+                    "Chốt lúc": format_datetime(h.signed_at) + (" (muộn)" if h.late else ""),
                     "Người chốt": h.signed_by or "Quản trị (dòng lệnh)",
                     "Đã phát (suất)": format_count(h.figures.delivered + h.figures.lump_count),
                     "Đã phát (tiền)": format_money(h.figures.delivered_amount + h.figures.lump_amount),

@@ -67,7 +67,7 @@ def _input_form(
             list(groups),
             default=list(current.group_ids) if current else [],
             format_func=groups.get,
-            placeholder="Chọn một hoặc nhiều diện hưởng",
+            placeholder="Chọn diện hưởng",
         )
         c1, c2, c3 = st.columns(3)
         start = c1.text_input(

@@ -66,11 +66,15 @@ def confirm_button(
     question: str,
     confirm: str = "Xác nhận",
     details: Callable[[], None] | None = None,
+    disabled: bool = False,
+    primary: bool = False,
 ) -> bool:
     """A button that asks first: the first click shows the question (and ``details``), "Xác nhận"
     returns True once, "Hủy" drops it. Works without dialogs, so page tests can drive it too."""
     pending = f"{key}_pending"
-    if st.button(label, key=f"{key}_ask"):
+    if disabled:
+        st.session_state.pop(pending, None)
+    if st.button(label, key=f"{key}_ask", disabled=disabled, type="primary" if primary else "secondary"):
         st.session_state[pending] = True
     if not st.session_state.get(pending):
         return False

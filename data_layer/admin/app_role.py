@@ -31,5 +31,6 @@ def grant_statements(role: str, database: str) -> list[str]:
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role};",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON {quoted} TO {role};",
         f"GRANT SELECT, INSERT ON {', '.join(APPEND_ONLY)} TO {role};",
+        f"GRANT SELECT ON alembic_version TO {role};",  # read by `ansinh db backup` (pg_dump)
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};",
     ]

@@ -17,6 +17,7 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import EntitlementStatus
 from data_layer.core.models import Beneficiary, Entitlement, EntitlementGroup, Ward
 from data_layer.registry.queries import search_condition
+from data_layer.vn.collation import person_order, text_order
 from data_layer.vn.formatting import format_month
 
 
@@ -109,7 +110,12 @@ def entitlement_rows(
         .join(Beneficiary, Beneficiary.id == Entitlement.beneficiary_id)
         .join(Ward, Ward.id == Entitlement.ward_id)
         .where(*conditions)
-        .order_by(Beneficiary.name_key, Beneficiary.id, Entitlement.start_month.desc())
+        .order_by(
+            *text_order(Ward.name),
+            *person_order(Beneficiary.hamlet, Beneficiary.name),
+            Beneficiary.id,
+            Entitlement.start_month.desc(),
+        )
         .offset(page * page_size)
         .limit(page_size)
     ).all()

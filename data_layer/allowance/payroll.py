@@ -50,6 +50,7 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import Action, LineKind, PayrollStatus, SealKind
 from data_layer.core.errors import Conflict, Forbidden, Locked, NotFound
 from data_layer.core.models import AuditEvent, Payroll, PayrollLine, Ward, utcnow
+from data_layer.vn.collation import text_key
 from data_layer.vn.formatting import as_utc, format_datetime, format_money, format_month
 
 
@@ -249,4 +250,4 @@ def changed_since_build(session: Session, scope: Scope, month: date) -> StaleBui
             stale.append((at, wards[ward_id]))
     if not stale:
         return None
-    return StaleBuild(min(at for at, _ in stale), tuple(sorted(name for _, name in stale)))
+    return StaleBuild(min(at for at, _ in stale), tuple(sorted((name for _, name in stale), key=text_key)))

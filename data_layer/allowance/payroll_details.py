@@ -26,6 +26,7 @@ from data_layer.core.models import (
     Ward,
 )
 from data_layer.vn import labels
+from data_layer.vn.collation import person_key, text_key
 from data_layer.vn.formatting import as_utc, format_date, format_month
 
 
@@ -77,6 +78,11 @@ class ChangeRow(Person):
     before: int = 0
     after: int = 0
     reason: str = ""
+
+
+def _listed(person: Person) -> tuple:
+    """A person's place in a list: ward, then hamlet and name in Vietnamese order."""
+    return *text_key(person.ward), person_key(person.hamlet, person.name)
 
 
 def _people(session: Session, ids: set[int]) -> dict[int, Person]:
@@ -150,7 +156,7 @@ def payment_rows(session: Session, scope: Scope, month: date, ward_id: int | Non
         for pid, eid, amount, arrears, funeral, method, account, bank in rows
         if amount or arrears or funeral
     ]
-    return sorted(found, key=lambda r: (r.ward, r.name, r.beneficiary_id))
+    return sorted(found, key=lambda r: (*_listed(r), r.beneficiary_id))
 
 
 def _bank_named_since(entitled: tuple | None, account: str | None) -> str | None:
@@ -192,7 +198,7 @@ def adjustments(
                 months=[(m, a) for _, m, a in entries],
             )
         )
-    return sorted(found, key=lambda r: (r.kind, r.ward, r.name))
+    return sorted(found, key=lambda r: (r.kind, *_listed(r), r.beneficiary_id))
 
 
 def previous_payroll(session: Session, month: date) -> Payroll | None:
@@ -227,7 +233,7 @@ def changes(session: Session, scope: Scope, month: date, ward_id: int | None = N
         reason = _reason(session, kind, entitlements.get(pid), month, before)
         found.append(ChangeRow(**vars(people[pid]), change=kind, before=earlier, after=after, reason=reason))
     order = {"added": 0, "removed": 1, "changed": 2}
-    return sorted(found, key=lambda r: (order[r.change], r.ward, r.name))
+    return sorted(found, key=lambda r: (order[r.change], *_listed(r), r.beneficiary_id))
 
 
 def _current_amounts(session: Session, scope: Scope, payroll_id: int, ward_id: int | None) -> dict:

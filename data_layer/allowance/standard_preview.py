@@ -30,6 +30,7 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import PayrollStatus, StandardKind
 from data_layer.core.models import Payroll, Ward
 from data_layer.vn import labels
+from data_layer.vn.collation import text_key
 from data_layer.vn.formatting import format_count, format_money, format_month
 
 SERIES = {  # the Reference field each kind of value lives in
@@ -198,4 +199,4 @@ def _by_ward(session: Session, before: dict, after: dict) -> list[WardEffect]:
         effect.monthly += now
     for ward_id, effect in effects.items():
         effect.ward = names[ward_id]
-    return sorted(effects.values(), key=lambda e: e.ward)
+    return sorted(effects.values(), key=lambda e: text_key(e.ward))

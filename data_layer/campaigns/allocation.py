@@ -33,6 +33,7 @@ from data_layer.core.models import (
     Ward,
     utcnow,
 )
+from data_layer.vn.collation import person_order, text_order
 
 
 @dataclass
@@ -204,7 +205,7 @@ def omissions(session: Session, scope: Scope, campaign_id: int, limit: int = 500
         select(Beneficiary.id, Beneficiary.name, Beneficiary.birth_year, Ward.name)
         .join(Ward, Ward.id == Beneficiary.ward_id)
         .where(Beneficiary.id.in_(list(missing)[:limit]))
-        .order_by(Ward.name, Beneficiary.name)
+        .order_by(*text_order(Ward.name), *person_order(Beneficiary.hamlet, Beneficiary.name), Beneficiary.id)
     )
     return [
         Omission(pid, name, year, ward, labels[missing[pid]["package_id"]])
@@ -245,7 +246,7 @@ def ineligible_allocations(session: Session, scope: Scope, campaign_id: int) -> 
             Allocation.status != AllocationStatus.DELIVERED,
             not_(receives_gifts(campaign)),
         )
-        .order_by(Ward.name, Beneficiary.name)
+        .order_by(*text_order(Ward.name), *person_order(Beneficiary.hamlet, Beneficiary.name), Allocation.id)
     )
     return [IneligibleGift(*row) for row in rows]
 

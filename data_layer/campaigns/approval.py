@@ -24,6 +24,7 @@ from data_layer.core.errors import Invalid, Locked, NotFound
 from data_layer.core.locks import LOCKED_TABLES
 from data_layer.core.models import Allocation, ApprovalEvent, AuditEvent, LumpGift, User, Ward
 from data_layer.registry.wards import list_wards
+from data_layer.vn.collation import text_key
 from data_layer.vn.formatting import as_utc, format_datetime
 from data_layer.vn.text import normalize_text
 
@@ -195,7 +196,7 @@ def close_campaign(session: Session, scope: Scope, campaign_id: int) -> int:
 def approval_states(session: Session, scope: Scope, campaign_id: int) -> list[WardApprovalState]:
     """Every active ward in the scope with its approval state in the campaign, by ward name."""
     campaign_or_missing(session, campaign_id)
-    wards = sorted(list_wards(session, scope), key=lambda ward: ward.name)
+    wards = sorted(list_wards(session, scope), key=lambda ward: text_key(ward.name))
     events = (
         session.execute(
             select(ApprovalEvent).where(ApprovalEvent.campaign_id == campaign_id).order_by(ApprovalEvent.seq)

@@ -1,6 +1,7 @@
 """A campaign's reporting calendar: the daily report window with its deadline hour, and named
 milestone reports with due dates ("Báo cáo nhanh trước Tết", "Báo cáo tổng kết"); copying a campaign
-to a later year moves its dates and milestones by the years between.
+to a later year moves its dates and milestones by one offset: from Tết to Tết (lunar) for a Tết
+campaign, by whole years otherwise.
 
 Every report is due at the campaign's report hour (14:00 when none is set) on its day, in Vietnam's
 time: a report of 26/01 is due 26/01 14:00 in Asia/Ho_Chi_Minh, i.e. 07:00 UTC.
@@ -8,6 +9,7 @@ time: a report of 26/01 is due 26/01 14:00 in Asia/Ho_Chi_Minh, i.e. 07:00 UTC.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -17,10 +19,11 @@ from sqlmodel import Session
 from data_layer.campaigns.setup import campaign_or_missing, create_campaign
 from data_layer.core import audit
 from data_layer.core.access import Scope
-from data_layer.core.codes import Action
+from data_layer.core.codes import Action, CampaignKind
 from data_layer.core.errors import Conflict, Invalid, NotFound
 from data_layer.core.models import Campaign, CampaignMilestone, Package, WardReport
 from data_layer.vn.formatting import LOCAL_TIME, format_date, local_time
+from data_layer.vn.lunar import tet
 from data_layer.vn.text import normalize_text
 
 DEFAULT_REPORT_HOUR = 14
@@ -215,15 +218,52 @@ def delete_milestone(session: Session, scope: Scope, milestone_id: int) -> None:
     session.flush()
 
 
-def copy_milestones(session: Session, source_campaign_id: int, campaign_id: int, years: int) -> None:
-    """Give ``campaign_id`` the milestones of ``source_campaign_id``, due ``years`` later."""
-    for milestone in list_milestones(session, source_campaign_id):
-        session.add(
-            CampaignMilestone(
-                campaign_id=campaign_id, name=milestone.name, due_date=shifted(milestone.due_date, years)
-            )
-        )
-    session.flush()
+@dataclass(frozen=True)
+class CopyPlan:
+    """What copying a campaign to another year gives, shown before it is done: every date of the
+    campaign (window, report window, milestones) moved by one offset."""
+
+    year: int
+    how: str  # "Tết 17/02/2026 → Tết 06/02/2027: mọi ngày sớm hơn 11 ngày"
+    dates: dict[str, tuple[date | None, date | None]]  # field → (old, new)
+    milestones: list[tuple[str, date, date]]  # name, old due date, new due date
+
+
+DATE_FIELDS = {
+    "start_date": "Bắt đầu",
+    "end_date": "Kết thúc",
+    "report_from": "Báo cáo từ ngày",
+    "report_to": "Báo cáo đến ngày",
+}
+
+
+def _mover(original: Campaign, year: int) -> tuple[Callable[[date], date], str]:
+    """How a date moves to ``year``: a Tết campaign keeps its distance from Tết (the lunar new year
+    moves with the moon), any other campaign keeps its day and month."""
+    if original.kind == CampaignKind.TET:
+        before, after = tet(original.year), tet(year)
+        offset = after - before
+        change = (after - shifted(before, year - original.year)).days  # against the same day and month
+        way = f"{'muộn' if change > 0 else 'sớm'} hơn {abs(change)} ngày so với" if change else "đúng"
+        moved = f"mọi ngày giữ khoảng cách đến Tết ({way} cùng ngày tháng năm {original.year})"
+        return (lambda day: day + offset), f"Tết {format_date(before)} → Tết {format_date(after)}: {moved}"
+    years = year - original.year
+    return (lambda day: shifted(day, years)), f"Giữ ngày và tháng, năm {year}"
+
+
+def copy_plan(session: Session, source_campaign_id: int, year: int) -> CopyPlan:
+    """Where copying ``source_campaign_id`` to ``year`` puts its dates and milestone reports."""
+    original = campaign_or_missing(session, source_campaign_id)
+    move, how = _mover(original, year)
+    dates = {
+        field: (old, move(old) if old else None)
+        for field in DATE_FIELDS
+        if (old := getattr(original, field)) is not None
+    }
+    milestones = [
+        (m.name, m.due_date, move(m.due_date)) for m in list_milestones(session, source_campaign_id)
+    ]
+    return CopyPlan(year, how, dates, milestones)
 
 
 def shifted(day: date | None, years: int) -> date | None:
@@ -240,19 +280,17 @@ def copy_campaign(
     session: Session, scope: Scope, source_campaign_id: int, *, name: str, year: int
 ) -> Campaign:
     """A new campaign with the packages and milestone reports of an earlier one (e.g. last year's Tết)
-    as a starting point; its dates are moved by the difference of years."""
+    as a starting point; its dates and milestones move as ``copy_plan`` shows (Tết by the lunar new
+    year)."""
     original = campaign_or_missing(session, source_campaign_id)
-    shift = year - original.year
+    plan = copy_plan(session, source_campaign_id, year)
     campaign = create_campaign(
         session,
         scope,
         name=name,
         year=year,
         kind=original.kind,
-        start_date=shifted(original.start_date, shift),
-        end_date=shifted(original.end_date, shift),
-        report_from=shifted(original.report_from, shift),
-        report_to=shifted(original.report_to, shift),
+        **{field: new for field, (_old, new) in plan.dates.items()},
         report_hour=original.report_hour,
     )
     for package in session.execute(
@@ -270,6 +308,7 @@ def copy_campaign(
                 priority=package.priority,
             )
         )
+    for milestone_name, _old, due in plan.milestones:
+        session.add(CampaignMilestone(campaign_id=campaign.id, name=milestone_name, due_date=due))
     session.flush()
-    copy_milestones(session, source_campaign_id, campaign.id, shift)
     return campaign

@@ -19,6 +19,8 @@ from data_layer.core.codes import Action, AllocationStatus, DeliveryMethod, NotD
 from data_layer.core.errors import Conflict, Invalid, NotFound, UserError
 from data_layer.core.models import Allocation, Beneficiary, FundingSource, Package, Ward, utcnow
 from data_layer.vn import labels
+from data_layer.vn.collation import person_order, text_order
+from data_layer.vn.formatting import format_count, format_money
 from data_layer.vn.values import CellError, parse_date
 
 
@@ -120,6 +122,19 @@ def mark_not_delivered(
     return _set_status(session, scope, allocation_ids, values, Action.NOT_DELIVER)
 
 
+def selection_text(rows: list[AllocationRow], names: int = 5) -> str:
+    """What a bulk action is about to touch: "20 suất = 6.000.000 đ: Nguyễn Văn An, … và 15 người khác"."""
+    counted = f"{format_count(len(rows))} suất = {format_money(sum(row.amount for row in rows))}"
+    if not names or not rows:
+        return counted
+    more = len(rows) - names
+    return (
+        f"{counted}: "
+        + ", ".join(row.name for row in rows[:names])
+        + (f" và {format_count(more)} suất khác" if more > 0 else "")
+    )
+
+
 def allocation_rows(
     session: Session,
     scope: Scope,
@@ -155,7 +170,12 @@ def allocation_rows(
         .join(FundingSource, FundingSource.id == Package.source_id)
         .join(Ward, Ward.id == Allocation.ward_id)
         .where(*conditions)
-        .order_by(Ward.name, Beneficiary.hamlet, Beneficiary.name, Allocation.id)
+        .order_by(
+            *text_order(Ward.name),
+            Ward.id,
+            *person_order(Beneficiary.hamlet, Beneficiary.name),
+            Allocation.id,
+        )
     )
     return [
         AllocationRow(

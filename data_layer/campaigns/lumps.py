@@ -14,6 +14,7 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import Action
 from data_layer.core.errors import Invalid, NotFound
 from data_layer.core.models import FundingSource, LumpGift, Ward
+from data_layer.vn.collation import text_order
 from data_layer.vn.formatting import format_money
 from data_layer.vn.text import normalize_text
 
@@ -81,6 +82,6 @@ def list_lumps(session: Session, scope: Scope, campaign_id: int) -> list[LumpRow
         .join(Ward, Ward.id == LumpGift.ward_id)
         .join(FundingSource, FundingSource.id == LumpGift.source_id)
         .where(LumpGift.campaign_id == campaign_id, scope.ward_clause(LumpGift.ward_id))
-        .order_by(Ward.name, LumpGift.id)
+        .order_by(*text_order(Ward.name), LumpGift.id)
     )
     return [LumpRow(g.id, w, s, g.count, g.amount, g.note) for g, w, s in rows]

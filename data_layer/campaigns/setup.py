@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -14,7 +14,7 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import Action, CampaignKind, PackageKind
 from data_layer.core.errors import Conflict, Invalid, NotFound
 from data_layer.core.models import Allocation, Campaign, Category, FundingSource, Package, Ward
-from data_layer.vn.formatting import format_money
+from data_layer.vn.formatting import format_date, format_money
 from data_layer.vn.text import normalize_text
 
 
@@ -107,6 +107,63 @@ def create_campaign(
     session.add(campaign)
     session.flush()
     audit.record(session, scope, table="campaign", row_id=campaign.id, action=Action.INSERT, new=name)
+    return campaign
+
+
+ENDED_LONG_AGO = timedelta(days=30)
+
+
+def ended_notice(campaign: Campaign, today: date) -> str | None:
+    """A warning for work in a campaign whose window (or report window) ended more than a month ago."""
+    ended = campaign.end_date or campaign.report_to
+    if ended is None or today - ended <= ENDED_LONG_AGO:
+        return None
+    months = (today.year - ended.year) * 12 + today.month - ended.month
+    ago = f"{months} tháng trước" if months >= 1 else f"{(today - ended).days} ngày trước"
+    return (
+        f"Đợt «{campaign.name}» đã kết thúc ngày {format_date(ended)} ({ago}): "
+        "mọi thay đổi ở đây ghi vào đợt cũ này."
+    )
+
+
+def update_campaign_dates(
+    session: Session,
+    scope: Scope,
+    campaign_id: int,
+    *,
+    start_date: date | None,
+    end_date: date | None,
+    report_from: date | None,
+    report_to: date | None,
+    report_hour: int | None,
+) -> Campaign:
+    """Change a campaign's dates, daily report window and deadline hour after creation (admin and
+    district staff); each changed field audited. Sign-offs already made keep their time."""
+    scope.require_manager()
+    campaign = campaign_or_missing(session, campaign_id)
+    new = {
+        "start_date": start_date,
+        "end_date": end_date,
+        "report_from": report_from,
+        "report_to": report_to,
+        "report_hour": report_hour,
+    }
+    _check_campaign(campaign.name, campaign.year, campaign.kind, *new.values())
+    for field, value in new.items():
+        if getattr(campaign, field) != value:
+            audit.record(
+                session,
+                scope,
+                table="campaign",
+                row_id=campaign.id,
+                action=Action.UPDATE,
+                field=field,
+                old=getattr(campaign, field),
+                new=value,
+            )
+            setattr(campaign, field, value)
+    session.add(campaign)
+    session.flush()
     return campaign
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from data_layer.campaigns.calendar import (
     daily_report,
+    deadline,
     is_report_day,
     list_milestones,
     milestone_or_missing,
@@ -126,6 +127,7 @@ class SignOff:
     figures: WardFigures
     signed_by: str  # the user's name ("" when signed by the command line)
     signed_at: datetime  # aware UTC
+    late: bool = False  # signed after the report's deadline (its day or due date, at the report hour)
 
 
 @dataclass(frozen=True)
@@ -241,7 +243,10 @@ def sign_off(
 
 def _sign_offs(session: Session, scope: Scope, campaign_id: int, *conditions) -> list[SignOff]:
     """Sign-offs of the campaign in the scope meeting ``conditions``, oldest first."""
-    milestones = {m.id: m.name for m in list_milestones(session, campaign_id)}
+    campaign = campaign_or_missing(session, campaign_id)
+    listed = list_milestones(session, campaign_id)
+    milestones = {m.id: m.name for m in listed}
+    due = {m.id: m.due_date for m in listed}
     rows = session.execute(
         select(WardReport, Ward.name, User.name)
         .join(Ward, Ward.id == WardReport.ward_id)
@@ -263,6 +268,8 @@ def _sign_offs(session: Session, scope: Scope, campaign_id: int, *conditions) ->
             figures=WardFigures.from_json(r.figures),
             signed_by=user or "",
             signed_at=as_utc(r.signed_at),
+            late=as_utc(r.signed_at)
+            > deadline(campaign, due[r.milestone_id] if r.milestone_id else r.report_day),
         )
         for r, ward, user in rows
     ]

@@ -74,8 +74,8 @@ def cmd_report_summary(args) -> int:
         print(json.dumps(figures, ensure_ascii=False, indent=1))
     else:
         print(
-            f"Đã ghi {args.out}: {summary['total_count']} suất = {format_money(summary['total_amount'])}"
-            f" ({basis.text})."
+            f"Đã ghi {args.out}: đã trao {summary['delivered_count']}/{summary['total_count']} suất"
+            f" = {format_money(summary['delivered_amount'])} ({basis.text})."
         )
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from argparse import Namespace
+from functools import partial
 from pathlib import Path
 
 from data_layer.admin import backup
@@ -26,22 +27,24 @@ SYSTEM = system_scope()
 
 
 def cmd_db_init(args) -> int:
+    """Migrate, seed the catalogue (and the demo); with --app-role, stdout is only the SQL to run."""
     engine = engine_of(args)
     upgrade_schema(engine)
     with write_session(engine) as session:
         seed_reference_data(session)
         seeded = seed_demo_data(session) if args.demo else False
         sealed = seals.start_chain(session)
-    print("Đã tạo/cập nhật cơ sở dữ liệu.")
+    say = partial(print, file=sys.stderr if args.app_role else sys.stdout)
+    say("Đã tạo/cập nhật cơ sở dữ liệu.")
     if sealed:
-        print(
+        say(
             f"Đã niêm phong {format_count(sealed)} mục đã chốt từ trước"
             " (tháng đã khóa, báo cáo, lịch sử duyệt)."
         )
     if seeded:
-        print("Đã nạp dữ liệu mẫu (tài khoản mẫu, mật khẩu ansinh-demo: chỉ dùng để thử).")
+        say("Đã nạp dữ liệu mẫu (tài khoản mẫu, mật khẩu ansinh-demo: chỉ dùng để thử).")
     elif args.demo:
-        print("Cơ sở dữ liệu đã có dữ liệu: không nạp dữ liệu mẫu (chỉ nạp vào cơ sở dữ liệu trống).")
+        say("Cơ sở dữ liệu đã có dữ liệu: không nạp dữ liệu mẫu (chỉ nạp vào cơ sở dữ liệu trống).")
     if args.app_role:
         if engine.dialect.name != "postgresql":
             print("--app-role chỉ dùng với PostgreSQL.", file=sys.stderr)
@@ -92,12 +95,14 @@ def cmd_db_backup(args) -> int:
 
 
 def cmd_db_restore(args) -> int:
-    """Replace the database with a backup, then bring it to the current schema and check it."""
+    """Replace the database with a backup, bring it to the current schema, then check its running
+    totals and its seal chain (exit 1 when either fails)."""
     engine = engine_of(args)
     backup.restore(engine, Path(args.file), force=args.force)
     upgrade_schema(engine)
     print(f"Đã phục hồi từ {args.file}.")
-    return cmd_db_tallies(Namespace(db=args.db, rebuild=False))
+    tallies_result = cmd_db_tallies(Namespace(db=args.db, rebuild=False))
+    return max(tallies_result, cmd_db_verify(Namespace(db=args.db, json=False)))
 
 
 def cmd_db_revision(args) -> int:

@@ -62,7 +62,31 @@ CONFLICT_MESSAGES = {
 }
 
 
-def _sqlite_connect(dbapi_connection, _record) -> None:
+# Deterministic SQL functions a SQLite connection runs in Python (a module below declares them with
+# ``sqlite_function``; PostgreSQL spells the same expression in SQL).
+_SQLITE_FUNCTIONS: dict[str, tuple[int, Callable]] = {}
+
+
+def sqlite_function(name: str, arity: int) -> Callable[[Callable], Callable]:
+    """Declare ``name(arity args)`` for every SQLite connection, including those already pooled."""
+
+    def declare(function: Callable) -> Callable:
+        _SQLITE_FUNCTIONS[name] = (arity, function)
+        return function
+
+    return declare
+
+
+def _install_functions(dbapi_connection, info: dict) -> None:
+    installed = info.setdefault("ansinh_functions", set())
+    for name in _SQLITE_FUNCTIONS.keys() - installed:
+        arity, function = _SQLITE_FUNCTIONS[name]
+        dbapi_connection.create_function(name, arity, function, deterministic=True)
+        installed.add(name)
+
+
+def _sqlite_connect(dbapi_connection, record) -> None:
+    _install_functions(dbapi_connection, record.info)
     dbapi_connection.isolation_level = None  # transactions are begun by _sqlite_begin below
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -81,6 +105,9 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 def _sqlite_begin(connection) -> None:
     """BEGIN IMMEDIATE for the write path (the write lock is taken now, waiting up to the busy
     timeout), a plain BEGIN otherwise; read sessions run with query_only on."""
+    pooled = connection.connection
+    if len(pooled.info.get("ansinh_functions", ())) < len(_SQLITE_FUNCTIONS):  # declared after connecting
+        _install_functions(pooled.dbapi_connection, pooled.info)
     options = connection.get_execution_options()
     connection.exec_driver_sql(f"PRAGMA query_only = {1 if options.get(READ_ONLY) else 0}")
     connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE) else "BEGIN")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from data_layer.core import audit
@@ -27,7 +27,7 @@ from data_layer.registry.editing import update_person
 from data_layer.registry.fields import FIELDS
 from data_layer.registry.queries import category_ids_of
 from data_layer.vn import labels
-from data_layer.vn.formatting import format_date
+from data_layer.vn.formatting import format_date, local_day_start
 
 # Audited fields that hold a code, and the kinds of code they may hold.
 CODED_FIELDS = {
@@ -106,7 +106,7 @@ def audit_log(
     if user_id is not None:
         conditions.append(AuditEvent.user_id == user_id)
     if since:
-        conditions.append(func.date(AuditEvent.at) >= since)
+        conditions.append(AuditEvent.at >= local_day_start(since))  # Vietnam's day, not UTC's
     events = session.execute(
         select(AuditEvent, User.name)
         .outerjoin(User, User.id == AuditEvent.user_id)

@@ -22,6 +22,7 @@ from data_layer.core.models import (
     SharedNameYear,
     Ward,
 )
+from data_layer.vn.collation import hamlet_key, person_order, text_order
 from data_layer.vn.text import fold
 
 CHUNK = 5000  # people read at a time by iter_people
@@ -155,7 +156,12 @@ def _person_query(scope: Scope, filters: Filters):
         select(*_PERSON_COLUMNS, Ward.name.label("ward"))
         .join(Ward, Ward.id == Beneficiary.ward_id)
         .where(*_conditions(scope, filters))
-        .order_by(Beneficiary.name_key, Beneficiary.id)
+        .order_by(
+            *text_order(Ward.name),
+            Ward.id,
+            *person_order(Beneficiary.hamlet, Beneficiary.name),
+            Beneficiary.id,
+        )
     )
 
 
@@ -173,7 +179,7 @@ def count_people(session: Session, scope: Scope, filters: Filters) -> int:
 def people_page(
     session: Session, scope: Scope, filters: Filters, *, page: int = 0, page_size: int = 200
 ) -> list[PersonRow]:
-    """One page of the filtered registry, by name."""
+    """One page of the filtered registry, in list order (ward, hamlet, given name: Vietnamese order)."""
     query = _person_query(scope, filters).offset(page * page_size).limit(page_size)
     return _rows(session, session.execute(query).all())
 
@@ -193,5 +199,5 @@ def hamlets(session: Session, scope: Scope, ward_id: int | None = None) -> list[
     conditions = [scope.ward_clause(Beneficiary.ward_id), Beneficiary.hamlet.is_not(None)]
     if ward_id is not None:
         conditions.append(Beneficiary.ward_id == ward_id)
-    query = select(Beneficiary.hamlet).where(*conditions).distinct().order_by(Beneficiary.hamlet)
-    return list(session.execute(query).scalars())
+    query = select(Beneficiary.hamlet).where(*conditions).distinct()
+    return sorted(session.execute(query).scalars(), key=hamlet_key)

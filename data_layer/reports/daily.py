@@ -21,8 +21,9 @@ from data_layer.core.codes import AllocationStatus, FiguresBasis
 from data_layer.core.models import Allocation, LumpGift, Ward
 from data_layer.registry.wards import list_wards
 from data_layer.reports.progress import ProgressLine
+from data_layer.vn.collation import text_key, text_order
 from data_layer.vn.document import RECIPIENTS, Column, Document, Office
-from data_layer.vn.formatting import format_date, local_time
+from data_layer.vn.formatting import format_date, format_time
 from data_layer.vn.xlsx_writer import MONEY_FORMAT, Book
 
 FIGURES = [  # header, width: the numbers of a ward's line
@@ -55,8 +56,8 @@ class DailyLine(ProgressLine):
 def basis_text(session: Session, campaign_id: int, on: date, basis: FiguresBasis) -> str:
     """What the daily report's figures are, in the words the report prints."""
     if basis == FiguresBasis.REPORTED:
-        due = local_time(deadline(campaign_or_missing(session, campaign_id), on))
-        return f"Số liệu các phường/xã đã chốt đến {due:%H:%M} ngày {format_date(on)}"
+        due = deadline(campaign_or_missing(session, campaign_id), on)
+        return f"Số liệu các phường/xã đã chốt đến {format_time(due)} ngày {format_date(on)}"
     return "Số liệu trực tiếp"
 
 
@@ -80,7 +81,7 @@ def daily_progress(
         .join(Ward, Ward.id == Allocation.ward_id)
         .where(Allocation.campaign_id == campaign_id, scope.ward_clause(Allocation.ward_id))
         .group_by(Ward.name)
-        .order_by(Ward.name)
+        .order_by(*text_order(Ward.name))
     ).all()
     lumps = {
         name: (int(c), int(a))
@@ -110,7 +111,7 @@ def _reported_lines(session: Session, scope: Scope, campaign_id: int, on: date) 
     campaign = campaign_or_missing(session, campaign_id)
     sent = latest_daily_up_to(session, scope, campaign_id, deadline(campaign, on))
     lines = []
-    for ward in sorted(list_wards(session, scope), key=lambda w: w.name):
+    for ward in sorted(list_wards(session, scope), key=lambda w: text_key(w.name)):
         if (found := sent.get(ward.id)) is None:
             lines.append(DailyLine(ward.name, not_reported=True))
             continue

@@ -26,6 +26,7 @@ from data_layer.core.models import (
     Ward,
     WardTally,
 )
+from data_layer.vn.collation import text_order
 
 CASHLESS_TARGET = 0.30
 
@@ -223,7 +224,7 @@ def registry_quality(session: Session, scope: Scope) -> list[WardQuality]:
         select(WardTally, Ward.name)
         .join(Ward, Ward.id == WardTally.ward_id)
         .where(scope.ward_clause(WardTally.ward_id))
-        .order_by(Ward.name)
+        .order_by(*text_order(Ward.name))
     ).all()
     duplicates = dict(
         session.execute(
@@ -268,6 +269,6 @@ def category_counts(session: Session, scope: Scope) -> list[CategoryCount]:
         .join(Category, Category.id == CategoryTally.category_id)
         .join(Ward, Ward.id == CategoryTally.ward_id)
         .where(scope.ward_clause(CategoryTally.ward_id))
-        .order_by(Ward.name, Category.id)
+        .order_by(*text_order(Ward.name), Category.id)
     ).all()
     return [CategoryCount(w, n, int(k)) for w, n, k in rows]

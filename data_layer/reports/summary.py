@@ -1,5 +1,9 @@
 """Campaign summary (Báo cáo kết quả tặng quà): every figure computed by GROUP BY, never typed.
 
+A result report counts what was handed over: every line has the planned gifts (``count``, ``total``:
+every allocation), those delivered (``delivered``, ``delivered_total``) and, in the printed report,
+what remains; lump gifts are reported by associations once given, so they count as delivered.
+
 ``campaign_summary`` returns the JSON of ``ansinh report summary --json``; ``summary_xlsx`` lays
 the same figures out as the printed report (A4, a sheet per ward). The gifts are grouped once per
 ward in three queries (amount levels, lumps, longevity by milestone age), and every summary, the
@@ -12,13 +16,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from data_layer.campaigns.approval import approval_times, wards_with_gifts
 from data_layer.campaigns.rules import MILESTONES, Rule
 from data_layer.campaigns.setup import campaign_or_missing
 from data_layer.core.access import Scope
+from data_layer.core.codes import AllocationStatus
 from data_layer.core.models import (
     Allocation,
     Campaign,
@@ -27,26 +32,33 @@ from data_layer.core.models import (
     Package,
     Ward,
 )
+from data_layer.vn.collation import text_key
 from data_layer.vn.document import RECIPIENTS, Column, Document, Office
-from data_layer.vn.formatting import format_date, format_money, local_time
+from data_layer.vn.formatting import format_count, format_date, format_money, local_time
 from data_layer.vn.xlsx_writer import MONEY_FORMAT, Book
 
 COLUMNS = [  # 78 characters: A4 portrait at full size
     Column("STT", 5, horizontal="center"),
-    Column("Nội dung", 33, wrap=True),
-    Column("Số suất", 10, number_format=MONEY_FORMAT),
-    Column("Mức quà (đ)", 12, number_format=MONEY_FORMAT),
-    Column("Thành tiền (đ)", 18, number_format=MONEY_FORMAT),
+    Column("Nội dung", 24, wrap=True),
+    Column("Mức quà (đ)", 11, number_format=MONEY_FORMAT),
+    Column("Kế hoạch (suất)", 8, number_format=MONEY_FORMAT),
+    Column("Đã trao (suất)", 8, number_format=MONEY_FORMAT),
+    Column("Còn lại (suất)", 8, number_format=MONEY_FORMAT),
+    Column("Thành tiền đã trao (đ)", 14, number_format=MONEY_FORMAT),
 ]
+# Under the title: what the figures of a result report are.
+COUNTED = "Kết quả là số suất đã trao tận tay người nhận; kế hoạch và số còn lại ghi để đối chiếu"
 
 
 @dataclass
 class _Figures:
     """A campaign's gifts grouped by ward: what every summary is added up from."""
 
-    levels: dict[int, list[tuple[str, int, int]]] = field(default_factory=lambda: defaultdict(list))
+    levels: dict[int, list[tuple[str, int, int, int]]] = field(default_factory=lambda: defaultdict(list))
     lumps: dict[int, list[dict]] = field(default_factory=lambda: defaultdict(list))
-    longevity: dict[int, list[tuple[int | None, int, int]]] = field(default_factory=lambda: defaultdict(list))
+    longevity: dict[int, list[tuple[int | None, int, int, int]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     source_names: dict[str, str] = field(default_factory=dict)
 
     def ward_ids(self) -> set[int]:
@@ -70,12 +82,13 @@ def _figures(session: Session, scope: Scope, campaign: Campaign, ward_id: int | 
         .where(Package.campaign_id == campaign.id)
     ).all()
     source_of = {pid: code for pid, code, _rule in packages}
-    for ward, package_id, amount, count in session.execute(  # covered by ix_allocation_progress
-        select(Allocation.ward_id, Allocation.package_id, Allocation.amount, func.count())
+    delivered = func.sum(case((Allocation.status == AllocationStatus.DELIVERED, 1), else_=0))
+    for ward, package_id, amount, count, given in session.execute(  # covered by ix_allocation_progress
+        select(Allocation.ward_id, Allocation.package_id, Allocation.amount, func.count(), delivered)
         .where(Allocation.campaign_id == campaign.id, *wards)
         .group_by(Allocation.ward_id, Allocation.package_id, Allocation.amount)
     ):
-        found.levels[ward].append((source_of[package_id], int(amount), int(count)))
+        found.levels[ward].append((source_of[package_id], int(amount), int(count), int(given)))
     lump_wards = [scope.ward_clause(LumpGift.ward_id)] + ([LumpGift.ward_id == ward_id] if one else [])
     for ward, code, count, amount, note in session.execute(
         select(LumpGift.ward_id, FundingSource.code, LumpGift.count, LumpGift.amount, LumpGift.note)
@@ -86,50 +99,61 @@ def _figures(session: Session, scope: Scope, campaign: Campaign, ward_id: int | 
         found.lumps[ward].append({"source": code, "count": int(count), "amount": int(amount), "note": note})
     longevity = [pid for pid, _code, rule in packages if Rule.from_json(rule).is_longevity]
     if longevity:
-        for ward, age, amount, count in session.execute(  # the milestone fixed when the gift was given
-            select(Allocation.ward_id, Allocation.milestone, Allocation.amount, func.count())
+        for ward, age, amount, count, given in session.execute(  # the milestone fixed at allocation
+            select(Allocation.ward_id, Allocation.milestone, Allocation.amount, func.count(), delivered)
             .where(Allocation.package_id.in_(longevity), *wards)
             .group_by(Allocation.ward_id, Allocation.milestone, Allocation.amount)
         ):
-            found.longevity[ward].append((age, int(amount), int(count)))
+            found.longevity[ward].append((age, int(amount), int(count), int(given)))
     return found
 
 
-def _longevity(entries: list[tuple[int | None, int, int]]) -> list[dict]:
+def _line(amount: int, count: int, given: int) -> dict:
+    """One amount level: planned (count, total) and delivered (delivered, delivered_total)."""
+    return {
+        "amount": amount,
+        "count": count,
+        "total": amount * count,
+        "delivered": given,
+        "delivered_total": amount * given,
+    }
+
+
+def _longevity(entries: list[tuple[int | None, int, int, int]]) -> list[dict]:
     """Longevity gifts by milestone age and amount, youngest first."""
-    counts: dict[tuple[int | None, int], int] = defaultdict(int)
-    for age, amount, count in entries:
-        counts[(age, amount)] += count
+    counts: dict[tuple[int | None, int], list[int]] = defaultdict(lambda: [0, 0])
+    for age, amount, count, given in entries:
+        counts[(age, amount)][0] += count
+        counts[(age, amount)][1] += given
     order = sorted(counts, key=lambda key: (key[0] is None, key[0] or 0, -key[1]))
     return [
-        {"milestone": age, "label": milestone_label(age), "amount": amount, "count": n, "total": amount * n}
-        for (age, amount), n in ((key, counts[key]) for key in order)
+        {"milestone": age, "label": milestone_label(age), **_line(amount, *counts[(age, amount)])}
+        for age, amount in order
     ]
 
 
 def _summary(name: str, figures: _Figures, ward_ids) -> dict:
     """The summary of the wards ``ward_ids`` (per source, per amount level, lumps, longevity)."""
-    levels: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    levels: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     lumps: dict[str, list[dict]] = defaultdict(list)
     for ward in sorted(ward_ids):
-        for code, amount, count in figures.levels.get(ward, ()):
-            levels[code][amount] += count
+        for code, amount, count, given in figures.levels.get(ward, ()):
+            levels[code][amount][0] += count
+            levels[code][amount][1] += given
         for lump in figures.lumps.get(ward, ()):
             lumps[lump["source"]].append({k: v for k, v in lump.items() if k != "source"})
     by_source = []
     for code in sorted(set(levels) | set(lumps)):
-        lines = [
-            {"amount": amount, "count": n, "total": amount * n}
-            for amount, n in sorted(levels[code].items(), reverse=True)
-        ]
-        count = sum(x["count"] for x in lines) + sum(x["count"] for x in lumps[code])
-        amount = sum(x["total"] for x in lines) + sum(x["amount"] for x in lumps[code])
+        lines = [_line(amount, *counts) for amount, counts in sorted(levels[code].items(), reverse=True)]
+        lumped = sum(x["count"] for x in lumps[code]), sum(x["amount"] for x in lumps[code])
         by_source.append(
             {
                 "source": code,
                 "name": figures.source_names[code],
-                "count": count,
-                "amount": amount,
+                "count": sum(x["count"] for x in lines) + lumped[0],
+                "amount": sum(x["total"] for x in lines) + lumped[1],
+                "delivered_count": sum(x["delivered"] for x in lines) + lumped[0],
+                "delivered_amount": sum(x["delivered_total"] for x in lines) + lumped[1],
                 "levels": lines,
                 "lumps": lumps[code],
             }
@@ -138,6 +162,8 @@ def _summary(name: str, figures: _Figures, ward_ids) -> dict:
         "campaign": name,
         "total_count": sum(s["count"] for s in by_source),
         "total_amount": sum(s["amount"] for s in by_source),
+        "delivered_count": sum(s["delivered_count"] for s in by_source),
+        "delivered_amount": sum(s["delivered_amount"] for s in by_source),
         "by_source": by_source,
         "longevity": _longevity([e for ward in ward_ids for e in figures.longevity.get(ward, ())]),
     }
@@ -157,7 +183,7 @@ def _ward_summaries(session: Session, scope: Scope, campaign: Campaign, figures:
     ).all()
     return [
         (name, _summary(campaign.name, figures, {ward_id}))
-        for ward_id, name in sorted(wards, key=lambda w: (w.name, w.id))
+        for ward_id, name in sorted(wards, key=lambda w: (*text_key(w.name), w.id))
     ]
 
 
@@ -236,24 +262,48 @@ def roman(number: int) -> str:
     return text
 
 
+def result_text(planned: int, delivered: int, delivered_amount: int) -> str:
+    """ "đã trao 610/992 suất = 183.000.000 đ, còn lại 382 suất" (what a result line says on screen)."""
+    text = (
+        f"đã trao {format_count(delivered)}/{format_count(planned)} suất = {format_money(delivered_amount)}"
+    )
+    return text + (f", còn lại {format_count(planned - delivered)} suất" if planned > delivered else "")
+
+
+def _counts(planned: int, delivered: int, delivered_amount: int) -> tuple[int, int, int, int]:
+    return planned, delivered, planned - delivered, delivered_amount
+
+
 def _write_figures(doc: Document, summary: dict) -> None:
-    """The grand total, each source with its amount levels and lumps, then longevity by milestone age
-    (a table: the label names the line, the columns hold count, amount per gift and total)."""
-    doc.row((None, "TỔNG CỘNG", summary["total_count"], None, summary["total_amount"]), bold=True)
+    """The grand total, each source with its amount levels and lumps, then longevity by milestone age;
+    every line planned / delivered / remaining, and the money of what was delivered."""
+    total = _counts(summary["total_count"], summary["delivered_count"], summary["delivered_amount"])
+    doc.row((None, "TỔNG CỘNG", None, *total), bold=True)
     for number, source in enumerate(summary["by_source"], start=1):
-        doc.row((roman(number), source["name"], source["count"], None, source["amount"]), bold=True)
+        counts = _counts(source["count"], source["delivered_count"], source["delivered_amount"])
+        doc.row((roman(number), source["name"], None, *counts), bold=True)
         lines = [
-            (f"Mức {format_money(x['amount'])}", x["count"], x["amount"], x["total"])
+            (
+                f"Mức {format_money(x['amount'])}",
+                x["amount"],
+                *_counts(x["count"], x["delivered"], x["delivered_total"]),
+            )
             for x in source["levels"]
         ]
-        lines += [(f"Quà tập thể: {x['note'] or ''}", x["count"], None, x["amount"]) for x in source["lumps"]]
+        lines += [
+            (f"Quà tập thể: {x['note'] or ''}", None, *_counts(x["count"], x["count"], x["amount"]))
+            for x in source["lumps"]
+        ]
         for n, line in enumerate(lines, start=1):
             doc.row((n, *line), indent=1)
     if longevity := summary["longevity"]:
-        count, amount = sum(x["count"] for x in longevity), sum(x["total"] for x in longevity)
-        doc.row((None, "Trong đó: mừng thọ theo độ tuổi", count, None, amount), bold=True)
+        counts = (sum(x[k] for x in longevity) for k in ("count", "delivered", "delivered_total"))
+        doc.row((None, "Trong đó: mừng thọ theo độ tuổi", None, *_counts(*counts)), bold=True)
         for x in longevity:
-            doc.row((None, x["label"], x["count"], x["amount"], x["total"]), indent=1)
+            doc.row(
+                (None, x["label"], x["amount"], *_counts(x["count"], x["delivered"], x["delivered_total"])),
+                indent=1,
+            )
 
 
 def _write_summary(
@@ -267,7 +317,7 @@ def _write_summary(
         stated = [basis.label_of(ward)]
     else:
         stated = [basis.text]
-    doc.title("BÁO CÁO KẾT QUẢ TẶNG QUÀ", summary["campaign"], *([ward] if ward else []), *stated)
+    doc.title("BÁO CÁO KẾT QUẢ TẶNG QUÀ", summary["campaign"], *([ward] if ward else []), *stated, COUNTED)
     doc.table_header()
     _write_figures(doc, summary)
     doc.closing(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")  # stored times are UTC; people read Vietnam's time
@@ -46,6 +46,16 @@ def local_today() -> date:
 def format_datetime(moment: datetime | None) -> str:
     """A stored moment as dd/mm/yyyy HH:MM in Vietnam's time ('' for None)."""
     return "" if moment is None else local_time(moment).strftime("%d/%m/%Y %H:%M")
+
+
+def format_time(moment: datetime | None) -> str:
+    """A stored moment as HH:MM in Vietnam's time ('' for None)."""
+    return "" if moment is None else local_time(moment).strftime("%H:%M")
+
+
+def local_day_start(day: date) -> datetime:
+    """The moment (UTC) Vietnam's day ``day`` begins: where stored times of that day start."""
+    return datetime.combine(day, time(), LOCAL_TIME).astimezone(UTC)
 
 
 def format_month(month: date | None) -> str:

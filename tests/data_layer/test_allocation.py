@@ -259,7 +259,7 @@ def test_copy_campaign_keeps_packages(engine, season):
     cid, _ = season
     with write_session(engine) as session:
         copy = copy_campaign(session, SYSTEM, cid, name="Tết 2027", year=2027)
-        assert copy.start_date == date(2027, 2, 1)
+        assert copy.start_date == date(2027, 1, 21)  # 16 days before Tết, as 01/02/2026 was
         labels = [p.label for p in list_packages(session, copy.id)]
     assert sorted(labels) == ["Mức 300.000đ", "Mức 600.000đ", "Thọ 100+", "Thọ 70, 75"]
 

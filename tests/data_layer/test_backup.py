@@ -143,6 +143,7 @@ def test_cli_backup_is_shown_as_the_last_backup_and_restore_prints_the_tallies_c
     assert main(["db", "restore", str(out)]) == 0  # only the catalogue: nothing to lose
     printed = capsys.readouterr().out
     assert "Đã phục hồi từ" in printed and "Các số tổng hợp khớp với dữ liệu." in printed
+    assert "Chuỗi niêm phong khớp" in printed
 
 
 def test_cli_backup_without_pg_dump_says_what_to_install(pg_url, tmp_path, monkeypatch, capsys):

@@ -297,7 +297,15 @@ def test_lump_add(capsys, db_url):
 def test_report_summary_json_and_files(capsys, demo_db, tmp_path):
     code, out, _ = run(capsys, "report", "summary", "--campaign", "Tết Nguyên đán Bính Ngọ 2026", "--json")
     summary = json.loads(out)
-    assert code == 0 and set(summary) == {"campaign", "total_count", "total_amount", "by_source", "basis"}
+    assert code == 0 and set(summary) == {
+        "campaign",
+        "total_count",
+        "total_amount",
+        "delivered_count",
+        "delivered_amount",
+        "by_source",
+        "basis",
+    }
     assert summary["total_amount"] == sum(s["amount"] for s in summary["by_source"])
     for source in summary["by_source"]:
         assert {"source", "name", "count", "amount", "levels", "lumps"} <= set(source)

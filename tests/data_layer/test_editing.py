@@ -42,7 +42,7 @@ def registry(engine, wards):
                     "name": "Nguyễn Văn An",
                     "birth_year": 1950,
                     "national_id": "020050001234",
-                    "hamlet": "Khối 1",
+                    "hamlet": "Khối 2",
                     "categories": category_ids(engine, "NCC_TB"),
                     "gender": "M",
                     "ward_id": wards["A"],
@@ -50,7 +50,7 @@ def registry(engine, wards):
                 {
                     "name": "Lê Thị Bình",
                     "birth_date": "1948-05-02",
-                    "hamlet": "Khối 2",
+                    "hamlet": "Khối 1",
                     "categories": category_ids(engine, "HN", "NCT"),
                     "ward_id": wards["A"],
                 },
@@ -104,7 +104,7 @@ def test_edit_positions_map_to_ids_and_only_changed_rows_are_written(engine, reg
         events = session.execute(
             select(AuditEvent.field, AuditEvent.old, AuditEvent.new).where(AuditEvent.action == "update")
         ).all()
-    assert sorted(events) == [("birth_year", "1950", "1951"), ("hamlet", "Khối 1", "Khối 9")]
+    assert sorted(events) == [("birth_year", "1950", "1951"), ("hamlet", "Khối 2", "Khối 9")]
 
 
 def test_invalid_edit_is_refused_with_the_column_and_other_rows_still_saved(engine, registry):
@@ -172,7 +172,7 @@ def test_add_and_delete_rows(engine, registry):
         )
     assert result.saved == 2 and "Họ và tên" in result.errors["Dòng mới 2"]
     names = [r.name for r in page_of(engine, ward_id=registry["A"])[0]]
-    assert names == ["Người Mới", "Nguyễn Văn An"]
+    assert names == ["Nguyễn Văn An", "Người Mới"]  # people without a hamlet come last
 
 
 def test_delete_refused_when_gifts_were_delivered(engine, registry):
@@ -240,7 +240,7 @@ def test_audit_log_and_revert(engine, registry):
         revert_event(session, SYSTEM, hamlet_event.id)
         revert_event(session, SYSTEM, categories_event.id)
     person = page_of(engine, search="nguyen van an")[0][0]
-    assert person.hamlet == "Khối 1" and person.categories == tuple(category_ids(engine, "NCC_TB"))
+    assert person.hamlet == "Khối 2" and person.categories == tuple(category_ids(engine, "NCC_TB"))
     with write_session(engine) as session, pytest.raises(UserError, match="đã được sửa tiếp"):
         revert_event(session, SYSTEM, hamlet_event.id)
     staff_b = Scope(user_id=None, username="b", role="ward", ward_ids=frozenset({registry["B"]}))

@@ -128,20 +128,40 @@ def test_summary_figures(engine, season):
     with write_session(engine) as session:
         summary = campaign_summary(session, SYSTEM, season)
     sources = {s["source"]: s for s in summary["by_source"]}
-    assert sources["TINH"]["levels"] == [{"amount": 500_000, "count": 5502, "total": 2_751_000_000}]
-    assert sources["TW"]["levels"] == [
-        {"amount": 600_000, "count": 22, "total": 13_200_000},
-        {"amount": 300_000, "count": 10, "total": 3_000_000},
+    assert sources["TINH"]["levels"] == [
+        {
+            "amount": 500_000,
+            "count": 5502,
+            "total": 2_751_000_000,
+            "delivered": 2000,
+            "delivered_total": 1_000_000_000,
+        }
     ]
+    assert sources["TW"]["levels"] == [
+        {"amount": 600_000, "count": 22, "total": 13_200_000, "delivered": 22, "delivered_total": 13_200_000},
+        {"amount": 300_000, "count": 10, "total": 3_000_000, "delivered": 0, "delivered_total": 0},
+    ]
+    assert (sources["TW"]["delivered_count"], sources["TW"]["delivered_amount"]) == (22, 13_200_000)
     assert (sources["TW"]["count"], sources["TW"]["amount"]) == (32, 16_200_000)
     assert sources["XHH"]["levels"] == [] and sources["XHH"]["lumps"] == [
         {"count": 3072, "amount": 1_485_600_000, "note": "Hội Chữ thập đỏ"}
     ]
     assert (sources["XHH"]["count"], sources["XHH"]["amount"]) == (3072, 1_485_600_000)
+    assert (sources["XHH"]["delivered_count"], sources["XHH"]["delivered_amount"]) == (3072, 1_485_600_000)
     assert summary["total_count"] == 22 + 10 + 5502 + 3 + 3072
     assert summary["total_amount"] == 13_200_000 + 3_000_000 + 2_751_000_000 + 2_700_000 + 1_485_600_000
+    assert summary["delivered_count"] == 22 + 2000 + 3072  # a result report counts what was handed over
+    assert summary["delivered_amount"] == 13_200_000 + 1_000_000_000 + 1_485_600_000
     assert summary["longevity"] == [
-        {"milestone": 80, "label": "Tuổi 80", "amount": 900_000, "count": 3, "total": 2_700_000}
+        {
+            "milestone": 80,
+            "label": "Tuổi 80",
+            "amount": 900_000,
+            "count": 3,
+            "total": 2_700_000,
+            "delivered": 0,
+            "delivered_total": 0,
+        }
     ]
 
 
@@ -203,17 +223,23 @@ def test_summary_xlsx_cell_by_cell(engine, season):
     assert_official_look(ws, ["UBND THÀNH PHỐ THỬ"])
     assert ws["A5"].value == "BÁO CÁO KẾT QUẢ TẶNG QUÀ" and ws["A6"].value == "Tết 2026"
     assert ws["C3"].value == "Lạng Sơn, ngày 05 tháng 02 năm 2026" and ws["A3"].value == "Số: ……/BC-……"
-    rows = by_label(ws)
-    assert rows["Mức 500.000 đ"][2:5] == [5502, 500_000, 2_751_000_000]
-    assert rows["Tuổi 80"][2:5] == [3, 900_000, 2_700_000]
-    assert rows["Quà tập thể: Hội Chữ thập đỏ"][2:5] == [3072, None, 1_485_600_000]
-    assert rows["TỔNG CỘNG"][4] == summary["total_amount"] and rows["TỔNG CỘNG"][2] == summary["total_count"]
+    assert ws["A8"].value.startswith("Kết quả là số suất đã trao tận tay người nhận")
+    assert [c.value for c in ws[header_row(ws)]] == [
+        "STT", "Nội dung", "Mức quà (đ)", "Kế hoạch (suất)", "Đã trao (suất)", "Còn lại (suất)",
+        "Thành tiền đã trao (đ)",
+    ]  # fmt: skip
+    rows = by_label(ws)  # planned, delivered, remaining, money delivered
+    assert rows["Mức 500.000 đ"][2:7] == [500_000, 5502, 2000, 3502, 1_000_000_000]
+    assert rows["Tuổi 80"][2:7] == [900_000, 3, 0, 3, 0]
+    assert rows["Quà tập thể: Hội Chữ thập đỏ"][2:7] == [None, 3072, 3072, 0, 1_485_600_000]
+    total = summary["total_count"], summary["delivered_count"], summary["delivered_amount"]
+    assert rows["TỔNG CỘNG"][3:7] == [total[0], total[1], total[0] - total[1], total[2]]
     assert [r[0] for r in table(ws) if r[0] and not isinstance(r[0], int)] == ["I", "II", "III", "IV"]
     total_row = header_row(ws) + 1
-    assert {ws.cell(row=total_row, column=c).number_format for c in (3, 5)} == {"#,##0"}
+    assert {ws.cell(row=total_row, column=c).number_format for c in (4, 5, 6, 7)} == {"#,##0"}
     ward_b = workbook["Phường B"]
     assert_official_look(ward_b, ["ỦY BAN NHÂN DÂN", "PHƯỜNG B"])  # the ward's own sheet
-    assert by_label(ward_b)["TỔNG CỘNG"][4] == 5_700_000
+    assert by_label(ward_b)["TỔNG CỘNG"][3:7] == [13, 0, 13, 0]
     signed = [c.value for row in ward_b.iter_rows() for c in row]
     assert "TM. ỦY BAN NHÂN DÂN" in signed and "CHỦ TỊCH" in signed
     # one query pass for the whole workbook gives what the separate summaries give
@@ -300,7 +326,13 @@ def test_package_amount_changes_do_not_rewrite_history(engine, season):
         session.add(package)
     with write_session(engine) as session:
         tw = next(s for s in campaign_summary(session, SYSTEM, season)["by_source"] if s["source"] == "TW")
-    assert tw["levels"][0] == {"amount": 600_000, "count": 22, "total": 13_200_000}
+    assert tw["levels"][0] == {
+        "amount": 600_000,
+        "count": 22,
+        "total": 13_200_000,
+        "delivered": 22,
+        "delivered_total": 13_200_000,
+    }
 
 
 @pytest.fixture

@@ -325,3 +325,12 @@ def test_stored_moments_are_shown_in_vietnam_time():
     assert format_datetime(datetime(2026, 11, 26, 3, 29)) == "26/11/2026 10:29"  # SQLite: naive UTC
     assert format_datetime(datetime(2026, 12, 31, 20, 0, tzinfo=UTC)) == "01/01/2027 03:00"
     assert format_datetime(None) == ""
+
+
+def test_clock_times_and_day_starts_are_vietnam_time():
+    from datetime import UTC
+
+    from data_layer.vn.formatting import format_time, local_day_start
+
+    assert format_time(datetime(2026, 12, 3, 2, 33)) == "09:33"
+    assert local_day_start(date(2026, 12, 3)) == datetime(2026, 12, 2, 17, 0, tzinfo=UTC)

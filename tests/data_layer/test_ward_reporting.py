@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 from data_layer.campaigns.calendar import (
     add_milestone,
     copy_campaign,
+    copy_plan,
     deadline,
     delete_milestone,
     expected_reports,
@@ -133,9 +134,18 @@ def test_milestones_expected_reports_and_copy(engine, tet):
             select(AuditEvent.action).where(AuditEvent.table_name == "campaignmilestone")
         )
         assert sorted(audited.scalars()) == ["insert", "insert", "update", "update"]
+        plan = copy_plan(session, tet, 2027)
         copy = copy_campaign(session, district, tet, name="Tết 2027", year=2027)
         copied = [(m.name, m.due_date) for m in list_milestones(session, copy.id)]
-    assert copied == [("Báo cáo nhanh", date(2027, 2, 10)), ("Báo cáo tổng kết", date(2027, 2, 27))]
+    # Tết Bính Ngọ 17/02/2026, Tết Đinh Mùi 06/02/2027: everything 11 days earlier, not a year later
+    assert plan.how == (
+        "Tết 17/02/2026 → Tết 06/02/2027: mọi ngày giữ khoảng cách đến Tết"
+        " (sớm hơn 11 ngày so với cùng ngày tháng năm 2026)"
+    )
+    assert copied == [("Báo cáo nhanh", date(2027, 1, 30)), ("Báo cáo tổng kết", date(2027, 2, 16))]
+    assert [(name, new) for name, _old, new in plan.milestones] == copied
+    assert (copy.report_from, copy.report_to) == (date(2027, 1, 15), date(2027, 1, 17))
+    assert plan.dates["report_from"] == (date(2026, 1, 26), date(2027, 1, 15))
     staff = Scope(user_id=None, username="a", role="ward", ward_ids=frozenset({1}))
     with write_session(engine) as session, pytest.raises(Forbidden):
         add_milestone(session, staff, campaign_id=tet, name="X", due_date=date(2026, 2, 1))
@@ -352,3 +362,37 @@ def test_summary_states_its_basis(engine, wards, tet):
         session.add(ApprovalEvent(campaign_id=tet, ward_id=wards["B"], seq=2, action="unlock", at=vn(31, 8)))
     with read_session(engine) as session:
         assert summary_basis(session, SYSTEM, tet).text == "Số liệu trực tiếp"
+
+
+def test_a_campaign_not_tied_to_tet_keeps_its_days(engine):
+    with write_session(engine) as session:
+        cid = create_campaign(
+            session, SYSTEM, name="Mừng thọ 2026", year=2026, kind="longevity", start_date=date(2026, 10, 1)
+        ).id
+        add_milestone(session, SYSTEM, campaign_id=cid, name="Tổng kết", due_date=date(2026, 10, 15))
+        plan = copy_plan(session, cid, 2027)
+        copy = copy_campaign(session, SYSTEM, cid, name="Mừng thọ 2027", year=2027)
+        assert copy.start_date == date(2027, 10, 1)
+    assert plan.how == "Giữ ngày và tháng, năm 2027" and plan.milestones == [
+        ("Tổng kết", date(2026, 10, 15), date(2027, 10, 15))
+    ]
+
+
+def test_a_sign_off_after_the_deadline_is_marked_late(engine, wards, tet):
+    with write_session(engine) as session:
+        quick = add_milestone(
+            session, SYSTEM, campaign_id=tet, name="Báo cáo nhanh", due_date=date(2026, 2, 10)
+        )
+        sign_off(session, SYSTEM, tet, wards["A"], now=vn(27, 13, 59))  # daily report due 14:00
+        sign_off(session, SYSTEM, tet, wards["A"], now=vn(28, 14, 1))
+        sign_off(session, SYSTEM, tet, wards["A"], milestone_id=quick.id, now=vn(10, 14, 30, month=2))
+        sign_off(session, SYSTEM, tet, wards["B"], milestone_id=quick.id, now=vn(10, 9, month=2))
+    with read_session(engine) as session:
+        a = sign_off_history(session, SYSTEM, tet, wards["A"])
+        b = sign_off_history(session, SYSTEM, tet, wards["B"])
+    assert [(h.report, h.late) for h in a] == [
+        ("Báo cáo nhanh", True),
+        ("Báo cáo ngày 28/01/2026", True),
+        ("Báo cáo ngày 27/01/2026", False),
+    ]
+    assert [(h.report, h.late) for h in b] == [("Báo cáo nhanh", False)]

@@ -48,6 +48,9 @@ def test_create_campaign_allocate_and_deliver(page, server):
     page.get_by_text(re.compile(r"^Mọi suất đang lọc")).click()
     wait_idle(page)
     page.get_by_role("button", name="Đánh dấu đã phát").click()
+    wait_idle(page)  # a look before money moves: how many, how much, who
+    expect(page.get_by_text(re.compile(r"^Ghi đã phát ngày .* cho \d+ suất = [\d.]+ đ: "))).to_be_visible()
+    page.get_by_role("button", name="Ghi đã phát").click()
     wait_idle(page)
     expect(page.get_by_text("Đã ghi nhận phát")).to_be_visible()
     with write_session(get_engine(server.db_url)) as session:

@@ -155,8 +155,11 @@ def test_the_bank_list_is_not_offered_while_an_account_has_no_bank(demo_db):
         ).first()
         entitlement.bank_name = None
         session.add(entitlement)
-        session.execute(
-            update(PayrollLine).where(PayrollLine.entitlement_id == entitlement.id).values(bank_name=None)
+        open_month = select(Payroll.id).where(Payroll.month == THIS_MONTH).scalar_subquery()
+        session.execute(  # the open month's lines, as a build without the bank writes them
+            update(PayrollLine)
+            .where(PayrollLine.entitlement_id == entitlement.id, PayrollLine.payroll_id == open_month)
+            .values(bank_name=None)
         )
     at = app_as("dongkinh", "pages/payroll.py").run()
     assert not at.exception
@@ -224,9 +227,7 @@ def test_grant_from_the_registry_page_with_a_checked_month(demo_db):
     )
     person = at.session_state["registry_rows"][index - 1]
     chooser.select_index(index).run()
-    assert (
-        by_label(at.multiselect, "Diện hưởng").placeholder == "Chọn một hoặc nhiều diện hưởng"
-    )  # no English
+    assert by_label(at.multiselect, "Diện hưởng").placeholder == "Chọn diện hưởng"  # no English
     for month in ("13/2026", f"{THIS_MONTH:%m/%Y}"):  # values of a form are sent with its button
         by_label(at.multiselect, "Diện hưởng").set_value([hiv])
         by_label(at.text_input, "Hưởng từ tháng (MM/YYYY)").input(month)

@@ -78,3 +78,23 @@ def test_no_code_and_no_missing_value_on_any_page(demo_db, role):
             if shaped or bare:
                 problems.append((page, text[:80], ", ".join(shaped or sorted(bare))))
     assert sorted(set(problems))[:40] == []
+
+
+def _boxes_without_placeholder(at) -> list[str]:
+    """Boxes that would show Streamlit's English placeholder ("Choose options", "Choose an option"):
+    a multiselect, or a disabled selectbox, without a Vietnamese placeholder of its own."""
+    boxes = [*at.multiselect, *(b for b in at.selectbox if b.proto.disabled)]
+    return [box.label for box in boxes if not box.proto.placeholder]
+
+
+@pytest.mark.parametrize("role", list(DEMO_USERS))
+def test_no_box_falls_back_to_an_english_placeholder(demo_db, role):
+    problems = []
+    for page in [file for file, _title, _icon, roles in PAGES if role in roles]:
+        at = open_page(DEMO_USERS[role], page)
+        problems += [(page, label) for label in _boxes_without_placeholder(at)]
+        person = next((b for b in at.selectbox if b.label == "Người trong danh sách trên"), None)
+        if person is not None and len(person.options) > 1:  # a person's panel: "Diện hưởng" (multiselect)
+            person.select_index(1).run()
+            problems += [(page, label) for label in _boxes_without_placeholder(at)]
+    assert problems == []

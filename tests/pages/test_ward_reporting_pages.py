@@ -10,7 +10,8 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import FiguresBasis
 from data_layer.core.db import read_session
 from data_layer.registry.wards import get_ward_by_code
-from data_layer.vn.formatting import format_money
+from data_layer.reports.summary import campaign_summary
+from data_layer.vn.formatting import format_count, format_money
 from tests.pages.conftest import open_page
 
 
@@ -70,3 +71,17 @@ def test_reports_page_states_its_basis(demo_db):
     assert "Số liệu các phường/xã đã chốt đến 14:00 ngày 28/01/2026" in [c.value for c in at.caption]
     names = list(at.dataframe[-1].value["Phường/xã"])
     assert "Xã Hoàng Đồng (chưa báo cáo)" in names and "Phường Đông Kinh" in names
+
+
+def test_the_result_report_counts_delivered_gifts_apart_from_the_plan(demo_db):
+    at = open_page("quan", "pages/reports.py")
+    assert not at.exception, at.exception
+    campaign = at.selectbox[0].value
+    with read_session() as session:
+        summary = campaign_summary(session, Scope.system(), campaign.id)
+    totals = [m.value for m in at.markdown if m.value.startswith("**Tổng cộng:")]
+    assert summary["delivered_count"] < summary["total_count"] and len(totals) == 1
+    planned, delivered = format_count(summary["total_count"]), format_count(summary["delivered_count"])
+    assert f"đã trao {delivered}/{planned} suất = {format_money(summary['delivered_amount'])}" in totals[0]
+    assert "còn lại" in totals[0]
+    assert any("đã trao tận tay người nhận" in c.value for c in at.caption)
