@@ -28,7 +28,7 @@ KINDS = {  # the text styles of letterheads, titles and closing blocks
     "note": Style(italic=True, size=12),
     "heading": Style(bold=True, italic=True, size=12, horizontal="left"),
     "recipient": Style(size=11, horizontal="left"),
-    "issuer_bold": Style(size=12, bold=True),
+    "issuer": Style(size=12, bold=True),
     "national": Style(size=12, bold=True),
     "motto": Style(bold=True, underline=True),
     "title": Style(size=14, bold=True),
@@ -181,9 +181,9 @@ class Document:
             self.sheet.merge(row, first, last)
 
     def letterhead(self, office: Office, ward: str | None = None, number: str = "") -> None:
-        """The issuing office (and the ward, for a ward's document) and the national motto, then the
-        document's number ("Số: ……/BC-……") and its place and date."""
-        left = [(name, "issuer_bold") for name in office.issuers(ward)]
+        """The issuing body (the office, or the ward's People's Committee for a ward's own document)
+        and the national motto, then the document's number ("Số: ……/BC-……") and its place and date."""
+        left = [(name, "issuer") for name in office.issuers(ward)]
         left = (left + [("", "plain")] * 2)[:2] + [(number, "plain")]
         right = [
             (NATIONAL_NAME, "national"),
