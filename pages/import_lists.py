@@ -12,6 +12,7 @@ from data_layer.core.db import read_session, write
 from data_layer.importing.batches import list_batches, undo_batch
 from data_layer.importing.columns import FIELD_LABELS
 from data_layer.importing.commit import commit_import
+from data_layer.importing.eras import OLD_LIST_LABEL
 from data_layer.importing.error_report import error_report_xlsx
 from data_layer.importing.preview import ImportRequest, preview_import
 from data_layer.registry.catalog import list_categories, list_sources
@@ -86,7 +87,7 @@ def result_card(result: dict) -> None:
         undo_button(result["batch_id"], result["file_name"], "Hoàn tác lần nhập này", "card")
 
 
-def preview_of(upload, key: str, ward, campaign, source, file_category_id):
+def preview_of(upload, key: str, ward, campaign, source, file_category_id, era):
     """Preview of one uploaded file with the user's choices (cached per choice)."""
     request = ImportRequest(
         file_name=upload.name,
@@ -96,6 +97,8 @@ def preview_of(upload, key: str, ward, campaign, source, file_category_id):
         mapping=st.session_state.get(f"{key}_mapping"),
         category_map=st.session_state.get(f"{key}_categories", {}),
         file_category_id=file_category_id,
+        era=era,
+        hamlet_units=dict(st.session_state.get(f"{key}_hamlets", {})),
     )
     cache_key = (
         request.sha256,
@@ -104,6 +107,8 @@ def preview_of(upload, key: str, ward, campaign, source, file_category_id):
         tuple(sorted((request.mapping or {}).items())),
         tuple(sorted(request.category_map.items())),
         file_category_id,
+        era,
+        tuple(sorted(request.hamlet_units.items())),
     )
     cached = st.session_state.get(f"{key}_preview")
     if cached and cached[0] == cache_key:
@@ -114,6 +119,31 @@ def preview_of(upload, key: str, ward, campaign, source, file_category_id):
     bar.empty()
     st.session_state[f"{key}_preview"] = (cache_key, preview)
     return preview
+
+
+def hamlet_placement(preview, key: str) -> None:
+    """A split old commune: ask once which of today's units each of its hamlets went to."""
+    if not (preview.era and preview.era.split):
+        return
+    answers = st.session_state.setdefault(f"{key}_hamlets", {})
+    to_ask = [*preview.hamlet_questions, *[h for h in answers if h not in preview.hamlet_questions]]
+    if not to_ask:
+        return
+    units = dict(preview.era.split)
+    st.warning(
+        f"{preview.era.old_unit[1]} cũ đã được chia cho {', '.join(units.values())}: chọn mỗi thôn/tổ nay "
+        "thuộc đơn vị nào (chỉ hỏi một lần; câu trả lời được ghi nhớ cho các danh sách sau)."
+    )
+    for number, hamlet in enumerate(to_ask):
+        choice = st.selectbox(
+            hamlet,
+            [None, *units],
+            format_func=lambda code: "— Chọn —" if code is None else units[code],
+            key=f"{key}_hamlet_{number}",
+        )
+        if choice and answers.get(hamlet) != choice:
+            answers[hamlet] = choice
+            st.rerun()
 
 
 def mapping_editor(preview, key: str) -> None:
@@ -246,9 +276,17 @@ def import_one(upload, number: int, ward, campaign, source) -> None:
         format_func=lambda c: "— Không —" if c is None else category_names[c],
         key=f"{key}_file_group",
     )
+    old_list = st.checkbox(
+        OLD_LIST_LABEL,
+        key=f"{key}_old",
+        help="Tên phường/xã cũ trong tiêu đề được đối chiếu với bảng chuyển đổi đơn vị hành chính; "
+        "mỗi người giữ mã và tên đơn vị cũ. Không chọn: thời kỳ theo ngày tháng trong tiêu đề.",
+    )
     preview = None
     with shown_errors():
-        preview = preview_of(upload, key, ward, campaign, source, file_category_id)
+        preview = preview_of(
+            upload, key, ward, campaign, source, file_category_id, "old" if old_list else None
+        )
     if preview is None:
         return
     if preview.suggested_category_id and not st.session_state.get(f"{key}_suggestion_done"):
@@ -256,6 +294,13 @@ def import_one(upload, number: int, ward, campaign, source) -> None:
         if file_category_id is None:
             st.session_state[f"{key}_suggested"] = preview.suggested_category_id
             st.rerun()
+    if preview.era and preview.era.old_unit:
+        code, name = preview.era.old_unit
+        st.info(
+            f"Danh sách lập trước 01/7/2025 của {name} (mã cũ {code}), nay thuộc {ward.name}: "
+            "mỗi người mới giữ mã và tên đơn vị cũ."
+        )
+    hamlet_placement(preview, key)
     mapping_editor(preview, key)
     category_editor(preview, key)
     show_preview(preview, key)

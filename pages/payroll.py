@@ -30,6 +30,7 @@ from data_layer.registry.wards import list_wards
 from data_layer.vn import labels
 from data_layer.vn.document import Office
 from data_layer.vn.formatting import format_count, format_datetime, format_money, format_month, local_today
+from ui.agent_return_panel import agent_return_panel
 from ui.downloads import reading, xlsx_download
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
@@ -225,11 +226,10 @@ with tab_lists:
                     f"{prefix}_{month:%Y_%m}_{ward.code}.xlsx",
                     key=f"{prefix}_{month:%Y_%m}_{ward.code}",
                 )
-with tab_form:
-    period = default_period(months)
-    if period is None:
-        st.info("Chưa có tháng nào đã lập danh sách chi trả.")
-        st.stop()
+
+
+def form_10a_tab(period: tuple[date, date]) -> None:
+    """Form 10a of every ward or one ward for a chosen period, and its file."""
     choices = sorted(m for m, s in months if s is not None)
     if scope.sees_all_wards:
         f0, f1, f2 = st.columns(3)
@@ -250,7 +250,7 @@ with tab_form:
     )
     if first > last:
         st.warning("Từ tháng phải trước hoặc bằng Đến tháng.")
-        st.stop()
+        return
     ward_id, ward_name = (chosen.id, chosen.name) if chosen else (None, None)
     with read_session() as session:
         rows = form_10a(session, scope, first, last, ward_id)
@@ -285,3 +285,12 @@ with tab_form:
         ),
         f"mau_10a_{chosen.code if chosen else 'tat_ca'}_{first:%Y%m}_{last:%Y%m}.xlsx",
     )
+
+
+with tab_form:
+    if (period := default_period(months)) is None:
+        st.info("Chưa có tháng nào đã lập danh sách chi trả.")
+    else:
+        form_10a_tab(period)
+if figures.status == PayrollStatus.LOCKED:
+    agent_return_panel(scope, month, wards)

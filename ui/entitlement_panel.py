@@ -57,9 +57,10 @@ def _group_options(month: date) -> dict[int, str]:
 
 def _input_form(
     key: str, current: EntitlementRow | None, month: date
-) -> Callable[[], EntitlementInput] | None:
-    """The entitlement fields (prefilled from ``current``); once the form is sent, a function reading
-    them (months typed as MM/YYYY are read there, inside the write, so a wrong one is shown)."""
+) -> Callable[[], tuple[EntitlementInput, date | None]] | None:
+    """The entitlement fields (prefilled from ``current``), and for a correction the month changed
+    groups or children apply from; once the form is sent, a function reading them (months typed as
+    MM/YYYY are read there, inside the write, so a wrong one is shown)."""
     groups = _group_options(month)
     with st.form(key):
         chosen = st.multiselect(
@@ -91,20 +92,33 @@ def _input_form(
         )
         account = c2.text_input("Số tài khoản", (current.account_number or "") if current else "")
         bank = c3.text_input("Ngân hàng", (current.bank_name or "") if current else "")
+        applies = (
+            ""
+            if current is None
+            else c1.text_input(
+                "Diện hưởng, số con áp dụng từ tháng (MM/YYYY)",
+                help="Để trống: từ tháng chi trả đầu tiên chưa khóa (không tính lại các tháng đã chi trả).",
+            )
+        )
         if not st.form_submit_button("Lưu chế độ hưởng", type="primary"):
             return None
-    return lambda: EntitlementInput(
-        groups=tuple(chosen),
-        start_month=month_arg(start, "Hưởng từ tháng"),
-        children=children or None,
-        paid_until=month_arg(paid, "Đã nhận đến tháng") if paid.strip() else None,
-        decision_no=decision_no,
-        decision_date=decision_date,
-        payment_method=method,
-        account_number=account,
-        bank_name=bank,
-        proxy_name=proxy,
-    )
+
+    def read() -> tuple[EntitlementInput, date | None]:
+        data = EntitlementInput(
+            groups=tuple(chosen),
+            start_month=month_arg(start, "Hưởng từ tháng"),
+            children=children or None,
+            paid_until=month_arg(paid, "Đã nhận đến tháng") if paid.strip() else None,
+            decision_no=decision_no,
+            decision_date=decision_date,
+            payment_method=method,
+            account_number=account,
+            bank_name=bank,
+            proxy_name=proxy,
+        )
+        return data, month_arg(applies, "Áp dụng từ tháng") if applies.strip() else None
+
+    return read
 
 
 def _status_forms(scope: Scope, row: EntitlementRow) -> None:
@@ -167,17 +181,20 @@ def entitlement_panel(scope: Scope, person_id: int, ward_id: int, key: str) -> N
         st.markdown("**Thêm chế độ hưởng**")
         data = _input_form(f"{key}_grant", None, month)
         if data is not None:
-            run_write(lambda s: grant(s, scope, person_id, data()), "Đã thêm chế độ hưởng.")
+            run_write(lambda s: grant(s, scope, person_id, data()[0]), "Đã thêm chế độ hưởng.")
         return
     edit, status = st.tabs(["Sửa chế độ đang hưởng", "Dừng, tạm dừng, hưởng lại"])
     with edit:
         st.caption(
-            "Đính chính áp dụng cho mọi tháng đã hưởng: chênh lệch được truy lĩnh hoặc truy thu tháng sau."
+            "Diện hưởng và số con áp dụng từ tháng ghi ở ô «áp dụng từ tháng»; các thông tin khác áp dụng cho"
+            " mọi tháng đã hưởng: chênh lệch được truy lĩnh hoặc truy thu tháng sau."
         )
         data = _input_form(f"{key}_edit_{current.id}", current, month)
         if data is not None:
             run_write(
-                lambda s: update_entitlement(s, scope, current.id, current.version, data()),
+                lambda s: update_entitlement(
+                    s, scope, current.id, current.version, data()[0], applies_from=data()[1]
+                ),
                 lambda changed: f"Đã sửa {len(changed)} thông tin." if changed else "Không có gì thay đổi.",
             )
     with status:

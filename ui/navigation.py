@@ -15,7 +15,7 @@ from data_layer.core.codes import Role
 APP = Path(__file__).resolve().parent.parent / "app.py"
 EVERYONE = frozenset(Role)
 WRITERS = EVERYONE - {Role.VIEWER}
-MANAGERS_AND_VIEWERS = frozenset({Role.ADMIN, Role.DISTRICT, Role.VIEWER})
+MANAGERS_AND_VIEWERS = frozenset({Role.ADMIN, Role.PROVINCE, Role.DISTRICT, Role.VIEWER})
 
 # (file, menu title, icon, roles that see it)
 PAGES = [

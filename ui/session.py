@@ -32,6 +32,7 @@ from data_layer.admin.logins import (
     get_active_user,
     session_is_current,
 )
+from data_layer.admin.users import scope_of
 from data_layer.core.access import Scope
 from data_layer.core.app_secrets import cookie_key
 from data_layer.core.db import read_session, write
@@ -153,7 +154,7 @@ def current_scope() -> Scope | None:
         user = get_active_user(session, st.session_state.get("username"))
         if user is None or st.session_state.get(VERSION_KEY) != user.session_version:
             return None
-        return Scope.for_user(user)
+        return scope_of(session, user)
 
 
 def require_scope() -> Scope:

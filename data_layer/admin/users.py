@@ -10,6 +10,7 @@ from data_layer.core.access import ROLES_NEEDING_WARD, Scope
 from data_layer.core.codes import Action, Role
 from data_layer.core.errors import Conflict, Invalid, NotFound
 from data_layer.core.models import User, Ward
+from data_layer.registry.wards import province_ward_ids
 from data_layer.vn.text import normalize_text
 
 MIN_PASSWORD_LENGTH = 8
@@ -47,18 +48,23 @@ def add_user(
     role: str,
     ward_id: int | None = None,
     name: str | None = None,
+    province_code: str | None = None,
 ) -> User:
-    """Create a user; ward staff must be bound to a ward."""
+    """Create a user; ward staff must be bound to a ward, province staff to a province (its official
+    2-digit code, e.g. 22 for Quảng Ninh)."""
     scope.require_admin()
     username = _clean_username(username)
     if role not in Role.__members__.values():
-        raise Invalid(f"Vai trò '{role}' không hợp lệ (admin, district, ward, viewer).")
+        raise Invalid(f"Vai trò '{role}' không hợp lệ (admin, province, district, ward, viewer).")
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise Invalid(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
     if ward_id is not None and session.get(Ward, ward_id) is None:
         raise NotFound("Không tìm thấy phường/xã.")
     if role in ROLES_NEEDING_WARD and ward_id is None:
         raise Invalid("Cán bộ phường/xã phải gắn với một phường/xã (--ward MÃ).")
+    province_code = (province_code or "").strip().zfill(2) if province_code else None
+    if role == Role.PROVINCE and not (province_code and province_code.isdigit() and len(province_code) == 2):
+        raise Invalid("Cán bộ cấp tỉnh phải gắn với một tỉnh/thành phố: mã tỉnh 2 chữ số (--province MÃ).")
     if session.exec(select(User).where(User.username == username)).first():
         raise Conflict(f"Tên đăng nhập '{username}' đã tồn tại.")
     user = User(
@@ -67,6 +73,7 @@ def add_user(
         password_hash=hash_password(password),
         role=role,
         ward_id=ward_id,
+        province_code=province_code if role == Role.PROVINCE else None,
     )
     session.add(user)
     session.flush()
@@ -80,6 +87,12 @@ def add_user(
         new=f"{username} ({role})",
     )
     return user
+
+
+def scope_of(session: Session, user: User) -> Scope:
+    """The Scope of a stored user (a province officer's wards read from the database)."""
+    wards = province_ward_ids(session, user.province_code or "") if user.role == Role.PROVINCE else None
+    return Scope.for_user(user, province_wards=wards)
 
 
 def list_users(session: Session, scope: Scope) -> list[User]:

@@ -5,7 +5,8 @@ The work happens in temporary tables of the write transaction (``due_tables``):
 
 - ``allow_month``: every month from the earliest start to the payroll's month, with the standard,
   the pension level and the funeral amount in force (from the reference data, by Python).
-- ``allow_band``: each group's coefficient versions as month ranges with up to four age bands.
+- ``allow_band``: each group's coefficient versions as month ranges with up to four age bands (the
+  lower age in years, the upper one in months, one more when no band continues it: rule 2 of ``rules``).
 - ``allow_ent1`` / ``allow_entm`` (groups in ``allow_entg``): the entitlements with one group /
   with several, each with its months to pay as month indexes [w_from, w_to] (from the start month or the
   month after ``paid_until``, through the month of the stop date, of a death or move recorded in the
@@ -47,9 +48,18 @@ from sqlalchemy import (
 
 from data_layer.allowance.months import from_index, month_index
 from data_layer.allowance.reference import MAX_BANDS
-from data_layer.allowance.rules import Reference, value_in
+from data_layer.allowance.rules import PENSION_AGE, PENSION_AGE_POOR, POOR_CATEGORIES, Reference, value_in
 from data_layer.core.codes import GroupKind, PersonStatus
-from data_layer.core.models import Beneficiary, Entitlement, EntitlementGroup, EntitlementSuspension
+from data_layer.core.models import (
+    Beneficiary,
+    BeneficiaryCategory,
+    Category,
+    Entitlement,
+    EntitlementGroup,
+    EntitlementSuspension,
+    EntitlementTerm,
+    EntitlementTermGroup,
+)
 
 _meta = MetaData()
 TEMP = {"prefixes": ["TEMPORARY"], "postgresql_on_commit": "DROP"}
@@ -81,7 +91,8 @@ BANDS = Table(
     *[_int(f"{part}{k}") for k in range(1, MAX_BANDS + 1) for part in ("lo", "hi", "t")],
     **TEMP,
 )
-_ENT_COLUMNS = ("pid", "children", "w_from", "w_to", "bidx", "gap")
+# rid: the entitlement (eid is −term id for an earlier term); page: the pension age (rules, rule 4)
+_ENT_COLUMNS = ("rid", "pid", "children", "w_from", "w_to", "bidx", "gap", "page")
 ENT1 = Table(  # entitlements with one group
     "allow_ent1",
     _meta,
@@ -129,6 +140,14 @@ def analyze(connection: Connection, *tables: Table) -> None:
 
 def fill_reference(connection: Connection, reference: Reference, first: date, last: date) -> None:
     """The months from ``first`` to ``last`` with their amounts, and the coefficient bands."""
+    fill_months(connection, reference, first, last)
+    bands = list(_band_rows(reference))
+    if bands:
+        connection.execute(insert(BANDS), bands)
+
+
+def fill_months(connection: Connection, reference: Reference, first: date, last: date) -> None:
+    """The months from ``first`` to ``last`` with their amounts (``allow_month``)."""
     months = []
     for mi in range(month_index(first), month_index(last) + 1):
         month = from_index(mi)
@@ -144,9 +163,6 @@ def fill_reference(connection: Connection, reference: Reference, first: date, la
             }
         )
     connection.execute(insert(MONTHS), months)
-    bands = list(_band_rows(reference))
-    if bands:
-        connection.execute(insert(BANDS), bands)
 
 
 def _band_rows(reference: Reference) -> Iterator[dict]:
@@ -159,8 +175,11 @@ def _band_rows(reference: Reference) -> Iterator[dict]:
         starts = [month_index(start) for start, _ in rule.versions] + [FAR + 1]
         for (_start, bands), mi_from, next_from in zip(rule.versions, starts, starts[1:], strict=False):
             slots = dict(empty)
+            starts = {band.min_age for band in bands}
             for k, band in enumerate(bands, start=1):
-                slots |= {f"lo{k}": band.min_age, f"hi{k}": band.max_age, f"t{k}": band.tenths}
+                # hi in months: the birthday's month of an age no band continues is still paid (rule 2)
+                high = None if band.max_age is None else 12 * band.max_age + (band.max_age not in starts)
+                slots |= {f"lo{k}": band.min_age, f"hi{k}": high, f"t{k}": band.tenths}
             yield base | slots | {"mi_from": mi_from, "mi_to": next_from - 1}
 
 
@@ -177,6 +196,15 @@ def _least(*values):
     return result
 
 
+def poor_household(person_id):
+    """SQL condition: the person is in a poor or near-poor household (registry categories)."""
+    return exists().where(
+        BeneficiaryCategory.beneficiary_id == person_id,
+        BeneficiaryCategory.category_id == Category.id,
+        Category.code.in_(POOR_CATEGORIES),
+    )
+
+
 def held():
     """SQL condition: the entitlement's payments are held by an open suspension."""
     return exists().where(
@@ -184,9 +212,28 @@ def held():
     )
 
 
+def _most(*values):
+    """The largest of values, a NULL value counting as no limit (the first must not be NULL)."""
+    result = values[0]
+    for value in values[1:]:
+        result = case((value > result, value), else_=result)
+    return result
+
+
+def _group_counts(table, key):
+    """Per owner (entitlement or term): its number of groups and its smallest group id."""
+    return (
+        select(key.label("owner"), func.count().label("n"), func.min(table.group_id).label("gid"))
+        .group_by(key)
+        .subquery()
+    )
+
+
 def fill_entitlements(connection: Connection, ward_ids: list[int] | None, payroll_month: date) -> None:
-    """The entitlements of the wards (None: all) not held, with their months to pay and groups."""
-    e, b = Entitlement, Beneficiary
+    """The entitlements of the wards (None: all) not held, with their months to pay and groups: the
+    current groups from ``terms_from`` (or the start), each earlier term (``EntitlementTerm``) as a
+    row of its own keyed by −term id, over its own months."""
+    e, b, t = Entitlement, Beneficiary, EntitlementTerm
     start, paid = index_of(e.start_month), index_of(e.paid_until) + 1
     registry_end = case(
         (and_(b.status != PersonStatus.ACTIVE, b.status_date.is_not(None)), index_of(b.status_date))
@@ -196,36 +243,60 @@ def fill_entitlements(connection: Connection, ward_ids: list[int] | None, payrol
         EntitlementSuspension.to_month.is_not(None),
         EntitlementSuspension.back_pay.is_(False),
     )
-    counts = (
-        select(
-            EntitlementGroup.entitlement_id.label("eid"),
-            func.count().label("n"),
-            func.min(EntitlementGroup.group_id).label("gid"),
-        )
-        .group_by(EntitlementGroup.entitlement_id)
-        .subquery()
-    )
-    columns = [
-        e.beneficiary_id,
-        e.children,
-        case((paid > start, paid), else_=start),
-        _least(literal(month_index(payroll_month)), index_of(e.stop_date), registry_end),
+    last = (literal(month_index(payroll_month)), index_of(e.stop_date), registry_end)
+    person = [
         case((b.birth_date.is_not(None), index_of(b.birth_date)), else_=b.birth_year * 12),
         case((gap, 1), else_=0),
+        case((poor_household(b.id), PENSION_AGE_POOR), else_=PENSION_AGE),
     ]
     where = [~held()] + ([e.ward_id.in_(ward_ids)] if ward_ids is not None else [])
-    base = select(e.id, *columns).join(b, b.id == e.beneficiary_id).join(counts, counts.c.eid == e.id)
-    names = ["eid", "pid", "children", "w_from", "w_to", "bidx", "gap"]
-    connection.execute(
-        insert(ENT1).from_select(
-            [*names, "gid"], base.add_columns(counts.c.gid).where(counts.c.n == 1, *where)
-        )
+    names = ["eid", *_ENT_COLUMNS]
+    current = _group_counts(EntitlementGroup, EntitlementGroup.entitlement_id)
+    terms = _group_counts(EntitlementTermGroup, EntitlementTermGroup.term_id)
+    sources = (
+        (
+            current,
+            select(
+                e.id,
+                e.id,
+                e.beneficiary_id,
+                e.children,
+                _most(start, paid, index_of(e.terms_from)),
+                _least(*last),
+                *person,
+            )
+            .join(b, b.id == e.beneficiary_id)
+            .join(current, current.c.owner == e.id),
+        ),
+        (
+            terms,
+            select(
+                -t.id,
+                e.id,
+                e.beneficiary_id,
+                t.children,
+                _most(start, paid, index_of(t.from_month)),
+                _least(*last, index_of(t.to_month)),
+                *person,
+            )
+            .join(e, e.id == t.entitlement_id)
+            .join(b, b.id == e.beneficiary_id)
+            .join(terms, terms.c.owner == t.id),
+        ),
     )
-    connection.execute(insert(ENTM).from_select(names, base.where(counts.c.n > 1, *where)))
+    for counts, base in sources:
+        connection.execute(
+            insert(ENT1).from_select(
+                [*names, "gid"], base.add_columns(counts.c.gid).where(counts.c.n == 1, *where)
+            )
+        )
+        connection.execute(insert(ENTM).from_select(names, base.where(counts.c.n > 1, *where)))
     connection.execute(
         text(
             "INSERT INTO allow_entg (eid, gid) SELECT g.entitlement_id, g.group_id FROM entitlementgroup g"
             " JOIN allow_entm x ON x.eid = g.entitlement_id"
+            " UNION ALL SELECT -g.term_id, g.group_id FROM entitlementtermgroup g JOIN allow_entm x"
+            " ON x.eid = -g.term_id"
         )
     )
     analyze(connection, MONTHS, BANDS, ENT1, ENTM, ENTG)
@@ -238,19 +309,21 @@ TENTHS = (
     "(CASE "
     + " ".join(
         f"WHEN v.t{k} IS NOT NULL AND (v.lo{k} IS NULL OR m.mi >= x.bidx + 12 * v.lo{k})"
-        f" AND (v.hi{k} IS NULL OR m.mi < x.bidx + 12 * v.hi{k}) THEN v.t{k}"
+        f" AND (v.hi{k} IS NULL OR m.mi < x.bidx + v.hi{k}) THEN v.t{k}"
         for k in range(1, MAX_BANDS + 1)
     )
     + " ELSE 0 END)"
 )
+# the social pension pays from the month the person reaches the pension age (rule 4; no birth: never)
+PENSION = "(CASE WHEN m.mi >= x.bidx + 12 * x.page THEN m.pension ELSE 0 END)"
 # one group alone: its own amount is the person's (rules 1 and 3 with a single group)
 SINGLE_DUE = (
-    "(CASE v.kind WHEN 'pension' THEN m.pension"
+    f"(CASE v.kind WHEN 'pension' THEN {PENSION}"
     f" WHEN 'per_child' THEN (m.standard * {TENTHS} * coalesce(x.children, 0) + 5) / 10"
     f" ELSE (m.standard * {TENTHS} + 5) / 10 END)"
 )
 GAP = (  # a month of a suspension not paid back is not due
-    "(x.gap = 0 OR NOT EXISTS (SELECT 1 FROM entitlementsuspension s WHERE s.entitlement_id = x.eid"
+    "(x.gap = 0 OR NOT EXISTS (SELECT 1 FROM entitlementsuspension s WHERE s.entitlement_id = x.rid"
     " AND NOT s.back_pay AND s.to_month IS NOT NULL AND m.month BETWEEN s.from_month AND s.to_month))"
 )
 SINGLE_FROM = (
@@ -277,7 +350,7 @@ def multi_rows(where: str = "", main_in: int | None = None) -> str:
     the main group is the one whose own amount is largest, ties to the lowest id, worked out only for
     the month index ``main_in``: the payroll's month; None for none)."""
     own = (
-        f"(CASE WHEN v.kind = 'pension' THEN m.pension ELSE (m.standard * {TENTHS}"
+        f"(CASE WHEN v.kind = 'pension' THEN {PENSION} ELSE (m.standard * {TENTHS}"
         " * (CASE WHEN v.kind = 'per_child' THEN coalesce(x.children, 0) ELSE 1 END) + 5) / 10 END)"
     )
     per_month = (
@@ -286,7 +359,7 @@ def multi_rows(where: str = "", main_in: int | None = None) -> str:
         f" SUM(CASE WHEN v.kind = 'per_child' THEN {TENTHS} * coalesce(x.children, 0) ELSE 0 END) AS pc,"
         f" MAX(CASE WHEN v.kind = 'coefficient' THEN {TENTHS} ELSE 0 END) AS mx,"
         f" MAX(CASE WHEN v.stacks = 1 THEN {TENTHS} ELSE 0 END) AS st,"
-        " MAX(CASE WHEN v.kind = 'pension' THEN 1 ELSE 0 END) AS hp,"
+        f" MAX(CASE WHEN v.kind = 'pension' AND {PENSION} > 0 THEN 1 ELSE 0 END) AS hp,"
         f" MAX({_only_in(main_in, own)} * 10000 + 9999 - g.gid) AS enc"
         f" FROM {MULTI_FROM}{where} GROUP BY x.eid, m.mi"
     )

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from data_layer.allowance.entitlement_status import open_suspension
-from data_layer.allowance.entitlements import group_codes, group_ids_of
+from data_layer.allowance.entitlements import group_codes, group_ids_of, poor_person_ids
 from data_layer.allowance.reference import load_reference
 from data_layer.allowance.rules import Person, monthly_amount
 from data_layer.core.access import Scope
@@ -120,16 +120,20 @@ def entitlement_rows(
         .limit(page_size)
     ).all()
     groups = group_ids_of(session, [e.id for e, _, _ in found])
+    poor = poor_person_ids(session, [b.id for _, b, _ in found])
     reference = load_reference(session)
-    return [_row(session, reference, e, b, ward, groups.get(e.id, ()), month) for e, b, ward in found]
+    return [
+        _row(session, reference, e, b, ward, groups.get(e.id, ()), month, b.id in poor)
+        for e, b, ward in found
+    ]
 
 
 def _row(
-    session: Session, reference, e: Entitlement, b: Beneficiary, ward: str, group_ids, month
+    session: Session, reference, e: Entitlement, b: Beneficiary, ward: str, group_ids, month, poor: bool
 ) -> EntitlementRow:
     suspension = open_suspension(session, e.id) if e.status == EntitlementStatus.SUSPENDED else None
     covers = e.start_month <= month and (e.stop_date is None or e.stop_date.replace(day=1) >= month)
-    amount = monthly_amount(reference, Person(group_ids, b.birth_date, b.birth_year, e.children), month)
+    amount = monthly_amount(reference, Person(group_ids, b.birth_date, b.birth_year, e.children, poor), month)
     note = ""
     if e.status == EntitlementStatus.ACTIVE and e.start_month > month:
         note = f"hưởng từ tháng {format_month(e.start_month)}"

@@ -3,8 +3,9 @@
 and limited to the user's wards (the ward is the person's, read from the database).
 
 A person holds at most one entitlement for any month: a new one starts after the last one stopped.
-Correcting an entitlement (groups, children, start month…) applies to every month it covers: the
-next open payroll pays or recovers the difference for months already paid.
+Groups and children change from a month (issue 21 §1.3: by default the first month no locked payroll
+covers, never the past by accident); other corrections (start month…) apply to every month the
+entitlement covers: the next open payroll pays or recovers the difference for months already paid.
 """
 
 from __future__ import annotations
@@ -12,21 +13,26 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
-from data_layer.allowance.months import month_of
+from data_layer.allowance.due import poor_household
+from data_layer.allowance.months import add_months, month_of
+from data_layer.allowance.one_place import check_start_against_other_wards, start_after_other_wards
 from data_layer.allowance.reference import load_reference
-from data_layer.allowance.rules import Reference
+from data_layer.allowance.rules import PENSION_AGE_POOR, Person, Reference, age_in_month
 from data_layer.core import audit
 from data_layer.core.access import Scope
-from data_layer.core.codes import Action, GroupKind, PaymentMethod, PersonStatus
+from data_layer.core.codes import Action, GroupKind, PaymentMethod, PayrollStatus, PersonStatus
 from data_layer.core.errors import Conflict, Invalid, NotFound
 from data_layer.core.models import (
     AllowanceGroup,
     Beneficiary,
     Entitlement,
     EntitlementGroup,
+    EntitlementTerm,
+    EntitlementTermGroup,
+    Payroll,
     utcnow,
 )
 from data_layer.registry.editing import person_in_scope
@@ -109,6 +115,47 @@ def clean_input(reference: Reference, person: Beneficiary, data: EntitlementInpu
     )
 
 
+def poor_person_ids(session: Session, person_ids: list[int]) -> set[int]:
+    """Those of the people in a poor or near-poor household (registry categories)."""
+    found: set[int] = set()
+    for start in range(0, len(person_ids), 5000):
+        chunk = person_ids[start : start + 5000]
+        found |= set(
+            session.execute(
+                select(Beneficiary.id).where(Beneficiary.id.in_(chunk), poor_household(Beneficiary.id))
+            ).scalars()
+        )
+    return found
+
+
+def check_pension_age(
+    session: Session, reference: Reference, person: Beneficiary, groups, start: date
+) -> str | None:
+    """Rule 4 of ``rules`` at a grant: the social pension is refused under 70 in the start month;
+    when it pays only from a later birthday month, a sentence saying so."""
+    pension = [reference.groups[g] for g in groups if reference.groups[g].kind == GroupKind.PENSION]
+    if not pension:
+        return None
+    code = pension[0].code
+    age = age_in_month(person.birth_date, person.birth_year, start)
+    if age is None:
+        raise Invalid(f"Diện {code}: cần ngày sinh hoặc năm sinh của {person.name} để tính tuổi hưởng.")
+    if age < PENSION_AGE_POOR:
+        raise Invalid(
+            f"Diện {code}: {person.name} {age} tuổi vào tháng {format_month(start)}; trợ cấp hưu trí xã hội "
+            "cần từ 75 tuổi, hoặc từ 70 tuổi thuộc hộ nghèo, cận nghèo."
+        )
+    poor = bool(poor_person_ids(session, [person.id]))
+    pension_age = Person((), poor=poor).pension_age
+    if age >= pension_age:
+        return None
+    born = month_of(person.birth_date) if person.birth_date else date(person.birth_year, 1, 1)
+    return (
+        f"Diện {code}: {person.name} chưa đủ {pension_age} tuổi (không thuộc hộ nghèo, cận nghèo); trợ cấp "
+        f"hưu trí xã hội trả từ tháng {format_month(add_months(born, 12 * pension_age))}."
+    )
+
+
 def entitlement_in_scope(session: Session, scope: Scope, entitlement_id: int) -> Entitlement:
     """The entitlement if it is in the user's wards and they may change it."""
     entitlement = session.execute(
@@ -175,8 +222,10 @@ def grant(
     *,
     batch_id: int | None = None,
     reference: Reference | None = None,
+    notes: list[str] | None = None,
 ) -> Entitlement:
-    """A new entitlement of a person of the user's wards, active from its start month."""
+    """A new entitlement of a person of the user's wards, active from its start month (moved after
+    the months another ward pays the same CCCD: a sentence saying so is appended to ``notes``)."""
     person = person_in_scope(session, scope, person_id)
     if refusal := _grant_refusal(person):
         raise Invalid(refusal)
@@ -189,6 +238,10 @@ def grant(
     ).scalars()
     if codes := sorted(inactive):
         raise Invalid("Diện hưởng đã ngừng sử dụng: " + ", ".join(codes))
+    clean.start_month, moved = start_after_other_wards(session, person, clean.start_month)
+    pension_note = check_pension_age(session, reference, person, clean.groups, clean.start_month)
+    if notes is not None:
+        notes += [n for n in (moved, pension_note) if n]
     _check_no_overlap(session, person.id, clean.start_month, None)
     values = {k: getattr(clean, k) for k in FIELDS if k != "groups"}
     entitlement = Entitlement(
@@ -204,10 +257,54 @@ def grant(
         row_id=entitlement.id,
         action=Action.INSERT,
         ward_id=person.ward_id,
-        new=f"{person.name}: {group_codes(reference, clean.groups)} từ {format_month(clean.start_month)}",
+        new=f"{person.name}: {group_codes(reference, clean.groups)} từ {format_month(clean.start_month)}"
+        + (f" ({moved})" if moved else ""),
         batch_id=batch_id,
     )
     return entitlement
+
+
+def first_unlocked_month(session: Session) -> date | None:
+    """The first month no locked payroll covers (None: nothing locked yet)."""
+    locked = session.execute(
+        select(func.max(Payroll.month)).where(Payroll.status == PayrollStatus.LOCKED)
+    ).scalar_one()
+    return add_months(locked, 1) if locked else None
+
+
+def _keep_earlier_terms(
+    session: Session, entitlement: Entitlement, groups: tuple[int, ...], start: date, applies: date | None
+) -> None:
+    """Before the groups or children change from ``applies`` (None or not after the start: from the
+    start), keep the current ones for their months up to the month before, and drop what earlier
+    terms said for ``applies`` on."""
+    if applies is None or applies <= start:
+        session.execute(delete(EntitlementTerm).where(EntitlementTerm.entitlement_id == entitlement.id))
+        entitlement.terms_from = None
+        return
+    earlier = session.execute(
+        select(EntitlementTerm).where(
+            EntitlementTerm.entitlement_id == entitlement.id, EntitlementTerm.to_month >= applies
+        )
+    ).scalars()
+    for term in earlier:
+        if term.from_month >= applies:
+            session.delete(term)
+        else:
+            term.to_month = add_months(applies, -1)
+            session.add(term)
+    current_from = max(entitlement.terms_from or start, start)
+    if current_from < applies:
+        term = EntitlementTerm(
+            entitlement_id=entitlement.id,
+            from_month=current_from,
+            to_month=add_months(applies, -1),
+            children=entitlement.children,
+        )
+        session.add(term)
+        session.flush()
+        session.add_all(EntitlementTermGroup(term_id=term.id, group_id=g) for g in groups)
+    entitlement.terms_from = applies
 
 
 def update_entitlement(
@@ -219,9 +316,12 @@ def update_entitlement(
     *,
     batch_id: int | None = None,
     reference: Reference | None = None,
+    applies_from: date | None = None,
 ) -> list[str]:
     """Correct an entitlement if ``version`` is still current; returns the fields that changed
-    (nothing is written when none did)."""
+    (nothing is written when none did). Changed groups or children apply from ``applies_from``
+    (default: the first month no locked payroll covers, ``first_unlocked_month``): the months before
+    keep the earlier ones (``EntitlementTerm``); other fields apply to every month."""
     entitlement = entitlement_in_scope(session, scope, entitlement_id)
     if entitlement.version != version:
         raise Conflict("Người khác vừa sửa chế độ hưởng này: tải lại trang rồi sửa lại.")
@@ -231,7 +331,13 @@ def update_entitlement(
     if entitlement.stop_date and month_of(entitlement.stop_date) < clean.start_month:
         raise Invalid("Hưởng từ tháng: phải trước tháng dừng hưởng.")
     _check_no_overlap(session, person.id, clean.start_month, entitlement.stop_date, entitlement.id)
+    if clean.start_month != entitlement.start_month:
+        check_start_against_other_wards(session, person, clean.start_month)
+    check_pension_age(session, reference, person, clean.groups, clean.start_month)
     before_groups = group_ids_of(session, [entitlement.id]).get(entitlement.id, ())
+    if before_groups != clean.groups or entitlement.children != clean.children:
+        applies_from = month_of(applies_from) if applies_from else first_unlocked_month(session)
+        _keep_earlier_terms(session, entitlement, before_groups, clean.start_month, applies_from)
     changes = {
         k: (getattr(entitlement, k), getattr(clean, k))
         for k in FIELDS
@@ -248,7 +354,10 @@ def update_entitlement(
     entitlement.version += 1
     entitlement.updated_at = utcnow()
     session.add(entitlement)
+    dated = f" (từ tháng {format_month(entitlement.terms_from)})" if entitlement.terms_from else ""
     for key, (old, new) in changes.items():
+        if key in ("groups", "children"):
+            new = f"{new or ''}{dated}"
         audit.record(
             session,
             scope,

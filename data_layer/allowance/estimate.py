@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from data_layer.allowance.due import poor_household
 from data_layer.allowance.entitlements import group_ids_of
 from data_layer.allowance.months import add_months, months_from
 from data_layer.allowance.reference import load_reference
@@ -67,7 +68,8 @@ class YearPaid:
 
 
 def _profiles(session: Session, scope: Scope) -> Counter:
-    """(ward id, groups, children, birth date month, birth year) → how many entitlements not stopped."""
+    """(ward id, groups, children, birth date month, birth year, poor household) → how many
+    entitlements not stopped."""
     rows = session.execute(
         select(
             Entitlement.id,
@@ -75,14 +77,15 @@ def _profiles(session: Session, scope: Scope) -> Counter:
             Entitlement.children,
             Beneficiary.birth_date,
             Beneficiary.birth_year,
+            poor_household(Beneficiary.id),
         )
         .join(Beneficiary, Beneficiary.id == Entitlement.beneficiary_id)
         .where(Entitlement.status != EntitlementStatus.STOPPED, scope.ward_clause(Entitlement.ward_id))
     ).all()
     groups = group_ids_of(session, [r[0] for r in rows])
     return Counter(
-        (ward_id, groups.get(eid, ()), children, birth.replace(day=1) if birth else None, year)
-        for eid, ward_id, children, birth, year in rows
+        (ward_id, groups.get(eid, ()), children, birth.replace(day=1) if birth else None, year, poor)
+        for eid, ward_id, children, birth, year, poor in rows
     )
 
 
@@ -121,8 +124,9 @@ def estimate_year(
     per_month: dict[date, int] = defaultdict(int)
     by_group: dict[int | None, EstimateLine] = {}
     by_ward: dict[str, EstimateLine] = {}
-    for (ward_id, group_ids, children, birth_date, birth_year), count in _profiles(session, scope).items():
-        person = Person(group_ids, birth_date, birth_year, children)
+    for profile, count in _profiles(session, scope).items():
+        ward_id, group_ids, children, birth_date, birth_year, poor = profile
+        person = Person(group_ids, birth_date, birth_year, children, bool(poor))
         amounts = [monthly_amount(reference, person, month) for month in months]
         if not any(amounts):
             continue

@@ -188,6 +188,11 @@ def no_bank_message(names: list[str]) -> str:
     )
 
 
+def cash_rows(session: Session, scope: Scope, month: date, ward_id: int):
+    """The rows of the ward's cash list of the month, in the list's order (STT = position + 1)."""
+    return _split(payment_rows(session, scope, month, ward_id))[0]
+
+
 def ward_lists_xlsx(
     session: Session,
     scope: Scope,
@@ -201,7 +206,7 @@ def ward_lists_xlsx(
     document of the ward's People's Committee dated ``day`` (None: dated by hand when signed)."""
     ward = _ward(session, scope, ward_id)
     office = Office.configured(day)
-    cash, bank = _split(payment_rows(session, scope, month, ward_id))
+    cash, bank = _split(payment_rows(session, scope, month, ward_id))  # cash: as ``cash_rows``
     if "bank" in sheets and (names := _without_bank(bank)):
         raise Invalid(no_bank_message(names))
     book = Book()

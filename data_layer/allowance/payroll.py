@@ -44,6 +44,7 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from data_layer.allowance.months import add_months, month_of
+from data_layer.allowance.one_place import refuse_double_payment
 from data_layer.allowance.payroll_lines import write_lines
 from data_layer.core import audit, seals
 from data_layer.core.access import Scope
@@ -123,6 +124,7 @@ def _rebuild(session: Session, scope: Scope, month: date, wards: list[int] | Non
         lines = lines.where(PayrollLine.ward_id.in_(wards))
     session.execute(lines)
     write_lines(session, payroll.id, month, wards)
+    refuse_double_payment(session, payroll.id)
     payroll.built_at, payroll.built_by = utcnow(), scope.user_id
     session.add(payroll)
     session.flush()

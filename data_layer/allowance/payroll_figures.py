@@ -12,7 +12,7 @@ from sqlmodel import Session
 from data_layer.allowance.payroll import payroll_of
 from data_layer.core.access import Scope
 from data_layer.core.codes import LineKind, PaymentMethod
-from data_layer.core.models import AllowanceGroup, PayrollLine, Ward
+from data_layer.core.models import AllowanceGroup, PaymentReturn, PayrollLine, Ward
 from data_layer.vn.formatting import format_month
 
 
@@ -42,6 +42,9 @@ class WardFigures(Figures):
     ward_id: int = 0
     ward_code: str = ""
     ward: str = ""
+    # the agent's return of a locked month: money (month, arrears, funeral) collected / not collected
+    paid: int = 0
+    unpaid: int = 0
 
 
 @dataclass
@@ -55,7 +58,15 @@ class PayrollFigures(Figures):
     def as_json(self) -> dict:
         """The contract of ``ansinh payroll build --json``."""
         wards = [
-            {"ward": w.ward_code, **_money(w), "cash": w.cash, "account": w.account} for w in self.by_ward
+            {
+                "ward": w.ward_code,
+                **_money(w),
+                "cash": w.cash,
+                "account": w.account,
+                "paid": w.paid,
+                "unpaid": w.unpaid,
+            }
+            for w in self.by_ward
         ]
         return {"month": format_month(self.month), "status": self.status, **_money(self), "by_ward": wards}
 
@@ -99,6 +110,23 @@ def payroll_figures(session: Session, scope: Scope, month: date) -> PayrollFigur
         by_ward.setdefault(ward_id, WardFigures(ward_id=ward_id, ward_code=ward.code, ward=ward.name)).add(
             part
         )
+    returned = session.execute(
+        select(PaymentReturn.ward_id, PaymentReturn.collected, func.sum(PayrollLine.amount))
+        .join(
+            PayrollLine,
+            (PayrollLine.payroll_id == PaymentReturn.payroll_id)
+            & (PayrollLine.beneficiary_id == PaymentReturn.beneficiary_id),
+        )
+        .where(
+            PaymentReturn.payroll_id == payroll.id,
+            PayrollLine.kind != LineKind.RECOVERY,
+            scope.ward_clause(PaymentReturn.ward_id),
+        )
+        .group_by(PaymentReturn.ward_id, PaymentReturn.collected)
+    ).all()
+    for ward_id, collected, money in returned:
+        if ward_id in by_ward:
+            setattr(by_ward[ward_id], "paid" if collected else "unpaid", int(money or 0))
     figures = PayrollFigures(
         month=payroll.month,
         status=payroll.status,

@@ -33,10 +33,10 @@ from sqlalchemy import (
 from sqlmodel import Session
 
 from data_layer.allowance import due
-from data_layer.allowance.months import month_index
+from data_layer.allowance.months import add_months, month_index
 from data_layer.allowance.reference import load_reference
 from data_layer.core.codes import LineKind, PaymentMethod, PersonStatus, StopReason
-from data_layer.core.models import Beneficiary, Entitlement, PayrollLine
+from data_layer.core.models import Beneficiary, Entitlement, PaymentReturn, PayrollLine
 from data_layer.core.schema import grouped_insert
 
 _meta = MetaData()
@@ -46,7 +46,7 @@ PERSON = Table(
     Column("pid", Integer, primary_key=True, autoincrement=False),
     Column("eid", Integer),
     Column("w_from", Integer),
-    Column("w_month", Date),
+    Column("first_line", Date),  # the earliest month a payroll line of the person is for
     Column("past", BigInteger),
     Column("now", BigInteger),
     Column("main", Integer),
@@ -74,6 +74,13 @@ PAYMENT = (
 )
 
 
+PAYS = f"l.kind IN ('{LineKind.CURRENT}', '{LineKind.ARREARS}')"  # money handed over (a line ``l``)
+NOT_COLLECTED = (  # a line ``l`` the agent's return says was not collected
+    f"({PAYS} AND EXISTS (SELECT 1 FROM paymentreturn r WHERE r.payroll_id = l.payroll_id"
+    " AND r.beneficiary_id = l.beneficiary_id AND NOT r.collected))"
+)
+
+
 def _sql(statement: str):
     return text(statement).bindparams(bindparam("m", type_=Date))
 
@@ -85,11 +92,15 @@ def write_lines(session: Session, payroll_id: int, month: date, ward_ids: list[i
     if ward_ids is not None:
         starts = starts.where(Entitlement.ward_id.in_(ward_ids))
     first = min(connection.execute(starts).scalar_one() or month, month)
+    reference = load_reference(session)
     with due.due_tables(connection, PERSON, PICK, MONTH_DUE):
-        due.fill_reference(connection, load_reference(session), first, month)
+        due.fill_reference(connection, reference, first, month)
         due.fill_entitlements(connection, ward_ids, month)
         due.fill_totals(connection, month)
-        _fill_people(connection, month)
+        _fill_people(connection, payroll_id, month)
+        earliest = connection.execute(text("SELECT MIN(first_line) FROM allow_person")).scalar_one()
+        if earliest is not None and date.fromisoformat(str(earliest)) < first:  # a start moved later
+            due.fill_months(connection, reference, date.fromisoformat(str(earliest)), add_months(first, -1))
         params = {"payroll": payroll_id, "m": month, "now": month_index(month)}
         with grouped_insert(connection, "payrollline"):
             connection.execute(
@@ -104,8 +115,9 @@ def write_lines(session: Session, payroll_id: int, month: date, ward_ids: list[i
             _write_funerals(connection, payroll_id, ward_ids)
 
 
-def _fill_people(connection: Connection, month: date) -> None:
-    """Per person: first month to pay, sums due, what locked payrolls settled since that month."""
+def _fill_people(connection: Connection, payroll_id: int, month: date) -> None:
+    """Per person: first month to pay, sums due, what locked payrolls settled before the month (all
+    months: a start month corrected later recovers what was paid before it)."""
     people = (
         "SELECT e.pid, coalesce(MAX(CASE WHEN d.now > 0 THEN e.eid END), MAX(e.eid)) AS eid,"
         " MIN(e.w_from) AS w_from, SUM(coalesce(d.past, 0)) AS past, SUM(coalesce(d.now, 0)) AS now,"
@@ -116,20 +128,31 @@ def _fill_people(connection: Connection, month: date) -> None:
     )
     connection.execute(
         text(
-            "INSERT INTO allow_person (pid, eid, w_from, w_month, past, now, main, settled)"
-            f" SELECT p.pid, p.eid, p.w_from, m.month, p.past, p.now, p.main, 0 FROM ({people}) p"
-            " LEFT JOIN allow_month m ON m.mi = p.w_from"
+            "INSERT INTO allow_person (pid, eid, w_from, past, now, main, settled)"
+            f" SELECT p.pid, p.eid, p.w_from, p.past, p.now, p.main, 0 FROM ({people}) p"
         )
     )
     settled = (
-        "SELECT p.pid, SUM(l.amount) AS amount FROM allow_person p JOIN payrollline l"
-        " ON l.beneficiary_id = p.pid AND l.for_month >= p.w_month AND l.for_month < :m"
-        f" AND l.kind <> '{LineKind.FUNERAL}' GROUP BY p.pid"
+        "SELECT p.pid, SUM(l.amount) AS amount, MIN(l.for_month) AS first FROM allow_person p{join}"
+        " JOIN payrollline l ON l.beneficiary_id = p.pid AND l.for_month < :m"
+        f" AND l.kind <> '{LineKind.FUNERAL}'{{only}} GROUP BY p.pid"
     )
-    connection.execute(
-        _sql(f"UPDATE allow_person SET settled = s.amount FROM ({settled}) s WHERE allow_person.pid = s.pid"),
-        {"m": month},
-    )
+    # every payroll but the open one is locked: all lines, less those of the open payroll (another
+    # ward's part of it after a ward-only rebuild) and those the agent's return says were not
+    # collected (paid again as arrears); the few subtracted apart keep the index-only scan of the sum
+    uncollected = " JOIN paymentreturn r ON r.beneficiary_id = p.pid AND NOT r.collected"
+    for change, join, only in (
+        ("settled = s.amount, first_line = s.first", "", ""),
+        ("settled = settled - s.amount", "", " AND l.payroll_id = :payroll"),
+        ("settled = settled - s.amount", uncollected, f" AND l.payroll_id = r.payroll_id AND {PAYS}"),
+    ):
+        connection.execute(
+            _sql(
+                f"UPDATE allow_person SET {change} FROM ({settled.format(join=join, only=only)}) s"
+                " WHERE allow_person.pid = s.pid"
+            ),
+            {"m": month, "payroll": payroll_id},
+        )
     connection.execute(
         text("INSERT INTO allow_pick (pid) SELECT pid FROM allow_person WHERE past <> settled")
     )
@@ -148,7 +171,8 @@ def _write_differences(connection: Connection, params: dict) -> None:
         "SELECT l.beneficiary_id AS pid, m.mi, -l.amount AS due FROM payrollline l"
         " JOIN allow_pick k ON k.pid = l.beneficiary_id JOIN allow_person p ON p.pid = l.beneficiary_id"
         " JOIN allow_month m ON m.month = l.for_month"
-        f" WHERE l.kind <> '{LineKind.FUNERAL}' AND l.for_month >= p.w_month AND l.for_month < :m"
+        f" WHERE l.kind <> '{LineKind.FUNERAL}' AND l.for_month < :m"
+        f" AND l.payroll_id <> :payroll AND NOT {NOT_COLLECTED}"
     )
     differences = (
         "SELECT pid, mi, SUM(due) AS diff"
@@ -180,8 +204,9 @@ def death_date():
 
 
 def _write_funerals(connection: Connection, payroll_id: int, ward_ids: list[int] | None) -> None:
-    """Funeral support, once per person who died while entitled: multiplier × standard of the month
-    of death (``allow_month.funeral``)."""
+    """Funeral support for a person who died while entitled: multiplier × standard of the month of
+    death (``allow_month.funeral``), less what earlier payrolls paid them as funeral support: once,
+    then the difference when the standard of that month is raised later (issue 21 §1.5)."""
     e, b = Entitlement, Beneficiary
     died = death_date()
     where = [died.is_not(None), died >= e.start_month, ~due.held()]
@@ -199,7 +224,20 @@ def _write_funerals(connection: Connection, payroll_id: int, ward_ids: list[int]
         .group_by(e.beneficiary_id)
         .subquery()
     )
-    paid = exists().where(PayrollLine.beneficiary_id == deaths.c.pid, PayrollLine.kind == LineKind.FUNERAL)
+    paid = func.coalesce(
+        select(func.sum(PayrollLine.amount))
+        .where(
+            PayrollLine.beneficiary_id == deaths.c.pid,
+            PayrollLine.kind == LineKind.FUNERAL,
+            ~exists().where(  # not collected (the agent's return): paid again
+                PaymentReturn.payroll_id == PayrollLine.payroll_id,
+                PaymentReturn.beneficiary_id == PayrollLine.beneficiary_id,
+                PaymentReturn.collected.is_(False),
+            ),
+        )
+        .scalar_subquery(),
+        0,
+    )
     month = due.MONTHS.c
     rows = (
         select(
@@ -209,11 +247,11 @@ def _write_funerals(connection: Connection, payroll_id: int, ward_ids: list[int]
             deaths.c.ward_id,
             month.month,
             literal(LineKind.FUNERAL.value),
-            month.funeral,
+            month.funeral - paid,
             literal(PaymentMethod.CASH.value),
         )
         .join(due.MONTHS, month.mi == due.index_of(deaths.c.died))
-        .where(~paid, month.funeral > 0)
+        .where(month.funeral > paid)
     )
     columns = ["payroll_id", "beneficiary_id", "entitlement_id", "ward_id", "for_month", "kind", "amount"]
     connection.execute(insert(PayrollLine).from_select([*columns, "payment_method"], rows))

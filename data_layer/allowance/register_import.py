@@ -22,10 +22,17 @@ from typing import Protocol
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
-from data_layer.allowance.entitlements import EntitlementInput, grant, update_entitlement
+from data_layer.allowance.entitlements import (
+    EntitlementInput,
+    first_unlocked_month,
+    grant,
+    group_ids_of,
+    update_entitlement,
+)
 from data_layer.allowance.months import month_of
+from data_layer.allowance.one_place import start_after_other_wards
 from data_layer.allowance.reference import code_key, group_ids_by_code, load_reference
-from data_layer.allowance.rules import Reference
+from data_layer.allowance.rules import PENSION_AGE_POOR, Reference, age_in_month
 from data_layer.core.access import Scope
 from data_layer.core.codes import Action, EntitlementStatus, GroupKind, PaymentMethod, PersonStatus
 from data_layer.core.errors import Conflict
@@ -47,6 +54,7 @@ HEADERS = {
     "allowance_groups": "Diện hưởng",
     "children": "Số con",
     "start_month": "Hưởng từ tháng",
+    "applies_from": "Áp dụng từ tháng",
     "bank_account": "Số tài khoản",
     "bank_name": "Ngân hàng",
 }
@@ -56,7 +64,9 @@ class RegisterRow(Protocol):
     """What the importer's parsed row carries for the register (``importing.rows.ParsedRow``)."""
 
     row: int
+    national_id: str | None
     name: str | None
+    birth_date: date | None
     birth_year: int | None
     bank_account: str | None
     bank_name: str | None
@@ -64,6 +74,7 @@ class RegisterRow(Protocol):
     children: int | None
     start_month: date | None
     paid_until: date | None
+    applies_from: date | None
     errors: list[tuple[str | None, str]]
     warnings: list[str]
 
@@ -93,7 +104,17 @@ class _Checker:
             errors.append(("children", f"Diện {per_child[0].code} cần ghi số con đang nuôi (cột Số con)."))
         if row.start_month is None:
             errors.append(("start_month", "Thiếu tháng bắt đầu hưởng (MM/YYYY)."))
-        if (aged := [r for r in rules if r.age_dependent]) and row.birth_year is None:
+        if row.start_month and (pension := [r for r in rules if r.kind == GroupKind.PENSION]):
+            age = age_in_month(row.birth_date, row.birth_year, row.start_month)
+            if age is not None and age < PENSION_AGE_POOR:
+                message = (
+                    f"Diện {pension[0].code}: {age} tuổi vào tháng {format_month(row.start_month)}; trợ cấp "
+                    "hưu trí xã hội cần từ 75 tuổi, hoặc từ 70 tuổi thuộc hộ nghèo, cận nghèo."
+                )
+                errors.append(("allowance_groups", message))
+        if (
+            aged := [r for r in rules if r.age_dependent or r.kind == GroupKind.PENSION]
+        ) and row.birth_year is None:
             message = f"Diện {aged[0].code} tính hệ số theo tuổi: cần ngày sinh hoặc năm sinh."
             errors.append(("allowance_groups", message))
         row.errors += [(self.headers.get(field) or HEADERS[field], message) for field, message in errors]
@@ -159,6 +180,80 @@ def check_people(
         else:
             continue
         register.pop(row.row)
+
+
+def note_dated_changes(
+    session: Session, rows: list[RegisterRow], matches: dict[int, int], register: dict
+) -> None:
+    """Warn on each row changing the groups or number of children of an entitlement: from which
+    month it applies (``Áp dụng từ tháng``, else the first month no locked payroll covers)."""
+    wanted = {matches[r.row]: r for r in rows if r.row in register and r.row in matches}
+    current = {
+        e.beneficiary_id: e
+        for e in session.execute(
+            select(Entitlement).where(
+                Entitlement.beneficiary_id.in_(sorted(wanted)),
+                Entitlement.status != EntitlementStatus.STOPPED,
+            )
+        ).scalars()
+    }
+    groups = group_ids_of(session, [e.id for e in current.values()])
+    first_open = first_unlocked_month(session)
+    for pid, entitlement in current.items():
+        row = wanted[pid]
+        same_children = (row.children or None) == (entitlement.children or None) or not row.children
+        if groups.get(entitlement.id, ()) == register[row.row] and same_children:
+            continue
+        applies = row.applies_from or first_open
+        if applies is None or applies <= row.start_month:
+            row.warnings.append("Diện hưởng/số con thay đổi: áp dụng cho mọi tháng từ tháng bắt đầu hưởng.")
+        elif row.applies_from:
+            row.warnings.append(f"Diện hưởng/số con thay đổi: áp dụng từ tháng {format_month(applies)}.")
+        else:
+            row.warnings.append(
+                f"Diện hưởng/số con thay đổi: áp dụng từ tháng {format_month(applies)} (tháng chi trả đầu "
+                "tiên chưa khóa; ghi cột Áp dụng từ tháng để áp dụng từ tháng khác)."
+            )
+
+
+def check_other_wards(
+    session: Session,
+    rows: list[RegisterRow],
+    matches: dict[int, int],
+    register: dict,
+    headers: dict[str, str],
+) -> None:
+    """Rows whose CCCD another ward holds (``one_place``): refused while that ward's entitlement
+    is not stopped, else warned when the start month moves after the months that ward pays."""
+    wanted = {r.national_id: r for r in rows if r.row in register and r.national_id}
+    elsewhere = session.execute(
+        select(Beneficiary.national_id, Beneficiary.id).where(Beneficiary.national_id.in_(sorted(wanted)))
+    ).all()
+    column = headers.get("start_month") or HEADERS["start_month"]
+    for national_id in sorted({n for n, pid in elsewhere if pid != matches.get(wanted[n].row)}):
+        row = wanted[national_id]
+        if None in _current_stops(session, matches.get(row.row)):
+            continue  # an entitlement of this ward to correct
+        probe = Beneficiary(id=matches.get(row.row, -1), national_id=national_id, name="", name_key="")
+        try:
+            _start, moved = start_after_other_wards(session, probe, row.start_month)
+        except Conflict as exc:
+            row.errors.append((column, str(exc)))
+            register.pop(row.row)
+            continue
+        if moved:
+            row.warnings.append(moved)
+
+
+def _current_stops(session: Session, person_id: int | None) -> list[date | None]:
+    if person_id is None:
+        return []
+    return [
+        stop if status == EntitlementStatus.STOPPED else None
+        for status, stop in session.execute(
+            select(Entitlement.status, Entitlement.stop_date).where(Entitlement.beneficiary_id == person_id)
+        )
+    ]
 
 
 def warn_missing_banks(
@@ -227,7 +322,14 @@ def apply(
             counts["entitlements_created"] += 1
             continue
         changed = update_entitlement(
-            session, scope, existing.id, existing.version, data, batch_id=batch_id, reference=reference
+            session,
+            scope,
+            existing.id,
+            existing.version,
+            data,
+            batch_id=batch_id,
+            reference=reference,
+            applies_from=row.applies_from,
         )
         counts["entitlements_updated"] += bool(changed)
     return counts
@@ -298,6 +400,8 @@ class AllowanceRegister:
         headers = {f: column.header for f in HEADERS if (column := table.column_for(f))}
         register = check_rows(session, rows, headers)
         check_people(session, rows, matches, register, headers)
+        check_other_wards(session, rows, matches, register, headers)
+        note_dated_changes(session, rows, matches, register)
         warn_missing_banks(session, rows, matches, register, headers)
         return register
 

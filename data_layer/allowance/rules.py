@@ -9,10 +9,15 @@ This module is the statement of the rules; ``due`` computes the same thing for a
    HTXH) is the pension level in force in M, not × standard.
 2. Age in month M counts the birthday's month as reached (born 15/08/2020 → 4 from 08/2024); with
    only a birth year the age changes in January. A group's coefficient is that of the person's age
-   band in the version in force in M; outside every band the group pays nothing that month.
+   band in the version in force in M; outside every band the group pays nothing that month, except
+   the month a person ages out of a band no other band continues (a 5.1 child turning 16, 5.7 at 3,
+   5.2 at 23): eligibility ends with that month, which is paid at that band's rate.
 3. Several groups → the highest coefficient only, except a single parent (per-child group, 5.4)
    also in a group marked ``adds_to_children`` (5.5, 5.6, 5.8) that pays that month: children ×
    rate plus the highest of the other groups. Allowance and social pension → the higher amount.
+4. The social pension (Decree 176/2025 art. 3) is paid from the month a person turns 75 (the
+   birthday's month, as in rule 2), or 70 for a member of a poor or near-poor household (registry
+   categories HN, HCN); without a known birth it pays nothing. A grant under 70 is refused.
 """
 
 from __future__ import annotations
@@ -22,10 +27,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from data_layer.allowance.months import month_index
+from data_layer.allowance.months import add_months, month_index
 from data_layer.core.codes import GroupKind
 
 Series = tuple[tuple[date, int], ...]  # (from month, value), sorted by month
+PENSION_AGE, PENSION_AGE_POOR = 75, 70  # Decree 176/2025 art. 3 (rule 4)
+POOR_CATEGORIES = ("HN", "HCN")  # registry categories of a poor / near-poor household
 
 
 @dataclass(frozen=True)
@@ -59,9 +66,14 @@ class GroupRule:
         found = value_in(tuple((start, i) for i, (start, _) in enumerate(self.versions)), month)
         return () if found is None else self.versions[found][1]
 
-    def tenths(self, month: date, age: int | None) -> int:
-        """The coefficient of this group in ``month`` for a person of ``age`` (0 outside every band)."""
-        return next((b.tenths for b in self.bands_in(month) if b.covers(age)), 0)
+    def tenths(self, month: date, age: int | None, just_turned: bool = False) -> int:
+        """The coefficient of this group in ``month`` for a person of ``age`` (0 outside every band);
+        ``just_turned``: ``month`` is the birthday's month, when ageing out of a band is still paid."""
+        bands = self.bands_in(month)
+        found = next((b.tenths for b in bands if b.covers(age)), None)
+        if found is None and just_turned:
+            found = next((b.tenths for b in bands if b.max_age is not None and b.max_age == age), None)
+        return found or 0
 
     @property
     def age_dependent(self) -> bool:
@@ -129,18 +141,37 @@ class Person:
     birth_date: date | None = None
     birth_year: int | None = None
     children: int | None = None
+    poor: bool = False  # in a poor or near-poor household (rule 4)
+
+    @property
+    def pension_age(self) -> int:
+        return PENSION_AGE_POOR if self.poor else PENSION_AGE
+
+
+def pension_pays(person: Person, age: int | None) -> bool:
+    """Rule 4: whether the social pension pays at ``age``."""
+    return age is not None and age >= person.pension_age
+
+
+def just_turned(person: Person, month: date, age: int | None) -> bool:
+    """Whether ``month`` is the month the person reached ``age`` (the birthday's month; January with
+    only a birth year)."""
+    return (
+        age is not None and age_in_month(person.birth_date, person.birth_year, add_months(month, -1)) != age
+    )
 
 
 def monthly_amount(reference: Reference, person: Person, month: date) -> int:
-    """The person's amount for ``month`` (rules 1–3), whole đồng."""
+    """The person's amount for ``month`` (rules 1–4), whole đồng."""
     age = age_in_month(person.birth_date, person.birth_year, month)
+    turned = just_turned(person, month, age)
     per_child = highest = stacking = 0
     pension = False
     for rule in (reference.groups[g] for g in person.group_ids):
         if rule.kind == GroupKind.PENSION:
-            pension = True
+            pension = pension or pension_pays(person, age)
             continue
-        tenths = rule.tenths(month, age)
+        tenths = rule.tenths(month, age, turned)
         if rule.kind == GroupKind.PER_CHILD:
             per_child += tenths * (person.children or 0)
         else:
@@ -157,16 +188,19 @@ def main_group(reference: Reference, person: Person, month: date) -> int | None:
     best: tuple[int, int] | None = None
     for group_id in sorted(person.group_ids):
         rule = reference.groups[group_id]
-        own = _own_amount(reference, rule, month, age, person.children)
+        own = _own_amount(reference, rule, month, age, person)
         if own > 0 and (best is None or own > best[0]):
             best = (own, group_id)
     return None if best is None else best[1]
 
 
-def _own_amount(reference: Reference, rule: GroupRule, month: date, age: int | None, children) -> int:
+def _own_amount(reference: Reference, rule: GroupRule, month: date, age: int | None, person: Person) -> int:
     if rule.kind == GroupKind.PENSION:
-        return reference.pension_in(month)
-    tenths = rule.tenths(month, age) * ((children or 0) if rule.kind == GroupKind.PER_CHILD else 1)
+        return reference.pension_in(month) if pension_pays(person, age) else 0
+    turned = just_turned(person, month, age)
+    tenths = rule.tenths(month, age, turned) * (
+        (person.children or 0) if rule.kind == GroupKind.PER_CHILD else 1
+    )
     return money(reference.standard_in(month), tenths)
 
 

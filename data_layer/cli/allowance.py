@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from data_layer.allowance.agent_return import record_return_file
+from data_layer.allowance.dated_changes import change_entitlement
 from data_layer.allowance.entitlement_status import current_entitlement_id, person_id_by_national_id, stop
 from data_layer.allowance.months import month_arg
 from data_layer.allowance.payroll import build_payroll, lock_payroll, payroll_of
@@ -13,7 +15,7 @@ from data_layer.allowance.reference import set_standard
 from data_layer.cli.common import date_arg, engine_of, parse_amount_arg, system_scope
 from data_layer.core.codes import PayrollStatus, StandardKind, StopReason
 from data_layer.core.db import read_session, write_session
-from data_layer.core.errors import NotFound
+from data_layer.core.errors import Invalid, NotFound
 from data_layer.registry.wards import get_ward_by_code
 from data_layer.vn.formatting import format_money, format_month
 from data_layer.vn.labels import label
@@ -47,6 +49,43 @@ def cmd_allowance_stop(args) -> int:
             reason=StopReason(args.reason),
         )
     print(f"Đã dừng hưởng từ sau tháng {format_month(on.replace(day=1))} ({label(StopReason(args.reason))}).")
+    return 0
+
+
+def cmd_allowance_change(args) -> int:
+    """Change the groups and/or children of a person's current entitlement from a month."""
+    if args.groups is None and args.children is None:
+        raise Invalid("Ghi --groups hoặc --children (điều cần thay đổi).")
+    applies_from = month_arg(args.from_month, "--from")
+    with write_session(engine_of(args)) as session:
+        ward = get_ward_by_code(session, SYSTEM, args.ward)
+        person_id = person_id_by_national_id(session, SYSTEM, ward.id, parse_national_id(args.national_id))
+        result = change_entitlement(
+            session,
+            SYSTEM,
+            current_entitlement_id(session, SYSTEM, person_id),
+            applies_from=applies_from,
+            group_codes_text=args.groups,
+            children=args.children,
+        )
+    print(result.sentence())
+    return 0
+
+
+def cmd_payroll_paid(args) -> int:
+    """Record the payment agent's return of a ward for a locked month (Đã nhận x/blank, or a list of
+    who did not collect), by CCCD or STT."""
+    month = month_arg(args.month, "--month")
+    path = Path(args.file)
+    if not path.is_file():
+        raise NotFound(f"Không tìm thấy tệp {path}.")
+    with write_session(engine_of(args)) as session:
+        ward = get_ward_by_code(session, SYSTEM, args.ward)
+        result = record_return_file(session, SYSTEM, month, ward.id, path.read_bytes(), path.name)
+    if args.json:
+        print(json.dumps({"ward": args.ward, **result.as_json()}, ensure_ascii=False, indent=1))
+    else:
+        print(result.sentence())
     return 0
 
 

@@ -97,8 +97,34 @@ def _reference_commands(sub, add: Adder) -> None:
     p.add_argument("username", metavar="USERNAME")
     p.add_argument("--role", required=True, choices=[r.value for r in Role])
     p.add_argument("--ward", metavar="CODE", help="mã phường/xã (bắt buộc với vai trò ward)")
+    p.add_argument("--province", metavar="CODE", help="mã tỉnh 2 chữ số (vai trò province)")
     p.add_argument("--name", metavar="NAME", help="họ tên hiển thị")
     p.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
+
+
+def _unit_commands(sub, add: Adder) -> None:
+    unit = sub.add_parser("unit", help="danh mục đơn vị hành chính (mã chính thức, cũ → mới)").add_subparsers(
+        dest="action", required=True, metavar="VIỆC"
+    )
+    p = add(
+        unit,
+        "load",
+        "units:cmd_unit_load",
+        "nạp bảng chuyển đổi đơn vị hành chính (CSV/XLSX); nạp lại không tạo trùng, in ra thay đổi",
+    )
+    p.add_argument("file", metavar="FILE", help=".csv hoặc .xlsx của bảng chuyển đổi mới – cũ")
+    p = add(
+        unit, "resolve", "units:cmd_unit_resolve", "tìm đơn vị hành chính hiện nay theo tên (hoặc mã) cũ/mới"
+    )
+    p.add_argument(
+        "--name", required=True, metavar="NAME", help="tên xã/phường (có hoặc không 'Phường/Xã'), hoặc mã"
+    )
+    p.add_argument("--province", required=True, metavar="NAME", help="tỉnh/thành phố (của thời kỳ --era)")
+    p.add_argument("--district", metavar="NAME", help="quận/huyện cũ (thời kỳ old)")
+    p.add_argument(
+        "--era", required=True, choices=["old", "new"], help="old: trước 01/7/2025; new: từ 01/7/2025"
+    )
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
 
 def _list_commands(sub, add: Adder) -> None:
@@ -112,6 +138,12 @@ def _list_commands(sub, add: Adder) -> None:
     p.add_argument("--ward", required=True, metavar="CODE")
     p.add_argument("--campaign", metavar="NAME", help="đợt tặng quà, khi tệp là danh sách quà")
     p.add_argument("--source", metavar="CODE", help="nguồn kinh phí của danh sách quà")
+    p.add_argument(
+        "--era",
+        choices=["old", "new"],
+        help="old: danh sách lập trước 01/7/2025 (đơn vị cũ trong tiêu đề được đối chiếu); mặc định: theo"
+        " ngày trong tiêu đề",
+    )
     p.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     p.set_defaults(early=read_import_file)
@@ -190,6 +222,17 @@ def _allowance_commands(sub, add: Adder) -> None:
     p.add_argument("--national-id", required=True, metavar="CCCD")
     p.add_argument("--reason", required=True, choices=[r.value for r in StopReason])
     p.add_argument("--date", required=True, metavar="DD/MM/YYYY")
+    p = add(
+        allowance,
+        "change",
+        "allowance:cmd_allowance_change",
+        "đổi diện hưởng và/hoặc số con của một người từ một tháng",
+    )
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p.add_argument("--national-id", required=True, metavar="CCCD")
+    p.add_argument("--groups", metavar='"5.5a;5.6a"', help="các diện hưởng mới, cách nhau bởi dấu ;")
+    p.add_argument("--children", type=int, metavar="N", help="số con đang nuôi (diện 5.4)")
+    p.add_argument("--from", dest="from_month", required=True, metavar="MM/YYYY", help="áp dụng từ tháng")
     payroll = sub.add_parser("payroll", help="danh sách chi trả hằng tháng").add_subparsers(
         dest="action", required=True, metavar="VIỆC"
     )
@@ -203,6 +246,16 @@ def _allowance_commands(sub, add: Adder) -> None:
     p.add_argument("--json", action="store_true", help="in số liệu dạng JSON")
     p = add(payroll, "lock", "allowance:cmd_payroll_lock", "khóa danh sách chi trả của tháng")
     p.add_argument("--month", required=True, metavar="MM/YYYY")
+    p = add(
+        payroll,
+        "paid",
+        "allowance:cmd_payroll_paid",
+        "ghi kết quả chi trả của đơn vị chi trả (danh sách có cột Đã nhận, hoặc danh sách chưa nhận)",
+    )
+    p.add_argument("--month", required=True, metavar="MM/YYYY")
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p.add_argument("file", metavar="FILE.xlsx")
+    p.add_argument("--json", action="store_true", help="in số liệu dạng JSON")
     p = add(
         payroll,
         "export",
@@ -266,6 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     for commands in (
         _db_commands,
         _reference_commands,
+        _unit_commands,
         _list_commands,
         _report_commands,
         _allowance_commands,

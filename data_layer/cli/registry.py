@@ -55,6 +55,7 @@ def _import_request(session, args) -> ImportRequest:
         reading=args.reading,
         ward_id=ward.id,
         kind=_list_kind(session, args),
+        era=args.era,
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from data_layer.admin import backup
 from data_layer.admin.app_role import grant_statements
-from data_layer.admin.seeding import seed_reference_data
+from data_layer.admin.seeding import seed_reference_data, seed_unit_catalog
 from data_layer.admin.users import add_user
 from data_layer.campaigns.setup import create_campaign
 from data_layer.cli.common import engine_of, read_password, system_scope
@@ -20,6 +20,7 @@ from data_layer.core.db import write_session
 from data_layer.core.schema import new_revision, upgrade_schema
 from data_layer.demo.city import seed_demo_data
 from data_layer.registry.catalog import add_source
+from data_layer.registry.unit_table import EMBEDDED_SOURCE
 from data_layer.registry.wards import add_ward, get_ward_by_code
 from data_layer.vn.formatting import format_count, format_size
 
@@ -32,10 +33,13 @@ def cmd_db_init(args) -> int:
     upgrade_schema(engine)
     with write_session(engine) as session:
         seed_reference_data(session)
+        catalogue = seed_unit_catalog(session)
         seeded = seed_demo_data(session) if args.demo else False
         sealed = seals.start_chain(session)
     say = partial(print, file=sys.stderr if args.app_role else sys.stdout)
     say("Đã tạo/cập nhật cơ sở dữ liệu.")
+    if catalogue:
+        say(f"Đã nạp danh mục đơn vị hành chính có sẵn ({EMBEDDED_SOURCE}).")
     if sealed:
         say(
             f"Đã niêm phong {format_count(sealed)} mục đã chốt từ trước"
@@ -147,6 +151,7 @@ def cmd_user_add(args) -> int:
             role=Role(args.role),
             ward_id=ward_id,
             name=args.name,
+            province_code=args.province,
         )
         print(f"Đã tạo người dùng {user.username} ({user.role}).")
     return 0

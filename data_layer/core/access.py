@@ -16,7 +16,7 @@ from data_layer.core.errors import Forbidden
 from data_layer.core.models import User
 
 ROLES_NEEDING_WARD = (Role.WARD,)
-MANAGERS = (Role.ADMIN, Role.DISTRICT)
+MANAGERS = (Role.ADMIN, Role.PROVINCE, Role.DISTRICT)
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,11 @@ class Scope:
     ward_ids: frozenset[int] | None
 
     @classmethod
-    def for_user(cls, user: User) -> Scope:
-        """Scope of a stored user: ward staff (and a viewer tied to a ward) see one ward only."""
+    def for_user(cls, user: User, province_wards: frozenset[int] | None = None) -> Scope:
+        """Scope of a stored user: ward staff (and a viewer tied to a ward) see one ward only; a province
+        officer the wards of the province (``province_wards``: ``registry.wards.province_ward_ids``)."""
+        if user.role == Role.PROVINCE:
+            return cls(user.id, user.username, Role.PROVINCE, frozenset(province_wards or ()))
         restricted = user.role == Role.WARD or (user.role == Role.VIEWER and user.ward_id is not None)
         wards = frozenset({user.ward_id} if user.ward_id is not None else set()) if restricted else None
         return cls(user_id=user.id, username=user.username, role=Role(user.role), ward_ids=wards)
@@ -50,7 +53,8 @@ class Scope:
 
     @property
     def is_manager(self) -> bool:
-        """Admins and district staff: they manage campaigns, approvals and city-wide settings."""
+        """Admins, province and district staff: they manage campaigns, approvals and shared settings
+        (a province officer within the wards of the province)."""
         return self.role in MANAGERS
 
     @property
@@ -85,4 +89,6 @@ class Scope:
     def require_manager(self) -> None:
         """Admins and district staff manage campaigns and city-wide settings."""
         if not self.is_manager:
-            raise Forbidden("Chỉ cán bộ cấp huyện/thành phố hoặc quản trị viên được thực hiện thao tác này.")
+            raise Forbidden(
+                "Chỉ cán bộ cấp tỉnh, cấp huyện/thành phố hoặc quản trị viên được thực hiện thao tác này."
+            )

@@ -10,8 +10,9 @@ from enum import StrEnum
 
 class Role(StrEnum):
     ADMIN = "admin"
-    DISTRICT = "district"
-    WARD = "ward"
+    PROVINCE = "province"  # cán bộ cấp tỉnh (Sở Y tế since 2025): every ward of the province
+    DISTRICT = "district"  # pre-2025 district staff: every ward (kept for old data)
+    WARD = "ward"  # cán bộ phường/xã: the commune office
     VIEWER = "viewer"
 
 

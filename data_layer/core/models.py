@@ -30,11 +30,78 @@ def _money(nullable: bool = False) -> Column:
 
 
 class Ward(SQLModel, table=True):
+    """A commune-level unit (phường, xã, đặc khu; before 2025 also thị trấn): its local code, and its
+    official code and province when it is in the catalogue (``AdminUnit``, era new)."""
+
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=20, unique=True, index=True)
     name: str = Field(max_length=200)
     parent_unit: str | None = Field(default=None, max_length=200)
     active: bool = True
+    official_code: str | None = Field(default=None, max_length=5, unique=True, index=True)
+    province_code: str | None = Field(default=None, max_length=3, index=True)
+
+
+class AdminUnit(SQLModel, table=True):
+    """A commune, ward or special zone of the official catalogue, of one era: ``old`` (before 1/7/2025,
+    under a district) or ``new``. Codes repeat across eras (most new codes were some other old
+    commune's), so a unit is its era, code and name (the official table gives a few old codes two names).
+    Loaded by ``ansinh unit load`` (registry.unit_catalog)."""
+
+    __table_args__ = (
+        UniqueConstraint("era", "code", "name_key", name="uq_adminunit_era_code_name"),
+        Index("ix_adminunit_era_loose_key", "era", "loose_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    era: str = Field(max_length=3)
+    code: str = Field(max_length=10)
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200, description="name without its kind, tone placement ignored")
+    loose_key: str = Field(max_length=200, description="name without its kind and without any mark")
+    province_code: str = Field(max_length=3)
+    province: str = Field(max_length=200)
+    district_code: str | None = Field(default=None, max_length=5)
+    district: str | None = Field(default=None, max_length=200)
+
+
+class UnitSuccession(SQLModel, table=True):
+    """An old commune (or part of it) that went into a new one on 1/7/2025, with the official note
+    ("Nhập toàn bộ", "Nhập một phần", …); ``all_people``: this new unit took all of its people."""
+
+    old_unit_id: int = Field(foreign_key="adminunit.id", primary_key=True, ondelete="CASCADE")
+    new_unit_id: int = Field(foreign_key="adminunit.id", primary_key=True, index=True, ondelete="CASCADE")
+    note: str = Field(default="", max_length=200)
+    all_people: bool = False
+
+
+class Hamlet(SQLModel, table=True):
+    """A thôn/tổ dân phố: a unit under its ward, created from the Thôn/Tổ column of imports and matched by
+    folded name. An admin merges two spellings of one hamlet: the merged row stays, pointing to the
+    one kept (``merged_into_id``), so later lists spelled that way land in the kept one."""
+
+    __table_args__ = (UniqueConstraint("ward_id", "name_key", name="uq_hamlet_ward_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ward_id: int = Field(foreign_key="ward.id")
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200)
+    merged_into_id: int | None = Field(default=None, foreign_key="hamlet.id")
+
+
+class HamletPlacement(SQLModel, table=True):
+    """Which of today's units a hamlet of a split old commune went to, as a user answered it once for
+    an old list (remembered for later lists, editable by an admin)."""
+
+    __table_args__ = (UniqueConstraint("old_unit_code", "hamlet_key", name="uq_hamletplacement_old_hamlet"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    old_unit_code: str = Field(max_length=5)
+    hamlet_key: str = Field(max_length=200)
+    hamlet: str = Field(max_length=200)
+    new_unit_code: str = Field(max_length=5)
+    decided_by: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime = Field(default_factory=utcnow)
 
 
 class Category(SQLModel, table=True):
@@ -91,6 +158,9 @@ class Beneficiary(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=30)
     note: str | None = Field(default=None, sa_column=Column(Text))
     import_batch_id: int | None = Field(default=None, foreign_key="importbatch.id", index=True)
+    # the pre-2025 commune a list placed the person in (official old code and name), kept for history
+    old_unit_code: str | None = Field(default=None, max_length=5)
+    old_unit_name: str | None = Field(default=None, max_length=200)
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -178,6 +248,7 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=100)
     role: str = Field(max_length=20)
     ward_id: int | None = Field(default=None, foreign_key="ward.id")
+    province_code: str | None = Field(default=None, max_length=3)  # a province officer's province
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     # raised by logout, password change and deactivation: a login cookie carrying an older one is void
@@ -469,6 +540,9 @@ class Entitlement(SQLModel, table=True):
     status: str = Field(default="active", max_length=20)  # EntitlementStatus
     stop_date: date | None = None
     stop_reason: str | None = Field(default=None, max_length=20)  # StopReason
+    # the month the groups and children apply from when a dated change set them (None: the start
+    # month); earlier ones are kept in EntitlementTerm
+    terms_from: date | None = None
     import_batch_id: int | None = Field(default=None, foreign_key="importbatch.id", index=True)
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
@@ -478,6 +552,38 @@ class Entitlement(SQLModel, table=True):
 class EntitlementGroup(SQLModel, table=True):
     entitlement_id: int = Field(foreign_key="entitlement.id", primary_key=True, ondelete="CASCADE")
     group_id: int = Field(foreign_key="allowancegroup.id", primary_key=True, index=True)
+
+
+class EntitlementTerm(SQLModel, table=True):
+    """Groups and children an entitlement had from ``from_month`` to ``to_month`` (both included),
+    before a dated change replaced them: the payroll still prices those months by them."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entitlement_id: int = Field(foreign_key="entitlement.id", index=True, ondelete="CASCADE")
+    from_month: date
+    to_month: date
+    children: int | None = None
+
+
+class PaymentReturn(SQLModel, table=True):
+    """The payment agent's return for one person of a locked payroll (Decree 20 art. 34): whether
+    they collected the month's money. Not collected: the next payroll pays those lines again as
+    arrears. The only thing written about a locked month, in its own table."""
+
+    __table_args__ = (UniqueConstraint("payroll_id", "beneficiary_id", name="uq_paymentreturn_person"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    payroll_id: int = Field(foreign_key="payroll.id", index=True)
+    beneficiary_id: int = Field(foreign_key="beneficiary.id", index=True)
+    ward_id: int = Field(foreign_key="ward.id")
+    collected: bool
+    recorded_at: datetime = Field(default_factory=utcnow)
+    recorded_by: int | None = Field(default=None, foreign_key="user.id")
+
+
+class EntitlementTermGroup(SQLModel, table=True):
+    term_id: int = Field(foreign_key="entitlementterm.id", primary_key=True, ondelete="CASCADE")
+    group_id: int = Field(foreign_key="allowancegroup.id", primary_key=True)
 
 
 class EntitlementSuspension(SQLModel, table=True):

@@ -16,7 +16,7 @@ from data_layer.allowance.entitlements import EntitlementInput, grant
 from data_layer.allowance.months import add_months, month_of
 from data_layer.allowance.payroll import build_payroll, lock_payroll
 from data_layer.allowance.reference import code_key, group_ids_by_code, load_reference
-from data_layer.allowance.rules import Reference, age_in_month
+from data_layer.allowance.rules import PENSION_AGE, Reference, age_in_month
 from data_layer.core.access import Scope
 from data_layer.core.codes import PaymentMethod, PersonStatus, StopReason
 from data_layer.core.models import Beneficiary
@@ -52,6 +52,8 @@ class _Granter:
     def entitle(self, person: Beneficiary, start: date) -> int:
         age = age_in_month(person.birth_date, person.birth_year, self.first) or 0
         codes, children = _groups_for(self.rng, age)
+        if (age_in_month(person.birth_date, person.birth_year, start) or 0) < PENSION_AGE:  # rules, rule 4
+            codes = tuple(c for c in codes if c != "HTXH") or ("5.5a",)
         by_account = person.bank_account is not None
         data = EntitlementInput(
             groups=tuple(self.ids[code_key(c)] for c in codes),

@@ -1,5 +1,9 @@
 """Demo data for a first start: a small city with six wards, staff accounts and a registry.
 
+The wards are Lạng Sơn's (province 20): a province officer (Sở Y tế) sees all six, a commune office its
+own. Đông Kinh and Tam Thanh carry their official codes of today (05977, 05986); the other four were
+merged into today's units in 2025 and keep their local codes (old data).
+
 Generated from a fixed random seed so every demo database looks the same. Only used by
 ``ansinh db init --demo``; it does nothing when the database already has wards.
 """
@@ -32,6 +36,7 @@ from data_layer.core.models import (
     Ward,
 )
 from data_layer.demo import allowance as allowance_demo
+from data_layer.registry.hamlets import ensure_hamlets
 from data_layer.registry.wards import add_ward
 from data_layer.vn.formatting import LOCAL_TIME
 from data_layer.vn.text import fold
@@ -47,8 +52,12 @@ DEMO_WARDS = [
     ("HD", "Xã Hoàng Đồng", ["Thôn Hoàng Thanh", "Thôn Nà Chuông", "Thôn Quảng Tiến"]),
 ]
 
+DEMO_PROVINCE = "20"  # Lạng Sơn
+DEMO_OFFICIAL_CODES = {"DK": "05977", "TT": "05986"}
+
 DEMO_USERS = [
     ("admin", Role.ADMIN, None, "Quản trị hệ thống"),
+    ("soyte", Role.PROVINCE, None, "Trần Thị Hạnh (Sở Y tế Lạng Sơn)"),
     ("quan", Role.DISTRICT, None, "Nguyễn Văn Quân (Phòng VH-XH)"),
     ("dongkinh", Role.WARD, "DK", "Hoàng Thị Lan (Phường Đông Kinh)"),
     ("chilang", Role.WARD, "CL", "Lương Văn Thắng (Phường Chi Lăng)"),
@@ -129,6 +138,10 @@ def seed_demo_data(session: Session, *, people_per_ward: int = 150) -> bool:
         (add_ward(session, scope, code, name, "Thành phố Lạng Sơn"), hamlets)
         for code, name, hamlets in DEMO_WARDS
     ]
+    for ward, hamlets in wards:
+        ward.official_code, ward.province_code = DEMO_OFFICIAL_CODES.get(ward.code), DEMO_PROVINCE
+        session.add(ward)
+        ensure_hamlets(session, ward.id, hamlets)  # the hamlets as units under their ward
     ward_ids = {ward.code: ward.id for ward, _hamlets in wards}
     for username, role, ward_code, name in DEMO_USERS:
         add_user(
@@ -139,6 +152,7 @@ def seed_demo_data(session: Session, *, people_per_ward: int = 150) -> bool:
             role=role,
             ward_id=ward_ids.get(ward_code),
             name=name,
+            province_code=DEMO_PROVINCE if role == Role.PROVINCE else None,
         )
     category_ids = dict(session.execute(select(Category.code, Category.id)).all())
     codes = list(CATEGORY_WEIGHTS)

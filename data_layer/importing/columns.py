@@ -13,6 +13,7 @@ FIELD_LABELS = {
     "national_id": "Số CCCD",
     "hamlet": "Thôn/Tổ dân phố",
     "address": "Địa chỉ",
+    "commune": "Phường/Xã",
     "category": "Đối tượng",
     "amount": "Mức quà",
     "source": "Nguồn kinh phí",
@@ -24,6 +25,7 @@ FIELD_LABELS = {
     "children": "Số con",
     "start_month": "Hưởng từ tháng",
     "paid_until": "Đã nhận đến tháng",
+    "applies_from": "Áp dụng từ tháng",
     "bank_name": "Ngân hàng",
 }
 
@@ -87,6 +89,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "to/khu",
     ),
     "address": ("dia chi", "noi o", "noi cu tru", "cho o", "dia chi thuong tru", "que quan"),
+    # an old list's commune per row (resolved through the catalogue to the ward's old commune)
+    "commune": ("phuong/xa", "xa/phuong", "phuong, xa", "xa, phuong", "phuong xa", "xa phuong"),
     "category": (
         "doi tuong",
         "dien",
@@ -117,6 +121,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "children": ("so con", "so con dang nuoi", "so con nho", "so con nuoi duong"),
     "start_month": ("huong tu thang", "thang bat dau huong", "thang huong", "huong tu", "tu thang"),
     "paid_until": ("da nhan den thang", "da huong den thang", "da chi tra den thang", "nhan den thang"),
+    "applies_from": ("ap dung tu thang", "ap dung tu", "thang ap dung"),
     "bank_name": ("ngan hang", "ten ngan hang", "mo tai ngan hang", "noi mo tai khoan"),
 }
 

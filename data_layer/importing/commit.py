@@ -28,6 +28,9 @@ from data_layer.importing.matching import WardPeople
 from data_layer.importing.preview import ImportPreview, Progress, previous_batch, ward_in_scope
 from data_layer.importing.rows import ParsedRow
 from data_layer.registry.fields import IMPORTED
+from data_layer.registry.hamlet_placements import place_hamlet
+from data_layer.registry.hamlets import canonical_names, ensure_hamlets
+from data_layer.vn.text import fold
 
 
 @dataclass
@@ -61,7 +64,15 @@ def commit_import(
     if request.category_map:
         remember_aliases(session, scope, request.category_map, batch.id)
     report(0.1, "Đang ghi đối tượng mới…")
-    person_of = _insert_new_people(session, batch, [r for r in accepted if r.row not in matches])
+    old_unit = preview.era.old_unit if preview.era else None
+    if old_unit and preview.era.split:  # the user's answers, remembered for the next lists
+        for hamlet, code in request.hamlet_units.items():
+            place_hamlet(session, scope, old_unit[0], hamlet, code)
+    spelled = canonical_names(session, batch.ward_id)  # a merged hamlet's spelling → the kept name
+    for row in accepted:
+        row.hamlet = spelled.get(fold(row.hamlet), row.hamlet)
+    new_rows = [r for r in accepted if r.row not in matches]
+    person_of = _insert_new_people(session, batch, new_rows, preview.old_units)
     report(0.5, "Đang cập nhật đối tượng đã có…")
     _update_matched_people(session, scope, batch, [r for r in accepted if r.row in matches], matches)
     person_of.update(matches)
@@ -70,6 +81,8 @@ def commit_import(
     kind_counts = {}
     if request.kind is not None:
         kind_counts = request.kind.write(session, scope, batch, accepted, preview.checked, person_of)
+    # the hamlets as units; a new hamlet is named by its first spelling in the list
+    ensure_hamlets(session, batch.ward_id, dict.fromkeys(r.hamlet for r in accepted))
     batch.beneficiaries_created = len(accepted) - len(matches)
     batch.beneficiaries_matched = len(matches)
     session.add(batch)
@@ -112,9 +125,11 @@ def _new_batch(session: Session, scope: Scope, preview: ImportPreview) -> Import
     return batch
 
 
-def _insert_new_people(session: Session, batch: ImportBatch, rows: list[ParsedRow]) -> dict[int, int]:
-    """Insert the new people in one COPY/executemany; Excel row → their id (ids come from one
-    sequence/rowid in statement order, so they follow the rows)."""
+def _insert_new_people(
+    session: Session, batch: ImportBatch, rows: list[ParsedRow], old_units: dict[int, tuple[str, str]]
+) -> dict[int, int]:
+    """Insert the new people in one COPY/executemany (each with the old commune an old list names);
+    Excel row → their id (ids come from one sequence/rowid in statement order, so they follow the rows)."""
     if not rows:
         return {}
     now = utcnow()
@@ -127,6 +142,9 @@ def _insert_new_people(session: Session, batch: ImportBatch, rows: list[ParsedRo
         "created_at": now,
         "updated_at": now,
     }
+    if old_units:
+        columns["old_unit_code"] = [old_units.get(r.row, (None, None))[0] for r in rows]
+        columns["old_unit_name"] = [old_units.get(r.row, (None, None))[1] for r in rows]
     insert_columns(session, Beneficiary.__table__, columns | {k: [v] * len(rows) for k, v in fixed.items()})
     ids = session.execute(
         select(Beneficiary.id).where(Beneficiary.import_batch_id == batch.id).order_by(Beneficiary.id)

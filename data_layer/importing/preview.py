@@ -20,10 +20,12 @@ from data_layer.core.errors import Forbidden
 from data_layer.core.models import Beneficiary, ImportBatch, Ward
 from data_layer.core.settings import get_settings
 from data_layer.importing.categories import CategoryResolver
+from data_layer.importing.eras import ListEra, list_era, old_units_of_rows, place_rows_by_hamlet
 from data_layer.importing.kinds import Counts, ListKind
 from data_layer.importing.matching import WardPeople
 from data_layer.importing.rows import ParsedRow, parse_rows
 from data_layer.importing.table import Table, legacy_encoding_of, locate_table
+from data_layer.registry.hamlet_placements import hamlet_key, placements
 from data_layer.sheets.file_errors import FileReadError
 from data_layer.sheets.reader import mark_upper_font_cells, read_sheets
 from data_layer.sheets.sandbox import WorkbookRead
@@ -45,6 +47,8 @@ class ImportRequest:
     category_map: dict[str, int] = field(default_factory=dict)  # file text → category id
     file_category_id: int | None = None  # the group of every row that names none ("Nhóm cho cả tệp")
     reading: WorkbookRead | None = field(default=None, compare=False)  # a child already reading ``data``
+    era: str | None = None  # 'old': "Danh sách lập trước 01/7/2025"; 'new'; None: from the title's date
+    hamlet_units: dict[str, str] = field(default_factory=dict)  # split old commune: hamlet → today's code
 
     @property
     def sha256(self) -> str:
@@ -63,6 +67,9 @@ class ImportPreview:
     category_ids: dict[int, list[int]]
     suggested_category_id: int | None = None  # a group the title rows name ("DANH SÁCH NGƯỜI CAO TUỔI")
     checked: Any = None  # what the kind's check found, for its write
+    era: ListEra | None = None  # the list's era and the old commune its title names (kept on new people)
+    hamlet_questions: list[str] = field(default_factory=list)  # hamlets of a split old commune to place
+    old_units: dict[int, tuple[str, str]] = field(default_factory=dict)  # Excel row → its old commune
 
     @property
     def accepted(self) -> list[ParsedRow]:
@@ -186,6 +193,19 @@ def suggested_category(session: Session, table: Table) -> int | None:
     return next((cid for line in table.title_lines if (cid := resolver.resolve(line)) is not None), None)
 
 
+def _place_split_hamlets(
+    session: Session, ward: Ward, era: ListEra, table: Table, rows: list[ParsedRow], request: ImportRequest
+) -> list[str]:
+    """An old list of a split commune: rows whose hamlet went elsewhere, or is not yet placed, are refused
+    (remembered answers, then the user's); the hamlets still to place."""
+    if not era.split or era.old_unit is None:
+        return []
+    answers = placements(session, era.old_unit[0])
+    answers.update({hamlet_key(h): code for h, code in request.hamlet_units.items()})
+    column = table.column_for("hamlet")
+    return place_rows_by_hamlet(ward, era, rows, answers, column.header if column else "Thôn/Tổ dân phố")
+
+
 def read_table(request: ImportRequest) -> Table:
     """The list found in the uploaded file (FileReadError when there is none)."""
     sheets = read_sheets(
@@ -226,13 +246,16 @@ def preview_import(
     Raises FileReadError when the file cannot be read as a list at all.
     """
     report = progress or (lambda _f, _m: None)
-    ward_in_scope(session, scope, request.ward_id)
+    ward = ward_in_scope(session, scope, request.ward_id)
     if request.kind is not None:
         request.kind.refuse_early(session, request.ward_id)  # before reading the file
     report(0.05, "Đang đọc tệp…")
     table = read_table(request)
     report(0.4, "Đang kiểm tra từng dòng…")
     rows = parse_rows(table, request.mapping)
+    era = list_era(session, ward, table.title_lines, request.era)
+    questions = _place_split_hamlets(session, ward, era, table, rows, request)
+    old_units = old_units_of_rows(session, ward, era, rows)
     report(0.7, "Đang đối chiếu với cơ sở dữ liệu…")
     category_ids, unknown = _resolve_categories(session, request, rows)
     matches = WardPeople.load(session, request.ward_id).matches(r for r in rows if not r.errors)
@@ -243,11 +266,14 @@ def preview_import(
         request=request,
         table=table,
         rows=rows,
-        file_warnings=[*table.warnings, *_check_footer(table, rows)],
+        file_warnings=[*table.warnings, *_check_footer(table, rows), *era.warnings],
         unknown_categories=unknown,
         already_imported=previous_batch(session, request),
         matches=matches,
         category_ids=category_ids,
         suggested_category_id=suggested_category(session, table),
         checked=checked,
+        era=era,
+        hamlet_questions=questions,
+        old_units=old_units,
     )

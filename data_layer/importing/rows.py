@@ -34,7 +34,7 @@ from data_layer.vn.values import (
 CATEGORY_SEPARATORS = re.compile(r"\s*[,;+\n/]\s*")
 GROUP_SEPARATORS = re.compile(r"\s*[,;+\n]\s*")  # allowance group codes: 5.4; 5.6a
 TEXT_FIELDS = (
-    *("name", "hamlet", "address", "category", "source", "bank_account", "phone", "note"),
+    *("name", "hamlet", "address", "category", "source", "bank_account", "phone", "note", "commune"),
     *("allowance_groups", "bank_name"),  # monthly allowance register
 )
 BIRTH_FIELDS = (("birth", None), ("birth_male", "M"), ("birth_female", "F"))
@@ -63,11 +63,13 @@ class ParsedRow:
     bank_account: str | None = None
     phone: str | None = None
     note: str | None = None
+    commune: str | None = None  # an old list's Phường/Xã column (``importing.eras``)
     # monthly allowance register (``allowance.register_import``)
     allowance_groups: tuple[str, ...] = ()
     children: int | None = None
     start_month: date | None = None
     paid_until: date | None = None
+    applies_from: date | None = None  # the month a changed group or number of children applies from
     bank_name: str | None = None
     errors: list[tuple[str | None, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -101,8 +103,9 @@ PARSERS: dict[str, Callable[[object], object]] = {
     "children": parse_count,
     "start_month": parse_month,
     "paid_until": parse_month,
+    "applies_from": parse_month,
 }
-REGISTER_FIELDS = ("children", "start_month", "paid_until")
+REGISTER_FIELDS = ("children", "start_month", "paid_until", "applies_from")
 
 Answer = tuple[object, str | None]  # the parsed value, or the error message
 SAMPLE = 2000  # values of a column looked at before deciding whether it repeats itself
@@ -311,6 +314,8 @@ def _assemble(table: Table, columns: _Columns) -> list[ParsedRow]:
             )
         )
     ]
+    for row, commune in zip(rows, texts["commune"], strict=True):
+        row.commune = commune
     if "allowance_groups" in columns.cells:
         _add_register(rows, columns, texts)
     for row, row_problems in zip(rows, problems, strict=True):
@@ -324,7 +329,7 @@ def _assemble(table: Table, columns: _Columns) -> list[ParsedRow]:
 
 def _add_register(rows: list[ParsedRow], columns: _Columns, texts: dict[str, list]) -> None:
     """The monthly allowance register's columns: groups, children, start and paid-until months."""
-    for row, groups, children, start, paid_until, bank in zip(
+    for row, groups, children, start, paid_until, applies_from, bank in zip(
         rows,
         _split_cells(texts["allowance_groups"], GROUP_SEPARATORS),
         *(columns.values(name) for name in REGISTER_FIELDS),
@@ -332,7 +337,7 @@ def _add_register(rows: list[ParsedRow], columns: _Columns, texts: dict[str, lis
         strict=True,
     ):
         row.allowance_groups, row.children, row.start_month = groups, children, start
-        row.paid_until, row.bank_name = paid_until, bank
+        row.paid_until, row.applies_from, row.bank_name = paid_until, applies_from, bank
 
 
 def _header_of(field_name: str, mapping: dict[int, str], headers: dict[int, str]) -> str | None:

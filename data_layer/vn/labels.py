@@ -32,6 +32,7 @@ from data_layer.core.codes import (
 LABELS: dict[type[StrEnum], dict[str, str]] = {
     Role: {
         Role.ADMIN: "Quản trị",
+        Role.PROVINCE: "Cán bộ cấp tỉnh",
         Role.DISTRICT: "Cán bộ cấp huyện/thành phố",
         Role.WARD: "Cán bộ phường/xã",
         Role.VIEWER: "Chỉ xem",

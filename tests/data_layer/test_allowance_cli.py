@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from data_layer.cli import main
 from tests.data_layer.documents import table
 from tests.data_layer.test_allowance_import import HEADER, register
-from tests.data_layer.workbooks import write
+from tests.data_layer.workbooks import write, xlsx_bytes
 
 ROWS = [
     [1, "Lò Văn An", "15/08/2020", "Nam", "020220001111", "Khối 1", "5.1", None, "06/2024", "12/2024", None],
@@ -66,6 +66,8 @@ def test_standard_stop_build_lock_export(capsys, ward_register, tmp_path):
         "total": 1_500_000,
         "cash": 750_000,
         "account": 750_000,
+        "paid": 0,  # issue 21 §2: the agent's return of the month (none recorded yet)
+        "unpaid": 0,
     }
     assert run(capsys, "payroll", "lock", "--month", "01/2025")[0] == 0
     code, out, _ = run(capsys, "payroll", "build", "--month", "01/2025", "--json")
@@ -124,3 +126,61 @@ def test_errors_are_vietnamese_and_exit_1(capsys, tmp_sqlite_env):
     assert code == 1 and "Không tìm thấy phường/xã có mã 'XX'" in err
     code, _, err = run(capsys, "allowance", "standard", "--amount", "0", "--from", "07/2026")
     assert code == 1 and "không hợp lệ" in err
+
+
+def test_allowance_change_applies_from_a_month_and_says_the_money(capsys, ward_register):
+    """Bình, 5.5a at 70: 1.5 × 500,000 = 750,000 đ; 01–03/2025 locked. A 5.6a certificate from
+    02/2025 (elderly: 2.5 → 1,250,000 đ): the 04/2025 payroll pays 1,250,000 đ and arrears of
+    2 × 500,000 = 1,000,000 đ (02 and 03), nothing for 01."""
+    for month in ("01/2025", "02/2025", "03/2025"):
+        assert run(capsys, "payroll", "build", "--month", month)[0] == 0
+        assert run(capsys, "payroll", "lock", "--month", month)[0] == 0
+    code, out, _ = run(
+        capsys, "allowance", "change", "--ward", "DK", "--national-id", "020155002222",
+        "--groups", "5.5a;5.6a", "--from", "02/2025",
+    )  # fmt: skip
+    assert code == 0
+    assert out.strip() == (
+        "Hà Thị Bình: diện 5.5a → 5.5a; 5.6a từ tháng 02/2025. Danh sách chi trả tháng 04/2025: "
+        "1.250.000 đ (trước: 750.000 đ); truy lĩnh 1.000.000 đ."
+    )
+    code, out, _ = run(capsys, "payroll", "build", "--month", "04/2025", "--json")
+    assert code == 0
+    figures = json.loads(out)
+    assert (figures["arrears"], figures["by_ward"][0]["ward"], figures["by_ward"][0]["arrears"]) == (
+        1_000_000,
+        "DK",
+        1_000_000,
+    )
+    code, _, err = run(capsys, "allowance", "change", "--ward", "DK", "--national-id", "020155002222",
+                       "--from", "05/2025")  # fmt: skip
+    assert code == 1 and "Ghi --groups hoặc --children" in err
+
+
+def test_payroll_paid_reads_the_agents_return(capsys, ward_register, tmp_path):
+    """01/2025 locked; Bình (account) is not on the cash list, An (cash, 5.1 aged 4: 1.5 × 500,000 =
+    750,000 đ) did not collect: `payroll paid` says so, the 02/2025 build carries 750,000 đ as
+    arrears and `payroll build --json` keeps its fields, with paid/unpaid per ward."""
+    assert run(capsys, "payroll", "build", "--month", "01/2025")[0] == 0
+    assert run(capsys, "payroll", "lock", "--month", "01/2025")[0] == 0
+    path = write(tmp_path, "chua_nhan.xlsx", xlsx_bytes([["STT", "Họ và tên"], [1, "Lò Văn An"]]))
+    code, out, _ = run(capsys, "payroll", "paid", "--month", "01/2025", "--ward", "DK", str(path), "--json")
+    assert code == 0
+    assert json.loads(out) == {
+        "ward": "DK",
+        "month": "01/2025",
+        "paid": 0,
+        "paid_money": 0,
+        "unpaid": 1,
+        "unpaid_money": 750_000,
+    }
+    code, out, _ = run(capsys, "payroll", "build", "--month", "01/2025", "--json")
+    ward = json.loads(out)["by_ward"][0]
+    assert set(ward) >= {"ward", "people", "amount", "arrears", "total", "cash", "account", "paid", "unpaid"}
+    assert (ward["paid"], ward["unpaid"]) == (0, 750_000)
+    code, out, _ = run(capsys, "payroll", "build", "--month", "02/2025", "--json")
+    assert json.loads(out)["arrears"] == 750_000
+    code, out, _ = run(capsys, "payroll", "paid", "--month", "01/2025", "--ward", "DK", str(path))
+    assert out.strip() == (
+        "Tháng 01/2025: 0 người đã nhận 0 đ, 1 người chưa nhận 750.000 đ (chuyển sang kỳ chi trả sau)."
+    )

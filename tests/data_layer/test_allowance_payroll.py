@@ -279,6 +279,8 @@ def test_json_figures_split_cash_and_account(engine, wards):
                 "total": 1_500_000,
                 "cash": 750_000,
                 "account": 750_000,
+                "paid": 0,
+                "unpaid": 0,
             },
             {
                 "ward": "B",
@@ -290,6 +292,8 @@ def test_json_figures_split_cash_and_account(engine, wards):
                 "total": 1_000_000,
                 "cash": 1_000_000,
                 "account": 0,
+                "paid": 0,
+                "unpaid": 0,
             },
         ],
     }

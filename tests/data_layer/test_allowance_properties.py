@@ -24,7 +24,7 @@ from data_layer.allowance.reference import (
     set_coefficients,
     set_standard,
 )
-from data_layer.allowance.rules import Band, Person, monthly_amount
+from data_layer.allowance.rules import PENSION_AGE_POOR, Band, Person, age_in_month, monthly_amount
 from data_layer.core.codes import LineKind, StandardKind
 from data_layer.core.db import write_session
 from data_layer.core.models import Beneficiary, Payroll, PayrollLine
@@ -76,6 +76,8 @@ def _setup(session, ward_id: int, people_drawn, standard, coefficients) -> dict[
         )
         session.add(row)
         session.flush()
+        if "HTXH" in codes and (age_in_month(born, row.birth_year, start) or 0) < PENSION_AGE_POOR:
+            codes = [c for c in codes if c != "HTXH"] or ["5.8"]  # a grant under 70 is refused
         group_ids = tuple(ids[code_key(c)] for c in codes)
         data = EntitlementInput(groups=group_ids, start_month=start, children=children, paid_until=paid_until)
         grant(session, SYSTEM, row.id, data)

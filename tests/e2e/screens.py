@@ -27,7 +27,7 @@ from tests.e2e.conftest import (
     start_server,
 )
 
-ROLES = ["admin", "quan", "dongkinh", "xem"]
+ROLES = ["admin", "soyte", "quan", "dongkinh", "xem"]
 SUSPECT = re.compile(
     r"\b(None|nan|NaN|Upload|Browse files|Choose an? options?|Select all|Deploy|per file|No results|"
     r"Drag and drop|Clear all|empty|planned|delivered|died|active)\b"

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import login, logout, new_browser_context, open_menu_page, start_server, wait_idle
 from ui.navigation import PAGES
 
-ROLE_USERS = {"admin": "admin", "district": "quan", "ward": "dongkinh", "viewer": "xem"}
+ROLE_USERS = {"admin": "admin", "province": "soyte", "district": "quan", "ward": "dongkinh", "viewer": "xem"}
 
 
 def test_admin_logs_in_visits_every_page_and_logs_out(page, server):
@@ -54,6 +54,15 @@ def test_menu_depends_on_role(page, server):
             shown = title in visible and len(visible) > 1
             expect(nav.get_by_text(title, exact=True)).to_have_count(1 if shown else 0)
         logout(page)
+
+
+def test_province_officer_sees_the_wards_of_the_province(page, server):
+    """The demo's Sở Y tế account: every ward of Lạng Sơn (all six demo wards), campaign approvals."""
+    login(page, server.url, "soyte")
+    expect(page.get_by_test_id("stMetricValue").first).to_have_text("6")
+    expect(page.get_by_text("Phường Đông Kinh").first).to_be_visible()
+    open_menu_page(page, "Tình hình báo cáo")
+    expect(page.get_by_role("heading", level=1).first).to_be_visible()
 
 
 def test_ward_user_sees_only_their_ward(page, server):

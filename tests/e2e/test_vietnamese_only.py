@@ -12,7 +12,7 @@ from data_layer.core.models import Beneficiary, Entitlement, Ward
 from tests.e2e.conftest import choose, login, logout, open_menu_page, wait_idle
 from ui.navigation import PAGES
 
-ROLE_USERS = {"admin": "admin", "district": "quan", "ward": "dongkinh", "viewer": "xem"}
+ROLE_USERS = {"admin": "admin", "province": "soyte", "district": "quan", "ward": "dongkinh", "viewer": "xem"}
 ENGLISH = [
     "Upload", "Browse files", "Drag and drop", "per file", "Choose options", "Choose an option", "Select all",
     "Deploy", "Rerun", "Settings", "Print", "Record a screencast", "About", "None", "No data", "Clear all",

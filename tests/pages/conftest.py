@@ -10,7 +10,7 @@ from data_layer.core.db import read_session
 from tests.conftest import REPO_ROOT
 from ui.session import VERSION_KEY
 
-DEMO_USERS = {"admin": "admin", "district": "quan", "ward": "dongkinh", "viewer": "xem"}
+DEMO_USERS = {"admin": "admin", "province": "soyte", "district": "quan", "ward": "dongkinh", "viewer": "xem"}
 
 
 def app_as(username: str | None, page: str = "app.py") -> AppTest:

@@ -287,3 +287,72 @@ def test_budget_estimate_with_a_what_if_standard(demo_db):
     assert not at.exception and any("Giả định mức chuẩn 540.000 đ" in i.value for i in at.info)
     after = at.metric[1].value
     assert int(after.replace(".", "").removesuffix(" đ")) > int(before.replace(".", "").removesuffix(" đ"))
+
+
+def test_a_group_change_on_the_page_applies_from_the_month_typed(demo_db):
+    """Ward staff add group 5.8 from this month: the months before keep the earlier groups."""
+    at = app_as("dongkinh", "pages/allowances.py").run()
+    chooser = by_label(at.selectbox, "Người trong danh sách trên")
+    person = next(r for r in chooser.options[1:] if "Tạm dừng" not in r)
+    chooser.select(person).run()
+    with write_session() as session:
+        hiv = session.execute(select(AllowanceGroup.id).where(AllowanceGroup.code == "5.8")).scalar_one()
+    groups = by_label(at.multiselect, "Diện hưởng")
+    groups.set_value([*groups.value, hiv])
+    by_label(at.text_input, "Diện hưởng, số con áp dụng từ tháng (MM/YYYY)").input(f"{THIS_MONTH:%m/%Y}")
+    by_label(at.button, "Lưu chế độ hưởng").click().run()
+    assert any("Đã sửa" in s.value for s in at.success), [e.value for e in at.error]
+    name = person.split(" (")[0]
+    with write_session() as session:
+        start, terms_from = session.execute(
+            select(Entitlement.start_month, Entitlement.terms_from)
+            .join(Beneficiary, Beneficiary.id == Entitlement.beneficiary_id)
+            .where(Beneficiary.name == name, Entitlement.status != EntitlementStatus.STOPPED)
+        ).one()
+    assert terms_from == (THIS_MONTH if start < THIS_MONTH else None)
+
+
+def test_ward_staff_tick_who_did_not_collect_last_month(demo_db):
+    """Last month is locked in the demo: Đông Kinh's staff tick one person as not collected; the
+    return is recorded and this month's rebuild pays that person's money again as arrears."""
+    from data_layer.core.models import PaymentReturn
+
+    at = app_as("dongkinh", "pages/payroll.py").run()
+    by_label(at.selectbox, "Tháng chi trả").select_index(1).run()  # last month (locked)
+    assert not at.exception
+    from data_layer.allowance.payment_lists import cash_rows
+    from data_layer.core.access import Scope
+
+    last = date(THIS_MONTH.year - (THIS_MONTH.month == 1), (THIS_MONTH.month - 2) % 12 + 1, 1)
+    with write_session() as session:
+        ward = session.execute(select(Ward.id).where(Ward.code == "DK")).scalar_one()
+        first = cash_rows(session, Scope.system(), last, ward)[0].beneficiary_id
+    by_label(at.multiselect, "Người chưa nhận (đánh dấu)").set_value([first])
+    by_label(at.button, "Ghi kết quả theo đánh dấu").click().run()
+    assert any("1 người chưa nhận" in s.value for s in at.success), [e.value for e in at.error]
+    with write_session() as session:
+        unpaid = (
+            session.execute(select(PaymentReturn.beneficiary_id).where(PaymentReturn.collected.is_(False)))
+            .scalars()
+            .all()
+        )
+    assert unpaid == [first]
+    at = app_as("dongkinh", "pages/payroll.py").run()
+    label = next(b for b in buttons(at) if b.startswith("Lập lại danh sách của phường/xã mình"))
+    by_label(at.button, label).click().run()
+    with write_session() as session:
+        arrears = (
+            session.execute(
+                select(PayrollLine.amount)
+                .join(Payroll, Payroll.id == PayrollLine.payroll_id)
+                .where(
+                    Payroll.month == THIS_MONTH,
+                    PayrollLine.beneficiary_id == unpaid[0],
+                    PayrollLine.kind == "arrears",
+                    PayrollLine.for_month == last,
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert len(arrears) == 1 and arrears[0] > 0

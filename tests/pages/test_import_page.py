@@ -44,3 +44,37 @@ def test_a_committed_import_shows_its_card_and_the_recent_imports_without_an_err
     assert any("Đã ghi tệp hai_nguoi.xlsx" in s.value for s in at.success)
     undo_labels = [b.label for b in at.button if b.label.startswith("Hoàn tác")]
     assert undo_labels == ["Hoàn tác lần nhập này", "Hoàn tác"]
+
+
+def test_an_old_list_of_a_split_commune_asks_per_hamlet_once(demo_db):
+    """Vạn Hương (Đồ Sơn) was split in 2025: the page asks where each hamlet went, imports the rows of
+    this ward's hamlets and remembers the answers (the embedded catalogue knows the split)."""
+    from data_layer.core.access import Scope
+    from data_layer.core.db import write_session
+    from data_layer.registry.hamlet_placements import placements
+    from data_layer.registry.wards import add_ward
+
+    with write_session() as session:
+        add_ward(session, Scope.system(), "11455", "Phường Đồ Sơn")
+        add_ward(session, Scope.system(), "11737", "Phường Nam Đồ Sơn")
+    rows = [
+        ["UBND PHƯỜNG VẠN HƯƠNG"],
+        ["DANH SÁCH NGƯỜI CAO TUỔI NĂM 2024"],
+        [],
+        ["STT", "Họ và tên", "Năm sinh", "Giới tính", "Thôn/Tổ"],
+        [1, "Bế Văn Một", 1950, "Nam", "Tổ 1"],
+        [2, "Ma Thị Hai", 1948, "Nữ", "Tổ 9"],
+    ]
+    at = open_page("admin", "pages/import_lists.py")
+    at.selectbox[0].select("Phường Đồ Sơn").run()
+    at.file_uploader[0].upload("van_huong.xlsx", xlsx_bytes(rows)).run()
+    assert not at.exception, at.exception
+    assert any("Vạn Hương cũ đã được chia" in w.value for w in at.warning)
+    tổ_1 = next(s for s in at.selectbox if s.label == "Tổ 1")
+    tổ_1.select("11455").run()
+    next(s for s in at.selectbox if s.label == "Tổ 9").select("11737").run()
+    assert not at.exception, at.exception
+    at.button(key=next(b.key for b in at.button if b.label.startswith("Ghi 1 dòng"))).click().run()
+    assert not at.exception, at.exception
+    with write_session() as session:
+        assert placements(session, "11461") == {"to 1": "11455", "to 9": "11737"}
