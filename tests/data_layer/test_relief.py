@@ -21,7 +21,7 @@ from sqlalchemy import select, text
 from data_layer.core.access import Scope
 from data_layer.core.codes import Poverty, ReliefReason
 from data_layer.core.db import read_session, write_session
-from data_layer.core.errors import Invalid, Locked
+from data_layer.core.errors import Forbidden, Invalid, Locked
 from data_layer.core.models import Beneficiary, BeneficiaryCategory, Category, ReliefHousehold
 from data_layer.importing.batches import undo_batch
 from data_layer.importing.commit import commit_import
@@ -197,7 +197,7 @@ def test_poverty_comes_from_the_registry_when_the_list_leaves_it_blank(engine, w
 
 
 def test_an_approved_ward_refuses_every_write_then_deliveries_are_recorded(engine, wards, tet):
-    a, b = wards["A"], wards["B"]
+    a = wards["A"]
     with write_session(engine) as session:
         assert approve_ward(session, SYSTEM, tet, a) == 2
     with read_session(engine) as session:
@@ -244,7 +244,7 @@ def test_a_ward_officer_sees_and_approves_only_within_scope(engine, wards, tet):
     officer = Scope(user_id=None, username="lan", role="ward", ward_ids=frozenset({wards["A"]}))
     with read_session(engine) as session:
         assert round_figures(session, officer, tet)["households"] == 2
-    with pytest.raises(Exception, match="Chỉ cán bộ cấp tỉnh"), write_session(engine) as session:
+    with pytest.raises(Forbidden, match="Chỉ cán bộ cấp tỉnh"), write_session(engine) as session:
         approve_ward(session, officer, tet, wards["A"])
 
 
