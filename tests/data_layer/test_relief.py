@@ -344,3 +344,17 @@ def test_cli_exact_words_round_import_approve_report(capsys, db_url, tmp_path):
         row for row in book["Danh sách hộ"].iter_rows(values_only=True) if row[3] == "Nguyễn Văn An"
     ]
     assert households[0][6:11] == (5, 4, 60, 60, None)
+
+
+def test_signing_list_has_one_sheet_per_hamlet_with_people_and_kg(engine, wards, tet):
+    from data_layer.relief.documents import signing_list_xlsx
+    from data_layer.vn.document import Office
+
+    with write_session(engine) as session:
+        approve_ward(session, SYSTEM, tet, wards["A"])
+        data = signing_list_xlsx(session, SYSTEM, tet, wards["A"], Office("UBND THÀNH PHỐ"))
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Thôn Đông", "Thôn Tây"]
+    rows = [[c for c in row if c is not None] for row in book["Thôn Đông"].iter_rows(values_only=True)]
+    assert ["STT", "Họ tên chủ hộ", "Số người thiếu đói", "Số gạo (kg)", "Ký nhận"] in rows
+    assert [1, "Nguyễn Văn An", 4, 60] in rows and ["Cộng", 4, 60] in rows
