@@ -1,5 +1,5 @@
-"""A round's households: the list in scope (Vietnamese order: hamlet, given name), a corrected count,
-and the delivery of rice (kg and day) to a household of an approved ward."""
+"""A round's households: the list in scope (Vietnamese order: hamlet, given name), one added by hand, a
+corrected count, and the delivery of rice (kg and day) to a household of an approved ward."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from sqlmodel import Session
 
 from data_layer.core import audit
 from data_layer.core.access import Scope
-from data_layer.core.codes import Action
+from data_layer.core.codes import Action, Poverty
 from data_layer.core.errors import Conflict, Invalid, NotFound
 from data_layer.core.models import ReliefDelivery, ReliefHousehold, Ward, utcnow
 from data_layer.relief.approval import approved_ward_ids, require_open
+from data_layer.relief.household_list import household_key
 from data_layer.relief.rounds import get_round
 from data_layer.relief.rules import household_problem, kg_requested
 from data_layer.vn.collation import person_order
@@ -77,6 +78,57 @@ def _household(session: Session, scope: Scope, household_id: int) -> ReliefHouse
     if found is None or not scope.may_see_ward(found.ward_id):
         raise NotFound("Không tìm thấy hộ đã chọn.")
     scope.require_ward(found.ward_id)
+    return found
+
+
+@dataclass(frozen=True)
+class HouseholdInput:
+    """A household typed in by hand (a list's row otherwise)."""
+
+    head_name: str
+    hamlet: str | None
+    national_id: str | None
+    household_size: int
+    people_lacking_food: int
+    poverty: Poverty | None = None
+    beneficiary_id: int | None = None
+
+
+def add_household(
+    session: Session, scope: Scope, round_id: int, ward_id: int, data: HouseholdInput
+) -> ReliefHousehold:
+    """Add a household to the ward's list in the round (refused when the ward is approved, the counts
+    cannot stand, or the household is already in the round)."""
+    scope.require_ward(ward_id)
+    require_open(session, round_id, ward_id)
+    if problem := household_problem(data.household_size, data.people_lacking_food):
+        raise Invalid(problem[1])
+    key = household_key(ward_id, data.national_id, data.hamlet, data.head_name)
+    if session.execute(
+        select(ReliefHousehold.id).where(
+            ReliefHousehold.round_id == round_id, ReliefHousehold.household_key == key
+        )
+    ).first():
+        raise Conflict(f"Hộ {data.head_name} đã có trong đợt: một hộ chỉ một lần trong đợt.")
+    relief = get_round(session, round_id)
+    found = ReliefHousehold(
+        round_id=round_id,
+        ward_id=ward_id,
+        household_key=key,
+        kg_requested=kg_requested(data.people_lacking_food, relief.kg_per_person, relief.months),
+        **vars(data),
+    )
+    session.add(found)
+    session.flush()
+    audit.record(
+        session,
+        scope,
+        table="reliefhousehold",
+        row_id=found.id,
+        action=Action.INSERT,
+        ward_id=ward_id,
+        new=data.head_name,
+    )
     return found
 
 
