@@ -188,7 +188,10 @@ if scope.can_write and is_approved and households:
         household = st.selectbox(
             "Hộ",
             households,
-            format_func=lambda h: f"{h.head_name} — {h.hamlet or ''} (duyệt {h.kg_approved} kg)",
+            format_func=lambda h: (
+                f"{h.head_name} — {h.hamlet or ''} (duyệt {h.kg_approved} kg"
+                + (f", đã nhận {h.kg_delivered} kg)" if h.kg_delivered else ")")
+            ),
         )
         c1, c2 = st.columns(2)
         kg = c1.number_input("Số gạo đã nhận (kg)", min_value=1, value=household.kg_approved or 1, step=1)
