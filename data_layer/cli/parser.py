@@ -172,6 +172,17 @@ def _report_commands(sub, add: Adder) -> None:
     report_sub = report.add_subparsers(dest="action", required=True, metavar="VIỆC")
     p = add(
         report_sub,
+        "form",
+        "relief:cmd_report_form",
+        "biểu mẫu báo cáo cho một kỳ (10b: phần hỗ trợ lương thực)",
+    )
+    p.add_argument("--form", required=True, choices=["10b"])
+    p.add_argument("--from", dest="from_month", required=True, metavar="MM/YYYY")
+    p.add_argument("--to", dest="to_month", required=True, metavar="MM/YYYY")
+    p.add_argument("--ward", metavar="CODE")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
+    p = add(
+        report_sub,
         "summary",
         "campaigns:cmd_report_summary",
         "báo cáo kết quả tặng quà của một đợt (JSON hoặc .xlsx)",

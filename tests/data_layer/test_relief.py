@@ -344,6 +344,27 @@ def test_cli_exact_words_round_import_approve_report(capsys, db_url, tmp_path):
         row for row in book["Danh sách hộ"].iter_rows(values_only=True) if row[3] == "Nguyễn Văn An"
     ]
     assert households[0][6:11] == (5, 4, 60, 60, None)
+    form = tmp_path / "10b.xlsx"
+    code, out, _ = run(
+        capsys,
+        "report",
+        "form",
+        "--form",
+        "10b",
+        "--from",
+        "01/2027",
+        "--to",
+        "01/2027",
+        "--ward",
+        "DK",
+        "--out",
+        str(form),
+    )
+    assert code == 0 and "0 hộ, 0 người, 0,000 tấn gạo" in out and form.exists()  # nothing delivered yet
+    code, _, err = run(
+        capsys, "report", "form", "--form", "10b", "--from", "02/2027", "--to", "01/2027", "--out", str(form)
+    )
+    assert code == 1 and "--to phải từ tháng --from trở đi" in err
 
 
 def test_signing_list_has_one_sheet_per_hamlet_with_people_and_kg(engine, wards, tet):
@@ -358,3 +379,35 @@ def test_signing_list_has_one_sheet_per_hamlet_with_people_and_kg(engine, wards,
     rows = [[c for c in row if c is not None] for row in book["Thôn Đông"].iter_rows(values_only=True)]
     assert ["STT", "Họ tên chủ hộ", "Số người thiếu đói", "Số gạo (kg)", "Ký nhận"] in rows
     assert [1, "Nguyễn Văn An", 4, 60] in rows and ["Cộng", 4, 60] in rows
+
+
+def test_form_10b_food_part_counts_delivered_households_per_reason(engine, wards, tet, capsys, tmp_path):
+    """Tết round (01/2027): ward A approved, Nguyễn Văn An received 60 kg, Trần Thị Bình nothing yet;
+    a disaster round (02/2027) in ward B: 2 people × 15 × 2 months = 60 kg, received 60 kg.
+    Period 01–02/2027: 2 households, 4 + 2 = 6 people, 0,120 tonnes; Tết 1 / 4 / 0,060."""
+    from data_layer.relief.form_10b import form_10b_food, form_10b_xlsx
+    from data_layer.vn.document import Office
+
+    with write_session(engine) as session:
+        approve_ward(session, SYSTEM, tet, wards["A"])
+        an = next(h for h in list_households(session, SYSTEM, tet) if h.head_name == "Nguyễn Văn An")
+        record_delivery(session, SYSTEM, an.id, 60, date(2027, 1, 25))
+        storm = add_round(
+            session, SYSTEM, RoundInput("Bão số 1", ReliefReason.DISASTER, 2, date(2027, 2, 10))
+        ).id
+        import_households(session, storm, wards["B"], [[1, "Mạc Văn Khó", None, "Tổ 2", 3, 2, None]])
+        approve_ward(session, SYSTEM, storm, wards["B"])
+        (kho,) = list_households(session, SYSTEM, storm)
+        record_delivery(session, SYSTEM, kho.id, 60, date(2027, 2, 11))
+        rows = form_10b_food(session, SYSTEM, date(2027, 1, 1), date(2027, 2, 1))
+        only_january = form_10b_food(session, SYSTEM, date(2027, 1, 1), date(2027, 1, 1))
+        ward_b = form_10b_food(session, SYSTEM, date(2027, 1, 1), date(2027, 2, 1), wards["B"])
+    by_reason = {r.reason: (r.households, r.people, r.kg) for r in rows}
+    assert by_reason[None] == (2, 6, 120)
+    assert by_reason[ReliefReason.TET] == (1, 4, 60) and by_reason[ReliefReason.DISASTER] == (1, 2, 60)
+    assert (only_january[0].households, only_january[0].kg) == (1, 60)
+    assert (ward_b[0].households, ward_b[0].kg) == (1, 60)
+    book = load_workbook(io.BytesIO(form_10b_xlsx(rows, Office("UBND"), date(2027, 1, 1), date(2027, 2, 1))))
+    cells = [[c for c in row if c is not None] for row in book["Mẫu 10b"].iter_rows(values_only=True)]
+    assert ["I", "Hỗ trợ lương thực (gạo)", 2, 6, 0.12] in cells
+    assert [1, "Tết Nguyên đán", 1, 4, 0.06] in cells
