@@ -12,7 +12,7 @@ import streamlit as st
 
 from data_layer.allowance.entitlement_rows import EntitlementFilters, EntitlementRow, entitlement_rows
 from data_layer.allowance.entitlement_status import FuneralReceiver, resume, stop, suspend
-from data_layer.allowance.entitlements import EntitlementInput, grant, update_entitlement
+from data_layer.allowance.entitlements import EntitlementInput, grant, grant_refusal, update_entitlement
 from data_layer.allowance.months import month_arg, month_of
 from data_layer.allowance.reference import list_groups
 from data_layer.core.access import Scope
@@ -181,6 +181,11 @@ def entitlement_panel(scope: Scope, person_id: int, ward_id: int, key: str) -> N
         return
     current = next((r for r in rows if r.status != EntitlementStatus.STOPPED), None)
     if current is None:
+        with read_session() as session:
+            refusal = grant_refusal(session, scope, person_id)
+        if refusal:  # the dead are not offered a new entitlement
+            st.caption(refusal)
+            return
         st.markdown("**Thêm chế độ hưởng**")
         data = _input_form(f"{key}_grant", None, month)
         if data is not None:

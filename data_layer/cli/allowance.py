@@ -105,7 +105,7 @@ def _print_payroll(figures, as_json: bool) -> None:
     print(
         f"Danh sách chi trả tháng {format_month(figures.month)} ({status}): {figures.people} người,"
         f" trợ cấp {format_money(figures.amount)}, truy lĩnh {format_money(figures.arrears)},"
-        f" mai táng {format_money(figures.funeral)}, tổng chi {format_money(figures.total)};"
+        f" hỗ trợ chi phí mai táng {format_money(figures.funeral)}, tổng chi {format_money(figures.total)};"
         f" truy thu {format_money(figures.recoveries)}."
     )
 
