@@ -44,7 +44,11 @@ year = c1.number_input("Năm dự toán", today.year, today.year + 5, today.year
 amount_text = c2.text_input("Mức chuẩn giả định (đ, để trống nếu giữ nguyên)", "")
 from_text = c3.text_input("Áp dụng từ tháng (MM/YYYY)", f"07/{year}")
 funerals = c4.number_input(
-    "Số ca hỗ trợ mai táng dự kiến", 0, 100_000, last_year_funerals, help="Mặc định: số ca 12 tháng qua"
+    "Số ca hỗ trợ chi phí mai táng dự kiến",
+    0,
+    100_000,
+    last_year_funerals,
+    help="Mặc định: số ca 12 tháng qua",
 )
 what_if = None
 if amount_text.strip():
@@ -58,7 +62,12 @@ top, bottom = st.columns(2), st.columns(2)
 people = f"{format_count(plan.people)} người đang hưởng"
 figure(top[0], f"Dự toán năm {plan.year}", format_money(plan.total), people)
 figure(top[1], "Trợ cấp hằng tháng", format_money(plan.allowance))
-figure(bottom[0], "Hỗ trợ mai táng", format_money(plan.funeral_amount), f"{format_count(plan.funerals)} ca")
+figure(
+    bottom[0],
+    "Hỗ trợ chi phí mai táng",
+    format_money(plan.funeral_amount),
+    f"{format_count(plan.funerals)} ca",
+)
 paid_detail = f"{paid.months} tháng đã lập; truy lĩnh {format_money(paid.arrears)}"
 figure(bottom[1], f"Năm {paid.year}: đã chi trả", format_money(paid.total), paid_detail)
 if what_if:

@@ -1,8 +1,7 @@
 """Mức chuẩn trợ cấp: the dated standard, social pension level and funeral multiplier, the groups and
 their coefficients by age; the admin changes them from a month on (earlier months keep their values,
-a change back in time is paid or recovered by the next open payroll)."""
-
-from datetime import date
+a change back in time is paid or recovered by the next open payroll), a new value only after seeing
+what it does (``standard_preview``) and confirming exactly that."""
 
 import pandas as pd
 import streamlit as st
@@ -16,18 +15,20 @@ from data_layer.allowance.reference import (
     set_standard,
 )
 from data_layer.allowance.rules import Band
+from data_layer.allowance.standard_preview import preview_standard
 from data_layer.core.codes import GroupKind, StandardKind
-from data_layer.core.db import read_session
+from data_layer.core.db import read_session, write
 from data_layer.vn import labels
-from data_layer.vn.formatting import format_money, format_month
+from data_layer.vn.formatting import format_count, format_money, format_month, local_today
 from data_layer.vn.values import parse_amount
-from ui.feedback import run_write, show_flash
+from ui.feedback import run_write, show_flash, shown_errors
 from ui.session import require_scope
 
+PREVIEW = "standard_preview"  # the value shown for confirmation: exactly what "Lưu mức mới" saves
 scope = require_scope()
 st.title("Mức chuẩn trợ cấp")
 show_flash()
-this_month = month_of(date.today())
+this_month = month_of(local_today())
 
 with read_session() as session:
     standards = list_standards(session)
@@ -46,7 +47,7 @@ def shown_value(row) -> str:
     return f"{row.amount} lần mức chuẩn" if row.kind == StandardKind.FUNERAL else format_money(row.amount)
 
 
-st.subheader("Mức chuẩn, mức trợ cấp hưu trí xã hội, hỗ trợ mai táng")
+st.subheader("Mức chuẩn, mức trợ cấp hưu trí xã hội, hỗ trợ chi phí mai táng")
 st.dataframe(
     pd.DataFrame(
         [
@@ -100,12 +101,48 @@ with st.form("standard"):
     kinds = labels.options(StandardKind)
     kind = c1.selectbox("Loại", list(kinds), format_func=kinds.get)
     start = c2.text_input("Từ tháng (MM/YYYY)", format_month(this_month))
-    value = c3.text_input("Mức (đồng; với mai táng: số lần mức chuẩn)")
-    if st.form_submit_button("Lưu mức"):
-        run_write(
-            lambda s: set_standard(s, scope, kind, month_arg(start, "Từ tháng"), parse_amount(value)),
-            "Đã lưu mức mới.",
-        )
+    value = c3.text_input("Mức (đồng; với hỗ trợ chi phí mai táng: số lần mức chuẩn)")
+    if st.form_submit_button("Xem trước thay đổi"):
+        with shown_errors():
+            st.session_state[PREVIEW] = write(
+                lambda s: preview_standard(
+                    s, scope, kind, month_arg(start, "Từ tháng"), parse_amount(value), today=local_today()
+                )
+            )
+
+if (preview := st.session_state.get(PREVIEW)) is not None:
+    with st.container(border=True):
+        st.warning("Kiểm tra trước khi lưu: mức mới sẽ làm những việc sau.")
+        st.markdown("\n".join(f"- {sentence}" for sentence in preview.sentences()))
+        if preview.by_ward:
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "Phường/xã": w.ward,
+                            "Số người": format_count(w.people),
+                            "Truy lĩnh": format_money(w.arrears),
+                            "Truy thu": format_money(w.recoveries),
+                            f"Trợ cấp tháng {format_month(preview.next_month)} thay đổi": format_money(
+                                w.monthly
+                            ),
+                        }
+                        for w in [*preview.by_ward, preview.total]
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+        yes, no = st.columns(2)
+        if yes.button("Lưu mức mới", type="primary"):
+            del st.session_state[PREVIEW]
+            run_write(
+                lambda s: set_standard(s, scope, preview.kind, preview.from_month, preview.amount),
+                f"Đã lưu mức mới từ tháng {format_month(preview.from_month)}.",
+            )
+        if no.button("Hủy"):
+            del st.session_state[PREVIEW]
+            st.rerun()
 
 editable = [g for g in groups if g.kind != GroupKind.PENSION]
 group = st.selectbox("Sửa hệ số của diện", editable, format_func=lambda g: f"{g.code} – {g.name}")

@@ -19,6 +19,7 @@ from data_layer.campaigns.budget import (
 )
 from data_layer.campaigns.setup import list_campaigns
 from data_layer.core.db import read_session
+from data_layer.core.errors import UserError
 from data_layer.core.versioning import data_version
 from data_layer.registry.catalog import list_sources
 from data_layer.reports.file_names import report_file_name
@@ -48,7 +49,7 @@ campaign = st.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c
 def load_baseline(scope, campaign_id: int, version: int):
     """Counts per package and ward, re-read whenever the data version changes."""
     with read_session() as session:
-        return baseline(session, scope, campaign_id), source_caps(session, campaign_id)
+        return baseline(session, scope, campaign_id), source_caps(session, scope, campaign_id)
 
 
 with read_session() as session:
@@ -66,8 +67,8 @@ editor = st.data_editor(
                 "Giữ": True,
                 "Nguồn": line.source_name,
                 "Mức quà": line.label,
-                "Số suất": line.count,
-                "Số tiền/suất": line.amount,
+                "Số suất": format_count(line.count),
+                "Số tiền/suất": format_count(line.amount),  # typed as 600.000, read by parse_amount
             }
             for line in lines
         ]
@@ -76,10 +77,15 @@ editor = st.data_editor(
     hide_index=True,
     width="stretch",
     key=f"budget_{campaign.id}",
-    column_config={"Số tiền/suất": st.column_config.NumberColumn(min_value=0, step=1000, format="%d")},
+    column_config={"Số tiền/suất": st.column_config.TextColumn(help="Ghi số đồng, ví dụ 600.000")},
 )
 c1, c2 = st.columns(2)
 growth = c1.number_input("Tăng/giảm số người (%)", -100, 500, 0, step=1)
+c1.caption(
+    "Số suất của từng mức quà ở từng phường/xã được nhân lên rồi làm tròn đến suất gần nhất "
+    "(từ nửa suất trở lên làm tròn lên), nên mỗi mức quà tăng không đều và tổng có thể lệch vài suất "
+    "so với nhân thẳng tổng số."
+)
 caps = {}
 with c2.expander("Trần dự toán theo nguồn (đ)"):
     for code, source_name in dict.fromkeys((line.source, line.source_name) for line in lines):
@@ -108,11 +114,16 @@ with st.expander("Thêm mức quà giả định"):
                     }
                 )
 
+typed = {}
+for line, (_, row) in zip(lines, editor.iterrows(), strict=True):
+    try:
+        typed[line.package_id] = parse_amount(row["Số tiền/suất"]) or 0
+    except UserError as exc:
+        st.error(f"Mức quà '{line.label}', cột 'Số tiền/suất': {exc}")
+        typed[line.package_id] = line.amount
 scenario = Scenario(
     amounts={
-        line.package_id: int(row["Số tiền/suất"])
-        for line, (_, row) in zip(lines, editor.iterrows(), strict=True)
-        if int(row["Số tiền/suất"]) != line.amount
+        line.package_id: typed[line.package_id] for line in lines if typed[line.package_id] != line.amount
     },
     removed=[
         line.package_id for line, (_, row) in zip(lines, editor.iterrows(), strict=True) if not row["Giữ"]

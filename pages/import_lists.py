@@ -119,9 +119,11 @@ def preview_of(upload, key: str, ward, campaign, source, file_category_id, era):
     if cached and cached[0] == cache_key:
         return cached[1]
     bar = st.progress(0.0, text="Đang đọc tệp…")
-    with read_session() as session:
-        preview = preview_import(session, scope, request, progress=lambda f, m: bar.progress(f, text=m))
-    bar.empty()
+    try:
+        with read_session() as session:
+            preview = preview_import(session, scope, request, progress=lambda f, m: bar.progress(f, text=m))
+    finally:  # a refused file leaves no reading bar behind
+        bar.empty()
     st.session_state[f"{key}_preview"] = (cache_key, preview)
     return preview
 
@@ -200,6 +202,9 @@ def rows_table(preview) -> None:
     frame = pd.DataFrame(
         [
             {
+                "Ghi chú kiểm tra": " ".join(
+                    [f"{c}: {msg}" if c else msg for c, msg in r.errors] + r.warnings
+                ),
                 "Dòng": r.row,
                 "Trạng thái": labels.label(RowStatus(r.status)),
                 "Họ và tên": r.name or "",
@@ -215,9 +220,6 @@ def rows_table(preview) -> None:
                     }
                     if register
                     else {}
-                ),
-                "Ghi chú kiểm tra": " ".join(
-                    [f"{c}: {msg}" if c else msg for c, msg in r.errors] + r.warnings
                 ),
             }
             for r in preview.rows

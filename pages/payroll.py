@@ -6,25 +6,38 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_layer.allowance.forms import form_10a, form_10a_xlsx
-from data_layer.allowance.payment_lists import months_text, ward_lists_xlsx
-from data_layer.allowance.payroll import build_payroll, lock_payroll, payroll_months
+from data_layer.allowance.forms import default_period, form_10a, form_10a_xlsx
+from data_layer.allowance.payment_lists import (
+    accounts_without_bank,
+    months_text,
+    no_bank_message,
+    ward_lists_xlsx,
+)
+from data_layer.allowance.payroll import (
+    build_payroll,
+    changed_since_build,
+    landing_month,
+    lock_payroll,
+    payroll_months,
+)
 from data_layer.allowance.payroll_details import adjustments, changes
 from data_layer.allowance.payroll_figures import group_figures, payroll_figures
 from data_layer.core.access import Scope
 from data_layer.core.codes import LineKind, PayrollStatus
 from data_layer.core.db import read_session
-from data_layer.core.settings import get_settings
 from data_layer.core.versioning import data_version
 from data_layer.registry.wards import list_wards
 from data_layer.vn import labels
-from data_layer.vn.formatting import format_count, format_datetime, format_money, format_month
+from data_layer.vn.document import Office
+from data_layer.vn.formatting import format_count, format_datetime, format_money, format_month, local_today
 from ui.agent_return_panel import agent_return_panel
+from ui.downloads import reading, xlsx_download
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
 from ui.widgets import figure
 
 CHANGE_LABELS = {"added": "Tăng", "removed": "Giảm", "changed": "Thay đổi mức"}
+MONTH, FOCUS = "payroll_month", "payroll_focus"  # the month shown; the month to show after a lock
 
 scope = require_scope()
 st.title("Chi trả hằng tháng")
@@ -43,29 +56,35 @@ def details(scope: Scope, month: date, version: int):
         )
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def ward_file(scope: Scope, month: date, ward_id: int, sheet: str, version: int) -> bytes:
-    """One of a ward's lists as .xlsx (cash, bank, changes), rebuilt when the data changes."""
-    with read_session() as session:
-        return ward_lists_xlsx(session, scope, month, ward_id, (sheet,))
-
-
 with read_session() as session:
-    months = payroll_months(session, date.today())
+    months = payroll_months(session, local_today())
     wards = list_wards(session, scope)
     version = data_version(session)
+statuses = dict(months)
+if (focus := st.session_state.pop(FOCUS, None)) is not None:  # the month just locked stays in view
+    st.session_state[MONTH] = focus
+if st.session_state.get(MONTH) not in statuses:
+    st.session_state[MONTH] = landing_month(months, builds=scope.can_write)
 
 
-def month_label(option) -> str:
-    month, status = option
+def month_label(month: date) -> str:
+    status = statuses[month]
     state = "chưa lập" if status is None else labels.label_of(PayrollStatus, status).lower()
     return f"Tháng {format_month(month)} ({state})"
 
 
-month, status = st.selectbox("Tháng chi trả", months, format_func=month_label)
+month = st.selectbox("Tháng chi trả", list(statuses), format_func=month_label, key=MONTH)
+status = statuses[month]
 figures, by_group, changed, adjusted = details(scope, month, version)
+with read_session() as session:
+    stale = changed_since_build(session, scope, month)
 
-c1, c2 = st.columns([3, 2])
+
+if stale is not None:  # the notice, the rebuild button beside it, then the lock
+    note, c1, c2 = st.columns([3, 2, 2])
+    note.warning(stale.message(several=scope.sees_all_wards))
+else:
+    c1, c2 = st.columns([3, 2])
 if scope.can_write and status != PayrollStatus.LOCKED:
     what = "danh sách của phường/xã mình" if not scope.sees_all_wards else "danh sách mọi phường/xã"
     if c1.button(f"Lập {'lại ' if status else ''}{what} tháng {format_month(month)}", type="primary"):
@@ -75,6 +94,7 @@ if scope.can_write and status != PayrollStatus.LOCKED:
 if scope.is_manager and status == PayrollStatus.OPEN:
     sure = c2.checkbox("Đã kiểm tra: khóa tháng này (không sửa được nữa)")
     if c2.button("Khóa tháng", disabled=not sure):
+        st.session_state[FOCUS] = month
         run_write(
             lambda s: lock_payroll(s, scope, month), f"Đã khóa danh sách chi trả tháng {format_month(month)}."
         )
@@ -97,7 +117,7 @@ figure(top[1], "Tiền mặt", format_money(figures.cash), "trợ cấp tháng v
 figure(top[2], "Chuyển khoản", format_money(figures.account), "trợ cấp tháng và truy lĩnh")
 figure(bottom[0], "Trợ cấp tháng", format_money(figures.amount))
 figure(bottom[1], "Truy lĩnh", format_money(figures.arrears))
-figure(bottom[2], "Hỗ trợ mai táng", format_money(figures.funeral))
+figure(bottom[2], "Hỗ trợ chi phí mai táng", format_money(figures.funeral))
 if figures.recoveries:
     st.warning(
         f"Truy thu (báo cáo để thu hồi, không trừ vào tiền chi trả): {format_money(figures.recoveries)}."
@@ -115,7 +135,7 @@ with tab_wards:
                     "Số người": format_count(w.people),
                     "Trợ cấp tháng": format_money(w.amount),
                     "Truy lĩnh": format_money(w.arrears),
-                    "Mai táng phí": format_money(w.funeral),
+                    "Hỗ trợ chi phí mai táng": format_money(w.funeral),
                     "Tổng chi": format_money(w.total),
                     "Tiền mặt": format_money(w.cash),
                     "Chuyển khoản": format_money(w.account),
@@ -189,27 +209,51 @@ with tab_adjust:
 with tab_lists:
     ward = st.selectbox("Phường/xã", wards, format_func=lambda w: w.name, key="payroll_ward")
     if ward is not None:
-        name = f"{month:%Y_%m}_{ward.code}"
-        downloads = [
-            (title, ward_file(scope, month, ward.id, sheet, version), f"{prefix}_{name}.xlsx")
-            for title, sheet, prefix in [
-                ("Danh sách chi trả tiền mặt (ký nhận)", "cash", "chi_tra_tien_mat"),
-                ("Danh sách chuyển khoản", "bank", "chuyen_khoan"),
-                ("Báo cáo tăng, giảm", "changes", "tang_giam"),
-            ]
+        with read_session() as session:
+            unnamed = accounts_without_bank(session, scope, month, ward.id)
+        if unnamed:
+            st.warning(no_bank_message(unnamed))
+        files = [
+            ("Danh sách chi trả tiền mặt (ký nhận)", "cash", "chi_tra_tien_mat"),
+            *([] if unnamed else [("Danh sách chuyển khoản", "bank", "chuyen_khoan")]),
+            ("Báo cáo tăng, giảm", "changes", "tang_giam"),
         ]
-        for column, (title, data, file_name) in zip(st.columns(3), downloads, strict=True):
-            column.download_button(f"Tải {title.lower()} (.xlsx)", data, file_name=file_name, key=file_name)
-with tab_form:
-    f1, f2 = st.columns(2)
-    choices = sorted({m for m, s in months if s is not None})
-    first = f1.selectbox("Từ tháng", choices, format_func=format_month, key="form_first")
-    last = f2.selectbox(
-        "Đến tháng", choices, index=len(choices) - 1, format_func=format_month, key="form_last"
+        for column, (title, sheet, prefix) in zip(st.columns(3), files, strict=False):
+            with column:
+                xlsx_download(
+                    f"Tải {title.lower()} (.xlsx)",
+                    reading(lambda s, sheet=sheet: ward_lists_xlsx(s, scope, month, ward.id, (sheet,))),
+                    f"{prefix}_{month:%Y_%m}_{ward.code}.xlsx",
+                    key=f"{prefix}_{month:%Y_%m}_{ward.code}",
+                )
+
+
+def form_10a_tab(period: tuple[date, date]) -> None:
+    """Form 10a of every ward or one ward for a chosen period, and its file."""
+    choices = sorted(m for m, s in months if s is not None)
+    if scope.sees_all_wards:
+        f0, f1, f2 = st.columns(3)
+        chosen = f0.selectbox(
+            "Phạm vi",
+            [None, *wards],
+            format_func=lambda w: "Tất cả phường, xã" if w is None else w.name,
+            key="form_ward",
+        )
+    else:
+        f1, f2 = st.columns(2)
+        chosen = wards[0] if len(wards) == 1 else None
+    first = f1.selectbox(
+        "Từ tháng", choices, index=choices.index(period[0]), format_func=format_month, key="form_first"
     )
+    last = f2.selectbox(
+        "Đến tháng", choices, index=choices.index(period[1]), format_func=format_month, key="form_last"
+    )
+    if first > last:
+        st.warning("Từ tháng phải trước hoặc bằng Đến tháng.")
+        return
+    ward_id, ward_name = (chosen.id, chosen.name) if chosen else (None, None)
     with read_session() as session:
-        rows = form_10a(session, scope, first, last)
-    place = wards[0].name if len(wards) == 1 else get_settings().org_name
+        rows = form_10a(session, scope, first, last, ward_id)
     st.dataframe(
         pd.DataFrame(
             [
@@ -228,10 +272,25 @@ with tab_form:
         width="stretch",
         height=40 + 35 * len(rows),
     )
-    st.download_button(
+    xlsx_download(
         "Tải mẫu 10a (.xlsx)",
-        form_10a_xlsx(rows, get_settings().org_name, place, first, last),
-        file_name=f"mau_10a_{first:%Y%m}_{last:%Y%m}.xlsx",
+        reading(
+            lambda s: form_10a_xlsx(
+                form_10a(s, scope, first, last, ward_id),
+                Office.configured(local_today()),
+                ward_name,
+                first,
+                last,
+            )
+        ),
+        f"mau_10a_{chosen.code if chosen else 'tat_ca'}_{first:%Y%m}_{last:%Y%m}.xlsx",
     )
+
+
+with tab_form:
+    if (period := default_period(months)) is None:
+        st.info("Chưa có tháng nào đã lập danh sách chi trả.")
+    else:
+        form_10a_tab(period)
 if figures.status == PayrollStatus.LOCKED:
     agent_return_panel(scope, month, wards)

@@ -141,7 +141,9 @@ else:
             .mark_bar()
             .encode(
                 x=alt.X("planned_amount:Q", axis=money_axis("Tiền kế hoạch (đ)")),
-                y=alt.Y("label:N", title=""),
+                # whole labels: two packages of one source ("Quà Chủ tịch nước – mức 600.000đ" and
+                # "– mức 300.000đ") are told apart by the end that a cut label would lose
+                y=alt.Y("label:N", title="", axis=alt.Axis(labelLimit=0)),
                 tooltip=[
                     alt.Tooltip("label:N", title=title),
                     alt.Tooltip("planned:Q", title="Kế hoạch (suất)"),
@@ -222,7 +224,9 @@ if counts:
         .encode(
             x=alt.X("count:Q", title="Số người"),
             y=alt.Y("ward:N", title=""),
-            color=alt.Color("category:N", title="Nhóm"),
+            color=alt.Color(
+                "category:N", title="Nhóm", legend=alt.Legend(orient="bottom", columns=2, labelLimit=0)
+            ),
             tooltip=[
                 alt.Tooltip("ward:N", title="Phường/xã"),
                 alt.Tooltip("category:N", title="Nhóm đối tượng"),

@@ -11,8 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from data_layer.allowance.entitlement_rows import EntitlementFilters, EntitlementRow, entitlement_rows
-from data_layer.allowance.entitlement_status import resume, stop, suspend
-from data_layer.allowance.entitlements import EntitlementInput, grant, update_entitlement
+from data_layer.allowance.entitlement_status import FuneralReceiver, resume, stop, suspend
+from data_layer.allowance.entitlements import EntitlementInput, grant, grant_refusal, update_entitlement
 from data_layer.allowance.months import month_arg, month_of
 from data_layer.allowance.reference import list_groups
 from data_layer.core.access import Scope
@@ -152,12 +152,20 @@ def _status_forms(scope: Scope, row: EntitlementRow) -> None:
         on = c1.date_input("Ngày dừng hưởng (ngày mất, ngày chuyển đi…)", date.today(), format="DD/MM/YYYY")
         reasons = labels.options(StopReason)
         reason = c2.selectbox("Lý do", list(reasons), format_func=reasons.get)
+        r1, r2, r3 = st.columns(3)
+        receiver = FuneralReceiver(
+            r1.text_input("Người nhận hỗ trợ mai táng (khi đã mất)"),
+            r2.text_input("Quan hệ với người mất"),
+            r3.text_input("Số CCCD người nhận"),
+        )
         st.caption(
             "Tháng có ngày dừng vẫn được hưởng; từ tháng sau thì dừng. "
             "Đã mất hoặc chuyển đi được ghi cả vào sổ đối tượng."
         )
         if st.form_submit_button("Dừng hưởng"):
-            run_write(lambda s: stop(s, scope, row.id, on=on, reason=reason), "Đã dừng hưởng.")
+            run_write(
+                lambda s: stop(s, scope, row.id, on=on, reason=reason, receiver=receiver), "Đã dừng hưởng."
+            )
 
 
 def entitlement_panel(scope: Scope, person_id: int, ward_id: int, key: str) -> None:
@@ -173,6 +181,11 @@ def entitlement_panel(scope: Scope, person_id: int, ward_id: int, key: str) -> N
         return
     current = next((r for r in rows if r.status != EntitlementStatus.STOPPED), None)
     if current is None:
+        with read_session() as session:
+            refusal = grant_refusal(session, scope, person_id)
+        if refusal:  # the dead are not offered a new entitlement
+            st.caption(refusal)
+            return
         st.markdown("**Thêm chế độ hưởng**")
         data = _input_form(f"{key}_grant", None, month)
         if data is not None:

@@ -24,9 +24,11 @@ BUG_MESSAGE = (
 
 
 def show_flash() -> None:
-    """Show (once) the success message left by the last write."""
+    """Show (once) the success message left by the last write: at the top of the page and as a toast,
+    which is seen where the user is (under a long grid the top of the page is scrolled away)."""
     if message := st.session_state.pop(_FLASH_KEY, None):
         st.success(message)
+        st.toast(message, icon="✅")
 
 
 def set_flash(message: str) -> None:

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from data_layer.registry.editing import update_person
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_date, format_month
 from data_layer.vn.text import normalize_text
+from data_layer.vn.values import CellError, parse_national_id
 
 # registry status written when an entitlement stops for these reasons
 REGISTRY_STATUS = {StopReason.DIED: PersonStatus.DIED, StopReason.MOVED: PersonStatus.MOVED}
@@ -55,8 +57,26 @@ def _record(session: Session, scope: Scope, entitlement: Entitlement, action: st
     )
 
 
-def stop(session: Session, scope: Scope, entitlement_id: int, *, on: date, reason: StopReason) -> None:
-    """Stop an entitlement on ``on`` for ``reason``: paid through the month of ``on``."""
+@dataclass(frozen=True)
+class FuneralReceiver:
+    """Who arranged the burial and receives the funeral support (Decree 20 art. 11)."""
+
+    name: str
+    relation: str | None = None
+    national_id: str | None = None
+
+
+def stop(
+    session: Session,
+    scope: Scope,
+    entitlement_id: int,
+    *,
+    on: date,
+    reason: StopReason,
+    receiver: FuneralReceiver | None = None,
+) -> None:
+    """Stop an entitlement on ``on`` for ``reason``: paid through the month of ``on``; for a death,
+    ``receiver`` records who receives the funeral support (the cash list names them)."""
     entitlement = entitlement_in_scope(session, scope, entitlement_id)
     if reason not in StopReason.__members__.values():
         raise Invalid(f"Lý do dừng hưởng '{reason}' không hợp lệ.")
@@ -72,10 +92,20 @@ def stop(session: Session, scope: Scope, entitlement_id: int, *, on: date, reaso
     if suspension := open_suspension(session, entitlement.id):
         suspension.to_month = max(month_of(on), suspension.from_month)
         session.add(suspension)
+    if receiver is not None and normalize_text(receiver.name):
+        if reason != StopReason.DIED:
+            raise Invalid("Người nhận hỗ trợ mai táng chỉ ghi khi dừng hưởng vì đã mất.")
+        _set_receiver(entitlement, receiver)
     old = entitlement.status
     entitlement.status, entitlement.stop_date, entitlement.stop_reason = EntitlementStatus.STOPPED, on, reason
     _record(session, scope, entitlement, Action.STOP, old, EntitlementStatus.STOPPED)
-    for field, value in (("stop_date", on), ("stop_reason", reason)):
+    for field, value in (
+        ("stop_date", on),
+        ("stop_reason", reason),
+        ("funeral_receiver", entitlement.funeral_receiver),
+    ):
+        if value is None:
+            continue
         audit.record(
             session,
             scope,
@@ -90,6 +120,20 @@ def stop(session: Session, scope: Scope, entitlement_id: int, *, on: date, reaso
         _write_registry_status(
             session, scope, entitlement.beneficiary_id, REGISTRY_STATUS[reason], on, reason
         )
+
+
+def _set_receiver(entitlement: Entitlement, receiver: FuneralReceiver) -> None:
+    name, relation = normalize_text(receiver.name), normalize_text(receiver.relation) or None
+    if len(name) > 200 or (relation and len(relation) > 100):
+        raise Invalid("Người nhận hỗ trợ mai táng: họ tên tối đa 200 ký tự, quan hệ tối đa 100 ký tự.")
+    national_id = None
+    if receiver.national_id:
+        try:
+            national_id = parse_national_id(receiver.national_id)
+        except CellError as exc:
+            raise Invalid(f"Số CCCD người nhận hỗ trợ mai táng: {exc}") from None
+    entitlement.funeral_receiver, entitlement.funeral_relation = name, relation
+    entitlement.funeral_national_id = national_id
 
 
 def _write_registry_status(

@@ -36,7 +36,8 @@ from data_layer.core.models import (
     utcnow,
 )
 from data_layer.registry.editing import person_in_scope
-from data_layer.vn.formatting import format_month
+from data_layer.vn import labels
+from data_layer.vn.formatting import format_date, format_month
 from data_layer.vn.labels import FIELD_LABELS
 from data_layer.vn.text import normalize_text
 
@@ -199,6 +200,20 @@ def group_codes(reference: Reference, group_ids) -> str:
     )
 
 
+def grant_refusal(session: Session, scope: Scope, person_id: int) -> str | None:
+    """Why no entitlement may be granted to a person of the user's wards (None: one may): the person
+    died, moved away or left the registry."""
+    return _grant_refusal(person_in_scope(session, scope, person_id))
+
+
+def _grant_refusal(person: Beneficiary) -> str | None:
+    if person.status == PersonStatus.ACTIVE:
+        return None
+    state = labels.label_of(PersonStatus, person.status).lower()
+    when = f" ngày {format_date(person.status_date)}" if person.status_date else ""
+    return f"Sổ đối tượng ghi {person.name}: {state}{when}. Không thêm chế độ hưởng cho người này."
+
+
 def grant(
     session: Session,
     scope: Scope,
@@ -212,8 +227,8 @@ def grant(
     """A new entitlement of a person of the user's wards, active from its start month (moved after
     the months another ward pays the same CCCD: a sentence saying so is appended to ``notes``)."""
     person = person_in_scope(session, scope, person_id)
-    if person.status != PersonStatus.ACTIVE:
-        raise Invalid(f"{person.name} không còn ở tình trạng đang hưởng trong sổ đối tượng.")
+    if refusal := _grant_refusal(person):
+        raise Invalid(refusal)
     reference = reference or load_reference(session)
     clean = clean_input(reference, person, data)
     inactive = session.execute(

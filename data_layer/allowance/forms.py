@@ -13,19 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
 from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
 from data_layer.allowance.rules import age_in_month
 from data_layer.core.access import Scope
-from data_layer.core.codes import Gender, LineKind
+from data_layer.core.codes import Gender, LineKind, PayrollStatus
 from data_layer.core.models import AllowanceGroup, Beneficiary, Payroll, PayrollLine
+from data_layer.vn.document import PREPARER, Column, Document, Office
 from data_layer.vn.formatting import format_month
-from data_layer.vn.xlsx import put, to_bytes
+from data_layer.vn.xlsx_writer import Book
 
 MILLIONS_FORMAT = "#,##0.000,,"  # whole đồng shown in millions
+COUNT_FORMAT = "#,##0"
 
 
 def leaf_of(code: str | None, age: int | None) -> str:
@@ -90,9 +90,16 @@ class FormRow:
     cost: int | None  # whole đồng
 
 
-def _paid_people(session: Session, scope: Scope, first: date, last: date):
+def _wards(scope: Scope, ward_id: int | None):
+    """SQL condition on a line's ward: the scope's wards, or the one ward chosen among them."""
+    if ward_id is None:
+        return scope.ward_clause(PayrollLine.ward_id)
+    return and_(scope.ward_clause(PayrollLine.ward_id), PayrollLine.ward_id == ward_id)
+
+
+def _paid_people(session: Session, scope: Scope, first: date, last: date, ward_id: int | None):
     """(person, gender, birth date, birth year, money, group code of the last paid month) per person."""
-    period = and_(Payroll.month >= first, Payroll.month <= last, scope.ward_clause(PayrollLine.ward_id))
+    period = and_(Payroll.month >= first, Payroll.month <= last, _wards(scope, ward_id))
     paid = PayrollLine.kind.in_([LineKind.CURRENT, LineKind.ARREARS])
     money = (
         select(
@@ -125,10 +132,13 @@ def _paid_people(session: Session, scope: Scope, first: date, last: date):
     ).all()
 
 
-def form_10a(session: Session, scope: Scope, first: date, last: date) -> list[FormRow]:
-    """The rows of form 10a for the payrolls of the months ``first`` to ``last``."""
+def form_10a(
+    session: Session, scope: Scope, first: date, last: date, ward_id: int | None = None
+) -> list[FormRow]:
+    """The rows of form 10a for the payrolls of the months ``first`` to ``last``, of the scope's
+    wards or of the one ward ``ward_id``."""
     leaves: dict[str, list[int]] = {}
-    for gender, birth_date, birth_year, money, code in _paid_people(session, scope, first, last):
+    for gender, birth_date, birth_year, money, code in _paid_people(session, scope, first, last, ward_id):
         if money is None or money <= 0:
             continue
         entry = leaves.setdefault(leaf_of(code, age_in_month(birth_date, birth_year, last)), [0, 0, 0, 0])
@@ -144,7 +154,7 @@ def form_10a(session: Session, scope: Scope, first: date, last: date) -> list[Fo
             Payroll.month >= first,
             Payroll.month <= last,
             PayrollLine.kind == LineKind.FUNERAL,
-            scope.ward_clause(PayrollLine.ward_id),
+            _wards(scope, ward_id),
         )
     ).all()
     leaves["funeral"] = [
@@ -163,35 +173,42 @@ def form_10a(session: Session, scope: Scope, first: date, last: date) -> list[Fo
     return rows
 
 
-def form_10a_xlsx(rows: list[FormRow], org_name: str, place: str, first: date, last: date) -> bytes:
-    """Form 10a as an A4 .xlsx (cost in millions of đồng, the cell keeps whole đồng)."""
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = "Mẫu 10a"
-    box = Border(*(Side(style="thin"),) * 4)
-    put(ws, 1, 1, org_name).font = Font(bold=True)
-    put(ws, 1, 5, "Mẫu số 10a").font = Font(italic=True)
-    put(ws, 2, 1, "BÁO CÁO KẾT QUẢ THỰC HIỆN TRỢ GIÚP XÃ HỘI THƯỜNG XUYÊN").font = Font(bold=True, size=13)
-    put(ws, 3, 1, f"{place} – từ tháng {format_month(first)} đến tháng {format_month(last)}")
-    for r in (2, 3):
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
-        ws.cell(row=r, column=1).alignment = Alignment(horizontal="center")
-    headers = ["STT", "Chỉ tiêu", "Tổng số (người)", "Nam", "Nữ", "Kinh phí (triệu đồng)"]
-    for c, header in enumerate(headers, start=1):
-        cell = put(ws, 5, c, header)
-        cell.font, cell.border = Font(bold=True), box
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for r, row in enumerate(rows, start=6):
-        values = [row.number, row.label, row.people, row.male, row.female, row.cost]
-        for c, value in enumerate(values, start=1):
-            cell = put(ws, r, c, value)
-            cell.border = box
-            cell.font = Font(bold=row.number.isalpha())
-        ws.cell(row=r, column=6).number_format = MILLIONS_FORMAT
-    for c, width in enumerate([6, 58, 14, 10, 10, 16], start=1):
-        ws.column_dimensions[ws.cell(row=5, column=c).column_letter].width = width
-    ws.print_title_rows = "5:5"
-    ws.page_setup.paperSize, ws.page_setup.orientation = ws.PAPERSIZE_A4, ws.ORIENTATION_PORTRAIT
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    return to_bytes(workbook)
+def default_period(months: list[tuple[date, str | None]]) -> tuple[date, date] | None:
+    """The period form 10a opens on (``months`` as ``payroll_months`` gives them): up to the last
+    locked month (the last built one when none is locked), from the first built month of its year."""
+    built = sorted(month for month, status in months if status is not None)
+    if not built:
+        return None
+    locked = [month for month, status in months if status == PayrollStatus.LOCKED]
+    last = max(locked) if locked else built[-1]
+    return next(m for m in built if m.year == last.year), last
+
+
+COLUMNS = [  # about 80 characters: A4 portrait
+    Column("STT", 6, horizontal="center"),
+    Column("Chỉ tiêu", 38, wrap=True),
+    Column("Tổng số (người)", 11, COUNT_FORMAT),
+    Column("Nam", 9, COUNT_FORMAT),
+    Column("Nữ", 9, COUNT_FORMAT),
+    Column("Kinh phí (triệu đồng)", 13, MILLIONS_FORMAT),
+]
+
+
+def form_10a_xlsx(rows: list[FormRow], office: Office, ward: str | None, first: date, last: date) -> bytes:
+    """Form 10a as an A4 document of ``office`` (or of the People's Committee of ``ward``, for one
+    ward's form): cost in millions of đồng, the cell keeps whole đồng."""
+    book = Book()
+    doc = Document(book, "Mẫu 10a", COLUMNS)
+    doc.letterhead(office, ward, office.number("BC", ward))
+    period = f"Từ tháng {format_month(first)} đến tháng {format_month(last)}"
+    doc.title(
+        "BÁO CÁO KẾT QUẢ THỰC HIỆN TRỢ GIÚP XÃ HỘI THƯỜNG XUYÊN",
+        period if ward is None else f"{ward} – {period.lower()}",
+        "(Mẫu số 10a, Nghị định số 20/2021/NĐ-CP)",
+    )
+    doc.table_header()
+    for row in rows:
+        top = row.number.isalpha()
+        doc.row((row.number, row.label, row.people, row.male, row.female, row.cost), bold=top)
+    doc.closing(PREPARER, office.signer(ward))
+    return book.finish()

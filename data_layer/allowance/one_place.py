@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from data_layer.allowance.months import add_months, month_of
@@ -83,14 +83,29 @@ def check_start_against_other_wards(session: Session, person: Beneficiary, start
 
 def refuse_double_payment(session: Session, payroll_id: int) -> None:
     """Refuse a payroll holding two current lines for one CCCD (in two wards)."""
+    shared = (
+        session.execute(  # CCCDs held by several people (rare): nothing else to look at
+            select(Beneficiary.national_id)
+            .where(Beneficiary.national_id.is_not(None))
+            .group_by(Beneficiary.national_id)
+            .having(func.count() > 1)
+        )
+        .scalars()
+        .all()
+    )
+    if not shared:
+        return
     found = session.execute(
-        text(
-            "SELECT b.national_id, COUNT(*) FROM payrollline l JOIN beneficiary b ON b.id = l.beneficiary_id"
-            " WHERE l.payroll_id = :p AND l.kind = :k AND b.national_id IN (SELECT national_id FROM"
-            " beneficiary WHERE national_id IS NOT NULL GROUP BY national_id HAVING COUNT(*) > 1)"
-            " GROUP BY b.national_id HAVING COUNT(*) > 1 ORDER BY b.national_id"
-        ),
-        {"p": payroll_id, "k": LineKind.CURRENT.value},
+        select(Beneficiary.national_id, func.count())
+        .join(PayrollLine, PayrollLine.beneficiary_id == Beneficiary.id)
+        .where(
+            Beneficiary.national_id.in_(shared),
+            PayrollLine.payroll_id == payroll_id,
+            PayrollLine.kind == LineKind.CURRENT,
+        )
+        .group_by(Beneficiary.national_id)
+        .having(func.count() > 1)
+        .order_by(Beneficiary.national_id)
     ).first()
     if found is None:
         return

@@ -37,7 +37,8 @@ ward and lock the month, which rebuilds every ward first so the locked figures a
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import delete, func, select
 from sqlmodel import Session
@@ -49,8 +50,9 @@ from data_layer.core import audit, seals
 from data_layer.core.access import Scope
 from data_layer.core.codes import Action, LineKind, PayrollStatus, SealKind
 from data_layer.core.errors import Conflict, Forbidden, Locked, NotFound
-from data_layer.core.models import Payroll, PayrollLine, utcnow
-from data_layer.vn.formatting import format_money, format_month
+from data_layer.core.models import AuditEvent, Payroll, PayrollLine, Ward, utcnow
+from data_layer.vn.collation import text_key
+from data_layer.vn.formatting import as_utc, format_datetime, format_money, format_month
 
 
 def payroll_of(session: Session, month: date) -> Payroll | None:
@@ -179,3 +181,75 @@ def payroll_months(session: Session, today: date) -> list[tuple[date, str | None
         upcoming = add_months(locked, 1) if locked else month_of(today)
         found.insert(0, (upcoming, None))
     return found
+
+
+def landing_month(months: list[tuple[date, str | None]], *, builds: bool) -> date:
+    """The month the payroll page opens on (``months`` as ``payroll_months`` gives them): for those
+    who build, the open month or the next to build; for a viewer, the latest built month."""
+    if not builds:
+        built = [month for month, status in months if status is not None]
+        if built:
+            return max(built)
+    return months[0][0]
+
+
+# audited tables whose changes may change a payroll's amounts (entitlement: also suspensions and stops)
+PAYROLL_INPUTS = ("entitlement", "beneficiary", "allowancestandard", "groupcoefficient", "importbatch")
+
+
+@dataclass(frozen=True)
+class StaleBuild:
+    """The data of some wards changed after their last build of an open payroll."""
+
+    built_at: datetime  # the earliest of those wards' last builds
+    wards: tuple[str, ...]
+
+    def message(self, *, several: bool) -> str:
+        where = f" ({', '.join(self.wards)})" if several else ""
+        built = format_datetime(self.built_at)
+        return f"Dữ liệu đã thay đổi sau lần lập lúc {built}{where}: lập lại để cập nhật."
+
+
+def changed_since_build(session: Session, scope: Scope, month: date) -> StaleBuild | None:
+    """Whether the entitlements, people or reference data of the scope's wards changed (by the audit
+    trail) after the last build of each ward of the month's open payroll; None when not, or when the
+    month is not open."""
+    payroll = payroll_of(session, month)
+    if payroll is None or payroll.status != PayrollStatus.OPEN:
+        return None
+    builds = session.execute(
+        select(AuditEvent.ward_id, func.max(AuditEvent.at))
+        .where(
+            AuditEvent.table_name == "payroll",
+            AuditEvent.row_id == payroll.id,
+            AuditEvent.action == Action.BUILD_PAYROLL,
+        )
+        .group_by(AuditEvent.ward_id)
+    ).all()
+    if not builds:
+        return None
+    built = {ward_id: as_utc(at) for ward_id, at in builds}
+    everyone = built.pop(None, None)
+    wards = dict(session.execute(select(Ward.id, Ward.name).where(scope.ward_clause(Ward.id))).tuples().all())
+    last_build = {w: max((t for t in (everyone, built.get(w)) if t is not None), default=None) for w in wards}
+    since = min((t for t in last_build.values() if t is not None), default=None)
+    if since is None:
+        return None
+    changes = dict(
+        session.execute(
+            select(AuditEvent.ward_id, func.max(AuditEvent.at))
+            .where(AuditEvent.table_name.in_(PAYROLL_INPUTS), AuditEvent.at > since)
+            .group_by(AuditEvent.ward_id)
+        )
+        .tuples()
+        .all()
+    )
+    everywhere = changes.pop(None, None)
+    stale = []
+    for ward_id, at in last_build.items():
+        latest = [as_utc(t) for t in (everywhere, changes.get(ward_id)) if t is not None]
+        if at is not None and latest and max(latest) > at:
+            stale.append((at, wards[ward_id]))
+    if not stale:
+        return None
+    return StaleBuild(min(at for at, _ in stale), tuple(sorted((name for _, name in stale), key=text_key)))

@@ -132,13 +132,21 @@ def payment_rows(session: Session, scope: Scope, month: date, ward_id: int | Non
     people = _people(session, {r[0] for r in rows})
     entitlement_ids = sorted({r[1] for r in rows if r[1]})
     groups = group_ids_of(session, entitlement_ids)
-    proxies = dict(
-        session.execute(
-            select(Entitlement.id, Entitlement.proxy_name).where(Entitlement.id.in_(entitlement_ids))
+    # who receives the money in the person's stead: the proxy; for funeral support, the recorded
+    # receiver; and the account the entitlement names now (see _bank_named_since)
+    entitled = {
+        eid: (proxy, f"{receiver} ({relation})" if receiver and relation else receiver, account, bank)
+        for eid, proxy, receiver, relation, account, bank in session.execute(
+            select(
+                Entitlement.id,
+                Entitlement.proxy_name,
+                Entitlement.funeral_receiver,
+                Entitlement.funeral_relation,
+                Entitlement.account_number,
+                Entitlement.bank_name,
+            ).where(Entitlement.id.in_(entitlement_ids))
         )
-        .tuples()
-        .all()
-    )
+    }
     reference = load_reference(session)
     found = [
         PaymentRow(
@@ -149,13 +157,22 @@ def payment_rows(session: Session, scope: Scope, month: date, ward_id: int | Non
             funeral=int(funeral),
             payment_method=method or "cash",
             account_number=account,
-            bank_name=bank,
-            proxy_name=proxies.get(eid),
+            bank_name=bank or _bank_named_since(entitled.get(eid), account),
+            proxy_name=(funeral and entitled.get(eid, (None, None))[1]) or entitled.get(eid, (None,))[0],
         )
         for pid, eid, amount, arrears, funeral, method, account, bank in rows
         if amount or arrears or funeral
     ]
     return sorted(found, key=lambda r: (*_listed(r), r.beneficiary_id))
+
+
+def _bank_named_since(entitled: tuple | None, account: str | None) -> str | None:
+    """The bank of the account a line pays into, named on the entitlement after the payroll was built
+    (a locked payroll keeps its lines; the bank's name identifies the account, it is not money)."""
+    if entitled is None or account is None:
+        return None
+    *_receivers, entitled_account, bank = entitled
+    return bank if entitled_account == account else None
 
 
 def adjustments(

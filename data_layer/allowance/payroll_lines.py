@@ -133,24 +133,30 @@ def _fill_people(connection: Connection, payroll_id: int, month: date) -> None:
         )
     )
     settled = (
-        "SELECT p.pid, SUM(l.amount) AS amount, MIN(l.for_month) AS first FROM allow_person p{join}"
+        "SELECT p.pid, SUM(l.amount) AS amount, MIN(l.for_month) AS first FROM allow_person p"
         " JOIN payrollline l ON l.beneficiary_id = p.pid AND l.for_month < :m"
-        f" AND l.kind <> '{LineKind.FUNERAL}'{{only}} GROUP BY p.pid"
+        f" AND l.kind <> '{LineKind.FUNERAL}' GROUP BY p.pid"
     )
-    # every payroll but the open one is locked: all lines, less those of the open payroll (another
-    # ward's part of it after a ward-only rebuild) and those the agent's return says were not
-    # collected (paid again as arrears); the few subtracted apart keep the index-only scan of the sum
-    uncollected = " JOIN paymentreturn r ON r.beneficiary_id = p.pid AND NOT r.collected"
-    for change, join, only in (
-        ("settled = s.amount, first_line = s.first", "", ""),
-        ("settled = settled - s.amount", "", " AND l.payroll_id = :payroll"),
-        ("settled = settled - s.amount", uncollected, f" AND l.payroll_id = r.payroll_id AND {PAYS}"),
+    # every payroll but the open one is locked: all lines (an index-only scan), less the few of the
+    # open payroll (another ward's part of it after a ward-only rebuild) and those the agent's return
+    # says were not collected (paid again as arrears), each read from its own side
+    open_lines = (
+        "SELECT l.beneficiary_id AS pid, SUM(l.amount) AS amount FROM payrollline l"
+        f" WHERE l.payroll_id = :payroll AND l.for_month < :m AND l.kind <> '{LineKind.FUNERAL}'"
+        " GROUP BY l.beneficiary_id"
+    )
+    uncollected = (
+        "SELECT l.beneficiary_id AS pid, SUM(l.amount) AS amount FROM paymentreturn r JOIN payrollline l"
+        " ON l.payroll_id = r.payroll_id AND l.beneficiary_id = r.beneficiary_id"
+        f" WHERE NOT r.collected AND l.for_month < :m AND {PAYS} GROUP BY l.beneficiary_id"
+    )
+    for change, rows in (
+        ("settled = s.amount, first_line = s.first", settled),
+        ("settled = settled - s.amount", open_lines),
+        ("settled = settled - s.amount", uncollected),
     ):
         connection.execute(
-            _sql(
-                f"UPDATE allow_person SET {change} FROM ({settled.format(join=join, only=only)}) s"
-                " WHERE allow_person.pid = s.pid"
-            ),
+            _sql(f"UPDATE allow_person SET {change} FROM ({rows}) s WHERE allow_person.pid = s.pid"),
             {"m": month, "payroll": payroll_id},
         )
     connection.execute(

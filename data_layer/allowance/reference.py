@@ -142,10 +142,8 @@ def list_standards(session: Session) -> list[StandardRow]:
     return [StandardRow(r.id, StandardKind(r.kind), r.from_month, r.amount) for r in rows]
 
 
-def set_standard(session: Session, scope: Scope, kind: StandardKind, from_month: date, amount: int) -> None:
-    """Set the standard, the pension level or the funeral multiplier from ``from_month`` on
-    (retroactive months show up as arrears in the next open payroll). Admin only; audited."""
-    scope.require_admin()
+def checked_value(kind: str, amount: int | None) -> StandardKind:
+    """The kind of a value about to be set, once the kind and the amount are known to be valid."""
     if kind not in StandardKind.__members__.values():
         raise Invalid(f"Loại mức '{kind}' không hợp lệ.")
     limit = 100 if kind == StandardKind.FUNERAL else 100_000_000
@@ -153,6 +151,14 @@ def set_standard(session: Session, scope: Scope, kind: StandardKind, from_month:
         raise Invalid("Chưa nhập mức.")
     if not 0 < amount <= limit:
         raise Invalid(f"Giá trị {amount} không hợp lệ (từ 1 đến {limit:,}).".replace(",", "."))
+    return StandardKind(kind)
+
+
+def set_standard(session: Session, scope: Scope, kind: StandardKind, from_month: date, amount: int) -> None:
+    """Set the standard, the pension level or the funeral multiplier from ``from_month`` on
+    (retroactive months show up as arrears in the next open payroll). Admin only; audited."""
+    scope.require_admin()
+    kind = checked_value(kind, amount)
     from_month = from_month.replace(day=1)
     row = session.execute(
         select(AllowanceStandard).where(

@@ -1,8 +1,10 @@
 """A ward's existing allowance register, imported through the normal importer: a row whose
 ``Diện hưởng`` names groups also carries the person's entitlement (``Số con``, ``Hưởng từ tháng``,
-``Đã nhận đến tháng``, ``Số tài khoản``). ``AllowanceRegister`` is this kind of list for the importer:
-its preview has the rows checked (``check_rows``, ``check_people``: errors named by row and column), its
-commit has them applied (``apply``) in the same transaction once the people are written.
+``Đã nhận đến tháng``, ``Số tài khoản``, ``Ngân hàng``; a row with an account number and no bank is
+warned about, as the bank transfer list refuses it). ``AllowanceRegister`` is this kind of list for
+the importer: its preview has the rows checked (``check_rows``, ``check_people``: errors named by row
+and column), its commit has them applied (``apply``) in the same transaction once the people are
+written.
 
 A person with an entitlement not stopped has it corrected to the register's values (unchanged
 values write nothing, so importing the same register again changes nothing); anyone else gets a
@@ -54,6 +56,7 @@ HEADERS = {
     "start_month": "Hưởng từ tháng",
     "applies_from": "Áp dụng từ tháng",
     "bank_account": "Số tài khoản",
+    "bank_name": "Ngân hàng",
 }
 
 
@@ -253,6 +256,36 @@ def _current_stops(session: Session, person_id: int | None) -> list[date | None]
     ]
 
 
+def warn_missing_banks(
+    session: Session,
+    rows: list[RegisterRow],
+    matches: dict[int, int],
+    register: dict,
+    headers: dict[str, str],
+) -> None:
+    """A warning on each register row that would pay into an account of no named bank (the row names
+    no bank and the person's entitlement has none for that account): the bank list needs one."""
+    unnamed = [r for r in rows if r.row in register and r.bank_account and not (r.bank_name or "").strip()]
+    known = {
+        (pid, account)
+        for pid, account in session.execute(
+            select(Entitlement.beneficiary_id, Entitlement.account_number).where(
+                Entitlement.beneficiary_id.in_(sorted({matches[r.row] for r in unnamed if r.row in matches})),
+                Entitlement.status != EntitlementStatus.STOPPED,
+                Entitlement.bank_name.is_not(None),
+                Entitlement.bank_name != "",
+            )
+        )
+    }
+    column = headers.get("bank_name") or HEADERS["bank_name"]
+    for row in unnamed:
+        if (matches.get(row.row), row.bank_account) not in known:
+            row.warnings.append(
+                f"Có số tài khoản nhưng thiếu tên ngân hàng (cột {column}): "
+                "chưa lập được danh sách chuyển khoản cho người này."
+            )
+
+
 def apply(
     session: Session,
     scope: Scope,
@@ -309,7 +342,7 @@ def _input(row: RegisterRow, group_ids, existing: Entitlement | None, registry_a
     if row.bank_account:
         account, bank, method = row.bank_account, row.bank_name or bank, PaymentMethod.ACCOUNT
     elif existing is None and registry_account:
-        account, method = registry_account, PaymentMethod.ACCOUNT
+        account, bank, method = registry_account, row.bank_name, PaymentMethod.ACCOUNT
     return EntitlementInput(
         groups=group_ids,
         start_month=row.start_month,
@@ -369,6 +402,7 @@ class AllowanceRegister:
         check_people(session, rows, matches, register, headers)
         check_other_wards(session, rows, matches, register, headers)
         note_dated_changes(session, rows, matches, register)
+        warn_missing_banks(session, rows, matches, register, headers)
         return register
 
     def write(

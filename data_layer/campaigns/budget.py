@@ -88,8 +88,12 @@ def baseline(session: Session, scope: Scope, campaign_id: int) -> list[Line]:
     ]
 
 
-def source_caps(session: Session, campaign_id: int) -> dict[str, int]:
-    """Default cap per source: the sum of its packages' budgets (sources without budgets have none)."""
+def source_caps(session: Session, scope: Scope, campaign_id: int) -> dict[str, int]:
+    """Default cap per source: the sum of its packages' budgets (sources without budgets have none).
+    The budgets are the whole city's: a scope limited to some wards gets none (a ward's share of a
+    city-wide cap is not known)."""
+    if not scope.sees_all_wards:
+        return {}
     rows = session.execute(
         select(FundingSource.code, func.sum(Package.budget))
         .join(FundingSource, FundingSource.id == Package.source_id)

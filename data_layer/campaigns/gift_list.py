@@ -120,7 +120,7 @@ class GiftList:
                     source_id=source_id,
                     amount=amount,
                     label=f"Mức {format_money(amount)}",
-                    everyone=True,  # no conditions, as an imported gift level has always had
+                    rule=Rule(listed=True),  # the people the lists name; auto-allocation adds nobody
                 ).id
             cache[key] = found
         return cache[key]

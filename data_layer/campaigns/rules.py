@@ -21,12 +21,14 @@ def milestone_of(year: int, birth_year: int | None) -> int | None:
 @dataclass
 class Rule:
     """Who qualifies for a package. Empty lists mean "no condition"; ages are campaign year − birth
-    year. Categories and wards are named by their catalogue codes."""
+    year. Categories and wards are named by their catalogue codes. ``listed``: only the people a ward's
+    imported list names (a gift level read from a file): the rules never add anyone to it."""
 
     categories: list[str] = field(default_factory=list)
     ages: list[int] = field(default_factory=list)
     age_min: int | None = None
     wards: list[str] = field(default_factory=list)
+    listed: bool = False
 
     @classmethod
     def from_json(cls, text: str | None) -> Rule:
@@ -36,10 +38,12 @@ class Rule:
             ages=[int(a) for a in data.get("ages", [])],
             age_min=data.get("age_min"),
             wards=list(data.get("wards", [])),
+            listed=bool(data.get("listed", False)),
         )
 
     def to_json(self) -> str:
-        return json.dumps({k: v for k, v in asdict(self).items() if v not in (None, [])}, ensure_ascii=False)
+        kept = {k: v for k, v in asdict(self).items() if v not in (None, []) and v is not False}
+        return json.dumps(kept, ensure_ascii=False)
 
     @property
     def is_longevity(self) -> bool:
@@ -47,10 +51,12 @@ class Rule:
 
     @property
     def is_everyone(self) -> bool:
-        return not (self.categories or self.ages or self.age_min or self.wards)
+        return not (self.categories or self.ages or self.age_min or self.wards or self.listed)
 
     def describe(self, category_names: dict[str, str], ward_names: dict[str, str]) -> str:
         """Short Vietnamese description for tables, naming categories and wards."""
+        if self.listed:
+            return "người có tên trong danh sách phường/xã nhập"
         parts = []
         if self.categories:
             parts.append("; ".join(category_names.get(c, c) for c in self.categories))
@@ -62,7 +68,9 @@ class Rule:
         return " · ".join(parts) or "mọi đối tượng đang hưởng"
 
     def qualifies(self, year: int, birth_year: int | None, ward_code: str, categories: set[str]) -> bool:
-        """Whether one person meets the rule in the campaign year."""
+        """Whether one person meets the rule in the campaign year (never, for a listed-only level)."""
+        if self.listed:
+            return False
         if self.categories and not categories.intersection(self.categories):
             return False
         if self.wards and ward_code not in self.wards:

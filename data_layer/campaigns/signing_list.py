@@ -99,11 +99,7 @@ def signing_list_xlsx(
     doc.sheet.merge(totals, 6, 7)  # a ward's total needs more room than one gift's amount
     doc.closing(
         [("", "plain"), ("NGƯỜI LẬP DANH SÁCH", "bold"), ("(Ký, ghi rõ họ tên)", "note")],
-        [
-            (place_and_date(office.place, None), "italic"),
-            ("TM. ỦY BAN NHÂN DÂN", "bold"),
-            ("(Ký tên, đóng dấu)", "note"),
-        ],
+        [(place_and_date(office.place, None), "italic"), *office.signer(ward)],
     )
     return book.finish()
 

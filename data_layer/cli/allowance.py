@@ -7,7 +7,12 @@ from pathlib import Path
 
 from data_layer.allowance.agent_return import record_return_file
 from data_layer.allowance.dated_changes import change_entitlement
-from data_layer.allowance.entitlement_status import current_entitlement_id, person_id_by_national_id, stop
+from data_layer.allowance.entitlement_status import (
+    FuneralReceiver,
+    current_entitlement_id,
+    person_id_by_national_id,
+    stop,
+)
 from data_layer.allowance.months import month_arg
 from data_layer.allowance.payroll import build_payroll, lock_payroll, payroll_of
 from data_layer.allowance.payroll_figures import payroll_figures
@@ -47,6 +52,9 @@ def cmd_allowance_stop(args) -> int:
             current_entitlement_id(session, SYSTEM, person_id),
             on=on,
             reason=StopReason(args.reason),
+            receiver=FuneralReceiver(args.receiver, args.relation, args.receiver_id)
+            if args.receiver
+            else None,
         )
     print(f"Đã dừng hưởng từ sau tháng {format_month(on.replace(day=1))} ({label(StopReason(args.reason))}).")
     return 0
@@ -97,7 +105,7 @@ def _print_payroll(figures, as_json: bool) -> None:
     print(
         f"Danh sách chi trả tháng {format_month(figures.month)} ({status}): {figures.people} người,"
         f" trợ cấp {format_money(figures.amount)}, truy lĩnh {format_money(figures.arrears)},"
-        f" mai táng {format_money(figures.funeral)}, tổng chi {format_money(figures.total)};"
+        f" hỗ trợ chi phí mai táng {format_money(figures.funeral)}, tổng chi {format_money(figures.total)};"
         f" truy thu {format_money(figures.recoveries)}."
     )
 

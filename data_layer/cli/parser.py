@@ -266,6 +266,9 @@ def _allowance_commands(sub, add: Adder) -> None:
     p.add_argument("--national-id", required=True, metavar="CCCD")
     p.add_argument("--reason", required=True, choices=[r.value for r in StopReason])
     p.add_argument("--date", required=True, metavar="DD/MM/YYYY")
+    p.add_argument("--receiver", metavar="HỌ_TÊN", help="người nhận hỗ trợ mai táng (khi đã mất)")
+    p.add_argument("--relation", metavar="QUAN_HỆ", help="quan hệ của người nhận với người mất")
+    p.add_argument("--receiver-id", metavar="CCCD", help="số CCCD của người nhận hỗ trợ mai táng")
     p = add(
         allowance,
         "change",

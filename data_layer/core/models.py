@@ -543,6 +543,10 @@ class Entitlement(SQLModel, table=True):
     # the month the groups and children apply from when a dated change set them (None: the start
     # month); earlier ones are kept in EntitlementTerm
     terms_from: date | None = None
+    # who arranged the burial and receives the funeral support (recorded with a death)
+    funeral_receiver: str | None = Field(default=None, max_length=200)
+    funeral_relation: str | None = Field(default=None, max_length=100)
+    funeral_national_id: str | None = Field(default=None, max_length=12)
     import_batch_id: int | None = Field(default=None, foreign_key="importbatch.id", index=True)
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)

@@ -336,7 +336,16 @@ def _assemble(table: Table, columns: _Columns) -> list[ParsedRow]:
                 row.warnings.append("Thiếu số CCCD.")
             elif warning := mismatch_warning(row.national_id, row_problems):
                 row.warnings.append(warning)
+    for row in rows:
+        _capitalise_lower_case_name(row)
     return rows
+
+
+def _capitalise_lower_case_name(row: ParsedRow) -> None:
+    """A name typed all in lower case ("trần văn bình") is taken capitalised, with a note saying so."""
+    if row.name and row.name == row.name.lower() and row.name != row.name.upper():
+        typed, row.name = row.name, row.name.title()
+        row.warnings.append(f"Tên viết thường '{typed}': ghi là '{row.name}'.")
 
 
 def _add_register(rows: list[ParsedRow], columns: _Columns, texts: dict[str, list]) -> None:

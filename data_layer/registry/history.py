@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -22,12 +23,28 @@ from data_layer.core.codes import (
     StopReason,
 )
 from data_layer.core.errors import Conflict, Invalid, NotFound
-from data_layer.core.models import Allocation, AuditEvent, Beneficiary, Category, Package, User, Ward
+from data_layer.core.models import (
+    Allocation,
+    ApprovalEvent,
+    AuditEvent,
+    Beneficiary,
+    Campaign,
+    CampaignMilestone,
+    Category,
+    Entitlement,
+    ImportBatch,
+    LumpGift,
+    Package,
+    Payroll,
+    User,
+    Ward,
+    WardReport,
+)
 from data_layer.registry.editing import update_person
 from data_layer.registry.fields import FIELDS
 from data_layer.registry.queries import category_ids_of
 from data_layer.vn import labels
-from data_layer.vn.formatting import format_date, local_day_start
+from data_layer.vn.formatting import format_date, format_month, local_day_start
 
 # Audited fields that hold a code, and the kinds of code they may hold.
 CODED_FIELDS = {
@@ -114,16 +131,14 @@ def audit_log(
         .order_by(AuditEvent.id.desc())
         .limit(limit)
     ).all()
-    people = _names(session, Beneficiary, {e.row_id for e, _ in events if e.table_name == "beneficiary"})
-    people |= _gift_owners(session, {e.row_id for e, _ in events if e.table_name == "allocation"})
-    wards = _names(session, Ward, {e.row_id for e, _ in events if e.table_name == "ward"})
+    described = _descriptions(session, [e for e, _ in events])
     return [
         AuditEntry(
             id=e.id,
             at=e.at,
             user=name or "Hệ thống (dòng lệnh)",
             table=e.table_name,
-            record=_record_name(e, people, wards),
+            record=_record_name(e, described),
             row_id=e.row_id,
             action=e.action,
             field=e.field,
@@ -134,37 +149,79 @@ def audit_log(
     ]
 
 
-def _names(session: Session, model, ids: set) -> dict[int, str]:
-    ids.discard(None)
-    if not ids:
-        return {}
-    return dict(session.execute(select(model.id, model.name).where(model.id.in_(sorted(ids)))).all())
+def _campaign_and_ward(table) -> tuple:
+    """Columns naming a row that belongs to a ward in a campaign (lumps, approvals, sign-offs)."""
+    return (
+        select(table.id, Ward.name, Campaign.name)
+        .join(Ward, Ward.id == table.ward_id)
+        .join(Campaign, Campaign.id == table.campaign_id),
+        lambda ward, campaign: f"{ward} – {campaign}",
+    )
 
 
-def _gift_owners(session: Session, allocation_ids: set) -> dict[tuple[str, int], str]:
-    """ "Suất quà của <name> (<package>)" per allocation id, keyed apart from the people's ids."""
-    allocation_ids.discard(None)
-    if not allocation_ids:
-        return {}
-    rows = session.execute(
+# How the Nhật ký names the row of each audited table: a query of (id, parts…) and the words.
+_DESCRIBED = {
+    "beneficiary": (select(Beneficiary.id, Beneficiary.name), lambda name: name),
+    "allocation": (
         select(Allocation.id, Beneficiary.name, Package.label)
         .join(Beneficiary, Beneficiary.id == Allocation.beneficiary_id)
-        .join(Package, Package.id == Allocation.package_id)
-        .where(Allocation.id.in_(sorted(allocation_ids)))
-    )
-    return {("allocation", aid): f"Suất quà của {name} ({label})" for aid, name, label in rows}
+        .join(Package, Package.id == Allocation.package_id),
+        lambda name, package: f"Suất quà của {name} ({package})",
+    ),
+    "ward": (select(Ward.id, Ward.name), lambda name: name),
+    "entitlement": (
+        select(Entitlement.id, Beneficiary.name, Ward.name)
+        .join(Beneficiary, Beneficiary.id == Entitlement.beneficiary_id)
+        .join(Ward, Ward.id == Beneficiary.ward_id),
+        lambda name, ward: f"Trợ cấp hằng tháng của {name} ({ward})",
+    ),
+    "payroll": (
+        select(Payroll.id, Payroll.month),
+        lambda month: f"Danh sách chi trả tháng {format_month(month)}",
+    ),
+    "campaign": (select(Campaign.id, Campaign.name), lambda name: f"Đợt tặng quà: {name}"),
+    "campaignmilestone": (
+        select(CampaignMilestone.id, CampaignMilestone.name, Campaign.name).join(
+            Campaign, Campaign.id == CampaignMilestone.campaign_id
+        ),
+        lambda name, campaign: f"Kỳ báo cáo «{name}» – {campaign}",
+    ),
+    "package": (
+        select(Package.id, Package.label, Campaign.name).join(Campaign, Campaign.id == Package.campaign_id),
+        lambda label, campaign: f"Mức quà «{label}» – {campaign}",
+    ),
+    "lumpgift": _campaign_and_ward(LumpGift),
+    "approvalevent": _campaign_and_ward(ApprovalEvent),
+    "wardreport": _campaign_and_ward(WardReport),
+    "importbatch": (
+        select(ImportBatch.id, ImportBatch.file_name, Ward.name).join(Ward, Ward.id == ImportBatch.ward_id),
+        lambda file, ward: f"Nhập tệp {file} ({ward})",
+    ),
+}
 
 
-def _record_name(event: AuditEvent, people: dict, wards: dict[int, str]) -> str:
-    if event.table_name == "beneficiary" and event.row_id in people:
-        return people[event.row_id]
-    if ("allocation", event.row_id) in people:
-        return people[("allocation", event.row_id)]
-    if event.table_name == "ward" and event.row_id in wards:
-        return wards[event.row_id]
+def _descriptions(session: Session, events: list[AuditEvent]) -> dict[tuple[str, int], str]:
+    """What each event's row is, in words ("Trợ cấp hằng tháng của Lý Văn Phúc (Phường Đông Kinh)"),
+    for the rows that still exist."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for event in events:
+        if event.table_name in _DESCRIBED and event.row_id is not None:
+            wanted[event.table_name].add(event.row_id)
+    found = {}
+    for table, ids in wanted.items():
+        query, words = _DESCRIBED[table]
+        key = query.selected_columns[0]
+        for row_id, *parts in session.execute(query.where(key.in_(sorted(ids)))):
+            found[(table, row_id)] = words(*parts)
+    return found
+
+
+def _record_name(event: AuditEvent, described: dict[tuple[str, int], str]) -> str:
+    if (name := described.get((event.table_name, event.row_id))) is not None:
+        return name
     kind = labels.RECORD_LABELS.get(event.table_name, "")
-    if event.action in (Action.INSERT, Action.DELETE, Action.IMPORT):
-        return f"{kind}: {event.new or event.old or ''}".strip(": ")
+    if event.action in (Action.INSERT, Action.DELETE, Action.IMPORT) or event.row_id is None:
+        return f"{kind}: {event.new or event.old or ''}".strip(": ")  # a batch or a row gone: its words
     return kind
 
 

@@ -38,4 +38,8 @@ def scenario_xlsx(name: str, result: dict, source_names: dict[str, str] | None =
     doc.row((None, "Phường/xã", None, "Số suất", "Thành tiền"), bold=True)
     for n, w in enumerate(result["wards"], start=1):
         doc.row((n, w["ward"], None, w["count"], w["total"]))
+    doc.closing(
+        [("NGƯỜI LẬP", "bold"), ("(Ký, ghi rõ họ tên)", "note")],
+        [("THỦ TRƯỞNG ĐƠN VỊ", "bold"), ("(Ký tên, đóng dấu)", "note")],
+    )
     return book.finish()

@@ -322,7 +322,7 @@ def _write_summary(
     _write_figures(doc, summary)
     doc.closing(
         RECIPIENTS,
-        [("TM. ỦY BAN NHÂN DÂN" if ward else "THỦ TRƯỞNG ĐƠN VỊ", "bold"), ("(Ký tên, đóng dấu)", "note")],
+        office.signer(ward),
     )
 
 

@@ -19,6 +19,7 @@ from data_layer.vn.xlsx_writer import Book, Page, Style
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 MOTTO_WIDTH = 40  # the national name in bold 12 is 35.5 digits of Times New Roman 13 wide
+ISSUER_WIDTH = 24  # "ỦY BAN NHÂN DÂN" in 12 is 17 digits wide; a ward's name needs more
 LINE_POINTS = 17.0  # height of one line of Times New Roman 13, in points
 KINDS = {  # the text styles of letterheads, titles and closing blocks
     "plain": Style(),
@@ -27,12 +28,13 @@ KINDS = {  # the text styles of letterheads, titles and closing blocks
     "note": Style(italic=True, size=12),
     "heading": Style(bold=True, italic=True, size=12, horizontal="left"),
     "recipient": Style(size=11, horizontal="left"),
-    "issuer": Style(size=12),
-    "issuer_bold": Style(size=12, bold=True),
+    "issuer": Style(size=12, bold=True),
     "national": Style(size=12, bold=True),
     "motto": Style(bold=True, underline=True),
     "title": Style(size=14, bold=True),
 }
+COMMITTEE = "ỦY BAN NHÂN DÂN"
+PREPARER = [("NGƯỜI LẬP BIỂU", "bold"), ("(Ký, ghi rõ họ tên)", "note")]
 RECIPIENTS = [("Nơi nhận:", "heading"), ("- Như trên;", "recipient"), ("- Lưu: VT.", "recipient")]
 
 
@@ -63,8 +65,22 @@ class Office:
         return cls(settings.org_name, settings.org_place, day)
 
     def issuers(self, ward_name: str | None = None) -> tuple[str, ...]:
-        """The issuing block: the office, and under it "UBND <WARD>" for a ward's own document."""
-        return (self.name,) if not ward_name else (self.name, f"UBND {ward_name.upper()}")
+        """The issuing body, in capitals: the office, or for a ward's own document the ward's People's
+        Committee written in full ("ỦY BAN NHÂN DÂN" / "PHƯỜNG ĐÔNG KINH"), with no body above it."""
+        return (self.name,) if not ward_name else (COMMITTEE, ward_name.upper())
+
+    def signer(self, ward_name: str | None = None) -> list[tuple[str, str]]:
+        """Who signs for the issuing body: a People's Committee's chairman on its behalf (a ward, or
+        an office named "UBND …"), else the head of the office."""
+        name = self.name.upper()
+        if ward_name or name.startswith(("UBND", COMMITTEE)):
+            return [(f"TM. {COMMITTEE}", "bold"), ("CHỦ TỊCH", "bold"), ("(Ký tên, đóng dấu)", "note")]
+        return [("THỦ TRƯỞNG ĐƠN VỊ", "bold"), ("(Ký tên, đóng dấu)", "note")]
+
+    def number(self, kind: str, ward_name: str | None = None) -> str:
+        """The document's number left for the registry to fill: "Số: ……/BC-UBND" (``kind``: BC for a
+        report, DS for a list)."""
+        return f"Số: ……/{kind}-UBND" if ward_name else f"Số: ……/{kind}-……"
 
 
 def place_and_date(place: str, day: date | None) -> str:
@@ -99,12 +115,13 @@ def text_lines(text: str, width: float, size: float = 13, bold: bool = False) ->
 
 
 def _split(widths: Sequence[float]) -> int:
-    """How many columns the issuer's block takes: as many as leave the motto its room."""
-    split = 1
-    for k in range(1, len(widths)):
-        if sum(widths[k:]) >= MOTTO_WIDTH:
-            split = k
-    return split
+    """How many columns the issuer's block takes: as many as leave the motto its room while the issuer
+    keeps ISSUER_WIDTH; when no cut gives both, the cut that misses them by the least."""
+
+    def shortfall(k: int) -> float:
+        return max(0.0, MOTTO_WIDTH - sum(widths[k:])) + max(0.0, ISSUER_WIDTH - sum(widths[:k]))
+
+    return min(range(1, max(len(widths), 2)), key=lambda k: (shortfall(k), -k))
 
 
 class Document:
@@ -164,10 +181,9 @@ class Document:
             self.sheet.merge(row, first, last)
 
     def letterhead(self, office: Office, ward: str | None = None, number: str = "") -> None:
-        """The issuing office (and the ward, for a ward's document) and the national motto, then the
-        document's number ("Số: ……/BC-……") and its place and date."""
-        names = office.issuers(ward)
-        left = [(name, "issuer") for name in names[:-1]] + [(names[-1], "issuer_bold")]
+        """The issuing body (the office, or the ward's People's Committee for a ward's own document)
+        and the national motto, then the document's number ("Số: ……/BC-……") and its place and date."""
+        left = [(name, "issuer") for name in office.issuers(ward)]
         left = (left + [("", "plain")] * 2)[:2] + [(number, "plain")]
         right = [
             (NATIONAL_NAME, "national"),
@@ -227,14 +243,33 @@ class Document:
         values = [*values, *[None] * (len(self.columns) - len(values))]  # every cell bordered
         return self.sheet.append(values, self._styles_of(bold, indent), height=height or None)
 
-    def closing(self, left: Sequence[tuple[str, str]], right: Sequence[tuple[str, str]]) -> None:
-        """The block under the table: (text, kind) lines under the issuer's block and the motto's,
-        e.g. "Nơi nhận:" on the left, the signer's title on the right; room to sign below."""
+    def section(self, text: str) -> int:
+        """A bold row across the table naming the part below it ("I. Tăng: 2 người")."""
+        row = self.row((text,), bold=True)
+        self.sheet.merge(row, 1, self.printed)
+        return row
+
+    def closing(self, *parts: Sequence[tuple[str, str]]) -> None:
+        """The block under the table: (text, kind) lines side by side. Two parts sit under the
+        issuer's block and the motto's ("Nơi nhận:" or the preparer on the left, the signer on the
+        right); three or more share the printed width (preparer, accountant, signer). Room to sign
+        below."""
         self.sheet.skip()
-        rows = max(len(left), len(right))
+        blocks = self._blocks if len(parts) == 2 else self._even_blocks(len(parts))
+        rows = max(len(part) for part in parts)
         empty = ("", "plain")
-        for pair in zip(
-            [*left, *[empty] * (rows - len(left))], [*right, *[empty] * (rows - len(right))], strict=True
-        ):
-            self._spanning(pair, self._blocks)
+        for line in zip(*[[*part, *[empty] * (rows - len(part))] for part in parts], strict=True):
+            self._spanning(line, blocks)
         self.sheet.skip(4)
+
+    def _even_blocks(self, count: int) -> list[tuple[int, int, float]]:
+        """The printed columns cut into ``count`` blocks of about equal width (first, last, width)."""
+        widths = [c.width for c in self.columns[: self.printed]]
+        blocks, first = [], 1
+        for n in range(1, count + 1):
+            last, target = first, sum(widths) * n / count
+            while last < len(widths) - (count - n) and sum(widths[:last]) + widths[last] / 2 < target:
+                last += 1
+            blocks.append((first, last, sum(widths[first - 1 : last])))
+            first = last + 1
+        return blocks

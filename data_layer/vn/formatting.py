@@ -38,6 +38,11 @@ def local_time(moment: datetime) -> datetime:
     return as_utc(moment).astimezone(LOCAL_TIME)
 
 
+def local_today() -> date:
+    """Today's date in Vietnam."""
+    return datetime.now(UTC).astimezone(LOCAL_TIME).date()
+
+
 def format_datetime(moment: datetime | None) -> str:
     """A stored moment as dd/mm/yyyy HH:MM in Vietnam's time ('' for None)."""
     return "" if moment is None else local_time(moment).strftime("%d/%m/%Y %H:%M")

@@ -112,7 +112,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     StandardKind: {
         StandardKind.STANDARD: "Mức chuẩn trợ giúp xã hội",
         StandardKind.PENSION: "Mức trợ cấp hưu trí xã hội",
-        StandardKind.FUNERAL: "Hỗ trợ mai táng (số lần mức chuẩn)",
+        StandardKind.FUNERAL: "Hỗ trợ chi phí mai táng (số lần mức chuẩn)",
     },
     GroupKind: {
         GroupKind.COEFFICIENT: "Mức chuẩn × hệ số",
@@ -143,7 +143,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         LineKind.CURRENT: "Trợ cấp tháng",
         LineKind.ARREARS: "Truy lĩnh",
         LineKind.RECOVERY: "Truy thu",
-        LineKind.FUNERAL: "Hỗ trợ mai táng",
+        LineKind.FUNERAL: "Hỗ trợ chi phí mai táng",
     },
 }
 

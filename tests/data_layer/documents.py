@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from data_layer.vn.document import MOTTO, NATIONAL_NAME
@@ -43,7 +44,7 @@ def assert_official_look(ws: Worksheet, issuers: list[str], *, landscape: bool =
     repeated on every printed page, A4 fitted to the page width."""
     left = [ws.cell(row=r, column=1).value for r in (1, 2)]
     assert [v for v in left if v] == issuers
-    assert ws.cell(row=1, column=1).font.b == (len(issuers) == 1)  # the issuing office is bold
+    assert all(ws.cell(row=r, column=1).font.b for r in range(1, len(issuers) + 1))  # the issuing body, bold
     national = next(c for c in ws[1] if c.value == NATIONAL_NAME)
     motto = ws.cell(row=2, column=national.column)
     dated = ws.cell(row=3, column=national.column)
@@ -61,7 +62,9 @@ def assert_official_look(ws: Worksheet, issuers: list[str], *, landscape: bool =
             assert cell.font.b and cell.alignment.horizontal == "center" and cell.border.left.style == "thin"
     first = ws[header + 1]
     assert all(
-        c.border.bottom.style == "thin" for c in first if not ws.column_dimensions[c.column_letter].hidden
+        c.border.bottom.style == "thin"
+        for c in first
+        if not ws.column_dimensions[get_column_letter(c.column)].hidden
     )
     fonts = {(c.font.name, c.font.sz) for row in ws.iter_rows() for c in row if c.value is not None}
     assert {name for name, _ in fonts} == {"Times New Roman"} and min(size for _, size in fonts) >= 11

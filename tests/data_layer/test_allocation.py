@@ -338,7 +338,7 @@ def test_signing_list_prints_for_elderly_people_on_a4(engine, season, wards, mon
         apply_allocations(session, SYSTEM, cid)
         data = signing_list_xlsx(session, SYSTEM, cid, ward_id=wards["A"])
     ws = load_workbook(io.BytesIO(data)).active
-    assert_official_look(ws, ["UBND THÀNH PHỐ LẠNG SƠN", "UBND PHƯỜNG A"])
+    assert_official_look(ws, ["ỦY BAN NHÂN DÂN", "PHƯỜNG A"])  # the ward hands the gifts over
     assert "DANH SÁCH KÝ NHẬN QUÀ" in [ws.cell(row=r, column=1).value for r in range(4, 8)]
     header = header_row(ws)
     area = ws.print_area.removeprefix("'Ký nhận'!$A$1:$G$")  # "Đã nhận", "Mã suất" are not printed
@@ -362,6 +362,7 @@ def test_signing_list_prints_for_elderly_people_on_a4(engine, season, wards, mon
         "NGƯỜI LẬP DANH SÁCH",
         "TM. ỦY BAN NHÂN DÂN",
         "(Ký, ghi rõ họ tên)",
+        "CHỦ TỊCH",
         "(Ký tên, đóng dấu)",
     ]
 

@@ -6,7 +6,8 @@ import pytest
 from openpyxl import load_workbook
 
 from data_layer.cli import main
-from tests.data_layer.test_allowance_import import register
+from tests.data_layer.documents import table
+from tests.data_layer.test_allowance_import import HEADER, register
 from tests.data_layer.workbooks import write, xlsx_bytes
 
 ROWS = [
@@ -71,6 +72,17 @@ def test_standard_stop_build_lock_export(capsys, ward_register, tmp_path):
     assert run(capsys, "payroll", "lock", "--month", "01/2025")[0] == 0
     code, out, _ = run(capsys, "payroll", "build", "--month", "01/2025", "--json")
     assert json.loads(out)["status"] == "locked" and json.loads(out)["amount"] == 1_500_000  # locked figures
+    january = tmp_path / "dk_01.xlsx"
+    code, _, err = run(
+        capsys, "payroll", "export", "--month", "01/2025", "--ward", "DK", "--out", str(january)
+    )
+    assert code == 1 and not january.exists()  # Bình's account was imported without its bank
+    assert "1 người có số tài khoản nhưng chưa có tên ngân hàng (Hà Thị Bình)" in err
+    named = [[*row, bank] for row, bank in zip(ROWS, [None, "Agribank"], strict=True)]
+    path = write(tmp_path, "so_co_ngan_hang.xlsx", register(named, [*HEADER, "Ngân hàng"]))
+    assert run(capsys, "import", str(path), "--ward", "DK", "--json")[0] == 0
+    code, _, _ = run(capsys, "payroll", "export", "--month", "01/2025", "--ward", "DK", "--out", str(january))
+    assert code == 0 and table(load_workbook(january)["Chuyển khoản"])[0][4] == "Agribank"  # a locked month
     code, _, _ = run(
         capsys,
         "allowance",
@@ -97,11 +109,11 @@ def test_standard_stop_build_lock_export(capsys, ward_register, tmp_path):
     workbook = load_workbook(out_file)
     assert workbook.sheetnames == ["Tiền mặt", "Chuyển khoản", "Tăng giảm"]
     cash = workbook["Tiền mặt"]
-    assert cash["A1"].value == "UBND PHƯỜNG ĐÔNG KINH" and cash.print_title_rows == "$5:$5"
-    names = {row[1].value: row for row in cash.iter_rows(min_row=6) if isinstance(row[0].value, int)}
-    assert names["Lò Văn An"][8].value == 900_000 and names["Hà Thị Bình"][7].value == 12_000_000
+    assert [cash["A1"].value, cash["A2"].value] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG ĐÔNG KINH"]
+    names = {row[1]: row for row in table(cash) if isinstance(row[0], int)}
+    assert names["Lò Văn An"][8] == 900_000 and names["Hà Thị Bình"][7] == 12_000_000
     bank = workbook["Chuyển khoản"]
-    assert [c.value for c in bank[6]][1:6] == ["Hà Thị Bình", "020155002222", "0123456789", None, 900_000]
+    assert table(bank)[0][1:6] == ["Hà Thị Bình", "020155002222", "0123456789", "Agribank", 900_000]
 
 
 def test_errors_are_vietnamese_and_exit_1(capsys, tmp_sqlite_env):
@@ -172,3 +184,11 @@ def test_payroll_paid_reads_the_agents_return(capsys, ward_register, tmp_path):
     assert out.strip() == (
         "Tháng 01/2025: 0 người đã nhận 0 đ, 1 người chưa nhận 750.000 đ (chuyển sang kỳ chi trả sau)."
     )
+
+
+def test_allowance_stop_records_the_funeral_support_receiver(capsys, ward_register):
+    code, out, _ = run(
+        capsys, "allowance", "stop", "--ward", "DK", "--national-id", "020155002222", "--reason", "died",
+        "--date", "10/02/2025", "--receiver", "Hà Văn Con", "--relation", "con trai",
+    )  # fmt: skip
+    assert code == 0 and "Đã dừng hưởng" in out, out

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from data_layer.admin.seeding import seed_reference_data
 from data_layer.allowance.entitlement_rows import EntitlementFilters, entitlement_rows
 from data_layer.allowance.entitlement_status import resume, stop, suspend
-from data_layer.allowance.entitlements import EntitlementInput, update_entitlement
+from data_layer.allowance.entitlements import EntitlementInput, grant_refusal, update_entitlement
 from data_layer.allowance.reference import (
     describe_band,
     list_groups,
@@ -133,3 +133,19 @@ def test_standards_are_dated_and_coefficients_versioned(engine, wards):
         assert session.execute(select(func.count()).select_from(AllowanceStandard)).scalar_one() == len(
             seeded
         )
+
+
+def test_no_new_entitlement_for_a_person_who_died(engine, wards):
+    elder = person(engine, wards["A"], "Cụ Đã Mất", year=1940)
+    entitlement = entitle(engine, elder, ("5.5a",), M(1, 2025))
+    with write_session(engine) as session:
+        assert grant_refusal(session, SYSTEM, elder) is None
+        stop(session, SYSTEM, entitlement, on=date(2025, 3, 4), reason=StopReason.DIED)
+        refusal = grant_refusal(session, SYSTEM, elder)
+    assert (
+        refusal
+        == "Sổ đối tượng ghi Cụ Đã Mất: đã mất ngày 04/03/2025. Không thêm chế độ hưởng cho người này."
+    )
+    with pytest.raises(Invalid) as refused:
+        entitle(engine, elder, ("5.5a",), M(5, 2025))
+    assert str(refused.value) == refusal

@@ -164,3 +164,27 @@ def test_a_gift_list_with_the_same_columns_is_not_a_register(engine, wards):
         preview = preview_import(session, SYSTEM, request)
         result = commit_import(session, SYSTEM, preview)
     assert result.counts["allocations_created"] == 1 and result.counts["entitlements_created"] == 0
+
+
+NO_BANK = "thiếu tên ngân hàng"
+
+
+def test_an_account_number_without_a_bank_is_warned_row_by_row(engine, wards):
+    preview, result = run_import(engine, register(GOOD), wards["A"])
+    warned = {r.row for r in preview.rows if any(NO_BANK in w for w in r.warnings)}
+    assert warned == {6}  # Hà Thị Bình: an account number, no bank column at all
+    message = next(w for w in preview.rows[1].warnings if NO_BANK in w)
+    assert message == (
+        "Có số tài khoản nhưng thiếu tên ngân hàng (cột Ngân hàng): "
+        "chưa lập được danh sách chuyển khoản cho người này."
+    )
+    assert result.counts["accepted"] == 3  # a warning, not a refusal
+
+
+@pytest.mark.parametrize("bank_header", ["Ngân hàng", "Tên ngân hàng", "Mở tại ngân hàng"])
+def test_the_bank_column_is_read_under_its_usual_headers(engine, wards, bank_header):
+    rows = [[*row, bank] for row, bank in zip(GOOD, [None, "Agribank Lạng Sơn", None], strict=True)]
+    preview, _ = run_import(engine, register(rows, [*HEADER, bank_header]), wards["A"])
+    assert not [r.row for r in preview.rows if any(NO_BANK in w for w in r.warnings)]
+    binh = entitlements(engine, wards["A"])["Hà Thị Bình"]
+    assert (binh.account_number, binh.bank_name) == ("0123456789", "Agribank Lạng Sơn")

@@ -382,3 +382,20 @@ def test_funeral_support_gets_the_difference_of_a_standard_raised_later(engine, 
     ]
     build(engine, M(4, 2025))
     assert lines(engine, M(4, 2025), elder) == []
+
+
+def test_the_cash_list_names_the_recorded_funeral_support_receiver(engine, wards):
+    """Died 10/02/2025, recorded with the receiver Lê Văn Con (con trai): the 02/2025 cash list pays
+    750,000 đ + 10,000,000 đ funeral support, to be received by "Lê Văn Con (con trai)"."""
+    from data_layer.allowance.entitlement_status import FuneralReceiver
+    from data_layer.allowance.payment_lists import cash_rows
+
+    elder = person(engine, wards["A"], "Cụ Mất Có Con", year=1950)
+    eid = entitle(engine, elder, ("5.5a",), M(2, 2025))
+    with write_session(engine) as session:
+        receiver = FuneralReceiver("Lê Văn Con", "con trai", "001080001234")
+        stop(session, SYSTEM, eid, on=date(2025, 2, 10), reason=StopReason.DIED, receiver=receiver)
+    build(engine, M(2, 2025))
+    with write_session(engine) as session:
+        (row,) = cash_rows(session, SYSTEM, M(2, 2025), wards["A"])
+    assert (row.amount, row.funeral, row.proxy_name) == (750_000, 10_000_000, "Lê Văn Con (con trai)")

@@ -1,9 +1,6 @@
 """What the payroll gives out: payment lists, changes since last month, form 10a, the budget estimate."""
 
-import io
 from datetime import date
-
-from openpyxl import load_workbook
 
 from data_layer.allowance.entitlement_status import stop
 from data_layer.allowance.estimate import estimate_year, paid_in_year
@@ -13,6 +10,7 @@ from data_layer.allowance.payroll_details import adjustments, changes
 from data_layer.allowance.reference import set_standard
 from data_layer.core.codes import StandardKind, StopReason
 from data_layer.core.db import write_session
+from data_layer.vn.document import Office
 from tests.data_layer.allowance_helpers import (
     SYSTEM,
     M,
@@ -22,6 +20,7 @@ from tests.data_layer.allowance_helpers import (
     entitle_by_account,
     person,
 )
+from tests.data_layer.documents import assert_official_look, by_label, header_row, sheets, table
 
 
 def city(engine, wards) -> dict[str, int]:
@@ -44,28 +43,84 @@ def city(engine, wards) -> dict[str, int]:
     return ids
 
 
-def test_cash_and_bank_lists_of_a_ward(engine, wards):
+WARD_A = ["ỦY BAN NHÂN DÂN", "PHƯỜNG A"]
+
+
+def texts(ws) -> list[str]:
+    """Every text of a sheet, top to bottom."""
+    return [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+
+
+def closing(ws) -> list[str]:
+    """The texts under the table: signers and their notes."""
+    last = header_row(ws) + len(table(ws))
+    return [c.value for row in ws.iter_rows(min_row=last + 1) for c in row if isinstance(c.value, str)]
+
+
+def test_cash_and_bank_lists_are_the_wards_own_documents(engine, wards, monkeypatch):
+    monkeypatch.setenv("ANSINH_ORG_NAME", "UBND THÀNH PHỐ LẠNG SƠN")
+    monkeypatch.setenv("ANSINH_ORG_PLACE", "Lạng Sơn")
     city(engine, wards)
     with write_session(engine) as session:
-        workbook = load_workbook(io.BytesIO(ward_lists_xlsx(session, SYSTEM, M(2, 2025), wards["A"])))
-    cash = workbook["Tiền mặt"]
-    assert [cash["A1"].value, cash["A2"].value, cash["A3"].value] == [
-        "UBND PHƯỜNG A",
-        "DANH SÁCH CHI TRẢ TRỢ CẤP XÃ HỘI HẰNG THÁNG BẰNG TIỀN MẶT",
-        "Tháng 02/2025",
-    ]
-    assert [c.value for c in cash[5]][-2:] == [
-        "Người nhận thay",
-        "Ký nhận",
-    ] and cash.print_title_rows == "$5:$5"
-    assert int(cash.page_setup.paperSize) == 9 and cash.page_setup.orientation == "landscape"
-    rows = {r[1]: r for r in cash.iter_rows(min_row=6, values_only=True) if isinstance(r[0], int)}
+        found = sheets(ward_lists_xlsx(session, SYSTEM, M(2, 2025), wards["A"]))
+    cash = found["Tiền mặt"]
+    assert_official_look(cash, WARD_A, landscape=True)  # the ward's committee issues it, nobody above it
+    assert "UBND THÀNH PHỐ LẠNG SƠN" not in texts(cash)
+    assert cash["A3"].value == "Số: ……/DS-UBND"
+    assert "Lạng Sơn, ngày …… tháng …… năm ……" in texts(cash)  # dated by hand when signed
+    assert "DANH SÁCH CHI TRẢ TRỢ CẤP XÃ HỘI HẰNG THÁNG BẰNG TIỀN MẶT" in texts(cash)
+    assert "Tháng 02/2025" in texts(cash)
+    assert [c.value for c in cash[header_row(cash)]][-2:] == ["Người nhận thay", "Ký nhận"]
+    rows = {r[1]: r for r in table(cash) if isinstance(r[0], int)}
     assert set(rows) == {"Bé Ba", "Cụ Bốn", "Cụ Một"}  # Anh Hai is paid by account
-    assert rows["Cụ Bốn"][5:9] == (750_000, 0, 10_000_000, 10_750_000)  # February paid, funeral 20 × 500,000
-    total = next(r for r in cash.iter_rows(min_row=6, values_only=True) if str(r[1]).startswith("Tổng cộng"))
-    assert total[1] == "Tổng cộng: 3 người" and total[5:9] == (2_250_000, 0, 10_000_000, 12_250_000)
-    bank = workbook["Chuyển khoản"]
-    assert [c.value for c in bank[6]][1:6] == ["Anh Hai", "020090000002", "1900123456", "BIDV", 1_000_000]
+    assert rows["Cụ Bốn"][5:9] == [
+        750_000,
+        None,
+        10_000_000,
+        10_750_000,
+    ]  # February, funeral 20 × 500,000; no arrears
+    total = table(cash)[-1]
+    assert total[1] == "Tổng cộng: 3 người" and total[5:9] == [2_250_000, 0, 10_000_000, 12_250_000]
+    assert closing(cash) == [  # three signers side by side, row by row
+        "NGƯỜI LẬP BIỂU",
+        "KẾ TOÁN",
+        "TM. ỦY BAN NHÂN DÂN",
+        "(Ký, ghi rõ họ tên)",
+        "(Ký, ghi rõ họ tên)",
+        "CHỦ TỊCH",
+        "(Ký tên, đóng dấu)",
+    ]
+    bank = found["Chuyển khoản"]
+    assert_official_look(bank, WARD_A, landscape=True)
+    assert table(bank)[0][1:6] == ["Anh Hai", "020090000002", "1900123456", "BIDV", 1_000_000]
+    assert closing(bank) == closing(cash)
+
+
+def test_changes_report_is_a_signed_report_of_the_ward(engine, wards):
+    city(engine, wards)
+    with write_session(engine) as session:
+        report = sheets(
+            ward_lists_xlsx(session, SYSTEM, M(3, 2025), wards["A"], ("changes",), day=date(2025, 3, 20))
+        )
+    ws = report["Tăng giảm"]
+    assert_official_look(ws, WARD_A, landscape=True)
+    assert ws["A3"].value == "Số: ……/BC-UBND" and "……, ngày 20 tháng 3 năm 2025" in texts(ws)
+    labels = [r[0] for r in table(ws) if isinstance(r[0], str)]
+    assert labels == [
+        "I. Tăng (hưởng mới, hưởng lại): 0 người",
+        "II. Giảm (dừng, tạm dừng hưởng): 1 người",
+        "III. Thay đổi mức hưởng: 0 người",
+        "IV. Truy lĩnh: 0 người, 0 đ",
+        "V. Truy thu: 0 người, 0 đ",
+    ]
+    assert ["Cụ Bốn", 750_000, 0] == [table(ws)[2][1], *table(ws)[2][4:6]]
+    assert closing(ws) == [
+        "NGƯỜI LẬP BIỂU",
+        "TM. ỦY BAN NHÂN DÂN",
+        "(Ký, ghi rõ họ tên)",
+        "CHỦ TỊCH",
+        "(Ký tên, đóng dấu)",
+    ]
 
 
 def test_changes_since_last_month_with_reasons_and_adjustments(engine, wards):
@@ -97,7 +152,9 @@ def test_form_10a_counts_people_once_in_their_row(engine, wards):
     city(engine, wards)
     with write_session(engine) as session:
         listed = form_10a(session, SYSTEM, M(1, 2025), M(3, 2025))
-        data = form_10a_xlsx(listed, "UBND THÀNH PHỐ", "Phường A", M(1, 2025), M(3, 2025))
+        data = form_10a_xlsx(
+            listed, Office("UBND THÀNH PHỐ", "Lạng Sơn", date(2025, 4, 2)), None, M(1, 2025), M(3, 2025)
+        )
     rows = {r.label: r for r in listed}
     elders = rows["– Thuộc hộ nghèo, không có người có nghĩa vụ phụng dưỡng"]
     # Cụ Một 3 × 750,000; Cụ Bốn 2 × 750,000
@@ -115,8 +172,12 @@ def test_form_10a_counts_people_once_in_their_row(engine, wards):
     assert (rows["Hỗ trợ chi phí mai táng"].people, rows["Hỗ trợ chi phí mai táng"].cost) == (1, 10_000_000)
     assert rows["Trợ cấp xã hội hằng tháng"].cost == 3_750_000 + 3_000_000 + 1_500_000
     assert rows["Nhận chăm sóc, nuôi dưỡng tại cộng đồng"].people is None  # not kept in An Sinh
-    sheet = load_workbook(io.BytesIO(data)).active
-    assert [c.value for c in sheet[5]] == [
+    ws = sheets(data)["Mẫu 10a"]
+    assert_official_look(ws, ["UBND THÀNH PHỐ"])
+    assert "Lạng Sơn, ngày 02 tháng 4 năm 2025" in texts(ws) and ws["A3"].value == "Số: ……/BC-……"
+    assert "A1:B1" in {str(r) for r in ws.merged_cells.ranges}  # the issuer's block is wider than "STT"
+    assert "Từ tháng 01/2025 đến tháng 03/2025" in texts(ws)
+    assert [c.value for c in ws[header_row(ws)]] == [
         "STT",
         "Chỉ tiêu",
         "Tổng số (người)",
@@ -124,7 +185,18 @@ def test_form_10a_counts_people_once_in_their_row(engine, wards):
         "Nữ",
         "Kinh phí (triệu đồng)",
     ]
-    assert sheet["F6"].number_format == "#,##0.000,,"
+    assert by_label(ws)["Hỗ trợ chi phí mai táng"][5] == 10_000_000
+    assert ws.cell(row=header_row(ws) + 1, column=6).number_format == "#,##0.000,,"
+    assert closing(ws) == [
+        "NGƯỜI LẬP BIỂU",
+        "TM. ỦY BAN NHÂN DÂN",
+        "(Ký, ghi rõ họ tên)",
+        "CHỦ TỊCH",
+        "(Ký tên, đóng dấu)",
+    ]
+    ward = sheets(form_10a_xlsx(listed, Office("UBND THÀNH PHỐ"), "Phường A", M(1, 2025), M(3, 2025)))
+    assert_official_look(ward["Mẫu 10a"], WARD_A)
+    assert "Phường A – từ tháng 01/2025 đến tháng 03/2025" in texts(ward["Mẫu 10a"])
 
 
 def test_estimate_with_a_what_if_standard_and_funeral_support(engine, wards):

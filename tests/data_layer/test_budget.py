@@ -72,6 +72,7 @@ def test_xlsx_export_has_the_figures():
     ws = load_workbook(io.BytesIO(scenario_xlsx("Thử", compute(LINES, Scenario())))).active
     values = [c.value for row in ws.iter_rows() for c in row]
     assert 2_751_000_000 in values and "Tổng cộng" in values
+    assert {"NGƯỜI LẬP", "THỦ TRƯỞNG ĐƠN VỊ", "(Ký tên, đóng dấu)"} <= set(values)  # signable
 
 
 @pytest.fixture
@@ -106,7 +107,9 @@ def test_baseline_counts_allocations_and_eligible_people(engine, campaign, wards
         apply_allocations(session, SYSTEM, campaign)
     with write_session(engine) as session:
         assert baseline(session, SYSTEM, campaign)[0].counts == {"Phường A": 2, "Phường B": 1}
-        assert source_caps(session, campaign) == {"TINH": 2_000_000}
+        assert source_caps(session, SYSTEM, campaign) == {"TINH": 2_000_000}
+        one_ward = Scope(user_id=None, username="w", role="ward", ward_ids=frozenset({-1}))
+        assert source_caps(session, one_ward, campaign) == {}  # the city's budgets are no ward's cap
         staff_b = Scope(user_id=None, username="b", role="ward", ward_ids=frozenset({wards["B"]}))
         assert baseline(session, staff_b, campaign)[0].counts == {"Phường B": 1}
 

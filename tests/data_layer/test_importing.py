@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from data_layer.allowance.register_import import AllowanceRegister
+from data_layer.campaigns.allocation import propose_allocations
 from data_layer.campaigns.gift_list import GiftList
 from data_layer.campaigns.setup import create_campaign
 from data_layer.core.access import Scope
@@ -335,6 +336,13 @@ def test_a_gift_level_the_campaign_lacks_becomes_an_audited_package(engine, ward
         ).scalars()
         assert sorted(packages.values()) == ["Mức 300.000 đ", "Mức 600.000 đ"]
         assert sorted(audited) == sorted(packages)
+    # a level read from a list is not "everyone": auto-allocation adds nobody else to it
+    with write_session(engine) as session:
+        session.add(
+            Beneficiary(ward_id=wards["A"], name="Người Khác", name_key="nguoi khac", birth_year=1950)
+        )
+        session.flush()
+        assert propose_allocations(session, SYSTEM, campaign_id).rows == []
 
 
 def test_unknown_category_mapped_by_user_is_remembered(engine, wards):

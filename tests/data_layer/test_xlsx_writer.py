@@ -109,7 +109,7 @@ def test_document_letterhead_table_and_closing():
     doc.row((None, "Tổng cộng", 600_000), bold=True)
     doc.closing([("Nơi nhận:", "heading")], [("TM. ỦY BAN NHÂN DÂN", "bold")])
     ws = sheets(book.finish())["Báo cáo"]
-    assert_official_look(ws, ["UBND THÀNH PHỐ LẠNG SƠN", "UBND PHƯỜNG ĐÔNG KINH"])
+    assert_official_look(ws, ["ỦY BAN NHÂN DÂN", "PHƯỜNG ĐÔNG KINH"])  # the ward's committee, nobody above
     assert ws["C3"].value == "Lạng Sơn, ngày 05 tháng 02 năm 2026"
     rows = by_label(ws)
     wrapped = ws.cell(row=header_row(ws) + 1, column=2)
@@ -123,7 +123,10 @@ def test_place_and_date_follow_the_decree():
     assert place_and_date("Lạng Sơn", date(2026, 11, 26)) == "Lạng Sơn, ngày 26 tháng 11 năm 2026"
     assert place_and_date("", None) == "……, ngày …… tháng …… năm ……"
     assert Office("UBND THÀNH PHỐ").issuers() == ("UBND THÀNH PHỐ",)
-    assert Office("UBND THÀNH PHỐ").issuers("Xã Mai Pha") == ("UBND THÀNH PHỐ", "UBND XÃ MAI PHA")
+    assert Office("UBND THÀNH PHỐ").issuers("Xã Mai Pha") == ("ỦY BAN NHÂN DÂN", "XÃ MAI PHA")
+    assert Office("UBND THÀNH PHỐ").signer()[:2] == [("TM. ỦY BAN NHÂN DÂN", "bold"), ("CHỦ TỊCH", "bold")]
+    assert Office("SỞ Y TẾ").signer()[0] == ("THỦ TRƯỞNG ĐƠN VỊ", "bold")
+    assert Office("SỞ Y TẾ").signer("Xã Mai Pha")[1] == ("CHỦ TỊCH", "bold")
 
 
 def test_wrapped_lines_are_estimated_generously():

@@ -11,6 +11,7 @@ from data_layer.allowance.months import add_months, month_of
 from data_layer.core.codes import PayrollStatus
 from data_layer.core.db import get_engine, write_session
 from data_layer.core.models import Payroll
+from tests.data_layer.documents import table
 from tests.data_layer.test_allowance_import import register
 from tests.data_layer.workbooks import write
 from tests.e2e.conftest import login, logout, open_menu_page, wait_idle
@@ -59,6 +60,8 @@ def test_import_register_build_lock_and_download(page, server, tmp_path):
     page.get_by_role("button", name="Khóa tháng").click()
     wait_idle(page)
     expect(page.get_by_text(f"Đã khóa danh sách chi trả tháng {THIS_MONTH:%m/%Y}.")).to_be_visible()
+    month_box = page.get_by_role("combobox", name="Tháng chi trả", exact=True)
+    expect(month_box).to_have_value(f"Tháng {THIS_MONTH:%m/%Y} (đã khóa)")  # stays on the locked month
     with write_session(get_engine(server.db_url)) as session:
         status = session.execute(select(Payroll.status).where(Payroll.month == THIS_MONTH)).scalar_one()
     assert status == PayrollStatus.LOCKED
@@ -75,8 +78,8 @@ def test_import_register_build_lock_and_download(page, server, tmp_path):
     saved = tmp_path / "tien_mat.xlsx"
     download_info.value.save_as(saved)
     sheet = load_workbook(saved)["Tiền mặt"]
-    assert sheet["A1"].value == "UBND PHƯỜNG ĐÔNG KINH"
-    rows = {r[1]: r for r in sheet.iter_rows(min_row=6, values_only=True) if isinstance(r[0], int)}
+    assert [sheet["A1"].value, sheet["A2"].value] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG ĐÔNG KINH"]
+    rows = {r[1]: tuple(r) for r in table(sheet) if isinstance(r[0], int)}
     # aged 75 or so: 5.5a 1.5 × 500,000 a month; three months before this one are arrears
-    assert rows["Bế Thị Sổ Mới"][5:9] == (750_000, 3 * 750_000, 0, 4 * 750_000)
+    assert rows["Bế Thị Sổ Mới"][5:9] == (750_000, 3 * 750_000, None, 4 * 750_000)
     assert "Ma Văn Tài Khoản" not in rows  # paid by account

@@ -3,9 +3,13 @@
 
 import re
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
+from sqlalchemy import exists, select
 
-from tests.e2e.conftest import login, logout, open_menu_page
+from data_layer.core.codes import PersonStatus
+from data_layer.core.db import get_engine, read_session
+from data_layer.core.models import Beneficiary, Entitlement, Ward
+from tests.e2e.conftest import choose, login, logout, open_menu_page, wait_idle
 from ui.navigation import PAGES
 
 ROLE_USERS = {"admin": "admin", "province": "soyte", "district": "quan", "ward": "dongkinh", "viewer": "xem"}
@@ -14,7 +18,8 @@ ENGLISH = [
     "Deploy", "Rerun", "Settings", "Print", "Record a screencast", "About", "None", "No data", "Clear all",
     "Press Enter", "Page not found", "does not seem to exist",
 ]  # fmt: skip
-# The visible text of the page, without icon ligatures ("home", "upload") and hidden helpers.
+# The visible text of the page, without icon ligatures ("home", "upload") and hidden helpers, and the
+# hints empty boxes show (a select box's "Choose an option" is an input's placeholder, not a text node).
 VISIBLE_TEXT = """() => {
   const parts = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -23,6 +28,9 @@ VISIBLE_TEXT = """() => {
     if (!el || el.closest('[data-testid="stIconMaterial"], [aria-hidden="true"], script, style')) continue;
     if (!el.offsetParent && getComputedStyle(el).position !== 'fixed') continue;
     parts.push(walker.currentNode.textContent);
+  }
+  for (const input of document.querySelectorAll('input[placeholder]')) {  // an empty box's hint
+    if (input.offsetParent && !input.value) parts.push(input.placeholder);
   }
   return parts.join(' ');
 }"""
@@ -49,3 +57,28 @@ def test_every_page_for_every_role_speaks_vietnamese(page, server):
                 found += [(role, title, word) for word in english_on(page)]
         logout(page)
     assert found == []
+
+
+def test_the_new_entitlement_form_speaks_vietnamese(page, server):
+    """The "Thêm chế độ hưởng" form of someone without an entitlement: its empty "Diện hưởng" box."""
+    with read_session(get_engine(server.db_url)) as session:
+        name, born = session.execute(
+            select(Beneficiary.name, Beneficiary.birth_year)
+            .join(Ward, Ward.id == Beneficiary.ward_id)
+            .where(
+                Ward.code == "DK",
+                Beneficiary.status == PersonStatus.ACTIVE,
+                ~exists().where(Entitlement.beneficiary_id == Beneficiary.id),
+            )
+            .order_by(Beneficiary.id)
+        ).first()
+    login(page, server.url, "dongkinh")
+    open_menu_page(page, "Trợ cấp hằng tháng")
+    page.get_by_label("Tìm người trong sổ đối tượng (họ tên hoặc số CCCD)").fill(name)
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    choose(page, "Người tìm thấy", f"{name} (Phường Đông Kinh, {born or ''})")
+    expect(page.get_by_text("Thêm chế độ hưởng", exact=True)).to_be_visible()
+    diện_hưởng = page.get_by_test_id("stMultiSelect").get_by_role("combobox", name="Diện hưởng", exact=True)
+    expect(diện_hưởng).to_have_attribute("placeholder", "Chọn diện hưởng")
+    assert english_on(page) == []

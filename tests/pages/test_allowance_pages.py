@@ -3,10 +3,13 @@ ward staff build only their ward, only managers lock, viewers change nothing."""
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from data_layer.allowance.months import month_of
-from data_layer.core.codes import EntitlementStatus, PayrollStatus, PersonStatus, StandardKind
+from data_layer.allowance.entitlement_status import stop
+from data_layer.allowance.months import add_months, month_of
+from data_layer.allowance.payroll import lock_payroll
+from data_layer.core.access import Scope
+from data_layer.core.codes import EntitlementStatus, PayrollStatus, PersonStatus, StandardKind, StopReason
 from data_layer.core.db import write_session
 from data_layer.core.models import (
     AllowanceGroup,
@@ -72,8 +75,98 @@ def test_district_staff_lock_the_month(demo_db):
         f"Tháng {next_month:%m/%Y} (chưa lập)",
         f"Tháng {THIS_MONTH:%m/%Y} (đã khóa)",
     ]
-    months.select_index(1).run()
+    assert months.value == THIS_MONTH  # the page stays on the month just locked: its files come next
+    assert any(f"Đã khóa danh sách chi trả tháng {THIS_MONTH:%m/%Y}" in m.value for m in at.success)
     assert "Khóa tháng" not in buttons(at) and not [b for b in buttons(at) if b.startswith("Lập")]
+    assert len(at.get("download_button")) == 4  # three lists of the first ward and form 10a
+    months.select_index(0).run()
+    assert any(f"Chưa lập danh sách chi trả tháng {next_month:%m/%Y}" in i.value for i in at.info)
+
+
+def lock_this_month() -> None:
+    with write_session() as session:
+        lock_payroll(session, Scope.system(), THIS_MONTH)
+
+
+def test_a_viewer_lands_on_the_latest_built_month(demo_db):
+    lock_this_month()
+    assert by_label(app_as("quan", "pages/payroll.py").run().selectbox, "Tháng chi trả").value == add_months(
+        THIS_MONTH, 1
+    )  # those who build land on the month to build
+    at = app_as("xem", "pages/payroll.py").run()
+    assert not at.exception and by_label(at.selectbox, "Tháng chi trả").value == THIS_MONTH
+    assert not any("Chưa lập danh sách" in i.value for i in at.info)
+
+
+def test_a_change_since_the_build_is_said_with_the_rebuild_button(demo_db):
+    at = app_as("dongkinh", "pages/payroll.py").run()
+    assert not [w for w in at.warning if "Dữ liệu đã thay đổi" in w.value]
+    with write_session() as session:  # a death recorded in Đông Kinh after the build
+        entitlement = (
+            session.execute(
+                select(Entitlement.id)
+                .join(Ward, Ward.id == Entitlement.ward_id)
+                .where(Ward.code == "DK", Entitlement.status == EntitlementStatus.ACTIVE)
+            )
+            .scalars()
+            .first()
+        )
+        stop(session, Scope.system(), entitlement, on=date.today(), reason=StopReason.DIED)
+    at.run()
+    notice = [w.value for w in at.warning if "Dữ liệu đã thay đổi" in w.value]
+    assert notice and notice[0].startswith("Dữ liệu đã thay đổi sau lần lập lúc ")
+    assert notice[0].endswith(": lập lại để cập nhật.")
+    district = app_as("quan", "pages/payroll.py").run()
+    assert any("(Phường Đông Kinh): lập lại để cập nhật." in w.value for w in district.warning)
+    label = next(b for b in buttons(at) if b.startswith("Lập lại danh sách của phường/xã mình"))
+    by_label(at.button, label).click().run()
+    assert not [w for w in at.warning if "Dữ liệu đã thay đổi" in w.value]
+    assert any("Đã lập danh sách chi trả" in m.value for m in at.success)
+
+
+def test_funeral_support_has_one_name_on_the_payroll_page(demo_db):
+    at = app_as("quan", "pages/payroll.py").run()
+    words = [m.label for m in at.metric] + [c for d in at.dataframe for c in d.value.columns]
+    assert "Hỗ trợ chi phí mai táng" in words
+    assert not [w for w in words if "mai táng" in w.lower() and w != "Hỗ trợ chi phí mai táng"]
+
+
+def test_form_10a_of_the_city_or_one_ward_up_to_the_last_locked_month(demo_db):
+    last_locked = add_months(THIS_MONTH, -1)
+    at = app_as("dongkinh", "pages/payroll.py").run()
+    assert "Phạm vi" not in [s.label for s in at.selectbox]
+    assert by_label(at.selectbox, "Đến tháng").value == last_locked  # not the open month
+    at = app_as("quan", "pages/payroll.py").run()
+    scope_box = by_label(at.selectbox, "Phạm vi")
+    assert scope_box.options[0] == "Tất cả phường, xã" and "Phường Đông Kinh" in scope_box.options
+    city = at.dataframe[-1].value["Tổng số (người)"].tolist()[0]
+    scope_box.select_index(scope_box.options.index("Phường Đông Kinh")).run()
+    ward = at.dataframe[-1].value["Tổng số (người)"].tolist()[0]
+    assert not at.exception and 0 < int(ward.replace(".", "")) < int(city.replace(".", ""))
+
+
+def test_the_bank_list_is_not_offered_while_an_account_has_no_bank(demo_db):
+    with write_session() as session:
+        name, entitlement = session.execute(
+            select(Beneficiary.name, Entitlement)
+            .join(Beneficiary, Beneficiary.id == Entitlement.beneficiary_id)
+            .join(Ward, Ward.id == Entitlement.ward_id)
+            .where(Ward.code == "DK", Entitlement.payment_method == "account")
+        ).first()
+        entitlement.bank_name = None
+        session.add(entitlement)
+        open_month = select(Payroll.id).where(Payroll.month == THIS_MONTH).scalar_subquery()
+        session.execute(  # the open month's lines, as a build without the bank writes them
+            update(PayrollLine)
+            .where(PayrollLine.entitlement_id == entitlement.id, PayrollLine.payroll_id == open_month)
+            .values(bank_name=None)
+        )
+    at = app_as("dongkinh", "pages/payroll.py").run()
+    assert not at.exception
+    assert any("chưa có tên ngân hàng" in w.value and name in w.value for w in at.warning)
+    offered = [b.label for b in at.get("download_button")]
+    assert "Tải danh sách chuyển khoản (.xlsx)" not in offered
+    assert "Tải danh sách chi trả tiền mặt (ký nhận) (.xlsx)" in offered
 
 
 def test_viewers_change_nothing(demo_db):
@@ -113,6 +206,12 @@ def test_ward_staff_see_their_ward_and_record_a_death(demo_db):
             .where(Beneficiary.name == name, Entitlement.stop_date == date.today())
         ).all()
     assert stopped and stopped[0] == (EntitlementStatus.STOPPED, PersonStatus.DIED)
+    assert by_label(at.selectbox, "Người trong danh sách trên").value is not None  # still on the person
+    assert "Lưu chế độ hưởng" not in buttons(at) and "**Thêm chế độ hưởng**" not in [
+        m.value for m in at.markdown
+    ]
+    died = f"Sổ đối tượng ghi {name}: đã mất ngày {date.today():%d/%m/%Y}."
+    assert f"{died} Không thêm chế độ hưởng cho người này." in [c.value for c in at.caption]
 
 
 def test_grant_from_the_registry_page_with_a_checked_month(demo_db):
@@ -128,6 +227,7 @@ def test_grant_from_the_registry_page_with_a_checked_month(demo_db):
     )
     person = at.session_state["registry_rows"][index - 1]
     chooser.select_index(index).run()
+    assert by_label(at.multiselect, "Diện hưởng").placeholder == "Chọn diện hưởng"  # no English
     for month in ("13/2026", f"{THIS_MONTH:%m/%Y}"):  # values of a form are sent with its button
         by_label(at.multiselect, "Diện hưởng").set_value([hiv])
         by_label(at.text_input, "Hưởng từ tháng (MM/YYYY)").input(month)
@@ -142,22 +242,41 @@ def test_grant_from_the_registry_page_with_a_checked_month(demo_db):
     assert start == THIS_MONTH
 
 
-def test_only_the_admin_sets_the_standard(demo_db):
-    at = app_as("dongkinh", "pages/allowance_reference.py").run()
-    assert any("Chỉ quản trị viên" in c.value for c in at.caption) and "Lưu mức" not in buttons(at)
-    at = app_as("admin", "pages/allowance_reference.py").run()
-    by_label(at.text_input, "Từ tháng (MM/YYYY)").input("07/2026")
-    by_label(at.text_input, "Mức (đồng; với mai táng: số lần mức chuẩn)").input("540.000")
-    by_label(at.button, "Lưu mức").click().run()
-    assert any("Đã lưu mức mới" in s.value for s in at.success)
+def saved_standard(month: date) -> int | None:
     with write_session() as session:
-        amount = session.execute(
+        return session.execute(
             select(AllowanceStandard.amount).where(
-                AllowanceStandard.kind == StandardKind.STANDARD,
-                AllowanceStandard.from_month == date(2026, 7, 1),
+                AllowanceStandard.kind == StandardKind.STANDARD, AllowanceStandard.from_month == month
             )
-        ).scalar_one()
-    assert amount == 540_000
+        ).scalar_one_or_none()
+
+
+def test_only_the_admin_sets_the_standard_after_seeing_what_it_does(demo_db):
+    at = app_as("dongkinh", "pages/allowance_reference.py").run()
+    assert any("Chỉ quản trị viên" in c.value for c in at.caption) and "Xem trước thay đổi" not in buttons(at)
+    at = app_as("admin", "pages/allowance_reference.py").run()
+    start = add_months(THIS_MONTH, -2)  # the demo's payrolls are locked up to last month
+    by_label(at.text_input, "Từ tháng (MM/YYYY)").input(f"{start:%m/%Y}")
+    by_label(at.text_input, "Mức (đồng; với hỗ trợ chi phí mai táng: số lần mức chuẩn)").input("540.000")
+    by_label(at.button, "Xem trước thay đổi").click().run()
+    assert not at.exception and saved_standard(start) is None  # nothing saved by looking
+    said = at.markdown[-1].value
+    assert f"Mức chuẩn trợ giúp xã hội: 500.000 đ → 540.000 đ, áp dụng từ tháng {start:%m/%Y}." in said
+    assert f"chạm tới 2 tháng đã khóa: {start:%m/%Y}, {add_months(start, 1):%m/%Y}." in said
+    assert f"Danh sách chi trả tháng {THIS_MONTH:%m/%Y} sẽ có truy lĩnh" in said
+    per_ward = next(d.value for d in at.dataframe if "Phường/xã" in d.value.columns)
+    assert (
+        per_ward["Phường/xã"].tolist()[-1] == "Tổng cộng"
+        and "Phường Đông Kinh" in per_ward["Phường/xã"].tolist()
+    )
+    total = int(per_ward["Truy lĩnh"].tolist()[-1].replace(".", "").removesuffix(" đ"))
+    assert total > 0 and f"truy lĩnh {per_ward['Truy lĩnh'].tolist()[-1]}" in said
+    by_label(at.button, "Hủy").click().run()
+    assert "Lưu mức mới" not in buttons(at) and saved_standard(start) is None
+    by_label(at.button, "Xem trước thay đổi").click().run()
+    by_label(at.button, "Lưu mức mới").click().run()
+    assert any(f"Đã lưu mức mới từ tháng {start:%m/%Y}" in s.value for s in at.success)
+    assert saved_standard(start) == 540_000 and "Lưu mức mới" not in buttons(at)
 
 
 def test_budget_estimate_with_a_what_if_standard(demo_db):

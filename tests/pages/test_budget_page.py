@@ -16,6 +16,9 @@ def test_growth_changes_the_total_and_scenario_is_saved(demo_db):
     assert not at.exception
     base = money(at.metric[0].value)
     assert money(at.metric[1].value) == base
+    editor = next(f.value for f in at.dataframe if "Số tiền/suất" in f.value.columns)
+    assert "600.000" in set(editor["Số tiền/suất"])  # money in the editor as an office writes it
+    assert any("làm tròn đến suất gần nhất" in c.value for c in at.caption)  # how +10% rounds
     at.number_input[0].set_value(10).run()
     assert money(at.metric[1].value) > base
     name_box = next(t for t in at.text_input if t.label == "Tên phương án")

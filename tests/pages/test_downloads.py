@@ -76,7 +76,7 @@ def test_a_click_builds_the_report_with_its_name(demo_db, built, offered):
     assert [name for name, _ in built] == ["summary_workbook"]
     workbook = load_workbook(io.BytesIO(built[0][1]))
     assert workbook.sheetnames == ["Tổng hợp", "Phường Đông Kinh"]  # a ward officer's own ward only
-    assert workbook["Phường Đông Kinh"]["A2"].value == "UBND PHƯỜNG ĐÔNG KINH"
+    assert workbook["Phường Đông Kinh"]["A2"].value == "PHƯỜNG ĐÔNG KINH"
 
 
 def test_the_signing_list_button_builds_the_wards_list(demo_db, built, offered):
@@ -85,4 +85,22 @@ def test_the_signing_list_button_builds_the_wards_list(demo_db, built, offered):
     named(offered, "ky_nhan_tet_nguyen_dan_binh_ngo_2026_dk_")()
     assert [name for name, _ in built] == ["signing_list_xlsx"]
     ws = load_workbook(io.BytesIO(built[0][1])).active
-    assert ws["A2"].value == "UBND PHƯỜNG ĐÔNG KINH"
+    assert [ws["A1"].value, ws["A2"].value] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG ĐÔNG KINH"]
+
+
+def test_the_payroll_page_builds_its_files_only_when_clicked(demo_db, offered, monkeypatch):
+    import data_layer.allowance.forms as forms
+    import data_layer.allowance.payment_lists as payment_lists
+
+    calls: list[str] = []
+    for module, name in ((payment_lists, "ward_lists_xlsx"), (forms, "form_10a_xlsx")):
+        build = getattr(module, name)
+        monkeypatch.setattr(
+            module, name, lambda *a, _build=build, _name=name, **k: calls.append(_name) or _build(*a, **k)
+        )
+    at = app_as("quan", "pages/payroll.py").run()
+    assert not at.exception and len(offered) == 4 and calls == []
+    cash = load_workbook(io.BytesIO(named(offered, "chi_tra_tien_mat_")()))["Tiền mặt"]
+    assert calls == ["ward_lists_xlsx"] and cash["A1"].value == "ỦY BAN NHÂN DÂN"
+    form = load_workbook(io.BytesIO(named(offered, "mau_10a_tat_ca_")()))["Mẫu 10a"]
+    assert calls[-1] == "form_10a_xlsx" and form["A1"].value == "UBND THÀNH PHỐ"

@@ -46,6 +46,30 @@ def test_a_committed_import_shows_its_card_and_the_recent_imports_without_an_err
     assert undo_labels == ["Hoàn tác lần nhập này", "Hoàn tác"]
 
 
+def test_the_preview_shows_its_notes_first_and_offers_lower_case_names_capitalised(demo_db):
+    rows = [
+        ["STT", "Họ và tên", "Năm sinh", "Giới tính", "Thôn/Tổ"],
+        [1, "trần văn bình", 1950, "Nam", "Khối 1"],
+        [2, "Ma Thị Hai", 1948, "Nữ", "Khối 2"],
+    ]
+    at = app_as("dongkinh", "pages/import_lists.py").run()
+    at.file_uploader[0].upload("chu_thuong.xlsx", xlsx_bytes(rows)).run()
+    assert not at.exception, at.exception
+    preview = next(f.value for f in at.dataframe if "Ghi chú kiểm tra" in f.value.columns)
+    assert list(preview.columns)[0] == "Ghi chú kiểm tra"  # never cut off at the right
+    first = preview.iloc[0]
+    assert first["Họ và tên"] == "Trần Văn Bình"
+    assert "Tên viết thường 'trần văn bình': ghi là 'Trần Văn Bình'." in first["Ghi chú kiểm tra"]
+
+
+def test_a_refused_file_leaves_no_reading_bar(demo_db):
+    at = app_as("dongkinh", "pages/import_lists.py").run()
+    at.file_uploader[0].upload("hong.xlsx", b"PK\x03\x04 not really a workbook").run()
+    assert not at.exception, at.exception
+    assert at.error  # the file is refused in Vietnamese
+    assert not at.get("progress")  # and "Đang đọc tệp…" is gone
+
+
 def test_an_old_list_of_a_split_commune_asks_per_hamlet_once(demo_db):
     """Vạn Hương (Đồ Sơn) was split in 2025: the page asks where each hamlet went, imports the rows of
     this ward's hamlets and remembers the answers (the embedded catalogue knows the split)."""

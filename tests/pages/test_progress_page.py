@@ -62,3 +62,16 @@ def test_filter_by_source_and_package_narrows_the_headline(demo_db):
     box["Mức quà"].select(packages[0].id).run()
     assert at.metric[0].value == f"{format_count(one.planned)} suất"
     assert len(packages) == 2 and 0 < one.planned < tw.planned  # the demo's two TW levels
+
+
+def test_chart_labels_tell_packages_apart_and_legends_are_not_cut(demo_db):
+    import json
+
+    at = open_page("quan", "pages/progress.py")
+    assert not at.exception, at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    axes = [s["encoding"]["y"].get("axis", {}) for s in specs if "encoding" in s]
+    whole = [a for a in axes if a.get("labelLimit") == 0]
+    assert len(whole) >= 2  # by source and by package: whole labels, never "Quà Chủ tịch nướ…"
+    legends = [s["encoding"]["color"].get("legend") for s in specs if "color" in s.get("encoding", {})]
+    assert {"orient": "bottom", "columns": 2, "labelLimit": 0} in legends

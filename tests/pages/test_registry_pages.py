@@ -34,6 +34,7 @@ def test_edit_is_saved_and_audited(demo_db):
     edit_and_save(at, {0: {"hamlet": "Khối Mới", "note": "Đã xác minh tại nhà"}})
     assert not at.exception
     assert any("Đã lưu 1 thay đổi" in s.value for s in at.success)
+    assert any("Đã lưu 1 thay đổi" in t.value for t in at.toast)  # seen where the user is, under the grid
     after = stored(person.id)
     assert (after.hamlet, after.note, after.version) == (
         "Khối Mới",
@@ -130,3 +131,20 @@ def test_deleting_people_asks_first(demo_db):
 def stored_or_none(person_id: int):
     with write_session() as session:
         return session.get(Beneficiary, person_id)
+
+
+def test_every_audit_entry_names_what_it_touched(demo_db):
+    from data_layer.core.access import Scope
+    from data_layer.registry.history import audit_log
+    from data_layer.vn.labels import RECORD_LABELS
+
+    with write_session() as session:
+        log = audit_log(session, Scope.system(), limit=100_000)
+    kinds = {e.table for e in log}
+    assert {"entitlement", "payroll"} <= kinds  # the demo stops allowances (deaths) and locks payrolls
+    bare = [(e.table, e.action, e.record) for e in log if e.record in ("", *RECORD_LABELS.values())]
+    assert bare == []
+    stop = next(e for e in log if e.table == "entitlement")
+    assert stop.record.startswith("Trợ cấp hằng tháng của ") and stop.record.endswith(")")
+    lock = next(e for e in log if e.table == "payroll")
+    assert lock.record.startswith("Danh sách chi trả tháng ")

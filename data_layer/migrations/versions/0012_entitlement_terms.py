@@ -1,5 +1,6 @@
 """entitlement terms: groups and children carry the month they apply from (issue 21 §1.3); the
-payment agent's return per person of a locked payroll (issue 21 §2)
+payment agent's return per person of a locked payroll (issue 21 §2); the funeral-support receiver
+recorded with a death (issue 21 §1.5)
 
 Revision ID: 0012
 Revises: 0016
@@ -17,6 +18,9 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("entitlement", sa.Column("terms_from", sa.Date(), nullable=True))
+    op.add_column("entitlement", sa.Column("funeral_receiver", sa.String(length=200), nullable=True))
+    op.add_column("entitlement", sa.Column("funeral_relation", sa.String(length=100), nullable=True))
+    op.add_column("entitlement", sa.Column("funeral_national_id", sa.String(length=12), nullable=True))
     op.create_table(
         "entitlementterm",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -65,4 +69,5 @@ def downgrade() -> None:
     op.drop_index("ix_entitlementterm_entitlement_id", table_name="entitlementterm")
     op.drop_table("entitlementterm")
     with op.batch_alter_table("entitlement") as batch:
-        batch.drop_column("terms_from")
+        for column in ("funeral_national_id", "funeral_relation", "funeral_receiver", "terms_from"):
+            batch.drop_column(column)
