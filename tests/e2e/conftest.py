@@ -73,6 +73,9 @@ IDLE_AFTER_A_NEW_RUN = """() => {
     && app !== null && app.getAttribute("data-test-script-state") === "notRunning";
 }"""
 ERROR_BOX_TEXTS = ("This app has encountered an error", "mã tham chiếu")
+# expect() waits 5 s by default, apart from the context's timeout: a login on a loaded 2-core machine
+# takes longer (bcrypt, the first run of a page). Give assertions the same patience as actions.
+expect.set_options(timeout=20_000)
 
 
 def pytest_collection_modifyitems(items):
