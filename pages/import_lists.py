@@ -17,6 +17,7 @@ from data_layer.importing.error_report import error_report_xlsx
 from data_layer.importing.preview import ImportRequest, preview_import
 from data_layer.registry.catalog import list_categories, list_sources
 from data_layer.registry.wards import list_wards
+from data_layer.relief.household_list import HouseholdList
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_datetime, format_money, format_month
 from ui.approval import locked
@@ -24,7 +25,11 @@ from ui.feedback import confirm_button, run_write, show_flash, shown_errors
 from ui.session import require_scope
 
 RESULT_KEY = "import_result"
-LIST_KINDS = (GiftList, AllowanceRegister)  # what a batch of this page may be: each undoes its own rows
+LIST_KINDS = (
+    GiftList,
+    AllowanceRegister,
+    HouseholdList,
+)  # what a batch of this page may be: each undoes its own rows
 
 scope = require_scope()
 st.title("Nhập danh sách")

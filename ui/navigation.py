@@ -28,6 +28,7 @@ PAGES = [
     ("pages/reporting.py", "Tình hình báo cáo", ":material/grid_view:", MANAGERS_AND_VIEWERS),
     ("pages/budget.py", "Dự toán", ":material/calculate:", EVERYONE),
     ("pages/allowance_budget.py", "Dự toán trợ cấp", ":material/request_quote:", EVERYONE),  # allowance
+    ("pages/relief.py", "Cứu trợ gạo", ":material/rice_bowl:", EVERYONE),
     ("pages/reports.py", "Báo cáo", ":material/summarize:", EVERYONE),
     # monthly allowance
     ("pages/allowances.py", "Trợ cấp hằng tháng", ":material/payments:", EVERYONE),

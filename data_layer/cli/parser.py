@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from data_layer.cli.common import read_import_file
-from data_layer.core.codes import FiguresBasis, Role, StopReason
+from data_layer.core.codes import FiguresBasis, ReliefReason, Role, StopReason
 
 Adder = Callable[..., argparse.ArgumentParser]
 
@@ -138,6 +138,7 @@ def _list_commands(sub, add: Adder) -> None:
     p.add_argument("--ward", required=True, metavar="CODE")
     p.add_argument("--campaign", metavar="NAME", help="đợt tặng quà, khi tệp là danh sách quà")
     p.add_argument("--source", metavar="CODE", help="nguồn kinh phí của danh sách quà")
+    p.add_argument("--relief", metavar="NAME", help="đợt cứu trợ gạo, khi tệp là danh sách hộ thiếu đói")
     p.add_argument(
         "--era",
         choices=["old", "new"],
@@ -171,6 +172,17 @@ def _report_commands(sub, add: Adder) -> None:
     report_sub = report.add_subparsers(dest="action", required=True, metavar="VIỆC")
     p = add(
         report_sub,
+        "form",
+        "relief:cmd_report_form",
+        "biểu mẫu báo cáo cho một kỳ (10b: phần hỗ trợ lương thực)",
+    )
+    p.add_argument("--form", required=True, choices=["10b"])
+    p.add_argument("--from", dest="from_month", required=True, metavar="MM/YYYY")
+    p.add_argument("--to", dest="to_month", required=True, metavar="MM/YYYY")
+    p.add_argument("--ward", metavar="CODE")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
+    p = add(
+        report_sub,
         "summary",
         "campaigns:cmd_report_summary",
         "báo cáo kết quả tặng quà của một đợt (JSON hoặc .xlsx)",
@@ -202,6 +214,38 @@ def _report_commands(sub, add: Adder) -> None:
     )
     p.add_argument("--out", required=True, metavar="FILE.xlsx")
     p.add_argument("--ward", metavar="CODE", help="chỉ một phường/xã (mặc định: mọi phường/xã)")
+
+
+def _relief_commands(sub, add: Adder) -> None:
+    relief = sub.add_parser("relief", help="cứu trợ gạo (hộ thiếu đói)").add_subparsers(
+        dest="action", required=True, metavar="VIỆC"
+    )
+    rounds = relief.add_parser("round", help="đợt cứu trợ gạo").add_subparsers(
+        dest="round_action", required=True, metavar="VIỆC"
+    )
+    p = add(
+        rounds,
+        "add",
+        "relief:cmd_round_add",
+        "thêm đợt cứu trợ gạo (Tết: 1 tháng; lý do khác: tối đa 3 tháng)",
+    )
+    p.add_argument("--name", required=True, metavar="NAME")
+    p.add_argument("--reason", required=True, choices=[r.value for r in ReliefReason])
+    p.add_argument("--months", required=True, type=int, metavar="N")
+    p.add_argument("--from", dest="start", required=True, metavar="DD/MM/YYYY", help="ngày bắt đầu của đợt")
+    p.add_argument(
+        "--kg-per-person", type=int, default=15, metavar="KG", help="kg gạo mỗi người mỗi tháng (15)"
+    )
+    p = add(
+        relief, "approve", "relief:cmd_approve", "duyệt và khóa số liệu cứu trợ gạo của phường/xã trong đợt"
+    )
+    p.add_argument("--round", required=True, metavar="NAME")
+    p.add_argument("--ward", required=True, metavar="CODE")
+    p = add(relief, "report", "relief:cmd_report", "báo cáo kết quả đợt cứu trợ gạo (JSON hoặc .xlsx)")
+    p.add_argument("--round", required=True, metavar="NAME")
+    out = p.add_mutually_exclusive_group(required=True)
+    out.add_argument("--json", action="store_true", help="in ra JSON")
+    out.add_argument("--out", metavar="FILE.xlsx")
 
 
 def _allowance_commands(sub, add: Adder) -> None:
@@ -326,6 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
         _list_commands,
         _report_commands,
         _allowance_commands,
+        _relief_commands,
     ):
         commands(sub, add)
     return parser

@@ -21,6 +21,8 @@ from data_layer.registry.catalog import get_source_by_code
 from data_layer.registry.fields import as_json
 from data_layer.registry.queries import Filters, people_page
 from data_layer.registry.wards import get_ward_by_code
+from data_layer.relief.household_list import HouseholdList
+from data_layer.relief.rounds import get_round_by_name
 
 SYSTEM = system_scope()
 
@@ -35,12 +37,17 @@ IMPORT_FIELDS = (
     "allocations_created",
     "entitlements_created",
     "entitlements_updated",
+    "households_created",
+    "households_corrected",
     "errors",
 )
 
 
-def _list_kind(session, args) -> ListKind:
-    """A gift list with --campaign; otherwise the ward's list, read as its allowance register too."""
+def _list_kind(session, args, ward_id: int) -> ListKind:
+    """A gift list with --campaign, a relief household list with --relief; otherwise the ward's list,
+    read as its allowance register too."""
+    if args.relief:
+        return HouseholdList(get_round_by_name(session, args.relief).id, ward_id)
     if not args.campaign:
         return AllowanceRegister()
     campaign_id = get_campaign_by_name(session, args.campaign).id
@@ -54,7 +61,7 @@ def _import_request(session, args) -> ImportRequest:
         data=args.data,
         reading=args.reading,
         ward_id=ward.id,
-        kind=_list_kind(session, args),
+        kind=_list_kind(session, args, ward.id),
         era=args.era,
     )
 
@@ -62,6 +69,10 @@ def _import_request(session, args) -> ImportRequest:
 def cmd_import(args) -> int:
     if args.source and not args.campaign:
         raise Invalid("--source chỉ dùng cùng với --campaign.")
+    if args.relief and args.campaign:
+        raise Invalid(
+            "Một tệp là danh sách quà (--campaign) hoặc danh sách hộ thiếu đói (--relief), không cả hai."
+        )
     with write_session(engine_of(args)) as session:
         preview = preview_import(session, SYSTEM, _import_request(session, args))
         counts = preview.summary()

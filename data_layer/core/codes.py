@@ -116,6 +116,24 @@ class Action(StrEnum):
     BACKUP = "backup"
 
 
+class ReliefReason(StrEnum):
+    """Why a rice relief round is held (Decree 20/2021 art. 12)."""
+
+    TET = "tet"
+    LEAN = "lean"
+    DISASTER = "disaster"
+    FIRE = "fire"
+    CROP = "crop"
+    OTHER = "other"
+
+
+class Poverty(StrEnum):
+    """A household's poverty status as a relief list or the registry gives it."""
+
+    POOR = "poor"
+    NEAR_POOR = "near_poor"
+
+
 class ApprovalAction(StrEnum):
     """An event of a ward's approval history in a campaign."""
 

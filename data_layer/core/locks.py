@@ -3,6 +3,8 @@
 * An approved ward's campaign figures are read-only: while the latest ``approvalevent`` of
   (campaign, ward) is an approval, every insert, update or delete of that ward's allocations or lump
   gifts in that campaign is refused.
+* An approved ward's relief round figures (``reliefapproval``) are read-only likewise: its households
+  in the round refuse every insert, update or delete; approvals of relief rounds only grow.
 * A locked payroll month never changes and is never reopened; nor do its lines (inserted into,
   updated, deleted).
 * Signed ward reports, the approval history and the seal chain are never changed or deleted; the
@@ -29,6 +31,7 @@ LOCKED_MARKER = "ansinh_locked"
 PAYROLL_MARKER = "ansinh_payroll_locked"
 IMMUTABLE_MARKER = "ansinh_immutable"
 HISTORY_MARKER = "ansinh_history"
+RELIEF_MARKER = "ansinh_relief_locked"
 LOCKED_MESSAGE = (
     "Số liệu của phường/xã này trong đợt này đã được duyệt và khóa: không thêm, sửa, xóa quà được. "
     "Muốn sửa, Phòng phải mở khóa (ghi rõ lý do)."
@@ -36,6 +39,10 @@ LOCKED_MESSAGE = (
 MESSAGES = {
     PAYROLL_MARKER: "Danh sách chi trả của tháng này đã khóa: không sửa, xóa hay mở lại được.",
     LOCKED_MARKER: LOCKED_MESSAGE,
+    RELIEF_MARKER: (
+        "Số liệu cứu trợ gạo của phường/xã này trong đợt đã được duyệt và khóa: không thêm, sửa, xóa hộ, "
+        "số gạo hay ngày nhận được."
+    ),
     IMMUTABLE_MARKER: "Báo cáo đã chốt không sửa hay xóa được: hãy chốt lại một báo cáo mới.",
     HISTORY_MARKER: (
         "Lịch sử duyệt và dấu niêm phong chỉ được ghi thêm theo thứ tự: không sửa, xóa được. "
@@ -53,6 +60,11 @@ def approved(campaign: str, ward: str) -> str:
         " AND a.action = 'approve' AND a.seq = (SELECT max(b.seq) FROM approvalevent b"
         f" WHERE b.campaign_id = {campaign} AND b.ward_id = {ward}))"
     )
+
+
+def relief_approved(round_id: str, ward: str) -> str:
+    """SQL: the ward's figures in the relief round are approved."""
+    return f"EXISTS (SELECT 1 FROM reliefapproval a WHERE a.round_id = {round_id} AND a.ward_id = {ward})"
 
 
 def _payroll_locked(payroll_id: str) -> str:
@@ -101,6 +113,13 @@ TABLES = (
     LockedTable("payrollline", PAYROLL_MARKER, lambda r: _payroll_locked(f"{r}.payroll_id")),
     LockedTable("wardreport", IMMUTABLE_MARKER, None),
     LockedTable("approvalevent", HISTORY_MARKER, None, (("id",), ("campaign_id", "ward_id", "seq"))),
+    LockedTable(
+        "reliefhousehold",
+        RELIEF_MARKER,
+        lambda r: relief_approved(f"{r}.round_id", f"{r}.ward_id"),
+        (("id",), ("round_id", "household_key")),
+    ),
+    LockedTable("reliefapproval", HISTORY_MARKER, None, (("id",), ("round_id", "ward_id"))),
     LockedTable("seal", HISTORY_MARKER, None, (("id",), ("kind", "ref_id"), ("prev_hash",))),
 )
 

@@ -637,3 +637,75 @@ class PayrollLine(SQLModel, table=True):
     payment_method: str = Field(max_length=20)  # PaymentMethod
     account_number: str | None = Field(default=None, max_length=50)
     bank_name: str | None = Field(default=None, max_length=200)
+
+
+class ReliefRound(SQLModel, table=True):
+    """A round of rice relief (Decree 20/2021 art. 12): why, for how many months, how many kg per person
+    and month, who pays, the decision and the first day."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    reason: str = Field(max_length=20)  # ReliefReason
+    months: int
+    kg_per_person: int = 15  # kg of rice per person and month
+    source: str | None = Field(default=None, max_length=200)
+    decision_no: str | None = Field(default=None, max_length=100)
+    decision_date: date | None = None
+    start_date: date
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ReliefHousehold(SQLModel, table=True):
+    """A household at risk of hunger in a relief round: its head (linked to the registry person the list's
+    row matched), hamlet, size, people lacking food and rice in kg (requested = people × kg × months,
+    approved; delivered in ``ReliefDelivery``). ``household_key``: the CCCD, else the ward, hamlet and
+    head's folded name; a household is once per round. Read-only while its ward's round figures are
+    approved (``core.locks``)."""
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "household_key", name="uq_reliefhousehold_round_key"),
+        Index("ix_reliefhousehold_round_ward", "round_id", "ward_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="reliefround.id")
+    ward_id: int = Field(foreign_key="ward.id")
+    hamlet: str | None = Field(default=None, max_length=200)
+    head_name: str = Field(max_length=200)
+    national_id: str | None = Field(default=None, max_length=12)
+    household_key: str = Field(max_length=420)
+    beneficiary_id: int | None = Field(default=None, foreign_key="beneficiary.id", index=True)
+    poverty: str | None = Field(default=None, max_length=20)  # Poverty
+    household_size: int
+    people_lacking_food: int
+    kg_requested: int
+    kg_approved: int | None = None  # set when the office approves the ward (``relief.approval``)
+    import_batch_id: int | None = Field(default=None, foreign_key="importbatch.id", index=True)
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ReliefApproval(SQLModel, table=True):
+    """The office approved a ward's figures in a relief round: from then on its households in the round
+    refuse every write (``core.locks``). Append-only."""
+
+    __table_args__ = (UniqueConstraint("round_id", "ward_id", name="uq_reliefapproval_round_ward"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="reliefround.id")
+    ward_id: int = Field(foreign_key="ward.id")
+    at: datetime = Field(default_factory=utcnow)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class ReliefDelivery(SQLModel, table=True):
+    """The rice a household of an approved ward received: kg and day (once per household). Kept apart from
+    the household, whose figures the approval locks."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    household_id: int = Field(foreign_key="reliefhousehold.id", unique=True)
+    kg: int
+    delivered_on: date
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    recorded_at: datetime = Field(default_factory=utcnow)

@@ -27,6 +27,10 @@ FIELD_LABELS = {
     "paid_until": "Đã nhận đến tháng",
     "applies_from": "Áp dụng từ tháng",
     "bank_name": "Ngân hàng",
+    # a relief round's household list
+    "household_size": "Số nhân khẩu",
+    "people_lacking_food": "Số người thiếu đói",
+    "poverty": "Hộ nghèo/cận nghèo",
 }
 
 # Folded header texts per field; a header matches when it equals a synonym or starts with it.
@@ -123,6 +127,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "paid_until": ("da nhan den thang", "da huong den thang", "da chi tra den thang", "nhan den thang"),
     "applies_from": ("ap dung tu thang", "ap dung tu", "thang ap dung"),
     "bank_name": ("ngan hang", "ten ngan hang", "mo tai ngan hang", "noi mo tai khoan"),
+    # a relief round's household list ("Họ tên chủ hộ" is a name column: it starts with "ho ten")
+    "household_size": ("so nhan khau", "nhan khau", "so khau", "so nguoi trong ho", "so thanh vien"),
+    "people_lacking_food": (
+        "so nguoi thieu doi",
+        "so khau thieu doi",
+        "so nhan khau thieu doi",
+        "nhan khau thieu doi",
+        "so nguoi thieu an",
+        "thieu doi",
+    ),
+    "poverty": ("ho ngheo/can ngheo", "ho ngheo, can ngheo", "ho ngheo", "ngheo/can ngheo", "dien ho"),
 }
 
 _ALL = sorted(((syn, field) for field, syns in SYNONYMS.items() for syn in syns), key=lambda p: -len(p[0]))

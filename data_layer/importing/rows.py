@@ -36,6 +36,7 @@ GROUP_SEPARATORS = re.compile(r"\s*[,;+\n]\s*")  # allowance group codes: 5.4; 5
 TEXT_FIELDS = (
     *("name", "hamlet", "address", "category", "source", "bank_account", "phone", "note", "commune"),
     *("allowance_groups", "bank_name"),  # monthly allowance register
+    "poverty",  # a relief household list (read by ``relief.household_list``)
 )
 BIRTH_FIELDS = (("birth", None), ("birth_male", "M"), ("birth_female", "F"))
 # Stored texts and the registry field whose length limit applies (the address is stored as the hamlet).
@@ -71,6 +72,10 @@ class ParsedRow:
     paid_until: date | None = None
     applies_from: date | None = None  # the month a changed group or number of children applies from
     bank_name: str | None = None
+    # a relief household list (``relief.household_list``)
+    household_size: int | None = None
+    people_lacking_food: int | None = None
+    poverty: str | None = None
     errors: list[tuple[str | None, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -101,11 +106,14 @@ PARSERS: dict[str, Callable[[object], object]] = {
     "national_id": _national_id,
     "amount": parse_amount,
     "children": parse_count,
+    "household_size": parse_count,
+    "people_lacking_food": parse_count,
     "start_month": parse_month,
     "paid_until": parse_month,
     "applies_from": parse_month,
 }
 REGISTER_FIELDS = ("children", "start_month", "paid_until", "applies_from")
+RELIEF_FIELDS = ("household_size", "people_lacking_food")
 
 Answer = tuple[object, str | None]  # the parsed value, or the error message
 SAMPLE = 2000  # values of a column looked at before deciding whether it repeats itself
@@ -318,6 +326,10 @@ def _assemble(table: Table, columns: _Columns) -> list[ParsedRow]:
         row.commune = commune
     if "allowance_groups" in columns.cells:
         _add_register(rows, columns, texts)
+    for row, size, lacking, poverty in zip(
+        rows, *(columns.values(name) for name in RELIEF_FIELDS), texts["poverty"], strict=True
+    ):
+        row.household_size, row.people_lacking_food, row.poverty = size, lacking, poverty
     for row, row_problems in zip(rows, problems, strict=True):
         if not row.errors:
             if row.national_id is None:

@@ -21,7 +21,9 @@ from data_layer.core.codes import (
     PaymentMethod,
     PayrollStatus,
     PersonStatus,
+    Poverty,
     Problem,
+    ReliefReason,
     ReportStatus,
     Role,
     RowStatus,
@@ -30,6 +32,15 @@ from data_layer.core.codes import (
 )
 
 LABELS: dict[type[StrEnum], dict[str, str]] = {
+    ReliefReason: {
+        ReliefReason.TET: "Tết Nguyên đán",
+        ReliefReason.LEAN: "Giáp hạt",
+        ReliefReason.DISASTER: "Thiên tai",
+        ReliefReason.FIRE: "Hỏa hoạn",
+        ReliefReason.CROP: "Mất mùa",
+        ReliefReason.OTHER: "Lý do khác",
+    },
+    Poverty: {Poverty.POOR: "Hộ nghèo", Poverty.NEAR_POOR: "Hộ cận nghèo"},
     Role: {
         Role.ADMIN: "Quản trị",
         Role.PROVINCE: "Cán bộ cấp tỉnh",

@@ -184,3 +184,11 @@ def test_payroll_paid_reads_the_agents_return(capsys, ward_register, tmp_path):
     assert out.strip() == (
         "Tháng 01/2025: 0 người đã nhận 0 đ, 1 người chưa nhận 750.000 đ (chuyển sang kỳ chi trả sau)."
     )
+
+
+def test_allowance_stop_records_the_funeral_support_receiver(capsys, ward_register):
+    code, out, _ = run(
+        capsys, "allowance", "stop", "--ward", "DK", "--national-id", "020155002222", "--reason", "died",
+        "--date", "10/02/2025", "--receiver", "Hà Văn Con", "--relation", "con trai",
+    )  # fmt: skip
+    assert code == 0 and "Đã dừng hưởng" in out, out

@@ -73,6 +73,9 @@ IDLE_AFTER_A_NEW_RUN = """() => {
     && app !== null && app.getAttribute("data-test-script-state") === "notRunning";
 }"""
 ERROR_BOX_TEXTS = ("This app has encountered an error", "mã tham chiếu")
+# expect() waits 5 s by default, apart from the context's timeout: a login on a loaded 2-core machine
+# takes longer (bcrypt, the first run of a page). Give assertions the same patience as actions.
+expect.set_options(timeout=20_000)
 
 
 def pytest_collection_modifyitems(items):
@@ -242,7 +245,8 @@ def login(page: Page, base_url: str, username: str, password: str = DEMO_PASSWOR
 
 def logout(page: Page) -> None:
     page.get_by_role("button", name="Đăng xuất").click()
-    expect(page.get_by_text("Bạn đã đăng xuất.")).to_be_visible()
+    # a saved change's message shows twice, in the success box and in a toast: tests look at the first
+    expect(page.get_by_text("Bạn đã đăng xuất.").first).to_be_visible()
     expect(page.get_by_label("Tên đăng nhập")).to_be_visible()
     wait_idle(page)
 

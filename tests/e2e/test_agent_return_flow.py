@@ -57,7 +57,7 @@ def test_district_imports_an_agents_return_and_the_next_month_carries_it(page, s
     choose(page, "Tháng chi trả", f"Tháng {THIS_MONTH:%m/%Y} (đang lập)")
     page.get_by_role("button", name=f"Lập lại danh sách mọi phường/xã tháng {THIS_MONTH:%m/%Y}").click()
     wait_idle(page)
-    expect(page.get_by_text(f"Đã lập danh sách chi trả tháng {THIS_MONTH:%m/%Y}.")).to_be_visible()
+    expect(page.get_by_text(f"Đã lập danh sách chi trả tháng {THIS_MONTH:%m/%Y}.").first).to_be_visible()
     with write_session(engine) as session:
         carried = session.execute(
             select(PayrollLine.beneficiary_id, PayrollLine.amount)

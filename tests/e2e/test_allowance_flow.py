@@ -44,13 +44,13 @@ def test_import_register_build_lock_and_download(page, server, tmp_path):
     wait_idle(page)
     page.get_by_role("button", name="Ghi 2 dòng hợp lệ vào cơ sở dữ liệu").click()
     wait_idle(page)
-    expect(page.get_by_text("Đã ghi tệp so_tro_cap_dong_kinh.xlsx")).to_be_visible()
+    expect(page.get_by_text("Đã ghi tệp so_tro_cap_dong_kinh.xlsx").first).to_be_visible()
     expect(page.get_by_text("Chế độ trợ cấp hằng tháng: 2 mới, 0 sửa theo danh sách.")).to_be_visible()
 
     open_menu_page(page, "Chi trả hằng tháng")
     page.get_by_role("button", name=f"Lập lại danh sách của phường/xã mình tháng {THIS_MONTH:%m/%Y}").click()
     wait_idle(page)
-    expect(page.get_by_text(f"Đã lập danh sách chi trả tháng {THIS_MONTH:%m/%Y}.")).to_be_visible()
+    expect(page.get_by_text(f"Đã lập danh sách chi trả tháng {THIS_MONTH:%m/%Y}.").first).to_be_visible()
     logout(page)
 
     login(page, server.url, "quan")
@@ -59,7 +59,7 @@ def test_import_register_build_lock_and_download(page, server, tmp_path):
     wait_idle(page)
     page.get_by_role("button", name="Khóa tháng").click()
     wait_idle(page)
-    expect(page.get_by_text(f"Đã khóa danh sách chi trả tháng {THIS_MONTH:%m/%Y}.")).to_be_visible()
+    expect(page.get_by_text(f"Đã khóa danh sách chi trả tháng {THIS_MONTH:%m/%Y}.").first).to_be_visible()
     month_box = page.get_by_role("combobox", name="Tháng chi trả", exact=True)
     expect(month_box).to_have_value(f"Tháng {THIS_MONTH:%m/%Y} (đã khóa)")  # stays on the locked month
     with write_session(get_engine(server.db_url)) as session:

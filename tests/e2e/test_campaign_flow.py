@@ -17,7 +17,7 @@ def test_create_campaign_allocate_and_deliver(page, server):
     page.get_by_label("Tên đợt (ví dụ: Tết Nguyên đán Đinh Mùi 2027)").fill("Mừng thọ thử nghiệm")
     page.get_by_role("button", name="Tạo đợt").click()
     wait_idle(page)
-    expect(page.get_by_text("Đã tạo đợt 'Mừng thọ thử nghiệm'.")).to_be_visible()
+    expect(page.get_by_text("Đã tạo đợt 'Mừng thọ thử nghiệm'.").first).to_be_visible()
     choose(page, "Đợt tặng quà", "Mừng thọ thử nghiệm")
     page.get_by_text("Thêm mức quà", exact=True).click()
     page.get_by_label("Tên mức quà (ví dụ: Quà Chủ tịch nước – mức 600.000 đ)").fill("Quà thọ 80")
@@ -25,13 +25,13 @@ def test_create_campaign_allocate_and_deliver(page, server):
     page.get_by_label("Tuổi (ví dụ: 70, 75, 100+)").fill("80, 85")
     page.get_by_role("button", name="Lưu mức quà").click()
     wait_idle(page)
-    expect(page.get_by_text("Đã thêm mức quà.")).to_be_visible()
+    expect(page.get_by_text("Đã thêm mức quà.").first).to_be_visible()
     page.get_by_role("button", name="Xem trước phân bổ").click()
     wait_idle(page)
     expect(page.get_by_text("Tổng:")).to_be_visible()
     page.get_by_role("button", name="Ghi phân bổ").click()
     wait_idle(page)
-    expect(page.get_by_text("Đã phân bổ")).to_be_visible()
+    expect(page.get_by_text("Đã phân bổ").first).to_be_visible()
     with write_session(get_engine(server.db_url)) as session:
         campaign_id = session.execute(
             select(Campaign.id).where(Campaign.name == "Mừng thọ thử nghiệm")
@@ -52,7 +52,7 @@ def test_create_campaign_allocate_and_deliver(page, server):
     expect(page.get_by_text(re.compile(r"^Ghi đã phát ngày .* cho \d+ suất = [\d.]+ đ: "))).to_be_visible()
     page.get_by_role("button", name="Ghi đã phát").click()
     wait_idle(page)
-    expect(page.get_by_text("Đã ghi nhận phát")).to_be_visible()
+    expect(page.get_by_text("Đã ghi nhận phát").first).to_be_visible()
     with write_session(get_engine(server.db_url)) as session:
         delivered = session.execute(
             select(func.count())

@@ -27,7 +27,7 @@ def test_upload_preview_commit(page, server, tmp_path):
     expect(page.get_by_role("button", name="Tải báo cáo lỗi (.xlsx)")).to_be_visible()
     page.get_by_role("button", name="Ghi 2 dòng hợp lệ vào cơ sở dữ liệu").click()
     wait_idle(page)
-    expect(page.get_by_text("Đã ghi tệp dong_kinh.xlsx")).to_be_visible()  # the result card
+    expect(page.get_by_text("Đã ghi tệp dong_kinh.xlsx").first).to_be_visible()  # the result card
     expect(page.get_by_role("heading", name="dong_kinh.xlsx")).to_have_count(0)  # no second preview
     expect(page.get_by_test_id("stDataFrame").last).to_be_visible()
     page.get_by_role("link", name="Xem những người vừa nhập").click()
@@ -56,7 +56,7 @@ def test_a_list_of_the_elderly_gets_its_group_from_the_title(page, server, tmp_p
     expect(group).to_have_value("Người cao tuổi")  # suggested by the title row
     page.get_by_role("button", name="Ghi 1 dòng hợp lệ vào cơ sở dữ liệu").click()
     wait_idle(page)
-    expect(page.get_by_text("Đã ghi tệp cao_tuoi.xlsx")).to_be_visible()
+    expect(page.get_by_text("Đã ghi tệp cao_tuoi.xlsx").first).to_be_visible()
     with write_session(get_engine(server.db_url)) as session:
         ward = get_ward_by_code(session, Scope.system(), "DK")
         person = next(p for p in people_of(session, Scope.system(), ward.id) if p.name == "Bế Thị Mừng Thọ")

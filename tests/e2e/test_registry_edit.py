@@ -26,7 +26,7 @@ def test_double_click_edit_save_reload(page, server):
     wait_idle(page)
     page.get_by_role("button", name="Lưu thay đổi").click()
     wait_idle(page)
-    expect(page.get_by_text("Đã lưu 1 thay đổi")).to_be_visible()
+    expect(page.get_by_text("Đã lưu 1 thay đổi").first).to_be_visible()
     page.reload()
     wait_idle(page)
     page.get_by_label("Tìm theo họ tên hoặc số CCCD (không cần dấu)").fill("hoang thi da sua")

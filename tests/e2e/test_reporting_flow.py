@@ -27,7 +27,7 @@ def test_sign_off_grid_approve_lock_and_unlock(page, server):
     choose(page, "Kỳ báo cáo", "Báo cáo tổng kết (hạn 25/02/2026)")
     page.get_by_role("button", name="Chốt số liệu kỳ này").click()
     wait_idle(page)
-    expect(page.get_by_text("Đã chốt số liệu 'Báo cáo tổng kết'")).to_be_visible()
+    expect(page.get_by_text("Đã chốt số liệu 'Báo cáo tổng kết'").first).to_be_visible()
     logout(page)
 
     login(page, server.url, "quan")
@@ -40,7 +40,7 @@ def test_sign_off_grid_approve_lock_and_unlock(page, server):
     wait_idle(page)
     page.get_by_role("button", name="Duyệt", exact=True).click()
     wait_idle(page)
-    expect(page.get_by_text(f"Đã duyệt và khóa số liệu của {WARD}.")).to_be_visible()
+    expect(page.get_by_text(f"Đã duyệt và khóa số liệu của {WARD}.").first).to_be_visible()
     logout(page)
 
     login(page, server.url, WARD_USER)
@@ -58,7 +58,7 @@ def test_sign_off_grid_approve_lock_and_unlock(page, server):
     page.get_by_label("Lý do mở khóa (bắt buộc)").fill("Hội Chữ thập đỏ báo thêm 5 suất")
     page.get_by_role("button", name="Mở khóa").click()
     wait_idle(page)
-    expect(page.get_by_text(f"Đã mở khóa số liệu của {WARD}.")).to_be_visible()
+    expect(page.get_by_text(f"Đã mở khóa số liệu của {WARD}.").first).to_be_visible()
     logout(page)
 
     login(page, server.url, WARD_USER)

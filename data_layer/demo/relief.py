@@ -1,0 +1,68 @@
+"""The demo's rice relief: a Tết round with households at risk of hunger in two wards, heads taken from
+the registry's poor and hungry households. Mai Pha's list is approved and partly delivered; Đông
+Kinh's is still open (its officer can import and correct it)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from data_layer.core.access import Scope
+from data_layer.core.codes import Poverty, ReliefReason
+from data_layer.core.models import Beneficiary, BeneficiaryCategory, Category
+from data_layer.relief.approval import approve_ward
+from data_layer.relief.households import HouseholdInput, add_household, record_delivery
+from data_layer.relief.rounds import RoundInput, add_round
+
+ROUND = "Hỗ trợ gạo Tết Bính Ngọ 2026"
+START = date(2026, 1, 26)
+HOUSEHOLDS_PER_WARD = 8
+POVERTY = {"HN": Poverty.POOR, "HCN": Poverty.NEAR_POOR, "TD": None}
+
+
+def _heads(session: Session, ward_id: int) -> list[tuple[Beneficiary, str]]:
+    """The ward's people in a poor, near-poor or hungry household, with that category's code."""
+    return list(
+        session.execute(
+            select(Beneficiary, Category.code)
+            .join(BeneficiaryCategory, BeneficiaryCategory.beneficiary_id == Beneficiary.id)
+            .join(Category, Category.id == BeneficiaryCategory.category_id)
+            .where(Beneficiary.ward_id == ward_id, Category.code.in_(sorted(POVERTY)))
+            .order_by(Beneficiary.id)
+        ).tuples()
+    )
+
+
+def seed(session: Session, scope: Scope, rng: random.Random, ward_ids: dict[str, int]) -> None:
+    """The Tết round, its households in Đông Kinh and Mai Pha, Mai Pha approved and half delivered."""
+    round_id = add_round(
+        session, scope, RoundInput(ROUND, ReliefReason.TET, 1, START, source="Dự trữ quốc gia")
+    ).id
+    for code in ("DK", "MP"):
+        seen: set[int] = set()
+        added = []
+        for person, category in _heads(session, ward_ids[code]):
+            if person.id in seen or len(added) == HOUSEHOLDS_PER_WARD:
+                continue
+            seen.add(person.id)
+            size = rng.randint(2, 6)
+            data = HouseholdInput(
+                person.name,
+                person.hamlet,
+                person.national_id,
+                size,
+                rng.randint(1, size),
+                POVERTY[category],
+                person.id,
+            )
+            added.append(add_household(session, scope, round_id, ward_ids[code], data))
+        if code == "MP":
+            approve_ward(session, scope, round_id, ward_ids[code])
+            for n, household in enumerate(added[: len(added) // 2]):
+                session.refresh(household)
+                record_delivery(
+                    session, scope, household.id, household.kg_approved, START + timedelta(days=n % 3)
+                )

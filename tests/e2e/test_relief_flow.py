@@ -1,0 +1,79 @@
+"""Cứu trợ gạo in the browser: a ward officer imports the ward's household list into the demo's Tết
+relief round, the district office approves the ward and downloads the round's report."""
+
+import io
+
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from data_layer.core.access import Scope
+from data_layer.core.db import get_engine, read_session
+from data_layer.demo.relief import ROUND
+from data_layer.relief.figures import round_figures
+from data_layer.relief.rounds import get_round_by_name
+from tests.data_layer.test_relief import household_file
+from tests.data_layer.workbooks import write
+from tests.e2e.conftest import (
+    assert_no_error_box,
+    choose,
+    login,
+    new_browser_context,
+    open_menu_page,
+    wait_idle,
+)
+
+
+def _figures(db_url: str) -> dict:
+    with read_session(get_engine(db_url)) as session:
+        return round_figures(session, Scope.system(), get_round_by_name(session, ROUND).id)
+
+
+def test_ward_imports_its_households_then_the_office_approves_and_reports(page, browser, server, tmp_path):
+    before = next(w for w in _figures(server.db_url)["by_ward"] if w["ward"] == "DK")
+    rows = [  # 3 × 15 = 45 kg and 2 × 15 = 30 kg (a Tết round: one month)
+        [1, "Hoàng Văn Thiếu", None, "Khối 1", 4, 3, "Nghèo"],
+        [2, "Nông Thị Đói", None, "Khối 2", 2, 2, None],
+        [3, "Lưu Văn Quá", None, "Khối 2", 2, 5, None],  # more lacking food than people: refused
+    ]
+    path = write(tmp_path, "ho_thieu_doi.xlsx", household_file(rows))
+    login(page, server.url, "dongkinh")
+    open_menu_page(page, "Cứu trợ gạo")
+    page.get_by_text("Nhập danh sách hộ thiếu đói của phường/xã").click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    wait_idle(page)
+    page.get_by_role("button", name="Nhập danh sách").click()
+    wait_idle(page)
+    success = page.get_by_test_id("stAlertContentSuccess")  # the flash (also shown as a toast)
+    expect(success.get_by_text("Đã nhập 2 hộ mới, cập nhật 0 hộ; 1 dòng bị loại.")).to_be_visible()
+    expect(success.get_by_text("Dòng 7, cột 'Số người thiếu đói'")).to_be_visible()
+    after = next(w for w in _figures(server.db_url)["by_ward"] if w["ward"] == "DK")
+    assert (after["households"], after["kg_requested"]) == (
+        before["households"] + 2,
+        before["kg_requested"] + 75,
+    )
+    office = new_browser_context(browser)  # the district office, in its own browser
+    page = office.new_page()
+    login(page, server.url, "quan")
+    open_menu_page(page, "Cứu trợ gạo")
+    choose(page, "Phường/xã", "Phường Đông Kinh")
+    page.get_by_text("Đã kiểm tra danh sách của Phường Đông Kinh: duyệt và khóa").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Duyệt số gạo của phường/xã").click()
+    wait_idle(page)
+    success = page.get_by_test_id("stAlertContentSuccess")
+    expect(success.get_by_text(f"Đã duyệt {after['households']} hộ của Phường Đông Kinh.")).to_be_visible()
+    expect(page.get_by_text("đã được duyệt và khóa")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Tải báo cáo đợt (.xlsx)").click()
+    book = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    figures = _figures(server.db_url)
+    total = next(r for r in book["Tổng hợp"].iter_rows(values_only=True) if r[1] == "Tổng cộng")
+    assert total[2:] == (
+        figures["households"],
+        figures["people"],
+        figures["kg_requested"] / 1000,
+        figures["kg_approved"] / 1000,
+        figures["kg_delivered"] / 1000,
+    )
+    assert_no_error_box(page)
+    office.close()

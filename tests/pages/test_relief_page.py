@@ -1,0 +1,84 @@
+"""Cứu trợ gạo (AppTest on the demo's Tết relief round: Đông Kinh open, Mai Pha approved and half
+delivered): what each role sees and may do."""
+
+from data_layer.core.access import Scope
+from data_layer.core.db import read_session
+from data_layer.demo.relief import ROUND
+from data_layer.relief.figures import round_figures
+from data_layer.relief.rounds import get_round_by_name
+from tests.pages.conftest import app_as
+
+PAGE = "pages/relief.py"
+
+
+def _figures() -> dict:
+    with read_session() as session:
+        return round_figures(session, Scope.system(), get_round_by_name(session, ROUND).id)
+
+
+def _labels(at) -> set[str]:
+    return {b.label for b in at.button}
+
+
+def _ward_choice(at, name: str):
+    box = next(s for s in at.selectbox if s.label == "Phường/xã")
+    return box.select_index(box.options.index(name))
+
+
+def test_ward_officer_sees_only_its_ward_and_cannot_approve(demo_db):
+    at = app_as("dongkinh", PAGE).run()
+    assert not at.exception and not at.error
+    box = next(s for s in at.selectbox if s.label == "Phường/xã")
+    assert box.options == ["Phường Đông Kinh"]
+    table = at.dataframe[0].value
+    assert list(table["Phường/xã"]) == ["Phường Đông Kinh"]  # progress in its scope only
+    assert "Duyệt số gạo của phường/xã" not in _labels(at)
+    assert "Nhập danh sách hộ thiếu đói của phường/xã" in [e.label for e in at.expander]
+    assert "Thêm đợt cứu trợ gạo" not in [e.label for e in at.expander]
+
+
+def test_province_officer_approves_a_ward_then_its_list_is_read_only(demo_db):
+    before = _figures()
+    at = app_as("soyte", PAGE).run()
+    at = _ward_choice(at, "Phường Đông Kinh").run()
+    assert "Thêm đợt cứu trợ gạo" in [e.label for e in at.expander]
+    at.checkbox[0].check().run()
+    next(b for b in at.button if b.label == "Duyệt số gạo của phường/xã").click().run()
+    assert not at.exception and not at.error
+    assert [s.value for s in at.success] == ["Đã duyệt 8 hộ của Phường Đông Kinh."]
+    after = _figures()
+    dk = next(w for w in after["by_ward"] if w["ward"] == "DK")
+    assert dk["kg_approved"] == dk["kg_requested"]
+    assert after["kg_approved"] == before["kg_approved"] + dk["kg_requested"]
+    at = _ward_choice(app_as("soyte", PAGE).run(), "Phường Đông Kinh").run()
+    assert any("đã được duyệt và khóa" in w.value for w in at.warning)
+    assert "Nhập danh sách hộ thiếu đói của phường/xã" not in [e.label for e in at.expander]
+
+
+def test_district_records_a_delivery_in_the_approved_ward(demo_db):
+    before = _figures()
+    at = _ward_choice(app_as("quan", PAGE).run(), "Xã Mai Pha").run()
+    form_box = next(s for s in at.selectbox if s.label == "Hộ")
+    waiting = next(i for i, h in enumerate(form_box.options) if "đã nhận" not in h)  # not delivered yet
+    form_box.select_index(waiting)
+    next(n for n in at.number_input if n.label == "Số gạo đã nhận (kg)").set_value(15)
+    next(b for b in at.button if b.label == "Ghi nhận đã nhận gạo").click().run()
+    assert not at.exception and not at.error
+    assert _figures()["kg_delivered"] == before["kg_delivered"] + 15
+
+
+def test_viewer_sees_figures_and_no_write_controls(demo_db):
+    at = app_as("xem", PAGE).run()
+    assert not at.exception and not at.error
+    assert at.metric[0].value == "16"
+    assert not {"Duyệt số gạo của phường/xã", "Ghi nhận đã nhận gạo", "Nhập danh sách"} & _labels(at)
+    assert not at.expander or "Thêm đợt cứu trợ gạo" not in [e.label for e in at.expander]
+
+
+def test_admin_opens_the_page_through_the_menu(demo_db):
+    at = app_as("admin").run()
+    assert not at.exception
+    at = at.switch_page(PAGE).run()
+    assert not at.exception and not at.error
+    assert at.title[0].value == "Cứu trợ gạo"
+    assert [m.value for m in at.metric][:2] == ["16", "40"]  # the demo: 8 + 8 households, 22 + 18 people
