@@ -29,9 +29,11 @@ def add_ward(session: Session, scope: Scope, code: str, name: str, parent_unit: 
     existing = session.exec(select(Ward).where(or_(Ward.code == code, Ward.official_code == code))).first()
     if existing:
         return existing
-    official = session.exec(
-        select(AdminUnit).where(AdminUnit.era == "new", AdminUnit.code == code)
-    ).first() if code.isdigit() else None
+    official = (
+        session.exec(select(AdminUnit).where(AdminUnit.era == "new", AdminUnit.code == code)).first()
+        if code.isdigit()
+        else None
+    )
     ward = Ward(
         code=code,
         name=clean_name(name),
