@@ -197,6 +197,25 @@ _DESCRIBED = {
     "lumpgift": _campaign_and_ward(LumpGift),
     "approvalevent": _campaign_and_ward(ApprovalEvent),
     "wardreport": _campaign_and_ward(WardReport),
+    "reliefround": (select(ReliefRound.id, ReliefRound.name), lambda name: f"Đợt hỗ trợ gạo: {name}"),
+    "reliefhousehold": (
+        select(ReliefHousehold.id, ReliefHousehold.head_name, Ward.name, ReliefRound.name)
+        .join(Ward, Ward.id == ReliefHousehold.ward_id)
+        .join(ReliefRound, ReliefRound.id == ReliefHousehold.round_id),
+        lambda head, ward, round_: f"Hộ {head} ({ward}) – {round_}",
+    ),
+    "reliefapproval": (
+        select(ReliefApproval.id, Ward.name, ReliefRound.name)
+        .join(Ward, Ward.id == ReliefApproval.ward_id)
+        .join(ReliefRound, ReliefRound.id == ReliefApproval.round_id),
+        lambda ward, round_: f"{ward} – {round_}",
+    ),
+    "reliefdelivery": (
+        select(ReliefDelivery.id, ReliefHousehold.head_name, ReliefRound.name)
+        .join(ReliefHousehold, ReliefHousehold.id == ReliefDelivery.household_id)
+        .join(ReliefRound, ReliefRound.id == ReliefHousehold.round_id),
+        lambda head, round_: f"Gạo phát cho hộ {head} – {round_}",
+    ),
     "importbatch": (
         select(ImportBatch.id, ImportBatch.file_name, Ward.name).join(Ward, Ward.id == ImportBatch.ward_id),
         lambda file, ward: f"Nhập tệp {file} ({ward})",

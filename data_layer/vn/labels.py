@@ -171,6 +171,11 @@ RECORD_LABELS = {
     "groupcoefficient": "Hệ số trợ cấp",
     "payroll": "Danh sách chi trả",
     "database": "Cơ sở dữ liệu",
+    # hunger relief
+    "reliefround": "Đợt hỗ trợ gạo",
+    "reliefhousehold": "Hộ thiếu đói",
+    "reliefapproval": "Duyệt danh sách hỗ trợ gạo",
+    "reliefdelivery": "Phát gạo",
 }
 
 # Audited fields of records other than the beneficiary (whose fields are in registry.fields).
