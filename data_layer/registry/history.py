@@ -220,25 +220,6 @@ _DESCRIBED = {
         select(ImportBatch.id, ImportBatch.file_name, Ward.name).join(Ward, Ward.id == ImportBatch.ward_id),
         lambda file, ward: f"Nhập tệp {file} ({ward})",
     ),
-    "reliefround": (select(ReliefRound.id, ReliefRound.name), lambda name: f"Đợt cứu trợ gạo: {name}"),
-    "reliefhousehold": (
-        select(ReliefHousehold.id, ReliefHousehold.head_name, Ward.name).join(
-            Ward, Ward.id == ReliefHousehold.ward_id
-        ),
-        lambda head, ward: f"Hộ {head} ({ward})",
-    ),
-    "reliefapproval": (
-        select(ReliefApproval.id, Ward.name, ReliefRound.name)
-        .join(Ward, Ward.id == ReliefApproval.ward_id)
-        .join(ReliefRound, ReliefRound.id == ReliefApproval.round_id),
-        lambda ward, round_name: f"{ward} – {round_name}",
-    ),
-    "reliefdelivery": (
-        select(ReliefDelivery.id, ReliefHousehold.head_name, Ward.name)
-        .join(ReliefHousehold, ReliefHousehold.id == ReliefDelivery.household_id)
-        .join(Ward, Ward.id == ReliefHousehold.ward_id),
-        lambda head, ward: f"Gạo cứu trợ của hộ {head} ({ward})",
-    ),
 }
 
 
