@@ -74,6 +74,7 @@ PAYMENT = (
 )
 
 
+WORK_MEM = "64MB"  # PostgreSQL, for the build's transaction only (the default 4MB spills to disk)
 PAYS = f"l.kind IN ('{LineKind.CURRENT}', '{LineKind.ARREARS}')"  # money handed over (a line ``l``)
 NOT_COLLECTED = (  # a line ``l`` the agent's return says was not collected
     f"({PAYS} AND EXISTS (SELECT 1 FROM paymentreturn r WHERE r.payroll_id = l.payroll_id"
@@ -93,6 +94,8 @@ def write_lines(session: Session, payroll_id: int, month: date, ward_ids: list[i
         starts = starts.where(Entitlement.ward_id.in_(ward_ids))
     first = min(connection.execute(starts).scalar_one() or month, month)
     reference = load_reference(session)
+    if connection.dialect.name == "postgresql":  # the sums per person hash in memory, not on disk
+        connection.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
     with due.due_tables(connection, PERSON, PICK, MONTH_DUE):
         due.fill_reference(connection, reference, first, month)
         due.fill_entitlements(connection, ward_ids, month)
