@@ -185,7 +185,9 @@ def suspend(session: Session, scope: Scope, entitlement_id: int, *, from_month: 
 
 
 def resume(session: Session, scope: Scope, entitlement_id: int, *, month: date, back_pay: bool) -> None:
-    """Pay again from ``month``; the held months are paid as arrears when ``back_pay``, else not owed."""
+    """Pay again from ``month``; the held months are paid as arrears when ``back_pay``, else not owed
+    (Circular 02/2021 art. 2 grants no back pay by itself: the resuming decision says). Months not
+    collected before the suspension stay owed either way."""
     entitlement = entitlement_in_scope(session, scope, entitlement_id)
     suspension = open_suspension(session, entitlement.id)
     if entitlement.status != EntitlementStatus.SUSPENDED or suspension is None:
