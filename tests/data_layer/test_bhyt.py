@@ -8,6 +8,7 @@ Figures worked by hand: premium = 4.5% of the base salary per person and month:
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -313,3 +314,78 @@ def test_coverage_ends_with_the_registry(engine, wards):
         assert list(coverage(session, SYSTEM, M(4, 2026))[0]) == [pid]
         covered, ended = coverage(session, SYSTEM, M(5, 2026))
     assert covered == {} and ended[pid].last_month == M(4, 2026)
+
+
+def test_cli_exact_words_list_json_xlsx_and_lock(engine, wards, capsys, tmp_path):
+    """Ward A: Ông An (pension from 05/2026, card BT2220123456789, Trạm Y tế A) and Bà Bình (near-poor:
+    CN); ward B: nobody. 05/2026: 2 increases, 2 covered, 2 × 105.300 = 210.600 đ. Sent; 06/2026: no
+    change, status open; 05/2026 status locked."""
+    from openpyxl import load_workbook
+
+    from tests.data_layer.test_cli import run
+
+    db = ("--db", engine.url.render_as_string(hide_password=False))
+    a = wards["A"]
+    pensioner(
+        engine,
+        a,
+        "Nguyễn Văn An",
+        M(5, 2026),
+        national_id="022040001234",
+        social_insurance_no="0123456789",
+        health_card_no="BT2220123456789",
+        clinic="Trạm Y tế A",
+        hamlet="Thôn Đông",
+        gender="M",
+    )
+    binh = person(engine, a, "Trần Thị Bình", year=1970, gender="F")
+    add_category(engine, binh, "HCN")
+    code, out, err = run(capsys, "bhyt", "list", "--month", "05/2026", "--json", *db)
+    assert code == 0, err
+    assert json.loads(out) == {
+        "month": "05/2026",
+        "status": "open",
+        "increases": 2,
+        "decreases": 0,
+        "adjustments": 0,
+        "covered": 2,
+        "premium": 210_600,
+        "by_ward": [
+            {"ward": "A", "increases": 2, "decreases": 0, "adjustments": 0, "covered": 2, "premium": 210_600},
+            {"ward": "B", "increases": 0, "decreases": 0, "adjustments": 0, "covered": 0, "premium": 0},
+        ],
+    }
+    out_file = tmp_path / "bhyt.xlsx"
+    code, out, _ = run(
+        capsys, "bhyt", "list", "--month", "05/2026", "--ward", "A", "--out", str(out_file), *db
+    )
+    assert code == 0 and "210.600 đ" in out
+    book = load_workbook(out_file)
+    rows = [[c for c in row if c is not None] for row in book["Danh sách"].iter_rows(values_only=True)]
+    assert ["I. TĂNG: 2 người"] in rows and ["II. GIẢM: 0 người"] in rows
+    assert [
+        1,
+        "Nguyễn Văn An",
+        "0123456789",
+        "022040001234",
+        "01/05/1940",
+        "Nam",
+        "Thôn Đông, Phường A",
+        "BT",
+        "Trạm Y tế A",
+        "05/2026",
+        105_300,
+    ] in rows
+    assert [2, "Trần Thị Bình", "1970", "Nữ", "Phường A", "CN", "05/2026", 105_300] in rows
+    assert ["Số người có thẻ trong tháng: 2", 210_600] in rows
+    code, out, _ = run(capsys, "bhyt", "lock", "--month", "05/2026", *db)
+    assert code == 0 and "A, B" in out
+    code, out, _ = run(capsys, "bhyt", "lock", "--month", "05/2026", *db)
+    assert code == 0 and "đã khóa từ trước" in out
+    assert (
+        json.loads(run(capsys, "bhyt", "list", "--month", "05/2026", "--json", *db)[1])["status"] == "locked"
+    )
+    june = json.loads(run(capsys, "bhyt", "list", "--month", "06/2026", "--json", *db)[1])
+    assert (june["status"], june["increases"], june["covered"]) == ("open", 0, 2)
+    code, _, err = run(capsys, "bhyt", "list", "--month", "13/2026", "--json", *db)
+    assert code == 1 and "--month" in err
