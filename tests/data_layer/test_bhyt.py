@@ -389,3 +389,32 @@ def test_cli_exact_words_list_json_xlsx_and_lock(engine, wards, capsys, tmp_path
     assert (june["status"], june["increases"], june["covered"]) == ("open", 0, 2)
     code, _, err = run(capsys, "bhyt", "list", "--month", "13/2026", "--json", *db)
     assert code == 1 and "--month" in err
+
+
+def test_yearly_estimate_uses_each_months_base_salary(engine, wards):
+    """Today 15/03/2026: Oanh (pension from 01/2026) and Phúc (poor household) are covered; Quý died on
+    02/03/2026 (covered through 03/2026). 2026: Oanh and Phúc 6 × 105.300 + 6 × 113.850 = 1.314.900 đ
+    each; Quý 3 × 105.300 = 315.900 đ → 2.945.700 đ. 2027: 2 × 12 × 113.850 = 2.732.400 đ."""
+    from data_layer.bhyt.estimate import estimate_premiums
+
+    a = wards["A"]
+    pensioner(engine, a, "Lê Thị Oanh", M(1, 2026))
+    phuc = person(engine, a, "Hồ Văn Phúc", year=1975)
+    add_category(engine, phuc, "HN")
+    _, eid = pensioner(engine, a, "Đào Văn Quý", M(1, 2026))
+    with write_session(engine) as session:
+        stop(session, SYSTEM, eid, on=date(2026, 3, 2), reason=StopReason.DIED)
+    with read_session(engine) as session:
+        this_year = estimate_premiums(session, SYSTEM, 2026, today=date(2026, 3, 15))
+        next_year = estimate_premiums(session, SYSTEM, 2027, today=date(2026, 3, 15))
+    assert (this_year.people, this_year.amount) == (3, 2_945_700)
+    assert this_year.by_month[2] == (M(3, 2026), 3, 315_900) and this_year.by_month[6] == (
+        M(7, 2026),
+        2,
+        227_700,
+    )
+    assert [(code, people, money) for code, _, people, money in this_year.by_card] == [
+        ("BT", 2, 1_630_800),
+        ("HN", 1, 1_314_900),
+    ]
+    assert next_year.amount == 2_732_400
