@@ -31,15 +31,16 @@ class CardType:
 
     code: str
     name: str
+    short: str  # what the screens add to the code ("HN – hộ nghèo")
     benefit: int
     rank: int
 
 
 # The codes of the people the office pays or lists (docs/bhyt.md: sources, what is unverified).
 CARD_TYPES = {
-    "BT": CardType("BT", "Người hưởng trợ cấp xã hội hằng tháng", 2, 1),
-    "HN": CardType("HN", "Người thuộc hộ gia đình nghèo", 2, 2),
-    "CN": CardType("CN", "Người thuộc hộ gia đình cận nghèo", 3, 3),
+    "BT": CardType("BT", "Người hưởng trợ cấp xã hội hằng tháng", "bảo trợ xã hội", 2, 1),
+    "HN": CardType("HN", "Người thuộc hộ gia đình nghèo", "hộ nghèo", 2, 2),
+    "CN": CardType("CN", "Người thuộc hộ gia đình cận nghèo", "hộ cận nghèo", 3, 3),
 }
 # Registry categories that give a card of their own (catalogue code → card type).
 CATEGORY_CARDS = {"HN": "HN", "HCN": "CN"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from data_layer.bhyt.lists import WardList
+from data_layer.bhyt.reference import CARD_TYPES
 from data_layer.core.codes import BhytSection, Gender
 from data_layer.vn.formatting import format_count, format_date, format_money, format_month
 from data_layer.vn.labels import label_of
@@ -22,7 +23,7 @@ def section_rows(lists: list[WardList], section: BhytSection) -> list[dict]:
             "Ngày sinh": format_date(line.birth_date) if line.birth_date else str(line.birth_year or ""),
             "Giới tính": label_of(Gender, line.gender) if line.gender else "",
             "Thôn/tổ": line.hamlet or "",
-            "Mã đối tượng": line.card_type,
+            "Mã đối tượng": card_label(line.card_type),
             "Nơi KCB ban đầu": line.clinic or "",
             "Từ tháng": format_month(line.from_month),
             "Đến tháng": format_month(line.to_month),
@@ -32,6 +33,13 @@ def section_rows(lists: list[WardList], section: BhytSection) -> list[dict]:
         for w in lists
         for line in w.section(section)
     ]
+
+
+def card_label(code: str) -> str:
+    """A card type as the screen shows it: the code printed on the card and what it means ("HN – hộ
+    nghèo"); the .xlsx for the agency keeps the bare code its form asks for."""
+    card = CARD_TYPES.get(code)
+    return f"{code} – {card.short}" if card else code
 
 
 def ward_rows(lists: list[WardList]) -> list[dict]:
