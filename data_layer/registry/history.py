@@ -28,6 +28,7 @@ from data_layer.core.models import (
     ApprovalEvent,
     AuditEvent,
     Beneficiary,
+    BhytList,
     Campaign,
     CampaignMilestone,
     Category,
@@ -182,6 +183,10 @@ _DESCRIBED = {
     "payroll": (
         select(Payroll.id, Payroll.month),
         lambda month: f"Danh sách chi trả tháng {format_month(month)}",
+    ),
+    "bhytlist": (
+        select(BhytList.id, BhytList.month, Ward.name).join(Ward, Ward.id == BhytList.ward_id),
+        lambda month, ward: f"Danh sách thẻ BHYT tháng {format_month(month)} ({ward})",
     ),
     "campaign": (select(Campaign.id, Campaign.name), lambda name: f"Đợt tặng quà: {name}"),
     "campaignmilestone": (

@@ -8,6 +8,7 @@ from data_layer.core.codes import (
     Action,
     AllocationStatus,
     BatchStatus,
+    BhytSection,
     CampaignKind,
     CampaignStatus,
     DeliveryMethod,
@@ -103,6 +104,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         Action.RESUME: "Hưởng lại",
         Action.BUILD_PAYROLL: "Lập danh sách chi trả",
         Action.LOCK_PAYROLL: "Khóa danh sách chi trả",
+        Action.LOCK_BHYT: "Khóa danh sách thẻ BHYT",
         Action.APPROVE: "Duyệt số liệu",
         Action.UNLOCK: "Mở khóa số liệu",
         Action.SIGN_OFF: "Chốt số liệu",
@@ -139,6 +141,12 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         ReportStatus.NOT_DUE: "Chưa đến hạn",
     },
     FiguresBasis: {FiguresBasis.REPORTED: "Số liệu đã chốt", FiguresBasis.LIVE: "Số liệu trực tiếp"},
+    BhytSection: {
+        BhytSection.INCREASE: "I. Tăng",
+        BhytSection.DECREASE: "II. Giảm",
+        BhytSection.ADJUSTMENT: "III. Điều chỉnh",
+        BhytSection.COVERED: "Đang có thẻ",
+    },
     LineKind: {
         LineKind.CURRENT: "Trợ cấp tháng",
         LineKind.ARREARS: "Truy lĩnh",
@@ -176,6 +184,9 @@ RECORD_LABELS = {
     "reliefhousehold": "Hộ thiếu đói",
     "reliefapproval": "Duyệt danh sách hỗ trợ gạo",
     "reliefdelivery": "Phát gạo",
+    # health insurance
+    "bhytlist": "Danh sách thẻ BHYT gửi BHXH",
+    "basesalary": "Lương cơ sở",
 }
 
 # Audited fields of records other than the beneficiary (whose fields are in registry.fields).
