@@ -49,7 +49,12 @@ def agent_return_panel(scope: Scope, month: date, wards: list) -> None:
         listed = suspension_candidates(session, scope, month, ward.id)
     names = {p.beneficiary_id: f"{p.name} – {format_money(p.total)}" for p in people}
     with st.form(f"return_ticks_{ward.id}"):
-        unpaid = st.multiselect("Người chưa nhận (đánh dấu)", list(names), format_func=names.get)
+        unpaid = st.multiselect(
+            "Người chưa nhận (đánh dấu)",
+            list(names),
+            format_func=names.get,
+            placeholder="Chọn người chưa nhận",
+        )
         if st.form_submit_button("Ghi kết quả theo đánh dấu"):
             run_write(lambda s: record_unpaid(s, scope, month, ward.id, set(unpaid)), lambda r: r.sentence())
     st.markdown("**Đề nghị tạm dừng** (không nhận trợ cấp liên tục từ 03 tháng trở lên)")

@@ -18,17 +18,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from data_layer.allowance.agent_return import SUSPENSION_REASON, suspension_candidates
 from data_layer.allowance.entitlements import group_codes, group_ids_of
 from data_layer.allowance.months import add_months, month_of
-from data_layer.allowance.payment_lists import cash_rows
 from data_layer.allowance.reference import load_reference
 from data_layer.core.access import Scope
+from data_layer.core.codes import LineKind
 from data_layer.core.errors import NotFound
-from data_layer.core.models import Beneficiary, Ward
+from data_layer.core.models import Beneficiary, Payroll, PayrollLine, Ward
 from data_layer.vn.collation import person_key
 from data_layer.vn.document import PREPARER, Column, Document, Office
 from data_layer.vn.formatting import format_count, format_date, format_money, format_month
@@ -59,7 +59,7 @@ class SuspensionRow:
     national_id: str | None
     groups: str
     months: str  # "01/2025, 02/2025, 03/2025"
-    unpaid: int  # what the last month not collected would have paid (the earlier months are in it)
+    unpaid: int  # the money of the months not collected, still owed
     suspended_from: date
 
 
@@ -69,7 +69,7 @@ def suspension_rows(session: Session, scope: Scope, month: date, ward_id: int) -
     listed = suspension_candidates(session, scope, month, ward_id)
     if not listed:
         return []
-    owed = {r.beneficiary_id: r.total for r in cash_rows(session, scope, month, ward_id)}
+    owed = _owed(session, [c.beneficiary_id for c in listed], add_months(month, -2), month)
     people = {
         b.id: b
         for b in session.execute(
@@ -94,6 +94,30 @@ def suspension_rows(session: Session, scope: Scope, month: date, ward_id: int) -
             )
         )
     return sorted(rows, key=lambda r: person_key(r.hamlet, r.name))
+
+
+def _owed(session: Session, person_ids: list[int], first: date, last: date) -> dict[int, int]:
+    """Per person, the money the payrolls of ``first``..``last`` handed over and were not collected:
+    for each month paid, its line in the latest of those payrolls (a month not collected is paid again
+    in full by the next payroll, so an earlier line of it is already counted in the later one)."""
+    rows = session.execute(
+        select(PayrollLine.beneficiary_id, Payroll.month, PayrollLine.for_month, func.sum(PayrollLine.amount))
+        .join(Payroll, Payroll.id == PayrollLine.payroll_id)
+        .where(
+            PayrollLine.beneficiary_id.in_(person_ids),
+            Payroll.month.between(first, last),
+            PayrollLine.kind.in_([LineKind.CURRENT, LineKind.ARREARS]),
+        )
+        .group_by(PayrollLine.beneficiary_id, Payroll.month, PayrollLine.for_month)
+        .order_by(Payroll.month)
+    ).all()
+    latest: dict[tuple[int, date], int] = {}
+    for pid, _payroll_month, for_month, amount in rows:  # later payrolls replace earlier lines
+        latest[(pid, for_month)] = int(amount)
+    owed: dict[int, int] = {}
+    for (pid, _), amount in latest.items():
+        owed[pid] = owed.get(pid, 0) + amount
+    return owed
 
 
 def suspension_list_xlsx(

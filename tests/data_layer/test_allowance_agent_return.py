@@ -131,7 +131,9 @@ def test_the_suspension_list_is_the_wards_document_signed_by_its_chairman(engine
     """Vắng (Khối 2, 5.5a, 750,000 đ) did not collect 01, 02 and 03/2025: the 03/2025 cash list would
     have paid 750,000 + 1,500,000 carried = 2,250,000 đ, the money the list says is owed. The list is
     a document of ward A's People's Committee, prepared by its officer and signed by its chairman,
-    citing Circular 02/2021 art. 2.3.a, proposing suspension from 04/2025. Resumed from 05/2025
+    citing Circular 02/2021 art. 2.3.a, proposing suspension from 04/2025. Trễ (Khối 1) did not collect
+    either, but the returns saying so came after 03/2025 was locked: nothing was carried, the three
+    months' 750,000 đ are owed, 2,250,000 đ too; Khối 1 is listed first. Resumed from 05/2025
     without back pay (art. 2 grants none by itself): the 05/2025 payroll pays the 2,250,000 đ not
     collected but not 04/2025, the month held."""
     from data_layer.allowance.agent_return import confirm_suspensions, record_unpaid
@@ -142,11 +144,16 @@ def test_the_suspension_list_is_the_wards_document_signed_by_its_chairman(engine
     away = person(engine, wards["A"], "Vắng", year=1950, hamlet="Khối 2", national_id="020050000009")
     here = person(engine, wards["A"], "Có", year=1950)
     away_entitlement = entitle(engine, away, ("5.5a",), M(1, 2025))
+    late = person(engine, wards["A"], "Trễ", year=1950, hamlet="Khối 1")
     entitle(engine, here, ("5.5a",), M(1, 2025))
+    entitle(engine, late, ("5.5a",), M(1, 2025))
     for month in (M(1, 2025), M(2, 2025), M(3, 2025)):
         build_and_lock(engine, month)
         with write_session(engine) as session:
             record_unpaid(session, SYSTEM, month, wards["A"], {away})
+    for month in (M(1, 2025), M(2, 2025), M(3, 2025)):  # the returns corrected late
+        with write_session(engine) as session:
+            record_unpaid(session, SYSTEM, month, wards["A"], {away, late})
     with write_session(engine) as session:
         ws = sheets(suspension_list_xlsx(session, SYSTEM, M(3, 2025), wards["A"]))["Đề nghị tạm dừng"]
     assert_official_look(ws, ["ỦY BAN NHÂN DÂN", "PHƯỜNG A"], landscape=True)
@@ -157,6 +164,17 @@ def test_the_suspension_list_is_the_wards_document_signed_by_its_chairman(engine
     rows = table(ws)
     assert rows[0][:9] == [
         1,
+        "Trễ",
+        "1950",
+        "Khối 1",
+        None,
+        "5.5a",
+        "01/2025, 02/2025, 03/2025",
+        2_250_000,
+        "04/2025",
+    ]
+    assert rows[1][:9] == [
+        2,
         "Vắng",
         "1950",
         "Khối 2",
@@ -166,7 +184,7 @@ def test_the_suspension_list_is_the_wards_document_signed_by_its_chairman(engine
         2_250_000,
         "04/2025",
     ]
-    assert rows[1][0] == "Cộng: 1 người" and rows[1][7] == 2_250_000
+    assert rows[2][0] == "Cộng: 2 người" and rows[2][7] == 4_500_000
     assert texts[-5:] == [  # prepared by the officer, signed by the chairman for the committee
         "NGƯỜI LẬP BIỂU",
         "TM. ỦY BAN NHÂN DÂN",
