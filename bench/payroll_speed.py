@@ -5,10 +5,11 @@ both databases.
 The history is made by the real code (12 months built and locked), with deaths recorded late and a
 retroactive standard along the way, so the ledger holds arrears and recoveries too. It is built once
 and kept between runs (SQLite: a file under BENCH_CACHE, default ~/.cache/ansinh-bench; PostgreSQL:
-a database of its own), keyed by the generator's version and the number of people; migrations added
-since are applied on opening. Every timed step runs in a transaction rolled back afterwards, so the
-kept history stays 12 locked months: the 13th month is built three times from nothing, rebuilt once
-while open (its lines deleted and written again) and locked once (a rebuild, then the lock).
+a database of its own), keyed by the generator's version, the number of people and the chain of
+migrations (a new migration makes a new history). Every timed step runs in a transaction rolled back
+afterwards, so the kept history stays 12 locked months: the 13th month is built three times from
+nothing, rebuilt once while open (its lines deleted and written again) and locked once (a rebuild,
+then the lock).
 
     python -m bench.payroll_speed                      # 100,000 and 500,000, both databases
     python -m bench.payroll_speed --entitled 100000 --db sqlite --once   # one build (for farm-bench)
@@ -19,6 +20,7 @@ Sizes: --entitled (repeatable) or BENCH_ENTITLED (comma-separated).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import random
 import resource
@@ -50,7 +52,7 @@ from data_layer.core.models import (
     Ward,
     utcnow,
 )
-from data_layer.core.schema import upgrade_schema
+from data_layer.core.schema import MIGRATIONS_DIR, upgrade_schema
 
 WARDS = 100
 SIZES = [int(n) for n in os.environ.get("BENCH_ENTITLED", "100000,500000").split(",")]
@@ -166,7 +168,17 @@ def build(url: str, entitled: int) -> None:
 
 
 def _key(entitled: int) -> str:
-    return f"payroll_g{GENERATOR}_{entitled}"
+    """The kept history's name: the generator's version, the size, and the chain of migrations it was
+    built on (a migration added or re-chained since makes a new history: a database upgraded along a
+    different chain could miss a table)."""
+    chain = sorted(
+        "".join(
+            line for line in path.read_text().splitlines() if line.startswith(("revision", "down_revision"))
+        )
+        for path in (MIGRATIONS_DIR / "versions").glob("*.py")
+    )
+    digest = hashlib.sha1("\n".join(chain).encode()).hexdigest()[:8]
+    return f"payroll_g{GENERATOR}_{entitled}_{digest}"
 
 
 def _sqlite_history(entitled: int) -> str:
@@ -209,7 +221,7 @@ def _timed_history(url: str, entitled: int) -> None:
 
 
 def history(kind: str, entitled: int) -> str:
-    """The URL of the kept history on ``kind`` (built when missing, migrations added since applied)."""
+    """The URL of the kept history on ``kind`` (built when missing; brought to the schema's head)."""
     url = {"sqlite": _sqlite_history, "postgresql": _postgres_history}[kind](entitled)
     upgrade_schema(get_engine(url))
     return url
