@@ -21,6 +21,7 @@ from datetime import date, datetime
 from data_layer.core.codes import ReliefReason, ReliefReport
 from data_layer.core.models import ReliefRound
 from data_layer.vn.deadlines import days_from, due_at, tet_near
+from data_layer.vn.formatting import format_date
 from data_layer.vn.labels import label
 
 # report, days from Tết, hour (None: the default 14:00), signed off by the wards
@@ -62,6 +63,16 @@ def reporting_calendar(relief: ReliefRound) -> list[DueReport]:
         ]
     end = months_later(relief.start_date, relief.months)
     return [DueReport(ReliefReport.RESULT, end, due_at(end), True)]
+
+
+def calendar_note(relief: ReliefRound) -> str:
+    """How the round's deadlines were set, in Vietnamese, for the page."""
+    if relief.reason == ReliefReason.TET:
+        return (
+            f"Hạn báo cáo tính theo Tết {format_date(tet_near(relief.start_date))}: kế hoạch 16 ngày trước "
+            "Tết, báo cáo nhanh 7 ngày trước Tết, báo cáo trong và sau Tết trước 10:00 mùng 5 Tết."
+        )
+    return f"Báo cáo kết quả khi hết {relief.months} tháng hỗ trợ của đợt."
 
 
 def due_report(relief: ReliefRound, report: ReliefReport) -> DueReport | None:

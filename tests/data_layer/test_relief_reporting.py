@@ -10,16 +10,18 @@ Tây 1 household, 3 people, 45 kg.
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, date, datetime
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import delete, select, update
 
 from data_layer.core import seals
 from data_layer.core.access import Scope
 from data_layer.core.codes import Poverty, ReliefReason, ReliefReport, ReportStatus
-from data_layer.core.db import read_session, write_session
+from data_layer.core.db import get_engine, read_session, write_session
 from data_layer.core.errors import Forbidden, Invalid, Locked
 from data_layer.core.models import (
     Beneficiary,
@@ -33,9 +35,13 @@ from data_layer.relief.approval import approve_ward
 from data_layer.relief.calendar import reporting_calendar
 from data_layer.relief.figures import hamlet_figures
 from data_layer.relief.households import HouseholdInput, add_household, list_households, record_delivery
+from data_layer.relief.rounds import RoundInput, add_round, get_round_by_name
 from data_layer.relief.sign_off import calendar_status, latest_sign_offs, sign_off, sign_offs
+from tests.data_layer.test_cli import run
 from tests.data_layer.test_relief import (
     SYSTEM,
+    WARD_A,
+    import_households,
     tet,  # noqa: F401  (the fixture)
     tet_round,
 )
@@ -196,3 +202,60 @@ def test_signed_figures_are_json_with_vietnamese_hamlet_names(engine, wards, tet
     with write_session(engine) as session:
         row = sign_off(session, SYSTEM, tet, wards["B"], ReliefReport.QUICK, now=moment("29/01/2027 08:00"))
         assert "Tổ 1" in row.figures and json.loads(row.figures)["hamlets"][0]["hamlet"] == "Tổ 1"
+
+
+def test_form_10b_money_is_the_rice_delivered_at_its_rounds_price(engine, wards):
+    """Tết round at 15.000 đ/kg: Nguyễn Văn An receives 60 kg → 900.000 đ (0,900 triệu đồng); a fire
+    round without a price: 2 × 15 × 1 = 30 kg delivered, no money, so the total shows none either."""
+    from data_layer.relief.form_10b import form_10b_food, form_10b_xlsx
+    from data_layer.vn.document import Office
+
+    with write_session(engine) as session:
+        priced = add_round(
+            session, SYSTEM, RoundInput("Tết 2027", ReliefReason.TET, 1, date(2027, 1, 20), rice_price=15_000)
+        ).id
+        import_households(session, priced, wards["A"], WARD_A)
+        approve_ward(session, SYSTEM, priced, wards["A"])
+        an = next(h for h in list_households(session, SYSTEM, priced) if h.head_name == "Nguyễn Văn An")
+        record_delivery(session, SYSTEM, an.id, 60, date(2027, 1, 25))
+        priced_only = form_10b_food(session, SYSTEM, date(2027, 1, 1), date(2027, 1, 1))
+        fire = add_round(session, SYSTEM, RoundInput("Cháy chợ", ReliefReason.FIRE, 1, date(2027, 1, 22))).id
+        add_household(session, SYSTEM, fire, wards["B"], HouseholdInput("Mạc Văn Khó", "Tổ 2", None, 3, 2))
+        approve_ward(session, SYSTEM, fire, wards["B"])
+        (kho,) = list_households(session, SYSTEM, fire)
+        record_delivery(session, SYSTEM, kho.id, 30, date(2027, 1, 23))
+        both = form_10b_food(session, SYSTEM, date(2027, 1, 1), date(2027, 1, 1))
+    assert (priced_only[0].kg, priced_only[0].money) == (60, 900_000)
+    by_reason = {r.reason: (r.kg, r.money) for r in both}
+    assert by_reason[ReliefReason.TET] == (60, 900_000)
+    assert by_reason[ReliefReason.FIRE] == (30, None) and by_reason[None] == (90, None)
+    book = load_workbook(
+        io.BytesIO(form_10b_xlsx(priced_only, Office("UBND"), date(2027, 1, 1), date(2027, 1, 1)))
+    )
+    sheet = book["Mẫu 10b"]
+    total = next(row for row in sheet.iter_rows() if row[1].value == "Hỗ trợ lương thực (gạo)")
+    assert (total[4].value, total[5].value, total[5].number_format) == (0.06, 900_000, "#,##0.000,,")
+
+
+def test_the_report_has_the_hamlets_of_each_ward_with_the_wards_total(engine, wards, tet):  # noqa: F811
+    from data_layer.relief.documents import report_xlsx
+    from data_layer.vn.document import Office
+
+    with read_session(engine) as session:
+        data = report_xlsx(session, SYSTEM, tet, Office("UBND THÀNH PHỐ"))
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Tổng hợp", "Theo thôn, tổ", "Danh sách hộ"]
+    rows = [[c for c in row if c is not None] for row in book["Theo thôn, tổ"].iter_rows(values_only=True)]
+    assert ["Phường A"] in rows and ["Phường B"] in rows
+    assert [1, "Thôn Đông", 1, 4, 0.06, 0, 0] in rows and [2, "Thôn Tây", 1, 3, 0.045, 0, 0] in rows
+    assert ["Cộng Phường A", 2, 7, 0.105, 0, 0] in rows and ["Cộng Phường B", 1, 2, 0.03, 0, 0] in rows
+
+
+def test_cli_round_add_takes_a_rice_price(capsys, db_url):
+    code, out, _err = run(
+        capsys, "relief", "round", "add", "--name", "Giáp hạt 2027", "--reason", "lean", "--months", "2",
+        "--from", "01/03/2027", "--rice-price", "14.500",
+    )  # fmt: skip
+    assert code == 0 and "Giáp hạt 2027" in out
+    with read_session(get_engine(db_url)) as session:
+        assert get_round_by_name(session, "Giáp hạt 2027").rice_price == 14_500
