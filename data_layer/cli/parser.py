@@ -236,6 +236,11 @@ def _relief_commands(sub, add: Adder) -> None:
     p.add_argument(
         "--kg-per-person", type=int, default=15, metavar="KG", help="kg gạo mỗi người mỗi tháng (15)"
     )
+    p.add_argument(
+        "--rice-price",
+        metavar="ĐỒNG",
+        help="đơn giá gạo mỗi kg, để tính kinh phí của mẫu 10b (không bắt buộc)",
+    )
     p = add(
         relief, "approve", "relief:cmd_approve", "duyệt và khóa số liệu cứu trợ gạo của phường/xã trong đợt"
     )
