@@ -130,8 +130,7 @@ def test_cli_import_of_an_old_list_with_the_embedded_catalogue(capsys, db_url, t
 def test_a_split_old_commune_asks_per_hamlet_once_and_remembers(official):
     """Old Phường Vạn Hương (Đồ Sơn) was split between Phường Đồ Sơn (11455) and Phường Nam Đồ Sơn
     (11737), neither taking all the people: its hamlets are placed once, then remembered."""
-    from data_layer.core.errors import Forbidden
-    from data_layer.core.errors import Invalid
+    from data_layer.core.errors import Forbidden, Invalid
     from data_layer.registry.hamlet_placements import list_placements, place_hamlet, placements
 
     both = (("11455", "Phường Đồ Sơn"), ("11737", "Phường Nam Đồ Sơn"))

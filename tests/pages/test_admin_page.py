@@ -103,6 +103,7 @@ def test_admin_changes_where_a_hamlet_of_a_split_old_commune_went(demo_db):
     new.select("11737").run()
     next(b for b in at.button if b.label == "Lưu nơi đã về").click().run()
     assert not at.exception and not at.error
-    assert "Đã ghi: Tổ 3 của Phường Vạn Hương cũ nay thuộc Phường Nam Đồ Sơn." in [s.value for s in at.success]
+    saved = "Đã ghi: Tổ 3 của Phường Vạn Hương cũ nay thuộc Phường Nam Đồ Sơn."
+    assert saved in [s.value for s in at.success]
     with read_session() as session:
         assert placements(session, "11461") == {"to 3": "11737"}
