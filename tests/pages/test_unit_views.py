@@ -50,3 +50,15 @@ def test_payroll_page_of_a_commune_office_groups_by_hamlet(demo_db):
     district = app_as("quan", "pages/payroll.py").run()
     assert "Theo phường/xã" in [t.label for t in district.tabs]
     assert len(_grid(district, "Phường/xã")) == 6
+
+
+def test_daily_report_of_a_commune_office_goes_by_hamlet_live_and_by_ward_signed(demo_db):
+    from data_layer.core.codes import FiguresBasis
+
+    at = open_page("dongkinh", "pages/reports.py")
+    assert not at.exception
+    live = at.dataframe[-1].value
+    assert list(live["Thôn/tổ dân phố"])[:4] == DONG_KINH and list(live["Thôn/tổ dân phố"])[-1] == "Tổng cộng"
+    at.radio[0].set_value(FiguresBasis.REPORTED).run()
+    assert not at.exception
+    assert list(at.dataframe[-1].value["Phường/xã"])[0].startswith("Phường Đông Kinh")
