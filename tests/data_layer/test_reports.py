@@ -332,6 +332,28 @@ def test_daily_progress_of_a_commune_office_goes_by_hamlet(engine, wards, season
     ]  # sign-offs: the ward's
 
 
+def test_summary_workbook_of_a_commune_office_has_a_sheet_per_hamlet(engine, wards, season):
+    """Ward B's office: the 10 TW gifts are Thôn 1's (two spellings), the 3 longevity gifts have no
+    hamlet; each hamlet's sheet adds up to its gifts, the ward's sheet keeps the whole ward."""
+    with write_session(engine) as session:
+        tw = select(Allocation.beneficiary_id).where(
+            Allocation.ward_id == wards["B"], Allocation.amount == 300_000
+        )
+        people = list(session.execute(tw).scalars())
+        session.execute(update(Beneficiary).where(Beneficiary.id.in_(people[:4])).values(hamlet="thôn  1"))
+        session.execute(update(Beneficiary).where(Beneficiary.id.in_(people[4:])).values(hamlet="Thôn 1"))
+    office = Scope(user_id=None, username="b", role="ward", ward_ids=frozenset({wards["B"]}))
+    with write_session(engine) as session:
+        data = summary_workbook(session, office, season, Office("UBND", day=date(2026, 2, 4)))
+    books = sheets(data)
+    assert list(books) == ["Tổng hợp", "Phường B", "Thôn 1", "Chưa ghi thôn tổ"]  # no '/' in a sheet name
+    thon = by_label(books["Thôn 1"])
+    assert thon["TỔNG CỘNG"][3:7] == [10, 0, 10, 0]
+    assert by_label(books["Chưa ghi thôn tổ"])["Tuổi 80"][2:4] == [900_000, 3]
+    assert "Chưa ghi thôn/tổ, Phường B" in [c.value for c in books["Chưa ghi thôn tổ"]["A"]]
+    assert by_label(books["Phường B"])["TỔNG CỘNG"][3] == 13
+
+
 def test_exports_neutralise_formulas(engine, wards, season):
     with write_session(engine) as session:
         session.execute(
