@@ -187,8 +187,10 @@ with tab_changes:
                         "Họ và tên": c.name,
                         "Phường/xã": c.ward,
                         "Ngày/năm sinh": c.birth,
+                        "Áp dụng từ tháng": format_month(c.applies_from),
                         "Mức tháng trước": format_money(c.before),
                         "Mức tháng này": format_money(c.after),
+                        "Tiền phát sinh kỳ này": format_money(c.money),
                         "Lý do": c.reason,
                     }
                     for c in changed

@@ -578,7 +578,17 @@ class PaymentReturn(SQLModel, table=True):
     they collected the month's money. Not collected: the next payroll pays those lines again as
     arrears. The only thing written about a locked month, in its own table."""
 
-    __table_args__ = (UniqueConstraint("payroll_id", "beneficiary_id", name="uq_paymentreturn_person"),)
+    __table_args__ = (
+        UniqueConstraint("payroll_id", "beneficiary_id", name="uq_paymentreturn_person"),
+        # the few not collected, read by every payroll build (payroll_lines)
+        Index(
+            "ix_paymentreturn_uncollected",
+            "beneficiary_id",
+            "payroll_id",
+            sqlite_where=text("NOT collected"),
+            postgresql_where=text("NOT collected"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     payroll_id: int = Field(foreign_key="payroll.id", index=True)

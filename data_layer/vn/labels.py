@@ -219,6 +219,9 @@ FIELD_LABELS = {
     "proxy_name": "Người nhận thay",
     "stop_date": "Ngày dừng hưởng",
     "stop_reason": "Lý do dừng hưởng",
+    "funeral_receiver": "Người nhận hỗ trợ mai táng",
+    "from_month": "Từ tháng",
+    "back_pay": "Truy lĩnh các tháng tạm dừng",
     "coefficients": "Hệ số",
 }
 
