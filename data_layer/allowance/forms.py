@@ -1,9 +1,10 @@
 """Form 10a of Decree 20/2021 (regular social assistance) for a chosen period, from the payrolls:
 STT | Chỉ tiêu | Tổng số (người) | Nam | Nữ | Kinh phí (triệu đồng).
 
-A person is counted once, in the row of the group their amount followed in their last paid month of
-the period (``PayrollLine.group_id``) and of their age at the end of the period; the cost is what the
-period's payrolls paid them (month and arrears). Funeral support is counted per support paid. The
+A person paid in the period is counted once, in the row of the group valid in the last month of the
+period they were entitled (``valid_groups``: dated changes included; the group of their last paid line
+when no entitlement says more) and of their age that month; the cost is what the period's payrolls
+paid them (month and arrears). Funeral support is counted per support paid. The
 form's rows II and III (community care, social-protection facilities) are not kept in An Sinh and
 stay empty.
 """
@@ -17,6 +18,7 @@ from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
 from data_layer.allowance.rules import age_in_month
+from data_layer.allowance.valid_groups import valid_groups
 from data_layer.core.access import Scope
 from data_layer.core.codes import Gender, LineKind, PayrollStatus
 from data_layer.core.models import AllowanceGroup, Beneficiary, Payroll, PayrollLine
@@ -98,7 +100,8 @@ def _wards(scope: Scope, ward_id: int | None):
 
 
 def _paid_people(session: Session, scope: Scope, first: date, last: date, ward_id: int | None):
-    """(person, gender, birth date, birth year, money, group code of the last paid month) per person."""
+    """(person id, gender, birth date, birth year, money, group code of the last paid month) per person
+    paid in the period."""
     period = and_(Payroll.month >= first, Payroll.month <= last, _wards(scope, ward_id))
     paid = PayrollLine.kind.in_([LineKind.CURRENT, LineKind.ARREARS])
     money = (
@@ -119,6 +122,7 @@ def _paid_people(session: Session, scope: Scope, first: date, last: date, ward_i
     )
     return session.execute(
         select(
+            money.c.pid,
             Beneficiary.gender,
             Beneficiary.birth_date,
             Beneficiary.birth_year,
@@ -138,10 +142,16 @@ def form_10a(
     """The rows of form 10a for the payrolls of the months ``first`` to ``last``, of the scope's
     wards or of the one ward ``ward_id``."""
     leaves: dict[str, list[int]] = {}
-    for gender, birth_date, birth_year, money, code in _paid_people(session, scope, first, last, ward_id):
+    valid = valid_groups(session, scope, first, last, ward_id)
+    for pid, gender, birth_date, birth_year, money, code in _paid_people(
+        session, scope, first, last, ward_id
+    ):
         if money is None or money <= 0:
             continue
-        entry = leaves.setdefault(leaf_of(code, age_in_month(birth_date, birth_year, last)), [0, 0, 0, 0])
+        month = last
+        if pid in valid:
+            code, month = valid[pid].code, valid[pid].month
+        entry = leaves.setdefault(leaf_of(code, age_in_month(birth_date, birth_year, month)), [0, 0, 0, 0])
         entry[0] += 1
         entry[1] += gender == Gender.MALE
         entry[2] += gender == Gender.FEMALE
@@ -194,17 +204,20 @@ COLUMNS = [  # about 80 characters: A4 portrait
 ]
 
 
-def form_10a_xlsx(rows: list[FormRow], office: Office, ward: str | None, first: date, last: date) -> bytes:
-    """Form 10a as an A4 document of ``office`` (or of the People's Committee of ``ward``, for one
-    ward's form): cost in millions of đồng, the cell keeps whole đồng."""
+def form_xlsx(
+    rows: list[FormRow], office: Office, ward: str | None, first: date, last: date, *, form: str, title: str
+) -> bytes:
+    """A form of Decree 20's annex (``form``: "10a", "10c", "10d") as an A4 document of ``office``
+    (or of the People's Committee of ``ward``, for one ward's form): cost in millions of đồng, the
+    cell keeps whole đồng."""
     book = Book()
-    doc = Document(book, "Mẫu 10a", COLUMNS)
+    doc = Document(book, f"Mẫu {form}", COLUMNS)
     doc.letterhead(office, ward, office.number("BC", ward))
     period = f"Từ tháng {format_month(first)} đến tháng {format_month(last)}"
     doc.title(
-        "BÁO CÁO KẾT QUẢ THỰC HIỆN TRỢ GIÚP XÃ HỘI THƯỜNG XUYÊN",
+        title,
         period if ward is None else f"{ward} – {period.lower()}",
-        "(Mẫu số 10a, Nghị định số 20/2021/NĐ-CP)",
+        f"(Mẫu số {form}, Nghị định số 20/2021/NĐ-CP)",
     )
     doc.table_header()
     for row in rows:
@@ -212,3 +225,16 @@ def form_10a_xlsx(rows: list[FormRow], office: Office, ward: str | None, first: 
         doc.row((row.number, row.label, row.people, row.male, row.female, row.cost), bold=top)
     doc.closing(PREPARER, office.signer(ward))
     return book.finish()
+
+
+def form_10a_xlsx(rows: list[FormRow], office: Office, ward: str | None, first: date, last: date) -> bytes:
+    """Form 10a as an A4 document (``form_xlsx``)."""
+    return form_xlsx(
+        rows,
+        office,
+        ward,
+        first,
+        last,
+        form="10a",
+        title="BÁO CÁO KẾT QUẢ THỰC HIỆN TRỢ GIÚP XÃ HỘI THƯỜNG XUYÊN",
+    )
