@@ -99,9 +99,31 @@ def _wards(scope: Scope, ward_id: int | None):
     return and_(scope.ward_clause(PayrollLine.ward_id), PayrollLine.ward_id == ward_id)
 
 
-def _paid_people(session: Session, scope: Scope, first: date, last: date, ward_id: int | None):
-    """(person id, gender, birth date, birth year, money, group code of the last paid month) per person
-    paid in the period."""
+@dataclass(frozen=True)
+class PaidPerson:
+    """A person paid in a form's period: what the payrolls paid them (month and arrears) and the
+    allowance group they are counted in (``valid_groups``; the group of their last paid line when no
+    entitlement says more), with all the codes they held and the month it was valid in."""
+
+    person_id: int
+    gender: str | None
+    birth_date: date | None
+    birth_year: int | None
+    money: int
+    code: str | None
+    codes: tuple[str, ...]
+    month: date
+
+    @property
+    def age(self) -> int | None:
+        return age_in_month(self.birth_date, self.birth_year, self.month)
+
+
+def paid_people(
+    session: Session, scope: Scope, first: date, last: date, ward_id: int | None = None
+) -> list[PaidPerson]:
+    """The people the payrolls of ``first``..``last`` paid something (of the scope's wards, or of the
+    one ward ``ward_id``), each once, with the group valid in the period."""
     period = and_(Payroll.month >= first, Payroll.month <= last, _wards(scope, ward_id))
     paid = PayrollLine.kind.in_([LineKind.CURRENT, LineKind.ARREARS])
     money = (
@@ -120,7 +142,7 @@ def _paid_people(session: Session, scope: Scope, first: date, last: date, ward_i
         PayrollLine.for_month == money.c.last,
         PayrollLine.kind == LineKind.CURRENT,
     )
-    return session.execute(
+    rows = session.execute(
         select(
             money.c.pid,
             Beneficiary.gender,
@@ -134,6 +156,51 @@ def _paid_people(session: Session, scope: Scope, first: date, last: date, ward_i
         .outerjoin(PayrollLine, last_line)
         .outerjoin(AllowanceGroup, AllowanceGroup.id == PayrollLine.group_id)
     ).all()
+    valid = valid_groups(session, scope, first, last, ward_id)
+    found = []
+    for pid, gender, birth_date, birth_year, amount, code in rows:
+        if amount is None or amount <= 0:
+            continue
+        group = valid.get(pid)
+        codes = group.codes if group else ((code,) if code else ())
+        found.append(
+            PaidPerson(
+                pid,
+                gender,
+                birth_date,
+                birth_year,
+                int(amount),
+                group.code if group else code,
+                codes,
+                group.month if group else last,
+            )
+        )
+    return found
+
+
+Tally = dict[str, list[int]]  # leaf → [people, male, female, cost]
+
+
+def count_in(leaves: Tally, leaf: str, gender: str | None, cost: int = 0) -> None:
+    """Add one person (and their cost) to a leaf of a form."""
+    entry = leaves.setdefault(leaf, [0, 0, 0, 0])
+    entry[0] += 1
+    entry[1] += gender == Gender.MALE
+    entry[2] += gender == Gender.FEMALE
+    entry[3] += cost
+
+
+def rows_from(leaves: Tally, layout: list[tuple[str, str, list[str] | None]]) -> list[FormRow]:
+    """A form's rows from its layout (STT, Chỉ tiêu, the leaves a row adds up; None: not kept in An
+    Sinh, the row stays empty)."""
+    rows = []
+    for number, label, keys in layout:
+        if keys is None:
+            rows.append(FormRow(number, label, None, None, None, None))
+            continue
+        sums = [sum(leaves.get(k, [0, 0, 0, 0])[i] for k in keys) for i in range(4)]
+        rows.append(FormRow(number, label, *sums))
+    return rows
 
 
 def form_10a(
@@ -141,21 +208,9 @@ def form_10a(
 ) -> list[FormRow]:
     """The rows of form 10a for the payrolls of the months ``first`` to ``last``, of the scope's
     wards or of the one ward ``ward_id``."""
-    leaves: dict[str, list[int]] = {}
-    valid = valid_groups(session, scope, first, last, ward_id)
-    for pid, gender, birth_date, birth_year, money, code in _paid_people(
-        session, scope, first, last, ward_id
-    ):
-        if money is None or money <= 0:
-            continue
-        month = last
-        if pid in valid:
-            code, month = valid[pid].code, valid[pid].month
-        entry = leaves.setdefault(leaf_of(code, age_in_month(birth_date, birth_year, month)), [0, 0, 0, 0])
-        entry[0] += 1
-        entry[1] += gender == Gender.MALE
-        entry[2] += gender == Gender.FEMALE
-        entry[3] += int(money)
+    leaves: Tally = {}
+    for paid in paid_people(session, scope, first, last, ward_id):
+        count_in(leaves, leaf_of(paid.code, paid.age), paid.gender, paid.money)
     funerals = session.execute(
         select(Beneficiary.gender, PayrollLine.amount)
         .join(Payroll, Payroll.id == PayrollLine.payroll_id)
@@ -167,20 +222,9 @@ def form_10a(
             _wards(scope, ward_id),
         )
     ).all()
-    leaves["funeral"] = [
-        len(funerals),
-        sum(g == Gender.MALE for g, _ in funerals),
-        sum(g == Gender.FEMALE for g, _ in funerals),
-        sum(a for _, a in funerals),
-    ]
-    rows = []
-    for number, label, keys in ROWS:
-        if keys is None:
-            rows.append(FormRow(number, label, None, None, None, None))
-            continue
-        sums = [sum(leaves.get(k, [0, 0, 0, 0])[i] for k in keys) for i in range(4)]
-        rows.append(FormRow(number, label, *sums))
-    return rows
+    for gender, amount in funerals:
+        count_in(leaves, "funeral", gender, amount)
+    return rows_from(leaves, ROWS)
 
 
 def default_period(months: list[tuple[date, str | None]]) -> tuple[date, date] | None:
