@@ -271,14 +271,9 @@ def form_xlsx(
     return book.finish()
 
 
+TITLE_10A = "BÁO CÁO KẾT QUẢ THỰC HIỆN TRỢ GIÚP XÃ HỘI THƯỜNG XUYÊN"
+
+
 def form_10a_xlsx(rows: list[FormRow], office: Office, ward: str | None, first: date, last: date) -> bytes:
     """Form 10a as an A4 document (``form_xlsx``)."""
-    return form_xlsx(
-        rows,
-        office,
-        ward,
-        first,
-        last,
-        form="10a",
-        title="BÁO CÁO KẾT QUẢ THỰC HIỆN TRỢ GIÚP XÃ HỘI THƯỜNG XUYÊN",
-    )
+    return form_xlsx(rows, office, ward, first, last, form="10a", title=TITLE_10A)

@@ -9,7 +9,7 @@ from data_layer.cli.common import engine_of, system_scope
 from data_layer.core.db import read_session
 from data_layer.core.errors import Invalid
 from data_layer.registry.wards import get_ward_by_code
-from data_layer.reports.forms_10cd import form_10cd_xlsx, form_rows
+from data_layer.reports.forms_10cd import form_document, form_rows
 from data_layer.vn.document import Office
 
 SYSTEM = system_scope()
@@ -26,7 +26,7 @@ def cmd_report_form(args) -> int:
     with read_session(engine_of(args)) as session:
         ward = get_ward_by_code(session, SYSTEM, args.ward) if args.ward else None
         rows = form_rows(session, SYSTEM, args.form, first, last, ward.id if ward else None)
-    data = form_10cd_xlsx(args.form, rows, Office.configured(), ward.name if ward else None, first, last)
+    data = form_document(args.form, rows, Office.configured(), ward.name if ward else None, first, last)
     Path(args.out).write_bytes(data)
     total = rows[0]
     subject = "người cao tuổi" if args.form == "10c" else "người khuyết tật"

@@ -1,5 +1,6 @@
 """Forms 10c (elderly) and 10d (people with disabilities) of Decree 20/2021's annex for a period, for
-the scope's wards or one ward; rows and sources in ``docs/forms.md``.
+the scope's wards or one ward; rows and sources in ``docs/forms.md``. With 10a (``allowance.forms``)
+they are the half-yearly forms a commune sends before 15/6 and 15/12 (``FORM_DEADLINES``).
 
 Both count people of the registry and of the allowance: a person paid in the period is counted by the
 group valid in the period (``allowance.valid_groups``), with what the payrolls paid them as cost. The
@@ -16,9 +17,11 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlmodel import Session
 
 from data_layer.allowance.forms import (
+    TITLE_10A,
     FormRow,
     Tally,
     count_in,
+    form_10a,
     form_xlsx,
     paid_people,
     rows_from,
@@ -26,14 +29,14 @@ from data_layer.allowance.forms import (
 from data_layer.allowance.months import add_months
 from data_layer.allowance.rules import age_in_month
 from data_layer.allowance.valid_groups import valid_groups
+from data_layer.campaigns.rules import MILESTONES
 from data_layer.core.access import Scope
-from data_layer.core.codes import AllocationStatus, CampaignKind, PersonStatus
+from data_layer.core.codes import AllocationStatus, PersonStatus
 from data_layer.core.models import (
     Allocation,
     AllowanceGroup,
     Beneficiary,
     BeneficiaryCategory,
-    Campaign,
     Category,
     Entitlement,
     EntitlementGroup,
@@ -42,13 +45,13 @@ from data_layer.vn.document import Office
 
 ELDERLY_AGE = 60
 AGE_BANDS = [(60, 70), (70, 80), (80, 90), (90, 100), (100, None)]
-LONGEVITY_AGES = [70, 75, 80, 85, 90, 95, 100]
 ELDERLY_GROUPS = ("5.5a", "5.5b", "5.5c", "5.5d")
 NO_PENSION_GROUPS = ("5.5c", "HTXH")  # held only by people without a pension or insurance benefit
 PENSION_GROUP = "HTXH"
 DISABILITY_GROUPS = ("5.6a", "5.6b")  # especially severe, severe
 DISABLED_CATEGORY = "NKT"
 TITLES = {
+    "10a": TITLE_10A,
     "10c": "BÁO CÁO KẾT QUẢ THỰC HIỆN CHÍNH SÁCH ĐỐI VỚI NGƯỜI CAO TUỔI",
     "10d": "BÁO CÁO KẾT QUẢ THỰC HIỆN CHÍNH SÁCH ĐỐI VỚI NGƯỜI KHUYẾT TẬT",
 }
@@ -59,8 +62,11 @@ def _band_leaf(age: int) -> str:
     return f"age{low}"
 
 
-def _longevity_leaf(age: int) -> str:
-    return "lt>100" if age > 100 else f"lt{age}" if age in LONGEVITY_AGES else "lt-other"
+LONGEVITY_AGES = sorted(MILESTONES)  # 100 stands for 100 and over
+
+
+def _longevity_label(age: int) -> str:
+    return f"– Tuổi {age}" + (" trở lên" if age == max(MILESTONES) else "")
 
 
 def _severity_band(age: int | None) -> str:
@@ -91,10 +97,9 @@ ROWS_10C: list[tuple[str, str, list[str] | None]] = [
     (
         "6",
         "Người cao tuổi được chúc thọ, mừng thọ",
-        [*(f"lt{a}" for a in LONGEVITY_AGES), "lt>100", "lt-other"],
+        [f"lt{a}" for a in LONGEVITY_AGES],
     ),
-    *[("", f"– Tuổi {a}", [f"lt{a}"]) for a in LONGEVITY_AGES],
-    ("", "– Trên 100 tuổi", ["lt>100"]),
+    *[("", _longevity_label(a), [f"lt{a}"]) for a in LONGEVITY_AGES],
     ("7", "Người cao tuổi được cấp thẻ bảo hiểm y tế", None),
 ]
 
@@ -135,29 +140,23 @@ def _registry_people(session: Session, scope: Scope, first: date, ward_id: int |
 
 
 def _longevity_gifts(session: Session, scope: Scope, first: date, last: date, ward_id: int | None):
-    """(gender, age, value) per person given a longevity gift delivered in the period; age = the
-    campaign's year − birth year, value = the gifts' total."""
+    """(gender, milestone age, value) per person given a longevity gift (a gift of a longevity
+    package: its milestone age fixed at allocation, ``campaigns.rules``) delivered in the period."""
     end = add_months(last, 1) - timedelta(days=1)
     wards = scope.ward_clause(Allocation.ward_id)
     if ward_id is not None:
         wards = and_(wards, Allocation.ward_id == ward_id)
     return session.execute(
-        select(
-            Beneficiary.gender,
-            func.max(Campaign.year) - Beneficiary.birth_year,
-            func.sum(Allocation.amount),
-        )
-        .join(Campaign, Campaign.id == Allocation.campaign_id)
+        select(Beneficiary.gender, func.max(Allocation.milestone), func.sum(Allocation.amount))
         .join(Beneficiary, Beneficiary.id == Allocation.beneficiary_id)
         .where(
             wards,
-            Campaign.kind == CampaignKind.LONGEVITY,
+            Allocation.milestone.is_not(None),
             Allocation.status == AllocationStatus.DELIVERED,
             Allocation.delivered_on >= first,
             Allocation.delivered_on <= end,
-            Beneficiary.birth_year.is_not(None),
         )
-        .group_by(Allocation.beneficiary_id, Beneficiary.gender, Beneficiary.birth_year)
+        .group_by(Allocation.beneficiary_id, Beneficiary.gender)
     ).all()
 
 
@@ -187,7 +186,7 @@ def form_10c(
             leaf = paid.code if paid.code in ELDERLY_GROUPS else "allow-other"
             count_in(leaves, leaf, paid.gender, paid.money)
     for gender, age, value in _longevity_gifts(session, scope, first, last, ward_id):
-        count_in(leaves, _longevity_leaf(int(age)), gender, int(value or 0))
+        count_in(leaves, f"lt{int(age)}", gender, int(value or 0))
     return rows_from(leaves, ROWS_10C)
 
 
@@ -222,18 +221,34 @@ def form_10d(
     return rows_from(leaves, ROWS_10D)
 
 
-FORMS = {"10c": form_10c, "10d": form_10d}
+FORMS = {"10a": form_10a, "10c": form_10c, "10d": form_10d}
+FORM_NAMES = {
+    "10a": "Mẫu 10a – trợ giúp xã hội thường xuyên",
+    "10c": "Mẫu 10c – người cao tuổi",
+    "10d": "Mẫu 10d – người khuyết tật",
+}
+# (month, day) a commune sends the half-yearly forms before (Decree 20/2021; a province may set earlier)
+FORM_DEADLINES = ((6, 15), (12, 15))
+
+
+def next_form_deadline(today: date) -> date:
+    """The next day the half-yearly forms are due at a commune: 15/6 or 15/12 (today included)."""
+    for year in (today.year, today.year + 1):
+        for month, day in FORM_DEADLINES:
+            if date(year, month, day) >= today:
+                return date(year, month, day)
+    raise AssertionError("unreachable")
 
 
 def form_rows(
     session: Session, scope: Scope, form: str, first: date, last: date, ward_id: int | None = None
 ) -> list[FormRow]:
-    """The rows of form ``form`` ("10c" or "10d")."""
+    """The rows of form ``form`` ("10a", "10c" or "10d")."""
     return FORMS[form](session, scope, first, last, ward_id)
 
 
-def form_10cd_xlsx(
+def form_document(
     form: str, rows: list[FormRow], office: Office, ward: str | None, first: date, last: date
 ) -> bytes:
-    """Form 10c or 10d as an A4 document, the layout of form 10a."""
+    """Form 10a, 10c or 10d as an A4 document, one layout for the three."""
     return form_xlsx(rows, office, ward, first, last, form=form, title=TITLES[form])

@@ -87,8 +87,9 @@ def categorise(engine, person_id: int, *codes: str) -> None:
             session.add(BeneficiaryCategory(beneficiary_id=person_id, category_id=category_id))
 
 
-def longevity_gifts(engine, ward_id: int, gifts: list[tuple[int, int, date]]) -> None:
-    """A 'Mừng thọ 2025' campaign with one delivered gift per (person, amount, day)."""
+def longevity_gifts(engine, ward_id: int, gifts: list[tuple[int, int, int, date]]) -> None:
+    """A 'Mừng thọ 2025' campaign with one delivered gift per (person, milestone age, amount, day), as
+    a longevity package allocates them (the milestone fixed on the allocation)."""
     from sqlalchemy import select
 
     from data_layer.core.codes import AllocationStatus, CampaignKind
@@ -99,7 +100,7 @@ def longevity_gifts(engine, ward_id: int, gifts: list[tuple[int, int, date]]) ->
         session.add(campaign)
         session.flush()
         source = session.execute(select(FundingSource.id).where(FundingSource.code == "TINH")).scalar_one()
-        for pid, amount, day in gifts:
+        for pid, milestone, amount, day in gifts:
             package = Package(campaign_id=campaign.id, source_id=source, label=f"Mức {amount}", amount=amount)
             session.add(package)
             session.flush()
@@ -112,6 +113,7 @@ def longevity_gifts(engine, ward_id: int, gifts: list[tuple[int, int, date]]) ->
                     amount=amount,
                     status=AllocationStatus.DELIVERED,
                     delivered_on=day,
+                    milestone=milestone,
                 )
             )
 
@@ -157,7 +159,9 @@ def elders_and_disabled(engine, wards) -> dict[str, int]:
     categorise(engine, ids["Chín"], "NKT")
     categorise(engine, ids["Bảy"], "NKT")
     longevity_gifts(
-        engine, a, [(ids["Một"], 700_000, date(2025, 8, 20)), (ids["Năm"], 1_700_000, date(2025, 8, 15))]
+        engine,
+        a,
+        [(ids["Một"], 70, 700_000, date(2025, 8, 20)), (ids["Năm"], 100, 1_700_000, date(2025, 8, 15))],
     )
     build_and_lock(engine, M(7, 2025), M(8, 2025), M(9, 2025))
     return ids
@@ -215,7 +219,7 @@ def test_form_10c_elderly_by_age_allowance_pension_and_longevity(engine, wards):
         1_500_000,
     )
     assert ward["Người cao tuổi được chúc thọ, mừng thọ"] == (2, 0, 2, 2_400_000)
-    assert (ward["– Tuổi 70"], ward["– Tuổi 100"], ward["– Tuổi 80"]) == (
+    assert (ward["– Tuổi 70"], ward["– Tuổi 100 trở lên"], ward["– Tuổi 80"]) == (
         (1, 0, 1, 700_000),
         (1, 0, 1, 1_700_000),
         (0, 0, 0, 0),
