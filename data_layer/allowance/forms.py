@@ -190,15 +190,20 @@ def count_in(leaves: Tally, leaf: str, gender: str | None, cost: int = 0) -> Non
     entry[3] += cost
 
 
-def rows_from(leaves: Tally, layout: list[tuple[str, str, list[str] | None]]) -> list[FormRow]:
+def rows_from(
+    leaves: Tally, layout: list[tuple[str, str, list[str] | None]], no_cost: frozenset[str] = frozenset()
+) -> list[FormRow]:
     """A form's rows from its layout (STT, Chỉ tiêu, the leaves a row adds up; None: not kept in An
-    Sinh, the row stays empty)."""
+    Sinh, the row stays empty). A row made only of ``no_cost`` leaves (people counted, no money) has
+    an empty cost."""
     rows = []
     for number, label, keys in layout:
         if keys is None:
             rows.append(FormRow(number, label, None, None, None, None))
             continue
-        sums = [sum(leaves.get(k, [0, 0, 0, 0])[i] for k in keys) for i in range(4)]
+        sums: list[int | None] = [sum(leaves.get(k, [0, 0, 0, 0])[i] for k in keys) for i in range(4)]
+        if set(keys) <= no_cost:
+            sums[3] = None
         rows.append(FormRow(number, label, *sums))
     return rows
 

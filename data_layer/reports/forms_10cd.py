@@ -187,7 +187,7 @@ def form_10c(
             count_in(leaves, leaf, paid.gender, paid.money)
     for gender, age, value in _longevity_gifts(session, scope, first, last, ward_id):
         count_in(leaves, f"lt{int(age)}", gender, int(value or 0))
-    return rows_from(leaves, ROWS_10C)
+    return rows_from(leaves, ROWS_10C, frozenset(f"age{lo}" for lo, _ in AGE_BANDS))
 
 
 def _severity(codes: tuple[str, ...]) -> str | None:
@@ -218,7 +218,7 @@ def form_10d(
     for paid in paid_people(session, scope, first, last, ward_id):
         if severity := _severity(paid.codes):
             count_in(leaves, f"{severity}{_severity_band(paid.age)}", paid.gender, paid.money)
-    return rows_from(leaves, ROWS_10D)
+    return rows_from(leaves, ROWS_10D, frozenset({"reg5.6a", "reg5.6b", "reg-other"}))
 
 
 FORMS = {"10a": form_10a, "10c": form_10c, "10d": form_10d}

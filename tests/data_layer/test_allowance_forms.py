@@ -190,7 +190,7 @@ def test_form_10c_elderly_by_age_allowance_pension_and_longevity(engine, wards):
     with write_session(engine) as session:
         ward = figures(form_10c(session, SYSTEM, M(7, 2025), M(9, 2025), wards["A"]))
         office = figures(form_10c(session, SYSTEM, M(7, 2025), M(9, 2025)))
-    assert ward["Người cao tuổi trong danh sách đối tượng"] == (5, 2, 3, 0)
+    assert ward["Người cao tuổi trong danh sách đối tượng"] == (5, 2, 3, None)  # people, no money
     assert [
         ward[f"– Từ {band}"][0]
         for band in (
@@ -224,7 +224,7 @@ def test_form_10c_elderly_by_age_allowance_pension_and_longevity(engine, wards):
         (1, 0, 1, 1_700_000),
         (0, 0, 0, 0),
     )
-    assert office["Người cao tuổi trong danh sách đối tượng"] == (6, 3, 3, 0)
+    assert office["Người cao tuổi trong danh sách đối tượng"] == (6, 3, 3, None)
     assert office["Người cao tuổi hưởng trợ cấp xã hội hằng tháng"] == (4, 2, 2, 6_750_000 + 2_250_000)
     assert office["Người cao tuổi được chúc thọ, mừng thọ"][0] == 2
 
@@ -241,7 +241,7 @@ def test_form_10d_by_severity_and_by_the_group_valid_in_the_period(engine, wards
     with write_session(engine) as session:
         rows = form_10d(session, SYSTEM, M(7, 2025), M(9, 2025), wards["A"])
     found = figures(rows)
-    assert found["Người khuyết tật trong danh sách đối tượng"] == (3, 1, 2, 0)
+    assert found["Người khuyết tật trong danh sách đối tượng"] == (3, 1, 2, None)
     assert [
         found[k][0]
         for k in ("– Khuyết tật đặc biệt nặng", "– Khuyết tật nặng", "– Khuyết tật nhẹ hoặc chưa ghi mức độ")
