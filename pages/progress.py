@@ -99,7 +99,7 @@ else:
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", sort=order, title="Phường/xã"),
+            y=alt.Y("label:N", sort=order, title="Phường/xã", axis=alt.Axis(labelLimit=0)),
             x=alt.X("suất:Q", title="Số suất"),
             yOffset="loại:N",
             color=alt.Color("loại:N", title=""),
@@ -223,7 +223,7 @@ if counts:
         .mark_bar()
         .encode(
             x=alt.X("count:Q", title="Số người"),
-            y=alt.Y("ward:N", title=""),
+            y=alt.Y("ward:N", title="", axis=alt.Axis(labelLimit=0)),
             color=alt.Color(
                 "category:N", title="Nhóm", legend=alt.Legend(orient="bottom", columns=2, labelLimit=0)
             ),

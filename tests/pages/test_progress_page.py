@@ -73,5 +73,7 @@ def test_chart_labels_tell_packages_apart_and_legends_are_not_cut(demo_db):
     axes = [s["encoding"]["y"].get("axis", {}) for s in specs if "encoding" in s]
     whole = [a for a in axes if a.get("labelLimit") == 0]
     assert len(whole) >= 2  # by source and by package: whole labels, never "Quà Chủ tịch nướ…"
+    named = [s["encoding"]["y"] for s in specs if s.get("encoding", {}).get("y", {}).get("type") == "nominal"]
+    assert named and all(y.get("axis", {}).get("labelLimit") == 0 for y in named)  # never "Phường Hoàng Vă…"
     legends = [s["encoding"]["color"].get("legend") for s in specs if "color" in s.get("encoding", {})]
     assert {"orient": "bottom", "columns": 2, "labelLimit": 0} in legends
