@@ -350,3 +350,12 @@ def test_report_form_10c_and_10d_exact_words_write_the_documents(engine, wards, 
         url,
     )
     assert code == 1 and "--to phải từ tháng --from trở đi" in err
+
+
+def test_the_half_yearly_forms_are_due_before_15_june_and_15_december():
+    from data_layer.reports.forms_10cd import next_form_deadline
+
+    assert next_form_deadline(date(2026, 1, 10)) == date(2026, 6, 15)
+    assert next_form_deadline(date(2026, 6, 15)) == date(2026, 6, 15)  # the day itself is still in time
+    assert next_form_deadline(date(2026, 6, 16)) == date(2026, 12, 15)
+    assert next_form_deadline(date(2026, 12, 16)) == date(2027, 6, 15)
