@@ -25,6 +25,7 @@ from data_layer.core.codes import (
     Poverty,
     Problem,
     ReliefReason,
+    ReliefReport,
     ReportStatus,
     Role,
     RowStatus,
@@ -40,6 +41,12 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         ReliefReason.FIRE: "Hỏa hoạn",
         ReliefReason.CROP: "Mất mùa",
         ReliefReason.OTHER: "Lý do khác",
+    },
+    ReliefReport: {
+        ReliefReport.PLAN: "Kế hoạch hỗ trợ gạo dịp Tết",
+        ReliefReport.QUICK: "Báo cáo nhanh trước Tết",
+        ReliefReport.AFTER_TET: "Báo cáo trong và sau Tết",
+        ReliefReport.RESULT: "Báo cáo kết quả đợt hỗ trợ",
     },
     Poverty: {Poverty.POOR: "Hộ nghèo", Poverty.NEAR_POOR: "Hộ cận nghèo"},
     Role: {

@@ -2,7 +2,7 @@
 reads those few rows, never the whole table)
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0023
 Create Date: 2026-12-03
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0019"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
