@@ -37,6 +37,7 @@ from data_layer.core.models import (
     Ward,
 )
 from data_layer.demo import allowance as allowance_demo
+from data_layer.demo import bhyt as bhyt_demo
 from data_layer.demo import relief as relief_demo
 from data_layer.registry.hamlets import ensure_hamlets
 from data_layer.registry.wards import add_ward
@@ -172,6 +173,7 @@ def seed_demo_data(session: Session, *, people_per_ward: int = 150) -> bool:
     _seed_campaign(session, scope, rng, ward_ids)
     allowance_demo.seed(session, scope, rng)  # a year of monthly allowance up to this month
     relief_demo.seed(session, scope, rng, ward_ids)  # a Tết rice relief round in two wards
+    bhyt_demo.seed(session, scope, rng)  # health-insurance numbers and cards, two lists sent
     return True
 
 
