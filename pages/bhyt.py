@@ -57,12 +57,12 @@ lists = cached(scope, month, chosen, version)
 figures = list_figures(lists, month)
 
 st.markdown(f"**Danh sách tháng {format_month(month)}: {STATUS[figures['status']]}**")
-cols = st.columns(5)
-figure(cols[0], "Tăng", format_count(figures["increases"]), "người")
-figure(cols[1], "Giảm", format_count(figures["decreases"]), "người")
-figure(cols[2], "Điều chỉnh", format_count(figures["adjustments"]), "người")
-figure(cols[3], "Có thẻ trong tháng", format_count(figures["covered"]), "người")
-figure(cols[4], "Số tiền đóng", format_money(figures["premium"]), "4,5% lương cơ sở mỗi người mỗi tháng")
+counts, money = st.columns(3), st.columns([1, 2])
+figure(counts[0], "Tăng", format_count(figures["increases"]), "người")
+figure(counts[1], "Giảm", format_count(figures["decreases"]), "người")
+figure(counts[2], "Điều chỉnh", format_count(figures["adjustments"]), "người")
+figure(money[0], "Có thẻ trong tháng", format_count(figures["covered"]), "người")
+figure(money[1], "Số tiền đóng", format_money(figures["premium"]), "4,5% lương cơ sở mỗi người mỗi tháng")
 
 if scope.can_write and figures["status"] != "locked":
     what = names.get(chosen) if chosen else "mọi phường/xã chưa gửi"

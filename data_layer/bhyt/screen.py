@@ -13,8 +13,9 @@ from data_layer.vn.months import add_months, month_of
 
 
 def section_rows(lists: list[WardList], section: BhytSection) -> list[dict]:
-    """One row per person of a section of the wards' lists, in the document's columns."""
-    return [
+    """One row per person of a section of the wards' lists, in the document's columns (for a decrease
+    or an adjustment, why or what changed comes right after the name)."""
+    rows = [
         {
             "Phường/xã": w.ward_name,
             "Họ và tên": line.name,
@@ -33,6 +34,10 @@ def section_rows(lists: list[WardList], section: BhytSection) -> list[dict]:
         for w in lists
         for line in w.section(section)
     ]
+    if section == BhytSection.INCREASE:
+        return rows
+    first = ("Phường/xã", "Họ và tên", "Ghi chú")
+    return [{k: row[k] for k in first} | {k: v for k, v in row.items() if k not in first} for row in rows]
 
 
 def card_label(code: str) -> str:
