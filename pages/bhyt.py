@@ -8,7 +8,8 @@ import streamlit as st
 
 from data_layer.bhyt.documents import list_xlsx
 from data_layer.bhyt.lists import list_figures, lock_month, month_lists
-from data_layer.bhyt.screen import month_choices, section_rows, ward_rows
+from data_layer.bhyt.reference import load_base_salaries, set_base_salary
+from data_layer.bhyt.screen import base_salary_rows, month_choices, section_rows, ward_rows
 from data_layer.core.access import Scope
 from data_layer.core.codes import BhytSection
 from data_layer.core.db import read_session
@@ -17,6 +18,8 @@ from data_layer.registry.wards import list_wards
 from data_layer.reports.file_names import slug
 from data_layer.vn.document import Office
 from data_layer.vn.formatting import format_count, format_money, format_month, local_today
+from data_layer.vn.months import month_arg
+from data_layer.vn.values import parse_amount
 from ui.downloads import reading, xlsx_download
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
@@ -43,6 +46,7 @@ def cached(scope: Scope, month: date, ward_id: int | None, version: int):
 with read_session() as session:
     wards = list_wards(session, scope)
     version = data_version(session)
+    salaries = load_base_salaries(session)
 c1, c2 = st.columns(2)
 month = c1.selectbox(
     "Tháng", month_choices(local_today()), index=1, format_func=lambda m: f"Tháng {format_month(m)}"
@@ -98,3 +102,20 @@ with tabs[4]:
         reading(lambda s: list_xlsx(s, month_lists(s, scope, month, chosen), month, office)),
         f"danh_sach_the_bhyt_{ward_part}_{month:%Y-%m}.xlsx",
     )
+
+with st.expander("Lương cơ sở (tính tiền đóng BHYT)"):
+    st.dataframe(pd.DataFrame(base_salary_rows(salaries)), hide_index=True, width="stretch")
+    if scope.is_admin:
+        with st.form("base_salary"):
+            b1, b2 = st.columns(2)
+            start = b1.text_input("Áp dụng từ tháng (MM/YYYY)", format_month(month))
+            amount = b2.text_input("Lương cơ sở (đ)", "")
+            st.caption("Danh sách đã gửi giữ số tiền đã gửi; các tháng chưa gửi tính theo mức mới.")
+            if st.form_submit_button("Lưu lương cơ sở"):
+                run_write(
+                    lambda s: set_base_salary(
+                        s, scope, month_arg(start, "Áp dụng từ tháng"), parse_amount(amount)
+                    ),
+                    f"Đã lưu lương cơ sở từ tháng {start}.",
+                )
+# The reconciliation with the insurance agency's list of issued cards (ui/bhyt_reconcile_panel.py) goes here.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from data_layer.bhyt.lists import WardList
-from data_layer.bhyt.reference import CARD_TYPES
+from data_layer.bhyt.reference import CARD_TYPES, BaseSalaries
 from data_layer.core.codes import BhytSection, Gender
 from data_layer.vn.formatting import format_count, format_date, format_money, format_month
 from data_layer.vn.labels import label_of
@@ -70,3 +70,15 @@ def month_choices(today: date, back: int = 12) -> list[date]:
     """The months the page offers: next month, this month and the ``back`` months before, newest first."""
     now = month_of(today)
     return [add_months(now, -k) for k in range(-1, back + 1)]
+
+
+def base_salary_rows(salaries: BaseSalaries) -> list[dict]:
+    """The base salary series, newest first, with the premium it makes per person and month."""
+    return [
+        {
+            "Từ tháng": format_month(month),
+            "Lương cơ sở": format_money(amount),
+            "Tiền đóng mỗi người mỗi tháng": format_money(salaries.premium_in(month)),
+        }
+        for month, amount in reversed(salaries.series)
+    ]

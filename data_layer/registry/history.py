@@ -27,6 +27,7 @@ from data_layer.core.models import (
     Allocation,
     ApprovalEvent,
     AuditEvent,
+    BaseSalary,
     Beneficiary,
     BhytList,
     Campaign,
@@ -183,6 +184,10 @@ _DESCRIBED = {
     "payroll": (
         select(Payroll.id, Payroll.month),
         lambda month: f"Danh sách chi trả tháng {format_month(month)}",
+    ),
+    "basesalary": (
+        select(BaseSalary.id, BaseSalary.from_month),
+        lambda month: f"Lương cơ sở từ tháng {format_month(month)}",
     ),
     "bhytlist": (
         select(BhytList.id, BhytList.month, Ward.name).join(Ward, Ward.id == BhytList.ward_id),

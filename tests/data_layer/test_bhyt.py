@@ -418,3 +418,29 @@ def test_yearly_estimate_uses_each_months_base_salary(engine, wards):
         ("HN", 1, 1_314_900),
     ]
     assert next_year.amount == 2_732_400
+
+
+def test_an_admin_changes_the_base_salary_and_sent_lists_keep_theirs(engine, wards):
+    """Sáu: pension from 06/2026; 06/2026 sent at 105.300 đ. The admin records 2.600.000 đ from
+    06/2026 (a what-if): 07/2026 keeps 2.530.000 đ (its own, later row) → 113.850 đ; the sent June keeps
+    105.300 đ; an open June would now be 117.000 đ (4,5% of 2.600.000). Audited; a viewer is refused."""
+    from data_layer.bhyt.reference import set_base_salary
+    from data_layer.core.models import AuditEvent
+
+    a = wards["A"]
+    pensioner(engine, a, "Lò Văn Sáu", M(6, 2026))
+    send(engine, M(6, 2026), a)
+    viewer = Scope(user_id=None, username="v", role=Role.VIEWER, ward_ids=None)
+    with pytest.raises(Forbidden), write_session(engine) as session:
+        set_base_salary(session, viewer, M(6, 2026), 2_600_000)
+    with pytest.raises(Invalid, match="lớn hơn 0"), write_session(engine) as session:
+        set_base_salary(session, SYSTEM, M(6, 2026), 0)
+    with write_session(engine) as session:
+        set_base_salary(session, SYSTEM, M(6, 2026), 2_600_000)
+    assert figures(engine, M(6, 2026), a)["premium"] == 105_300
+    assert figures(engine, M(6, 2026), wards["B"])["premium"] == 0
+    assert figures(engine, M(7, 2026), a)["premium"] == 113_850
+    with read_session(engine) as session:
+        assert load_base_salaries(session).premium_in(M(6, 2026)) == 117_000
+        event = session.execute(select(AuditEvent).where(AuditEvent.table_name == "basesalary")).scalar_one()
+    assert (event.action, event.old, event.new) == ("insert", None, "2600000")

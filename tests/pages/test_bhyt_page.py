@@ -93,3 +93,23 @@ def test_the_list_is_built_only_when_its_button_is_clicked(demo_db, monkeypatch)
     sheet = load_workbook(io.BytesIO(offered[name]()))["Danh sách"]
     assert calls == ["list"]
     assert [sheet["A1"].value, sheet["A2"].value] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG ĐÔNG KINH"]
+
+
+def test_admin_records_a_base_salary_others_only_read_it(demo_db):
+    """2.600.000 đ from 01/2027 → 117.000 đ per person and month (4,5%)."""
+    at = app_as("xem", PAGE).run()
+    assert "Lưu lương cơ sở" not in [b.label for b in at.button]
+    table = next(d.value for d in at.dataframe if "Lương cơ sở" in d.value.columns)
+    assert list(table["Lương cơ sở"])[:3] == ["2.530.000 đ", "2.340.000 đ", "1.800.000 đ"]
+    at = app_as("admin", PAGE).run()
+    next(t for t in at.text_input if t.label == "Áp dụng từ tháng (MM/YYYY)").input("01/2027")
+    next(t for t in at.text_input if t.label == "Lương cơ sở (đ)").input("2.600.000")
+    next(b for b in at.button if b.label == "Lưu lương cơ sở").click().run()
+    assert not at.exception and not at.error
+    assert at.success[0].value == "Đã lưu lương cơ sở từ tháng 01/2027."
+    table = next(d.value for d in at.dataframe if "Lương cơ sở" in d.value.columns)
+    assert table.iloc[0].to_dict() == {
+        "Từ tháng": "01/2027",
+        "Lương cơ sở": "2.600.000 đ",
+        "Tiền đóng mỗi người mỗi tháng": "117.000 đ",
+    }
