@@ -148,6 +148,7 @@ class SealKind(StrEnum):
     PAYROLL = "payroll"
     WARD_REPORT = "wardreport"
     APPROVAL = "approval"
+    BHYT_LIST = "bhytlist"  # a ward's monthly health-insurance list as sent
 
 
 class ReportStatus(StrEnum):

@@ -444,3 +444,23 @@ def test_an_admin_changes_the_base_salary_and_sent_lists_keep_theirs(engine, war
         assert load_base_salaries(session).premium_in(M(6, 2026)) == 117_000
         event = session.execute(select(AuditEvent).where(AuditEvent.table_name == "basesalary")).scalar_one()
     assert (event.action, event.old, event.new) == ("insert", None, "2600000")
+
+
+def test_a_sent_list_is_sealed_and_a_change_behind_the_triggers_is_named(engine, wards, capsys):
+    from data_layer.cli import main
+    from tests.data_layer.test_seals import _behind_the_triggers
+
+    def verify() -> tuple[int, dict]:
+        code = main(["db", "verify", "--db", engine.url.render_as_string(hide_password=False), "--json"])
+        return code, json.loads(capsys.readouterr().out)
+
+    pensioner(engine, wards["A"], "Mạc Văn Tú", M(5, 2026))
+    send(engine, M(5, 2026))
+    code, found = verify()
+    assert (code, found["ok"], found["links"]) == (0, True, 2)  # one list per ward
+    _behind_the_triggers(engine, "bhytline", "UPDATE bhytline SET premium = 1")
+    code, found = verify()
+    assert code == 1 and found["kind"] == "bhytlist"
+    assert (
+        "danh sách thẻ BHYT đã gửi" in found["problem"] and "đã bị sửa sau khi niêm phong" in found["problem"]
+    )
