@@ -173,10 +173,11 @@ def _report_commands(sub, add: Adder) -> None:
     p = add(
         report_sub,
         "form",
-        "relief:cmd_report_form",
-        "biểu mẫu báo cáo cho một kỳ (10b: phần hỗ trợ lương thực)",
+        "forms:cmd_report_form",
+        "biểu mẫu báo cáo cho một kỳ (10b: phần hỗ trợ lương thực; 10c: người cao tuổi;"
+        " 10d: người khuyết tật)",
     )
-    p.add_argument("--form", required=True, choices=["10b"])
+    p.add_argument("--form", required=True, choices=["10b", "10c", "10d"])
     p.add_argument("--from", dest="from_month", required=True, metavar="MM/YYYY")
     p.add_argument("--to", dest="to_month", required=True, metavar="MM/YYYY")
     p.add_argument("--ward", metavar="CODE")
@@ -235,6 +236,11 @@ def _relief_commands(sub, add: Adder) -> None:
     p.add_argument("--from", dest="start", required=True, metavar="DD/MM/YYYY", help="ngày bắt đầu của đợt")
     p.add_argument(
         "--kg-per-person", type=int, default=15, metavar="KG", help="kg gạo mỗi người mỗi tháng (15)"
+    )
+    p.add_argument(
+        "--rice-price",
+        metavar="ĐỒNG",
+        help="đơn giá gạo mỗi kg, để tính kinh phí của mẫu 10b (không bắt buộc)",
     )
     p = add(
         relief, "approve", "relief:cmd_approve", "duyệt và khóa số liệu cứu trợ gạo của phường/xã trong đợt"

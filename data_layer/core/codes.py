@@ -128,6 +128,16 @@ class ReliefReason(StrEnum):
     OTHER = "other"
 
 
+class ReliefReport(StrEnum):
+    """A report of a relief round's calendar (``relief.calendar``): a Tết round's plan, quick report
+    before Tết and report after Tết; any other round's result report."""
+
+    PLAN = "plan"
+    QUICK = "quick"
+    AFTER_TET = "after_tet"
+    RESULT = "result"
+
+
 class Poverty(StrEnum):
     """A household's poverty status as a relief list or the registry gives it."""
 
@@ -148,6 +158,7 @@ class SealKind(StrEnum):
     PAYROLL = "payroll"
     WARD_REPORT = "wardreport"
     APPROVAL = "approval"
+    RELIEF_SIGN_OFF = "reliefsignoff"
     BHYT_LIST = "bhytlist"  # a ward's monthly health-insurance list as sent
 
 

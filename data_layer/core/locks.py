@@ -8,8 +8,9 @@
 * A locked payroll month never changes and is never reopened; nor do its lines (inserted into,
   updated, deleted). A ward's health-insurance list of a month, once sent (``bhytlist`` locked), and its
   lines likewise.
-* Signed ward reports, the approval history and the seal chain are never changed or deleted; the
-  approval history only grows by the event that follows its latest (approve and unlock in turn).
+* Signed ward reports (a campaign's and a relief round's), the approval history and the seal chain
+  are never changed or deleted; the approval history only grows by the event that follows its
+  latest (approve and unlock in turn).
 
 Every writer is covered: SQLite row triggers, including the row an ``INSERT OR REPLACE`` or
 ``UPDATE OR REPLACE`` would push out (a replaced row is a deleted row: SQLite fires no delete
@@ -138,6 +139,7 @@ TABLES = (
     ),
     LockedTable("bhytline", BHYT_MARKER, lambda r: _bhyt_list_locked(f"{r}.list_id")),
     LockedTable("reliefapproval", HISTORY_MARKER, None, (("id",), ("round_id", "ward_id"))),
+    LockedTable("reliefsignoff", IMMUTABLE_MARKER, None),
     LockedTable("seal", HISTORY_MARKER, None, (("id",), ("kind", "ref_id"), ("prev_hash",))),
 )
 

@@ -578,7 +578,17 @@ class PaymentReturn(SQLModel, table=True):
     they collected the month's money. Not collected: the next payroll pays those lines again as
     arrears. The only thing written about a locked month, in its own table."""
 
-    __table_args__ = (UniqueConstraint("payroll_id", "beneficiary_id", name="uq_paymentreturn_person"),)
+    __table_args__ = (
+        UniqueConstraint("payroll_id", "beneficiary_id", name="uq_paymentreturn_person"),
+        # the few not collected, read by every payroll build (payroll_lines)
+        Index(
+            "ix_paymentreturn_uncollected",
+            "beneficiary_id",
+            "payroll_id",
+            sqlite_where=text("NOT collected"),
+            postgresql_where=text("NOT collected"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     payroll_id: int = Field(foreign_key="payroll.id", index=True)
@@ -656,6 +666,7 @@ class ReliefRound(SQLModel, table=True):
     decision_no: str | None = Field(default=None, max_length=100)
     decision_date: date | None = None
     start_date: date
+    rice_price: int | None = Field(default=None, sa_column=_money(nullable=True))  # đồng per kg (form 10b)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -766,3 +777,20 @@ class BhytLine(SQLModel, table=True):
     hamlet: str | None = Field(default=None, max_length=200)
     clinic: str | None = Field(default=None, max_length=200)
     note: str | None = Field(default=None, max_length=500)
+
+
+class ReliefSignOff(SQLModel, table=True):
+    """A ward's figures in a relief round signed off for one report of the round's calendar
+    (``relief.calendar``: the quick report before Tết, the report after Tết, a result report), with who
+    and when. Never changed or deleted (``core.locks``); a later sign-off of the same report supersedes
+    it and both are kept."""
+
+    __table_args__ = (Index("ix_reliefsignoff_round_ward_report", "round_id", "ward_id", "report"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="reliefround.id")
+    ward_id: int = Field(foreign_key="ward.id")
+    report: str = Field(max_length=20)  # ReliefReport
+    figures: str = Field(sa_column=Column(Text, nullable=False), description="the ward's figures as JSON")
+    signed_by: int | None = Field(default=None, foreign_key="user.id")
+    signed_at: datetime = Field(default_factory=utcnow)

@@ -1,10 +1,11 @@
 """Tamper evidence: a hash chain over what must never change, and its verification.
 
 A link (``Seal``) is written in the transaction that makes a thing final: a payroll month locked, a
-ward report signed, an approval event recorded, a ward's health-insurance list sent. It holds the hash
-of the thing's content (the month with every line; the report; the event; the list with every line) and
-its own hash over the previous link's hash, its kind, its row and that content hash, so a link cannot be
-altered, removed or reordered without breaking the ones after it.
+ward report signed (a campaign's or a relief round's), an approval event recorded, a ward's
+health-insurance list sent. It holds the hash of the thing's content (the month with every line; the
+report; the event; the list with every line) and its own hash over the previous link's hash, its kind,
+its row and that content hash, so a link cannot be altered, removed or reordered without breaking the
+ones after it.
 
 The lock triggers (``core.locks``) refuse every change; ``verify`` shows one made behind them by
 someone who can disable triggers (a database owner or superuser): it recomputes every content and
@@ -29,6 +30,7 @@ from data_layer.core.models import (
     BhytList,
     Payroll,
     PayrollLine,
+    ReliefSignOff,
     Seal,
     SealCheck,
     WardReport,
@@ -76,6 +78,7 @@ KIND_NAMES = {
     SealKind.BHYT_LIST: "danh sách thẻ BHYT đã gửi",
     SealKind.WARD_REPORT: "báo cáo đã chốt",
     SealKind.APPROVAL: "sự kiện duyệt/mở khóa",
+    SealKind.RELIEF_SIGN_OFF: "báo cáo cứu trợ gạo đã chốt",
 }
 
 
@@ -139,6 +142,10 @@ def content_hash(session: Session, kind: str, ref_id: int) -> str | None:
             ApprovalEvent,
             ("id", "campaign_id", "ward_id", "seq", "action", "at", "user_id", "reason"),
         ),
+        SealKind.RELIEF_SIGN_OFF: (
+            ReliefSignOff,
+            ("id", "round_id", "ward_id", "report", "figures", "signed_by", "signed_at"),
+        ),
     }[kind]
     row = session.execute(select(*(getattr(model, c) for c in columns)).where(model.id == ref_id)).first()
     return None if row is None else _hash_rows([tuple(row)])
@@ -195,16 +202,18 @@ def _name(kind: str, ref_id: int) -> str:
 
 
 def _final_things(session: Session) -> list[tuple[SealKind, int]]:
-    """Everything that must carry a link: locked payrolls, signed reports, approval events, sent BHYT
-    lists."""
+    """Everything that must carry a link: locked payrolls, signed reports (campaigns' and relief
+    rounds'), approval events, sent BHYT lists."""
     payrolls = select(Payroll.id).where(Payroll.status == PayrollStatus.LOCKED).order_by(Payroll.id)
     lists = select(BhytList.id).where(BhytList.status == PayrollStatus.LOCKED).order_by(BhytList.id)
     reports = select(WardReport.id).order_by(WardReport.id)
     events = select(ApprovalEvent.id).order_by(ApprovalEvent.id)
+    relief = select(ReliefSignOff.id).order_by(ReliefSignOff.id)
     return [
         *((SealKind.PAYROLL, i) for i in session.execute(payrolls).scalars()),
         *((SealKind.WARD_REPORT, i) for i in session.execute(reports).scalars()),
         *((SealKind.APPROVAL, i) for i in session.execute(events).scalars()),
+        *((SealKind.RELIEF_SIGN_OFF, i) for i in session.execute(relief).scalars()),
         *((SealKind.BHYT_LIST, i) for i in session.execute(lists).scalars()),
     ]
 

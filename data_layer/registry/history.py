@@ -98,7 +98,7 @@ def shown_value(field: str | None, text: str | None) -> str:
     for kind in CODED_FIELDS.get(field or "", ()):
         if found := labels.label_of(kind, text):
             return found
-    if field == "active":
+    if field in ("active", "back_pay"):
         return "Có" if text == "True" else "Không"
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
         try:

@@ -25,6 +25,7 @@ from data_layer.core.codes import (
     Poverty,
     Problem,
     ReliefReason,
+    ReliefReport,
     ReportStatus,
     Role,
     RowStatus,
@@ -40,6 +41,12 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         ReliefReason.FIRE: "Hỏa hoạn",
         ReliefReason.CROP: "Mất mùa",
         ReliefReason.OTHER: "Lý do khác",
+    },
+    ReliefReport: {
+        ReliefReport.PLAN: "Kế hoạch hỗ trợ gạo dịp Tết",
+        ReliefReport.QUICK: "Báo cáo nhanh trước Tết",
+        ReliefReport.AFTER_TET: "Báo cáo trong và sau Tết",
+        ReliefReport.RESULT: "Báo cáo kết quả đợt hỗ trợ",
     },
     Poverty: {Poverty.POOR: "Hộ nghèo", Poverty.NEAR_POOR: "Hộ cận nghèo"},
     Role: {
@@ -212,6 +219,9 @@ FIELD_LABELS = {
     "proxy_name": "Người nhận thay",
     "stop_date": "Ngày dừng hưởng",
     "stop_reason": "Lý do dừng hưởng",
+    "funeral_receiver": "Người nhận hỗ trợ mai táng",
+    "from_month": "Từ tháng",
+    "back_pay": "Truy lĩnh các tháng tạm dừng",
     "coefficients": "Hệ số",
 }
 
