@@ -9,7 +9,7 @@ import streamlit as st
 from data_layer.bhyt.documents import list_xlsx
 from data_layer.bhyt.lists import list_figures, lock_month, month_lists
 from data_layer.bhyt.reference import load_base_salaries, set_base_salary
-from data_layer.bhyt.screen import base_salary_rows, month_choices, section_rows, ward_rows
+from data_layer.bhyt.screen import base_salary_rows, month_choices, section_rows, ward_rows, without_number
 from data_layer.core.access import Scope
 from data_layer.core.codes import BhytSection
 from data_layer.core.db import read_session
@@ -68,6 +68,11 @@ figure(counts[2], "Điều chỉnh", format_count(figures["adjustments"]), "ngư
 figure(money[0], "Có thẻ trong tháng", format_count(figures["covered"]), "người")
 figure(money[1], "Số tiền đóng", format_money(figures["premium"]), "4,5% lương cơ sở mỗi người mỗi tháng")
 
+if missing := without_number(lists):
+    st.warning(
+        f"{format_count(missing)} người có thẻ chưa có mã số BHXH: bổ sung ở trang Đối tượng "
+        "(cột Mã số BHXH) hoặc nhập danh sách có cột Mã số BHXH."
+    )
 if scope.can_write and figures["status"] != "locked":
     what = names.get(chosen) if chosen else "mọi phường/xã chưa gửi"
     sure = st.checkbox(f"Đã gửi cơ quan BHXH: khóa danh sách tháng {format_month(month)} của {what}")

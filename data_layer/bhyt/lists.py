@@ -165,10 +165,11 @@ def _changes(before: ListLine, now: Covered) -> list[str]:
             return label_of(Gender, value)
         return str(value)
 
+    dated = before.birth_date is not None and now.birth_date is not None  # the year goes with the date
     return [
         f"{label}: {shown(name, getattr(before, name))} → {shown(name, getattr(now, name))}"
         for name, label in CHANGE_LABELS.items()
-        if getattr(before, name) != getattr(now, name)
+        if getattr(before, name) != getattr(now, name) and not (name == "birth_year" and dated)
     ]
 
 

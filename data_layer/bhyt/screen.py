@@ -47,6 +47,11 @@ def card_label(code: str) -> str:
     return f"{code} – {card.short}" if card else code
 
 
+def without_number(lists: list[WardList]) -> int:
+    """Covered people whose social-insurance number the registry lacks (the agency needs it)."""
+    return sum(1 for w in lists for line in w.section(BhytSection.COVERED) if not line.social_insurance_no)
+
+
 def ward_rows(lists: list[WardList]) -> list[dict]:
     """Per ward: whether its list was sent, its counts and money."""
     rows = []

@@ -464,3 +464,18 @@ def test_a_sent_list_is_sealed_and_a_change_behind_the_triggers_is_named(engine,
     assert (
         "danh sách thẻ BHYT đã gửi" in found["problem"] and "đã bị sửa sau khi niêm phong" in found["problem"]
     )
+
+
+def test_a_corrected_birth_date_is_one_change_even_when_its_year_changes():
+    """01/01/1945 → 01/01/1946 is said once ("Ngày sinh"), not again as "Năm sinh"."""
+    from data_layer.bhyt.lists import ListLine, _changes
+
+    before = ListLine(
+        "covered", 1, 1, "BT", None, None, 0, "An", date(1945, 1, 1), 1945, "M", None, None, None, None
+    )
+    now = ListLine(
+        "covered", 1, 1, "BT", None, None, 0, "An", date(1946, 1, 1), 1946, "M", None, None, None, None
+    )
+    assert _changes(before, now) == ["Ngày sinh: 01/01/1945 → 01/01/1946"]
+    year_only = ListLine("covered", 1, 1, "BT", None, None, 0, "An", None, 1947, "M", None, None, None, None)
+    assert _changes(before, year_only) == ["Ngày sinh: 01/01/1945 → (trống)", "Năm sinh: 1945 → 1947"]
