@@ -479,3 +479,15 @@ def test_a_corrected_birth_date_is_one_change_even_when_its_year_changes():
     assert _changes(before, now) == ["Ngày sinh: 01/01/1945 → 01/01/1946"]
     year_only = ListLine("covered", 1, 1, "BT", None, None, 0, "An", None, 1947, "M", None, None, None, None)
     assert _changes(before, year_only) == ["Ngày sinh: 01/01/1945 → (trống)", "Năm sinh: 1945 → 1947"]
+
+
+def test_coverage_reads_a_citys_worth_of_people_in_one_parameter(engine, wards):
+    """70.000 ids (more than PostgreSQL's 65.535 parameters of a statement) are asked for in one parameter."""
+    from data_layer.bhyt.coverage import _category_cards, _entitlement_terms
+
+    pid, _ = pensioner(engine, wards["A"], "Kha Văn Tài", M(5, 2026))
+    add_category(engine, pid, "HN")
+    ids = [pid, *range(10_000_000, 10_070_000)]
+    with read_session(engine) as session:
+        assert _entitlement_terms(session, ids) == {pid: [(M(5, 2026), None)]}
+        assert _category_cards(session, ids) == {pid: {"HN"}}
