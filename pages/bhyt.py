@@ -17,6 +17,7 @@ from data_layer.registry.wards import list_wards
 from data_layer.reports.file_names import slug
 from data_layer.vn.document import Office
 from data_layer.vn.formatting import format_count, format_money, format_month, local_today
+from ui.bhyt_reconcile_panel import bhyt_reconcile_panel
 from ui.downloads import reading, xlsx_download
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
@@ -98,3 +99,5 @@ with tabs[4]:
         reading(lambda s: list_xlsx(s, month_lists(s, scope, month, chosen), month, office)),
         f"danh_sach_the_bhyt_{ward_part}_{month:%Y-%m}.xlsx",
     )
+
+bhyt_reconcile_panel(scope, month, chosen, version)
