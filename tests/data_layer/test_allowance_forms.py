@@ -183,6 +183,7 @@ def test_form_10c_elderly_by_age_allowance_pension_and_longevity(engine, wards):
     4. on the allowance: Một 5.5a 2,250,000; Hai 5.5c 1,500,000; Bốn (5.6b, another group) 3,000,000
        → 3 people, 6,750,000. 5. social pension: Ba 1,500,000.
     6. longevity: Một at 70 700,000, Năm at 100 1,700,000 → 2 people, 2,400,000.
+    7. health-insurance cards the State pays: see below.
     The office adds Tám (ward B, 75, 5.5a 3 × 750,000)."""
     from data_layer.reports.forms_10cd import form_10c
 
@@ -224,6 +225,10 @@ def test_form_10c_elderly_by_age_allowance_pension_and_longevity(engine, wards):
         (1, 0, 1, 1_700_000),
         (0, 0, 0, 0),
     )
+    # 7. State-paid health-insurance cards (every entitlement gives a BT card): Một, Hai, Ba, Bốn, 3 months
+    # each at 4.5% × 2,340,000 = 105,300 đ → 4 × 3 × 105,300 = 1,263,600 đ; the office adds Tám
+    assert ward["Người cao tuổi được cấp thẻ bảo hiểm y tế (ngân sách đóng)"] == (4, 2, 2, 1_263_600)
+    assert office["Người cao tuổi được cấp thẻ bảo hiểm y tế (ngân sách đóng)"] == (5, 3, 2, 1_579_500)
     assert office["Người cao tuổi trong danh sách đối tượng"] == (6, 3, 3, None)
     assert office["Người cao tuổi hưởng trợ cấp xã hội hằng tháng"] == (4, 2, 2, 6_750_000 + 2_250_000)
     assert office["Người cao tuổi được chúc thọ, mừng thọ"][0] == 2
@@ -255,6 +260,8 @@ def test_form_10d_by_severity_and_by_the_group_valid_in_the_period(engine, wards
         3_000_000,
     )  # Bốn 60+
     assert found["Hỗ trợ kinh phí chăm sóc, nuôi dưỡng người khuyết tật"][0] is None
+    # cards: Bốn and Bảy (entitled; Chín has no card the State pays), 2 × 3 × 105,300 đ
+    assert found["Người khuyết tật được cấp thẻ bảo hiểm y tế (ngân sách đóng)"] == (2, 1, 1, 631_800)
 
     with write_session(engine) as session:
         change_entitlement(session, SYSTEM, ids["eBốn"], applies_from=M(9, 2025), group_codes_text="5.6a")
