@@ -28,7 +28,7 @@ from sqlmodel import Session
 from data_layer.bhyt.coverage import Covered, coverage
 from data_layer.core.access import Scope
 from data_layer.core.errors import Forbidden, Invalid
-from data_layer.core.models import Beneficiary, Ward
+from data_layer.core.models import Beneficiary, Entitlement, Ward
 from data_layer.sheets.reader import read_sheets
 from data_layer.vn.formatting import format_date, format_month
 from data_layer.vn.months import add_months, month_of
@@ -304,6 +304,26 @@ def _differences(person, card: CardRow, expected: str) -> list[str]:
     return found
 
 
+def _entitled_elsewhere(session: Session, month: date, wards_of: dict[str | None, int]) -> set[str]:
+    """The CCCDs (of ``wards_of``: CCCD → the ward of the registry row a card named) that another ward
+    pays an allowance or the social pension in ``month``: a person who moved, whatever the user's
+    scope (only this yes or no is read from the other ward)."""
+    ids = sorted(n for n in wards_of if n)
+    found: set[str] = set()
+    for start in range(0, len(ids), 2000):
+        rows = session.execute(
+            select(Beneficiary.national_id, Entitlement.ward_id)
+            .join(Entitlement, Entitlement.beneficiary_id == Beneficiary.id)
+            .where(
+                Beneficiary.national_id.in_(ids[start : start + 2000]),
+                Entitlement.start_month <= month,
+                or_(Entitlement.stop_date.is_(None), Entitlement.stop_date >= month),
+            )
+        )
+        found |= {national_id for national_id, ward in rows if ward != wards_of[national_id]}
+    return found
+
+
 def reconcile(
     session: Session, scope: Scope, cards: list[CardRow], month: date, ward_id: int | None = None
 ) -> Reconciliation:
@@ -346,10 +366,17 @@ def reconcile(
                 finding("not_entitled", None, card, f"Dòng {card.row}: không có trong danh sách đối tượng.")
             continue
         by_person[pid].append(card)
+    paid_elsewhere = _entitled_elsewhere(
+        session,
+        month,
+        {people[pid].national_id: people[pid].ward_id for pid in by_person if pid not in covered},
+    )
     for pid, person_cards in by_person.items():
         valid = [c for c in person_cards if c.valid_in(month)]
         if pid not in covered:
             still = [c for c in person_cards if c.valid_from_month_on(month)]
+            if still and people[pid].national_id in paid_elsewhere:
+                continue  # moved: the ward that pays now keeps the card (its own reconciliation)
             if still:
                 why = ended[pid].reason if pid in ended else "Không thuộc diện ngân sách đóng BHYT"
                 until = max((c.valid_to for c in still if c.valid_to), default=None)

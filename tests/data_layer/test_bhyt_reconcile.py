@@ -190,3 +190,38 @@ def test_ansinh_bhyt_reconcile_exact_json(engine, wards, capsys, tmp_path):
     assert "- Phường A · Đủ điều kiện nhưng chưa có thẻ · Trần Thị Bình (001140000002): Cần thẻ BT" in out
     code, _, err = run(capsys, "bhyt", "reconcile", str(tmp_path / "none.xlsx"), "--db", url)
     assert code == 1 and "Không tìm thấy tệp" in err
+
+
+def test_a_person_who_moved_keeps_the_card_in_the_new_wards_eyes_not_a_finding_in_the_old(engine, wards):
+    """Giang, social pension in A, moved on day 5 two months ago; B pays her from the month after.
+    The agency's card (valid a year) is matched for B and the office; A's reconciliation does not
+    call it a card of someone no longer entitled (B's row, outside A's scope, pays her)."""
+    cccd = "001140000007"
+    in_a = person(engine, wards["A"], "Vũ Thị Giang", born=date(1940, 8, 1), national_id=cccd)
+    first = entitle(engine, in_a, ("HTXH",), START)
+    with write_session(engine) as session:
+        stop(session, SYSTEM, first, on=add_months(THIS, -2) + timedelta(days=4), reason=StopReason.MOVED)
+    in_b = person(engine, wards["B"], "Vũ Thị Giang", born=date(1940, 8, 1), national_id=cccd)
+    entitle(engine, in_b, ("HTXH",), add_months(THIS, -1))
+    rows = [card(1, "Vũ Thị Giang", "01/08/1940", cccd, None, "BT2010140000007")]
+    clerk_a = Scope(user_id=None, username="a", role=Role.WARD, ward_ids=frozenset({wards["A"]}))
+    with read_session(engine) as session:
+        cards = read_card_list(agency_file(rows), "x.xlsx")
+        office = reconcile(session, SYSTEM, cards, THIS)
+        ward_a = reconcile(session, clerk_a, cards, THIS)
+        ward_b = reconcile(session, SYSTEM, cards, THIS, wards["B"])
+    assert office.counts() == {
+        "matched": 1,
+        "missing_card": 0,
+        "not_entitled": 0,
+        "two_types": 0,
+        "differs": 0,
+    }
+    assert ward_a.counts() == {
+        "matched": 0,
+        "missing_card": 0,
+        "not_entitled": 0,
+        "two_types": 0,
+        "differs": 0,
+    }
+    assert ward_b.counts()["matched"] == 1
