@@ -5,8 +5,9 @@ says is covered in a month (``coverage``). Nothing is written: the result is rea
 Per ward, each row naming the person:
 
 - ``missing_card``: covered in the month, but no card of the list is valid in it;
-- ``not_entitled``: a card valid in the month (or later) for someone no longer covered (died, stopped,
-  moved) or not in the registry at all (the office's view only: a ward cannot tell whose it is);
+- ``not_entitled``: a card of a type the office pays (``reference.CARD_TYPES``) valid in the month (or
+  later) for someone no longer covered (died, stopped, moved) or not in the registry at all (the office's
+  view only: a ward cannot tell whose it is); other types (a pensioner's ``HT``) are not the office's;
 - ``two_types``: the list holds two card types for one person (one card per person, Decree 20 art. 9.2);
 - ``differs``: name, birth date or year, card type, social-insurance number or card number disagree.
 
@@ -26,6 +27,7 @@ from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from data_layer.bhyt.coverage import Covered, coverage
+from data_layer.bhyt.reference import CARD_TYPES
 from data_layer.core.access import Scope
 from data_layer.core.errors import Forbidden, Invalid
 from data_layer.core.models import Beneficiary, Entitlement, Ward
@@ -362,7 +364,8 @@ def reconcile(
     for card in cards:
         pid = _owner(card, people, covered)
         if pid is None:
-            if scope.sees_all_wards and ward_id is None and card.valid_from_month_on(month):
+            office = scope.sees_all_wards and ward_id is None
+            if office and card.card_type in CARD_TYPES and card.valid_from_month_on(month):
                 finding("not_entitled", None, card, f"Dòng {card.row}: không có trong danh sách đối tượng.")
             continue
         by_person[pid].append(card)
@@ -374,7 +377,7 @@ def reconcile(
     for pid, person_cards in by_person.items():
         valid = [c for c in person_cards if c.valid_in(month)]
         if pid not in covered:
-            still = [c for c in person_cards if c.valid_from_month_on(month)]
+            still = [c for c in person_cards if c.card_type in CARD_TYPES and c.valid_from_month_on(month)]
             if still and people[pid].national_id in paid_elsewhere:
                 continue  # moved: the ward that pays now keeps the card (its own reconciliation)
             if still:

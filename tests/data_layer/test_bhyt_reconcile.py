@@ -46,7 +46,8 @@ def city(engine, wards) -> dict[str, int]:
     """Social pension (HTXH, born 1940) from three months ago, card type BT expected for each:
     ward A: An (card BT, matches), Bình (no card), Chi (died last month, card still valid), Dung (also
     a poor household: two cards, BT and HN), Em (card names "Phạm Văn Anh" born 1941); ward B: Phúc
-    (card matches). The list also holds a card for a CCCD nobody in the registry has."""
+    (card matches). The list also holds a BT card for a CCCD nobody in the registry has (a finding) and a
+    pensioner's HT card of someone else (not the office's: no finding)."""
     a, b = wards["A"], wards["B"]
     ids = {
         "An": person(engine, a, "Nguyễn Văn An", born=date(1940, 3, 1), national_id="001040000001"),
@@ -79,7 +80,8 @@ CARDS = [
     card(5, "Phạm Văn Anh", 1941, 1040000005, "0140000005", "BT2010140000005"),  # CCCD typed as a number
     card(6, "Đỗ Văn Phúc", "01/07/1940", "001040000006", "0140000006", "BT2010140000006"),
     card(7, "Người Lạ", "01/01/1950", "001050000099", "0150000099", "BT2010150000099"),
-    ["Tổng cộng: 7 thẻ"],
+    card(8, "Người Hưu", "01/01/1950", "001050000098", "0150000098", "HT1010150000098"),  # not the office's
+    ["Tổng cộng: 8 thẻ"],
 ]
 
 
