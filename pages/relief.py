@@ -92,7 +92,7 @@ with read_session() as session:
     households = list_households(session, scope, relief.id, ward.id)
 
 st.subheader("Tiến độ")
-relief_progress(scope, relief.id, key="relief_page")
+relief_progress(scope, relief.id, key="relief_page", ward_id=ward.id)
 xlsx_download(
     "Tải báo cáo đợt (.xlsx)",
     reading(lambda s: report_xlsx(s, scope, relief.id, Office.configured())),

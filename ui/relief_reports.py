@@ -45,7 +45,7 @@ def relief_calendar(scope: Scope, relief: ReliefRound, ward: Ward) -> None:
             {
                 "Báo cáo": due.name,
                 "Hạn nộp": format_datetime(due.deadline),
-                "Cách nộp": "Chốt số liệu" if due.signed else "Danh sách hộ đã nhập",
+                "Cách nộp": "Chốt số liệu" if due.signed else "Nhập danh sách hộ",
                 "Đúng hạn": format_count(counts[ReportStatus.ON_TIME]),
                 "Muộn": format_count(counts[ReportStatus.LATE]),
                 "Chưa báo cáo": format_count(counts[ReportStatus.MISSING]),
