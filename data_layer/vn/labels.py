@@ -183,6 +183,7 @@ RECORD_LABELS = {
     "reliefhousehold": "Hộ thiếu đói",
     "reliefapproval": "Duyệt danh sách hỗ trợ gạo",
     "reliefdelivery": "Phát gạo",
+    "reliefsignoff": "Báo cáo cứu trợ gạo đã chốt",
 }
 
 # Audited fields of records other than the beneficiary (whose fields are in registry.fields).
