@@ -123,15 +123,23 @@ if figures.recoveries:
         f"Truy thu (báo cáo để thu hồi, không trừ vào tiền chi trả): {format_money(figures.recoveries)}."
     )
 
+by_hamlet = scope.watches_hamlets  # a commune office watches its hamlets, others their communes
 tab_wards, tab_groups, tab_changes, tab_adjust, tab_lists, tab_form = st.tabs(
-    ["Theo phường/xã", "Theo diện", "Tăng, giảm", "Truy lĩnh, truy thu", "Tải danh sách", "Mẫu 10a"]
+    [
+        "Theo thôn/tổ" if by_hamlet else "Theo phường/xã",
+        "Theo diện",
+        "Tăng, giảm",
+        "Truy lĩnh, truy thu",
+        "Tải danh sách",
+        "Mẫu 10a",
+    ]
 )
 with tab_wards:
     st.dataframe(
         pd.DataFrame(
             [
                 {
-                    "Phường/xã": w.ward,
+                    "Thôn/tổ dân phố" if by_hamlet else "Phường/xã": unit,
                     "Số người": format_count(w.people),
                     "Trợ cấp tháng": format_money(w.amount),
                     "Truy lĩnh": format_money(w.arrears),
@@ -141,7 +149,11 @@ with tab_wards:
                     "Chuyển khoản": format_money(w.account),
                     "Truy thu": format_money(w.recoveries),
                 }
-                for w in figures.by_ward
+                for unit, w in (
+                    [(h.hamlet, h) for h in figures.by_hamlet]
+                    if by_hamlet
+                    else [(w.ward, w) for w in figures.by_ward]
+                )
             ]
         ),
         hide_index=True,
@@ -175,8 +187,10 @@ with tab_changes:
                         "Họ và tên": c.name,
                         "Phường/xã": c.ward,
                         "Ngày/năm sinh": c.birth,
+                        "Áp dụng từ tháng": format_month(c.applies_from),
                         "Mức tháng trước": format_money(c.before),
                         "Mức tháng này": format_money(c.after),
+                        "Tiền phát sinh kỳ này": format_money(c.money),
                         "Lý do": c.reason,
                     }
                     for c in changed

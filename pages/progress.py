@@ -105,29 +105,30 @@ def campaign_section() -> None:
         )
         long["loại"] = long["loại"].map({"planned": "Kế hoạch", "delivered": "Đã phát"})
         order = wards["label"].tolist()
+        unit = progress.unit_title  # a commune office watches its hamlets, others their communes
         chart = (
             alt.Chart(long)
             .mark_bar()
             .encode(
-                y=alt.Y("label:N", sort=order, title="Phường/xã", axis=alt.Axis(labelLimit=0)),
+                y=alt.Y("label:N", sort=order, title=unit, axis=alt.Axis(labelLimit=0)),
                 x=alt.X("suất:Q", title="Số suất"),
                 yOffset="loại:N",
                 color=alt.Color("loại:N", title=""),
                 tooltip=[
-                    alt.Tooltip("label:N", title="Phường/xã"),
+                    alt.Tooltip("label:N", title=unit),
                     alt.Tooltip("loại:N", title="Loại"),
                     alt.Tooltip("suất:Q", title="Số suất"),
                     alt.Tooltip("percent:Q", title="Tỷ lệ (%)", format=".1f"),
                 ],
             )
         )
-        st.subheader("Kế hoạch và đã phát theo phường/xã (ít hoàn thành nhất ở trên)")
+        st.subheader(f"Kế hoạch và đã phát theo {unit.lower()} (ít hoàn thành nhất ở trên)")
         st.altair_chart(chart, width="stretch")
         st.dataframe(
             pd.DataFrame(
                 [
                     {
-                        "Phường/xã": w.label,
+                        unit: w.label,
                         "Kế hoạch": format_count(w.planned),
                         "Tiền kế hoạch": format_money(w.planned_amount),
                         "Đã phát": format_count(w.delivered),

@@ -253,6 +253,25 @@ def _relief_commands(sub, add: Adder) -> None:
     out.add_argument("--out", metavar="FILE.xlsx")
 
 
+def _bhyt_commands(sub, add: Adder) -> None:
+    bhyt = sub.add_parser("bhyt", help="thẻ bảo hiểm y tế do ngân sách đóng").add_subparsers(
+        dest="action", required=True, metavar="VIỆC"
+    )
+    p = add(
+        bhyt,
+        "list",
+        "bhyt:cmd_list",
+        "danh sách tăng, giảm, điều chỉnh thẻ BHYT của tháng gửi cơ quan BHXH (JSON hoặc .xlsx)",
+    )
+    p.add_argument("--month", required=True, metavar="MM/YYYY")
+    p.add_argument("--ward", metavar="CODE", help="chỉ một phường/xã (mặc định: mọi phường/xã)")
+    out = p.add_mutually_exclusive_group(required=True)
+    out.add_argument("--out", metavar="FILE.xlsx")
+    out.add_argument("--json", action="store_true", help="in ra JSON")
+    p = add(bhyt, "lock", "bhyt:cmd_lock", "khóa (đã gửi) danh sách thẻ BHYT của tháng, mọi phường/xã")
+    p.add_argument("--month", required=True, metavar="MM/YYYY")
+
+
 def _allowance_commands(sub, add: Adder) -> None:
     allowance = sub.add_parser("allowance", help="trợ cấp xã hội hằng tháng").add_subparsers(
         dest="action", required=True, metavar="VIỆC"
@@ -376,6 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
         _report_commands,
         _allowance_commands,
         _relief_commands,
+        _bhyt_commands,
     ):
         commands(sub, add)
     return parser

@@ -107,6 +107,7 @@ class Action(StrEnum):
     RESUME = "resume"
     BUILD_PAYROLL = "build_payroll"
     LOCK_PAYROLL = "lock_payroll"
+    LOCK_BHYT = "lock_bhyt"  # a ward's monthly health-insurance list sent and locked
     # campaign approval
     APPROVE = "approve"
     UNLOCK = "unlock"
@@ -225,3 +226,16 @@ class LineKind(StrEnum):
     ARREARS = "arrears"
     RECOVERY = "recovery"
     FUNERAL = "funeral"
+
+
+# --- health insurance --------------------------------------------------------------------------------
+
+
+class BhytSection(StrEnum):
+    """A line of a ward's monthly health-insurance list (``bhytline``); ``covered`` rows keep who was
+    covered in the month as sent."""
+
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    ADJUSTMENT = "adjustment"
+    COVERED = "covered"

@@ -75,8 +75,11 @@ def test_a_click_builds_the_report_with_its_name(demo_db, built, offered):
     named(offered, "bao_cao_ket_qua_tet_nguyen_dan_binh_ngo_2026_dk_")()
     assert [name for name, _ in built] == ["summary_workbook"]
     workbook = load_workbook(io.BytesIO(built[0][1]))
-    assert workbook.sheetnames == ["Tổng hợp", "Phường Đông Kinh"]  # a ward officer's own ward only
+    # a ward officer's own ward only, then its tổ dân phố, each issued by the ward
+    assert workbook.sheetnames == ["Tổng hợp", "Phường Đông Kinh", "Khối 1", "Khối 2", "Khối 3", "Khối 4"]
     assert workbook["Phường Đông Kinh"]["A2"].value == "PHƯỜNG ĐÔNG KINH"
+    assert workbook["Khối 2"]["A2"].value == "PHƯỜNG ĐÔNG KINH"
+    assert "Khối 2, Phường Đông Kinh" in [c.value for c in workbook["Khối 2"]["A"]]
 
 
 def test_the_signing_list_button_builds_the_wards_list(demo_db, built, offered):

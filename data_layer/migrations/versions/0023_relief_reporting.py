@@ -2,7 +2,7 @@
 round's rice price for form 10b's money column
 
 Revision ID: 0023
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-03
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0023"
-down_revision = "0018"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
