@@ -54,6 +54,7 @@ def relief_calendar(scope: Scope, relief: ReliefRound, ward: Ward) -> None:
                 "Đúng hạn": format_count(counts[ReportStatus.ON_TIME]),
                 "Muộn": format_count(counts[ReportStatus.LATE]),
                 "Chưa báo cáo": format_count(counts[ReportStatus.MISSING]),
+                "Chưa đến hạn": format_count(counts[ReportStatus.NOT_DUE]),
                 ward.name: _ward_status(own) if own else "",
             }
         )

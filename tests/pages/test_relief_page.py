@@ -104,6 +104,7 @@ def test_the_calendar_counts_the_demos_sign_offs_per_report(demo_db):
     assert (quick["Hạn nộp"], after["Hạn nộp"]) == ("10/02/2026 14:00", "21/02/2026 10:00")
     assert (quick["Đúng hạn"], quick["Muộn"], quick["Chưa báo cáo"]) == ("1", "1", "4")
     assert (after["Đúng hạn"], after["Muộn"], after["Chưa báo cáo"]) == ("1", "0", "5")
+    assert quick["Chưa đến hạn"] == "0"
     assert quick["Xã Mai Pha"] == "Đúng hạn (chốt gần nhất 09/02/2026 16:30)"
     # the progress of the page's ward per hamlet (the households' list has Thôn/Tổ too, not Số hộ)
     hamlets = next(d.value for d in at.dataframe if {"Thôn/Tổ", "Số hộ"} <= set(d.value.columns))
