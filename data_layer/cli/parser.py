@@ -173,10 +173,11 @@ def _report_commands(sub, add: Adder) -> None:
     p = add(
         report_sub,
         "form",
-        "relief:cmd_report_form",
-        "biểu mẫu báo cáo cho một kỳ (10b: phần hỗ trợ lương thực)",
+        "forms:cmd_report_form",
+        "biểu mẫu báo cáo cho một kỳ (10b: phần hỗ trợ lương thực; 10c: người cao tuổi;"
+        " 10d: người khuyết tật)",
     )
-    p.add_argument("--form", required=True, choices=["10b"])
+    p.add_argument("--form", required=True, choices=["10b", "10c", "10d"])
     p.add_argument("--from", dest="from_month", required=True, metavar="MM/YYYY")
     p.add_argument("--to", dest="to_month", required=True, metavar="MM/YYYY")
     p.add_argument("--ward", metavar="CODE")

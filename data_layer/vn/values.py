@@ -294,6 +294,34 @@ def parse_date(raw: object) -> tuple[date | None, int | None]:
     return value, value.year
 
 
+def parse_day(raw: object, what: str = "Ngày") -> date | None:
+    """A day of any year 1900–2199 (a card's validity, a decision's date) from a date, an Excel serial
+    or dd/mm/yyyy-like text; ``what`` names the value in the error."""
+    if _is_blank(raw):
+        return None
+    if isinstance(raw, datetime):
+        raw = raw.date()
+    if isinstance(raw, date):
+        value = raw
+    elif isinstance(raw, (int, float)) and not isinstance(raw, bool) and 61 <= raw < 109_575:
+        value = EXCEL_EPOCH + timedelta(days=int(raw))
+    else:
+        text = str(raw).strip()
+        if match := _DATE.fullmatch(text):
+            day, month, year = (int(g) for g in match.groups())
+        elif match := _ISO_DATE.fullmatch(text):
+            year, month, day = (int(g) for g in match.groups())
+        else:
+            raise CellError(f"{what} '{raw}' không hợp lệ (dùng dd/mm/yyyy).")
+        try:
+            value = date(year, month, day)
+        except ValueError:
+            raise CellError(f"{what} '{raw}' không phải một ngày có thật.") from None
+    if not 1900 <= value.year < 2200:
+        raise CellError(f"{what} '{raw}' không hợp lệ (năm {value.year}).")
+    return value
+
+
 def parse_amount(raw: object) -> int | None:
     """Whole đồng from 600000, '600.000', '600,000 đ', '1.234.567 VNĐ', '600 000'."""
     if _is_blank(raw):

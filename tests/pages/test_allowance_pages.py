@@ -20,6 +20,9 @@ from data_layer.core.models import (
     PayrollLine,
     Ward,
 )
+from data_layer.demo.city import DEMO_WARDS
+from data_layer.registry.hamlets import NO_HAMLET
+from data_layer.vn.formatting import format_count
 from tests.pages.conftest import app_as
 
 THIS_MONTH = month_of(date.today())
@@ -50,7 +53,8 @@ def line_ids(ward_code: str, same: bool) -> set[int]:
 def test_ward_staff_rebuild_their_ward_only_and_cannot_lock(demo_db):
     at = app_as("dongkinh", "pages/payroll.py").run()
     assert not at.exception
-    assert at.dataframe[0].value["Phường/xã"].tolist() == ["Phường Đông Kinh"]
+    hamlets = set(at.dataframe[0].value["Thôn/tổ dân phố"])  # a commune office watches its tổ dân phố
+    assert hamlets and hamlets <= {*next(h for c, _, h in DEMO_WARDS if c == "DK"), NO_HAMLET}
     assert "Khóa tháng" not in buttons(at)
     others, mine = line_ids("DK", same=False), line_ids("DK", same=True)
     label = next(b for b in buttons(at) if b.startswith("Lập lại danh sách của phường/xã mình"))
@@ -143,6 +147,32 @@ def test_form_10a_of_the_city_or_one_ward_up_to_the_last_locked_month(demo_db):
     scope_box.select_index(scope_box.options.index("Phường Đông Kinh")).run()
     ward = at.dataframe[-1].value["Tổng số (người)"].tolist()[0]
     assert not at.exception and 0 < int(ward.replace(".", "")) < int(city.replace(".", ""))
+
+
+def test_forms_10c_and_10d_on_the_payroll_page_with_their_deadline(demo_db):
+    """The tab offers 10a, 10c and 10d: each shows its rows and a download named after the form; the
+    half-yearly deadline is said. A ward officer's form is the ward's (no "Phạm vi")."""
+    from data_layer.reports.forms_10cd import form_rows
+
+    at = app_as("dongkinh", "pages/payroll.py").run()
+    kind = next(r for r in at.radio if r.label == "Biểu mẫu")
+    assert kind.value == "10a"
+    assert any("15/6 và 15/12" in c.value for c in at.caption)
+    kind.set_value("10c").run()
+    assert not at.exception
+    table = at.dataframe[-1].value
+    assert table["Chỉ tiêu"].tolist()[0] == "Người cao tuổi trong danh sách đối tượng"
+    offered = [b.label for b in at.get("download_button")]
+    assert "Tải mẫu 10c (.xlsx)" in offered and "Tải mẫu 10a (.xlsx)" not in offered
+    first, last = by_label(at.selectbox, "Từ tháng").value, by_label(at.selectbox, "Đến tháng").value
+    with write_session() as session:
+        ward_id = session.execute(select(Ward.id).where(Ward.code == "DK")).scalar_one()
+        expected = form_rows(session, Scope.system(), "10c", first, last, ward_id)[0].people
+    assert table["Tổng số (người)"].tolist()[0] == format_count(expected) and expected > 0
+    next(r for r in at.radio if r.label == "Biểu mẫu").set_value("10d").run()
+    assert not at.exception
+    assert at.dataframe[-1].value["Chỉ tiêu"].tolist()[0] == "Người khuyết tật trong danh sách đối tượng"
+    assert "Tải mẫu 10d (.xlsx)" in [b.label for b in at.get("download_button")]
 
 
 def test_the_bank_list_is_not_offered_while_an_account_has_no_bank(demo_db):

@@ -92,11 +92,11 @@ def test_the_signing_list_button_builds_the_wards_list(demo_db, built, offered):
 
 
 def test_the_payroll_page_builds_its_files_only_when_clicked(demo_db, offered, monkeypatch):
-    import data_layer.allowance.forms as forms
     import data_layer.allowance.payment_lists as payment_lists
+    import data_layer.reports.forms_10cd as forms
 
     calls: list[str] = []
-    for module, name in ((payment_lists, "ward_lists_xlsx"), (forms, "form_10a_xlsx")):
+    for module, name in ((payment_lists, "ward_lists_xlsx"), (forms, "form_document")):
         build = getattr(module, name)
         monkeypatch.setattr(
             module, name, lambda *a, _build=build, _name=name, **k: calls.append(_name) or _build(*a, **k)
@@ -106,4 +106,4 @@ def test_the_payroll_page_builds_its_files_only_when_clicked(demo_db, offered, m
     cash = load_workbook(io.BytesIO(named(offered, "chi_tra_tien_mat_")()))["Tiền mặt"]
     assert calls == ["ward_lists_xlsx"] and cash["A1"].value == "ỦY BAN NHÂN DÂN"
     form = load_workbook(io.BytesIO(named(offered, "mau_10a_tat_ca_")()))["Mẫu 10a"]
-    assert calls[-1] == "form_10a_xlsx" and form["A1"].value == "UBND THÀNH PHỐ"
+    assert calls[-1] == "form_document" and form["A1"].value == "UBND THÀNH PHỐ"
