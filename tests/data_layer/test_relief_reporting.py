@@ -277,3 +277,10 @@ def test_an_approved_ward_refuses_a_household_typed_in_and_the_undo_of_its_list(
         undo_batch(session, SYSTEM, batch, [HouseholdList])
     with read_session(engine) as session:
         assert [h.kg_approved for h in list_households(session, SYSTEM, round_id)] == [60, 45]  # unchanged
+
+
+def test_tonnes_read_the_vietnamese_way_with_thousands():
+    """MOLISA's 2022 request: 658.525 people × 15 kg = 9.877.875 kg = 9.877,875 tonnes."""
+    from data_layer.relief.rules import tonnes
+
+    assert [tonnes(kg) for kg in (0, 45, 1234, 658_525 * 15)] == ["0,000", "0,045", "1,234", "9.877,875"]
