@@ -20,6 +20,7 @@ from data_layer.vn.document import Office
 from data_layer.vn.formatting import format_count, format_money, format_month, local_today
 from data_layer.vn.months import month_arg
 from data_layer.vn.values import parse_amount
+from ui.bhyt_reconcile_panel import bhyt_reconcile_panel
 from ui.downloads import reading, xlsx_download
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
@@ -108,6 +109,7 @@ with tabs[4]:
         f"danh_sach_the_bhyt_{ward_part}_{month:%Y-%m}.xlsx",
     )
 
+bhyt_reconcile_panel(scope, month, chosen, version)
 with st.expander("Lương cơ sở (tính tiền đóng BHYT)"):
     st.dataframe(pd.DataFrame(base_salary_rows(salaries)), hide_index=True, width="stretch")
     if scope.is_admin:
@@ -123,4 +125,3 @@ with st.expander("Lương cơ sở (tính tiền đóng BHYT)"):
                     ),
                     f"Đã lưu lương cơ sở từ tháng {start}.",
                 )
-# The reconciliation with the insurance agency's list of issued cards (ui/bhyt_reconcile_panel.py) goes here.

@@ -20,6 +20,7 @@ from data_layer.core.codes import (
     PaymentMethod,
     PayrollStatus,
     PersonStatus,
+    ReliefReport,
     StopReason,
 )
 from data_layer.core.errors import Conflict, Invalid, NotFound
@@ -42,6 +43,7 @@ from data_layer.core.models import (
     ReliefDelivery,
     ReliefHousehold,
     ReliefRound,
+    ReliefSignOff,
     User,
     Ward,
     WardReport,
@@ -225,6 +227,12 @@ _DESCRIBED = {
         .join(ReliefHousehold, ReliefHousehold.id == ReliefDelivery.household_id)
         .join(ReliefRound, ReliefRound.id == ReliefHousehold.round_id),
         lambda head, round_: f"Gạo phát cho hộ {head} – {round_}",
+    ),
+    "reliefsignoff": (
+        select(ReliefSignOff.id, ReliefSignOff.report, Ward.name, ReliefRound.name)
+        .join(Ward, Ward.id == ReliefSignOff.ward_id)
+        .join(ReliefRound, ReliefRound.id == ReliefSignOff.round_id),
+        lambda report, ward, round_: f"{labels.label_of(ReliefReport, report)} của {ward} – {round_}",
     ),
     "importbatch": (
         select(ImportBatch.id, ImportBatch.file_name, Ward.name).join(Ward, Ward.id == ImportBatch.ward_id),
