@@ -133,8 +133,10 @@ def _grouped(session: Session, scope: Scope, payroll_id: int, unit) -> list[tupl
         _sum_of(LineKind.RECOVERY, -1),
         _sum_of(LineKind.FUNERAL),
     ).where(PayrollLine.payroll_id == payroll_id, scope.ward_clause(PayrollLine.ward_id))
-    if unit is Beneficiary.hamlet:
-        query = query.join(Beneficiary, Beneficiary.id == PayrollLine.beneficiary_id)
+    if unit is Beneficiary.hamlet:  # a line's ward is its person's: the ward's people lead the join
+        query = query.join(Beneficiary, Beneficiary.id == PayrollLine.beneficiary_id).where(
+            scope.ward_clause(Beneficiary.ward_id)
+        )
     found = []
     for key, method, people, amount, arrears, recoveries, funeral in session.execute(
         query.group_by(unit, PayrollLine.payment_method)
@@ -163,7 +165,9 @@ def _returned(session: Session, scope: Scope, payroll_id: int, unit) -> list:
         )
     )
     if unit is Beneficiary.hamlet:
-        query = query.join(Beneficiary, Beneficiary.id == PaymentReturn.beneficiary_id)
+        query = query.join(Beneficiary, Beneficiary.id == PaymentReturn.beneficiary_id).where(
+            scope.ward_clause(Beneficiary.ward_id)
+        )
     return list(session.execute(query.group_by(unit, PaymentReturn.collected)).all())
 
 

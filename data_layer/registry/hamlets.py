@@ -39,12 +39,12 @@ def canonical_names(session: Session, ward_id: int) -> dict[str, str]:
     return dict(rows)
 
 
-NO_HAMLET = "Chưa ghi thôn/tổ"
+NO_HAMLET = "Không ghi thôn/tổ"
 
 
 def hamlet_namer(session: Session, ward_id: int) -> Callable[[str | None], str]:
     """How a spelling of the ward's Thôn/Tổ column is shown when figures group by hamlet: the name of
-    its hamlet unit (the kept one when it was merged), "Chưa ghi thôn/tổ" for people without one. A
+    its hamlet unit (the kept one when it was merged), "Không ghi thôn/tổ" for people without one. A
     spelling no hamlet unit knows (people written outside an import) is shown as the first of its
     spellings in the registry, so all of them still count as one hamlet."""
     kept = Hamlet.__table__.alias("kept")

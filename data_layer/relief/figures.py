@@ -9,11 +9,11 @@ from sqlmodel import Session
 
 from data_layer.core.access import Scope
 from data_layer.core.models import ReliefDelivery, ReliefHousehold, Ward
+from data_layer.registry.hamlets import NO_HAMLET
 from data_layer.relief.rounds import get_round
 from data_layer.vn.collation import hamlet_key, text_key
 
 FIGURES = ("households", "people", "kg_requested", "kg_approved", "kg_delivered")
-NO_HAMLET = "Không ghi thôn/tổ"
 
 
 def _grouped(session: Session, scope: Scope, round_id: int, *keys, ward_id: int | None = None) -> list:

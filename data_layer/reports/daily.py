@@ -140,7 +140,11 @@ def _hamlet_lines(session: Session, scope: Scope, campaign_id: int, on: date) ->
             func.sum(case((delivered, Allocation.amount), else_=0)),
         )
         .join(Beneficiary, Beneficiary.id == Allocation.beneficiary_id)
-        .where(Allocation.campaign_id == campaign_id, Allocation.ward_id == ward_id)
+        .where(
+            Allocation.campaign_id == campaign_id,
+            Allocation.ward_id == ward_id,
+            Beneficiary.ward_id == ward_id,
+        )
         .group_by(Beneficiary.hamlet)
     ).all():
         line = lines.setdefault(name_of(hamlet), DailyLine(name_of(hamlet)))

@@ -170,7 +170,13 @@ def _unit_groups(session: Session, scope: Scope, campaign_id: int, ward_names: d
             func.coalesce(func.sum(Allocation.amount), 0),
         )
         .join(Beneficiary, Beneficiary.id == Allocation.beneficiary_id)
-        .where(Allocation.campaign_id == campaign_id, Allocation.ward_id == ward_id)
+        # a gift's ward is its person's (people never change ward): led by the ward's people (index
+        # ward_id + hamlet), not by a scan of every person
+        .where(
+            Allocation.campaign_id == campaign_id,
+            Allocation.ward_id == ward_id,
+            Beneficiary.ward_id == ward_id,
+        )
         .group_by(Beneficiary.hamlet, Allocation.package_id, Allocation.status)
     ).all()
     return [(name_of(hamlet), pid, status, int(n), int(money)) for hamlet, pid, status, n, money in rows]

@@ -83,6 +83,8 @@ def _figures(
     one = ward_id is not None
     wards = [scope.ward_clause(Allocation.ward_id)] + ([Allocation.ward_id == ward_id] if one else [])
     unit = Beneficiary.hamlet if by_hamlet else Allocation.ward_id
+    if by_hamlet:  # a gift's ward is its person's: the ward's people lead the join
+        wards.append(Beneficiary.ward_id == ward_id)
     packages = session.execute(
         select(Package.id, FundingSource.code, Package.rule)
         .join(FundingSource, FundingSource.id == Package.source_id)

@@ -277,7 +277,7 @@ def test_commune_office_payroll_figures_by_hamlet(engine, wards):
         ("Tổ 1", 2, 1_500_000, 1_500_000, 0),
         ("Tổ 2", 1, 750_000, 0, 750_000),
         ("Tổ 10", 1, 750_000, 750_000, 0),
-        ("Chưa ghi thôn/tổ", 1, 750_000, 750_000, 0),
+        ("Không ghi thôn/tổ", 1, 750_000, 750_000, 0),
     ]
     assert (seen.people, seen.total) == (5, 5 * 750_000)
     assert [w.ward_code for w in seen.by_ward] == ["A"]

@@ -163,7 +163,7 @@ def test_commune_office_progress_groups_by_hamlet(engine, season, wards):
     with write_session(engine) as session:
         session.execute(Beneficiary.__table__.update().where(Beneficiary.name == "A3").values(hamlet=None))
         progress = campaign_progress(session, office_a, season)
-    assert [(w.label, w.planned) for w in progress.wards] == [("Chưa ghi thôn/tổ", 1), ("Khối 1", 2)]
+    assert [(w.label, w.planned) for w in progress.wards] == [("Không ghi thôn/tổ", 1), ("Khối 1", 2)]
 
 
 def test_district_and_province_still_group_by_commune(engine, season, wards):

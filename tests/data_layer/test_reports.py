@@ -313,7 +313,7 @@ def test_daily_progress_of_a_commune_office_goes_by_hamlet(engine, wards, season
     assert [(r.label, r.planned, r.delivered, r.lump_count) for r in lines] == [
         ("Tổ 1", 22, 22, 0),
         ("Tổ 2", 2000, 2000, 0),
-        ("Chưa ghi thôn/tổ", 3502, 0, 0),
+        ("Không ghi thôn/tổ", 3502, 0, 0),
         ("Quà tập thể (cả phường/xã)", 0, 0, 3072),
         ("Tổng cộng", 5524, 2022, 3072),
     ]
@@ -346,11 +346,11 @@ def test_summary_workbook_of_a_commune_office_has_a_sheet_per_hamlet(engine, war
     with write_session(engine) as session:
         data = summary_workbook(session, office, season, Office("UBND", day=date(2026, 2, 4)))
     books = sheets(data)
-    assert list(books) == ["Tổng hợp", "Phường B", "Thôn 1", "Chưa ghi thôn tổ"]  # no '/' in a sheet name
+    assert list(books) == ["Tổng hợp", "Phường B", "Thôn 1", "Không ghi thôn tổ"]  # no '/' in a sheet name
     thon = by_label(books["Thôn 1"])
     assert thon["TỔNG CỘNG"][3:7] == [10, 0, 10, 0]
-    assert by_label(books["Chưa ghi thôn tổ"])["Tuổi 80"][2:4] == [900_000, 3]
-    assert "Chưa ghi thôn/tổ, Phường B" in [c.value for c in books["Chưa ghi thôn tổ"]["A"]]
+    assert by_label(books["Không ghi thôn tổ"])["Tuổi 80"][2:4] == [900_000, 3]
+    assert "Không ghi thôn/tổ, Phường B" in [c.value for c in books["Không ghi thôn tổ"]["A"]]
     assert by_label(books["Phường B"])["TỔNG CỘNG"][3] == 13
 
 

@@ -11,7 +11,7 @@ NEW_NAME = "Hoàng Thị Đã Sửa"
 
 
 def test_double_click_edit_save_reload(page, server):
-    login(page, server.url, "chilang")
+    login(page, server.url, "dongkinh")
     open_menu_page(page, "Đối tượng")
     grid = page.get_by_test_id("stDataFrame").first
     expect(grid).to_be_visible()
