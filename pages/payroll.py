@@ -121,7 +121,7 @@ if figures.status == PayrollStatus.LOCKED:
 else:
     st.caption(
         f"Lập lần cuối lúc {format_datetime(figures.built_at)}. "
-        "Còn lập lại được cho đến khi cán bộ cấp huyện khóa tháng."
+        "Còn lập lại được cho đến khi tháng được khóa."
     )
 
 top, bottom = st.columns(3), st.columns(3)
