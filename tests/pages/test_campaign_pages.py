@@ -1,7 +1,7 @@
-import re
 
 """Campaign setup and delivery pages (AppTest) on the demo season."""
 
+import re
 from datetime import date
 
 from sqlalchemy import func, select
