@@ -1,4 +1,4 @@
-"""Quản trị: users, wards, funding sources and beneficiary categories (admin only)."""
+"""Quản trị: users, wards, hamlets, funding sources and beneficiary categories (admin only)."""
 
 import pandas as pd
 import streamlit as st
@@ -14,6 +14,7 @@ from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_datetime
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
+from ui.unit_admin import hamlets_tab
 
 scope = require_scope()
 if not scope.is_admin:
@@ -67,8 +68,8 @@ else:
         f"Kiểm tra niêm phong gần nhất: {format_datetime(verified.at)}, KHÔNG khớp. {verified.problem}"
     )
 
-tab_users, tab_wards, tab_sources, tab_categories = st.tabs(
-    ["Người dùng", "Phường/xã", "Nguồn kinh phí", "Nhóm đối tượng"]
+tab_users, tab_wards, tab_hamlets, tab_sources, tab_categories = st.tabs(
+    ["Người dùng", "Phường/xã", "Thôn/tổ", "Nguồn kinh phí", "Nhóm đối tượng"]
 )
 
 with tab_users:
@@ -155,6 +156,9 @@ with tab_wards:
         if st.form_submit_button("Thêm"):
             run_write(lambda s: add_ward(s, scope, code, name), f"Đã lưu phường/xã {code}.")
     active_toggle(wards, lambda w: f"{w.code} – {w.name}", "ward", reference_setter("ward"))
+
+with tab_hamlets:
+    hamlets_tab(scope, wards)
 
 with tab_sources:
     st.dataframe(

@@ -9,6 +9,7 @@ import streamlit as st
 
 from data_layer.allowance.estimate import estimate_year, expected_funerals, paid_in_year
 from data_layer.allowance.months import month_arg
+from data_layer.bhyt.estimate import estimate_premiums
 from data_layer.core.access import Scope
 from data_layer.core.db import read_session
 from data_layer.core.versioning import data_version
@@ -33,6 +34,12 @@ def cached(scope: Scope, year: int, what_if, funerals: int, version: int):
         return estimate_year(session, scope, year, what_if=what_if, funerals=funerals), paid_in_year(
             session, scope, today.year
         )
+
+
+@st.cache_data(show_spinner="Đang tính tiền đóng BHYT…", max_entries=16)
+def cached_premiums(scope: Scope, year: int, version: int):
+    with read_session() as session:
+        return estimate_premiums(session, scope, year)
 
 
 with read_session() as session:
@@ -70,6 +77,15 @@ figure(
 )
 paid_detail = f"{paid.months} tháng đã lập; truy lĩnh {format_money(paid.arrears)}"
 figure(bottom[1], f"Năm {paid.year}: đã chi trả", format_money(paid.total), paid_detail)
+premiums = cached_premiums(scope, int(year), version)
+insured = st.columns(2)
+figure(
+    insured[0],
+    "Bảo hiểm y tế do ngân sách đóng",
+    format_money(premiums.amount),
+    f"{format_count(premiums.people)} người có thẻ; 4,5% lương cơ sở của từng tháng",
+)
+figure(insured[1], "Cộng trợ cấp và bảo hiểm y tế", format_money(plan.total + premiums.amount))
 if what_if:
     st.info(f"Giả định mức chuẩn {format_money(what_if[1])} từ tháng {format_month(what_if[0])}.")
 

@@ -1,5 +1,6 @@
 """Trợ cấp hằng tháng: who receives the monthly allowance or social pension, how much this month, and
-one person's entitlement to grant, correct, stop, suspend or resume."""
+one person's entitlement to grant, correct, stop, suspend or resume, with their history (changes by
+month, who made them, the money of each month)."""
 
 import math
 from datetime import date
@@ -18,6 +19,7 @@ from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_date, format_money, format_month
 from ui.entitlement_panel import entitlement_panel, status_text
 from ui.feedback import show_flash
+from ui.person_history import person_history_section
 from ui.session import require_scope
 
 PAGE_SIZE = 200
@@ -105,6 +107,7 @@ chosen = st.selectbox(
 )
 if chosen is not None:
     entitlement_panel(scope, chosen.beneficiary_id, chosen.ward_id, key="allowances_person")
+    person_history_section(scope, chosen.beneficiary_id)
 
 if scope.can_write:
     st.subheader("Thêm người hưởng mới")

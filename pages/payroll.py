@@ -1,12 +1,12 @@
 """Chi trả hằng tháng: build the month's payroll, see its totals and what changed, lock it, and download
-each ward's lists for the payment agent and form 10a."""
+each ward's lists for the payment agent and the half-yearly forms 10a, 10c and 10d."""
 
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from data_layer.allowance.forms import default_period, form_10a, form_10a_xlsx
+from data_layer.allowance.forms import default_period
 from data_layer.allowance.payment_lists import (
     accounts_without_bank,
     months_text,
@@ -27,9 +27,17 @@ from data_layer.core.codes import LineKind, PayrollStatus
 from data_layer.core.db import read_session
 from data_layer.core.versioning import data_version
 from data_layer.registry.wards import list_wards
+from data_layer.reports.forms_10cd import FORM_NAMES, form_document, form_rows, next_form_deadline
 from data_layer.vn import labels
 from data_layer.vn.document import Office
-from data_layer.vn.formatting import format_count, format_datetime, format_money, format_month, local_today
+from data_layer.vn.formatting import (
+    format_count,
+    format_date,
+    format_datetime,
+    format_money,
+    format_month,
+    local_today,
+)
 from ui.agent_return_panel import agent_return_panel
 from ui.downloads import reading, xlsx_download
 from ui.feedback import run_write, show_flash
@@ -123,15 +131,23 @@ if figures.recoveries:
         f"Truy thu (báo cáo để thu hồi, không trừ vào tiền chi trả): {format_money(figures.recoveries)}."
     )
 
+by_hamlet = scope.watches_hamlets  # a commune office watches its hamlets, others their communes
 tab_wards, tab_groups, tab_changes, tab_adjust, tab_lists, tab_form = st.tabs(
-    ["Theo phường/xã", "Theo diện", "Tăng, giảm", "Truy lĩnh, truy thu", "Tải danh sách", "Mẫu 10a"]
+    [
+        "Theo thôn/tổ" if by_hamlet else "Theo phường/xã",
+        "Theo diện",
+        "Tăng, giảm",
+        "Truy lĩnh, truy thu",
+        "Tải danh sách",
+        "Biểu mẫu 10a, 10c, 10d",
+    ]
 )
 with tab_wards:
     st.dataframe(
         pd.DataFrame(
             [
                 {
-                    "Phường/xã": w.ward,
+                    "Thôn/tổ dân phố" if by_hamlet else "Phường/xã": unit,
                     "Số người": format_count(w.people),
                     "Trợ cấp tháng": format_money(w.amount),
                     "Truy lĩnh": format_money(w.arrears),
@@ -141,7 +157,11 @@ with tab_wards:
                     "Chuyển khoản": format_money(w.account),
                     "Truy thu": format_money(w.recoveries),
                 }
-                for w in figures.by_ward
+                for unit, w in (
+                    [(h.hamlet, h) for h in figures.by_hamlet]
+                    if by_hamlet
+                    else [(w.ward, w) for w in figures.by_ward]
+                )
             ]
         ),
         hide_index=True,
@@ -175,8 +195,10 @@ with tab_changes:
                         "Họ và tên": c.name,
                         "Phường/xã": c.ward,
                         "Ngày/năm sinh": c.birth,
+                        "Áp dụng từ tháng": format_month(c.applies_from),
                         "Mức tháng trước": format_money(c.before),
                         "Mức tháng này": format_money(c.after),
+                        "Tiền phát sinh kỳ này": format_money(c.money),
                         "Lý do": c.reason,
                     }
                     for c in changed
@@ -228,8 +250,15 @@ with tab_lists:
                 )
 
 
-def form_10a_tab(period: tuple[date, date]) -> None:
-    """Form 10a of every ward or one ward for a chosen period, and its file."""
+def forms_tab(period: tuple[date, date]) -> None:
+    """Form 10a, 10c or 10d of every ward or one ward for a chosen period, and its file."""
+    form = st.radio(
+        "Biểu mẫu", list(FORM_NAMES), format_func=FORM_NAMES.get, horizontal=True, key="form_kind"
+    )
+    st.caption(
+        "Biểu mẫu 6 tháng, phường, xã gửi trước ngày 15/6 và 15/12 (tỉnh có thể quy định sớm hơn); kỳ tới: "
+        f"trước ngày {format_date(next_form_deadline(local_today()))}."
+    )
     choices = sorted(m for m, s in months if s is not None)
     if scope.sees_all_wards:
         f0, f1, f2 = st.columns(3)
@@ -253,7 +282,7 @@ def form_10a_tab(period: tuple[date, date]) -> None:
         return
     ward_id, ward_name = (chosen.id, chosen.name) if chosen else (None, None)
     with read_session() as session:
-        rows = form_10a(session, scope, first, last, ward_id)
+        rows = form_rows(session, scope, form, first, last, ward_id)
     st.dataframe(
         pd.DataFrame(
             [
@@ -273,17 +302,18 @@ def form_10a_tab(period: tuple[date, date]) -> None:
         height=40 + 35 * len(rows),
     )
     xlsx_download(
-        "Tải mẫu 10a (.xlsx)",
+        f"Tải mẫu {form} (.xlsx)",
         reading(
-            lambda s: form_10a_xlsx(
-                form_10a(s, scope, first, last, ward_id),
+            lambda s: form_document(
+                form,
+                form_rows(s, scope, form, first, last, ward_id),
                 Office.configured(local_today()),
                 ward_name,
                 first,
                 last,
             )
         ),
-        f"mau_10a_{chosen.code if chosen else 'tat_ca'}_{first:%Y%m}_{last:%Y%m}.xlsx",
+        f"mau_{form}_{chosen.code if chosen else 'tat_ca'}_{first:%Y%m}_{last:%Y%m}.xlsx",
     )
 
 
@@ -291,6 +321,6 @@ with tab_form:
     if (period := default_period(months)) is None:
         st.info("Chưa có tháng nào đã lập danh sách chi trả.")
     else:
-        form_10a_tab(period)
+        forms_tab(period)
 if figures.status == PayrollStatus.LOCKED:
     agent_return_panel(scope, month, wards)

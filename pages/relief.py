@@ -13,19 +13,19 @@ from data_layer.importing.preview import ImportRequest, preview_import
 from data_layer.registry.wards import list_wards
 from data_layer.relief.approval import approve_ward, approved_ward_ids
 from data_layer.relief.documents import report_xlsx, signing_list_xlsx
-from data_layer.relief.figures import round_figures
 from data_layer.relief.household_list import HouseholdList
 from data_layer.relief.households import list_households, record_delivery
 from data_layer.relief.rounds import RoundInput, add_round, list_rounds
-from data_layer.relief.rules import KG_PER_PERSON_MONTH, MONTHS_LIMIT, tonnes
+from data_layer.relief.rules import KG_PER_PERSON_MONTH, MONTHS_LIMIT
 from data_layer.reports.file_names import report_file_name
 from data_layer.vn import labels
 from data_layer.vn.document import Office
-from data_layer.vn.formatting import format_count, format_date
+from data_layer.vn.formatting import format_count, format_date, format_money
 from ui.downloads import reading, xlsx_download
 from ui.feedback import run_write, show_flash
+from ui.relief_progress import relief_progress
+from ui.relief_reports import relief_calendar
 from ui.session import require_scope
-from ui.widgets import figure
 
 scope = require_scope()
 st.title("Cứu trợ gạo")
@@ -44,13 +44,25 @@ def new_round_form() -> None:
         kg = c2.number_input("Kg gạo/người/tháng", min_value=1, value=KG_PER_PERSON_MONTH, step=1)
         start = c3.date_input("Từ ngày", date.today(), format="DD/MM/YYYY")
         source = st.text_input("Nguồn gạo", placeholder="Dự trữ quốc gia, ngân sách địa phương, xã hội hóa…")
-        c4, c5 = st.columns(2)
+        c4, c5, c6 = st.columns(3)
         decision_no = c4.text_input("Số quyết định")
         decision_date = c5.date_input("Ngày quyết định", None, format="DD/MM/YYYY")
-        st.caption(f"Tết: tối đa {MONTHS_LIMIT[ReliefReason.TET]} tháng; lý do khác: tối đa 3 tháng mỗi đợt.")
+        price = c6.number_input("Đơn giá gạo (đồng/kg)", min_value=0, value=0, step=500)
+        st.caption(
+            f"Tết: tối đa {MONTHS_LIMIT[ReliefReason.TET]} tháng; lý do khác: tối đa 3 tháng mỗi đợt. "
+            "Đơn giá gạo (để trống là 0) dùng để tính kinh phí trong mẫu 10b."
+        )
         if st.form_submit_button("Thêm đợt"):
             data = RoundInput(
-                name, reason, int(months), start, int(kg), source or None, decision_no or None, decision_date
+                name,
+                reason,
+                int(months),
+                start,
+                int(kg),
+                source or None,
+                decision_no or None,
+                decision_date,
+                int(price) or None,
             )
             run_write(lambda s: add_round(s, scope, data), f"Đã thêm đợt cứu trợ gạo '{name}'.")
 
@@ -72,37 +84,15 @@ st.caption(
     f"kg/người/tháng · từ {format_date(relief.start_date)}"
     + (f" · nguồn: {relief.source}" if relief.source else "")
     + (f" · QĐ số {relief.decision_no}" if relief.decision_no else "")
+    + (f" · đơn giá {format_money(relief.rice_price)}/kg" if relief.rice_price else "")
 )
 
 with read_session() as session:
-    figures = round_figures(session, scope, relief.id)
     approved = approved_ward_ids(session, relief.id)
     households = list_households(session, scope, relief.id, ward.id)
 
 st.subheader("Tiến độ")
-m = st.columns(5)
-figure(m[0], "Số hộ", format_count(figures["households"]))
-figure(m[1], "Số người thiếu đói", format_count(figures["people"]))
-figure(m[2], "Gạo đề nghị", f"{tonnes(figures['kg_requested'])} tấn")
-figure(m[3], "Gạo được duyệt", f"{tonnes(figures['kg_approved'])} tấn")
-figure(m[4], "Gạo đã cấp", f"{tonnes(figures['kg_delivered'])} tấn")
-if figures["by_ward"]:
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "Phường/xã": w["name"],
-                    "Số hộ": format_count(w["households"]),
-                    "Số người": format_count(w["people"]),
-                    "Đề nghị (tấn)": tonnes(w["kg_requested"]),
-                    "Được duyệt (tấn)": tonnes(w["kg_approved"]),
-                    "Đã cấp (tấn)": tonnes(w["kg_delivered"]),
-                }
-                for w in figures["by_ward"]
-            ]
-        ),
-        hide_index=True,
-    )
+relief_progress(scope, relief.id, key="relief_page")
 xlsx_download(
     "Tải báo cáo đợt (.xlsx)",
     reading(lambda s: report_xlsx(s, scope, relief.id, Office.configured())),
@@ -201,3 +191,5 @@ if scope.can_write and is_approved and households:
                 lambda s: record_delivery(s, scope, household.id, int(kg), day),
                 f"Đã ghi nhận {kg} kg gạo cho hộ {household.head_name}.",
             )
+
+relief_calendar(scope, relief, ward)

@@ -15,7 +15,7 @@ from data_layer.core.db import read_session
 from data_layer.core.versioning import data_version
 from data_layer.registry.queries import Filters
 from data_layer.registry.wards import list_wards
-from data_layer.reports.daily import basis_text, daily_progress, daily_xlsx
+from data_layer.reports.daily import basis_text, daily_progress, daily_xlsx, unit_of_lines
 from data_layer.reports.exports import allocations_xlsx, beneficiaries_xlsx
 from data_layer.reports.file_names import report_file_name
 from data_layer.reports.summary import COUNTED, campaign_summary, result_text, summary_basis, summary_workbook
@@ -125,7 +125,7 @@ with tab_daily:
         pd.DataFrame(
             [
                 {
-                    "Phường/xã": r.shown_label,
+                    unit_of_lines(scope, daily_basis): r.shown_label,
                     "Kế hoạch": format_count(r.planned),
                     "Tiền kế hoạch": format_money(r.planned_amount),
                     "Đã phát": format_count(r.delivered),

@@ -17,7 +17,7 @@ LAYERS = [
     ("sheets",),
     ("registry",),
     ("importing",),
-    ("allowance", "campaigns", "relief"),  # the domains
+    ("allowance", "bhyt", "campaigns", "relief"),  # the domains
     ("reports",),
     ("admin",),
     ("demo",),  # the demo season may use everything but the command line

@@ -1,6 +1,7 @@
 """The month after a locked payroll on the payroll page: the payment agent's return of a ward (upload
 the list it sent back, or tick who did not collect) and the people listed for suspension after three
-months not collected. The data layer reads, checks and writes; this only draws."""
+months not collected, with its document for the chairman to sign. The data layer reads, checks and
+writes; this only draws."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from data_layer.allowance.agent_return import (
 )
 from data_layer.allowance.months import add_months
 from data_layer.allowance.payment_lists import cash_rows
+from data_layer.allowance.suspension_list import suspension_list_xlsx, suspension_rows
 from data_layer.core.access import Scope
 from data_layer.core.db import read_session
 from data_layer.vn.formatting import format_money, format_month
+from ui.downloads import reading, xlsx_download
 from ui.feedback import confirm_button, run_write
 
 
@@ -53,10 +56,29 @@ def agent_return_panel(scope: Scope, month: date, wards: list) -> None:
     if not listed:
         st.caption("Không có ai.")
         return
+    with read_session() as session:
+        rows = suspension_rows(session, scope, month, ward.id)
     st.dataframe(
-        pd.DataFrame([{"Họ và tên": c.name, "Các tháng chưa nhận": c.months} for c in listed]),
+        pd.DataFrame(
+            [
+                {
+                    "Họ và tên": r.name,
+                    "Thôn/tổ": r.hamlet or "",
+                    "Diện hưởng": r.groups,
+                    "Các tháng chưa nhận": r.months,
+                    "Số tiền chưa nhận": format_money(r.unpaid),
+                }
+                for r in rows
+            ]
+        ),
         hide_index=True,
         width="stretch",
+    )
+    xlsx_download(
+        "Tải danh sách đề nghị tạm dừng (.xlsx, Chủ tịch ký)",
+        reading(lambda s: suspension_list_xlsx(s, scope, month, ward.id)),
+        f"de_nghi_tam_dung_{month:%Y_%m}_{ward.code}.xlsx",
+        key=f"suspension_list_{month:%Y_%m}_{ward.code}",
     )
     chosen = {c.beneficiary_id for c in listed}
     question = f"Tạm dừng chi trả {len(chosen)} người trên từ tháng {format_month(add_months(month, 1))}?"

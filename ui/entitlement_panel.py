@@ -38,7 +38,7 @@ def history_frame(rows: list[EntitlementRow], month: date) -> pd.DataFrame:
         [
             {
                 "Diện hưởng": r.groups,
-                "Số con": r.children or "",
+                "Số con": str(r.children) if r.children else "",  # one type a column (Arrow)
                 "Hưởng từ tháng": format_month(r.start_month),
                 "Đã nhận đến tháng": format_month(r.paid_until),
                 "Hình thức nhận": labels.label_of(PaymentMethod, r.payment_method),

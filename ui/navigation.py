@@ -33,6 +33,7 @@ PAGES = [
     # monthly allowance
     ("pages/allowances.py", "Trợ cấp hằng tháng", ":material/payments:", EVERYONE),
     ("pages/payroll.py", "Chi trả hằng tháng", ":material/receipt_long:", EVERYONE),
+    ("pages/bhyt.py", "Thẻ BHYT", ":material/health_and_safety:", EVERYONE),
     ("pages/allowance_reference.py", "Mức chuẩn trợ cấp", ":material/tune:", EVERYONE),
     ("pages/import_lists.py", "Nhập danh sách", ":material/upload_file:", WRITERS),
     ("pages/audit_log.py", "Nhật ký", ":material/history:", EVERYONE),

@@ -9,7 +9,9 @@ A login attempt (``attempt_login``) reveals nothing about which user names exist
 costs the same bcrypt work as a known one (a check against a dummy hash) and gets the same sentence.
 Wrong passwords slow the guesser, never lock the owner out: they are counted per client address and
 user name; after ``FREE_TRIES`` each one makes that pair wait (1 s, doubling up to 5 minutes) before
-its next try is even checked. The owner, from another address, logs in as usual.
+its next try is even checked. The owner, from another address, logs in as usual. A pair quiet for
+``FORGET_AFTER`` is forgotten (its row deleted at the next wrong password anyone types), so a guesser
+spraying names cannot grow the table without end.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, select
 
 from data_layer.admin.users import hash_password, verify_password
 from data_layer.core.models import LoginThrottle, User, utcnow
@@ -29,6 +31,7 @@ from data_layer.vn.formatting import as_utc
 FREE_TRIES = 3
 FIRST_DELAY_SECONDS = 1
 MAX_DELAY_SECONDS = 300
+FORGET_AFTER = timedelta(days=1)
 WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
 CLIENT_LIMIT = 64
 USERNAME_LIMIT = 60
@@ -73,11 +76,13 @@ def attempt_login(session: Session, client: str, username: str, password: str, n
             session.delete(throttle)
             session.flush()
         return LoginAttempt(True, session_version=user.session_version)
-    throttle = throttle or LoginThrottle(client=key, username=name, failures=0)
+    session.exec(delete(LoginThrottle).where(LoginThrottle.blocked_until < now - FORGET_AFTER))
+    throttle = session.get(LoginThrottle, (key, name)) or LoginThrottle(client=key, username=name, failures=0)
     throttle.failures += 1
+    delay = 0  # free tries: the next one is allowed at once; the moment dates the row for forgetting
     if throttle.failures > FREE_TRIES:
         delay = min(FIRST_DELAY_SECONDS * 2 ** (throttle.failures - FREE_TRIES - 1), MAX_DELAY_SECONDS)
-        throttle.blocked_until = now + timedelta(seconds=delay)
+    throttle.blocked_until = now + timedelta(seconds=delay)
     session.add(throttle)
     session.flush()
     return LoginAttempt(False, WRONG)

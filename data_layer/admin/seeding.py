@@ -1,5 +1,6 @@
 """The reference rows ``ansinh db init`` adds: the catalogue (funding sources, categories) and the
-monthly allowance's standards, groups and coefficients, and the official unit catalogue when it is empty.
+monthly allowance's standards, groups and coefficients, the base salaries of the health-insurance
+premium, and the official unit catalogue when it is empty.
 Only missing rows are added."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from data_layer.allowance import reference as allowance_reference
+from data_layer.bhyt import reference as bhyt_reference
 from data_layer.core.access import Scope
 from data_layer.registry.catalog import seed_catalog
 from data_layer.registry.unit_catalog import catalog_is_empty, load_catalog
@@ -18,6 +20,7 @@ def seed_reference_data(session: Session) -> None:
     coefficients) that are missing; existing rows stay untouched."""
     seed_catalog(session)
     allowance_reference.seed(session)
+    bhyt_reference.seed(session)
 
 
 def seed_unit_catalog(session: Session) -> bool:

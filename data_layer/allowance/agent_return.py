@@ -9,7 +9,9 @@ the page. The next payroll pays what was not collected again, as arrears for tho
 Three consecutive months not collected list a person for suspension (Circular 02/2021 art. 2.3.a:
 "không nhận chế độ, chính sách liên tục từ 03 tháng trở lên"); once the office confirms, payment is
 held from the next month (``entitlement_status.suspend``), the months not collected stay owed, and a
-decision resuming payment says whether the held months are paid back (``resume``'s ``back_pay``).
+decision resuming payment says whether the held months are paid back (``resume``'s ``back_pay``):
+art. 2 of the Circular grants no back pay by itself (checked, see docs/allowance.md). The list is a
+document the chairman signs (``suspension_list``).
 Unlike a suspension for refusing re-assessment (art. 2.1.đ with 2.3.b), it never ends payment by itself.
 """
 

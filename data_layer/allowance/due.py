@@ -27,6 +27,7 @@ from datetime import date
 
 from sqlalchemy import (
     BigInteger,
+    BindParameter,
     Column,
     Connection,
     Date,
@@ -36,15 +37,15 @@ from sqlalchemy import (
     Table,
     and_,
     case,
-    cast,
     exists,
-    extract,
     func,
     insert,
     literal,
     select,
     text,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from data_layer.allowance.months import from_index, month_index
 from data_layer.allowance.reference import MAX_BANDS
@@ -183,17 +184,79 @@ def _band_rows(reference: Reference) -> Iterator[dict]:
             yield base | slots | {"mi_from": mi_from, "mi_to": next_from - 1}
 
 
+class _MonthIndex(FunctionElement):
+    """A date column's month index (year × 12 + month − 1), compiled for each database: SQLite reads
+    the ISO text it stores a date as (twice as fast as strftime), PostgreSQL extracts the fields."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "month_index"
+
+
+@compiles(_MonthIndex)
+def _month_index_extract(element, compiler, **kw) -> str:
+    day = compiler.process(_column_of(element), **kw)
+    return (
+        f"(CAST(EXTRACT(YEAR FROM {day}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM {day}) AS INTEGER) - 1)"
+    )
+
+
+@compiles(_MonthIndex, "sqlite")
+def _month_index_text(element, compiler, **kw) -> str:
+    day = compiler.process(_column_of(element), **kw)
+    return f"(CAST(substr({day}, 1, 4) AS INTEGER) * 12 + CAST(substr({day}, 6, 2) AS INTEGER) - 1)"
+
+
+def _column_of(element):
+    (column,) = element.clauses.clauses
+    if isinstance(column, BindParameter):  # its text is written twice: a parameter would be bound once
+        raise TypeError("month index of a column only")
+    return column
+
+
 def index_of(column):
-    """A date column as a month index, in the database's own SQL."""
-    return cast(extract("year", column), Integer) * 12 + cast(extract("month", column), Integer) - 1
+    """A date column as a month index, in the database's own SQL (NULL for NULL)."""
+    return _MonthIndex(column)
+
+
+class _Extreme(FunctionElement):
+    """The largest (``greatest``) or smallest (``least``) of its arguments, none of them NULL:
+    SQLite's scalar max()/min(), PostgreSQL's GREATEST/LEAST. One evaluation of each argument, where
+    nested CASE expressions evaluated the inner ones again and again."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+class _Greatest(_Extreme):
+    inherit_cache = True
+    name = "greatest"
+
+
+class _Least(_Extreme):
+    inherit_cache = True
+    name = "least"
+
+
+@compiles(_Greatest)
+@compiles(_Least)
+def _extreme(element, compiler, **kw) -> str:
+    return f"{element.name}({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_Greatest, "sqlite")
+def _greatest_sqlite(element, compiler, **kw) -> str:
+    return f"max({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_Least, "sqlite")
+def _least_sqlite(element, compiler, **kw) -> str:
+    return f"min({compiler.process(element.clauses, **kw)})"
 
 
 def _least(*values):
     """The smallest of values, a NULL value counting as no limit (the first must not be NULL)."""
-    result = values[0]
-    for value in values[1:]:
-        result = case((value < result, value), else_=result)
-    return result
+    return _Least(values[0], *(func.coalesce(value, FAR) for value in values[1:]))
 
 
 def poor_household(person_id):
@@ -214,10 +277,7 @@ def held():
 
 def _most(*values):
     """The largest of values, a NULL value counting as no limit (the first must not be NULL)."""
-    result = values[0]
-    for value in values[1:]:
-        result = case((value > result, value), else_=result)
-    return result
+    return _Greatest(values[0], *(func.coalesce(value, -FAR) for value in values[1:]))
 
 
 def _group_counts(table, key):

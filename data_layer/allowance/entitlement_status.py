@@ -57,6 +57,22 @@ def _record(session: Session, scope: Scope, entitlement: Entitlement, action: st
     )
 
 
+def _record_details(session: Session, scope: Scope, entitlement: Entitlement, action: str, **values) -> None:
+    """The month (and reason, back pay) of a suspension or resumption, in the audit trail beside its
+    status change: a person's history tells from which month it applies."""
+    for field, value in values.items():
+        audit.record(
+            session,
+            scope,
+            table="entitlement",
+            row_id=entitlement.id,
+            action=action,
+            ward_id=entitlement.ward_id,
+            field=field,
+            new=value,
+        )
+
+
 @dataclass(frozen=True)
 class FuneralReceiver:
     """Who arranged the burial and receives the funeral support (Decree 20 art. 11)."""
@@ -165,10 +181,13 @@ def suspend(session: Session, scope: Scope, entitlement_id: int, *, from_month: 
     _record(
         session, scope, entitlement, Action.SUSPEND, EntitlementStatus.ACTIVE, EntitlementStatus.SUSPENDED
     )
+    _record_details(session, scope, entitlement, Action.SUSPEND, from_month=from_month, reason=reason[:500])
 
 
 def resume(session: Session, scope: Scope, entitlement_id: int, *, month: date, back_pay: bool) -> None:
-    """Pay again from ``month``; the held months are paid as arrears when ``back_pay``, else not owed."""
+    """Pay again from ``month``; the held months are paid as arrears when ``back_pay``, else not owed
+    (Circular 02/2021 art. 2 grants no back pay by itself: the resuming decision says). Months not
+    collected before the suspension stay owed either way."""
     entitlement = entitlement_in_scope(session, scope, entitlement_id)
     suspension = open_suspension(session, entitlement.id)
     if entitlement.status != EntitlementStatus.SUSPENDED or suspension is None:
@@ -183,6 +202,7 @@ def resume(session: Session, scope: Scope, entitlement_id: int, *, month: date, 
         session.add(suspension)
     entitlement.status = EntitlementStatus.ACTIVE
     _record(session, scope, entitlement, Action.RESUME, EntitlementStatus.SUSPENDED, EntitlementStatus.ACTIVE)
+    _record_details(session, scope, entitlement, Action.RESUME, from_month=month, back_pay=back_pay)
 
 
 def current_entitlement_id(session: Session, scope: Scope, person_id: int) -> int:

@@ -1,9 +1,10 @@
 """Form 10a of Decree 20/2021 (regular social assistance) for a chosen period, from the payrolls:
 STT | Chỉ tiêu | Tổng số (người) | Nam | Nữ | Kinh phí (triệu đồng).
 
-A person is counted once, in the row of the group their amount followed in their last paid month of
-the period (``PayrollLine.group_id``) and of their age at the end of the period; the cost is what the
-period's payrolls paid them (month and arrears). Funeral support is counted per support paid. The
+A person paid in the period is counted once, in the row of the group valid in the last month of the
+period they were entitled (``valid_groups``: dated changes included; the group of their last paid line
+when no entitlement says more) and of their age that month; the cost is what the period's payrolls
+paid them (month and arrears). Funeral support is counted per support paid. The
 form's rows II and III (community care, social-protection facilities) are not kept in An Sinh and
 stay empty.
 """
@@ -17,14 +18,14 @@ from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
 from data_layer.allowance.rules import age_in_month
+from data_layer.allowance.valid_groups import valid_groups
 from data_layer.core.access import Scope
 from data_layer.core.codes import Gender, LineKind, PayrollStatus
 from data_layer.core.models import AllowanceGroup, Beneficiary, Payroll, PayrollLine
-from data_layer.vn.document import PREPARER, Column, Document, Office
+from data_layer.vn.document import MILLIONS_FORMAT, PREPARER, Column, Document, Office
 from data_layer.vn.formatting import format_month
 from data_layer.vn.xlsx_writer import Book
 
-MILLIONS_FORMAT = "#,##0.000,,"  # whole đồng shown in millions
 COUNT_FORMAT = "#,##0"
 
 
@@ -97,8 +98,31 @@ def _wards(scope: Scope, ward_id: int | None):
     return and_(scope.ward_clause(PayrollLine.ward_id), PayrollLine.ward_id == ward_id)
 
 
-def _paid_people(session: Session, scope: Scope, first: date, last: date, ward_id: int | None):
-    """(person, gender, birth date, birth year, money, group code of the last paid month) per person."""
+@dataclass(frozen=True)
+class PaidPerson:
+    """A person paid in a form's period: what the payrolls paid them (month and arrears) and the
+    allowance group they are counted in (``valid_groups``; the group of their last paid line when no
+    entitlement says more), with all the codes they held and the month it was valid in."""
+
+    person_id: int
+    gender: str | None
+    birth_date: date | None
+    birth_year: int | None
+    money: int
+    code: str | None
+    codes: tuple[str, ...]
+    month: date
+
+    @property
+    def age(self) -> int | None:
+        return age_in_month(self.birth_date, self.birth_year, self.month)
+
+
+def paid_people(
+    session: Session, scope: Scope, first: date, last: date, ward_id: int | None = None
+) -> list[PaidPerson]:
+    """The people the payrolls of ``first``..``last`` paid something (of the scope's wards, or of the
+    one ward ``ward_id``), each once, with the group valid in the period."""
     period = and_(Payroll.month >= first, Payroll.month <= last, _wards(scope, ward_id))
     paid = PayrollLine.kind.in_([LineKind.CURRENT, LineKind.ARREARS])
     money = (
@@ -117,8 +141,9 @@ def _paid_people(session: Session, scope: Scope, first: date, last: date, ward_i
         PayrollLine.for_month == money.c.last,
         PayrollLine.kind == LineKind.CURRENT,
     )
-    return session.execute(
+    rows = session.execute(
         select(
+            money.c.pid,
             Beneficiary.gender,
             Beneficiary.birth_date,
             Beneficiary.birth_year,
@@ -130,6 +155,56 @@ def _paid_people(session: Session, scope: Scope, first: date, last: date, ward_i
         .outerjoin(PayrollLine, last_line)
         .outerjoin(AllowanceGroup, AllowanceGroup.id == PayrollLine.group_id)
     ).all()
+    valid = valid_groups(session, scope, first, last, ward_id)
+    found = []
+    for pid, gender, birth_date, birth_year, amount, code in rows:
+        if amount is None or amount <= 0:
+            continue
+        group = valid.get(pid)
+        codes = group.codes if group else ((code,) if code else ())
+        found.append(
+            PaidPerson(
+                pid,
+                gender,
+                birth_date,
+                birth_year,
+                int(amount),
+                group.code if group else code,
+                codes,
+                group.month if group else last,
+            )
+        )
+    return found
+
+
+Tally = dict[str, list[int]]  # leaf → [people, male, female, cost]
+
+
+def count_in(leaves: Tally, leaf: str, gender: str | None, cost: int = 0) -> None:
+    """Add one person (and their cost) to a leaf of a form."""
+    entry = leaves.setdefault(leaf, [0, 0, 0, 0])
+    entry[0] += 1
+    entry[1] += gender == Gender.MALE
+    entry[2] += gender == Gender.FEMALE
+    entry[3] += cost
+
+
+def rows_from(
+    leaves: Tally, layout: list[tuple[str, str, list[str] | None]], no_cost: frozenset[str] = frozenset()
+) -> list[FormRow]:
+    """A form's rows from its layout (STT, Chỉ tiêu, the leaves a row adds up; None: not kept in An
+    Sinh, the row stays empty). A row made only of ``no_cost`` leaves (people counted, no money) has
+    an empty cost."""
+    rows = []
+    for number, label, keys in layout:
+        if keys is None:
+            rows.append(FormRow(number, label, None, None, None, None))
+            continue
+        sums: list[int | None] = [sum(leaves.get(k, [0, 0, 0, 0])[i] for k in keys) for i in range(4)]
+        if set(keys) <= no_cost:
+            sums[3] = None
+        rows.append(FormRow(number, label, *sums))
+    return rows
 
 
 def form_10a(
@@ -137,15 +212,9 @@ def form_10a(
 ) -> list[FormRow]:
     """The rows of form 10a for the payrolls of the months ``first`` to ``last``, of the scope's
     wards or of the one ward ``ward_id``."""
-    leaves: dict[str, list[int]] = {}
-    for gender, birth_date, birth_year, money, code in _paid_people(session, scope, first, last, ward_id):
-        if money is None or money <= 0:
-            continue
-        entry = leaves.setdefault(leaf_of(code, age_in_month(birth_date, birth_year, last)), [0, 0, 0, 0])
-        entry[0] += 1
-        entry[1] += gender == Gender.MALE
-        entry[2] += gender == Gender.FEMALE
-        entry[3] += int(money)
+    leaves: Tally = {}
+    for paid in paid_people(session, scope, first, last, ward_id):
+        count_in(leaves, leaf_of(paid.code, paid.age), paid.gender, paid.money)
     funerals = session.execute(
         select(Beneficiary.gender, PayrollLine.amount)
         .join(Payroll, Payroll.id == PayrollLine.payroll_id)
@@ -157,20 +226,9 @@ def form_10a(
             _wards(scope, ward_id),
         )
     ).all()
-    leaves["funeral"] = [
-        len(funerals),
-        sum(g == Gender.MALE for g, _ in funerals),
-        sum(g == Gender.FEMALE for g, _ in funerals),
-        sum(a for _, a in funerals),
-    ]
-    rows = []
-    for number, label, keys in ROWS:
-        if keys is None:
-            rows.append(FormRow(number, label, None, None, None, None))
-            continue
-        sums = [sum(leaves.get(k, [0, 0, 0, 0])[i] for k in keys) for i in range(4)]
-        rows.append(FormRow(number, label, *sums))
-    return rows
+    for gender, amount in funerals:
+        count_in(leaves, "funeral", gender, amount)
+    return rows_from(leaves, ROWS)
 
 
 def default_period(months: list[tuple[date, str | None]]) -> tuple[date, date] | None:
@@ -194,17 +252,20 @@ COLUMNS = [  # about 80 characters: A4 portrait
 ]
 
 
-def form_10a_xlsx(rows: list[FormRow], office: Office, ward: str | None, first: date, last: date) -> bytes:
-    """Form 10a as an A4 document of ``office`` (or of the People's Committee of ``ward``, for one
-    ward's form): cost in millions of đồng, the cell keeps whole đồng."""
+def form_xlsx(
+    rows: list[FormRow], office: Office, ward: str | None, first: date, last: date, *, form: str, title: str
+) -> bytes:
+    """A form of Decree 20's annex (``form``: "10a", "10c", "10d") as an A4 document of ``office``
+    (or of the People's Committee of ``ward``, for one ward's form): cost in millions of đồng, the
+    cell keeps whole đồng."""
     book = Book()
-    doc = Document(book, "Mẫu 10a", COLUMNS)
+    doc = Document(book, f"Mẫu {form}", COLUMNS)
     doc.letterhead(office, ward, office.number("BC", ward))
     period = f"Từ tháng {format_month(first)} đến tháng {format_month(last)}"
     doc.title(
-        "BÁO CÁO KẾT QUẢ THỰC HIỆN TRỢ GIÚP XÃ HỘI THƯỜNG XUYÊN",
+        title,
         period if ward is None else f"{ward} – {period.lower()}",
-        "(Mẫu số 10a, Nghị định số 20/2021/NĐ-CP)",
+        f"(Mẫu số {form}, Nghị định số 20/2021/NĐ-CP)",
     )
     doc.table_header()
     for row in rows:
@@ -212,3 +273,11 @@ def form_10a_xlsx(rows: list[FormRow], office: Office, ward: str | None, first: 
         doc.row((row.number, row.label, row.people, row.male, row.female, row.cost), bold=top)
     doc.closing(PREPARER, office.signer(ward))
     return book.finish()
+
+
+TITLE_10A = "BÁO CÁO KẾT QUẢ THỰC HIỆN TRỢ GIÚP XÃ HỘI THƯỜNG XUYÊN"
+
+
+def form_10a_xlsx(rows: list[FormRow], office: Office, ward: str | None, first: date, last: date) -> bytes:
+    """Form 10a as an A4 document (``form_xlsx``)."""
+    return form_xlsx(rows, office, ward, first, last, form="10a", title=TITLE_10A)

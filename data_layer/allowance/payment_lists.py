@@ -56,16 +56,20 @@ CHANGE_COLUMNS = [
     Column("Họ và tên", 20, wrap=True),
     Column("Ngày/năm sinh", 11, horizontal="center"),
     Column("Thôn/tổ", 10, wrap=True),
+    Column("Áp dụng từ tháng", 10, horizontal="center"),
     Column("Mức tháng trước", 12, MONEY_FORMAT),
     Column("Mức tháng này", 12, MONEY_FORMAT),
-    Column("Lý do", 36, wrap=True),
+    Column("Tiền phát sinh kỳ này", 13, MONEY_FORMAT),
+    Column("Lý do", 30, wrap=True),
 ]
 ADJUSTMENT_HEADERS = (
     "STT",
     "Họ và tên",
     "Ngày/năm sinh",
     "Thôn/tổ",
+    "Từ tháng",
     "Số tiền",
+    None,
     None,
     "Các tháng (chênh lệch)",
 )
@@ -126,7 +130,9 @@ def write_changes_sheet(
     changed: list[ChangeRow],
     adjusted: list[AdjustmentRow],
 ) -> None:
-    """Báo cáo tăng/giảm: added, removed, changed amounts, then arrears and recoveries by month."""
+    """Báo cáo tăng/giảm: added, removed, changed amounts, each with the month it applies from and
+    the money it makes in this payroll (``payroll_details.changes``), then arrears and recoveries
+    from their first month."""
     doc = Document(book, "Tăng giảm", CHANGE_COLUMNS, landscape=True)
     doc.letterhead(office, ward, office.number("BC", ward))
     doc.title("BÁO CÁO TĂNG, GIẢM ĐỐI TƯỢNG HƯỞNG TRỢ CẤP XÃ HỘI HẰNG THÁNG", f"Tháng {format_month(month)}")
@@ -140,14 +146,17 @@ def write_changes_sheet(
         part = [c for c in changed if c.change == kind]
         doc.section(f"{heading}: {format_count(len(part))} người")
         for n, c in enumerate(part, start=1):
-            doc.row((n, c.name, c.birth, c.hamlet, c.before, c.after, c.reason))
+            month_from = format_month(c.applies_from)
+            doc.row((n, c.name, c.birth, c.hamlet, month_from, c.before, c.after, c.money, c.reason))
     for heading, kind in (("IV. Truy lĩnh", LineKind.ARREARS), ("V. Truy thu", LineKind.RECOVERY)):
         part = [a for a in adjusted if a.kind == kind]
         doc.section(f"{heading}: {format_count(len(part))} người, {format_money(sum(a.net for a in part))}")
         if part:
-            doc.sheet.merge(doc.row(ADJUSTMENT_HEADERS, bold=True), 5, 6)
-        for n, a in enumerate(part, start=1):
-            doc.sheet.merge(doc.row((n, a.name, a.birth, a.hamlet, a.net, None, months_text(a.months))), 5, 6)
+            doc.sheet.merge(doc.row(ADJUSTMENT_HEADERS, bold=True), 6, 8)
+        for n, a in enumerate(sorted(part, key=lambda a: a.months[0][0]), start=1):
+            first = format_month(a.months[0][0])
+            row = doc.row((n, a.name, a.birth, a.hamlet, first, a.net, None, None, months_text(a.months)))
+            doc.sheet.merge(row, 6, 8)
     doc.closing(PREPARER, office.signer(ward))
 
 

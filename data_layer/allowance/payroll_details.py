@@ -72,12 +72,17 @@ class AdjustmentRow(Person):
 
 @dataclass
 class ChangeRow(Person):
-    """Someone added to, removed from, or paid a different amount than in the previous payroll."""
+    """Someone added to, removed from, or paid a different amount than in the previous payroll: from
+    which month the change applies (the earliest month of their arrears or recovery lines in this
+    payroll, else the payroll's month) and the money it makes in this payroll (the month's amount
+    less last month's, plus arrears, less recoveries)."""
 
     change: str = ""  # "added", "removed", "changed"
     before: int = 0
     after: int = 0
     reason: str = ""
+    applies_from: date | None = None
+    money: int = 0
 
 
 def _listed(person: Person) -> tuple:
@@ -219,7 +224,8 @@ def previous_payroll(session: Session, month: date) -> Payroll | None:
 
 def changes(session: Session, scope: Scope, month: date, ward_id: int | None = None) -> list[ChangeRow]:
     """People added, removed or paid another amount for the month than in the previous payroll, with
-    the reason (báo cáo tăng/giảm). Empty for the first payroll."""
+    the reason, the month the change applies from and the money it makes (báo cáo tăng/giảm), by
+    section (added, removed, changed), then by that month. Empty for the first payroll."""
     payroll, before = payroll_of(session, month), previous_payroll(session, month)
     if payroll is None or before is None:
         return []
@@ -232,15 +238,48 @@ def changes(session: Session, scope: Scope, month: date, ward_id: int | None = N
     }
     people = _people(session, changed)
     entitlements = _latest_entitlements(session, changed)
+    differences = _differences(session, scope, payroll.id, ward_id, changed)
     found = []
     for pid in changed:
         after, eid = now_amounts.get(pid, (0, None))
         earlier = before_amounts.get(pid, (0, None))[0]
         kind = "added" if not earlier else "removed" if not after else "changed"
         reason = _reason(session, kind, entitlements.get(pid), month, before)
-        found.append(ChangeRow(**vars(people[pid]), change=kind, before=earlier, after=after, reason=reason))
+        first, net = differences.get(pid, (month, 0))
+        found.append(
+            ChangeRow(
+                **vars(people[pid]),
+                change=kind,
+                before=earlier,
+                after=after,
+                reason=reason,
+                applies_from=min(first, month),
+                money=after - earlier + net,
+            )
+        )
     order = {"added": 0, "removed": 1, "changed": 2}
-    return sorted(found, key=lambda r: (order[r.change], *_listed(r), r.beneficiary_id))
+    return sorted(found, key=lambda r: (order[r.change], r.applies_from, *_listed(r), r.beneficiary_id))
+
+
+def _differences(
+    session: Session, scope: Scope, payroll_id: int, ward_id: int | None, person_ids: set[int]
+) -> dict[int, tuple[date, int]]:
+    """Per person: the earliest month of their arrears or recovery lines in the payroll and the
+    lines' signed sum."""
+    found = {}
+    ids = sorted(person_ids)
+    for start in range(0, len(ids), 5000):
+        rows = session.execute(
+            select(PayrollLine.beneficiary_id, func.min(PayrollLine.for_month), func.sum(PayrollLine.amount))
+            .where(
+                *_line_conditions(scope, payroll_id, ward_id),
+                PayrollLine.kind.in_([LineKind.ARREARS, LineKind.RECOVERY]),
+                PayrollLine.beneficiary_id.in_(ids[start : start + 5000]),
+            )
+            .group_by(PayrollLine.beneficiary_id)
+        )
+        found |= {pid: (first, int(net)) for pid, first, net in rows}
+    return found
 
 
 def _current_amounts(session: Session, scope: Scope, payroll_id: int, ward_id: int | None) -> dict:

@@ -12,7 +12,9 @@ from sqlmodel import Session
 from data_layer.allowance.payroll import payroll_of
 from data_layer.core.access import Scope
 from data_layer.core.codes import LineKind, PaymentMethod
-from data_layer.core.models import AllowanceGroup, PaymentReturn, PayrollLine, Ward
+from data_layer.core.models import AllowanceGroup, Beneficiary, PaymentReturn, PayrollLine, Ward
+from data_layer.registry.hamlets import hamlet_namer
+from data_layer.vn.collation import hamlet_key
 from data_layer.vn.formatting import format_month
 
 
@@ -48,12 +50,23 @@ class WardFigures(Figures):
 
 
 @dataclass
+class HamletFigures(Figures):
+    """A commune office's payroll figures of one of its hamlets (thôn/tổ dân phố)."""
+
+    hamlet: str = ""
+    paid: int = 0
+    unpaid: int = 0
+
+
+@dataclass
 class PayrollFigures(Figures):
     month: date | None = None
     status: str = ""
     built_at: datetime | None = None
     locked_at: datetime | None = None
     by_ward: list[WardFigures] = field(default_factory=list)
+    # a commune office's figures per hamlet (empty for province, district and admin scopes)
+    by_hamlet: list[HamletFigures] = field(default_factory=list)
 
     def as_json(self) -> dict:
         """The contract of ``ansinh payroll build --json``."""
@@ -85,46 +98,14 @@ def payroll_figures(session: Session, scope: Scope, month: date) -> PayrollFigur
     payroll = payroll_of(session, month)
     if payroll is None:
         return None
-    rows = session.execute(
-        select(
-            PayrollLine.ward_id,
-            PayrollLine.payment_method,
-            func.coalesce(func.sum(case((PayrollLine.kind == LineKind.CURRENT, 1), else_=0)), 0),
-            _sum_of(LineKind.CURRENT),
-            _sum_of(LineKind.ARREARS),
-            _sum_of(LineKind.RECOVERY, -1),
-            _sum_of(LineKind.FUNERAL),
-        )
-        .where(PayrollLine.payroll_id == payroll.id, scope.ward_clause(PayrollLine.ward_id))
-        .group_by(PayrollLine.ward_id, PayrollLine.payment_method)
-    ).all()
     wards = {w.id: w for w in session.execute(select(Ward)).scalars()}
     by_ward: dict[int, WardFigures] = {}
-    for ward_id, method, people, amount, arrears, recoveries, funeral in rows:
+    for ward_id, part in _grouped(session, scope, payroll.id, PayrollLine.ward_id):
         ward = wards[ward_id]
-        part = WardFigures(ward_id=ward_id, ward_code=ward.code, ward=ward.name)
-        part.people, part.amount, part.arrears = int(people), int(amount), int(arrears)
-        part.recoveries, part.funeral = int(recoveries), int(funeral)
-        paid = part.amount + part.arrears
-        part.cash, part.account = (paid, 0) if method == PaymentMethod.CASH else (0, paid)
         by_ward.setdefault(ward_id, WardFigures(ward_id=ward_id, ward_code=ward.code, ward=ward.name)).add(
             part
         )
-    returned = session.execute(
-        select(PaymentReturn.ward_id, PaymentReturn.collected, func.sum(PayrollLine.amount))
-        .join(
-            PayrollLine,
-            (PayrollLine.payroll_id == PaymentReturn.payroll_id)
-            & (PayrollLine.beneficiary_id == PaymentReturn.beneficiary_id),
-        )
-        .where(
-            PaymentReturn.payroll_id == payroll.id,
-            PayrollLine.kind != LineKind.RECOVERY,
-            scope.ward_clause(PaymentReturn.ward_id),
-        )
-        .group_by(PaymentReturn.ward_id, PaymentReturn.collected)
-    ).all()
-    for ward_id, collected, money in returned:
+    for ward_id, collected, money in _returned(session, scope, payroll.id, PaymentReturn.ward_id):
         if ward_id in by_ward:
             setattr(by_ward[ward_id], "paid" if collected else "unpaid", int(money or 0))
     figures = PayrollFigures(
@@ -136,7 +117,72 @@ def payroll_figures(session: Session, scope: Scope, month: date) -> PayrollFigur
     )
     for ward_figures in figures.by_ward:
         figures.add(ward_figures)
+    if scope.watches_hamlets:
+        figures.by_hamlet = _by_hamlet(session, scope, payroll.id)
     return figures
+
+
+def _grouped(session: Session, scope: Scope, payroll_id: int, unit) -> list[tuple[object, Figures]]:
+    """(unit, figures of one payment method) per ``unit`` (a ward id or the person's Thôn/Tổ column)."""
+    query = select(
+        unit,
+        PayrollLine.payment_method,
+        func.coalesce(func.sum(case((PayrollLine.kind == LineKind.CURRENT, 1), else_=0)), 0),
+        _sum_of(LineKind.CURRENT),
+        _sum_of(LineKind.ARREARS),
+        _sum_of(LineKind.RECOVERY, -1),
+        _sum_of(LineKind.FUNERAL),
+    ).where(PayrollLine.payroll_id == payroll_id, scope.ward_clause(PayrollLine.ward_id))
+    if unit is Beneficiary.hamlet:
+        query = query.join(Beneficiary, Beneficiary.id == PayrollLine.beneficiary_id)
+    found = []
+    for key, method, people, amount, arrears, recoveries, funeral in session.execute(
+        query.group_by(unit, PayrollLine.payment_method)
+    ).all():
+        part = Figures(people=int(people), amount=int(amount), arrears=int(arrears))
+        part.recoveries, part.funeral = int(recoveries), int(funeral)
+        paid = part.amount + part.arrears
+        part.cash, part.account = (paid, 0) if method == PaymentMethod.CASH else (0, paid)
+        found.append((key, part))
+    return found
+
+
+def _returned(session: Session, scope: Scope, payroll_id: int, unit) -> list:
+    """The agent's return per ``unit`` (a ward id or the Thôn/Tổ column): (unit, collected, money)."""
+    query = (
+        select(unit, PaymentReturn.collected, func.sum(PayrollLine.amount))
+        .join(
+            PayrollLine,
+            (PayrollLine.payroll_id == PaymentReturn.payroll_id)
+            & (PayrollLine.beneficiary_id == PaymentReturn.beneficiary_id),
+        )
+        .where(
+            PaymentReturn.payroll_id == payroll_id,
+            PayrollLine.kind != LineKind.RECOVERY,
+            scope.ward_clause(PaymentReturn.ward_id),
+        )
+    )
+    if unit is Beneficiary.hamlet:
+        query = query.join(Beneficiary, Beneficiary.id == PaymentReturn.beneficiary_id)
+    return list(session.execute(query.group_by(unit, PaymentReturn.collected)).all())
+
+
+def _by_hamlet(session: Session, scope: Scope, payroll_id: int) -> list[HamletFigures]:
+    """A commune office's payroll per hamlet (spellings of one hamlet together), in hamlet order."""
+    (ward_id,) = scope.ward_ids
+    name_of = hamlet_namer(session, ward_id)
+    by_hamlet: dict[str, HamletFigures] = {}
+    for spelling, part in _grouped(session, scope, payroll_id, Beneficiary.hamlet):
+        name = name_of(spelling)
+        by_hamlet.setdefault(name, HamletFigures(hamlet=name)).add(part)
+    for spelling, collected, money in _returned(session, scope, payroll_id, Beneficiary.hamlet):
+        line = by_hamlet.get(name_of(spelling))
+        if line is not None:
+            attribute = "paid" if collected else "unpaid"
+            setattr(line, attribute, getattr(line, attribute) + int(money or 0))
+    unnamed = by_hamlet.pop(name_of(None), None)  # people without a hamlet last
+    ordered = sorted(by_hamlet.values(), key=lambda h: hamlet_key(h.hamlet))
+    return ordered + ([unnamed] if unnamed else [])
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,7 @@ PAYMENT = (
 )
 
 
+WORK_MEM = "64MB"  # PostgreSQL, for the build's transaction only (the default 4MB spills to disk)
 PAYS = f"l.kind IN ('{LineKind.CURRENT}', '{LineKind.ARREARS}')"  # money handed over (a line ``l``)
 NOT_COLLECTED = (  # a line ``l`` the agent's return says was not collected
     f"({PAYS} AND EXISTS (SELECT 1 FROM paymentreturn r WHERE r.payroll_id = l.payroll_id"
@@ -93,11 +94,13 @@ def write_lines(session: Session, payroll_id: int, month: date, ward_ids: list[i
         starts = starts.where(Entitlement.ward_id.in_(ward_ids))
     first = min(connection.execute(starts).scalar_one() or month, month)
     reference = load_reference(session)
+    if connection.dialect.name == "postgresql":  # the sums per person hash in memory, not on disk
+        connection.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
     with due.due_tables(connection, PERSON, PICK, MONTH_DUE):
         due.fill_reference(connection, reference, first, month)
         due.fill_entitlements(connection, ward_ids, month)
         due.fill_totals(connection, month)
-        _fill_people(connection, payroll_id, month)
+        _fill_people(connection, payroll_id, month, others_open=ward_ids is not None)
         earliest = connection.execute(text("SELECT MIN(first_line) FROM allow_person")).scalar_one()
         if earliest is not None and date.fromisoformat(str(earliest)) < first:  # a start moved later
             due.fill_months(connection, reference, date.fromisoformat(str(earliest)), add_months(first, -1))
@@ -115,9 +118,10 @@ def write_lines(session: Session, payroll_id: int, month: date, ward_ids: list[i
             _write_funerals(connection, payroll_id, ward_ids)
 
 
-def _fill_people(connection: Connection, payroll_id: int, month: date) -> None:
+def _fill_people(connection: Connection, payroll_id: int, month: date, *, others_open: bool) -> None:
     """Per person: first month to pay, sums due, what locked payrolls settled before the month (all
-    months: a start month corrected later recovers what was paid before it)."""
+    months: a start month corrected later recovers what was paid before it). ``others_open``: the
+    open payroll keeps lines of other wards (a ward-only rebuild); otherwise it holds none."""
     people = (
         "SELECT e.pid, coalesce(MAX(CASE WHEN d.now > 0 THEN e.eid END), MAX(e.eid)) AS eid,"
         " MIN(e.w_from) AS w_from, SUM(coalesce(d.past, 0)) AS past, SUM(coalesce(d.now, 0)) AS now,"
@@ -132,10 +136,11 @@ def _fill_people(connection: Connection, payroll_id: int, month: date) -> None:
             f" SELECT p.pid, p.eid, p.w_from, p.past, p.now, p.main, 0 FROM ({people}) p"
         )
     )
+    # grouped by the line's own column: the covering index is read in that order, no sorting
     settled = (
-        "SELECT p.pid, SUM(l.amount) AS amount, MIN(l.for_month) AS first FROM allow_person p"
-        " JOIN payrollline l ON l.beneficiary_id = p.pid AND l.for_month < :m"
-        f" AND l.kind <> '{LineKind.FUNERAL}' GROUP BY p.pid"
+        "SELECT l.beneficiary_id AS pid, SUM(l.amount) AS amount, MIN(l.for_month) AS first"
+        " FROM allow_person p JOIN payrollline l ON l.beneficiary_id = p.pid AND l.for_month < :m"
+        f" AND l.kind <> '{LineKind.FUNERAL}' GROUP BY l.beneficiary_id"
     )
     # every payroll but the open one is locked: all lines (an index-only scan), less the few of the
     # open payroll (another ward's part of it after a ward-only rebuild) and those the agent's return
@@ -145,16 +150,19 @@ def _fill_people(connection: Connection, payroll_id: int, month: date) -> None:
         f" WHERE l.payroll_id = :payroll AND l.for_month < :m AND l.kind <> '{LineKind.FUNERAL}'"
         " GROUP BY l.beneficiary_id"
     )
+    # CROSS JOIN: SQLite starts from the few returns not collected (its partial index), never from
+    # the ledger; PostgreSQL reads it as an inner join
     uncollected = (
-        "SELECT l.beneficiary_id AS pid, SUM(l.amount) AS amount FROM paymentreturn r JOIN payrollline l"
-        " ON l.payroll_id = r.payroll_id AND l.beneficiary_id = r.beneficiary_id"
-        f" WHERE NOT r.collected AND l.for_month < :m AND {PAYS} GROUP BY l.beneficiary_id"
+        "SELECT l.beneficiary_id AS pid, SUM(l.amount) AS amount"
+        " FROM paymentreturn r CROSS JOIN payrollline l WHERE NOT r.collected"
+        " AND l.payroll_id = r.payroll_id AND l.beneficiary_id = r.beneficiary_id"
+        f" AND l.for_month < :m AND {PAYS} GROUP BY l.beneficiary_id"
     )
-    for change, rows in (
-        ("settled = s.amount, first_line = s.first", settled),
-        ("settled = settled - s.amount", open_lines),
-        ("settled = settled - s.amount", uncollected),
-    ):
+    changes = [("settled = s.amount, first_line = s.first", settled)]
+    if others_open:
+        changes.append(("settled = settled - s.amount", open_lines))
+    changes.append(("settled = settled - s.amount", uncollected))
+    for change, rows in changes:
         connection.execute(
             _sql(f"UPDATE allow_person SET {change} FROM ({rows}) s WHERE allow_person.pid = s.pid"),
             {"m": month, "payroll": payroll_id},

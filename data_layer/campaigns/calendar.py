@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -22,11 +22,11 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import Action, CampaignKind
 from data_layer.core.errors import Conflict, Invalid, NotFound
 from data_layer.core.models import Campaign, CampaignMilestone, Package, WardReport
-from data_layer.vn.formatting import LOCAL_TIME, format_date, local_time
+from data_layer.vn.deadlines import DEFAULT_REPORT_HOUR, due_at
+from data_layer.vn.deadlines import vn_day as vn_day  # re-exported: sign-offs and pages read it here
+from data_layer.vn.formatting import format_date
 from data_layer.vn.lunar import tet
 from data_layer.vn.text import normalize_text
-
-DEFAULT_REPORT_HOUR = 14
 
 
 @dataclass(frozen=True)
@@ -59,12 +59,7 @@ def report_hour(campaign: Campaign) -> int:
 
 def deadline(campaign: Campaign, day: date) -> datetime:
     """When the report of ``day`` is due: ``day`` at the campaign's report hour, Vietnam's time."""
-    return datetime.combine(day, time(report_hour(campaign)), tzinfo=LOCAL_TIME)
-
-
-def vn_day(moment: datetime) -> date:
-    """The day of Vietnam's calendar a moment falls on (a naive moment is UTC, as SQLite returns it)."""
-    return local_time(moment).date()
+    return due_at(day, report_hour(campaign))
 
 
 def report_days(campaign: Campaign) -> list[date]:

@@ -173,10 +173,11 @@ def _report_commands(sub, add: Adder) -> None:
     p = add(
         report_sub,
         "form",
-        "relief:cmd_report_form",
-        "biểu mẫu báo cáo cho một kỳ (10b: phần hỗ trợ lương thực)",
+        "forms:cmd_report_form",
+        "biểu mẫu báo cáo cho một kỳ (10b: phần hỗ trợ lương thực; 10c: người cao tuổi;"
+        " 10d: người khuyết tật)",
     )
-    p.add_argument("--form", required=True, choices=["10b"])
+    p.add_argument("--form", required=True, choices=["10b", "10c", "10d"])
     p.add_argument("--from", dest="from_month", required=True, metavar="MM/YYYY")
     p.add_argument("--to", dest="to_month", required=True, metavar="MM/YYYY")
     p.add_argument("--ward", metavar="CODE")
@@ -236,6 +237,11 @@ def _relief_commands(sub, add: Adder) -> None:
     p.add_argument(
         "--kg-per-person", type=int, default=15, metavar="KG", help="kg gạo mỗi người mỗi tháng (15)"
     )
+    p.add_argument(
+        "--rice-price",
+        metavar="ĐỒNG",
+        help="đơn giá gạo mỗi kg, để tính kinh phí của mẫu 10b (không bắt buộc)",
+    )
     p = add(
         relief, "approve", "relief:cmd_approve", "duyệt và khóa số liệu cứu trợ gạo của phường/xã trong đợt"
     )
@@ -246,6 +252,25 @@ def _relief_commands(sub, add: Adder) -> None:
     out = p.add_mutually_exclusive_group(required=True)
     out.add_argument("--json", action="store_true", help="in ra JSON")
     out.add_argument("--out", metavar="FILE.xlsx")
+
+
+def _bhyt_commands(sub, add: Adder) -> None:
+    bhyt = sub.add_parser("bhyt", help="thẻ bảo hiểm y tế do ngân sách đóng").add_subparsers(
+        dest="action", required=True, metavar="VIỆC"
+    )
+    p = add(
+        bhyt,
+        "list",
+        "bhyt:cmd_list",
+        "danh sách tăng, giảm, điều chỉnh thẻ BHYT của tháng gửi cơ quan BHXH (JSON hoặc .xlsx)",
+    )
+    p.add_argument("--month", required=True, metavar="MM/YYYY")
+    p.add_argument("--ward", metavar="CODE", help="chỉ một phường/xã (mặc định: mọi phường/xã)")
+    out = p.add_mutually_exclusive_group(required=True)
+    out.add_argument("--out", metavar="FILE.xlsx")
+    out.add_argument("--json", action="store_true", help="in ra JSON")
+    p = add(bhyt, "lock", "bhyt:cmd_lock", "khóa (đã gửi) danh sách thẻ BHYT của tháng, mọi phường/xã")
+    p.add_argument("--month", required=True, metavar="MM/YYYY")
 
 
 def _allowance_commands(sub, add: Adder) -> None:
@@ -371,6 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
         _report_commands,
         _allowance_commands,
         _relief_commands,
+        _bhyt_commands,
     ):
         commands(sub, add)
     return parser

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from data_layer.allowance.months import month_arg
-from data_layer.cli.common import date_arg, engine_of, system_scope
+from data_layer.cli.common import date_arg, engine_of, parse_amount_arg, system_scope
 from data_layer.core.codes import ReliefReason
 from data_layer.core.db import read_session, write_session
 from data_layer.core.errors import Invalid
@@ -30,6 +30,7 @@ def cmd_round_add(args) -> int:
                 months=args.months,
                 start_date=date_arg(args.start),
                 kg_per_person=args.kg_per_person,
+                rice_price=parse_amount_arg(args.rice_price) if args.rice_price else None,
             ),
         )
         print(f"Đã thêm đợt cứu trợ gạo '{found.name}' (mã {found.id}).")

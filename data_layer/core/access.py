@@ -61,6 +61,12 @@ class Scope:
     def sees_all_wards(self) -> bool:
         return self.ward_ids is None
 
+    @property
+    def watches_hamlets(self) -> bool:
+        """A commune office (ward staff, or a viewer tied to one ward) watches its thôn/tổ dân phố:
+        figures group by hamlet. Province, district and admin staff watch communes (group by ward)."""
+        return self.role != Role.PROVINCE and self.ward_ids is not None and len(self.ward_ids) == 1
+
     def ward_clause(self, column) -> ColumnElement[bool]:
         """SQL condition restricting ``column`` (a ward id column) to this scope."""
         return true() if self.ward_ids is None else column.in_(sorted(self.ward_ids))

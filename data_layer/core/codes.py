@@ -107,6 +107,7 @@ class Action(StrEnum):
     RESUME = "resume"
     BUILD_PAYROLL = "build_payroll"
     LOCK_PAYROLL = "lock_payroll"
+    LOCK_BHYT = "lock_bhyt"  # a ward's monthly health-insurance list sent and locked
     # campaign approval
     APPROVE = "approve"
     UNLOCK = "unlock"
@@ -125,6 +126,16 @@ class ReliefReason(StrEnum):
     FIRE = "fire"
     CROP = "crop"
     OTHER = "other"
+
+
+class ReliefReport(StrEnum):
+    """A report of a relief round's calendar (``relief.calendar``): a Tết round's plan, quick report
+    before Tết and report after Tết; any other round's result report."""
+
+    PLAN = "plan"
+    QUICK = "quick"
+    AFTER_TET = "after_tet"
+    RESULT = "result"
 
 
 class Poverty(StrEnum):
@@ -147,6 +158,7 @@ class SealKind(StrEnum):
     PAYROLL = "payroll"
     WARD_REPORT = "wardreport"
     APPROVAL = "approval"
+    RELIEF_SIGN_OFF = "reliefsignoff"
 
 
 class ReportStatus(StrEnum):
@@ -214,3 +226,16 @@ class LineKind(StrEnum):
     ARREARS = "arrears"
     RECOVERY = "recovery"
     FUNERAL = "funeral"
+
+
+# --- health insurance --------------------------------------------------------------------------------
+
+
+class BhytSection(StrEnum):
+    """A line of a ward's monthly health-insurance list (``bhytline``); ``covered`` rows keep who was
+    covered in the month as sent."""
+
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    ADJUSTMENT = "adjustment"
+    COVERED = "covered"

@@ -6,9 +6,11 @@
 * An approved ward's relief round figures (``reliefapproval``) are read-only likewise: its households
   in the round refuse every insert, update or delete; approvals of relief rounds only grow.
 * A locked payroll month never changes and is never reopened; nor do its lines (inserted into,
-  updated, deleted).
-* Signed ward reports, the approval history and the seal chain are never changed or deleted; the
-  approval history only grows by the event that follows its latest (approve and unlock in turn).
+  updated, deleted). A ward's health-insurance list of a month, once sent (``bhytlist`` locked), and its
+  lines likewise.
+* Signed ward reports (a campaign's and a relief round's), the approval history and the seal chain
+  are never changed or deleted; the approval history only grows by the event that follows its
+  latest (approve and unlock in turn).
 
 Every writer is covered: SQLite row triggers, including the row an ``INSERT OR REPLACE`` or
 ``UPDATE OR REPLACE`` would push out (a replaced row is a deleted row: SQLite fires no delete
@@ -32,6 +34,7 @@ PAYROLL_MARKER = "ansinh_payroll_locked"
 IMMUTABLE_MARKER = "ansinh_immutable"
 HISTORY_MARKER = "ansinh_history"
 RELIEF_MARKER = "ansinh_relief_locked"
+BHYT_MARKER = "ansinh_bhyt_locked"
 LOCKED_MESSAGE = (
     "Số liệu của phường/xã này trong đợt này đã được duyệt và khóa: không thêm, sửa, xóa quà được. "
     "Muốn sửa, Phòng phải mở khóa (ghi rõ lý do)."
@@ -42,6 +45,10 @@ MESSAGES = {
     RELIEF_MARKER: (
         "Số liệu cứu trợ gạo của phường/xã này trong đợt đã được duyệt và khóa: không thêm, sửa, xóa hộ, "
         "số gạo hay ngày nhận được."
+    ),
+    BHYT_MARKER: (
+        "Danh sách thẻ BHYT của tháng này đã gửi cơ quan BHXH và đã khóa: không sửa, xóa được. "
+        "Thay đổi sau đó được ghi vào mục Điều chỉnh của tháng sau."
     ),
     IMMUTABLE_MARKER: "Báo cáo đã chốt không sửa hay xóa được: hãy chốt lại một báo cáo mới.",
     HISTORY_MARKER: (
@@ -65,6 +72,10 @@ def approved(campaign: str, ward: str) -> str:
 def relief_approved(round_id: str, ward: str) -> str:
     """SQL: the ward's figures in the relief round are approved."""
     return f"EXISTS (SELECT 1 FROM reliefapproval a WHERE a.round_id = {round_id} AND a.ward_id = {ward})"
+
+
+def _bhyt_list_locked(list_id: str) -> str:
+    return f"EXISTS (SELECT 1 FROM bhytlist l WHERE l.id = {list_id} AND l.status = 'locked')"
 
 
 def _payroll_locked(payroll_id: str) -> str:
@@ -119,7 +130,16 @@ TABLES = (
         lambda r: relief_approved(f"{r}.round_id", f"{r}.ward_id"),
         (("id",), ("round_id", "household_key")),
     ),
+    LockedTable(
+        "bhytlist",
+        BHYT_MARKER,
+        lambda r: f"{r}.status = 'locked'",
+        (("id",), ("ward_id", "month")),
+        new_side=False,
+    ),
+    LockedTable("bhytline", BHYT_MARKER, lambda r: _bhyt_list_locked(f"{r}.list_id")),
     LockedTable("reliefapproval", HISTORY_MARKER, None, (("id",), ("round_id", "ward_id"))),
+    LockedTable("reliefsignoff", IMMUTABLE_MARKER, None),
     LockedTable("seal", HISTORY_MARKER, None, (("id",), ("kind", "ref_id"), ("prev_hash",))),
 )
 

@@ -161,6 +161,10 @@ class Beneficiary(SQLModel, table=True):
     # the pre-2025 commune a list placed the person in (official old code and name), kept for history
     old_unit_code: str | None = Field(default=None, max_length=5)
     old_unit_name: str | None = Field(default=None, max_length=200)
+    # health insurance (data_layer/bhyt): mã số BHXH, số thẻ BHYT, nơi đăng ký khám chữa bệnh ban đầu
+    social_insurance_no: str | None = Field(default=None, max_length=10, index=True)
+    health_card_no: str | None = Field(default=None, max_length=15)
+    clinic: str | None = Field(default=None, max_length=200)
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -574,7 +578,17 @@ class PaymentReturn(SQLModel, table=True):
     they collected the month's money. Not collected: the next payroll pays those lines again as
     arrears. The only thing written about a locked month, in its own table."""
 
-    __table_args__ = (UniqueConstraint("payroll_id", "beneficiary_id", name="uq_paymentreturn_person"),)
+    __table_args__ = (
+        UniqueConstraint("payroll_id", "beneficiary_id", name="uq_paymentreturn_person"),
+        # the few not collected, read by every payroll build (payroll_lines)
+        Index(
+            "ix_paymentreturn_uncollected",
+            "beneficiary_id",
+            "payroll_id",
+            sqlite_where=text("NOT collected"),
+            postgresql_where=text("NOT collected"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     payroll_id: int = Field(foreign_key="payroll.id", index=True)
@@ -652,6 +666,7 @@ class ReliefRound(SQLModel, table=True):
     decision_no: str | None = Field(default=None, max_length=100)
     decision_date: date | None = None
     start_date: date
+    rice_price: int | None = Field(default=None, sa_column=_money(nullable=True))  # đồng per kg (form 10b)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -709,3 +724,73 @@ class ReliefDelivery(SQLModel, table=True):
     delivered_on: date
     user_id: int | None = Field(default=None, foreign_key="user.id")
     recorded_at: datetime = Field(default_factory=utcnow)
+
+
+# --- health insurance (data_layer/bhyt) ----------------------------------------------------------------
+# Cards the State pays for the people the office pays and poor / near-poor household members: the dated
+# base salary the premium follows, and each ward's monthly list for the insurance agency, kept as sent.
+
+
+class BaseSalary(SQLModel, table=True):
+    """The base salary (lương cơ sở) from a month on: the latest ``from_month`` ≤ M applies in M."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    from_month: date = Field(unique=True)
+    amount: int = Field(sa_column=_money())
+
+
+class BhytList(SQLModel, table=True):
+    """A ward's monthly list for the insurance agency once sent: written open with its lines, then locked
+    in the same transaction; a locked list and its lines never change (``core.locks``)."""
+
+    __table_args__ = (UniqueConstraint("ward_id", "month", name="uq_bhytlist_ward_month"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ward_id: int = Field(foreign_key="ward.id")
+    month: date
+    status: str = Field(default="open", max_length=20)  # PayrollStatus
+    locked_at: datetime | None = None
+    locked_by: int | None = Field(default=None, foreign_key="user.id")
+
+
+class BhytLine(SQLModel, table=True):
+    """One person of a sent list: a line of a section (increase, decrease, adjustment) or a row of the
+    ``covered`` section, the month's covered people as sent (what the next month is compared with)."""
+
+    __table_args__ = (Index("ix_bhytline_list_section", "list_id", "section"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    list_id: int = Field(foreign_key="bhytlist.id")
+    beneficiary_id: int = Field(foreign_key="beneficiary.id", index=True)
+    ward_id: int = Field(foreign_key="ward.id")
+    section: str = Field(max_length=20)  # BhytSection
+    card_type: str = Field(max_length=2)
+    from_month: date | None = None
+    to_month: date | None = None
+    premium: int = Field(default=0, sa_column=_money())
+    name: str = Field(max_length=200)
+    birth_date: date | None = None
+    birth_year: int | None = None
+    gender: str | None = Field(default=None, max_length=1)
+    national_id: str | None = Field(default=None, max_length=12)
+    social_insurance_no: str | None = Field(default=None, max_length=10)
+    hamlet: str | None = Field(default=None, max_length=200)
+    clinic: str | None = Field(default=None, max_length=200)
+    note: str | None = Field(default=None, max_length=500)
+
+
+class ReliefSignOff(SQLModel, table=True):
+    """A ward's figures in a relief round signed off for one report of the round's calendar
+    (``relief.calendar``: the quick report before Tết, the report after Tết, a result report), with who
+    and when. Never changed or deleted (``core.locks``); a later sign-off of the same report supersedes
+    it and both are kept."""
+
+    __table_args__ = (Index("ix_reliefsignoff_round_ward_report", "round_id", "ward_id", "report"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="reliefround.id")
+    ward_id: int = Field(foreign_key="ward.id")
+    report: str = Field(max_length=20)  # ReliefReport
+    figures: str = Field(sa_column=Column(Text, nullable=False), description="the ward's figures as JSON")
+    signed_by: int | None = Field(default=None, foreign_key="user.id")
+    signed_at: datetime = Field(default_factory=utcnow)

@@ -1,10 +1,10 @@
 """Tamper evidence: a hash chain over what must never change, and its verification.
 
 A link (``Seal``) is written in the transaction that makes a thing final: a payroll month locked, a
-ward report signed, an approval event recorded. It holds the hash of the thing's content (the month
-with every line; the report; the event) and its own hash over the previous link's hash, its kind,
-its row and that content hash, so a link cannot be altered, removed or reordered without breaking
-the ones after it.
+ward report signed (a campaign's or a relief round's), an approval event recorded. It holds the hash
+of the thing's content (the month with every line; the report; the event) and its own hash over the
+previous link's hash, its kind, its row and that content hash, so a link cannot be altered, removed
+or reordered without breaking the ones after it.
 
 The lock triggers (``core.locks``) refuse every change; ``verify`` shows one made behind them by
 someone who can disable triggers (a database owner or superuser): it recomputes every content and
@@ -23,7 +23,16 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from data_layer.core.codes import PayrollStatus, SealKind
-from data_layer.core.models import ApprovalEvent, Payroll, PayrollLine, Seal, SealCheck, WardReport, utcnow
+from data_layer.core.models import (
+    ApprovalEvent,
+    Payroll,
+    PayrollLine,
+    ReliefSignOff,
+    Seal,
+    SealCheck,
+    WardReport,
+    utcnow,
+)
 
 GENESIS = "0" * 64
 _LINE_COLUMNS = (
@@ -43,6 +52,7 @@ KIND_NAMES = {
     SealKind.PAYROLL: "danh sách chi trả",
     SealKind.WARD_REPORT: "báo cáo đã chốt",
     SealKind.APPROVAL: "sự kiện duyệt/mở khóa",
+    SealKind.RELIEF_SIGN_OFF: "báo cáo cứu trợ gạo đã chốt",
 }
 
 
@@ -93,6 +103,10 @@ def content_hash(session: Session, kind: str, ref_id: int) -> str | None:
         SealKind.APPROVAL: (
             ApprovalEvent,
             ("id", "campaign_id", "ward_id", "seq", "action", "at", "user_id", "reason"),
+        ),
+        SealKind.RELIEF_SIGN_OFF: (
+            ReliefSignOff,
+            ("id", "round_id", "ward_id", "report", "figures", "signed_by", "signed_at"),
         ),
     }[kind]
     row = session.execute(select(*(getattr(model, c) for c in columns)).where(model.id == ref_id)).first()
@@ -154,10 +168,12 @@ def _final_things(session: Session) -> list[tuple[SealKind, int]]:
     payrolls = select(Payroll.id).where(Payroll.status == PayrollStatus.LOCKED).order_by(Payroll.id)
     reports = select(WardReport.id).order_by(WardReport.id)
     events = select(ApprovalEvent.id).order_by(ApprovalEvent.id)
+    relief = select(ReliefSignOff.id).order_by(ReliefSignOff.id)
     return [
         *((SealKind.PAYROLL, i) for i in session.execute(payrolls).scalars()),
         *((SealKind.WARD_REPORT, i) for i in session.execute(reports).scalars()),
         *((SealKind.APPROVAL, i) for i in session.execute(events).scalars()),
+        *((SealKind.RELIEF_SIGN_OFF, i) for i in session.execute(relief).scalars()),
     ]
 
 

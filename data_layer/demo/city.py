@@ -1,8 +1,9 @@
 """Demo data for a first start: a small city with six wards, staff accounts and a registry.
 
 The wards are Lạng Sơn's (province 20): a province officer (Sở Y tế) sees all six, a commune office its
-own. Đông Kinh and Tam Thanh carry their official codes of today (05977, 05986); the other four were
-merged into today's units in 2025 and keep their local codes (old data).
+own, by its tổ dân phố (hamlets are units under their ward). Four are today's wards with their official
+codes (Đông Kinh 05977, Lương Văn Tri 05983, Tam Thanh 05986, Kỳ Lừa 06187); Mai Pha and Hoàng Đồng were
+merged into Đông Kinh and Tam Thanh in 2025 and stay as old data with their local codes.
 
 Generated from a fixed random seed so every demo database looks the same. Only used by
 ``ansinh db init --demo``; it does nothing when the database already has wards.
@@ -36,6 +37,7 @@ from data_layer.core.models import (
     Ward,
 )
 from data_layer.demo import allowance as allowance_demo
+from data_layer.demo import bhyt as bhyt_demo
 from data_layer.demo import relief as relief_demo
 from data_layer.registry.hamlets import ensure_hamlets
 from data_layer.registry.wards import add_ward
@@ -46,22 +48,22 @@ DEMO_PASSWORD = "ansinh-demo"  # documented in README.md; demo databases only
 
 DEMO_WARDS = [
     ("DK", "Phường Đông Kinh", ["Khối 1", "Khối 2", "Khối 3", "Khối 4"]),
-    ("CL", "Phường Chi Lăng", ["Khối Ngọc Tuyền", "Khối Phai Luông", "Khối Chi Lăng"]),
-    ("HVT", "Phường Hoàng Văn Thụ", ["Khối 5", "Khối 6", "Khối 7"]),
+    ("CL", "Phường Lương Văn Tri", ["Khối Ngọc Tuyền", "Khối Phai Luông", "Khối Chi Lăng"]),
+    ("HVT", "Phường Kỳ Lừa", ["Khối 5", "Khối 6", "Khối 7"]),
     ("TT", "Phường Tam Thanh", ["Khối Tam Thanh", "Khối Lê Lợi", "Khối Nhị Thanh"]),
     ("MP", "Xã Mai Pha", ["Thôn Pò Mổ", "Thôn Khòn Khuyến", "Thôn Rọ Phải"]),
     ("HD", "Xã Hoàng Đồng", ["Thôn Hoàng Thanh", "Thôn Nà Chuông", "Thôn Quảng Tiến"]),
 ]
 
 DEMO_PROVINCE = "20"  # Lạng Sơn
-DEMO_OFFICIAL_CODES = {"DK": "05977", "TT": "05986"}
+DEMO_OFFICIAL_CODES = {"DK": "05977", "CL": "05983", "TT": "05986", "HVT": "06187"}
 
 DEMO_USERS = [
     ("admin", Role.ADMIN, None, "Quản trị hệ thống"),
     ("soyte", Role.PROVINCE, None, "Trần Thị Hạnh (Sở Y tế Lạng Sơn)"),
     ("quan", Role.DISTRICT, None, "Nguyễn Văn Quân (Phòng VH-XH)"),
     ("dongkinh", Role.WARD, "DK", "Hoàng Thị Lan (Phường Đông Kinh)"),
-    ("chilang", Role.WARD, "CL", "Lương Văn Thắng (Phường Chi Lăng)"),
+    ("chilang", Role.WARD, "CL", "Lương Văn Thắng (Phường Lương Văn Tri)"),
     ("xem", Role.VIEWER, None, "Lãnh đạo (chỉ xem)"),
 ]
 
@@ -171,6 +173,7 @@ def seed_demo_data(session: Session, *, people_per_ward: int = 150) -> bool:
     _seed_campaign(session, scope, rng, ward_ids)
     allowance_demo.seed(session, scope, rng)  # a year of monthly allowance up to this month
     relief_demo.seed(session, scope, rng, ward_ids)  # a Tết rice relief round in two wards
+    bhyt_demo.seed(session, scope, rng)  # health-insurance numbers and cards, two lists sent
     return True
 
 

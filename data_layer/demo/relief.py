@@ -1,26 +1,36 @@
 """The demo's rice relief: a Tết round with households at risk of hunger in two wards, heads taken from
 the registry's poor and hungry households. Mai Pha's list is approved and partly delivered; Đông
-Kinh's is still open (its officer can import and correct it)."""
+Kinh's is still open (its officer can import and correct it). On the round's calendar (Tết 17/02/2026)
+Mai Pha's figures were signed off for the quick report and the report after Tết in time (by the
+district office on its behalf), Đông Kinh's quick report a day late; the other wards sent nothing."""
 
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from data_layer.core.access import Scope
-from data_layer.core.codes import Poverty, ReliefReason
-from data_layer.core.models import Beneficiary, BeneficiaryCategory, Category
+from data_layer.core.codes import Poverty, ReliefReason, ReliefReport
+from data_layer.core.models import Beneficiary, BeneficiaryCategory, Category, User
 from data_layer.relief.approval import approve_ward
 from data_layer.relief.households import HouseholdInput, add_household, record_delivery
 from data_layer.relief.rounds import RoundInput, add_round
+from data_layer.relief.sign_off import sign_off
 
 ROUND = "Hỗ trợ gạo Tết Bính Ngọ 2026"
 START = date(2026, 1, 26)
 HOUSEHOLDS_PER_WARD = 8
 POVERTY = {"HN": Poverty.POOR, "HCN": Poverty.NEAR_POOR, "TD": None}
+# ward, signer, report, when (Vietnam's time): the quick report is due 10/02/2026 14:00, the report
+# after Tết 21/02/2026 10:00
+SIGN_OFFS = [
+    ("MP", "quan", ReliefReport.QUICK, "09/02/2026 16:30"),
+    ("DK", "dongkinh", ReliefReport.QUICK, "11/02/2026 08:15"),
+    ("MP", "quan", ReliefReport.AFTER_TET, "21/02/2026 09:40"),
+]
 
 
 def _heads(session: Session, ward_id: int) -> list[tuple[Beneficiary, str]]:
@@ -66,3 +76,8 @@ def seed(session: Session, scope: Scope, rng: random.Random, ward_ids: dict[str,
                 record_delivery(
                     session, scope, household.id, household.kg_approved, START + timedelta(days=n % 3)
                 )
+    users = {u.username: u for u in session.execute(select(User)).scalars()}
+    for code, username, report, when in SIGN_OFFS:
+        signer = Scope.for_user(users[username])
+        moment = datetime.strptime(f"{when} +0700", "%d/%m/%Y %H:%M %z")
+        sign_off(session, signer, round_id, ward_ids[code], report, now=moment)

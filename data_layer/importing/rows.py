@@ -19,6 +19,7 @@ from data_layer.registry.fields import FIELDS
 from data_layer.vn.text import BIDI_CONTROLS, fold, normalize_text
 from data_layer.vn.values import (
     CellError,
+    card_matches_number,
     id_digit_count,
     mismatch_warning,
     national_id_mismatches,
@@ -26,21 +27,36 @@ from data_layer.vn.values import (
     parse_count,
     parse_date,
     parse_gender,
+    parse_health_card_no,
     parse_month,
     parse_national_id,
+    parse_social_insurance_no,
     restored_id_problem,
 )
 
 CATEGORY_SEPARATORS = re.compile(r"\s*[,;+\n/]\s*")
 GROUP_SEPARATORS = re.compile(r"\s*[,;+\n]\s*")  # allowance group codes: 5.4; 5.6a
 TEXT_FIELDS = (
-    *("name", "hamlet", "address", "category", "source", "bank_account", "phone", "note", "commune"),
+    *(
+        "name",
+        "hamlet",
+        "address",
+        "category",
+        "source",
+        "bank_account",
+        "phone",
+        "note",
+        "commune",
+        "clinic",
+    ),
     *("allowance_groups", "bank_name"),  # monthly allowance register
     "poverty",  # a relief household list (read by ``relief.household_list``)
 )
 BIRTH_FIELDS = (("birth", None), ("birth_male", "M"), ("birth_female", "F"))
 # Stored texts and the registry field whose length limit applies (the address is stored as the hamlet).
-LIMITS = {key: FIELDS[key].max_length for key in ("name", "hamlet", "bank_account", "phone", "note")}
+LIMITS = {
+    key: FIELDS[key].max_length for key in ("name", "hamlet", "bank_account", "phone", "note", "clinic")
+}
 LIMITS["bank_name"] = Entitlement.__table__.c.bank_name.type.length
 ERROR_CELL = "Ô có lỗi công thức Excel (#REF!, #VALUE!…): sửa trong Excel rồi nhập lại."
 BIDI = "Có ký tự đảo chiều chữ (Unicode bidi) làm hiển thị sai nội dung: gõ lại ô này."
@@ -65,6 +81,10 @@ class ParsedRow:
     phone: str | None = None
     note: str | None = None
     commune: str | None = None  # an old list's Phường/Xã column (``importing.eras``)
+    # health insurance (``bhyt``)
+    social_insurance_no: str | None = None
+    health_card_no: str | None = None
+    clinic: str | None = None
     # monthly allowance register (``allowance.register_import``)
     allowance_groups: tuple[str, ...] = ()
     children: int | None = None
@@ -104,6 +124,8 @@ PARSERS: dict[str, Callable[[object], object]] = {
     **dict.fromkeys((name for name, _ in BIRTH_FIELDS), parse_date),
     "gender": parse_gender,
     "national_id": _national_id,
+    "social_insurance_no": parse_social_insurance_no,
+    "health_card_no": parse_health_card_no,
     "amount": parse_amount,
     "children": parse_count,
     "household_size": parse_count,
@@ -113,6 +135,7 @@ PARSERS: dict[str, Callable[[object], object]] = {
     "applies_from": parse_month,
 }
 REGISTER_FIELDS = ("children", "start_month", "paid_until", "applies_from")
+INSURANCE_FIELDS = ("social_insurance_no", "health_card_no")
 RELIEF_FIELDS = ("household_size", "people_lacking_food")
 
 Answer = tuple[object, str | None]  # the parsed value, or the error message
@@ -261,7 +284,8 @@ def _note_errors(columns: _Columns, texts: dict[str, list]) -> tuple[list, list,
     columns.note_errors(TEXT_FIELDS)
     columns.note_missing_names()
     columns.note_errors(
-        [name for name, _ in BIRTH_FIELDS] + ["gender", "national_id", "amount", *REGISTER_FIELDS]
+        [name for name, _ in BIRTH_FIELDS]
+        + ["gender", "national_id", *INSURANCE_FIELDS, "amount", *REGISTER_FIELDS]
     )
     columns.note_lengths(texts)
     births = _births(columns)
@@ -324,6 +348,7 @@ def _assemble(table: Table, columns: _Columns) -> list[ParsedRow]:
     ]
     for row, commune in zip(rows, texts["commune"], strict=True):
         row.commune = commune
+    _add_insurance(rows, columns, texts["clinic"])
     if "allowance_groups" in columns.cells:
         _add_register(rows, columns, texts)
     for row, size, lacking, poverty in zip(
@@ -346,6 +371,26 @@ def _capitalise_lower_case_name(row: ParsedRow) -> None:
     if row.name and row.name == row.name.lower() and row.name != row.name.upper():
         typed, row.name = row.name, row.name.title()
         row.warnings.append(f"Tên viết thường '{typed}': ghi là '{row.name}'.")
+
+
+def _add_insurance(rows: list[ParsedRow], columns: _Columns, clinics: list) -> None:
+    """Mã số BHXH, số thẻ BHYT, nơi KCB ban đầu; a card whose last 10 digits are not the row's social-
+    insurance number is refused, naming the card's column."""
+    if "social_insurance_no" not in columns.cells and "health_card_no" not in columns.cells:
+        for row, clinic in zip(rows, clinics, strict=True):
+            row.clinic = clinic
+        return
+    numbers, cards = columns.values("social_insurance_no"), columns.values("health_card_no")
+    for position, (row, number, card, clinic) in enumerate(zip(rows, numbers, cards, clinics, strict=True)):
+        row.social_insurance_no, row.health_card_no, row.clinic = number, card, clinic
+        if not card_matches_number(card, number):
+            row.errors.append(
+                (
+                    columns.header("health_card_no", position),
+                    f"Số thẻ BHYT {card} không khớp mã số BHXH {number}: 10 chữ số cuối của số thẻ phải là "
+                    "mã số BHXH.",
+                )
+            )
 
 
 def _add_register(rows: list[ParsedRow], columns: _Columns, texts: dict[str, list]) -> None:

@@ -27,10 +27,13 @@ from data_layer.vn import labels
 from data_layer.vn.text import fold, normalize_text
 from data_layer.vn.values import (
     CellError,
+    card_matches_number,
     check_restored_national_id,
     parse_date,
     parse_gender,
+    parse_health_card_no,
     parse_national_id,
+    parse_social_insurance_no,
 )
 
 
@@ -84,6 +87,10 @@ def clean_value(key: str, value, known_categories: set[int]):
             return parse_gender(value)
         if kind == "national_id":
             return parse_national_id(value)
+        if kind == "social_insurance_no":
+            return parse_social_insurance_no(value)
+        if kind == "health_card_no":
+            return parse_health_card_no(value)
         if kind == "status":
             return _clean_status(value)
         if kind == "categories":
@@ -108,6 +115,16 @@ def check_national_id_free(
     ).scalar_one_or_none()
     if other is not None:
         raise Conflict(f"Cột 'Số CCCD': {national_id} đã là số CCCD của {other} trong phường/xã này.")
+
+
+def check_card_matches(values: dict) -> None:
+    """The health-insurance card's last 10 digits are the person's social-insurance number."""
+    card, number = values.get("health_card_no"), values.get("social_insurance_no")
+    if not card_matches_number(card, number):
+        raise CellError(
+            f"Cột '{FIELDS['health_card_no'].label}': số thẻ {card} không khớp mã số BHXH {number} "
+            "(10 chữ số cuối của số thẻ phải là mã số BHXH)."
+        )
 
 
 def check_status_change(values: dict) -> None:
@@ -206,11 +223,19 @@ def _category_text(session: Session, category_ids) -> str:
 def _checked_changes(session: Session, current: Beneficiary, changes: dict, known: set[int]) -> dict:
     """The grid's changes to one person, each value and the person as a whole checked."""
     values = {k: clean_value(k, v, known) for k, v in changes.items() if k in EDITABLE}
-    merged = {
-        f: getattr(current, f) for f in ("status", "status_date", "status_reason", "birth_year", "gender")
-    }
+    kept = (
+        "status",
+        "status_date",
+        "status_reason",
+        "birth_year",
+        "gender",
+        "social_insurance_no",
+        "health_card_no",
+    )
+    merged = {f: getattr(current, f) for f in kept}
     merged |= values
     check_status_change(merged)
+    check_card_matches(merged)
     if values.get("national_id"):
         check_national_id_free(session, current.ward_id, values["national_id"], current.id)
         try:
@@ -295,6 +320,7 @@ def insert_person(
         for k in EDITABLE
     }
     check_status_change(clean)
+    check_card_matches(clean)
     check_national_id_free(session, ward_id, clean["national_id"], None)
     categories = clean.pop("categories")
     if clean["birth_date"]:

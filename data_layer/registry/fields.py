@@ -17,7 +17,8 @@ class PersonField:
 
     key: str  # attribute of a PersonRow (a Beneficiary column, or "ward" / "categories")
     label: str
-    kind: str  # text, date, year, gender, national_id, status, categories, ward
+    # text, date, year, gender, national_id, social_insurance_no, health_card_no, status, categories, ward
+    kind: str
     editable: bool = True
     imported: bool = False  # an import updates it on a person already in the ward
 
@@ -40,6 +41,9 @@ PERSON_FIELDS = (
     PersonField("status", "Tình trạng", "status"),
     PersonField("status_date", "Ngày thay đổi", "date"),
     PersonField("status_reason", "Lý do", "text"),
+    PersonField("social_insurance_no", "Mã số BHXH", "social_insurance_no", imported=True),
+    PersonField("health_card_no", "Số thẻ BHYT", "health_card_no", imported=True),
+    PersonField("clinic", "Nơi KCB ban đầu", "text", imported=True),
     PersonField("bank_account", "Số tài khoản", "text", imported=True),
     PersonField("phone", "Điện thoại", "text", imported=True),
     PersonField("note", "Ghi chú", "text", imported=True),

@@ -4,7 +4,7 @@ spellings mean one hamlet (people move to the kept spelling, audited; later list
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import func, select, update
 from sqlmodel import Session
@@ -37,6 +37,40 @@ def canonical_names(session: Session, ward_id: int) -> dict[str, str]:
         .where(Hamlet.ward_id == ward_id)
     ).all()
     return dict(rows)
+
+
+NO_HAMLET = "Chưa ghi thôn/tổ"
+
+
+def hamlet_namer(session: Session, ward_id: int) -> Callable[[str | None], str]:
+    """How a spelling of the ward's Thôn/Tổ column is shown when figures group by hamlet: the name of
+    its hamlet unit (the kept one when it was merged), "Chưa ghi thôn/tổ" for people without one. A
+    spelling no hamlet unit knows (people written outside an import) is shown as the first of its
+    spellings in the registry, so all of them still count as one hamlet."""
+    kept = Hamlet.__table__.alias("kept")
+    names = dict(
+        session.execute(
+            select(Hamlet.name_key, func.coalesce(kept.c.name, Hamlet.name))
+            .join(kept, kept.c.id == Hamlet.merged_into_id, isouter=True)
+            .where(Hamlet.ward_id == ward_id)
+        ).all()
+    )
+    for spelling in session.execute(
+        select(Beneficiary.hamlet)
+        .where(Beneficiary.ward_id == ward_id, Beneficiary.hamlet.is_not(None))
+        .distinct()
+        .order_by(Beneficiary.hamlet)
+    ).scalars():
+        if clean := normalize_text(spelling):
+            names.setdefault(fold(clean), clean)
+
+    def name_of(spelling: str | None) -> str:
+        clean = normalize_text(spelling)
+        if not clean:
+            return NO_HAMLET
+        return names.get(fold(clean), clean)
+
+    return name_of
 
 
 def list_hamlets(session: Session, scope: Scope, ward_id: int) -> list[tuple[Hamlet, int]]:

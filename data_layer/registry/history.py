@@ -28,6 +28,7 @@ from data_layer.core.models import (
     ApprovalEvent,
     AuditEvent,
     Beneficiary,
+    BhytList,
     Campaign,
     CampaignMilestone,
     Category,
@@ -96,7 +97,7 @@ def shown_value(field: str | None, text: str | None) -> str:
     for kind in CODED_FIELDS.get(field or "", ()):
         if found := labels.label_of(kind, text):
             return found
-    if field == "active":
+    if field in ("active", "back_pay"):
         return "Có" if text == "True" else "Không"
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
         try:
@@ -182,6 +183,10 @@ _DESCRIBED = {
     "payroll": (
         select(Payroll.id, Payroll.month),
         lambda month: f"Danh sách chi trả tháng {format_month(month)}",
+    ),
+    "bhytlist": (
+        select(BhytList.id, BhytList.month, Ward.name).join(Ward, Ward.id == BhytList.ward_id),
+        lambda month, ward: f"Danh sách thẻ BHYT tháng {format_month(month)} ({ward})",
     ),
     "campaign": (select(Campaign.id, Campaign.name), lambda name: f"Đợt tặng quà: {name}"),
     "campaignmilestone": (

@@ -60,6 +60,9 @@ class PersonRow:
     status: str
     status_date: date | None
     status_reason: str | None
+    social_insurance_no: str | None
+    health_card_no: str | None
+    clinic: str | None
     bank_account: str | None
     phone: str | None
     note: str | None

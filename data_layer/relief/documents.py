@@ -11,7 +11,7 @@ from sqlmodel import Session
 from data_layer.core.access import Scope
 from data_layer.core.codes import Poverty, ReliefReason
 from data_layer.core.models import ReliefRound, Ward
-from data_layer.relief.figures import round_figures
+from data_layer.relief.figures import hamlet_figures, round_figures, totals
 from data_layer.relief.households import list_households
 from data_layer.relief.rounds import get_round
 from data_layer.vn.document import RECIPIENTS, Column, Document, Office
@@ -24,6 +24,15 @@ COUNT = "#,##0"
 WARD_COLUMNS = [
     Column("STT", 5, horizontal="center"),
     Column("Phường/xã", 24, wrap=True),
+    Column("Số hộ", 8, COUNT),
+    Column("Số người thiếu đói", 10, COUNT),
+    Column("Gạo đề nghị (tấn)", 10, TONNES),
+    Column("Gạo được duyệt (tấn)", 10, TONNES),
+    Column("Gạo đã cấp (tấn)", 10, TONNES),
+]
+HAMLET_COLUMNS = [
+    Column("STT", 5, horizontal="center"),
+    Column("Thôn/Tổ", 22, wrap=True),
     Column("Số hộ", 8, COUNT),
     Column("Số người thiếu đói", 10, COUNT),
     Column("Gạo đề nghị (tấn)", 10, TONNES),
@@ -81,6 +90,7 @@ def report_xlsx(session: Session, scope: Scope, round_id: int, office: Office) -
         bold=True,
     )
     doc.closing(RECIPIENTS, [("THỦ TRƯỞNG ĐƠN VỊ", "bold"), ("(Ký tên, đóng dấu)", "note")])
+    _hamlet_sheet(book, hamlet_figures(session, scope, round_id), relief)
     doc = Document(book, "Danh sách hộ", HOUSEHOLD_COLUMNS, landscape=True, freeze_header=True)
     doc.title("DANH SÁCH HỘ THIẾU ĐÓI ĐƯỢC HỖ TRỢ GẠO", _round_line(relief))
     doc.table_header()
@@ -105,6 +115,29 @@ def report_xlsx(session: Session, scope: Scope, round_id: int, office: Office) -
 
 
 KG = ("kg_requested", "kg_approved", "kg_delivered")
+
+
+def _hamlet_sheet(book: Book, lines: list[dict], relief: ReliefRound) -> None:
+    """Per ward, its hamlets' households, people and tonnes, and the ward's total under them."""
+    doc = Document(book, "Theo thôn, tổ", HAMLET_COLUMNS)
+    doc.title("SỐ LIỆU HỖ TRỢ GẠO THEO THÔN, TỔ DÂN PHỐ", _round_line(relief))
+    doc.table_header()
+    for ward, group in groupby(lines, key=lambda line: line["ward_name"]):
+        group = list(group)
+        doc.section(ward)
+        for n, line in enumerate(group, start=1):
+            doc.row((n, line["hamlet"], line["households"], line["people"], *(_t(line[k]) for k in KG)))
+        ward_total = totals(group)
+        doc.row(
+            (
+                None,
+                f"Cộng {ward}",
+                ward_total["households"],
+                ward_total["people"],
+                *(_t(ward_total[k]) for k in KG),
+            ),
+            bold=True,
+        )
 
 
 def signing_list_xlsx(session: Session, scope: Scope, round_id: int, ward_id: int, office: Office) -> bytes:

@@ -2,7 +2,9 @@
 and people that received rice in rounds starting in the period, and the rice in tonnes.
 
 A household counts once per round when it received rice (a ``ReliefDelivery``); its people are its
-people lacking food. The money column stays empty: An Sinh keeps rice in kg, not its price.
+people lacking food. The money ("Kinh phí", the form's food line has one) is the rice delivered at its
+round's price per kg (``ReliefRound.rice_price``); a line with rice from a round without a price shows
+no money rather than a partial sum.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sqlmodel import Session
 from data_layer.core.access import Scope
 from data_layer.core.codes import ReliefReason
 from data_layer.core.models import ReliefDelivery, ReliefHousehold, ReliefRound
-from data_layer.vn.document import Column, Document, Office
+from data_layer.vn.document import MILLIONS_FORMAT, Column, Document, Office
 from data_layer.vn.formatting import format_month
 from data_layer.vn.labels import label
 from data_layer.vn.xlsx_writer import Book
@@ -30,6 +32,7 @@ class FoodRow:
     households: int
     people: int
     kg: int
+    money: int | None = 0  # đồng; None: some of the rice has no price
 
 
 def month_end(month: date) -> date:
@@ -46,7 +49,12 @@ def form_10b_food(
     h = ReliefHousehold
     query = (
         select(
-            ReliefRound.reason, func.count(h.id), func.sum(h.people_lacking_food), func.sum(ReliefDelivery.kg)
+            ReliefRound.reason,
+            func.count(h.id),
+            func.sum(h.people_lacking_food),
+            func.sum(ReliefDelivery.kg),
+            func.coalesce(func.sum(ReliefDelivery.kg * ReliefRound.rice_price), 0),
+            func.count(h.id) - func.count(ReliefRound.rice_price),
         )
         .join(h, h.round_id == ReliefRound.id)
         .join(ReliefDelivery, ReliefDelivery.household_id == h.id)
@@ -55,9 +63,17 @@ def form_10b_food(
     )
     if ward_id is not None:
         query = query.where(h.ward_id == ward_id)
-    found = {reason: (int(n), int(people), int(kg)) for reason, n, people, kg in session.execute(query)}
-    lines = [FoodRow(reason, *found.get(reason, (0, 0, 0))) for reason in ReliefReason]
-    total = FoodRow(None, *(sum(getattr(r, f) for r in lines) for f in ("households", "people", "kg")))
+    found = {
+        reason: (int(n), int(people), int(kg), None if unpriced else int(money))
+        for reason, n, people, kg, money, unpriced in session.execute(query)
+    }
+    lines = [FoodRow(reason, *found.get(reason, (0, 0, 0, 0))) for reason in ReliefReason]
+    money = [r.money for r in lines]
+    total = FoodRow(
+        None,
+        *(sum(getattr(r, f) for r in lines) for f in ("households", "people", "kg")),
+        None if None in money else sum(money),
+    )
     return [total, *lines]
 
 
@@ -67,7 +83,7 @@ COLUMNS = [
     Column("Số hộ", 9, "#,##0"),
     Column("Số người", 9, "#,##0"),
     Column("Gạo (tấn)", 10, "#,##0.000"),
-    Column("Kinh phí (triệu đồng)", 11),
+    Column("Kinh phí (triệu đồng)", 11, MILLIONS_FORMAT),
 ]
 
 
@@ -86,10 +102,11 @@ def form_10b_xlsx(
     doc.table_header()
     total, *lines = rows
     doc.row(
-        ("I", "Hỗ trợ lương thực (gạo)", total.households, total.people, total.kg / 1000, None), bold=True
+        ("I", "Hỗ trợ lương thực (gạo)", total.households, total.people, total.kg / 1000, total.money),
+        bold=True,
     )
     for n, line in enumerate(lines, start=1):
-        doc.row((n, label(line.reason), line.households, line.people, line.kg / 1000, None), indent=1)
+        doc.row((n, label(line.reason), line.households, line.people, line.kg / 1000, line.money), indent=1)
     doc.closing(
         [("NGƯỜI LẬP BIỂU", "bold"), ("(Ký, ghi rõ họ tên)", "note")],
         [("THỦ TRƯỞNG ĐƠN VỊ", "bold"), ("(Ký tên, đóng dấu)", "note")],

@@ -13,9 +13,9 @@ from data_layer.core import audit
 from data_layer.core.access import Scope
 from data_layer.core.codes import Action, Poverty
 from data_layer.core.errors import Conflict, Invalid, NotFound
-from data_layer.core.models import ReliefDelivery, ReliefHousehold, Ward, utcnow
+from data_layer.core.models import Beneficiary, ReliefDelivery, ReliefHousehold, Ward, utcnow
 from data_layer.relief.approval import approved_ward_ids, require_open
-from data_layer.relief.household_list import household_key
+from data_layer.relief.household_list import household_key, registry_poverty
 from data_layer.relief.rounds import get_round
 from data_layer.relief.rules import household_problem, kg_requested
 from data_layer.vn.collation import person_order
@@ -94,11 +94,30 @@ class HouseholdInput:
     beneficiary_id: int | None = None
 
 
+def _registry_link(session: Session, ward_id: int, data: HouseholdInput) -> dict:
+    """The head as a registry person of the ward when the caller names none and the CCCD is known
+    there, and the poverty status from that person's categories when the caller gives none."""
+    person = data.beneficiary_id
+    if person is None and data.national_id:
+        person = session.execute(
+            select(Beneficiary.id).where(
+                Beneficiary.ward_id == ward_id, Beneficiary.national_id == data.national_id
+            )
+        ).scalar_one_or_none()
+    if person is None:
+        return {}
+    return {
+        "beneficiary_id": person,
+        "poverty": data.poverty or registry_poverty(session, {person}).get(person),
+    }
+
+
 def add_household(
     session: Session, scope: Scope, round_id: int, ward_id: int, data: HouseholdInput
 ) -> ReliefHousehold:
     """Add a household to the ward's list in the round (refused when the ward is approved, the counts
-    cannot stand, or the household is already in the round)."""
+    cannot stand, or the household is already in the round); a head whose CCCD is in the ward's registry
+    is linked to that person, whose poverty status fills a blank one."""
     scope.require_ward(ward_id)
     require_open(session, round_id, ward_id)
     if problem := household_problem(data.household_size, data.people_lacking_food):
@@ -111,12 +130,13 @@ def add_household(
     ).first():
         raise Conflict(f"Hộ {data.head_name} đã có trong đợt: một hộ chỉ một lần trong đợt.")
     relief = get_round(session, round_id)
+    values = vars(data) | _registry_link(session, ward_id, data)
     found = ReliefHousehold(
         round_id=round_id,
         ward_id=ward_id,
         household_key=key,
         kg_requested=kg_requested(data.people_lacking_food, relief.kg_per_person, relief.months),
-        **vars(data),
+        **values,
     )
     session.add(found)
     session.flush()

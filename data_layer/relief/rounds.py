@@ -11,7 +11,7 @@ from sqlmodel import Session
 from data_layer.core import audit
 from data_layer.core.access import Scope
 from data_layer.core.codes import Action, ReliefReason
-from data_layer.core.errors import Conflict, NotFound
+from data_layer.core.errors import Conflict, Invalid, NotFound
 from data_layer.core.models import ReliefRound
 from data_layer.relief.rules import KG_PER_PERSON_MONTH, check_round
 from data_layer.vn.text import normalize_text
@@ -29,6 +29,7 @@ class RoundInput:
     source: str | None = None
     decision_no: str | None = None
     decision_date: date | None = None
+    rice_price: int | None = None  # đồng per kg, for the money of form 10b
 
 
 def add_round(session: Session, scope: Scope, data: RoundInput) -> ReliefRound:
@@ -37,6 +38,8 @@ def add_round(session: Session, scope: Scope, data: RoundInput) -> ReliefRound:
     scope.require_manager()
     reason = ReliefReason(data.reason)
     check_round(reason, data.months, data.kg_per_person)
+    if data.rice_price is not None and data.rice_price < 0:
+        raise Invalid("Đơn giá gạo không được âm.")
     name = normalize_text(data.name).strip()
     if not name:
         raise Conflict("Đợt cứu trợ cần có tên.")
@@ -51,6 +54,7 @@ def add_round(session: Session, scope: Scope, data: RoundInput) -> ReliefRound:
         decision_no=data.decision_no,
         decision_date=data.decision_date,
         start_date=data.start_date,
+        rice_price=data.rice_price,
     )
     session.add(found)
     session.flush()

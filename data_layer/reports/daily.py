@@ -18,10 +18,11 @@ from data_layer.campaigns.setup import campaign_or_missing
 from data_layer.campaigns.sign_off import latest_daily_up_to
 from data_layer.core.access import Scope
 from data_layer.core.codes import AllocationStatus, FiguresBasis
-from data_layer.core.models import Allocation, LumpGift, Ward
+from data_layer.core.models import Allocation, Beneficiary, LumpGift, Ward
+from data_layer.registry.hamlets import NO_HAMLET, hamlet_namer
 from data_layer.registry.wards import list_wards
 from data_layer.reports.progress import ProgressLine
-from data_layer.vn.collation import text_key, text_order
+from data_layer.vn.collation import hamlet_key, text_key, text_order
 from data_layer.vn.document import RECIPIENTS, Column, Document, Office
 from data_layer.vn.formatting import format_date, format_time
 from data_layer.vn.xlsx_writer import MONEY_FORMAT, Book
@@ -35,11 +36,18 @@ FIGURES = [  # header, width: the numbers of a ward's line
     ("Quà tập thể (suất)", 9),
     ("Quà tập thể (đ)", 15),
 ]
-COLUMNS = [  # 109 characters: A4 landscape at full size
-    Column("STT", 5, horizontal="center"),
-    Column("Phường/xã", 22, wrap=True),
-    *(Column(h, w, number_format="0.0" if "%" in h else MONEY_FORMAT) for h, w in FIGURES),
-]
+
+
+def columns(unit: str = "Phường/xã") -> list[Column]:
+    """The report's columns (109 characters: A4 landscape at full size); ``unit``: what a line is."""
+    return [
+        Column("STT", 5, horizontal="center"),
+        Column(unit, 22, wrap=True),
+        *(Column(h, w, number_format="0.0" if "%" in h else MONEY_FORMAT) for h, w in FIGURES),
+    ]
+
+
+LUMPS_OF_THE_WARD = "Quà tập thể (cả phường/xã)"
 
 
 @dataclass
@@ -61,14 +69,23 @@ def basis_text(session: Session, campaign_id: int, on: date, basis: FiguresBasis
     return "Số liệu trực tiếp"
 
 
+def unit_of_lines(scope: Scope, basis: FiguresBasis) -> str:
+    """What a line of the report is: a commune office's live figures go by hamlet (tổ dân phố); signed
+    figures, and everyone else's, by ward."""
+    return "Thôn/tổ dân phố" if scope.watches_hamlets and basis == FiguresBasis.LIVE else "Phường/xã"
+
+
 def daily_progress(
     session: Session, scope: Scope, campaign_id: int, on: date, *, basis: FiguresBasis = FiguresBasis.LIVE
 ) -> list[DailyLine]:
     """Per ward: planned, delivered up to ``on`` inclusive (count, money), lumps; then a total line.
     With the reported basis, each ward's figures are those of its latest daily sign-off made by the
-    deadline of ``on``."""
+    deadline of ``on``. A commune office's live figures go per hamlet (its lumps, which belong to no
+    hamlet, on a line of their own)."""
     if basis == FiguresBasis.REPORTED:
         return _with_total(_reported_lines(session, scope, campaign_id, on))
+    if scope.watches_hamlets:
+        return _with_total(_hamlet_lines(session, scope, campaign_id, on))
     delivered = (Allocation.status == AllocationStatus.DELIVERED) & (Allocation.delivered_on <= on)
     rows = session.execute(
         select(
@@ -105,6 +122,41 @@ def daily_progress(
         for name, planned, planned_amount, done, done_amount in rows
     ]
     return _with_total(report)
+
+
+def _hamlet_lines(session: Session, scope: Scope, campaign_id: int, on: date) -> list[DailyLine]:
+    """A commune office's live lines: one per hamlet (hamlet order, people without one last), then its
+    lumps."""
+    (ward_id,) = scope.ward_ids
+    name_of = hamlet_namer(session, ward_id)
+    delivered = (Allocation.status == AllocationStatus.DELIVERED) & (Allocation.delivered_on <= on)
+    lines: dict[str, DailyLine] = {}
+    for hamlet, planned, planned_amount, done, done_amount in session.execute(
+        select(
+            Beneficiary.hamlet,
+            func.count(),
+            func.sum(Allocation.amount),
+            func.sum(case((delivered, 1), else_=0)),
+            func.sum(case((delivered, Allocation.amount), else_=0)),
+        )
+        .join(Beneficiary, Beneficiary.id == Allocation.beneficiary_id)
+        .where(Allocation.campaign_id == campaign_id, Allocation.ward_id == ward_id)
+        .group_by(Beneficiary.hamlet)
+    ).all():
+        line = lines.setdefault(name_of(hamlet), DailyLine(name_of(hamlet)))
+        line.absorb(
+            DailyLine("", int(planned), int(planned_amount or 0), int(done or 0), int(done_amount or 0))
+        )
+    unnamed = lines.pop(NO_HAMLET, None)
+    report = sorted(lines.values(), key=lambda line: hamlet_key(line.label)) + ([unnamed] if unnamed else [])
+    count, amount = session.execute(
+        select(func.coalesce(func.sum(LumpGift.count), 0), func.coalesce(func.sum(LumpGift.amount), 0)).where(
+            LumpGift.campaign_id == campaign_id, LumpGift.ward_id == ward_id
+        )
+    ).one()
+    if count:
+        report.append(DailyLine(LUMPS_OF_THE_WARD, lump_count=int(count), lump_amount=int(amount)))
+    return report
 
 
 def _reported_lines(session: Session, scope: Scope, campaign_id: int, on: date) -> list[DailyLine]:
@@ -154,7 +206,7 @@ def daily_xlsx(
     campaign = campaign_or_missing(session, campaign_id)
     rows = daily_progress(session, scope, campaign_id, on, basis=basis)
     book = Book()
-    doc = Document(book, "Tiến độ", COLUMNS, landscape=True)
+    doc = Document(book, "Tiến độ", columns(unit_of_lines(scope, basis)), landscape=True)
     doc.letterhead(office, number="Số: ……/BC-……")
     doc.title(
         f"BÁO CÁO TIẾN ĐỘ TẶNG QUÀ ĐẾN NGÀY {format_date(on)}",

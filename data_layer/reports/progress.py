@@ -13,7 +13,9 @@ from data_layer.campaigns.setup import campaign_or_missing
 from data_layer.core.access import Scope
 from data_layer.core.codes import AllocationStatus
 from data_layer.core.models import (
+    Allocation,
     AllocationTally,
+    Beneficiary,
     Campaign,
     Category,
     CategoryTally,
@@ -26,6 +28,7 @@ from data_layer.core.models import (
     Ward,
     WardTally,
 )
+from data_layer.registry.hamlets import hamlet_namer
 from data_layer.vn.collation import text_order
 
 CASHLESS_TARGET = 0.30
@@ -81,6 +84,8 @@ class CampaignProgress:
     sources: list[ProgressLine] = field(default_factory=list)
     packages: list[ProgressLine] = field(default_factory=list)
     per_day: list[DeliveryDay] = field(default_factory=list)
+    # what ``wards`` are: the child units of the viewer's unit (a commune office's hamlets, else communes)
+    unit_title: str = "Phường/xã"
 
 
 def campaign_progress(
@@ -111,17 +116,9 @@ def campaign_progress(
         for pid, (_l, sid, _s) in packages.items()
         if source_id in (None, sid) and package_id in (None, pid)
     }
-    groups = session.execute(
-        select(
-            AllocationTally.ward_id,
-            AllocationTally.package_id,
-            AllocationTally.status,
-            AllocationTally.gifts,
-            AllocationTally.amount,
-        ).where(AllocationTally.campaign_id == campaign_id, scope.ward_clause(AllocationTally.ward_id))
-    ).all()
     ward_names = dict(session.execute(select(Ward.id, Ward.name)).all())
-    by_ward, by_source, by_package = _breakdowns(groups, packages, chosen, ward_names)
+    groups = _unit_groups(session, scope, campaign_id, ward_names)
+    by_ward, by_source, by_package = _breakdowns(groups, packages, chosen)
     lump_count, lump_amount = (0, 0) if package_id else _lumps(session, scope, campaign_id, source_id)
     wards = sorted(by_ward.values(), key=lambda r: (r.percent, r.label))
     expected = _expected_percent(campaign, today or date.today())
@@ -138,21 +135,57 @@ def campaign_progress(
         sources=[by_source[sid] for sid in sorted(by_source)],  # catalogue order: TW, province…
         packages=sorted(by_package.values(), key=lambda r: r.label),
         per_day=_delivery_days(session, scope, campaign_id, chosen, ward_names),
+        unit_title=unit_title(scope),
     )
 
 
-def _breakdowns(groups, packages: dict, chosen: set[int], ward_names: dict[int, str]):
-    """Planned/delivered lines per ward (chosen packages only), per source and per package."""
+def unit_title(scope: Scope) -> str:
+    """The column title of the units a scope's figures group by."""
+    return "Thôn/tổ dân phố" if scope.watches_hamlets else "Phường/xã"
+
+
+def _unit_groups(session: Session, scope: Scope, campaign_id: int, ward_names: dict[int, str]) -> list:
+    """Gifts and money per child unit of the viewer's unit, package and status: (unit name, package,
+    status, gifts, money). Communes come from the running totals; a commune office's hamlets from its
+    own gifts (one commune's rows, grouped by the person's Thôn/Tổ, spellings of one hamlet together)."""
+    if not scope.watches_hamlets:
+        rows = session.execute(
+            select(
+                AllocationTally.ward_id,
+                AllocationTally.package_id,
+                AllocationTally.status,
+                AllocationTally.gifts,
+                AllocationTally.amount,
+            ).where(AllocationTally.campaign_id == campaign_id, scope.ward_clause(AllocationTally.ward_id))
+        ).all()
+        return [(ward_names[w], pid, status, count, amount) for w, pid, status, count, amount in rows]
+    (ward_id,) = scope.ward_ids
+    name_of = hamlet_namer(session, ward_id)
+    rows = session.execute(
+        select(
+            Beneficiary.hamlet,
+            Allocation.package_id,
+            Allocation.status,
+            func.count(),
+            func.coalesce(func.sum(Allocation.amount), 0),
+        )
+        .join(Beneficiary, Beneficiary.id == Allocation.beneficiary_id)
+        .where(Allocation.campaign_id == campaign_id, Allocation.ward_id == ward_id)
+        .group_by(Beneficiary.hamlet, Allocation.package_id, Allocation.status)
+    ).all()
+    return [(name_of(hamlet), pid, status, int(n), int(money)) for hamlet, pid, status, n, money in rows]
+
+
+def _breakdowns(groups, packages: dict, chosen: set[int]):
+    """Planned/delivered lines per child unit (chosen packages only), per source and per package."""
     by_ward: dict[str, ProgressLine] = {}
     by_source: dict[int, ProgressLine] = {}
     by_package: dict[str, ProgressLine] = {}
-    for ward_id, pid, status, count, amount in groups:
+    for unit, pid, status, count, amount in groups:
         done = status == AllocationStatus.DELIVERED
         label, sid, source = packages[pid]
         if pid in chosen:
-            by_ward.setdefault(ward_names[ward_id], ProgressLine(ward_names[ward_id])).add(
-                count, amount, done
-            )
+            by_ward.setdefault(unit, ProgressLine(unit)).add(count, amount, done)
         by_source.setdefault(sid, ProgressLine(source)).add(count, amount, done)
         by_package.setdefault(label, ProgressLine(label)).add(count, amount, done)
     return by_ward, by_source, by_package

@@ -17,6 +17,7 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import ReportStatus
 from data_layer.core.models import utcnow
 from data_layer.registry.wards import list_wards
+from data_layer.vn.deadlines import report_status
 from data_layer.vn.formatting import as_utc
 
 SENT = (ReportStatus.ON_TIME, ReportStatus.LATE)
@@ -84,9 +85,7 @@ class ReportingGrid:
 
 def status_of(report: ExpectedReport, first_signed: datetime | None, now: datetime) -> ReportStatus:
     """A report's status from the ward's first sign-off of it and the current time."""
-    if first_signed is not None:
-        return ReportStatus.ON_TIME if first_signed <= report.deadline else ReportStatus.LATE
-    return ReportStatus.MISSING if now > report.deadline else ReportStatus.NOT_DUE
+    return report_status(report.deadline, first_signed, now)
 
 
 def reporting_grid(

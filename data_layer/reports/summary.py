@@ -26,13 +26,15 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import AllocationStatus
 from data_layer.core.models import (
     Allocation,
+    Beneficiary,
     Campaign,
     FundingSource,
     LumpGift,
     Package,
     Ward,
 )
-from data_layer.vn.collation import text_key
+from data_layer.registry.hamlets import NO_HAMLET, hamlet_namer
+from data_layer.vn.collation import hamlet_key, text_key
 from data_layer.vn.document import RECIPIENTS, Column, Document, Office
 from data_layer.vn.formatting import format_count, format_date, format_money, local_time
 from data_layer.vn.xlsx_writer import MONEY_FORMAT, Book
@@ -72,10 +74,15 @@ def milestone_label(milestone: int | None) -> str:
     return f"Tuổi {milestone}" + (" trở lên" if milestone == MILESTONES[0] else "")
 
 
-def _figures(session: Session, scope: Scope, campaign: Campaign, ward_id: int | None) -> _Figures:
+def _figures(
+    session: Session, scope: Scope, campaign: Campaign, ward_id: int | None, *, by_hamlet: bool = False
+) -> _Figures:
+    """The campaign's gifts (and lumps) per ward of the scope, or ``by_hamlet`` per spelling of the
+    Thôn/Tổ of one ward's people (lumps, which belong to no hamlet, left out)."""
     found = _Figures(source_names=dict(session.execute(select(FundingSource.code, FundingSource.name)).all()))
     one = ward_id is not None
     wards = [scope.ward_clause(Allocation.ward_id)] + ([Allocation.ward_id == ward_id] if one else [])
+    unit = Beneficiary.hamlet if by_hamlet else Allocation.ward_id
     packages = session.execute(
         select(Package.id, FundingSource.code, Package.rule)
         .join(FundingSource, FundingSource.id == Package.source_id)
@@ -84,11 +91,13 @@ def _figures(session: Session, scope: Scope, campaign: Campaign, ward_id: int | 
     source_of = {pid: code for pid, code, _rule in packages}
     delivered = func.sum(case((Allocation.status == AllocationStatus.DELIVERED, 1), else_=0))
     for ward, package_id, amount, count, given in session.execute(  # covered by ix_allocation_progress
-        select(Allocation.ward_id, Allocation.package_id, Allocation.amount, func.count(), delivered)
+        _per(unit, select(unit, Allocation.package_id, Allocation.amount, func.count(), delivered))
         .where(Allocation.campaign_id == campaign.id, *wards)
-        .group_by(Allocation.ward_id, Allocation.package_id, Allocation.amount)
+        .group_by(unit, Allocation.package_id, Allocation.amount)
     ):
         found.levels[ward].append((source_of[package_id], int(amount), int(count), int(given)))
+    if by_hamlet:
+        return _longevity_figures(session, found, packages, wards, unit, delivered)
     lump_wards = [scope.ward_clause(LumpGift.ward_id)] + ([LumpGift.ward_id == ward_id] if one else [])
     for ward, code, count, amount, note in session.execute(
         select(LumpGift.ward_id, FundingSource.code, LumpGift.count, LumpGift.amount, LumpGift.note)
@@ -97,12 +106,26 @@ def _figures(session: Session, scope: Scope, campaign: Campaign, ward_id: int | 
         .order_by(FundingSource.code, LumpGift.id)
     ):
         found.lumps[ward].append({"source": code, "count": int(count), "amount": int(amount), "note": note})
+    return _longevity_figures(session, found, packages, wards, unit, delivered)
+
+
+def _per(unit, query):
+    """``query`` over allocations, joined to their people when it groups by the person's Thôn/Tổ."""
+    return (
+        query.join(Beneficiary, Beneficiary.id == Allocation.beneficiary_id)
+        if unit is Beneficiary.hamlet
+        else query
+    )
+
+
+def _longevity_figures(session: Session, found: _Figures, packages, wards: list, unit, delivered) -> _Figures:
+    """Add the longevity gifts by milestone age (fixed at allocation) per ``unit`` to ``found``."""
     longevity = [pid for pid, _code, rule in packages if Rule.from_json(rule).is_longevity]
     if longevity:
-        for ward, age, amount, count, given in session.execute(  # the milestone fixed at allocation
-            select(Allocation.ward_id, Allocation.milestone, Allocation.amount, func.count(), delivered)
+        for ward, age, amount, count, given in session.execute(
+            _per(unit, select(unit, Allocation.milestone, Allocation.amount, func.count(), delivered))
             .where(Allocation.package_id.in_(longevity), *wards)
-            .group_by(Allocation.ward_id, Allocation.milestone, Allocation.amount)
+            .group_by(unit, Allocation.milestone, Allocation.amount)
         ):
             found.longevity[ward].append((age, int(amount), int(count), int(given)))
     return found
@@ -133,10 +156,11 @@ def _longevity(entries: list[tuple[int | None, int, int, int]]) -> list[dict]:
 
 
 def _summary(name: str, figures: _Figures, ward_ids) -> dict:
-    """The summary of the wards ``ward_ids`` (per source, per amount level, lumps, longevity)."""
+    """The summary of the wards ``ward_ids`` (per source, per amount level, lumps, longevity); or of the
+    spellings of one hamlet."""
     levels: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     lumps: dict[str, list[dict]] = defaultdict(list)
-    for ward in sorted(ward_ids):
+    for ward in sorted(ward_ids, key=lambda unit: (unit is None, unit)):
         for code, amount, count, given in figures.levels.get(ward, ()):
             levels[code][amount][0] += count
             levels[code][amount][1] += given
@@ -185,6 +209,19 @@ def _ward_summaries(session: Session, scope: Scope, campaign: Campaign, figures:
         (name, _summary(campaign.name, figures, {ward_id}))
         for ward_id, name in sorted(wards, key=lambda w: (*text_key(w.name), w.id))
     ]
+
+
+def _hamlet_summaries(session: Session, scope: Scope, campaign: Campaign) -> list[tuple[str, dict]]:
+    """A commune office's summary per hamlet (spellings of one hamlet together; lumps stay the ward's),
+    in hamlet order, people without a hamlet last."""
+    (ward_id,) = scope.ward_ids
+    name_of = hamlet_namer(session, ward_id)
+    figures = _figures(session, scope, campaign, ward_id, by_hamlet=True)
+    spellings: dict[str, set] = defaultdict(set)
+    for spelling in set(figures.levels) | set(figures.longevity):
+        spellings[name_of(spelling)].add(spelling)
+    named = sorted(spellings, key=lambda name: (name == NO_HAMLET, hamlet_key(name)))
+    return [(name, _summary(campaign.name, figures, spellings[name])) for name in named]
 
 
 def ward_summaries(session: Session, scope: Scope, campaign_id: int) -> list[tuple[str, dict]]:
@@ -246,7 +283,9 @@ def summary_workbook(session: Session, scope: Scope, campaign_id: int, office: O
     figures = _figures(session, scope, campaign, None)
     summary = _summary(campaign.name, figures, figures.ward_ids())
     wards = _ward_summaries(session, scope, campaign, figures)
-    return summary_xlsx(summary, wards, office, basis=summary_basis(session, scope, campaign_id))
+    hamlets = _hamlet_summaries(session, scope, campaign) if scope.watches_hamlets and wards else []
+    basis = summary_basis(session, scope, campaign_id)
+    return summary_xlsx(summary, wards, office, basis=basis, hamlets=hamlets)
 
 
 # --- Excel ---------------------------------------------------------------------------------------
@@ -307,7 +346,14 @@ def _write_figures(doc: Document, summary: dict) -> None:
 
 
 def _write_summary(
-    book: Book, sheet: str, summary: dict, office: Office, ward: str | None, basis: SummaryBasis | None
+    book: Book,
+    sheet: str,
+    summary: dict,
+    office: Office,
+    ward: str | None,
+    basis: SummaryBasis | None,
+    *,
+    hamlet: str | None = None,
 ) -> None:
     doc = Document(book, sheet, COLUMNS)
     doc.letterhead(office, ward, "Số: ……/BC-……")
@@ -317,7 +363,8 @@ def _write_summary(
         stated = [basis.label_of(ward)]
     else:
         stated = [basis.text]
-    doc.title("BÁO CÁO KẾT QUẢ TẶNG QUÀ", summary["campaign"], *([ward] if ward else []), *stated, COUNTED)
+    unit = [f"{hamlet}, {ward}"] if hamlet else [ward] if ward else []
+    doc.title("BÁO CÁO KẾT QUẢ TẶNG QUÀ", summary["campaign"], *unit, *stated, COUNTED)
     doc.table_header()
     _write_figures(doc, summary)
     doc.closing(
@@ -327,13 +374,21 @@ def _write_summary(
 
 
 def summary_xlsx(
-    summary: dict, wards: list[tuple[str, dict]], office: Office, *, basis: SummaryBasis | None = None
+    summary: dict,
+    wards: list[tuple[str, dict]],
+    office: Office,
+    *,
+    basis: SummaryBasis | None = None,
+    hamlets: list[tuple[str, dict]] = (),
 ) -> bytes:
     """The summary report workbook: "Tổng hợp" then one sheet per ward, each under the letterhead of
     ``office`` (a ward's sheet adds "UBND <WARD>"); with ``basis``, the total states it and each
-    ward's sheet its approval state."""
+    ward's sheet its approval state. A commune office's workbook (one ward) then has a sheet per
+    hamlet, issued by the ward (its lumps are in the ward's sheet only)."""
     book = Book()
     _write_summary(book, "Tổng hợp", summary, office, None, basis)
     for name, ward_summary in wards:
         _write_summary(book, name, ward_summary, office, name, basis)
+    for name, hamlet_summary in hamlets:
+        _write_summary(book, name, hamlet_summary, office, wards[0][0], basis, hamlet=name)
     return book.finish()

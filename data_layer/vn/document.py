@@ -33,6 +33,7 @@ KINDS = {  # the text styles of letterheads, titles and closing blocks
     "motto": Style(bold=True, underline=True),
     "title": Style(size=14, bold=True),
 }
+MILLIONS_FORMAT = "#,##0.000,,"  # whole đồng shown in millions (forms' "Kinh phí (triệu đồng)")
 COMMITTEE = "ỦY BAN NHÂN DÂN"
 PREPARER = [("NGƯỜI LẬP BIỂU", "bold"), ("(Ký, ghi rõ họ tên)", "note")]
 RECIPIENTS = [("Nơi nhận:", "heading"), ("- Như trên;", "recipient"), ("- Lưu: VT.", "recipient")]

@@ -8,6 +8,7 @@ from data_layer.core.codes import (
     Action,
     AllocationStatus,
     BatchStatus,
+    BhytSection,
     CampaignKind,
     CampaignStatus,
     DeliveryMethod,
@@ -24,6 +25,7 @@ from data_layer.core.codes import (
     Poverty,
     Problem,
     ReliefReason,
+    ReliefReport,
     ReportStatus,
     Role,
     RowStatus,
@@ -39,6 +41,12 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         ReliefReason.FIRE: "Hỏa hoạn",
         ReliefReason.CROP: "Mất mùa",
         ReliefReason.OTHER: "Lý do khác",
+    },
+    ReliefReport: {
+        ReliefReport.PLAN: "Kế hoạch hỗ trợ gạo dịp Tết",
+        ReliefReport.QUICK: "Báo cáo nhanh trước Tết",
+        ReliefReport.AFTER_TET: "Báo cáo trong và sau Tết",
+        ReliefReport.RESULT: "Báo cáo kết quả đợt hỗ trợ",
     },
     Poverty: {Poverty.POOR: "Hộ nghèo", Poverty.NEAR_POOR: "Hộ cận nghèo"},
     Role: {
@@ -103,6 +111,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         Action.RESUME: "Hưởng lại",
         Action.BUILD_PAYROLL: "Lập danh sách chi trả",
         Action.LOCK_PAYROLL: "Khóa danh sách chi trả",
+        Action.LOCK_BHYT: "Khóa danh sách thẻ BHYT",
         Action.APPROVE: "Duyệt số liệu",
         Action.UNLOCK: "Mở khóa số liệu",
         Action.SIGN_OFF: "Chốt số liệu",
@@ -139,6 +148,12 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         ReportStatus.NOT_DUE: "Chưa đến hạn",
     },
     FiguresBasis: {FiguresBasis.REPORTED: "Số liệu đã chốt", FiguresBasis.LIVE: "Số liệu trực tiếp"},
+    BhytSection: {
+        BhytSection.INCREASE: "I. Tăng",
+        BhytSection.DECREASE: "II. Giảm",
+        BhytSection.ADJUSTMENT: "III. Điều chỉnh",
+        BhytSection.COVERED: "Đang có thẻ",
+    },
     LineKind: {
         LineKind.CURRENT: "Trợ cấp tháng",
         LineKind.ARREARS: "Truy lĩnh",
@@ -176,6 +191,9 @@ RECORD_LABELS = {
     "reliefhousehold": "Hộ thiếu đói",
     "reliefapproval": "Duyệt danh sách hỗ trợ gạo",
     "reliefdelivery": "Phát gạo",
+    # health insurance
+    "bhytlist": "Danh sách thẻ BHYT gửi BHXH",
+    "basesalary": "Lương cơ sở",
 }
 
 # Audited fields of records other than the beneficiary (whose fields are in registry.fields).
@@ -201,6 +219,9 @@ FIELD_LABELS = {
     "proxy_name": "Người nhận thay",
     "stop_date": "Ngày dừng hưởng",
     "stop_reason": "Lý do dừng hưởng",
+    "funeral_receiver": "Người nhận hỗ trợ mai táng",
+    "from_month": "Từ tháng",
+    "back_pay": "Truy lĩnh các tháng tạm dừng",
     "coefficients": "Hệ số",
 }
 

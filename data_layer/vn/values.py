@@ -145,6 +145,55 @@ def parse_national_id(raw: object) -> str | None:
     return text
 
 
+def _digits_of(raw: object, what: str) -> str:
+    """A cell of digits as text: a number cell's ``.0`` dropped, spaces, dots and dashes removed."""
+    if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+        raise CellError(f"{what} '{raw}' không hợp lệ.")
+    text = str(int(raw) if isinstance(raw, float) else raw).strip()
+    if text.endswith(".0") and (match := _WHOLE_NUMBER_TEXT.fullmatch(text)):
+        text = match.group(1)
+    return _ID_JUNK.sub("", text)
+
+
+def parse_social_insurance_no(raw: object) -> str | None:
+    """A social-insurance number (mã số BHXH): 10 digits; a leading zero Excel dropped is restored."""
+    if _is_blank(raw):
+        return None
+    text = _digits_of(raw, "Mã số BHXH")
+    if not text.isdigit() or not text.isascii():
+        raise CellError(f"Mã số BHXH '{raw}' có ký tự không phải chữ số.")
+    if len(text) == 9 and not isinstance(raw, str):
+        text = text.zfill(10)  # typed as a number: Excel dropped the leading zero
+    if len(text) != 10:
+        raise CellError(f"Mã số BHXH '{raw}' phải có 10 chữ số, đang có {len(text)}.")
+    return text
+
+
+_CARD = re.compile(r"([A-Z]{2})([1-5])(\d{2})(\d{10})")
+
+
+def parse_health_card_no(raw: object) -> str | None:
+    """A health-insurance card number (số thẻ BHYT), 15 characters: 2 letters (who the card is for),
+    the benefit level 1–5, the 2-digit province code and the 10-digit social-insurance number."""
+    if _is_blank(raw):
+        return None
+    text = _ID_JUNK.sub("", str(raw)).upper()
+    match = _CARD.fullmatch(text)
+    if match is None or not text.isascii():
+        raise CellError(
+            f"Số thẻ BHYT '{raw}' không đúng dạng: 2 chữ cái, 1 chữ số mức hưởng (1–5), 2 chữ số mã tỉnh "
+            "và 10 chữ số mã số BHXH (15 ký tự, ví dụ BT2220123456789)."
+        )
+    if match.group(3) == "00":
+        raise CellError(f"Mã tỉnh 00 trong số thẻ BHYT {text} không tồn tại.")
+    return text
+
+
+def card_matches_number(card: str | None, number: str | None) -> bool:
+    """The card's last 10 digits are the person's social-insurance number (True when one is missing)."""
+    return not card or not number or card[-10:] == number
+
+
 def national_id_mismatches(national_id: str | None, birth_year: int | None, gender: str | None) -> list[str]:
     """How a CCCD's century/year digits or gender digit disagree with the person's data (Vietnamese)."""
     if not national_id or len(national_id) != 12 or not national_id.isdigit():
@@ -243,6 +292,34 @@ def parse_date(raw: object) -> tuple[date | None, int | None]:
         raise CellError(f"Ngày sinh '{raw}' không hợp lệ (dùng dd/mm/yyyy hoặc năm sinh).")
     value = _checked_date(year, month, day, raw)
     return value, value.year
+
+
+def parse_day(raw: object, what: str = "Ngày") -> date | None:
+    """A day of any year 1900–2199 (a card's validity, a decision's date) from a date, an Excel serial
+    or dd/mm/yyyy-like text; ``what`` names the value in the error."""
+    if _is_blank(raw):
+        return None
+    if isinstance(raw, datetime):
+        raw = raw.date()
+    if isinstance(raw, date):
+        value = raw
+    elif isinstance(raw, (int, float)) and not isinstance(raw, bool) and 61 <= raw < 109_575:
+        value = EXCEL_EPOCH + timedelta(days=int(raw))
+    else:
+        text = str(raw).strip()
+        if match := _DATE.fullmatch(text):
+            day, month, year = (int(g) for g in match.groups())
+        elif match := _ISO_DATE.fullmatch(text):
+            year, month, day = (int(g) for g in match.groups())
+        else:
+            raise CellError(f"{what} '{raw}' không hợp lệ (dùng dd/mm/yyyy).")
+        try:
+            value = date(year, month, day)
+        except ValueError:
+            raise CellError(f"{what} '{raw}' không phải một ngày có thật.") from None
+    if not 1900 <= value.year < 2200:
+        raise CellError(f"{what} '{raw}' không hợp lệ (năm {value.year}).")
+    return value
 
 
 def parse_amount(raw: object) -> int | None:

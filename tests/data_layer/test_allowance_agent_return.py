@@ -125,3 +125,65 @@ def test_three_months_not_collected_list_the_person_for_suspension(engine, wards
     build(engine, M(5, 2025))
     assert sum(a for kind, _, a in lines(engine, M(5, 2025), away) if kind == "arrears") == 3_000_000
     assert ("current", "05/2025", 750_000) in lines(engine, M(5, 2025), away)
+
+
+def test_the_suspension_list_is_the_wards_document_signed_by_its_chairman(engine, wards):
+    """Vắng (Khối 2, 5.5a, 750,000 đ) did not collect 01, 02 and 03/2025: the 03/2025 cash list would
+    have paid 750,000 + 1,500,000 carried = 2,250,000 đ, the money the list says is owed. The list is
+    a document of ward A's People's Committee, prepared by its officer and signed by its chairman,
+    citing Circular 02/2021 art. 2.3.a, proposing suspension from 04/2025. Resumed from 05/2025
+    without back pay (art. 2 grants none by itself): the 05/2025 payroll pays the 2,250,000 đ not
+    collected but not 04/2025, the month held."""
+    from data_layer.allowance.agent_return import confirm_suspensions, record_unpaid
+    from data_layer.allowance.entitlement_status import resume
+    from data_layer.allowance.suspension_list import suspension_list_xlsx
+    from tests.data_layer.documents import assert_official_look, sheets, table
+
+    away = person(engine, wards["A"], "Vắng", year=1950, hamlet="Khối 2", national_id="020050000009")
+    here = person(engine, wards["A"], "Có", year=1950)
+    away_entitlement = entitle(engine, away, ("5.5a",), M(1, 2025))
+    entitle(engine, here, ("5.5a",), M(1, 2025))
+    for month in (M(1, 2025), M(2, 2025), M(3, 2025)):
+        build_and_lock(engine, month)
+        with write_session(engine) as session:
+            record_unpaid(session, SYSTEM, month, wards["A"], {away})
+    with write_session(engine) as session:
+        ws = sheets(suspension_list_xlsx(session, SYSTEM, M(3, 2025), wards["A"]))["Đề nghị tạm dừng"]
+    assert_official_look(ws, ["ỦY BAN NHÂN DÂN", "PHƯỜNG A"], landscape=True)
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "DANH SÁCH ĐỀ NGHỊ TẠM DỪNG TRỢ CẤP XÃ HỘI HẰNG THÁNG" in texts
+    assert "(Căn cứ điểm a khoản 3 Điều 2 Thông tư số 02/2021/TT-BLĐTBXH)" in texts
+    assert "Số: ……/DS-UBND" in texts
+    rows = table(ws)
+    assert rows[0][:9] == [
+        1,
+        "Vắng",
+        "1950",
+        "Khối 2",
+        "020050000009",
+        "5.5a",
+        "01/2025, 02/2025, 03/2025",
+        2_250_000,
+        "04/2025",
+    ]
+    assert rows[1][0] == "Cộng: 1 người" and rows[1][7] == 2_250_000
+    assert texts[-5:] == [  # prepared by the officer, signed by the chairman for the committee
+        "NGƯỜI LẬP BIỂU",
+        "TM. ỦY BAN NHÂN DÂN",
+        "(Ký, ghi rõ họ tên)",
+        "CHỦ TỊCH",
+        "(Ký tên, đóng dấu)",
+    ]
+
+    with write_session(engine) as session:
+        confirm_suspensions(session, SYSTEM, M(3, 2025), wards["A"], {away})
+    build_and_lock(engine, M(4, 2025))
+    with write_session(engine) as session:
+        resume(session, SYSTEM, away_entitlement, month=M(5, 2025), back_pay=False)
+    build(engine, M(5, 2025))
+    assert lines(engine, M(5, 2025), away) == [
+        ("arrears", "01/2025", 750_000),
+        ("arrears", "02/2025", 750_000),
+        ("arrears", "03/2025", 750_000),
+        ("current", "05/2025", 750_000),
+    ]

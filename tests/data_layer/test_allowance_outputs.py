@@ -113,7 +113,8 @@ def test_changes_report_is_a_signed_report_of_the_ward(engine, wards):
         "IV. Truy lĩnh: 0 người, 0 đ",
         "V. Truy thu: 0 người, 0 đ",
     ]
-    assert ["Cụ Bốn", 750_000, 0] == [table(ws)[2][1], *table(ws)[2][4:6]]
+    # died 10/02/2025: February paid, the change applies from 03/2025 and takes 750,000 đ off
+    assert ["Cụ Bốn", "03/2025", 750_000, 0, -750_000] == [table(ws)[2][1], *table(ws)[2][4:8]]
     assert closing(ws) == [
         "NGƯỜI LẬP BIỂU",
         "TM. ỦY BAN NHÂN DÂN",
@@ -139,6 +140,8 @@ def test_changes_since_last_month_with_reasons_and_adjustments(engine, wards):
         ("Cụ Muộn", "added", 0, 750_000, "Quyết định mới: hưởng từ tháng 01/2025, truy lĩnh các tháng trước"),
         ("Cụ Bốn", "removed", 750_000, 0, "Đã mất (10/02/2025): dừng hưởng từ tháng 03/2025"),
     ]
+    # Cụ Muộn applies from 01/2025: 750,000 this month + 2 × 750,000 arrears; Cụ Bốn −750,000
+    assert [(c.applies_from, c.money) for c in march] == [(M(1, 2025), 2_250_000), (M(3, 2025), -750_000)]
     build(engine, M(3, 2025))  # rebuilt after a retroactive standard of 600,000 from 01/2025
     with write_session(engine) as session:
         found = {a.name: a for a in adjustments(session, SYSTEM, M(3, 2025))}
@@ -146,6 +149,35 @@ def test_changes_since_last_month_with_reasons_and_adjustments(engine, wards):
     assert (found["Cụ Bốn"].kind, found["Cụ Bốn"].net) == ("arrears", 300_000)
     assert found["Cụ Bốn"].months == [(M(1, 2025), 150_000), (M(2, 2025), 150_000)]
     assert found["Bé Ba"].months == [(M(2, 2025), 150_000)]
+
+
+def test_changes_report_lists_a_dated_change_by_the_month_it_applies_from_with_its_money(engine, wards):
+    """Cụ Một (born 1955: 70 in 2025), 5.5a 60–80: 1.5 × 500,000 = 750,000 đ. After 02/2025 is locked,
+    5.6a (60+: 2.5) is added from 02/2025: rule 3, the larger coefficient, 1,250,000 đ. The 03/2025
+    report lists Cụ Một under III, applying from 02/2025, making 500,000 (this month's rise) + 500,000
+    (arrears for 02/2025) = 1,000,000 đ; the arrears section says from 02/2025 too."""
+    from data_layer.allowance.dated_changes import change_entitlement
+    from data_layer.allowance.entitlement_status import current_entitlement_id
+
+    ids = city(engine, wards)
+    with write_session(engine) as session:
+        eid = current_entitlement_id(session, SYSTEM, ids["Cụ Một"])
+        change_entitlement(session, SYSTEM, eid, applies_from=M(2, 2025), group_codes_text="5.5a;5.6a")
+    build(engine, M(3, 2025))
+    with write_session(engine) as session:
+        march = changes(session, SYSTEM, M(3, 2025))
+        report = sheets(ward_lists_xlsx(session, SYSTEM, M(3, 2025), wards["A"], ("changes",)))
+    assert [(c.name, c.change, c.applies_from, c.before, c.after, c.money) for c in march] == [
+        ("Cụ Bốn", "removed", M(3, 2025), 750_000, 0, -750_000),
+        ("Cụ Một", "changed", M(2, 2025), 750_000, 1_250_000, 1_000_000),
+    ]
+    rows = table(report["Tăng giảm"])
+    section = next(i for i, r in enumerate(rows) if str(r[0]).startswith("III."))
+    assert rows[section][0] == "III. Thay đổi mức hưởng: 1 người"
+    assert rows[section + 1][1:8] == ["Cụ Một", "1955", "Khối 1", "02/2025", 750_000, 1_250_000, 1_000_000]
+    arrears = next(i for i, r in enumerate(rows) if str(r[0]).startswith("IV."))
+    assert rows[arrears][0] == "IV. Truy lĩnh: 1 người, 500.000 đ"
+    assert rows[arrears + 2][1:6] == ["Cụ Một", "1955", "Khối 1", "02/2025", 500_000]
 
 
 def test_form_10a_counts_people_once_in_their_row(engine, wards):

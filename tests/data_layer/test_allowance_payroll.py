@@ -15,6 +15,7 @@ from data_layer.core.codes import PersonStatus, StandardKind, StopReason
 from data_layer.core.db import write_session
 from data_layer.core.errors import Conflict, Forbidden, Locked
 from data_layer.core.models import Beneficiary
+from data_layer.registry.hamlets import ensure_hamlets
 from tests.data_layer.allowance_helpers import (
     SYSTEM,
     M,
@@ -248,6 +249,40 @@ def test_ward_staff_rebuild_only_their_ward(engine, wards):
     assert [w.ward_code for w in figures(engine, M(1, 2025), ward_a).by_ward] == ["A"]
     with pytest.raises(Forbidden):
         build(engine, M(1, 2025), Scope(user_id=None, username="x", role="viewer", ward_ids=None))
+
+
+def test_commune_office_payroll_figures_by_hamlet(engine, wards):
+    """Ward A's office reads its payroll per hamlet (two spellings of Tổ 1 together, no hamlet last);
+    the whole payroll's figures (and the JSON) stay per ward."""
+    one = person(engine, wards["A"], "Cụ Một", year=1955, hamlet="Tổ 1")
+    two = person(engine, wards["A"], "Cụ Hai", year=1955, hamlet="TỔ  1")
+    ten = person(engine, wards["A"], "Cụ Mười", year=1955, hamlet="Tổ 10")
+    none = person(engine, wards["A"], "Cụ Không", year=1955)
+    other = person(engine, wards["B"], "Cụ Phường B", year=1955, hamlet="Tổ 1")
+    for pid in (one, two, ten, none, other):
+        entitle(engine, pid, ("5.5a",), M(1, 2025))
+    entitle_by_account(
+        engine,
+        person(engine, wards["A"], "Cụ Ba", year=1955, hamlet="Tổ 2"),
+        ("5.5a",),
+        M(1, 2025),
+        "0123456789",
+    )
+    with write_session(engine) as session:  # as an import of the ward's list makes them
+        ensure_hamlets(session, wards["A"], ["Tổ 1", "Tổ 2", "Tổ 10"])
+    build(engine, M(1, 2025))
+    office = Scope(user_id=None, username="a", role="ward", ward_ids=frozenset({wards["A"]}))
+    seen = figures(engine, M(1, 2025), office)
+    assert [(h.hamlet, h.people, h.amount, h.cash, h.account) for h in seen.by_hamlet] == [
+        ("Tổ 1", 2, 1_500_000, 1_500_000, 0),
+        ("Tổ 2", 1, 750_000, 0, 750_000),
+        ("Tổ 10", 1, 750_000, 750_000, 0),
+        ("Chưa ghi thôn/tổ", 1, 750_000, 750_000, 0),
+    ]
+    assert (seen.people, seen.total) == (5, 5 * 750_000)
+    assert [w.ward_code for w in seen.by_ward] == ["A"]
+    whole = figures(engine, M(1, 2025))
+    assert whole.by_hamlet == [] and [w.ward_code for w in whole.by_ward] == ["A", "B"]
 
 
 def test_json_figures_split_cash_and_account(engine, wards):

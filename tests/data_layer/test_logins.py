@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from sqlmodel import func, select
 
 from data_layer.admin import logins
 from data_layer.admin.logins import (
@@ -115,6 +116,22 @@ def test_a_guesser_waits_longer_and_longer_but_the_owner_is_never_locked_out(eng
         assert owner.ok and owner.session_version == get_active_user(session, "lan").session_version
         assert attempt_login(session, "10.0.0.9", "lan", "mat-khau-1", now=now).ok  # once the wait is over
         assert session.get(logins.LoginThrottle, ("10.0.0.9", "lan")) is None  # and it starts afresh
+
+
+def test_a_pair_quiet_for_a_day_is_forgotten_so_sprayed_names_do_not_pile_up(engine, lan):
+    start = utcnow()
+    with write_session(engine) as session:
+        for number in range(50):  # a guesser tries 50 names, twice each
+            for _ in range(2):
+                attempt_login(session, "10.0.0.9", f"ten-{number}", "sai", now=start)
+        for _ in range(FREE_TRIES + 2):
+            attempt_login(session, "10.0.0.9", "lan", "sai", now=start)
+        assert session.exec(select(func.count()).select_from(logins.LoginThrottle)).one() == 51
+        later = start + logins.FORGET_AFTER + timedelta(minutes=10)
+        assert attempt_login(session, "10.0.0.7", "ai-do", "sai", now=later).message == WRONG
+        rows = session.exec(select(logins.LoginThrottle)).all()
+        assert [(r.client, r.username, r.failures) for r in rows] == [("10.0.0.7", "ai-do", 1)]
+        assert attempt_login(session, "10.0.0.9", "lan", "sai", now=later).message == WRONG  # starts afresh
 
 
 def test_the_client_address_comes_from_x_forwarded_for_only_through_a_trusted_proxy():

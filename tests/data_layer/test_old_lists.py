@@ -130,8 +130,10 @@ def test_cli_import_of_an_old_list_with_the_embedded_catalogue(capsys, db_url, t
 def test_a_split_old_commune_asks_per_hamlet_once_and_remembers(official):
     """Old Phường Vạn Hương (Đồ Sơn) was split between Phường Đồ Sơn (11455) and Phường Nam Đồ Sơn
     (11737), neither taking all the people: its hamlets are placed once, then remembered."""
-    from data_layer.core.errors import Forbidden
-    from data_layer.registry.hamlet_placements import place_hamlet, placements
+    from data_layer.core.errors import Forbidden, Invalid
+    from data_layer.registry.hamlet_placements import list_placements, place_hamlet, placements
+
+    both = (("11455", "Phường Đồ Sơn"), ("11737", "Phường Nam Đồ Sơn"))
 
     with write_session(official) as session:
         do_son = add_ward(session, SYSTEM, "11455", "Phường Đồ Sơn").id
@@ -167,6 +169,17 @@ def test_a_split_old_commune_asks_per_hamlet_once_and_remembers(official):
     with write_session(official) as session:
         place_hamlet(session, SYSTEM, "11461", "Tổ 5", "11455")
         assert placements(session, "11461")["to 5"] == "11455"
+    # only a unit the old commune went into: Phường Uông Bí (06811) is refused
+    with pytest.raises(Invalid, match="06811 không nằm trong"), write_session(official) as session:
+        place_hamlet(session, SYSTEM, "11461", "Tổ 5", "06811")
+    with read_session(official) as session:
+        with pytest.raises(Forbidden):
+            list_placements(session, ward_staff)
+        shown = list_placements(session, SYSTEM)
+    assert [(p.old_unit, p.hamlet, p.new_unit, p.choices) for p in shown] == [
+        ("Phường Vạn Hương", "Tổ 3", "Phường Đồ Sơn", both),
+        ("Phường Vạn Hương", "Tổ 5", "Phường Đồ Sơn", both),
+    ]
 
 
 def test_a_phuong_xa_column_gives_each_person_their_old_commune(official):

@@ -17,6 +17,7 @@ from data_layer.core.codes import Problem
 from data_layer.core.db import write_session
 from data_layer.core.models import Beneficiary, BeneficiaryCategory, Category
 from data_layer.core.versioning import data_version
+from data_layer.registry.hamlets import ensure_hamlets, merge_hamlets
 from data_layer.registry.queries import Filters, count_people, people_page
 from data_layer.reports.progress import campaign_progress, category_counts, registry_quality
 from tests.conftest import source_id
@@ -129,8 +130,50 @@ def test_progress_is_scoped(engine, season, wards):
     with write_session(engine) as session:
         progress = campaign_progress(session, staff_b, season)
         assert (progress.total.planned, progress.total.delivered, progress.lump_count) == (3, 0, 10)
-        assert [w.label for w in progress.wards] == ["Phường B"]
+        # the commune office watches its hamlets, not itself
+        assert [(w.label, w.planned) for w in progress.wards] == [("Thôn 1", 2), ("Thôn 2", 1)]
+        assert progress.unit_title == "Thôn/tổ dân phố"
         assert [q.ward for q in registry_quality(session, staff_b)] == ["Phường B"]
+
+
+def test_commune_office_progress_groups_by_hamlet(engine, season, wards):
+    """Ward A's office sees Khối 1 (A1 and A2, both delivered) and the person without a hamlet; a
+    second spelling of Khối 1 and a merged spelling count in Khối 1; the totals stay the ward's."""
+    office_a = Scope(user_id=None, username="a", role="ward", ward_ids=frozenset({wards["A"]}))
+    viewer_a = Scope(user_id=None, username="x", role="viewer", ward_ids=frozenset({wards["A"]}))
+    with write_session(engine) as session:
+        people = Beneficiary.__table__
+        session.execute(people.update().where(Beneficiary.name == "A2").values(hamlet="KHỐI  1"))
+        ensure_hamlets(session, wards["A"], ["Khối 1", "K1"])
+        merge_hamlets(session, SYSTEM, wards["A"], "Khối 1", "K1")
+        session.execute(Beneficiary.__table__.update().where(Beneficiary.name == "A3").values(hamlet="K1"))
+    with write_session(engine) as session:
+        progress = campaign_progress(session, office_a, season)
+        whole = campaign_progress(session, SYSTEM, season)
+        as_viewer = campaign_progress(session, viewer_a, season)
+    assert [(w.label, w.planned, w.delivered, w.planned_amount) for w in progress.wards] == [
+        ("Khối 1", 3, 2, 1_500_000)
+    ]
+    assert [(w.label, w.planned) for w in as_viewer.wards] == [("Khối 1", 3)]
+    ward_a = next(w for w in whole.wards if w.label == "Phường A")
+    assert (progress.total.planned, progress.total.delivered_amount) == (
+        ward_a.planned,
+        ward_a.delivered_amount,
+    )
+    with write_session(engine) as session:
+        session.execute(Beneficiary.__table__.update().where(Beneficiary.name == "A3").values(hamlet=None))
+        progress = campaign_progress(session, office_a, season)
+    assert [(w.label, w.planned) for w in progress.wards] == [("Chưa ghi thôn/tổ", 1), ("Khối 1", 2)]
+
+
+def test_district_and_province_still_group_by_commune(engine, season, wards):
+    province = Scope(user_id=None, username="p", role="province", ward_ids=frozenset({wards["B"]}))
+    district = Scope(user_id=None, username="d", role="district", ward_ids=None)
+    with write_session(engine) as session:
+        assert [w.label for w in campaign_progress(session, province, season).wards] == ["Phường B"]
+        by_commune = campaign_progress(session, district, season)
+    assert [w.label for w in by_commune.wards] == ["Phường B", "Phường A"]
+    assert by_commune.unit_title == "Phường/xã"
 
 
 def test_registry_quality_counts(engine, season):

@@ -9,13 +9,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from data_layer.campaigns.lumps import add_lump
 from data_layer.campaigns.rules import Rule, milestone_of
 from data_layer.campaigns.setup import add_package, create_campaign
 from data_layer.cli import main
 from data_layer.core.access import Scope
+from data_layer.core.codes import FiguresBasis
 from data_layer.core.db import write_session
 from data_layer.core.models import Allocation, Beneficiary, BeneficiaryCategory, Category, Package, utcnow
 from data_layer.registry.fields import PERSON_FIELDS, shown
@@ -288,6 +289,69 @@ def test_daily_progress_and_xlsx(engine, season):
     assert lines["Phường A"][4:6] == [2022, 13_200_000 + 1_000_000_000]
     assert lines["Tổng cộng"][2] == 5524 + 13 and ws.cell(row=header_row(ws) + 3, column=2).font.b
     assert ws.cell(row=header_row(ws) + 1, column=7).number_format == "0.0"
+
+
+def test_daily_progress_of_a_commune_office_goes_by_hamlet(engine, wards, season):
+    """Ward A's office: the 22 TW gifts are Tổ 1's, the 2.000 delivered TINH gifts Tổ 2's, the rest have no
+    hamlet; the lumps (of no hamlet) get their own line; the total is the ward's line of the city."""
+    with write_session(engine) as session:
+        for package_amount, on, hamlet in (
+            (600_000, date(2026, 2, 2), "Tổ 1"),
+            (500_000, date(2026, 2, 3), "Tổ 2"),
+        ):
+            people = select(Allocation.beneficiary_id).where(
+                Allocation.amount == package_amount, Allocation.delivered_on == on
+            )
+            session.execute(update(Beneficiary).where(Beneficiary.id.in_(people)).values(hamlet=hamlet))
+    office = Scope(user_id=None, username="a", role="ward", ward_ids=frozenset({wards["A"]}))
+    on = date(2026, 2, 3)
+    with write_session(engine) as session:
+        lines = daily_progress(session, office, season, on)
+        city = {r.label: r for r in daily_progress(session, SYSTEM, season, on)}
+        data = daily_xlsx(session, office, season, on, Office("UBND", day=on))
+        signed = daily_progress(session, office, season, on, basis=FiguresBasis.REPORTED)
+    assert [(r.label, r.planned, r.delivered, r.lump_count) for r in lines] == [
+        ("Tổ 1", 22, 22, 0),
+        ("Tổ 2", 2000, 2000, 0),
+        ("Chưa ghi thôn/tổ", 3502, 0, 0),
+        ("Quà tập thể (cả phường/xã)", 0, 0, 3072),
+        ("Tổng cộng", 5524, 2022, 3072),
+    ]
+    ward = city["Phường A"]
+    assert (ward.planned, ward.planned_amount, ward.delivered_amount) == (
+        lines[-1].planned,
+        lines[-1].planned_amount,
+        lines[-1].delivered_amount,
+    )
+    ws = sheets(data)["Tiến độ"]
+    assert ws.cell(row=header_row(ws), column=2).value == "Thôn/tổ dân phố"
+    assert by_label(ws)["Tổ 2"][4:6] == [2000, 1_000_000_000]
+    assert [r.shown_label for r in signed] == [
+        "Phường A (chưa báo cáo)",
+        "Tổng cộng",
+    ]  # sign-offs: the ward's
+
+
+def test_summary_workbook_of_a_commune_office_has_a_sheet_per_hamlet(engine, wards, season):
+    """Ward B's office: the 10 TW gifts are Thôn 1's (two spellings), the 3 longevity gifts have no
+    hamlet; each hamlet's sheet adds up to its gifts, the ward's sheet keeps the whole ward."""
+    with write_session(engine) as session:
+        tw = select(Allocation.beneficiary_id).where(
+            Allocation.ward_id == wards["B"], Allocation.amount == 300_000
+        )
+        people = list(session.execute(tw).scalars())
+        session.execute(update(Beneficiary).where(Beneficiary.id.in_(people[:4])).values(hamlet="thôn  1"))
+        session.execute(update(Beneficiary).where(Beneficiary.id.in_(people[4:])).values(hamlet="Thôn 1"))
+    office = Scope(user_id=None, username="b", role="ward", ward_ids=frozenset({wards["B"]}))
+    with write_session(engine) as session:
+        data = summary_workbook(session, office, season, Office("UBND", day=date(2026, 2, 4)))
+    books = sheets(data)
+    assert list(books) == ["Tổng hợp", "Phường B", "Thôn 1", "Chưa ghi thôn tổ"]  # no '/' in a sheet name
+    thon = by_label(books["Thôn 1"])
+    assert thon["TỔNG CỘNG"][3:7] == [10, 0, 10, 0]
+    assert by_label(books["Chưa ghi thôn tổ"])["Tuổi 80"][2:4] == [900_000, 3]
+    assert "Chưa ghi thôn/tổ, Phường B" in [c.value for c in books["Chưa ghi thôn tổ"]["A"]]
+    assert by_label(books["Phường B"])["TỔNG CỘNG"][3] == 13
 
 
 def test_exports_neutralise_formulas(engine, wards, season):

@@ -334,3 +334,17 @@ def test_clock_times_and_day_starts_are_vietnam_time():
 
     assert format_time(datetime(2026, 12, 3, 2, 33)) == "09:33"
     assert local_day_start(date(2026, 12, 3)) == datetime(2026, 12, 2, 17, 0, tzinfo=UTC)
+
+
+def test_parse_day_reads_a_validity_date_of_any_year_and_names_the_value_in_its_error():
+    from data_layer.vn.values import CellError, parse_day
+
+    assert parse_day("01/07/2026") == date(2026, 7, 1)  # the future is fine (a card valid until…)
+    assert parse_day("2026-12-31") == date(2026, 12, 31)
+    assert parse_day(46000) == date(2025, 12, 9)  # an Excel serial
+    assert parse_day(datetime(2026, 1, 2, 8, 30)) == date(2026, 1, 2)
+    assert parse_day("  ") is None
+    for bad, words in (("31/02/2026", "không phải một ngày có thật"), ("hết hạn", "dùng dd/mm/yyyy")):
+        with pytest.raises(CellError, match=words) as caught:
+            parse_day(bad, "Giá trị đến ngày")
+        assert str(caught.value).startswith(f"Giá trị đến ngày '{bad}'")

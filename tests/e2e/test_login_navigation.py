@@ -70,7 +70,7 @@ def test_ward_user_sees_only_their_ward(page, server):
     metrics = page.get_by_test_id("stMetricValue")
     expect(metrics.first).to_have_text("1")
     expect(page.get_by_text("Phạm vi của bạn: Phường Đông Kinh")).to_be_visible()
-    expect(page.get_by_text("Phường Chi Lăng")).to_have_count(0)
+    expect(page.get_by_text("Phường Lương Văn Tri")).to_have_count(0)
 
 
 def test_page_urls_on_a_fresh_server_show_nothing_without_login(browser, tmp_path, demo_template):

@@ -1,5 +1,6 @@
 """Cứu trợ gạo in the browser: a ward officer imports the ward's household list into the demo's Tết
-relief round, the district office approves the ward and downloads the round's report."""
+relief round and signs off its report after Tết; the district office approves the ward, downloads the
+round's report and follows the round on Tiến độ, per ward and per hamlet."""
 
 import io
 
@@ -7,10 +8,13 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from data_layer.core.access import Scope
+from data_layer.core.codes import ReliefReport
 from data_layer.core.db import get_engine, read_session
 from data_layer.demo.relief import ROUND
+from data_layer.registry.wards import list_wards
 from data_layer.relief.figures import round_figures
 from data_layer.relief.rounds import get_round_by_name
+from data_layer.relief.sign_off import latest_sign_offs
 from tests.data_layer.test_relief import household_file
 from tests.data_layer.workbooks import write
 from tests.e2e.conftest import (
@@ -26,6 +30,14 @@ from tests.e2e.conftest import (
 def _figures(db_url: str) -> dict:
     with read_session(get_engine(db_url)) as session:
         return round_figures(session, Scope.system(), get_round_by_name(session, ROUND).id)
+
+
+def _signed(db_url: str, report: ReliefReport) -> dict:
+    with read_session(get_engine(db_url)) as session:
+        relief = get_round_by_name(session, ROUND)
+        signed = latest_sign_offs(session, Scope.system(), relief.id)
+        ward = next(w for w in list_wards(session, Scope.system()) if w.code == "DK")
+        return signed[(ward.id, report)].figures
 
 
 def test_ward_imports_its_households_then_the_office_approves_and_reports(page, browser, server, tmp_path):
@@ -51,6 +63,17 @@ def test_ward_imports_its_households_then_the_office_approves_and_reports(page, 
         before["households"] + 2,
         before["kg_requested"] + 75,
     )
+    report = page.get_by_role("combobox", name="Kỳ báo cáo", exact=True)  # in a form: picking runs nothing
+    report.scroll_into_view_if_needed()
+    report.click()
+    page.get_by_role("option", name="Báo cáo trong và sau Tết (hạn 21/02/2026 10:00)", exact=True).click()
+    page.get_by_role("button", name="Chốt số liệu của Phường Đông Kinh").click()
+    wait_idle(page)
+    success = page.get_by_test_id("stAlertContentSuccess")
+    expect(
+        success.get_by_text("Đã chốt số liệu 'Báo cáo trong và sau Tết' của Phường Đông Kinh.")
+    ).to_be_visible()
+    assert _signed(server.db_url, ReliefReport.AFTER_TET)["households"] == after["households"]
     office = new_browser_context(browser)  # the district office, in its own browser
     page = office.new_page()
     login(page, server.url, "quan")
@@ -75,5 +98,8 @@ def test_ward_imports_its_households_then_the_office_approves_and_reports(page, 
         figures["kg_approved"] / 1000,
         figures["kg_delivered"] / 1000,
     )
+    open_menu_page(page, "Tiến độ")
+    choose(page, "Xem theo thôn/tổ của", "Phường Đông Kinh")
+    expect(page.get_by_text("Theo thôn/tổ — Phường Đông Kinh")).to_be_visible()
     assert_no_error_box(page)
     office.close()

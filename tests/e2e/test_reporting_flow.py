@@ -5,7 +5,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import choose, login, logout, open_menu_page, wait_idle
 
-WARD_USER, WARD = "chilang", "Phường Chi Lăng"
+WARD_USER, WARD = "chilang", "Phường Lương Văn Tri"
 CAMPAIGN = "Tết Nguyên đán Bính Ngọ 2026"  # the demo's (other tests add campaigns that may be listed first)
 
 

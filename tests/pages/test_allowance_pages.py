@@ -20,6 +20,7 @@ from data_layer.core.models import (
     PayrollLine,
     Ward,
 )
+from data_layer.vn.formatting import format_count
 from tests.pages.conftest import app_as
 
 THIS_MONTH = month_of(date.today())
@@ -143,6 +144,32 @@ def test_form_10a_of_the_city_or_one_ward_up_to_the_last_locked_month(demo_db):
     scope_box.select_index(scope_box.options.index("Phường Đông Kinh")).run()
     ward = at.dataframe[-1].value["Tổng số (người)"].tolist()[0]
     assert not at.exception and 0 < int(ward.replace(".", "")) < int(city.replace(".", ""))
+
+
+def test_forms_10c_and_10d_on_the_payroll_page_with_their_deadline(demo_db):
+    """The tab offers 10a, 10c and 10d: each shows its rows and a download named after the form; the
+    half-yearly deadline is said. A ward officer's form is the ward's (no "Phạm vi")."""
+    from data_layer.reports.forms_10cd import form_rows
+
+    at = app_as("dongkinh", "pages/payroll.py").run()
+    kind = next(r for r in at.radio if r.label == "Biểu mẫu")
+    assert kind.value == "10a"
+    assert any("15/6 và 15/12" in c.value for c in at.caption)
+    kind.set_value("10c").run()
+    assert not at.exception
+    table = at.dataframe[-1].value
+    assert table["Chỉ tiêu"].tolist()[0] == "Người cao tuổi trong danh sách đối tượng"
+    offered = [b.label for b in at.get("download_button")]
+    assert "Tải mẫu 10c (.xlsx)" in offered and "Tải mẫu 10a (.xlsx)" not in offered
+    first, last = by_label(at.selectbox, "Từ tháng").value, by_label(at.selectbox, "Đến tháng").value
+    with write_session() as session:
+        ward_id = session.execute(select(Ward.id).where(Ward.code == "DK")).scalar_one()
+        expected = form_rows(session, Scope.system(), "10c", first, last, ward_id)[0].people
+    assert table["Tổng số (người)"].tolist()[0] == format_count(expected) and expected > 0
+    next(r for r in at.radio if r.label == "Biểu mẫu").set_value("10d").run()
+    assert not at.exception
+    assert at.dataframe[-1].value["Chỉ tiêu"].tolist()[0] == "Người khuyết tật trong danh sách đối tượng"
+    assert "Tải mẫu 10d (.xlsx)" in [b.label for b in at.get("download_button")]
 
 
 def test_the_bank_list_is_not_offered_while_an_account_has_no_bank(demo_db):
@@ -356,3 +383,52 @@ def test_ward_staff_tick_who_did_not_collect_last_month(demo_db):
             .all()
         )
     assert len(arrears) == 1 and arrears[0] > 0
+
+
+def test_a_persons_history_shows_changes_by_month_and_the_money_of_each_month(demo_db):
+    """Đông Kinh's staff open a person whose last month the agent's return says was not collected:
+    the money of each month says so (unpaid, carried), and a group change they save shows in the
+    changes with its month and their name."""
+    from data_layer.allowance.agent_return import record_unpaid
+    from data_layer.allowance.payment_lists import cash_rows
+    from data_layer.core.models import User
+    from data_layer.vn.formatting import format_money
+
+    last = add_months(THIS_MONTH, -1)
+    with write_session() as session:
+        ward = session.execute(select(Ward.id).where(Ward.code == "DK")).scalar_one()
+        row = next(r for r in cash_rows(session, Scope.system(), last, ward) if r.amount)
+        record_unpaid(session, Scope.system(), last, ward, {row.beneficiary_id})
+        staff = session.execute(select(User.name).where(User.username == "dongkinh")).scalar_one()
+    at = app_as("dongkinh", "pages/allowances.py").run()
+    by_label(at.text_input, "Tìm theo họ tên hoặc số CCCD (không cần dấu)").input(row.name).run()
+    chooser = by_label(at.selectbox, "Người trong danh sách trên")
+    chooser.select(next(o for o in chooser.options[1:] if o.startswith(f"{row.name} ("))).run()
+    assert not at.exception
+    money = next(d.value for d in at.dataframe if "Tháng chi trả" in d.value.columns)
+    month = money[money["Tháng chi trả"] == f"{last:%m/%Y}"].iloc[0]
+    assert month["Kết quả chi trả"] == "Chưa nhận (chuyển kỳ sau)"
+    assert month["Chưa nhận"] == format_money(row.total) and month["Đã nhận"] == ""
+    assert f"Lịch sử trợ cấp của {row.name}" in "".join(m.value for m in at.markdown)
+
+    with write_session() as session:
+        hiv = session.execute(select(AllowanceGroup.id).where(AllowanceGroup.code == "5.8")).scalar_one()
+    groups = by_label(at.multiselect, "Diện hưởng")
+    groups.set_value([*groups.value, hiv])
+    by_label(at.text_input, "Diện hưởng, số con áp dụng từ tháng (MM/YYYY)").input(f"{THIS_MONTH:%m/%Y}")
+    by_label(at.button, "Lưu chế độ hưởng").click().run()
+    assert any("Đã sửa" in s.value for s in at.success), [e.value for e in at.error]
+    chooser = by_label(at.selectbox, "Người trong danh sách trên")  # the groups in its label changed
+    chooser.select(next(o for o in chooser.options[1:] if o.startswith(f"{row.name} ("))).run()
+    changes = next(d.value for d in at.dataframe if "Người thực hiện" in d.value.columns)
+    latest = changes.iloc[-1]
+    assert latest["Người thực hiện"] == staff
+    assert latest["Thay đổi"].startswith("Diện hưởng: ") and "5.8" in latest["Thay đổi"].split(" → ")[1]
+    with write_session() as session:
+        start = session.execute(
+            select(Entitlement.start_month).where(
+                Entitlement.beneficiary_id == row.beneficiary_id,
+                Entitlement.status != EntitlementStatus.STOPPED,
+            )
+        ).scalar_one()
+    assert latest["Áp dụng từ tháng"] == f"{max(start, THIS_MONTH):%m/%Y}"

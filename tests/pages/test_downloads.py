@@ -75,8 +75,11 @@ def test_a_click_builds_the_report_with_its_name(demo_db, built, offered):
     named(offered, "bao_cao_ket_qua_tet_nguyen_dan_binh_ngo_2026_dk_")()
     assert [name for name, _ in built] == ["summary_workbook"]
     workbook = load_workbook(io.BytesIO(built[0][1]))
-    assert workbook.sheetnames == ["Tổng hợp", "Phường Đông Kinh"]  # a ward officer's own ward only
+    # a ward officer's own ward only, then its tổ dân phố, each issued by the ward
+    assert workbook.sheetnames == ["Tổng hợp", "Phường Đông Kinh", "Khối 1", "Khối 2", "Khối 3", "Khối 4"]
     assert workbook["Phường Đông Kinh"]["A2"].value == "PHƯỜNG ĐÔNG KINH"
+    assert workbook["Khối 2"]["A2"].value == "PHƯỜNG ĐÔNG KINH"
+    assert "Khối 2, Phường Đông Kinh" in [c.value for c in workbook["Khối 2"]["A"]]
 
 
 def test_the_signing_list_button_builds_the_wards_list(demo_db, built, offered):
@@ -89,11 +92,11 @@ def test_the_signing_list_button_builds_the_wards_list(demo_db, built, offered):
 
 
 def test_the_payroll_page_builds_its_files_only_when_clicked(demo_db, offered, monkeypatch):
-    import data_layer.allowance.forms as forms
     import data_layer.allowance.payment_lists as payment_lists
+    import data_layer.reports.forms_10cd as forms
 
     calls: list[str] = []
-    for module, name in ((payment_lists, "ward_lists_xlsx"), (forms, "form_10a_xlsx")):
+    for module, name in ((payment_lists, "ward_lists_xlsx"), (forms, "form_document")):
         build = getattr(module, name)
         monkeypatch.setattr(
             module, name, lambda *a, _build=build, _name=name, **k: calls.append(_name) or _build(*a, **k)
@@ -103,4 +106,4 @@ def test_the_payroll_page_builds_its_files_only_when_clicked(demo_db, offered, m
     cash = load_workbook(io.BytesIO(named(offered, "chi_tra_tien_mat_")()))["Tiền mặt"]
     assert calls == ["ward_lists_xlsx"] and cash["A1"].value == "ỦY BAN NHÂN DÂN"
     form = load_workbook(io.BytesIO(named(offered, "mau_10a_tat_ca_")()))["Mẫu 10a"]
-    assert calls[-1] == "form_10a_xlsx" and form["A1"].value == "UBND THÀNH PHỐ"
+    assert calls[-1] == "form_document" and form["A1"].value == "UBND THÀNH PHỐ"

@@ -73,5 +73,54 @@ def test_chart_labels_tell_packages_apart_and_legends_are_not_cut(demo_db):
     axes = [s["encoding"]["y"].get("axis", {}) for s in specs if "encoding" in s]
     whole = [a for a in axes if a.get("labelLimit") == 0]
     assert len(whole) >= 2  # by source and by package: whole labels, never "Quà Chủ tịch nướ…"
+    named = [s["encoding"]["y"] for s in specs if s.get("encoding", {}).get("y", {}).get("type") == "nominal"]
+    assert named and all(y.get("axis", {}).get("labelLimit") == 0 for y in named)  # never "Phường Hoàng Vă…"
     legends = [s["encoding"]["color"].get("legend") for s in specs if "color" in s.get("encoding", {})]
     assert {"orient": "bottom", "columns": 2, "labelLimit": 0} in legends
+
+
+def _relief_tables(at) -> list:
+    return [d.value for d in at.dataframe if "Tỷ lệ đã cấp" in d.value.columns]
+
+
+def test_relief_round_progress_per_ward_then_per_hamlet_of_a_chosen_ward(demo_db):
+    from data_layer.core.db import read_session
+    from data_layer.demo.relief import ROUND
+    from data_layer.relief.figures import hamlet_figures, round_figures
+    from data_layer.relief.rounds import get_round_by_name
+    from data_layer.relief.rules import tonnes
+
+    at = open_page("quan", "pages/progress.py")
+    assert not at.exception and not at.error
+    with read_session() as session:
+        relief = get_round_by_name(session, ROUND)
+        figures = round_figures(session, Scope.system(), relief.id)
+        mai_pha = next(w for w in figures["by_ward"] if w["ward"] == "MP")
+        hamlets = hamlet_figures(session, Scope.system(), relief.id)
+    assert next(s for s in at.selectbox if s.label == "Đợt cứu trợ gạo").value.name == ROUND
+    (by_ward,) = _relief_tables(at)
+    assert list(by_ward["Phường/xã"]) == [w["name"] for w in figures["by_ward"]]
+    row = by_ward[by_ward["Phường/xã"] == "Xã Mai Pha"].iloc[0]
+    assert (row["Số hộ"], row["Được duyệt (tấn)"], row["Đã cấp (tấn)"]) == (
+        format_count(mai_pha["households"]),
+        tonnes(mai_pha["kg_approved"]),
+        tonnes(mai_pha["kg_delivered"]),
+    )
+    assert row["Tỷ lệ đã cấp"].endswith("%") and mai_pha["kg_delivered"] > 0
+    box = next(s for s in at.selectbox if s.label == "Xem theo thôn/tổ của")
+    box.select_index(box.options.index("Xã Mai Pha")).run()
+    assert not at.exception
+    by_ward, by_hamlet = _relief_tables(at)
+    expected = [h for h in hamlets if h["ward"] == "MP"]
+    assert list(by_hamlet["Thôn/Tổ"]) == [h["hamlet"] for h in expected]
+    assert list(by_hamlet["Đã cấp (tấn)"]) == [tonnes(h["kg_delivered"]) for h in expected]
+    assert sum(h["households"] for h in expected) == mai_pha["households"]
+
+
+def test_a_commune_office_sees_its_hamlets_at_once(demo_db):
+    at = open_page("dongkinh", "pages/progress.py")
+    assert not at.exception and not at.error
+    by_ward, by_hamlet = _relief_tables(at)
+    assert list(by_ward["Phường/xã"]) == ["Phường Đông Kinh"]
+    assert "Xem theo thôn/tổ của" not in [s.label for s in at.selectbox]
+    assert by_hamlet["Số hộ"].astype(int).sum() == int(by_ward["Số hộ"].iloc[0])

@@ -82,3 +82,61 @@ def test_admin_opens_the_page_through_the_menu(demo_db):
     assert not at.exception and not at.error
     assert at.title[0].value == "Cứu trợ gạo"
     assert [m.value for m in at.metric][:2] == ["16", "40"]  # the demo: 8 + 8 households, 22 + 18 people
+
+
+def _frame_with(at, column: str):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_the_calendar_counts_the_demos_sign_offs_per_report(demo_db):
+    """Tết 17/02/2026: Mai Pha signed both reports in time, Đông Kinh its quick report a day late; the
+    other four wards sent nothing (the demo's clock is past every deadline)."""
+    at = _ward_choice(app_as("quan", PAGE).run(), "Xã Mai Pha").run()
+    assert not at.exception and not at.error
+    table = _frame_with(at, "Hạn nộp")
+    rows = {r["Báo cáo"]: r for r in table.to_dict("records")}
+    assert list(rows) == [
+        "Kế hoạch hỗ trợ gạo dịp Tết",
+        "Báo cáo nhanh trước Tết",
+        "Báo cáo trong và sau Tết",
+    ]
+    quick, after = rows["Báo cáo nhanh trước Tết"], rows["Báo cáo trong và sau Tết"]
+    assert (quick["Hạn nộp"], after["Hạn nộp"]) == ("10/02/2026 14:00", "21/02/2026 10:00")
+    assert (quick["Đúng hạn"], quick["Muộn"], quick["Chưa báo cáo"]) == ("1", "1", "4")
+    assert (after["Đúng hạn"], after["Muộn"], after["Chưa báo cáo"]) == ("1", "0", "5")
+    assert quick["Xã Mai Pha"] == "Đúng hạn (chốt gần nhất 09/02/2026 16:30)"
+    signed = _frame_with(at, "Chốt lúc")
+    assert list(signed["Người chốt"]) == ["Nguyễn Văn Quân (Phòng VH-XH)"] * 2
+
+
+def test_a_ward_officer_signs_off_its_report_after_tet_late(demo_db):
+    from data_layer.core.codes import ReliefReport
+    from data_layer.relief.sign_off import latest_sign_offs, ward_figures
+
+    at = app_as("dongkinh", PAGE).run()
+    box = next(s for s in at.selectbox if s.label == "Kỳ báo cáo")
+    box.select_index(1)  # the report after Tết (the quick report comes first), sent with the form
+    next(b for b in at.button if b.label == "Chốt số liệu của Phường Đông Kinh").click().run()
+    assert not at.exception and not at.error
+    assert [s.value for s in at.success] == [
+        "Đã chốt số liệu 'Báo cáo trong và sau Tết' của Phường Đông Kinh."
+    ]
+    with read_session() as session:
+        relief = get_round_by_name(session, ROUND)
+        ward = next(w for w in _figures()["by_ward"] if w["ward"] == "DK")
+        signed = {
+            (s.ward, s.report): s for s in latest_sign_offs(session, Scope.system(), relief.id).values()
+        }[("Phường Đông Kinh", ReliefReport.AFTER_TET)]
+        live = ward_figures(session, Scope.system(), relief.id, signed.ward_id)
+    assert signed.late and signed.signed_by == "Hoàng Thị Lan (Phường Đông Kinh)"
+    assert signed.figures == live and signed.figures["households"] == ward["households"]
+    rows = {r["Báo cáo"]: r for r in _frame_with(at, "Hạn nộp").to_dict("records")}
+    assert rows["Báo cáo trong và sau Tết"]["Phường Đông Kinh"].startswith("Muộn (chốt gần nhất ")
+
+
+def test_a_viewer_sees_the_calendar_but_cannot_sign_off(demo_db):
+    at = app_as("xem", PAGE).run()
+    assert not at.exception and not at.error
+    assert "Hạn nộp" in _frame_with(at, "Hạn nộp").columns
+    assert "Kỳ báo cáo" not in [s.label for s in at.selectbox]
+    assert not any(b.label.startswith("Chốt số liệu") for b in at.button)

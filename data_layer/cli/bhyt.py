@@ -1,0 +1,47 @@
+"""``ansinh bhyt list`` and ``bhyt lock``: the monthly health-insurance lists for the insurance agency."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from data_layer.bhyt.lists import list_figures, lock_month, month_lists
+from data_layer.cli.common import engine_of, system_scope
+from data_layer.core.db import read_session, write_session
+from data_layer.registry.wards import get_ward_by_code
+from data_layer.vn.formatting import format_money
+from data_layer.vn.months import month_arg
+
+SYSTEM = system_scope()
+
+
+def cmd_list(args) -> int:
+    month = month_arg(args.month, "--month")
+    with read_session(engine_of(args)) as session:
+        ward = get_ward_by_code(session, SYSTEM, args.ward) if args.ward else None
+        lists = month_lists(session, SYSTEM, month, ward.id if ward else None)
+        figures = list_figures(lists, month)
+        if args.json:
+            print(json.dumps(figures, ensure_ascii=False, indent=1))
+            return 0
+        from data_layer.bhyt.documents import list_xlsx
+        from data_layer.vn.document import Office
+
+        Path(args.out).write_bytes(list_xlsx(session, lists, month, Office.configured()))
+    print(
+        f"Đã ghi {args.out}: tăng {figures['increases']}, giảm {figures['decreases']}, điều chỉnh "
+        f"{figures['adjustments']} người; {figures['covered']} người có thẻ, "
+        f"{format_money(figures['premium'])}."
+    )
+    return 0
+
+
+def cmd_lock(args) -> int:
+    month = month_arg(args.month, "--month")
+    with write_session(engine_of(args)) as session:
+        locked = lock_month(session, SYSTEM, month)
+    if locked:
+        print(f"Đã khóa danh sách thẻ BHYT tháng {args.month} của: {', '.join(locked)}.")
+    else:
+        print(f"Danh sách thẻ BHYT tháng {args.month} của mọi phường/xã đã khóa từ trước.")
+    return 0

@@ -1,0 +1,91 @@
+"""A relief round's reporting calendar on the Cứu trợ gạo page: each report's deadline and how many
+wards sent it on time, late or not yet; the chosen ward's own status; the ward's sign-off ("Chốt số
+liệu") of a report and what it last signed. The data layer computes; this draws."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+import streamlit as st
+
+from data_layer.core.access import Scope
+from data_layer.core.codes import ReportStatus
+from data_layer.core.db import read_session
+from data_layer.core.models import ReliefRound, Ward
+from data_layer.relief.calendar import calendar_note, reporting_calendar
+from data_layer.relief.rules import tonnes
+from data_layer.relief.sign_off import calendar_status, sign_off
+from data_layer.vn import labels
+from data_layer.vn.formatting import format_count, format_datetime
+from ui.feedback import run_write
+
+
+def _ward_status(line) -> str:
+    status = labels.label(line.status)
+    if line.latest is None:
+        return status
+    return f"{status} (chốt gần nhất {format_datetime(line.latest.signed_at)})"
+
+
+def relief_calendar(scope: Scope, relief: ReliefRound, ward: Ward) -> None:
+    """The calendar table, the ward's sign-off control (staff who may write the ward) and its last
+    signed figures."""
+    st.subheader("Lịch báo cáo và chốt số liệu")
+    with read_session() as session:
+        lines = calendar_status(session, scope, relief.id)
+    calendar = reporting_calendar(relief)
+    st.caption(calendar_note(relief))
+    rows = []
+    for due in calendar:
+        mine = [line for line in lines if line.due.report == due.report]
+        counts = Counter(line.status for line in mine)
+        own = next((line for line in mine if line.ward_id == ward.id), None)
+        rows.append(
+            {
+                "Báo cáo": due.name,
+                "Hạn nộp": format_datetime(due.deadline),
+                "Cách nộp": "Chốt số liệu" if due.signed else "Danh sách hộ đã nhập",
+                "Đúng hạn": format_count(counts[ReportStatus.ON_TIME]),
+                "Muộn": format_count(counts[ReportStatus.LATE]),
+                "Chưa báo cáo": format_count(counts[ReportStatus.MISSING]),
+                ward.name: _ward_status(own) if own else "",
+            }
+        )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    signed = [due for due in calendar if due.signed]
+    if scope.can_write and scope.may_see_ward(ward.id) and signed:
+        with st.form("relief_sign_off"):
+            due = st.selectbox(
+                "Kỳ báo cáo", signed, format_func=lambda d: f"{d.name} (hạn {format_datetime(d.deadline)})"
+            )
+            st.caption(
+                "Số liệu hiện tại của phường/xã được lưu lại, không sửa được; chốt lại sẽ lưu bản mới."
+            )
+            if st.form_submit_button(f"Chốt số liệu của {ward.name}"):
+                run_write(
+                    lambda s: sign_off(s, scope, relief.id, ward.id, due.report),
+                    f"Đã chốt số liệu '{due.name}' của {ward.name}.",
+                )
+    latest = [line.latest for line in lines if line.ward_id == ward.id and line.latest is not None]
+    if latest:
+        st.markdown(f"**Số liệu đã chốt gần nhất — {ward.name}**")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Báo cáo": labels.label(s.report),
+                        "Chốt lúc": format_datetime(s.signed_at),
+                        "Người chốt": s.signed_by or "Dòng lệnh",
+                        "Số hộ": format_count(s.figures["households"]),
+                        "Số người thiếu đói": format_count(s.figures["people"]),
+                        "Được duyệt (tấn)": tonnes(s.figures["kg_approved"]),
+                        "Đã cấp (tấn)": tonnes(s.figures["kg_delivered"]),
+                        "Tình trạng": "Muộn" if s.late else "Đúng hạn",
+                    }
+                    for s in latest
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
