@@ -39,7 +39,8 @@ category_names = {c.id: c.name for c in categories}
 
 
 def chosen_filters() -> tuple[Filters, object]:
-    """The filter bar (the progress page links here with ?ward=&problem=, the import page with ?batch=)."""
+    """The filter bar (the progress page links here with ?ward=&problem=, the import page with ?batch=,
+    the reconciliation of health-insurance cards with ?q=)."""
     linked_ward, linked_problem = st.query_params.get("ward"), st.query_params.get("problem")
     linked_batch = int(st.query_params["batch"]) if st.query_params.get("batch", "").isdigit() else None
     if linked_batch:
@@ -75,7 +76,11 @@ def chosen_filters() -> tuple[Filters, object]:
         else 0,
         format_func=lambda p: "Tất cả" if p is None else labels.label(p),
     )
-    search = f6.text_input("Tìm theo họ tên hoặc số CCCD (không cần dấu)", max_chars=SEARCH_LIMIT)
+    search = f6.text_input(  # other pages link a person here with ?q=<CCCD or name>
+        "Tìm theo họ tên hoặc số CCCD (không cần dấu)",
+        value=st.query_params.get("q", "")[:SEARCH_LIMIT],
+        max_chars=SEARCH_LIMIT,
+    )
     filters = Filters(
         ward_id=ward.id if ward else None,
         hamlet=hamlet,

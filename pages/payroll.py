@@ -52,6 +52,13 @@ st.title("Chi trả hằng tháng")
 show_flash()
 
 
+@st.cache_data(show_spinner="Đang tính biểu mẫu…", max_entries=16)
+def cached_form(scope: Scope, form: str, first: date, last: date, ward_id: int | None, version: int):
+    """A form's rows, re-read whenever the data version changes (every tab runs on every rerun)."""
+    with read_session() as session:
+        return form_rows(session, scope, form, first, last, ward_id)
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def details(scope: Scope, month: date, version: int):
     """The month's figures and person lists, re-read whenever the data version changes."""
@@ -281,8 +288,7 @@ def forms_tab(period: tuple[date, date]) -> None:
         st.warning("Từ tháng phải trước hoặc bằng Đến tháng.")
         return
     ward_id, ward_name = (chosen.id, chosen.name) if chosen else (None, None)
-    with read_session() as session:
-        rows = form_rows(session, scope, form, first, last, ward_id)
+    rows = cached_form(scope, form, first, last, ward_id, version)
     st.dataframe(
         pd.DataFrame(
             [

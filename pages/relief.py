@@ -24,7 +24,7 @@ from data_layer.vn.formatting import format_count, format_date, format_money
 from ui.downloads import reading, xlsx_download
 from ui.feedback import run_write, show_flash
 from ui.relief_progress import relief_progress
-from ui.relief_reports import relief_calendar
+from ui.relief_reports import form_10b_panel, relief_calendar
 from ui.session import require_scope
 
 scope = require_scope()
@@ -92,7 +92,7 @@ with read_session() as session:
     households = list_households(session, scope, relief.id, ward.id)
 
 st.subheader("Tiến độ")
-relief_progress(scope, relief.id, key="relief_page")
+relief_progress(scope, relief.id, key="relief_page", ward_id=ward.id)
 xlsx_download(
     "Tải báo cáo đợt (.xlsx)",
     reading(lambda s: report_xlsx(s, scope, relief.id, Office.configured())),
@@ -193,3 +193,4 @@ if scope.can_write and is_approved and households:
             )
 
 relief_calendar(scope, relief, ward)
+form_10b_panel(scope, rounds)

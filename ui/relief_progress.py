@@ -38,9 +38,9 @@ def _lines(lines: list[dict], first: dict[str, str]) -> pd.DataFrame:
     )
 
 
-def relief_progress(scope: Scope, round_id: int, *, key: str) -> None:
-    """The round's headline figures, a line per ward, and the hamlets of one ward (a commune office,
-    seeing one ward, gets its hamlets at once; an office over several wards picks one)."""
+def relief_progress(scope: Scope, round_id: int, *, key: str, ward_id: int | None = None) -> None:
+    """The round's headline figures, a line per ward, and the hamlets of one ward: ``ward_id`` when the
+    page has chosen one, else a commune office's own ward, else the ward an office picks here."""
     with read_session() as session:
         figures = round_figures(session, scope, round_id)
         wards = {w.id: w.name for w in list_wards(session, scope)}
@@ -55,9 +55,9 @@ def relief_progress(scope: Scope, round_id: int, *, key: str) -> None:
         st.info("Đợt này chưa có hộ nào.")
         return
     st.dataframe(_lines(figures["by_ward"], {"Phường/xã": "name"}), hide_index=True, width="stretch")
-    if len(wards) == 1:
+    if ward_id is None and len(wards) == 1:
         ward_id = next(iter(wards))
-    else:
+    elif ward_id is None:
         ward_id = st.selectbox(
             "Xem theo thôn/tổ của",
             [None, *wards],

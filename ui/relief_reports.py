@@ -1,6 +1,6 @@
 """A relief round's reporting calendar on the Cứu trợ gạo page: each report's deadline and how many
 wards sent it on time, late or not yet; the chosen ward's own status; the ward's sign-off ("Chốt số
-liệu") of a report and what it last signed. The data layer computes; this draws."""
+liệu") of a report and what it last signed; form 10b's food part. The data layer computes; this draws."""
 
 from __future__ import annotations
 
@@ -13,11 +13,16 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import ReportStatus
 from data_layer.core.db import read_session
 from data_layer.core.models import ReliefRound, Ward
+from data_layer.registry.wards import list_wards
 from data_layer.relief.calendar import calendar_note, reporting_calendar
+from data_layer.relief.form_10b import form_10b_food, form_10b_xlsx, period_index, report_periods
 from data_layer.relief.rules import tonnes
 from data_layer.relief.sign_off import calendar_status, sign_off
+from data_layer.reports.file_names import report_file_name
 from data_layer.vn import labels
-from data_layer.vn.formatting import format_count, format_datetime
+from data_layer.vn.document import Office
+from data_layer.vn.formatting import format_count, format_datetime, format_money, local_today
+from ui.downloads import xlsx_download
 from ui.feedback import run_write
 
 
@@ -45,10 +50,11 @@ def relief_calendar(scope: Scope, relief: ReliefRound, ward: Ward) -> None:
             {
                 "Báo cáo": due.name,
                 "Hạn nộp": format_datetime(due.deadline),
-                "Cách nộp": "Chốt số liệu" if due.signed else "Danh sách hộ đã nhập",
+                "Cách nộp": "Chốt số liệu" if due.signed else "Nhập danh sách hộ",
                 "Đúng hạn": format_count(counts[ReportStatus.ON_TIME]),
                 "Muộn": format_count(counts[ReportStatus.LATE]),
                 "Chưa báo cáo": format_count(counts[ReportStatus.MISSING]),
+                "Chưa đến hạn": format_count(counts[ReportStatus.NOT_DUE]),
                 ward.name: _ward_status(own) if own else "",
             }
         )
@@ -88,4 +94,39 @@ def relief_calendar(scope: Scope, relief: ReliefRound, ward: Ward) -> None:
             ),
             hide_index=True,
             width="stretch",
+        )
+
+
+def form_10b_panel(scope: Scope, rounds: list[ReliefRound]) -> None:
+    """Form 10b's food part for a half-year or a year of the wards in scope, and its file."""
+    periods = report_periods(rounds)
+    with st.expander("Mẫu 10b — phần hỗ trợ lương thực", expanded=False):
+        period = st.selectbox(
+            "Kỳ báo cáo mẫu 10b", periods, index=period_index(periods, rounds), format_func=lambda p: p.name
+        )
+        with read_session() as session:
+            rows = form_10b_food(session, scope, period.first, period.last)
+            wards = list_wards(session, scope)
+        ward = wards[0].name if len(wards) == 1 else None
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Chỉ tiêu": "Hỗ trợ lương thực (gạo)" if r.reason is None else labels.label(r.reason),
+                        "Số hộ": format_count(r.households),
+                        "Số người": format_count(r.people),
+                        "Gạo (tấn)": tonnes(r.kg),
+                        "Kinh phí": "" if r.money is None else format_money(r.money),
+                    }
+                    for r in rows
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption("Kinh phí = số gạo đã cấp × đơn giá gạo của đợt; để trống khi có đợt chưa ghi đơn giá.")
+        xlsx_download(
+            "Tải mẫu 10b (.xlsx)",
+            lambda: form_10b_xlsx(rows, Office.configured(), period.first, period.last, ward),
+            report_file_name("mau_10b", period.name, local_today(), ward=ward),
         )

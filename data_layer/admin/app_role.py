@@ -1,8 +1,8 @@
 """The PostgreSQL role the app connects as: it owns no table, so it cannot run DDL, TRUNCATE, or
 disable a trigger; ``ansinh db init --app-role ROLE`` prints what to grant it (run by the owner).
 
-It may read and write every table but those kept final (signed reports, the approval history, the
-seal chain and its checks), which it may only read and add to.
+It may read and write every table but those kept final (signed reports of campaigns and relief rounds,
+the approval history of both, the seal chain and its checks), which it may only read and add to.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlmodel import SQLModel
 
 from data_layer.core.errors import Invalid
 
-APPEND_ONLY = ("wardreport", "approvalevent", "seal", "sealcheck")
+APPEND_ONLY = ("wardreport", "approvalevent", "reliefapproval", "reliefsignoff", "seal", "sealcheck")
 _ROLE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 

@@ -11,7 +11,7 @@ stay empty.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import and_, func, select
@@ -122,7 +122,9 @@ def paid_people(
     session: Session, scope: Scope, first: date, last: date, ward_id: int | None = None
 ) -> list[PaidPerson]:
     """The people the payrolls of ``first``..``last`` paid something (of the scope's wards, or of the
-    one ward ``ward_id``), each once, with the group valid in the period."""
+    one ward ``ward_id``), each once, with the group valid in the period. One CCCD is one person
+    (issue 21 §1.1): a person who moved between two wards of the view is counted once, with what both
+    paid, by the group of the later ward."""
     period = and_(Payroll.month >= first, Payroll.month <= last, _wards(scope, ward_id))
     paid = PayrollLine.kind.in_([LineKind.CURRENT, LineKind.ARREARS])
     money = (
@@ -144,6 +146,7 @@ def paid_people(
     rows = session.execute(
         select(
             money.c.pid,
+            Beneficiary.national_id,
             Beneficiary.gender,
             Beneficiary.birth_date,
             Beneficiary.birth_year,
@@ -156,25 +159,33 @@ def paid_people(
         .outerjoin(AllowanceGroup, AllowanceGroup.id == PayrollLine.group_id)
     ).all()
     valid = valid_groups(session, scope, first, last, ward_id)
-    found = []
-    for pid, gender, birth_date, birth_year, amount, code in rows:
+    found: dict[str, PaidPerson] = {}
+    for pid, national_id, gender, birth_date, birth_year, amount, code in rows:
         if amount is None or amount <= 0:
             continue
         group = valid.get(pid)
         codes = group.codes if group else ((code,) if code else ())
-        found.append(
-            PaidPerson(
-                pid,
-                gender,
-                birth_date,
-                birth_year,
-                int(amount),
-                group.code if group else code,
-                codes,
-                group.month if group else last,
-            )
+        paid = PaidPerson(
+            pid,
+            gender,
+            birth_date,
+            birth_year,
+            int(amount),
+            group.code if group else code,
+            codes,
+            group.month if group else last,
         )
-    return found
+        key = person_key(pid, national_id)
+        if (other := found.get(key)) is not None:
+            later = max(paid, other, key=lambda p: (p.month, p.person_id))
+            paid = replace(later, money=paid.money + other.money)
+        found[key] = paid
+    return list(found.values())
+
+
+def person_key(person_id: int, national_id: str | None) -> str:
+    """Who a registry row is, across wards: its CCCD, else the row itself."""
+    return national_id or f"#{person_id}"
 
 
 Tally = dict[str, list[int]]  # leaf → [people, male, female, cost]

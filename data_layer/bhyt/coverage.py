@@ -19,6 +19,7 @@ from sqlmodel import Session
 from data_layer.bhyt.reference import CATEGORY_CARDS, best_card
 from data_layer.core.access import Scope
 from data_layer.core.codes import PersonStatus
+from data_layer.core.db import one_of
 from data_layer.core.models import Beneficiary, BeneficiaryCategory, Category, Entitlement
 from data_layer.vn.months import month_of
 
@@ -71,10 +72,12 @@ def _registry_end(person) -> date | None:
 
 
 def _entitlement_terms(session: Session, person_ids: list[int]) -> dict[int, list[tuple[date, date | None]]]:
+    """Each person's entitlements as (start month, last month or None); the ids as one parameter (a
+    city's tens of thousands of people would pass SQLite's limit of placeholders)."""
     terms: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
     for pid, start, stop in session.execute(
         select(Entitlement.beneficiary_id, Entitlement.start_month, Entitlement.stop_date).where(
-            Entitlement.beneficiary_id.in_(person_ids)
+            one_of(session, Entitlement.beneficiary_id, person_ids)
         )
     ):
         terms[pid].append((start, month_of(stop) if stop else None))
@@ -86,7 +89,10 @@ def _category_cards(session: Session, person_ids: list[int]) -> dict[int, set[st
     for pid, code in session.execute(
         select(BeneficiaryCategory.beneficiary_id, Category.code)
         .join(Category, Category.id == BeneficiaryCategory.category_id)
-        .where(BeneficiaryCategory.beneficiary_id.in_(person_ids), Category.code.in_(list(CATEGORY_CARDS)))
+        .where(
+            one_of(session, BeneficiaryCategory.beneficiary_id, person_ids),
+            Category.code.in_(list(CATEGORY_CARDS)),
+        )
     ):
         cards[pid].add(CATEGORY_CARDS[code])
     return cards

@@ -22,9 +22,9 @@ from sqlmodel import Session
 
 from data_layer.bhyt.coverage import IDENTITY, Covered, Ended, coverage
 from data_layer.bhyt.reference import BaseSalaries, load_base_salaries
-from data_layer.core import audit
+from data_layer.core import audit, seals
 from data_layer.core.access import Scope
-from data_layer.core.codes import Action, BhytSection, Gender, PayrollStatus
+from data_layer.core.codes import Action, BhytSection, Gender, PayrollStatus, SealKind
 from data_layer.core.errors import Invalid, NotFound
 from data_layer.core.models import BhytLine, BhytList, Ward, utcnow
 from data_layer.vn.collation import person_key
@@ -165,10 +165,11 @@ def _changes(before: ListLine, now: Covered) -> list[str]:
             return label_of(Gender, value)
         return str(value)
 
+    dated = before.birth_date is not None and now.birth_date is not None  # the year goes with the date
     return [
         f"{label}: {shown(name, getattr(before, name))} → {shown(name, getattr(now, name))}"
         for name, label in CHANGE_LABELS.items()
-        if getattr(before, name) != getattr(now, name)
+        if getattr(before, name) != getattr(now, name) and not (name == "birth_year" and dated)
     ]
 
 
@@ -304,6 +305,7 @@ def lock_month(session: Session, scope: Scope, month: date, ward_id: int | None 
             .where(BhytList.id == row.id)
             .values(status=PayrollStatus.LOCKED, locked_at=utcnow(), locked_by=scope.user_id)
         )
+        seals.seal(session, SealKind.BHYT_LIST, row.id)
         audit.record(
             session,
             scope,

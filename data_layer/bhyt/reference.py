@@ -10,7 +10,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
+from data_layer.core import audit
 from data_layer.core.access import Scope
+from data_layer.core.codes import Action
 from data_layer.core.errors import Invalid
 from data_layer.core.models import BaseSalary
 
@@ -87,14 +89,21 @@ def load_base_salaries(session: Session) -> BaseSalaries:
     return BaseSalaries(tuple((m, a) for m, a in rows))
 
 
-def set_base_salary(session: Session, scope: Scope, from_month: date, amount: int) -> None:
-    """Record (or correct) the base salary from a month on (admin)."""
+def set_base_salary(session: Session, scope: Scope, from_month: date, amount: int | None) -> None:
+    """Record (or correct) the base salary from a month on (admin; audited). Lists already sent keep
+    the premiums they were sent with."""
     scope.require_admin()
-    if amount <= 0:
-        raise Invalid("Lương cơ sở phải lớn hơn 0.")
+    if not amount or amount <= 0:
+        raise Invalid("Lương cơ sở phải là số tiền lớn hơn 0 (ví dụ 2.530.000).")
     row = session.execute(select(BaseSalary).where(BaseSalary.from_month == from_month)).scalar_one_or_none()
+    old = row.amount if row else None
     if row is None:
-        session.add(BaseSalary(from_month=from_month, amount=amount))
+        row = BaseSalary(from_month=from_month, amount=amount)
+        session.add(row)
     else:
         row.amount = amount
     session.flush()
+    action = Action.INSERT if old is None else Action.UPDATE
+    audit.record(
+        session, scope, table="basesalary", row_id=row.id, action=action, field="amount", old=old, new=amount
+    )

@@ -1,4 +1,5 @@
-"""``ansinh bhyt list`` and ``bhyt lock``: the monthly health-insurance lists for the insurance agency."""
+"""``ansinh bhyt list`` and ``bhyt lock``: the monthly health-insurance lists for the insurance agency;
+``bhyt reconcile``: the agency's list of issued cards against who is covered this month."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from data_layer.bhyt.lists import list_figures, lock_month, month_lists
 from data_layer.cli.common import engine_of, system_scope
 from data_layer.core.db import read_session, write_session
+from data_layer.core.errors import Invalid
 from data_layer.registry.wards import get_ward_by_code
 from data_layer.vn.formatting import format_money
 from data_layer.vn.months import month_arg
@@ -44,4 +46,23 @@ def cmd_lock(args) -> int:
         print(f"Đã khóa danh sách thẻ BHYT tháng {args.month} của: {', '.join(locked)}.")
     else:
         print(f"Danh sách thẻ BHYT tháng {args.month} của mọi phường/xã đã khóa từ trước.")
+    return 0
+
+
+def cmd_reconcile(args) -> int:
+    from data_layer.bhyt.reconcile import KIND_LABELS, reconcile_file
+    from data_layer.vn.formatting import local_today
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise Invalid(f"Không tìm thấy tệp {args.file}.")
+    with read_session(engine_of(args)) as session:
+        result = reconcile_file(session, SYSTEM, path.read_bytes(), path.name, local_today())
+    if args.json:
+        print(json.dumps(result.counts(), ensure_ascii=False))
+        return 0
+    print(result.sentence())
+    for finding in result.findings:
+        who = f"{finding.name} ({finding.national_id})" if finding.national_id else finding.name
+        print(f"- {finding.ward} · {KIND_LABELS[finding.kind]} · {who}: {finding.detail}")
     return 0

@@ -271,6 +271,17 @@ def _bhyt_commands(sub, add: Adder) -> None:
     out.add_argument("--json", action="store_true", help="in ra JSON")
     p = add(bhyt, "lock", "bhyt:cmd_lock", "khóa (đã gửi) danh sách thẻ BHYT của tháng, mọi phường/xã")
     p.add_argument("--month", required=True, metavar="MM/YYYY")
+    p = add(
+        bhyt,
+        "reconcile",
+        "bhyt:cmd_reconcile",
+        "đối chiếu danh sách thẻ cơ quan BHXH đã cấp (.xlsx, .xls, .ods, .csv) với người được ngân sách đóng"
+        " BHYT tháng này",
+    )
+    p.add_argument(
+        "file", metavar="FILE", help="danh sách thẻ: Số CCCD hoặc Mã số BHXH, Số thẻ BHYT, hạn thẻ"
+    )
+    p.add_argument("--json", action="store_true", help="in số liệu dạng JSON")
 
 
 def _allowance_commands(sub, add: Adder) -> None:

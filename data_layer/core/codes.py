@@ -159,6 +159,7 @@ class SealKind(StrEnum):
     WARD_REPORT = "wardreport"
     APPROVAL = "approval"
     RELIEF_SIGN_OFF = "reliefsignoff"
+    BHYT_LIST = "bhytlist"  # a ward's monthly health-insurance list as sent
 
 
 class ReportStatus(StrEnum):

@@ -1,10 +1,11 @@
 """Tamper evidence: a hash chain over what must never change, and its verification.
 
 A link (``Seal``) is written in the transaction that makes a thing final: a payroll month locked, a
-ward report signed (a campaign's or a relief round's), an approval event recorded. It holds the hash
-of the thing's content (the month with every line; the report; the event) and its own hash over the
-previous link's hash, its kind, its row and that content hash, so a link cannot be altered, removed
-or reordered without breaking the ones after it.
+ward report signed (a campaign's or a relief round's), an approval event recorded, a ward's
+health-insurance list sent. It holds the hash of the thing's content (the month with every line; the
+report; the event; the list with every line) and its own hash over the previous link's hash, its kind,
+its row and that content hash, so a link cannot be altered, removed or reordered without breaking the
+ones after it.
 
 The lock triggers (``core.locks``) refuse every change; ``verify`` shows one made behind them by
 someone who can disable triggers (a database owner or superuser): it recomputes every content and
@@ -25,6 +26,8 @@ from sqlmodel import Session
 from data_layer.core.codes import PayrollStatus, SealKind
 from data_layer.core.models import (
     ApprovalEvent,
+    BhytLine,
+    BhytList,
     Payroll,
     PayrollLine,
     ReliefSignOff,
@@ -48,8 +51,31 @@ _LINE_COLUMNS = (
     PayrollLine.account_number,
     PayrollLine.bank_name,
 )
+_BHYT_LINE_COLUMNS = tuple(
+    getattr(BhytLine, c)
+    for c in (
+        "id",
+        "beneficiary_id",
+        "ward_id",
+        "section",
+        "card_type",
+        "from_month",
+        "to_month",
+        "premium",
+        "name",
+        "birth_date",
+        "birth_year",
+        "gender",
+        "national_id",
+        "social_insurance_no",
+        "hamlet",
+        "clinic",
+        "note",
+    )
+)
 KIND_NAMES = {
     SealKind.PAYROLL: "danh sách chi trả",
+    SealKind.BHYT_LIST: "danh sách thẻ BHYT đã gửi",
     SealKind.WARD_REPORT: "báo cáo đã chốt",
     SealKind.APPROVAL: "sự kiện duyệt/mở khóa",
     SealKind.RELIEF_SIGN_OFF: "báo cáo cứu trợ gạo đã chốt",
@@ -84,6 +110,18 @@ def content_hash(session: Session, kind: str, ref_id: int) -> str | None:
             return None
         lines = session.execute(
             select(*_LINE_COLUMNS).where(PayrollLine.payroll_id == ref_id).order_by(PayrollLine.id)
+        )
+        return _hash_rows([tuple(head), *lines])
+    if kind == SealKind.BHYT_LIST:
+        head = session.execute(
+            select(BhytList.id, BhytList.ward_id, BhytList.month, BhytList.status, BhytList.locked_by).where(
+                BhytList.id == ref_id
+            )
+        ).first()
+        if head is None:
+            return None
+        lines = session.execute(
+            select(*_BHYT_LINE_COLUMNS).where(BhytLine.list_id == ref_id).order_by(BhytLine.id)
         )
         return _hash_rows([tuple(head), *lines])
     model, columns = {
@@ -164,8 +202,10 @@ def _name(kind: str, ref_id: int) -> str:
 
 
 def _final_things(session: Session) -> list[tuple[SealKind, int]]:
-    """Everything that must carry a link: locked payrolls, signed reports, approval events."""
+    """Everything that must carry a link: locked payrolls, signed reports (campaigns' and relief
+    rounds'), approval events, sent BHYT lists."""
     payrolls = select(Payroll.id).where(Payroll.status == PayrollStatus.LOCKED).order_by(Payroll.id)
+    lists = select(BhytList.id).where(BhytList.status == PayrollStatus.LOCKED).order_by(BhytList.id)
     reports = select(WardReport.id).order_by(WardReport.id)
     events = select(ApprovalEvent.id).order_by(ApprovalEvent.id)
     relief = select(ReliefSignOff.id).order_by(ReliefSignOff.id)
@@ -174,6 +214,7 @@ def _final_things(session: Session) -> list[tuple[SealKind, int]]:
         *((SealKind.WARD_REPORT, i) for i in session.execute(reports).scalars()),
         *((SealKind.APPROVAL, i) for i in session.execute(events).scalars()),
         *((SealKind.RELIEF_SIGN_OFF, i) for i in session.execute(relief).scalars()),
+        *((SealKind.BHYT_LIST, i) for i in session.execute(lists).scalars()),
     ]
 
 

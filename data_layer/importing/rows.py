@@ -417,17 +417,22 @@ def parse_rows(table: Table, mapping: dict[int, str | None] | None = None) -> li
     headers = {c.index: c.header or f"Cột {c.index + 1}" for c in table.columns}
     parsed = _assemble(table, _Columns(table, active, headers))
     _flag_error_cells(table, parsed, active, headers)
-    first_row_of: dict[str, int] = {}
-    id_header = _header_of("national_id", active, headers)
-    for row in parsed:
-        if row.national_id and not row.errors:
-            if row.national_id in first_row_of:
-                row.errors.append(
-                    (id_header, f"Số CCCD {row.national_id} trùng với dòng {first_row_of[row.national_id]}.")
-                )
-            else:
-                first_row_of[row.national_id] = row.row
+    _refuse_repeats(parsed, "national_id", "Số CCCD", _header_of("national_id", active, headers))
+    header = _header_of("social_insurance_no", active, headers)
+    _refuse_repeats(parsed, "social_insurance_no", "Mã số BHXH", header)
     return parsed
+
+
+def _refuse_repeats(rows: list[ParsedRow], attribute: str, what: str, header: str | None) -> None:
+    """A number that identifies one person (CCCD, social-insurance number) twice in a file: the later
+    row is refused, naming the first."""
+    first_row_of: dict[str, int] = {}
+    for row in rows:
+        if (value := getattr(row, attribute)) and not row.errors:
+            if value in first_row_of:
+                row.errors.append((header, f"{what} {value} trùng với dòng {first_row_of[value]}."))
+            else:
+                first_row_of[value] = row.row
 
 
 def _flag_error_cells(

@@ -20,6 +20,7 @@ from data_layer.core.codes import (
     PaymentMethod,
     PayrollStatus,
     PersonStatus,
+    ReliefReport,
     StopReason,
 )
 from data_layer.core.errors import Conflict, Invalid, NotFound
@@ -27,6 +28,7 @@ from data_layer.core.models import (
     Allocation,
     ApprovalEvent,
     AuditEvent,
+    BaseSalary,
     Beneficiary,
     BhytList,
     Campaign,
@@ -41,6 +43,7 @@ from data_layer.core.models import (
     ReliefDelivery,
     ReliefHousehold,
     ReliefRound,
+    ReliefSignOff,
     User,
     Ward,
     WardReport,
@@ -184,6 +187,10 @@ _DESCRIBED = {
         select(Payroll.id, Payroll.month),
         lambda month: f"Danh sách chi trả tháng {format_month(month)}",
     ),
+    "basesalary": (
+        select(BaseSalary.id, BaseSalary.from_month),
+        lambda month: f"Lương cơ sở từ tháng {format_month(month)}",
+    ),
     "bhytlist": (
         select(BhytList.id, BhytList.month, Ward.name).join(Ward, Ward.id == BhytList.ward_id),
         lambda month, ward: f"Danh sách thẻ BHYT tháng {format_month(month)} ({ward})",
@@ -220,6 +227,12 @@ _DESCRIBED = {
         .join(ReliefHousehold, ReliefHousehold.id == ReliefDelivery.household_id)
         .join(ReliefRound, ReliefRound.id == ReliefHousehold.round_id),
         lambda head, round_: f"Gạo phát cho hộ {head} – {round_}",
+    ),
+    "reliefsignoff": (
+        select(ReliefSignOff.id, ReliefSignOff.report, Ward.name, ReliefRound.name)
+        .join(Ward, Ward.id == ReliefSignOff.ward_id)
+        .join(ReliefRound, ReliefRound.id == ReliefSignOff.round_id),
+        lambda report, ward, round_: f"{labels.label_of(ReliefReport, report)} của {ward} – {round_}",
     ),
     "importbatch": (
         select(ImportBatch.id, ImportBatch.file_name, Ward.name).join(Ward, Ward.id == ImportBatch.ward_id),

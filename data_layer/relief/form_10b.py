@@ -41,6 +41,36 @@ def month_end(month: date) -> date:
     return date.fromordinal(following.toordinal() - 1)
 
 
+@dataclass(frozen=True)
+class Period:
+    """A reporting period of form 10b: its first and last months (first-of-month dates) and its name."""
+
+    first: date
+    last: date
+    name: str
+
+
+def report_periods(rounds: list[ReliefRound]) -> list[Period]:
+    """The periods a commune reports in (half-years, before 15/6 and 15/12; and the whole year) for the
+    years of ``rounds``, the latest first."""
+    years = sorted({r.start_date.year for r in rounds}, reverse=True)
+    return [
+        period
+        for year in years
+        for period in (
+            Period(date(year, 7, 1), date(year, 12, 1), f"6 tháng cuối năm {year}"),
+            Period(date(year, 1, 1), date(year, 6, 1), f"6 tháng đầu năm {year}"),
+            Period(date(year, 1, 1), date(year, 12, 1), f"Cả năm {year}"),
+        )
+    ]
+
+
+def period_index(periods: list[Period], rounds: list[ReliefRound]) -> int:
+    """Where a page opens the list of periods: the half-year of the newest round."""
+    newest = max(r.start_date for r in rounds).replace(day=1)
+    return next(i for i, p in enumerate(periods) if p.first <= newest <= p.last)
+
+
 def form_10b_food(
     session: Session, scope: Scope, first: date, last: date, ward_id: int | None = None
 ) -> list[FoodRow]:

@@ -46,5 +46,7 @@ def household_problem(household_size: int | None, people_lacking_food: int | Non
 
 
 def tonnes(kg: int | None) -> str:
-    """kg as tonnes with three decimals, Vietnamese style: 1234 kg → '1,234'."""
-    return f"{(kg or 0) / 1000:.3f}".replace(".", ",")
+    """kg as tonnes with three decimals, Vietnamese style (dot thousands, decimal comma), computed on whole
+    kg: 1234 kg → '1,234'; 9877875 kg → '9.877,875'."""
+    whole, grams = divmod(kg or 0, 1000)
+    return f"{whole:,}".replace(",", ".") + f",{grams:03d}"

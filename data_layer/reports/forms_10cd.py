@@ -24,11 +24,14 @@ from data_layer.allowance.forms import (
     form_10a,
     form_xlsx,
     paid_people,
+    person_key,
     rows_from,
 )
-from data_layer.allowance.months import add_months
+from data_layer.allowance.months import add_months, months_from
 from data_layer.allowance.rules import age_in_month
 from data_layer.allowance.valid_groups import valid_groups
+from data_layer.bhyt.coverage import coverage
+from data_layer.bhyt.reference import load_base_salaries
 from data_layer.campaigns.rules import MILESTONES
 from data_layer.core.access import Scope
 from data_layer.core.codes import AllocationStatus, PersonStatus
@@ -100,7 +103,7 @@ ROWS_10C: list[tuple[str, str, list[str] | None]] = [
         [f"lt{a}" for a in LONGEVITY_AGES],
     ),
     *[("", _longevity_label(a), [f"lt{a}"]) for a in LONGEVITY_AGES],
-    ("7", "Người cao tuổi được cấp thẻ bảo hiểm y tế", None),
+    ("7", "Người cao tuổi được cấp thẻ bảo hiểm y tế (ngân sách đóng)", ["cards"]),
 ]
 
 _SEVERE = [f"5.6a{b}" for b in ("<16", "16-60", ">=60")]
@@ -121,22 +124,34 @@ ROWS_10D: list[tuple[str, str, list[str] | None]] = [
     ("", "   + Từ 16 đến dưới 60 tuổi", [_HEAVY[1]]),
     ("", "   + Từ 60 tuổi trở lên", [_HEAVY[2]]),
     ("3", "Hỗ trợ kinh phí chăm sóc, nuôi dưỡng người khuyết tật", None),
-    ("4", "Người khuyết tật được cấp thẻ bảo hiểm y tế", None),
+    ("4", "Người khuyết tật được cấp thẻ bảo hiểm y tế (ngân sách đóng)", ["cards"]),
 ]
 
 
-def _registry_people(session: Session, scope: Scope, first: date, ward_id: int | None, *where):
-    """(id, gender, birth date, birth year) of the registry's people of the wards present in the
-    period (active, or died / moved / ended on or after its first day) matching ``where``."""
+def _registry_people(session: Session, scope: Scope, first: date, ward_id: int | None, *where) -> list:
+    """(key, id, gender, birth date, birth year) of the registry's people of the wards present in the
+    period (active, or died / moved / ended on or after its first day) matching ``where``; one CCCD is
+    one person (``person_key``): of a person's rows in two wards (a move), the active one."""
     wards = scope.ward_clause(Beneficiary.ward_id)
     if ward_id is not None:
         wards = and_(wards, Beneficiary.ward_id == ward_id)
     present = or_(Beneficiary.status == PersonStatus.ACTIVE, Beneficiary.status_date >= first)
-    return session.execute(
-        select(Beneficiary.id, Beneficiary.gender, Beneficiary.birth_date, Beneficiary.birth_year).where(
-            wards, present, *where
-        )
-    ).all()
+    chosen: dict[str, tuple] = {}
+    for pid, national_id, status, gender, birth_date, birth_year in session.execute(
+        select(
+            Beneficiary.id,
+            Beneficiary.national_id,
+            Beneficiary.status,
+            Beneficiary.gender,
+            Beneficiary.birth_date,
+            Beneficiary.birth_year,
+        ).where(wards, present, *where)
+    ):
+        key = person_key(pid, national_id)
+        rank = (status == PersonStatus.ACTIVE, pid)
+        if key not in chosen or rank > chosen[key][0]:
+            chosen[key] = (rank, (key, pid, gender, birth_date, birth_year))
+    return [row for _, row in chosen.values()]
 
 
 def _longevity_gifts(session: Session, scope: Scope, first: date, last: date, ward_id: int | None):
@@ -160,18 +175,33 @@ def _longevity_gifts(session: Session, scope: Scope, first: date, last: date, wa
     ).all()
 
 
+def _count_cards(
+    leaves: Tally, session: Session, scope: Scope, first: date, last: date, ward_id: int | None, keep
+) -> None:
+    """The people with a health-insurance card the State pays (``bhyt.coverage``) in some month of the
+    period for whom ``keep(covered)`` holds, once each; cost = the premiums of their covered months
+    (4.5% of each month's base salary)."""
+    salaries = load_base_salaries(session)
+    people: dict[str, tuple[str | None, int]] = {}
+    for month in months_from(first, last):
+        covered, _ = coverage(session, scope, month, [ward_id] if ward_id is not None else None)
+        for pid, card in covered.items():
+            if keep(card):
+                key = person_key(pid, card.national_id)
+                gender, premiums = people.get(key, (card.gender, 0))
+                people[key] = (gender, premiums + salaries.premium_in(month))
+    for gender, premiums in people.values():
+        count_in(leaves, "cards", gender, premiums)
+
+
 def form_10c(
     session: Session, scope: Scope, first: date, last: date, ward_id: int | None = None
 ) -> list[FormRow]:
     """The rows of form 10c (elderly) for the months ``first`` to ``last``."""
     leaves: Tally = {}
     oldest_year = last.year - ELDERLY_AGE
-    for (
-        _,
-        gender,
-        birth_date,
-        birth_year,
-    ) in _registry_people(session, scope, first, ward_id, Beneficiary.birth_year <= oldest_year):
+    elders = _registry_people(session, scope, first, ward_id, Beneficiary.birth_year <= oldest_year)
+    for _, _, gender, birth_date, birth_year in elders:
         age = age_in_month(birth_date, birth_year, last)
         if age is not None and age >= ELDERLY_AGE:
             count_in(leaves, _band_leaf(age), gender)
@@ -187,6 +217,12 @@ def form_10c(
             count_in(leaves, leaf, paid.gender, paid.money)
     for gender, age, value in _longevity_gifts(session, scope, first, last, ward_id):
         count_in(leaves, f"lt{int(age)}", gender, int(value or 0))
+
+    def elderly(card) -> bool:
+        age = age_in_month(card.birth_date, card.birth_year, last)
+        return age is not None and age >= ELDERLY_AGE
+
+    _count_cards(leaves, session, scope, first, last, ward_id, elderly)
     return rows_from(leaves, ROWS_10C, frozenset(f"age{lo}" for lo, _ in AGE_BANDS))
 
 
@@ -212,9 +248,18 @@ def form_10d(
         EntitlementGroup.group_id == AllowanceGroup.id,
         AllowanceGroup.code.in_(DISABILITY_GROUPS),
     )
-    for pid, gender, _, _ in _registry_people(session, scope, first, ward_id, or_(in_category, in_group)):
+    disabled = set()
+    for key, pid, gender, _, _ in _registry_people(
+        session, scope, first, ward_id, or_(in_category, in_group)
+    ):
         severity = _severity(valid[pid].codes) if pid in valid else None
         count_in(leaves, f"reg{severity or '-other'}", gender)
+        disabled.add(key)
+
+    def is_disabled(card) -> bool:
+        return person_key(card.beneficiary_id, card.national_id) in disabled
+
+    _count_cards(leaves, session, scope, first, last, ward_id, is_disabled)
     for paid in paid_people(session, scope, first, last, ward_id):
         if severity := _severity(paid.codes):
             count_in(leaves, f"{severity}{_severity_band(paid.age)}", paid.gender, paid.money)

@@ -191,6 +191,7 @@ RECORD_LABELS = {
     "reliefhousehold": "Hộ thiếu đói",
     "reliefapproval": "Duyệt danh sách hỗ trợ gạo",
     "reliefdelivery": "Phát gạo",
+    "reliefsignoff": "Báo cáo cứu trợ gạo đã chốt",
     # health insurance
     "bhytlist": "Danh sách thẻ BHYT gửi BHXH",
     "basesalary": "Lương cơ sở",

@@ -183,6 +183,7 @@ def test_form_10c_elderly_by_age_allowance_pension_and_longevity(engine, wards):
     4. on the allowance: Một 5.5a 2,250,000; Hai 5.5c 1,500,000; Bốn (5.6b, another group) 3,000,000
        → 3 people, 6,750,000. 5. social pension: Ba 1,500,000.
     6. longevity: Một at 70 700,000, Năm at 100 1,700,000 → 2 people, 2,400,000.
+    7. health-insurance cards the State pays: see below.
     The office adds Tám (ward B, 75, 5.5a 3 × 750,000)."""
     from data_layer.reports.forms_10cd import form_10c
 
@@ -224,6 +225,10 @@ def test_form_10c_elderly_by_age_allowance_pension_and_longevity(engine, wards):
         (1, 0, 1, 1_700_000),
         (0, 0, 0, 0),
     )
+    # 7. State-paid health-insurance cards (every entitlement gives a BT card): Một, Hai, Ba, Bốn, 3 months
+    # each at 4.5% × 2,340,000 = 105,300 đ → 4 × 3 × 105,300 = 1,263,600 đ; the office adds Tám
+    assert ward["Người cao tuổi được cấp thẻ bảo hiểm y tế (ngân sách đóng)"] == (4, 2, 2, 1_263_600)
+    assert office["Người cao tuổi được cấp thẻ bảo hiểm y tế (ngân sách đóng)"] == (5, 3, 2, 1_579_500)
     assert office["Người cao tuổi trong danh sách đối tượng"] == (6, 3, 3, None)
     assert office["Người cao tuổi hưởng trợ cấp xã hội hằng tháng"] == (4, 2, 2, 6_750_000 + 2_250_000)
     assert office["Người cao tuổi được chúc thọ, mừng thọ"][0] == 2
@@ -255,6 +260,8 @@ def test_form_10d_by_severity_and_by_the_group_valid_in_the_period(engine, wards
         3_000_000,
     )  # Bốn 60+
     assert found["Hỗ trợ kinh phí chăm sóc, nuôi dưỡng người khuyết tật"][0] is None
+    # cards: Bốn and Bảy (entitled; Chín has no card the State pays), 2 × 3 × 105,300 đ
+    assert found["Người khuyết tật được cấp thẻ bảo hiểm y tế (ngân sách đóng)"] == (2, 1, 1, 631_800)
 
     with write_session(engine) as session:
         change_entitlement(session, SYSTEM, ids["eBốn"], applies_from=M(9, 2025), group_codes_text="5.6a")
@@ -359,3 +366,38 @@ def test_the_half_yearly_forms_are_due_before_15_june_and_15_december():
     assert next_form_deadline(date(2026, 6, 15)) == date(2026, 6, 15)  # the day itself is still in time
     assert next_form_deadline(date(2026, 6, 16)) == date(2026, 12, 15)
     assert next_form_deadline(date(2026, 12, 16)) == date(2027, 6, 15)
+
+
+def test_a_person_who_moved_between_wards_counts_once_for_the_office(engine, wards):
+    """Bà Sáu (F, 1950: 75; CCCD 020150000006), 5.5a in A from 01/2025 (1.5 × 500,000 = 750,000 đ), moved
+    on 15/03/2025: A pays 01–03. B grants 5.6b from 04/2025 (elderly 2.0 → 1,000,000 đ), 04–06. 01–06
+    paid and locked. The office's forms count one person, by B's group in 06/2025, with both wards'
+    money: 10a "severe, 60 and over" 1 person, 3 × 750,000 + 3 × 1,000,000 = 5,250,000 đ; 10c one
+    elderly person of 70–79 and one on the allowance; 10d one person with a severe disability, and one
+    card (6 months × 105,300 đ = 631,800 đ). Each ward alone counts her once with its own money."""
+    from data_layer.allowance.entitlement_status import stop
+    from data_layer.core.codes import StopReason
+    from data_layer.reports.forms_10cd import form_10c, form_10d
+
+    cccd = "020150000006"
+    in_a = person(engine, wards["A"], "Bà Sáu", year=1950, gender="F", national_id=cccd)
+    first = entitle(engine, in_a, ("5.5a",), M(1, 2025))
+    build_and_lock(engine, M(1, 2025), M(2, 2025), M(3, 2025))
+    with write_session(engine) as session:
+        stop(session, SYSTEM, first, on=date(2025, 3, 15), reason=StopReason.MOVED)
+    in_b = person(engine, wards["B"], "Bà Sáu", year=1950, gender="F", national_id=cccd)
+    entitle(engine, in_b, ("5.6b",), M(4, 2025))
+    build_and_lock(engine, M(4, 2025), M(5, 2025), M(6, 2025))
+    office = rows_of(engine, M(1, 2025), M(6, 2025))
+    assert office["Trợ cấp xã hội hằng tháng"] == (1, 5_250_000)
+    assert office["– Nặng"] == (1, 5_250_000) and office[ELDERLY_POOR] == (0, 0)
+    assert rows_of(engine, M(1, 2025), M(6, 2025), wards["A"])[ELDERLY_POOR] == (1, 2_250_000)
+    assert rows_of(engine, M(1, 2025), M(6, 2025), wards["B"])["– Nặng"] == (1, 3_000_000)
+    with write_session(engine) as session:
+        elderly = figures(form_10c(session, SYSTEM, M(1, 2025), M(6, 2025)))
+        disabled = figures(form_10d(session, SYSTEM, M(1, 2025), M(6, 2025)))
+    assert elderly["Người cao tuổi trong danh sách đối tượng"][0] == 1
+    assert elderly["– Từ 70 đến dưới 80 tuổi"][0] == 1
+    assert elderly["Người cao tuổi hưởng trợ cấp xã hội hằng tháng"] == (1, 0, 1, 5_250_000)
+    assert disabled["Người khuyết tật trong danh sách đối tượng"][0] == 1
+    assert disabled["Người khuyết tật được cấp thẻ bảo hiểm y tế (ngân sách đóng)"] == (1, 0, 1, 631_800)

@@ -418,3 +418,76 @@ def test_yearly_estimate_uses_each_months_base_salary(engine, wards):
         ("HN", 1, 1_314_900),
     ]
     assert next_year.amount == 2_732_400
+
+
+def test_an_admin_changes_the_base_salary_and_sent_lists_keep_theirs(engine, wards):
+    """Sáu: pension from 06/2026; 06/2026 sent at 105.300 đ. The admin records 2.600.000 đ from
+    06/2026 (a what-if): 07/2026 keeps 2.530.000 đ (its own, later row) → 113.850 đ; the sent June keeps
+    105.300 đ; an open June would now be 117.000 đ (4,5% of 2.600.000). Audited; a viewer is refused."""
+    from data_layer.bhyt.reference import set_base_salary
+    from data_layer.core.models import AuditEvent
+
+    a = wards["A"]
+    pensioner(engine, a, "Lò Văn Sáu", M(6, 2026))
+    send(engine, M(6, 2026), a)
+    viewer = Scope(user_id=None, username="v", role=Role.VIEWER, ward_ids=None)
+    with pytest.raises(Forbidden), write_session(engine) as session:
+        set_base_salary(session, viewer, M(6, 2026), 2_600_000)
+    with pytest.raises(Invalid, match="lớn hơn 0"), write_session(engine) as session:
+        set_base_salary(session, SYSTEM, M(6, 2026), 0)
+    with write_session(engine) as session:
+        set_base_salary(session, SYSTEM, M(6, 2026), 2_600_000)
+    assert figures(engine, M(6, 2026), a)["premium"] == 105_300
+    assert figures(engine, M(6, 2026), wards["B"])["premium"] == 0
+    assert figures(engine, M(7, 2026), a)["premium"] == 113_850
+    with read_session(engine) as session:
+        assert load_base_salaries(session).premium_in(M(6, 2026)) == 117_000
+        event = session.execute(select(AuditEvent).where(AuditEvent.table_name == "basesalary")).scalar_one()
+    assert (event.action, event.old, event.new) == ("insert", None, "2600000")
+
+
+def test_a_sent_list_is_sealed_and_a_change_behind_the_triggers_is_named(engine, wards, capsys):
+    from data_layer.cli import main
+    from tests.data_layer.test_seals import _behind_the_triggers
+
+    def verify() -> tuple[int, dict]:
+        code = main(["db", "verify", "--db", engine.url.render_as_string(hide_password=False), "--json"])
+        return code, json.loads(capsys.readouterr().out)
+
+    pensioner(engine, wards["A"], "Mạc Văn Tú", M(5, 2026))
+    send(engine, M(5, 2026))
+    code, found = verify()
+    assert (code, found["ok"], found["links"]) == (0, True, 2)  # one list per ward
+    _behind_the_triggers(engine, "bhytline", "UPDATE bhytline SET premium = 1")
+    code, found = verify()
+    assert code == 1 and found["kind"] == "bhytlist"
+    assert (
+        "danh sách thẻ BHYT đã gửi" in found["problem"] and "đã bị sửa sau khi niêm phong" in found["problem"]
+    )
+
+
+def test_a_corrected_birth_date_is_one_change_even_when_its_year_changes():
+    """01/01/1945 → 01/01/1946 is said once ("Ngày sinh"), not again as "Năm sinh"."""
+    from data_layer.bhyt.lists import ListLine, _changes
+
+    before = ListLine(
+        "covered", 1, 1, "BT", None, None, 0, "An", date(1945, 1, 1), 1945, "M", None, None, None, None
+    )
+    now = ListLine(
+        "covered", 1, 1, "BT", None, None, 0, "An", date(1946, 1, 1), 1946, "M", None, None, None, None
+    )
+    assert _changes(before, now) == ["Ngày sinh: 01/01/1945 → 01/01/1946"]
+    year_only = ListLine("covered", 1, 1, "BT", None, None, 0, "An", None, 1947, "M", None, None, None, None)
+    assert _changes(before, year_only) == ["Ngày sinh: 01/01/1945 → (trống)", "Năm sinh: 1945 → 1947"]
+
+
+def test_coverage_reads_a_citys_worth_of_people_in_one_parameter(engine, wards):
+    """70.000 ids (more than PostgreSQL's 65.535 parameters of a statement) are asked for in one parameter."""
+    from data_layer.bhyt.coverage import _category_cards, _entitlement_terms
+
+    pid, _ = pensioner(engine, wards["A"], "Kha Văn Tài", M(5, 2026))
+    add_category(engine, pid, "HN")
+    ids = [pid, *range(10_000_000, 10_070_000)]
+    with read_session(engine) as session:
+        assert _entitlement_terms(session, ids) == {pid: [(M(5, 2026), None)]}
+        assert _category_cards(session, ids) == {pid: {"HN"}}

@@ -28,16 +28,21 @@ def insurance_list(rows: list[list]) -> bytes:
 
 def test_import_reads_checks_and_stores_the_insurance_columns(engine, wards):
     """Data start on Excel row 5 (3 title rows, the header). Row 5 is right (the social-insurance number
-    typed as a number lost its leading zero: restored); rows 6–8 are refused naming their column."""
+    typed as a number lost its leading zero: restored); rows 6–9 are refused naming their column."""
     rows = [
         [1, "Nguyễn Văn An", 1940, "022040001234", 123456789, "bt 2 22 0123456789", "Trạm Y tế phường A"],
         [2, "Trần Thị Bình", 1941, None, "12345", None, None],  # 5 digits
         [3, "Lê Văn Cường", 1942, None, "0123456780", "BT22012345678", None],  # 13 characters
         [4, "Phạm Thị Dung", 1943, None, "0123456781", "HN2220123456789", None],  # card of another number
+        [5, "Hà Văn Em", 1944, None, "0123456789", None, None],  # An's number again
     ]
     _, result = run_import(engine, insurance_list(rows), wards["A"])
     errors = {e["row"]: e for e in result.counts["errors"]}
-    assert set(errors) == {6, 7, 8}
+    assert set(errors) == {6, 7, 8, 9}
+    assert (
+        errors[9]["column"] == "Mã số BHXH"
+        and errors[9]["message"] == "Mã số BHXH 0123456789 trùng với dòng 5."
+    )
     assert errors[6]["column"] == "Mã số BHXH" and "10 chữ số" in errors[6]["message"]
     assert errors[7]["column"] == "Số thẻ BHYT" and "không đúng dạng" in errors[7]["message"]
     assert errors[8]["column"] == "Số thẻ BHYT" and "không khớp mã số BHXH 0123456781" in errors[8]["message"]

@@ -259,3 +259,28 @@ def test_cli_round_add_takes_a_rice_price(capsys, db_url):
     assert code == 0 and "Giáp hạt 2027" in out
     with read_session(get_engine(db_url)) as session:
         assert get_round_by_name(session, "Giáp hạt 2027").rice_price == 14_500
+
+
+def test_an_approved_ward_refuses_a_household_typed_in_and_the_undo_of_its_list(engine, wards):
+    from data_layer.importing.batches import undo_batch
+    from data_layer.relief.household_list import HouseholdList
+
+    with write_session(engine) as session:
+        round_id = tet_round(session)
+        batch = import_households(session, round_id, wards["A"], WARD_A).batch_id
+        approve_ward(session, SYSTEM, round_id, wards["A"])
+    with pytest.raises(Locked, match="Phường A"), write_session(engine) as session:
+        add_household(
+            session, SYSTEM, round_id, wards["A"], HouseholdInput("Đinh Văn Mới", "Thôn Đông", None, 2, 2)
+        )
+    with pytest.raises(Locked), write_session(engine) as session:
+        undo_batch(session, SYSTEM, batch, [HouseholdList])
+    with read_session(engine) as session:
+        assert [h.kg_approved for h in list_households(session, SYSTEM, round_id)] == [60, 45]  # unchanged
+
+
+def test_tonnes_read_the_vietnamese_way_with_thousands():
+    """MOLISA's 2022 request: 658.525 people × 15 kg = 9.877.875 kg = 9.877,875 tonnes."""
+    from data_layer.relief.rules import tonnes
+
+    assert [tonnes(kg) for kg in (0, 45, 1234, 658_525 * 15)] == ["0,000", "0,045", "1,234", "9.877,875"]

@@ -20,6 +20,8 @@ from data_layer.core.models import (
     PayrollLine,
     Ward,
 )
+from data_layer.demo.city import DEMO_WARDS
+from data_layer.registry.hamlets import NO_HAMLET
 from data_layer.vn.formatting import format_count
 from tests.pages.conftest import app_as
 
@@ -51,7 +53,8 @@ def line_ids(ward_code: str, same: bool) -> set[int]:
 def test_ward_staff_rebuild_their_ward_only_and_cannot_lock(demo_db):
     at = app_as("dongkinh", "pages/payroll.py").run()
     assert not at.exception
-    assert at.dataframe[0].value["Phường/xã"].tolist() == ["Phường Đông Kinh"]
+    hamlets = set(at.dataframe[0].value["Thôn/tổ dân phố"])  # a commune office watches its tổ dân phố
+    assert hamlets and hamlets <= {*next(h for c, _, h in DEMO_WARDS if c == "DK"), NO_HAMLET}
     assert "Khóa tháng" not in buttons(at)
     others, mine = line_ids("DK", same=False), line_ids("DK", same=True)
     label = next(b for b in buttons(at) if b.startswith("Lập lại danh sách của phường/xã mình"))

@@ -104,7 +104,12 @@ def test_the_calendar_counts_the_demos_sign_offs_per_report(demo_db):
     assert (quick["Hạn nộp"], after["Hạn nộp"]) == ("10/02/2026 14:00", "21/02/2026 10:00")
     assert (quick["Đúng hạn"], quick["Muộn"], quick["Chưa báo cáo"]) == ("1", "1", "4")
     assert (after["Đúng hạn"], after["Muộn"], after["Chưa báo cáo"]) == ("1", "0", "5")
+    assert quick["Chưa đến hạn"] == "0"
     assert quick["Xã Mai Pha"] == "Đúng hạn (chốt gần nhất 09/02/2026 16:30)"
+    # the progress of the page's ward per hamlet (the households' list has Thôn/Tổ too, not Số hộ)
+    hamlets = next(d.value for d in at.dataframe if {"Thôn/Tổ", "Số hộ"} <= set(d.value.columns))
+    assert len(hamlets) == 3 and hamlets["Số hộ"].astype(int).sum() == 8
+    assert "Xem theo thôn/tổ của" not in [s.label for s in at.selectbox]
     signed = _frame_with(at, "Chốt lúc")
     assert list(signed["Người chốt"]) == ["Nguyễn Văn Quân (Phòng VH-XH)"] * 2
 
@@ -140,3 +145,29 @@ def test_a_viewer_sees_the_calendar_but_cannot_sign_off(demo_db):
     assert "Hạn nộp" in _frame_with(at, "Hạn nộp").columns
     assert "Kỳ báo cáo" not in [s.label for s in at.selectbox]
     assert not any(b.label.startswith("Chốt số liệu") for b in at.button)
+
+
+def test_form_10b_opens_on_the_half_year_of_the_newest_round_and_matches_the_data_layer(demo_db):
+    from datetime import date
+
+    from data_layer.relief.form_10b import form_10b_food
+    from data_layer.relief.rules import tonnes
+
+    at = app_as("quan", PAGE).run()
+    assert (
+        next(s for s in at.selectbox if s.label == "Kỳ báo cáo mẫu 10b").value.name == "6 tháng đầu năm 2026"
+    )
+    table = _frame_with(at, "Gạo (tấn)")
+    with read_session() as session:
+        total, *lines = form_10b_food(session, Scope.system(), date(2026, 1, 1), date(2026, 6, 1))
+    first = table.iloc[0]
+    assert (first["Chỉ tiêu"], first["Số hộ"], first["Gạo (tấn)"], first["Kinh phí"]) == (
+        "Hỗ trợ lương thực (gạo)",
+        str(total.households),
+        tonnes(total.kg),
+        "",  # the demo's round has no rice price
+    )
+    assert total.households == 4  # Mai Pha's delivered half
+    assert list(table["Chỉ tiêu"])[1:] == [
+        "Tết Nguyên đán", "Giáp hạt", "Thiên tai", "Hỏa hoạn", "Mất mùa", "Lý do khác"
+    ]  # fmt: skip
