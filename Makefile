@@ -30,12 +30,16 @@ run: $(BIN)/ansinh
 	$(BIN)/ansinh db init --demo
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.maxUploadSize $${ANSINH_MAX_UPLOAD_MB:-20}
 
+# The suite runs on every core (pytest-xdist; TEST_WORKERS=1 runs it in one process): each worker has its
+# own PostgreSQL database, SQLite files and e2e server; the template databases are built once per run.
+TEST_WORKERS ?= auto
+
 test: $(BIN)/ansinh chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # Everything but the browser tests, for a quick loop while editing.
 test-fast: $(BIN)/ansinh
-	$(BIN)/python -m pytest --ignore=tests/e2e
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --ignore=tests/e2e
 
 bench: $(BIN)/ansinh
 	$(BIN)/python -m bench

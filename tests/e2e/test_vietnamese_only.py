@@ -3,6 +3,7 @@
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import exists, select
 
@@ -47,15 +48,15 @@ def test_the_login_page_speaks_vietnamese(page, server):
     assert english_on(page) == []
 
 
-def test_every_page_for_every_role_speaks_vietnamese(page, server):
+@pytest.mark.parametrize("role", ROLE_USERS)  # one test per role: parallel workers share them out
+def test_every_page_for_every_role_speaks_vietnamese(page, server, role):
     found = []
-    for role, username in ROLE_USERS.items():
-        login(page, server.url, username)
-        for _file, title, _icon, roles in PAGES:
-            if role in roles:
-                open_menu_page(page, title)
-                found += [(role, title, word) for word in english_on(page)]
-        logout(page)
+    login(page, server.url, ROLE_USERS[role])
+    for _file, title, _icon, roles in PAGES:
+        if role in roles:
+            open_menu_page(page, title)
+            found += [(role, title, word) for word in english_on(page)]
+    logout(page)
     assert found == []
 
 
