@@ -44,6 +44,17 @@ def _record(session: Session, scope: Scope, entitlement: Entitlement, action: st
     entitlement.updated_at = utcnow()
     session.add(entitlement)
     session.flush()
+    _audit(session, scope, entitlement, action, "status", new, old)
+
+
+def _record_details(session: Session, scope: Scope, entitlement: Entitlement, action: str, **values) -> None:
+    """The month (and reason, back pay) of a suspension or resumption, in the audit trail beside its
+    status change: a person's history tells from which month it applies."""
+    for field, value in values.items():
+        _audit(session, scope, entitlement, action, field, value)
+
+
+def _audit(session: Session, scope: Scope, entitlement: Entitlement, action: str, field: str, new, old=None):
     audit.record(
         session,
         scope,
@@ -51,26 +62,10 @@ def _record(session: Session, scope: Scope, entitlement: Entitlement, action: st
         row_id=entitlement.id,
         action=action,
         ward_id=entitlement.ward_id,
-        field="status",
+        field=field,
         old=old,
         new=new,
     )
-
-
-def _record_details(session: Session, scope: Scope, entitlement: Entitlement, action: str, **values) -> None:
-    """The month (and reason, back pay) of a suspension or resumption, in the audit trail beside its
-    status change: a person's history tells from which month it applies."""
-    for field, value in values.items():
-        audit.record(
-            session,
-            scope,
-            table="entitlement",
-            row_id=entitlement.id,
-            action=action,
-            ward_id=entitlement.ward_id,
-            field=field,
-            new=value,
-        )
 
 
 @dataclass(frozen=True)
