@@ -22,11 +22,9 @@ from data_layer.allowance.valid_groups import valid_groups
 from data_layer.core.access import Scope
 from data_layer.core.codes import Gender, LineKind, PayrollStatus
 from data_layer.core.models import AllowanceGroup, Beneficiary, Payroll, PayrollLine
-from data_layer.vn.document import MILLIONS_FORMAT, PREPARER, Column, Document, Office
+from data_layer.vn.document import COUNT_FORMAT, MILLIONS_FORMAT, PREPARER, Column, Document, Office
 from data_layer.vn.formatting import format_month
 from data_layer.vn.xlsx_writer import Book
-
-COUNT_FORMAT = "#,##0"
 
 
 def leaf_of(code: str | None, age: int | None) -> str:

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from data_layer.bhyt.lists import ListLine, WardList, month_status
 from data_layer.core.codes import BhytSection, Gender
 from data_layer.core.models import AdminUnit, Ward
-from data_layer.vn.document import PREPARER, Column, Document, Office
+from data_layer.vn.document import COUNT_FORMAT, PREPARER, Column, Document, Office
 from data_layer.vn.formatting import format_date, format_month
 from data_layer.vn.labels import label_of
 from data_layer.vn.xlsx_writer import MONEY_FORMAT, Book
@@ -35,10 +35,10 @@ COLUMNS = [
 SUMMARY_COLUMNS = [
     Column("STT", 5, horizontal="center"),
     Column("Phường/xã", 24, wrap=True),
-    Column("Tăng (người)", 9, "#,##0"),
-    Column("Giảm (người)", 9, "#,##0"),
-    Column("Điều chỉnh (người)", 10, "#,##0"),
-    Column("Số người có thẻ", 10, "#,##0"),
+    Column("Tăng (người)", 9, COUNT_FORMAT),
+    Column("Giảm (người)", 9, COUNT_FORMAT),
+    Column("Điều chỉnh (người)", 10, COUNT_FORMAT),
+    Column("Số người có thẻ", 10, COUNT_FORMAT),
     Column("Số tiền đóng (đồng)", 14, MONEY_FORMAT),
 ]
 SECTIONS = (BhytSection.INCREASE, BhytSection.DECREASE, BhytSection.ADJUSTMENT)

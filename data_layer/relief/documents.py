@@ -14,31 +14,27 @@ from data_layer.core.models import ReliefRound, Ward
 from data_layer.relief.figures import hamlet_figures, round_figures, totals
 from data_layer.relief.households import list_households
 from data_layer.relief.rounds import get_round
-from data_layer.vn.document import RECIPIENTS, Column, Document, Office
+from data_layer.vn.document import COUNT_FORMAT, RECIPIENTS, TONNES_FORMAT, Column, Document, Office
 from data_layer.vn.formatting import format_date
 from data_layer.vn.labels import label_of
 from data_layer.vn.xlsx_writer import Book
 
-TONNES = "#,##0.000"
-COUNT = "#,##0"
-WARD_COLUMNS = [
-    Column("STT", 5, horizontal="center"),
-    Column("Phường/xã", 24, wrap=True),
-    Column("Số hộ", 8, COUNT),
-    Column("Số người thiếu đói", 10, COUNT),
-    Column("Gạo đề nghị (tấn)", 10, TONNES),
-    Column("Gạo được duyệt (tấn)", 10, TONNES),
-    Column("Gạo đã cấp (tấn)", 10, TONNES),
-]
-HAMLET_COLUMNS = [
-    Column("STT", 5, horizontal="center"),
-    Column("Thôn/Tổ", 22, wrap=True),
-    Column("Số hộ", 8, COUNT),
-    Column("Số người thiếu đói", 10, COUNT),
-    Column("Gạo đề nghị (tấn)", 10, TONNES),
-    Column("Gạo được duyệt (tấn)", 10, TONNES),
-    Column("Gạo đã cấp (tấn)", 10, TONNES),
-]
+
+def _figure_columns(unit: Column) -> list[Column]:
+    """A round's figures per ``unit`` (ward or hamlet): households, people and tonnes."""
+    return [
+        Column("STT", 5, horizontal="center"),
+        unit,
+        Column("Số hộ", 8, COUNT_FORMAT),
+        Column("Số người thiếu đói", 10, COUNT_FORMAT),
+        Column("Gạo đề nghị (tấn)", 10, TONNES_FORMAT),
+        Column("Gạo được duyệt (tấn)", 10, TONNES_FORMAT),
+        Column("Gạo đã cấp (tấn)", 10, TONNES_FORMAT),
+    ]
+
+
+WARD_COLUMNS = _figure_columns(Column("Phường/xã", 24, wrap=True))
+HAMLET_COLUMNS = _figure_columns(Column("Thôn/Tổ", 22, wrap=True))
 HOUSEHOLD_COLUMNS = [
     Column("STT", 5, horizontal="center"),
     Column("Phường/xã", 16, wrap=True),
@@ -46,18 +42,18 @@ HOUSEHOLD_COLUMNS = [
     Column("Họ tên chủ hộ", 22, wrap=True),
     Column("Số CCCD", 14),
     Column("Hộ nghèo/cận nghèo", 11, wrap=True),
-    Column("Số nhân khẩu", 8, COUNT),
-    Column("Số người thiếu đói", 8, COUNT),
-    Column("Gạo đề nghị (kg)", 9, COUNT),
-    Column("Gạo được duyệt (kg)", 9, COUNT),
-    Column("Gạo đã nhận (kg)", 9, COUNT),
+    Column("Số nhân khẩu", 8, COUNT_FORMAT),
+    Column("Số người thiếu đói", 8, COUNT_FORMAT),
+    Column("Gạo đề nghị (kg)", 9, COUNT_FORMAT),
+    Column("Gạo được duyệt (kg)", 9, COUNT_FORMAT),
+    Column("Gạo đã nhận (kg)", 9, COUNT_FORMAT),
     Column("Ngày nhận", 11, horizontal="center"),
 ]
 SIGNING_COLUMNS = [
     Column("STT", 5, horizontal="center"),
     Column("Họ tên chủ hộ", 26, wrap=True),
-    Column("Số người thiếu đói", 9, COUNT),
-    Column("Số gạo (kg)", 9, COUNT),
+    Column("Số người thiếu đói", 9, COUNT_FORMAT),
+    Column("Số gạo (kg)", 9, COUNT_FORMAT),
     Column("Ký nhận", 26),
 ]
 

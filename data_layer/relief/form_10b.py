@@ -18,7 +18,7 @@ from sqlmodel import Session
 from data_layer.core.access import Scope
 from data_layer.core.codes import ReliefReason
 from data_layer.core.models import ReliefDelivery, ReliefHousehold, ReliefRound
-from data_layer.vn.document import MILLIONS_FORMAT, Column, Document, Office
+from data_layer.vn.document import COUNT_FORMAT, MILLIONS_FORMAT, TONNES_FORMAT, Column, Document, Office
 from data_layer.vn.formatting import format_month
 from data_layer.vn.labels import label
 from data_layer.vn.xlsx_writer import Book
@@ -110,9 +110,9 @@ def form_10b_food(
 COLUMNS = [
     Column("STT", 6, horizontal="center"),
     Column("Chỉ tiêu", 30, wrap=True),
-    Column("Số hộ", 9, "#,##0"),
-    Column("Số người", 9, "#,##0"),
-    Column("Gạo (tấn)", 10, "#,##0.000"),
+    Column("Số hộ", 9, COUNT_FORMAT),
+    Column("Số người", 9, COUNT_FORMAT),
+    Column("Gạo (tấn)", 10, TONNES_FORMAT),
     Column("Kinh phí (triệu đồng)", 11, MILLIONS_FORMAT),
 ]
 

@@ -34,6 +34,8 @@ KINDS = {  # the text styles of letterheads, titles and closing blocks
     "title": Style(size=14, bold=True),
 }
 MILLIONS_FORMAT = "#,##0.000,,"  # whole đồng shown in millions (forms' "Kinh phí (triệu đồng)")
+COUNT_FORMAT = "#,##0"  # people, households, kg
+TONNES_FORMAT = "#,##0.000"  # rice in tonnes, three decimals
 COMMITTEE = "ỦY BAN NHÂN DÂN"
 PREPARER = [("NGƯỜI LẬP BIỂU", "bold"), ("(Ký, ghi rõ họ tên)", "note")]
 RECIPIENTS = [("Nơi nhận:", "heading"), ("- Như trên;", "recipient"), ("- Lưu: VT.", "recipient")]
