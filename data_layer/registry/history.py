@@ -157,14 +157,20 @@ def audit_log(
     ]
 
 
-def _campaign_and_ward(table) -> tuple:
-    """Columns naming a row that belongs to a ward in a campaign (lumps, approvals, sign-offs)."""
+def _ward_in(table, parent, parent_id) -> tuple:
+    """Columns naming a row that belongs to a ward in a campaign or a relief round (lumps, approvals,
+    sign-offs): "ward – campaign"."""
     return (
-        select(table.id, Ward.name, Campaign.name)
+        select(table.id, Ward.name, parent.name)
         .join(Ward, Ward.id == table.ward_id)
-        .join(Campaign, Campaign.id == table.campaign_id),
-        lambda ward, campaign: f"{ward} – {campaign}",
+        .join(parent, parent.id == parent_id),
+        lambda ward, name: f"{ward} – {name}",
     )
+
+
+def _campaign_and_ward(table) -> tuple:
+    """Columns naming a row that belongs to a ward in a campaign."""
+    return _ward_in(table, Campaign, table.campaign_id)
 
 
 # How the Nhật ký names the row of each audited table: a query of (id, parts…) and the words.
@@ -216,12 +222,7 @@ _DESCRIBED = {
         .join(ReliefRound, ReliefRound.id == ReliefHousehold.round_id),
         lambda head, ward, round_: f"Hộ {head} ({ward}) – {round_}",
     ),
-    "reliefapproval": (
-        select(ReliefApproval.id, Ward.name, ReliefRound.name)
-        .join(Ward, Ward.id == ReliefApproval.ward_id)
-        .join(ReliefRound, ReliefRound.id == ReliefApproval.round_id),
-        lambda ward, round_: f"{ward} – {round_}",
-    ),
+    "reliefapproval": _ward_in(ReliefApproval, ReliefRound, ReliefApproval.round_id),
     "reliefdelivery": (
         select(ReliefDelivery.id, ReliefHousehold.head_name, ReliefRound.name)
         .join(ReliefHousehold, ReliefHousehold.id == ReliefDelivery.household_id)
