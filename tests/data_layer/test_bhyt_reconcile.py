@@ -15,7 +15,9 @@ from data_layer.core.access import Scope
 from data_layer.core.codes import Role, StopReason
 from data_layer.core.db import read_session, write_session
 from data_layer.core.errors import Invalid
+from data_layer.sheets.file_errors import FileReadError
 from data_layer.vn.months import add_months, month_of
+from tests import hostile_files
 from tests.data_layer.allowance_helpers import entitle, person
 from tests.data_layer.test_bhyt import add_category
 from tests.data_layer.workbooks import xlsx_bytes
@@ -227,3 +229,17 @@ def test_a_person_who_moved_keeps_the_card_in_the_new_wards_eyes_not_a_finding_i
         "differs": 0,
     }
     assert ward_b.counts()["matched"] == 1
+
+
+@pytest.mark.parametrize(
+    ("builder", "message"),
+    [
+        (hostile_files.far_cell, "vượt giới hạn 200.000 dòng"),
+        (hostile_files.zip_bomb, "giải nén ra 300 MB"),
+    ],
+)
+def test_a_hostile_agency_file_is_refused_by_the_sandboxed_reader(builder, message):
+    """The agency's file is read like a ward list (sizes checked before reading, in a child process):
+    a cell a million rows down or a zip bomb is refused with a sentence; nothing is compared or stored."""
+    with pytest.raises(FileReadError, match=message):
+        read_card_list(builder(), "the.xlsx")
