@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
-from data_layer.allowance import due
+from data_layer.allowance import due, due_totals
 from data_layer.allowance.months import add_months, month_index
 from data_layer.allowance.reference import load_reference
 from data_layer.core.codes import LineKind, PaymentMethod, PersonStatus, StopReason
@@ -96,10 +96,12 @@ def write_lines(session: Session, payroll_id: int, month: date, ward_ids: list[i
     reference = load_reference(session)
     if connection.dialect.name == "postgresql":  # the sums per person hash in memory, not on disk
         connection.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
-    with due.due_tables(connection, PERSON, PICK, MONTH_DUE):
+        connection.execute(text("SET LOCAL jit = off"))  # compiling costs more than it saves here
+        connection.execute(text("SET LOCAL jit = off"))
+    with due.due_tables(connection, PERSON, PICK, MONTH_DUE, *due_totals.TABLES):
         due.fill_reference(connection, reference, first, month)
         due.fill_entitlements(connection, ward_ids, month)
-        due.fill_totals(connection, month)
+        due_totals.fill_totals(connection, month)
         _fill_people(connection, payroll_id, month, others_open=ward_ids is not None)
         earliest = connection.execute(text("SELECT MIN(first_line) FROM allow_person")).scalar_one()
         if earliest is not None and date.fromisoformat(str(earliest)) < first:  # a start moved later
@@ -178,9 +180,9 @@ def _write_differences(connection: Connection, params: dict) -> None:
     positive, recovery lines when it is negative."""
     picked = " AND m.mi < :now AND x.pid IN (SELECT pid FROM allow_pick)"
     for rows in (due.single_rows(picked), due.multi_rows(picked)):
-        connection.execute(
-            text(f"INSERT INTO allow_month_due (pid, mi, due) SELECT pid, mi, due FROM ({rows}) r"), params
-        )
+        with due.written_join_order(connection):
+            insert_rows = f"INSERT INTO allow_month_due (pid, mi, due) SELECT pid, mi, due FROM ({rows}) r"
+            connection.execute(text(insert_rows), params)
     settled = (
         "SELECT l.beneficiary_id AS pid, m.mi, -l.amount AS due FROM payrollline l"
         " JOIN allow_pick k ON k.pid = l.beneficiary_id JOIN allow_person p ON p.pid = l.beneficiary_id"

@@ -332,3 +332,18 @@ def test_json_figures_split_cash_and_account(engine, wards):
             },
         ],
     }
+
+
+def test_an_odd_standard_is_rounded_month_by_month_and_settles_exactly(engine, wards):
+    """A standard of 333.333 đ from 01/2025: 5.5a at 79 is 1,5 × 333.333 = 499.999,5 → 500.000 đ
+    each month (half a đồng up, every month). January–March locked, then April: the three months
+    already paid are exactly what is due (a sum rounded once would be 1.499.999 đ, not 1.500.000),
+    so April has its current line and nothing else."""
+    elder = person(engine, wards["A"], "Cụ Lẻ", born=date(1946, 6, 2))
+    with write_session(engine) as session:
+        set_standard(session, SYSTEM, StandardKind.STANDARD, M(1, 2025), 333_333)
+    entitle(engine, elder, ("5.5a",), M(1, 2025))
+    build_and_lock(engine, M(1, 2025), M(2, 2025), M(3, 2025))
+    build(engine, M(4, 2025))
+    assert lines(engine, M(3, 2025)) == [("current", "03/2025", 500_000)]
+    assert lines(engine, M(4, 2025)) == [("current", "04/2025", 500_000)]

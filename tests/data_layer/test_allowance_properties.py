@@ -48,7 +48,8 @@ people = st.lists(
     min_size=1,
     max_size=8,
 )
-retroactive_standard = st.one_of(st.none(), st.tuples(months, st.integers(36, 70).map(lambda n: n * 10_000)))
+# any đồng amount (not round): the SQL rounds each month as the rules do
+retroactive_standard = st.one_of(st.none(), st.tuples(months, st.integers(360_001, 700_000)))
 new_coefficients = st.one_of(
     st.none(), st.tuples(st.sampled_from(["5.1", "5.6a", "5.5a"]), months, st.integers(5, 40))
 )
