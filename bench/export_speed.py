@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import pickle
 import random
 import statistics
 import subprocess
@@ -92,9 +93,7 @@ def add_bench_user(url: str) -> None:
 def _registry(url: str, naive: bool) -> None:
     from data_layer.registry.queries import Filters
 
-    scope = Scope(
-        user_id=None, username="b", role="district", ward_ids=frozenset(range(1, REGISTRY_WARDS + 1))
-    )
+    scope = _registry_scope()
     with read_session(get_engine(url)) as session:
         if not naive:
             from data_layer.reports.exports import beneficiaries_xlsx
@@ -171,80 +170,32 @@ def _signing(url: str, naive: bool, campaign_id: int, ward_id: int) -> None:
 def _registry_rows(url: str) -> list[list]:
     """The registry's rows as the export writes them (read once, before timing the writers)."""
     from data_layer.core.models import Category
-    from data_layer.registry.fields import PERSON_FIELDS, shown
-    from data_layer.registry.queries import Filters, iter_people
+    from data_layer.registry.fields import PERSON_FIELDS, shown_column
+    from data_layer.registry.queries import Filters, iter_people_columns
 
-    scope = Scope(
-        user_id=None, username="b", role="district", ward_ids=frozenset(range(1, REGISTRY_WARDS + 1))
-    )
+    rows: list[list] = []
     with read_session(get_engine(url)) as session:
         names = dict(session.execute(select(Category.id, Category.name)).all())
-        people = (p for chunk in iter_people(session, scope, Filters()) for p in chunk)
-        return [[i, *(shown(p, f.key, names) for f in PERSON_FIELDS)] for i, p in enumerate(people, start=1)]
+        for columns in iter_people_columns(session, _registry_scope(), Filters()):
+            shown = [shown_column(f.key, columns[f.key], names) for f in PERSON_FIELDS]
+            rows += ([n, *row] for n, row in enumerate(zip(*shown, strict=True), start=len(rows) + 1))
+    return rows
 
 
-def _writers(url: str) -> dict[str, float]:
-    """The registry's rows written by each writer (the rows read once beforehand)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Border, Font, Side
+def _registry_scope() -> Scope:
+    """A district account reading the benchmark's REGISTRY_WARDS wards."""
+    return Scope(
+        user_id=None, username="b", role="district", ward_ids=frozenset(range(1, REGISTRY_WARDS + 1))
+    )
 
-    from data_layer.vn.xlsx_writer import Book
 
-    rows = _registry_rows(url)
-
-    def ours():
-        book = Book()
-        style = (book.style(border=True),) * len(rows[0])
-        sheet = book.sheet("Đối tượng", [12] * len(rows[0]))
-        for row in rows:
-            sheet.append(row, style)
-        book.finish()
-
-    def openpyxl_write_only():
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("Đối tượng")
-        font, thin = Font(name="Times New Roman", size=13), Side(style="thin")
-        box = Border(left=thin, right=thin, top=thin, bottom=thin)
-        for row in rows:
-            cells = [WriteOnlyCell(sheet, value=v) for v in row]
-            for cell in cells:
-                cell.font, cell.border = font, box
-            sheet.append(cells)
-        workbook.save(io.BytesIO())
-
-    def xlsxwriter_constant_memory():
-        import xlsxwriter
-
-        workbook = xlsxwriter.Workbook(io.BytesIO(), {"constant_memory": True, "strings_to_formulas": False})
-        sheet = workbook.add_worksheet("Đối tượng")
-        look = workbook.add_format({"font_name": "Times New Roman", "font_size": 13, "border": 1})
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                (sheet.write_string if isinstance(value, str) else sheet.write_number)(r, c, value, look)
-        workbook.close()
-
-    def rustpy_xlsxwriter():  # Rust-backed; takes rows as dicts keyed by the header
-        import rustpy_xlsxwriter as rx
-
-        look = rx.Format().set_font_name("Times New Roman").set_font_size(13).set_border("thin")
-        header = [f"c{c}" for c in range(len(rows[0]))]
-        records = [dict(zip(header, row, strict=True)) for row in rows]
-        rx.write_worksheet(records, io.BytesIO(), sheet_name="Đối tượng", column_formats=[look] * len(header))
-
-    found = {
-        name: _seconds(write)
-        for name, write in (("ours", ours), ("openpyxl write-only", openpyxl_write_only))
-    }
-    for name, write in (
-        ("XlsxWriter constant-memory", xlsxwriter_constant_memory),
-        ("rustpy-xlsxwriter", rustpy_xlsxwriter),
-    ):
-        try:
-            found[name] = _seconds(write)
-        except ImportError:  # not installed: `pip install xlsxwriter rustpy-xlsxwriter`
-            pass
-    return found
+def _writers(url: str) -> None:
+    """The registry document through each writer (``bench.xlsx_writers``), on the export's rows."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = Path(tmp) / "rows.pickle"
+        rows.write_bytes(pickle.dumps(_registry_rows(url)))
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        subprocess.run([sys.executable, "-m", "bench.xlsx_writers", str(rows)], env=env, check=True)
 
 
 def _page(url: str, page: str, naive: bool, runs: int) -> list[float]:
@@ -291,9 +242,7 @@ def _seconds(action) -> float:
 def _child_main(item: str, url: str, *args: str) -> None:
     numbers = [int(a) for a in args if a.isdigit()]
     naive = "naive" in args
-    if item == "writers":
-        result = _writers(url)
-    elif item == "page":
+    if item == "page":
         result = _page(url, args[0], naive, int(args[-1]))
     else:
         work = {"registry": _registry, "summary": _summary, "signing": _signing}[item]
@@ -306,14 +255,21 @@ def _child_main(item: str, url: str, *args: str) -> None:
 
 def _run_child(*args: str) -> tuple[object, float]:
     """What a child printed (JSON) and its peak memory in MB."""
+    found, _wall = _timed_child(*args)
+    return found["result"], found["peak_mb"]
+
+
+def _timed_child(*args: str) -> tuple[dict, float]:
+    """What a child printed (JSON) and its whole-process wall time (start-up and imports included)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "bench.export_speed", *args], capture_output=True, env=env, timeout=TIMEOUT
     )
+    wall = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(done.stderr.decode(errors="replace")[-800:])
-    found = json.loads(done.stdout.decode().strip().splitlines()[-1])
-    return found["result"], found["peak_mb"]
+    return json.loads(done.stdout.decode().strip().splitlines()[-1]), wall
 
 
 def _peak_mb() -> float:
@@ -324,14 +280,22 @@ def _peak_mb() -> float:
 
 
 def _compare(label: str, item: str, url: str, *args: str) -> None:
-    """Median of three runs, ours and naive, each in a child process."""
-    ours = [_run_child(item, url, *args) for _ in range(3)]
-    naive = [_run_child(item, url, *args, "naive") for _ in range(3)]
-    ours_s, naive_s = statistics.median(t for t, _ in ours), statistics.median(t for t, _ in naive)
-    print(
-        f"    {label:34s} ours {ours_s:6.2f} s, {max(m for _, m in ours):4.0f} MB"
-        f" | naive {naive_s:6.2f} s, {max(m for _, m in naive):4.0f} MB | {naive_s / ours_s:5.1f}x faster"
-    )
+    """Median of three runs, ours and naive in turn, each in a child process: the work timed inside
+    the child (in-process) and the child's whole run (start-up and imports included)."""
+    ours, naive = [], []
+    for _ in range(3):
+        ours.append(_timed_child(item, url, *args))
+        naive.append(_timed_child(item, url, *args, "naive"))
+
+    def median(runs, inside: bool) -> float:
+        return statistics.median(found["result"] if inside else wall for found, wall in runs)
+
+    memory = [max(found["peak_mb"] for found, _ in runs) for runs in (ours, naive)]
+    figures = []
+    for inside, name in ((True, "in-process"), (False, "whole process")):
+        mine, theirs = median(ours, inside), median(naive, inside)
+        figures.append(f"{name} ours {mine:6.2f} s, naive {theirs:6.2f} s, {theirs / mine:4.1f}x faster")
+    print(f"    {label:34s} {' | '.join(figures)} | {memory[0]:4.0f} MB, naive {memory[1]:4.0f} MB")
 
 
 def _pages(url: str, size: str, naive_runs: int) -> None:
@@ -389,11 +353,7 @@ def main(databases: list[tuple[str, str, int]] | None = None) -> None:
         _compare(f"summary workbook, {ALLOCATIONS:,} gifts", "summary", url, str(campaign_id))
         _compare(f"signing list, {SIGNING_ROWS:,} rows", "signing", url, str(campaign_id), str(ward_id))
         if kind == "sqlite":
-            writers, _memory = _run_child("writers", url)
-            print(
-                "    writers alone, registry rows: "
-                + " | ".join(f"{k} {v:.2f} s" for k, v in writers.items())
-            )
+            _writers(url)
         # the former Báo cáo page built a million-gift export on opening (100 s, 3 GB): measured once
         _pages(url, f"{PEOPLE // 1000}k", naive_runs=1 if n == 0 else 0)
         with demo_database(kind) as demo:

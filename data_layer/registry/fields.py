@@ -56,19 +56,21 @@ IMPORTED = tuple(f.key for f in PERSON_FIELDS if f.imported)
 def shown(person, key: str, category_names: dict[int, str]):
     """A person's field as users read it: names for codes and categories, dd/mm/yyyy dates, '' for
     empty (``person`` is a ``PersonRow``)."""
-    value = getattr(person, key)
+    value = shown_column(key, [getattr(person, key)], category_names)[0]
+    return "" if value is None else value
+
+
+def shown_column(key: str, values: list, category_names: dict[int, str]) -> list:
+    """``shown`` for a whole column of people at once (one pass per field, not per cell), None for
+    empty."""
     kind = FIELDS[key].kind
-    if value is None or value == ():
-        return ""
     if kind == "date":
-        return format_date(value)
-    if kind == "gender":
-        return labels.label_of(Gender, value)
-    if kind == "status":
-        return labels.label_of(PersonStatus, value)
+        return [None if day is None else format_date(day) for day in values]
+    if kind in ("gender", "status"):
+        return list(map(labels.LABELS[Gender if kind == "gender" else PersonStatus].get, values))
     if kind == "categories":
-        return "; ".join(category_names.get(c, "") for c in value)
-    return value
+        return ["; ".join([category_names.get(c, "") for c in ids]) if ids else None for ids in values]
+    return [None if value == "" else value for value in values]
 
 
 def as_json(person, category_codes: dict[int, str]) -> dict:

@@ -25,7 +25,7 @@ from data_layer.core.models import (
 from data_layer.vn.collation import hamlet_key, person_order, text_order
 from data_layer.vn.text import fold
 
-CHUNK = 5000  # people read at a time by iter_people
+CHUNK = 5000  # people read at a time by iter_people_columns
 SEARCH_LIMIT = 100  # characters of a search text: a name or a CCCD is far shorter
 
 
@@ -137,10 +137,14 @@ def _conditions(scope: Scope, filters: Filters) -> list:
 def category_ids_of(session: Session, person_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
     """The category ids of each person (sorted)."""
     found: dict[int, list[int]] = defaultdict(list)
-    for person_id, category_id in session.execute(
-        select(BeneficiaryCategory.beneficiary_id, BeneficiaryCategory.category_id)
-        .where(one_of(session, BeneficiaryCategory.beneficiary_id, sorted(set(person_ids))))
-        .order_by(BeneficiaryCategory.category_id)
+    for person_id, category_id in (
+        session.connection()
+        .execute(
+            select(BeneficiaryCategory.beneficiary_id, BeneficiaryCategory.category_id)
+            .where(one_of(session, BeneficiaryCategory.beneficiary_id, sorted(set(person_ids))))
+            .order_by(BeneficiaryCategory.category_id)
+        )
+        .all()
     ):
         found[person_id].append(category_id)
     return {pid: tuple(cids) for pid, cids in found.items()}
@@ -187,14 +191,20 @@ def people_page(
     return _rows(session, session.execute(query).all())
 
 
-def iter_people(
+def iter_people_columns(
     session: Session, scope: Scope, filters: Filters, *, chunk: int = CHUNK
-) -> Iterator[list[PersonRow]]:
-    """The whole filtered registry in the page's order, ``chunk`` people at a time: one query read
-    as it goes (a server-side cursor on PostgreSQL), never every person in memory at once."""
-    result = session.execute(_person_query(scope, filters).execution_options(yield_per=chunk))
+) -> Iterator[dict[str, list]]:
+    """The whole filtered registry in the page's order, ``chunk`` people at a time, for exports: one
+    query read as it goes (a server-side cursor on PostgreSQL), never every person in memory at once.
+    Each chunk maps every ``PersonRow`` field to its values (columns: no object per person)."""
+    connection = session.connection()  # Core rows: the ORM's per-row handling is not needed here
+    result = connection.execute(_person_query(scope, filters).execution_options(yield_per=chunk))
+    keys = list(result.keys())
     for people in result.partitions(chunk):
-        yield _rows(session, people)
+        columns = dict(zip(keys, map(list, zip(*people, strict=True)), strict=True))
+        categories = category_ids_of(session, columns["id"])
+        columns["categories"] = [categories.get(i, ()) for i in columns["id"]]
+        yield columns
 
 
 def hamlets(session: Session, scope: Scope, ward_id: int | None = None) -> list[str]:

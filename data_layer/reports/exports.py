@@ -1,7 +1,8 @@
 """Registry and gift-list exports (.xlsx) in the columns users see on the pages.
 
-The registry is read from the database and written to the file in chunks (``iter_people`` and the
-streaming writer): 50,000 people never sit in memory at once.
+The registry is read from the database and written to the file in chunks (``iter_people_columns``
+and the streaming writer): 50,000 people never sit in memory at once, and each chunk is formatted
+a column at a time.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from data_layer.campaigns.delivery import allocation_rows
 from data_layer.core.access import Scope
 from data_layer.core.codes import AllocationStatus
 from data_layer.core.models import Category
-from data_layer.registry.fields import PERSON_FIELDS, shown
-from data_layer.registry.queries import Filters, iter_people
+from data_layer.registry.fields import PERSON_FIELDS, shown_column
+from data_layer.registry.queries import Filters, iter_people_columns
 from data_layer.vn import labels
 from data_layer.vn.document import Column, Document
 from data_layer.vn.formatting import format_date
@@ -43,15 +44,16 @@ GIFT_COLUMNS = [
 def beneficiaries_xlsx(session: Session, scope: Scope, filters: Filters) -> bytes:
     """The registry of the scope with the page's filters, in the Đối tượng page's columns."""
     names = dict(session.execute(select(Category.id, Category.name)).all())
-    keys = [f.key for f in PERSON_FIELDS]
     book = Book()
     doc = Document(book, "Đối tượng", PERSON_COLUMNS, landscape=True, freeze_header=True)
     doc.table_header()
     number = 0
-    for people in iter_people(session, scope, filters):
-        for person in people:
-            number += 1
-            doc.row([number, *(shown(person, key, names) for key in keys)])
+    for columns in iter_people_columns(session, scope, filters):
+        shown = [shown_column(f.key, columns[f.key], names) for f in PERSON_FIELDS]
+        count = len(columns["id"])
+        for row in zip(range(number + 1, number + count + 1), *shown, strict=True):
+            doc.row(row)
+        number += count
     return book.finish()
 
 

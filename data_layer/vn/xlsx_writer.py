@@ -19,6 +19,7 @@ characters an XML file may not hold are dropped (formula-injection-safe, as ``xl
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
@@ -46,6 +47,39 @@ _LETTERS = [
     chr(64 + c) if c <= 26 else chr(64 + (c - 1) // 26) + chr(65 + (c - 1) % 26) for c in range(1, 65)
 ]
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "@": 49}
+
+
+_UNSAFE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # to escape or to drop
+_TEMPLATES = 4096  # row shapes a book remembers
+
+
+def _plain(joined: str) -> bool:
+    """Whether a row's values joined by tabs can go into its template as they are: nothing to escape
+    or drop, no text starting or ending with a space, none longer than a cell holds."""
+    return (
+        len(joined) <= MAX_CELL_CHARS
+        and not _UNSAFE.search(joined)
+        and " \t" not in joined
+        and "\t " not in joined
+        and joined[:1] != " "
+        and joined[-1:] != " "
+    )
+
+
+def _row_template(kinds: tuple[type, ...], styles: tuple[int, ...], height: float | None) -> str:
+    """A row of values of these exact types and styles as a ``str.format`` template ({0}: the row
+    number, {n + 1}: value n), or '' when a type needs the cell-by-cell path."""
+    parts = [f'<row r="{{0}}" ht="{height}" customHeight="1">' if height else '<row r="{0}">']
+    for n, (letter, kind, style) in enumerate(zip(_LETTERS, kinds, styles, strict=False), start=1):
+        if kind is str:
+            parts.append(f'<c r="{letter}{{0}}" s="{style}" t="inlineStr"><is><t>{{{n}}}</t></is></c>')
+        elif kind is int or kind is float or kind is Decimal:
+            parts.append(f'<c r="{letter}{{0}}" s="{style}"><v>{{{n}}}</v></c>')
+        elif kind is type(None):
+            parts.append(f'<c r="{letter}{{0}}" s="{style}"/>' if style else "")
+        else:
+            return ""
+    return "".join(parts) + "</row>"
 
 
 def xml_text(value: str) -> str:
@@ -120,13 +154,34 @@ class Sheet:
         """Write the next row: ``values`` from column A (None: empty), ``styles`` their style ids
         (``Book.style``); returns the row number."""
         self.row += 1
-        number = str(self.row)
-        parts = [f'<row r="{number}" ht="{height}" customHeight="1">' if height else f'<row r="{number}">']
         if len(values) > MAX_COLUMNS:
             raise ValueError(f"at most {MAX_COLUMNS} columns")
-        for letter, value, style in zip(_LETTERS, values, styles or (0,) * len(values), strict=False):
+        if "" in values:  # an empty text is an empty cell
+            values = [None if v == "" else v for v in values]
+        styles = tuple(styles) if styles else (0,) * len(values)
+        key = (tuple(map(type, values)), styles, height)
+        templates = self._book._templates
+        template = templates.get(key)
+        if template is None:
+            if len(templates) >= _TEMPLATES:
+                templates.clear()
+            template = templates[key] = _row_template(*key)
+        if template and _plain("\t".join(map(str, values))):
+            self._pending.append(template.format(self.row, *values))
+        else:
+            self._pending.append(self._row_xml(values, styles, height))
+        if len(self._pending) >= _FLUSH_ROWS:
+            self._flush()
+        return self.row
+
+    def _row_xml(self, values, styles, height) -> str:
+        """A row cell by cell: texts escaped and cut to Excel's limit, int and float subclasses as
+        numbers, anything else refused."""
+        number = str(self.row)
+        parts = [f'<row r="{number}" ht="{height}" customHeight="1">' if height else f'<row r="{number}">']
+        for letter, value, style in zip(_LETTERS, values, styles, strict=False):
             kind = value.__class__
-            if kind is str and value:
+            if kind is str:
                 if len(value) > MAX_CELL_CHARS:
                     value = value[:MAX_CELL_CHARS]
                 space = _PRESERVE if value[0] == " " or value[-1] == " " else ""
@@ -134,7 +189,7 @@ class Sheet:
                 parts += (value.translate(_TEXT), "</t></is></c>")
             elif kind is int or kind is float or kind is Decimal:
                 parts += ('<c r="', letter, number, '" s="', str(style), '"><v>', str(value), "</v></c>")
-            elif value is None or kind is str:
+            elif value is None:
                 if style:
                     parts += ('<c r="', letter, number, '" s="', str(style), '"/>')
             elif isinstance(value, int | float) and not isinstance(value, bool):  # an int or float subclass
@@ -142,10 +197,7 @@ class Sheet:
             else:
                 raise TypeError(f"cannot write {kind.__name__} to a cell; format it as text first")
         parts.append("</row>")
-        self._pending.append("".join(parts))
-        if len(self._pending) >= _FLUSH_ROWS:
-            self._flush()
-        return self.row
+        return "".join(parts)
 
     def skip(self, rows: int = 1) -> None:
         """Leave ``rows`` empty rows."""
@@ -194,6 +246,7 @@ class Book:
         self._buffer = io.BytesIO()
         self._zip = zipfile.ZipFile(self._buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=_COMPRESSION)
         self._styles: dict[Style, int] = {Style(): 0}  # style 0: the default font sets the width unit
+        self._templates: dict[tuple, str] = {}  # row shape (types, styles, height) → its template
         self._sheets: list[_SheetEntry] = []
         self._open: Sheet | None = None
 

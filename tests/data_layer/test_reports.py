@@ -20,7 +20,7 @@ from data_layer.core.codes import FiguresBasis
 from data_layer.core.db import write_session
 from data_layer.core.models import Allocation, Beneficiary, BeneficiaryCategory, Category, Package, utcnow
 from data_layer.registry.fields import PERSON_FIELDS, shown
-from data_layer.registry.queries import Filters, iter_people, people_page
+from data_layer.registry.queries import Filters, PersonRow, iter_people_columns, people_page
 from data_layer.reports.daily import daily_progress, daily_xlsx
 from data_layer.reports.exports import allocations_xlsx, beneficiaries_xlsx
 from data_layer.reports.file_names import report_file_name
@@ -450,10 +450,11 @@ def test_registry_export_holds_what_the_former_export_held(engine, registry, war
 def test_the_registry_is_read_in_chunks_in_the_page_order(engine, registry, wards):
     staff_a = Scope(user_id=None, username="a", role="ward", ward_ids=frozenset({wards["A"]}))
     with write_session(engine) as session:
-        chunks = list(iter_people(session, staff_a, Filters(), chunk=4))
+        chunks = list(iter_people_columns(session, staff_a, Filters(), chunk=4))
         page = people_page(session, staff_a, Filters(), page_size=100)
-    assert [len(c) for c in chunks] == [4, 2] and [p for c in chunks for p in c] == page
-    assert {p.ward_id for p in page} == {wards["A"]}
+    assert [len(c["id"]) for c in chunks] == [4, 2] and {p.ward_id for p in page} == {wards["A"]}
+    rows = [dict(zip(c, values, strict=True)) for c in chunks for values in zip(*c.values(), strict=True)]
+    assert [PersonRow(**row) for row in rows] == page
 
 
 def test_gift_export_money_and_labels(engine, season):
