@@ -13,6 +13,7 @@ per letter (``tones``). Python maps with ``str.translate``; PostgreSQL runs the 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -79,11 +80,13 @@ def rest_of_name(name: str) -> str:
     return name.rpartition(" ")[0]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names, hamlets and wards repeat: a sorted export asks again and again
 def text_key(text: str | None) -> tuple[str, str]:
     """Sort key of a text (a ward, a hamlet, a package) in Vietnamese order."""
     return primary(text) or "", tones(text) or ""
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def hamlet_key(hamlet: str | None) -> tuple[bool, str, str, str]:
     """Sort key of a hamlet: letters, then its number, then tones; people without a hamlet last."""
     return hamlet is None, primary(hamlet) or "", number(hamlet), tones(hamlet) or ""

@@ -89,3 +89,20 @@ def test_the_registry_lists_people_in_vietnamese_order(engine, wards, admin_scop
         *["Đặng Minh Bình", "Lý Đức Khánh", "Vi Văn Long", "Lương Công Phúc", "Lý Văn Phúc"],
         *["Vũ Thị Yến", "An Văn Ánh"],
     ]
+
+
+def test_the_export_reads_the_registry_in_the_page_order(engine, wards, admin_scope):
+    """The export sorts in Python (``iter_people_columns``), the page in SQL: the same people in the
+    same order, ties (same hamlet and name) by id, chunk after chunk."""
+    from data_layer.registry.queries import Filters, iter_people_columns, people_page
+
+    people = _random_people(300)
+    with write_session(engine) as session:
+        for n, (hamlet, name) in enumerate(people):
+            ward = wards["A" if n % 3 else "B"]
+            session.add(Beneficiary(ward_id=ward, hamlet=hamlet, name=name, name_key=fold(name)))
+    with read_session(engine) as session:
+        page = [p.id for p in people_page(session, admin_scope, Filters(), page_size=1000)]
+        chunks = list(iter_people_columns(session, admin_scope, Filters(), chunk=7))
+    assert len(page) == 300 and [i for chunk in chunks for i in chunk["id"]] == page
+    assert {len(chunk["id"]) for chunk in chunks[:-1]} == {7}
