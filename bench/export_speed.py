@@ -38,15 +38,6 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bench.progress_speed import (
-    ALLOCATIONS,
-    PEOPLE,
-    WARDS,
-    allocation_rows,
-    built_databases,
-    people_rows,
-    postgres_database,
-)
 from data_layer.core.access import Scope
 from data_layer.core.db import bulk_insert, get_engine, read_session, write_session
 
@@ -55,10 +46,13 @@ SIGNING_ROWS = 5000
 PAGES = ("pages/reports.py", "pages/delivery.py", "pages/budget.py")
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 600
+# bench.progress_speed (the database builder) is imported where it is used, not at the top: a timed
+# child then starts with the imports its own work needs, as `ansinh export` would
 
 
 def add_signing_ward(url: str, campaign_id: int) -> int:
     """A ward of SIGNING_ROWS people with one gift each in the campaign; returns its id."""
+    from bench.progress_speed import allocation_rows, people_rows
     from data_layer.core.models import Allocation, Beneficiary, Package
     from data_layer.registry.wards import add_ward
 
@@ -320,6 +314,7 @@ def _pages(url: str, size: str, naive_runs: int) -> None:
 @contextmanager
 def demo_database(kind: str) -> Iterator[str]:
     """The demo city (`ansinh db init --demo`) on a fresh database of ``kind``."""
+    from bench.progress_speed import postgres_database
     from data_layer.cli import main as ansinh
 
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
@@ -335,6 +330,8 @@ def demo_database(kind: str) -> Iterator[str]:
 
 def main(databases: list[tuple[str, str, int]] | None = None) -> None:
     """Measure every item on each database (built here unless given)."""
+    from bench.progress_speed import ALLOCATIONS, PEOPLE, WARDS, built_databases
+
     if databases is None:
         with built_databases() as built:
             return main(built)

@@ -68,8 +68,9 @@ def shown_column(key: str, values: list, category_names: dict[int, str]) -> list
         return [None if day is None else format_date(day) for day in values]
     if kind in ("gender", "status"):
         return list(map(labels.LABELS[Gender if kind == "gender" else PersonStatus].get, values))
-    if kind == "categories":
-        return ["; ".join([category_names.get(c, "") for c in ids]) if ids else None for ids in values]
+    if kind == "categories":  # people share a few combinations: each joined once
+        joined = {ids: "; ".join(category_names.get(c, "") for c in ids) for ids in set(values) if ids}
+        return list(map(joined.get, values))
     return [None if value == "" else value for value in values]
 
 

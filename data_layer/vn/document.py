@@ -237,6 +237,8 @@ class Document:
         self, values: Sequence[object], *, bold: bool = False, indent: int = 0, min_height: float = 0
     ) -> int:
         """One bordered table row (numbers in the columns' formats); tall enough for wrapped text."""
+        if not self._wrapped and not min_height and len(values) == len(self.columns):  # long tables
+            return self.sheet.append(values, self._styles_of(bold, indent))
         height = min_height
         for i in self._wrapped:
             value = values[i] if i < len(values) else None
