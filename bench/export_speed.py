@@ -1,17 +1,22 @@
-"""Exports that stream, and pages that build files only on request (issue 16), on SQLite and PostgreSQL.
+"""Exports that stream, and pages that build files only on request (issues 16 and 26), on SQLite and
+PostgreSQL.
 
 On the progress benchmark's volume (300 wards, 300,000 people, 1,000,000 gifts; one more ward with
-5,000 gifts for the signing list) every item runs in a child process of its own, three times: the
-median wall time is printed beside the naive way's, their ratio, and the child's peak memory (max
-resident memory, interpreter and libraries included).
+5,000 gifts for the signing list) every item runs in a child process of its own, three times, ours
+and the naive way in turn: the median time of the work inside the child (in-process) and of the
+whole child (start-up and imports included) are printed beside the naive way's, their ratios, and
+the child's peak memory (max resident memory, interpreter and libraries included).
 
-- registry export of 50,000 people (50 wards): ours (read in chunks, streaming writer) against
-  reading every person at once into ``pandas.DataFrame.to_excel`` with the same columns;
+- registry export of 50,000 people (50 wards): ours (order taken in Python, people read by id a
+  chunk at a time and formatted a column at a time, streaming writer) against reading every person
+  at once into ``pandas.DataFrame.to_excel`` with the same columns (issue 26's goal: 4 times faster);
 - campaign summary workbook (1,000,000 gifts, a sheet per ward): ours against pandas (read every
   gift, group per ward, ``to_excel`` a sheet per ward);
 - a ward's signing list of 5,000 rows: ours against the same rows through ``DataFrame.to_excel``;
-- the writers alone on the registry's 50,000 rows (one run each, SQLite): ours, openpyxl's
-  write-only mode with styled cells, XlsxWriter's constant-memory mode when it is installed;
+- the writers alone (SQLite's registry rows): one registry document (letterhead, merged title,
+  bordered header repeated on every page, print setup, signature block) through ours, XlsxWriter's
+  constant-memory mode and rustpy-xlsxwriter beside ``DataFrame.to_excel``, in-process and as whole
+  processes, with what each file holds (``bench/xlsx_writers.py``);
 - page script time (AppTest) of Báo cáo, Phát quà and Dự toán at demo size and at 300,000 people:
   first opening (cold cache) and the median of three; naive: the same page building every file it
   offers when it opens, as the pages did before (one run at 300,000 people).

@@ -1,13 +1,15 @@
 """A small streaming .xlsx writer: rows go straight into the zipped sheet XML, in constant memory.
 
-Why our own: on the 50,000-person registry (bench/export_speed.py) openpyxl's write-only mode with
-styled cells is slower than ``pandas.DataFrame.to_excel`` and XlsxWriter's constant-memory mode is
-only about 1.5 times faster, both spending their time per cell in Python; this writer formats a
-row in one pass and is several times faster. Measured again (12/2026, in-process, a loaded 2-core
-machine, 50,000 bordered rows × 12 columns under a merged letterhead): XlsxWriter constant-memory
-5 to 13 times slower than this writer (noisy runs); the Rust-backed ``rustpy-xlsxwriter`` (0.8) about 2 times
-faster, but it takes rows as dicts keyed by header and styles by column or row, not per cell, and is
-young: moving the documents to it is an open question, not done here (``make bench`` prints all three).
+Why our own (issue 26, ``bench/xlsx_writers.py``: one registry document, 50,000 rows, written by
+each writer and read back): XlsxWriter in ``constant_memory`` mode holds the whole document but is
+about 10 times slower (a Python call per cell); the Rust-backed ``rustpy-xlsxwriter`` (0.8) is about
+as fast as this writer but cannot write the documents: merged cells only above the header row (no
+signature block under a table, no section rows inside one), and styles only per column (a ``<col>``
+style, so borders run down to row 1,048,576) or per whole row, never per cell.
+Each row goes out as one ``str.format`` of a template kept per row shape (value types, styles,
+height); only a row with text to escape, text with spaces at an end, or text too long for a cell
+goes cell by cell.
+
 It writes what An Sinh's files need and nothing more:
 text, numbers, a handful of cell styles (Times New Roman), column widths, row heights, merged
 cells, frozen header rows, A4 print setup, repeated header rows and a print area.

@@ -42,6 +42,35 @@ def test_the_writer_keeps_what_openpyxl_put_kept():
     assert "Ân Bình" in ours and "ab" in ours
 
 
+def test_a_row_from_its_template_reads_back_as_one_written_cell_by_cell():
+    """Rows of one shape go out through a kept template; a row with text to escape (or spaces at an
+    end) goes cell by cell. Both read back the same, shape after shape, in openpyxl and calamine."""
+    book = Book()
+    money, plain = book.style(border=True, number_format=MONEY_FORMAT), book.style(border=True)
+    styles = (plain, plain, money, money, plain, 0)
+    rows = [
+        [1, "Lò Văn Á", 600_000, Decimal("1.5"), None, None],
+        [2, "Đinh Thị {0}", 0, 2.25, "", "=1+1"],  # braces are text, not template fields
+        [3, "Lò Văn Á", -5, 7, None, None],  # the first row's shape again
+    ]
+    escaped = [[*row[:-1], v] for row, v in zip(rows, ["a&b", " lề", "<x>"], strict=True)]
+    sheet = book.sheet("Thử", [10] * 6)
+    for row in [*rows, *escaped]:
+        sheet.append(row, styles)
+    data = book.finish()
+    ws = load_workbook(io.BytesIO(data)).active
+    read = [[(c.value, c.number_format, c.border.left.style) for c in row] for row in ws.iter_rows()]
+    for fast, slow in zip(read[:3], read[3:], strict=True):
+        assert fast[:5] == slow[:5]
+    assert [row[:5] for row in ws.iter_rows(max_row=3, values_only=True)] == [
+        (1, "Lò Văn Á", 600_000, 1.5, None), (2, "Đinh Thị {0}", 0, 2.25, None), (3, "Lò Văn Á", -5, 7, None),
+    ]  # fmt: skip
+    assert [ws.cell(r, 6).value for r in range(1, 7)] == [None, "=1+1", None, "a&b", " lề", "<x>"]
+    assert ws["B2"].data_type == "s" and read[1][4][2] == "thin"  # an empty text: a bordered empty cell
+    calamine = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    assert [row[1] for row in calamine] == ["Lò Văn Á", "Đinh Thị {0}", "Lò Văn Á"] * 2
+
+
 def _openpyxl_bytes(values: list) -> bytes:
     from openpyxl import Workbook
 
