@@ -232,7 +232,6 @@ def _write_funerals(connection: Connection, payroll_id: int, ward_ids: list[int]
         select(
             e.beneficiary_id.label("pid"),
             func.max(e.id).label("eid"),
-            func.max(e.ward_id).label("ward_id"),
             func.min(died).label("died"),
         )
         .join(b, b.id == e.beneficiary_id)
@@ -254,19 +253,20 @@ def _write_funerals(connection: Connection, payroll_id: int, ward_ids: list[int]
         .scalar_subquery(),
         0,
     )
-    month = due.MONTHS.c
+    month, paying = due.MONTHS.c, Entitlement.__table__.alias("paying")
     rows = (
         select(
             literal(payroll_id),
             deaths.c.pid,
             deaths.c.eid,
-            deaths.c.ward_id,
+            paying.c.ward_id,  # the ward of the entitlement the line names, never another one's
             month.month,
             literal(LineKind.FUNERAL.value),
             month.funeral - paid,
             literal(PaymentMethod.CASH.value),
         )
         .join(due.MONTHS, month.mi == due.index_of(deaths.c.died))
+        .join(paying, paying.c.id == deaths.c.eid)
         .where(month.funeral > paid)
     )
     columns = ["payroll_id", "beneficiary_id", "entitlement_id", "ward_id", "for_month", "kind", "amount"]
