@@ -455,6 +455,15 @@ class DeliveryDayTally(SQLModel, table=True):
     amount: int = Field(default=0, sa_column=_money())
 
 
+class PaidTally(SQLModel, table=True):
+    """Per person: the lines of locked payrolls other than funeral support, and their sum (what the
+    payroll build counts as already settled; see allowance.payroll_lines)."""
+
+    beneficiary_id: int = _key()
+    lines: int = 0
+    amount: int = Field(default=0, sa_column=_money())
+
+
 class SharedNameYear(SQLModel, table=True):
     """People per ward whose folded name + birth year is also found in another ward (possible
     duplicates); only such names are listed."""
