@@ -133,14 +133,15 @@ def _fill_people(connection: Connection, month: date) -> None:
         " UNION ALL SELECT eid, pid, w_from FROM allow_entm) e"
         " LEFT JOIN allow_due d ON d.eid = e.eid GROUP BY e.pid"
     )
+    # what locked payrolls paid (their lines are all for months before this one: months are built in
+    # order), then less the lines the agent's return says were not collected (paid again as arrears)
     connection.execute(
         text(
             "INSERT INTO allow_person (pid, eid, w_from, past, now, main, settled)"
-            f" SELECT p.pid, p.eid, p.w_from, p.past, p.now, p.main, 0 FROM ({people}) p"
+            " SELECT p.pid, p.eid, p.w_from, p.past, p.now, p.main, coalesce(t.amount, 0)"
+            f" FROM ({people}) p LEFT JOIN paidtally t ON t.beneficiary_id = p.pid"
         )
     )
-    # what locked payrolls paid (their lines are all for months before this one: months are built in
-    # order), less the lines the agent's return says were not collected (paid again as arrears).
     # CROSS JOIN: SQLite starts from the few returns not collected (its partial index), never from
     # the ledger; PostgreSQL reads it as an inner join
     uncollected = (
@@ -148,12 +149,6 @@ def _fill_people(connection: Connection, month: date) -> None:
         " FROM paymentreturn r CROSS JOIN payrollline l WHERE NOT r.collected"
         " AND l.payroll_id = r.payroll_id AND l.beneficiary_id = r.beneficiary_id"
         f" AND l.for_month < :m AND {PAYS} GROUP BY l.beneficiary_id"
-    )
-    connection.execute(
-        text(
-            "UPDATE allow_person SET settled = t.amount FROM paidtally t"
-            " WHERE allow_person.pid = t.beneficiary_id"
-        )
     )
     connection.execute(
         _sql(
