@@ -7,6 +7,8 @@ Standards seeded: 360,000 đ from 07/2021, 500,000 đ from 07/2024; social pensi
 from datetime import date
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from data_layer.allowance.entitlement_status import resume, stop, suspend
 from data_layer.allowance.reference import set_standard
@@ -347,3 +349,35 @@ def test_an_odd_standard_is_rounded_month_by_month_and_settles_exactly(engine, w
     build(engine, M(4, 2025))
     assert lines(engine, M(3, 2025)) == [("current", "03/2025", 500_000)]
     assert lines(engine, M(4, 2025)) == [("current", "04/2025", 500_000)]
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        "NULL, :person, :ward_a",  # a line without its entitlement
+        ":entitlement, :person, :ward_b",  # paid by a ward that is not the entitlement's
+        ":entitlement, :other, :ward_a",  # to someone else than the entitled person
+    ],
+)
+def test_the_database_refuses_a_line_apart_from_its_entitlement(engine, wards, names):
+    """A payroll line names its entitlement, and its person and paying ward are the entitlement's:
+    one reference the database checks (raw SQL included), whatever writes the line."""
+    elder = person(engine, wards["A"], "Cụ Đúng Chỗ", year=1950)
+    other = person(engine, wards["A"], "Người Khác", year=1950)
+    entitlement = entitle(engine, elder, ("5.5a",), M(1, 2025))
+    build(engine, M(1, 2025))
+    values = {
+        "entitlement": entitlement,
+        "person": elder,
+        "other": other,
+        "ward_a": wards["A"],
+        "ward_b": wards["B"],
+    }
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO payrollline (payroll_id, entitlement_id, beneficiary_id, ward_id, for_month,"
+                f" kind, amount, payment_method) SELECT id, {names}, month, 'arrears', 1, 'cash' FROM payroll"
+            ),
+            values,
+        )

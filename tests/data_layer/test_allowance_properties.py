@@ -25,6 +25,7 @@ from data_layer.allowance.reference import (
     set_standard,
 )
 from data_layer.allowance.rules import PENSION_AGE_POOR, Band, Person, age_in_month, monthly_amount
+from data_layer.core import tallies
 from data_layer.core.codes import LineKind, StandardKind
 from data_layer.core.db import write_session
 from data_layer.core.models import Beneficiary, Payroll, PayrollLine
@@ -144,6 +145,8 @@ def test_total_is_the_sum_of_the_lines_and_rebuilding_changes_nothing(
         assert found.recoveries == -sum(amount for _, kind, _, amount in first if kind == LineKind.RECOVERY)
         assert found.people == sum(1 for _, kind, _, _ in first if kind == LineKind.CURRENT)
         assert found.cash + found.account == found.amount + found.arrears
+        lock_payroll(session, SYSTEM, PAYROLL)  # the running total of what was paid follows the locks
+        assert tallies.check(session.connection()) == []
         session.rollback()
 
 
