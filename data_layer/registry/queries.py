@@ -199,11 +199,12 @@ def iter_people_columns(
     Each chunk maps every ``PersonRow`` field to its values (columns: no object per person).
 
     The order is taken in Python (``person_key``, the same order as the page's SQL) from the five
-    columns it needs, held for everyone at once (the export's peak memory stays about 115 MB at 50,000
-    people); the people's rows are then read ``chunk`` at a time by id. Computing the Vietnamese sort keys of every row was most of
-    the database's time (PostgreSQL's ``translate`` over the alphabet, in a server-side cursor
-    without parallel workers; SQLite calling Python per row). Each chunk is its own statement: on
-    PostgreSQL a person edited during the export shows the edit, one removed is left out."""
+    columns it needs, held for everyone at once (the export's peak memory stays about 115 MB at
+    50,000 people); the people's rows are then read ``chunk`` at a time by id. Computing the
+    Vietnamese sort keys of every row was most of the database's time (PostgreSQL's ``translate``
+    over the alphabet, in a server-side cursor without parallel workers; SQLite calling Python per
+    row). Each chunk is its own statement: on PostgreSQL a person edited during the export shows the
+    edit, one removed is left out."""
     connection = session.connection()  # Core rows: the ORM's per-row handling is not needed here
     order = _ordered_ids(
         connection.execute(
