@@ -2,16 +2,16 @@
 progress) and each ward's possible duplicates (their triggers are installed by data_layer.core.schema,
 which also fills them)
 
-Revision ID: 0024
-Revises: 0021
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-04
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0024"
-down_revision = "0021"
+revision = "0026"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 
