@@ -1,9 +1,8 @@
 """Progress page data at province scale (issue 26), on a generated province kept between runs.
 
 3,000 units (100 communes and the 2,900 hamlets under them), 3,000,000 people, 10,000,000 gifts in
-one campaign. Target: the page's data after a
-write at most 0.5 s on both databases, for the province office (every commune) and for a commune
-office (its hamlets).
+one campaign. Target: the page's data after a write at most 0.5 s on both databases, for the province
+office (every commune) and for a commune office (its hamlets).
 
 The volume is generated with the bulk paths (``insert_columns``: COPY on PostgreSQL, one executemany
 with the triggers' work grouped on SQLite), a few communes per transaction, the tally triggers firing
