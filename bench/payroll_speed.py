@@ -20,21 +20,18 @@ Sizes: --entitled (repeatable) or BENCH_ENTITLED (comma-separated).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import random
-import resource
 import statistics
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 from sqlmodel import Session
 
-from bench.progress_speed import PG_URL
+from bench import kept
 from data_layer.admin.seeding import seed_reference_data
 from data_layer.allowance.entitlement_status import stop
 from data_layer.allowance.months import add_months
@@ -42,7 +39,7 @@ from data_layer.allowance.payroll import build_payroll, lock_payroll
 from data_layer.allowance.reference import code_key, group_ids_by_code, set_standard
 from data_layer.core.access import Scope
 from data_layer.core.codes import PayrollStatus, StandardKind, StopReason
-from data_layer.core.db import WRITE, bulk_insert, dispose_engines, get_engine, is_postgres, write_session
+from data_layer.core.db import WRITE, bulk_insert, get_engine, is_postgres, write_session
 from data_layer.core.models import (
     Beneficiary,
     Entitlement,
@@ -52,13 +49,12 @@ from data_layer.core.models import (
     Ward,
     utcnow,
 )
-from data_layer.core.schema import MIGRATIONS_DIR, upgrade_schema
+from data_layer.core.schema import upgrade_schema
 
 WARDS = 100
 SIZES = [int(n) for n in os.environ.get("BENCH_ENTITLED", "100000,500000").split(",")]
 GENERATOR = 1  # the version of build(): a new one makes a new cached history
 TARGET = 2.5  # seconds per 100,000 entitled people (issue 26)
-CACHE = Path(os.environ.get("BENCH_CACHE", Path.home() / ".cache" / "ansinh-bench"))
 FIRST = date(2025, 10, 1)  # first month of the history; the 13th month is built and timed
 SYSTEM = Scope.system()
 # group codes of an entitlement, with how common they are
@@ -167,67 +163,9 @@ def build(url: str, entitled: int) -> None:
         conn.execute(text("ANALYZE"))
 
 
-def _key(entitled: int) -> str:
-    """The kept history's name: the generator's version, the size, and the chain of migrations it was
-    built on (a migration added or re-chained since makes a new history: a database upgraded along a
-    different chain could miss a table)."""
-    chain = sorted(
-        "".join(
-            line for line in path.read_text().splitlines() if line.startswith(("revision", "down_revision"))
-        )
-        for path in (MIGRATIONS_DIR / "versions").glob("*.py")
-    )
-    digest = hashlib.sha1("\n".join(chain).encode()).hexdigest()[:8]
-    return f"payroll_g{GENERATOR}_{entitled}_{digest}"
-
-
-def _sqlite_history(entitled: int) -> str:
-    """The URL of the kept SQLite history (built when missing)."""
-    path = CACHE / f"{_key(entitled)}.db"
-    if not path.exists():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        building = path.with_suffix(".building")
-        building.unlink(missing_ok=True)
-        _timed_history(f"sqlite:///{building}", entitled)
-        dispose_engines()
-        building.rename(path)
-    return f"sqlite:///{path}"
-
-
-def _postgres_history(entitled: int) -> str:
-    """The URL of the kept PostgreSQL history database on BENCH_PG_URL's server (built when missing)."""
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    name, building = f"ansinh_bench_{_key(entitled)}", f"ansinh_bench_{_key(entitled)}_building"
-    try:
-        with admin.connect() as conn:
-            found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
-            if found is None:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)'))
-                conn.execute(text(f'CREATE DATABASE "{building}"'))
-                url = admin.url.set(database=building).render_as_string(hide_password=False)
-                _timed_history(url, entitled)
-                get_engine(url).dispose()
-                conn.execute(text(f'ALTER DATABASE "{building}" RENAME TO "{name}"'))
-        return admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        admin.dispose()
-
-
-def _timed_history(url: str, entitled: int) -> None:
-    start = time.perf_counter()
-    print(f"    building the kept history ({entitled:,} people, 12 locked months)…", flush=True)
-    build(url, entitled)
-    print(f"    history built in {time.perf_counter() - start:.0f} s (kept for later runs)", flush=True)
-
-
 def history(kind: str, entitled: int) -> str:
     """The URL of the kept history on ``kind`` (built when missing; brought to the schema's head)."""
-    url = {"sqlite": _sqlite_history, "postgresql": _postgres_history}[kind](entitled)
-    upgrade_schema(get_engine(url))
-    return url
-
-
-KINDS = ("sqlite", "postgresql")
+    return kept.database(kind, kept.key("payroll", GENERATOR, entitled), lambda url: build(url, entitled))
 
 
 @contextmanager
@@ -248,21 +186,6 @@ def _timed_build(session: Session, month: date) -> tuple[float, float]:
     build_payroll(session, SYSTEM, month)
     session.flush()
     return time.perf_counter() - start, time.process_time() - cpu
-
-
-def _size(engine) -> str:
-    """The database's size on disk."""
-    with engine.connect() as conn:
-        if is_postgres(engine):
-            size = conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
-        else:
-            size = Path(engine.url.database).stat().st_size
-    return f"{size / 2**20:,.0f} MiB"
-
-
-def _peak_memory() -> str:
-    """This process's peak resident memory (the PostgreSQL server's is not in it)."""
-    return f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB"
 
 
 def _per_100k(seconds: float, entitled: int) -> str:
@@ -294,8 +217,8 @@ def measure(url: str, entitled: int) -> None:
         f" CPU in this process {statistics.median(cpu for _, cpu in builds):.2f} s)"
         f" = {_per_100k(median, entitled)}\n"
         f"    rebuild of the open month {rebuild:.2f} s | lock (rebuild + lock) {lock:.2f} s\n"
-        f"    ledger {sum(kinds.values()):,} lines {kinds}, database {_size(engine)}"
-        f" | peak memory of this process {_peak_memory()}",
+        f"    ledger {sum(kinds.values()):,} lines {kinds}, database {kept.size(engine)}"
+        f" | peak memory of this process {kept.peak_memory()}",
         flush=True,
     )
 
@@ -312,16 +235,16 @@ def once(url: str, entitled: int) -> None:
     engine = get_engine(url)
     with _undone(engine) as session:
         wall, _ = _timed_build(session, add_months(FIRST, 12))
-    print(f"build {wall:.2f} s = {_per_100k(wall, entitled)}; peak memory {_peak_memory()}")
+    print(f"build {wall:.2f} s = {_per_100k(wall, entitled)}; peak memory {kept.peak_memory()}")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.payroll_speed", description=__doc__.split("\n")[0])
     parser.add_argument("--entitled", type=int, action="append", help="number of entitled people")
-    parser.add_argument("--db", choices=KINDS, action="append", help="database (default both)")
+    parser.add_argument("--db", choices=kept.KINDS, action="append", help="database (default both)")
     parser.add_argument("--once", action="store_true", help="one build, rolled back; the history must exist")
     args = parser.parse_args(argv)
-    sizes, kinds = args.entitled or SIZES, args.db or list(KINDS)
+    sizes, kinds = args.entitled or SIZES, args.db or list(kept.KINDS)
     if args.once:
         for entitled in sizes:
             for kind in kinds:

@@ -455,6 +455,19 @@ class DeliveryDayTally(SQLModel, table=True):
     amount: int = Field(default=0, sa_column=_money())
 
 
+class HamletTally(SQLModel, table=True):
+    """Gifts and money per campaign, ward, spelling of the person's Thôn/Tổ ('' for none), package and
+    status: a commune office's progress by hamlet (gifts whose ward is their person's)."""
+
+    campaign_id: int = _key()
+    ward_id: int = _key()
+    hamlet: str = Field(primary_key=True, max_length=200)
+    package_id: int = _key()
+    status: str = Field(primary_key=True, max_length=20)
+    gifts: int = 0
+    amount: int = Field(default=0, sa_column=_money())
+
+
 class PaidTally(SQLModel, table=True):
     """Per person: the lines of locked payrolls other than funeral support, and their sum (what the
     payroll build counts as already settled; see allowance.payroll_lines)."""
@@ -471,6 +484,15 @@ class SharedNameYear(SQLModel, table=True):
     name_key: str = Field(primary_key=True, max_length=200)
     birth_year: int = _key()
     ward_id: int = _key()
+    people: int = 0
+
+
+class SharedWardTally(SQLModel, table=True):
+    """Per ward, the sums of ``SharedNameYear``: name + birth year keys also found in another ward, and
+    the ward's people holding them (the possible duplicates a ward is shown)."""
+
+    ward_id: int = _key()
+    names: int = 0
     people: int = 0
 
 

@@ -132,6 +132,31 @@ SUM_TALLIES = (
             ),
         ),
     ),
+    # a commune office's progress by hamlet: the gifts whose ward is their person's, by the person's
+    # Thôn/Tổ as spelled ('' for none; the report folds spellings into hamlets)
+    Tally(
+        "hamlettally",
+        keys=("campaign_id", "ward_id", "hamlet", "package_id", "status"),
+        counts=("gifts", "amount"),
+        sources=(
+            Source(
+                "allocation",
+                "SELECT r.campaign_id, r.ward_id, coalesce(b.hamlet, '') AS hamlet, r.package_id, r.status,"
+                " 1 AS gifts, r.amount FROM {rows} r"
+                " JOIN beneficiary b ON b.id = r.beneficiary_id AND b.ward_id = r.ward_id",
+                watch=("campaign_id", "ward_id", "beneficiary_id", "package_id", "status", "amount"),
+            ),
+            # a person's gifts must be deleted before the person: only a changed hamlet or ward counts
+            Source(
+                "beneficiary",
+                "SELECT a.campaign_id, a.ward_id, coalesce(r.hamlet, '') AS hamlet, a.package_id, a.status,"
+                " 1 AS gifts, a.amount FROM {rows} r"
+                " JOIN allocation a ON a.beneficiary_id = r.id AND a.ward_id = r.ward_id",
+                ops=("update",),
+                watch=("ward_id", "hamlet"),
+            ),
+        ),
+    ),
     Tally(
         "deliverydaytally",
         keys=("campaign_id", "ward_id", "package_id", "day"),
@@ -157,6 +182,21 @@ SUM_TALLIES = (
                 " ON l.payroll_id = r.id WHERE r.status = 'locked' AND l.kind <> 'funeral'",
                 ops=("update",),
                 watch=("status",),
+            ),
+        ),
+    ),
+    # each ward's possible duplicates, summed from the cross-ward name list (below) by triggers on that
+    # list, which fire inside the people's triggers: at province scale the list holds about a row per
+    # person, too many to sum on every read
+    Tally(
+        "sharedwardtally",
+        keys=("ward_id",),
+        counts=("names", "people"),
+        sources=(
+            Source(
+                "sharednameyear",
+                "SELECT r.ward_id, 1 AS names, r.people FROM {rows} r",
+                watch=("ward_id", "people"),
             ),
         ),
     ),

@@ -13,18 +13,17 @@ from data_layer.campaigns.setup import campaign_or_missing
 from data_layer.core.access import Scope
 from data_layer.core.codes import AllocationStatus
 from data_layer.core.models import (
-    Allocation,
     AllocationTally,
-    Beneficiary,
     Campaign,
     Category,
     CategoryTally,
     DeadGiftTally,
     DeliveryDayTally,
     FundingSource,
+    HamletTally,
     LumpGift,
     Package,
-    SharedNameYear,
+    SharedWardTally,
     Ward,
     WardTally,
 )
@@ -146,8 +145,8 @@ def unit_title(scope: Scope) -> str:
 
 def _unit_groups(session: Session, scope: Scope, campaign_id: int, ward_names: dict[int, str]) -> list:
     """Gifts and money per child unit of the viewer's unit, package and status: (unit name, package,
-    status, gifts, money). Communes come from the running totals; a commune office's hamlets from its
-    own gifts (one commune's rows, grouped by the person's Thôn/Tổ, spellings of one hamlet together)."""
+    status, gifts, money), from the running totals: per commune, or for a commune office per spelling
+    of its people's Thôn/Tổ (spellings of one hamlet named alike, so they add up as one line)."""
     if not scope.watches_hamlets:
         rows = session.execute(
             select(
@@ -163,23 +162,14 @@ def _unit_groups(session: Session, scope: Scope, campaign_id: int, ward_names: d
     name_of = hamlet_namer(session, ward_id)
     rows = session.execute(
         select(
-            Beneficiary.hamlet,
-            Allocation.package_id,
-            Allocation.status,
-            func.count(),
-            func.coalesce(func.sum(Allocation.amount), 0),
-        )
-        .join(Beneficiary, Beneficiary.id == Allocation.beneficiary_id)
-        # a gift's ward is its person's (people never change ward): led by the ward's people (index
-        # ward_id + hamlet), not by a scan of every person
-        .where(
-            Allocation.campaign_id == campaign_id,
-            Allocation.ward_id == ward_id,
-            Beneficiary.ward_id == ward_id,
-        )
-        .group_by(Beneficiary.hamlet, Allocation.package_id, Allocation.status)
+            HamletTally.hamlet,
+            HamletTally.package_id,
+            HamletTally.status,
+            HamletTally.gifts,
+            HamletTally.amount,
+        ).where(HamletTally.campaign_id == campaign_id, HamletTally.ward_id == ward_id)
     ).all()
-    return [(name_of(hamlet), pid, status, int(n), int(money)) for hamlet, pid, status, n, money in rows]
+    return [(name_of(hamlet), pid, status, count, amount) for hamlet, pid, status, count, amount in rows]
 
 
 def _breakdowns(groups, packages: dict, chosen: set[int]):
@@ -267,9 +257,9 @@ def registry_quality(session: Session, scope: Scope) -> list[WardQuality]:
     ).all()
     duplicates = dict(
         session.execute(
-            select(SharedNameYear.ward_id, func.sum(SharedNameYear.people))
-            .where(scope.ward_clause(SharedNameYear.ward_id))
-            .group_by(SharedNameYear.ward_id)
+            select(SharedWardTally.ward_id, SharedWardTally.people).where(
+                scope.ward_clause(SharedWardTally.ward_id)
+            )
         ).all()
     )
     dead_pending = dict(

@@ -82,10 +82,10 @@ def test_upgrading_a_filled_database_fills_the_running_totals(engine):
 
 
 def test_every_trigger_is_installed_at_head(engine):
-    """The running totals' 21 triggers (the paid tally's on the payroll's lock included) and the data
+    """The running totals' 28 triggers (the paid tally's on the payroll's lock included) and the data
     version's, on every table but the tallies."""
     expected = expected_triggers(engine)
-    assert len({name for name in expected if name.startswith("tally_")}) == 21
+    assert len({name for name in expected if name.startswith("tally_")}) == 28
     assert {"dv_beneficiary", "dv_beneficiary_insert"} & expected
     assert installed_triggers(engine) == expected
 

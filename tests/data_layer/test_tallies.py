@@ -27,8 +27,10 @@ from data_layer.core.models import (
     DeadGiftTally,
     DeliveryDayTally,
     FundingSource,
+    HamletTally,
     Package,
     SharedNameYear,
+    SharedWardTally,
     WardTally,
     utcnow,
 )
@@ -388,4 +390,66 @@ def test_dead_gift_tally_follows_deaths_deliveries_and_deleted_gifts(engine, war
     assert dead_gifts() == {a: 1}
     sql(engine, "UPDATE beneficiary SET status = 'active' WHERE id = :x", x=an)
     assert dead_gifts() == {}
+    assert_consistent(engine)
+
+
+def test_hamlet_tally_follows_gifts_and_their_people_s_hamlet_and_ward(engine, wards, campaign):
+    """Per campaign, ward, Thôn/Tổ as spelled ('' for none), package and status; a gift counts while its
+    ward is its person's."""
+    a, b = wards["A"], wards["B"]
+    tw, tinh = campaign["packages"]
+    an, binh, _chi, dung = campaign["people"]
+    with write_session(engine) as session:
+        gifts = [(tw, an, a, 300_000), (tinh, an, a, 500_000), (tw, binh, a, 300_000), (tw, dung, b, 300_000)]
+        bulk_insert(session, Allocation.__table__, [allocation(campaign, *gift) for gift in gifts])
+
+    def hamlets():
+        with write_session(engine) as session:
+            rows = session.execute(select(HamletTally)).scalars()
+            return {(t.ward_id, t.hamlet, t.package_id, t.status): (t.gifts, t.amount) for t in rows}
+
+    assert hamlets() == {
+        (a, "Thôn 1", tw, "planned"): (2, 600_000),
+        (a, "Thôn 1", tinh, "planned"): (1, 500_000),
+        (b, "Thôn 1", tw, "planned"): (1, 300_000),
+    }
+    sql(engine, "UPDATE beneficiary SET hamlet = NULL WHERE id = :i", i=binh)
+    sql(engine, "UPDATE beneficiary SET hamlet = 'Thôn 2' WHERE id = :i", i=dung)
+    sql(
+        engine,
+        "UPDATE allocation SET status = 'delivered' WHERE beneficiary_id = :i AND package_id = :p",
+        i=an,
+        p=tw,
+    )
+    assert hamlets() == {
+        (a, "Thôn 1", tw, "delivered"): (1, 300_000),
+        (a, "Thôn 1", tinh, "planned"): (1, 500_000),
+        (a, "", tw, "planned"): (1, 300_000),
+        (b, "Thôn 2", tw, "planned"): (1, 300_000),
+    }
+    sql(engine, "UPDATE beneficiary SET ward_id = :b WHERE id = :i", b=b, i=an)  # the gifts stay in A
+    sql(engine, "DELETE FROM allocation WHERE beneficiary_id = :i", i=binh)
+    assert hamlets() == {(b, "Thôn 2", tw, "planned"): (1, 300_000)}
+    sql(engine, "UPDATE beneficiary SET ward_id = :a WHERE id = :i", a=a, i=an)
+    assert hamlets()[(a, "Thôn 1", tinh, "planned")] == (1, 500_000)
+    assert_consistent(engine)
+
+
+def test_shared_ward_tally_sums_the_cross_ward_names_of_each_ward(engine, wards):
+    a, b = wards["A"], wards["B"]
+
+    def per_ward():
+        with write_session(engine) as session:
+            return {
+                t.ward_id: (t.names, t.people) for t in session.execute(select(SharedWardTally)).scalars()
+            }
+
+    ids = add_people(engine, [person(a, "Lan"), person(b, "Lan 2", name_key="lan"), person(a, "Mai")])
+    assert per_ward() == {a: (1, 1), b: (1, 1)}
+    add_people(engine, [person(a, "Lan 3", name_key="lan"), person(b, "Mai 2", name_key="mai")])
+    assert per_ward() == {a: (2, 3), b: (2, 2)}
+    sql(engine, "UPDATE beneficiary SET ward_id = :a WHERE id = :i", a=a, i=ids[1])
+    assert per_ward() == {a: (1, 1), b: (1, 1)}
+    sql(engine, "DELETE FROM beneficiary WHERE name_key = 'mai'")
+    assert per_ward() == {}
     assert_consistent(engine)
