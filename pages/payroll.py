@@ -120,8 +120,7 @@ if figures.status == PayrollStatus.LOCKED:
     st.caption(f"Đã khóa lúc {format_datetime(figures.locked_at)}: số liệu không thay đổi nữa.")
 else:
     st.caption(
-        f"Lập lần cuối lúc {format_datetime(figures.built_at)}. "
-        "Còn lập lại được cho đến khi tháng được khóa."
+        f"Lập lần cuối lúc {format_datetime(figures.built_at)}. Còn lập lại được cho đến khi tháng được khóa."
     )
 
 top, bottom = st.columns(3), st.columns(3)

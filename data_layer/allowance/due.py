@@ -13,8 +13,9 @@ The work happens in temporary tables of the write transaction (``due_tables``):
   registry, or the payroll's month) and the person's birth as a month index. Entitlements held by
   an open suspension are left out; months of an unpaid suspension are skipped.
 
-An entitlement with one group (nearly all) is priced month by month without any grouping; the few
-with several groups are grouped per month to apply rule 3. The month index is year × 12 + month − 1,
+``single_rows`` / ``multi_rows`` price an entitlement with one group / with several month by month
+(the several-group ones grouped per month to apply rule 3); ``due_totals`` sums them, pricing most
+one-group entitlements by month ranges instead. The month index is year × 12 + month − 1,
 so a person is at least ``lo`` years old in month ``mi`` when mi ≥ birth index + 12 × lo (the
 birthday's month counts as reached).
 """
@@ -130,6 +131,20 @@ def due_tables(connection: Connection, *extra: Table) -> Iterator[None]:
     yield
     for table in tables:
         connection.execute(text(f"DROP TABLE IF EXISTS {temporary}.{table.name}"))
+
+
+@contextmanager
+def written_join_order(connection: Connection) -> Iterator[None]:
+    """PostgreSQL joins the tables of the statements run inside in the order the SQL writes them
+    (``MULTI_FROM``: an entitlement's months first; its own estimates would start from every group's
+    every month); SQLite follows the written CROSS JOINs anyway."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    before = connection.execute(text("SELECT current_setting('join_collapse_limit')")).scalar_one()
+    connection.execute(text("SELECT set_config('join_collapse_limit', '1', true)"))
+    yield
+    connection.execute(text("SELECT set_config('join_collapse_limit', :value, true)"), {"value": before})
 
 
 def analyze(connection: Connection, *tables: Table) -> None:
@@ -437,19 +452,3 @@ def _only_in(month_index_: int | None, expression: str) -> str:
     if month_index_ is None:
         return "0"
     return f"(CASE WHEN m.mi = {int(month_index_)} THEN {expression} ELSE 0 END)"
-
-
-def fill_totals(connection: Connection, payroll_month: date) -> None:
-    """Per entitlement: the sum due for the months before the payroll's, the payroll month's amount
-    and its main group (``allow_due``)."""
-    now = month_index(payroll_month)
-    aggregate = (
-        f"SELECT eid, SUM(CASE WHEN mi < {now} THEN due ELSE 0 END),"
-        f" SUM(CASE WHEN mi = {now} THEN due ELSE 0 END),"
-        f" MAX(CASE WHEN mi = {now} AND due > 0 THEN main END)"
-    )
-    for rows in (single_rows(), multi_rows(main_in=now)):
-        connection.execute(
-            text(f"INSERT INTO allow_due (eid, past, now, main) {aggregate} FROM ({rows}) r GROUP BY eid")
-        )
-    analyze(connection, DUE)

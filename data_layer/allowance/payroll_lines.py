@@ -2,7 +2,8 @@
 what the lines mean, ``due`` for the amounts due).
 
 Per person (``allow_person``): the sum due for the earlier months, the month's amount, and what
-locked payrolls already settled for the months from the person's first month to pay. Only people
+locked payrolls already settled (the running total ``paidtally``, added to when a payroll is locked:
+``core.tallies``), less what the agent's return says was not collected. Only people
 whose two sums differ are priced month by month again (``allow_pick`` → ``allow_month_due``) to
 write their signed monthly differences; everyone else costs one row.
 """
@@ -32,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
-from data_layer.allowance import due
+from data_layer.allowance import due, due_totals
 from data_layer.allowance.months import add_months, month_index
 from data_layer.allowance.reference import load_reference
 from data_layer.core.codes import LineKind, PaymentMethod, PersonStatus, StopReason
@@ -46,7 +47,6 @@ PERSON = Table(
     Column("pid", Integer, primary_key=True, autoincrement=False),
     Column("eid", Integer),
     Column("w_from", Integer),
-    Column("first_line", Date),  # the earliest month a payroll line of the person is for
     Column("past", BigInteger),
     Column("now", BigInteger),
     Column("main", Integer),
@@ -96,12 +96,15 @@ def write_lines(session: Session, payroll_id: int, month: date, ward_ids: list[i
     reference = load_reference(session)
     if connection.dialect.name == "postgresql":  # the sums per person hash in memory, not on disk
         connection.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
-    with due.due_tables(connection, PERSON, PICK, MONTH_DUE):
+        connection.execute(text("SET LOCAL jit = off"))  # compiling costs more than it saves here
+    with due.due_tables(connection, PERSON, PICK, MONTH_DUE, *due_totals.TABLES):
         due.fill_reference(connection, reference, first, month)
         due.fill_entitlements(connection, ward_ids, month)
-        due.fill_totals(connection, month)
-        _fill_people(connection, payroll_id, month, others_open=ward_ids is not None)
-        earliest = connection.execute(text("SELECT MIN(first_line) FROM allow_person")).scalar_one()
+        due_totals.fill_totals(connection, month)
+        _fill_people(connection, month)
+        earliest = connection.execute(  # the earliest month paid to someone whose sums differ
+            text("SELECT MIN(l.for_month) FROM allow_pick k JOIN payrollline l ON l.beneficiary_id = k.pid")
+        ).scalar_one()
         if earliest is not None and date.fromisoformat(str(earliest)) < first:  # a start moved later
             due.fill_months(connection, reference, date.fromisoformat(str(earliest)), add_months(first, -1))
         params = {"payroll": payroll_id, "m": month, "now": month_index(month)}
@@ -118,10 +121,10 @@ def write_lines(session: Session, payroll_id: int, month: date, ward_ids: list[i
             _write_funerals(connection, payroll_id, ward_ids)
 
 
-def _fill_people(connection: Connection, payroll_id: int, month: date, *, others_open: bool) -> None:
-    """Per person: first month to pay, sums due, what locked payrolls settled before the month (all
-    months: a start month corrected later recovers what was paid before it). ``others_open``: the
-    open payroll keeps lines of other wards (a ward-only rebuild); otherwise it holds none."""
+def _fill_people(connection: Connection, month: date) -> None:
+    """Per person: first month to pay, sums due, what locked payrolls settled (all months: a start
+    month corrected later recovers what was paid before it); the people whose sums differ are
+    picked (``allow_pick``)."""
     people = (
         "SELECT e.pid, coalesce(MAX(CASE WHEN d.now > 0 THEN e.eid END), MAX(e.eid)) AS eid,"
         " MIN(e.w_from) AS w_from, SUM(coalesce(d.past, 0)) AS past, SUM(coalesce(d.now, 0)) AS now,"
@@ -130,25 +133,14 @@ def _fill_people(connection: Connection, payroll_id: int, month: date, *, others
         " UNION ALL SELECT eid, pid, w_from FROM allow_entm) e"
         " LEFT JOIN allow_due d ON d.eid = e.eid GROUP BY e.pid"
     )
+    # what locked payrolls paid (their lines are all for months before this one: months are built in
+    # order), then less the lines the agent's return says were not collected (paid again as arrears)
     connection.execute(
         text(
             "INSERT INTO allow_person (pid, eid, w_from, past, now, main, settled)"
-            f" SELECT p.pid, p.eid, p.w_from, p.past, p.now, p.main, 0 FROM ({people}) p"
+            " SELECT p.pid, p.eid, p.w_from, p.past, p.now, p.main, coalesce(t.amount, 0)"
+            f" FROM ({people}) p LEFT JOIN paidtally t ON t.beneficiary_id = p.pid"
         )
-    )
-    # grouped by the line's own column: the covering index is read in that order, no sorting
-    settled = (
-        "SELECT l.beneficiary_id AS pid, SUM(l.amount) AS amount, MIN(l.for_month) AS first"
-        " FROM allow_person p JOIN payrollline l ON l.beneficiary_id = p.pid AND l.for_month < :m"
-        f" AND l.kind <> '{LineKind.FUNERAL}' GROUP BY l.beneficiary_id"
-    )
-    # every payroll but the open one is locked: all lines (an index-only scan), less the few of the
-    # open payroll (another ward's part of it after a ward-only rebuild) and those the agent's return
-    # says were not collected (paid again as arrears), each read from its own side
-    open_lines = (
-        "SELECT l.beneficiary_id AS pid, SUM(l.amount) AS amount FROM payrollline l"
-        f" WHERE l.payroll_id = :payroll AND l.for_month < :m AND l.kind <> '{LineKind.FUNERAL}'"
-        " GROUP BY l.beneficiary_id"
     )
     # CROSS JOIN: SQLite starts from the few returns not collected (its partial index), never from
     # the ledger; PostgreSQL reads it as an inner join
@@ -158,15 +150,13 @@ def _fill_people(connection: Connection, payroll_id: int, month: date, *, others
         " AND l.payroll_id = r.payroll_id AND l.beneficiary_id = r.beneficiary_id"
         f" AND l.for_month < :m AND {PAYS} GROUP BY l.beneficiary_id"
     )
-    changes = [("settled = s.amount, first_line = s.first", settled)]
-    if others_open:
-        changes.append(("settled = settled - s.amount", open_lines))
-    changes.append(("settled = settled - s.amount", uncollected))
-    for change, rows in changes:
-        connection.execute(
-            _sql(f"UPDATE allow_person SET {change} FROM ({rows}) s WHERE allow_person.pid = s.pid"),
-            {"m": month, "payroll": payroll_id},
-        )
+    connection.execute(
+        _sql(
+            f"UPDATE allow_person SET settled = settled - s.amount FROM ({uncollected}) s"
+            " WHERE allow_person.pid = s.pid"
+        ),
+        {"m": month},
+    )
     connection.execute(
         text("INSERT INTO allow_pick (pid) SELECT pid FROM allow_person WHERE past <> settled")
     )
@@ -178,9 +168,9 @@ def _write_differences(connection: Connection, params: dict) -> None:
     positive, recovery lines when it is negative."""
     picked = " AND m.mi < :now AND x.pid IN (SELECT pid FROM allow_pick)"
     for rows in (due.single_rows(picked), due.multi_rows(picked)):
-        connection.execute(
-            text(f"INSERT INTO allow_month_due (pid, mi, due) SELECT pid, mi, due FROM ({rows}) r"), params
-        )
+        with due.written_join_order(connection):
+            insert_rows = f"INSERT INTO allow_month_due (pid, mi, due) SELECT pid, mi, due FROM ({rows}) r"
+            connection.execute(text(insert_rows), params)
     settled = (
         "SELECT l.beneficiary_id AS pid, m.mi, -l.amount AS due FROM payrollline l"
         " JOIN allow_pick k ON k.pid = l.beneficiary_id JOIN allow_person p ON p.pid = l.beneficiary_id"
@@ -230,7 +220,6 @@ def _write_funerals(connection: Connection, payroll_id: int, ward_ids: list[int]
         select(
             e.beneficiary_id.label("pid"),
             func.max(e.id).label("eid"),
-            func.max(e.ward_id).label("ward_id"),
             func.min(died).label("died"),
         )
         .join(b, b.id == e.beneficiary_id)
@@ -252,19 +241,20 @@ def _write_funerals(connection: Connection, payroll_id: int, ward_ids: list[int]
         .scalar_subquery(),
         0,
     )
-    month = due.MONTHS.c
+    month, paying = due.MONTHS.c, Entitlement.__table__.alias("paying")
     rows = (
         select(
             literal(payroll_id),
             deaths.c.pid,
             deaths.c.eid,
-            deaths.c.ward_id,
+            paying.c.ward_id,  # the ward of the entitlement the line names, never another one's
             month.month,
             literal(LineKind.FUNERAL.value),
             month.funeral - paid,
             literal(PaymentMethod.CASH.value),
         )
         .join(due.MONTHS, month.mi == due.index_of(deaths.c.died))
+        .join(paying, paying.c.id == deaths.c.eid)
         .where(month.funeral > paid)
     )
     columns = ["payroll_id", "beneficiary_id", "entitlement_id", "ward_id", "for_month", "kind", "amount"]

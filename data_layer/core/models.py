@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, Column, ForeignKeyConstraint, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from data_layer.core.codes import (
@@ -455,6 +455,15 @@ class DeliveryDayTally(SQLModel, table=True):
     amount: int = Field(default=0, sa_column=_money())
 
 
+class PaidTally(SQLModel, table=True):
+    """Per person: the lines of locked payrolls other than funeral support, and their sum (what the
+    payroll build counts as already settled; see allowance.payroll_lines)."""
+
+    beneficiary_id: int = _key()
+    lines: int = 0
+    amount: int = Field(default=0, sa_column=_money())
+
+
 class SharedNameYear(SQLModel, table=True):
     """People per ward whose folded name + birth year is also found in another ward (possible
     duplicates); only such names are listed."""
@@ -528,6 +537,9 @@ class GroupCoefficient(SQLModel, table=True):
 class Entitlement(SQLModel, table=True):
     """A person's monthly allowance or social pension from a start month (a decision), until stopped.
     A person may hold several in turn, never two for the same month."""
+
+    # what a payroll line names (its person and paying ward) is one reference (see PayrollLine)
+    __table_args__ = (Index("uq_entitlement_person_ward", "id", "beneficiary_id", "ward_id", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     beneficiary_id: int = Field(foreign_key="beneficiary.id", index=True, ondelete="CASCADE")
@@ -633,6 +645,13 @@ class PayrollLine(SQLModel, table=True):
     difference (arrears or recovery, signed: see allowance.payroll) or funeral support."""
 
     __table_args__ = (
+        # the line's person and ward are its entitlement's: one reference checks all three (PostgreSQL
+        # checks a reference row by row, and a payroll writes a line per person)
+        ForeignKeyConstraint(
+            ["entitlement_id", "beneficiary_id", "ward_id"],
+            ["entitlement.id", "entitlement.beneficiary_id", "entitlement.ward_id"],
+            name="fk_payrollline_entitlement",
+        ),
         Index("ix_payrollline_payroll_ward", "payroll_id", "ward_id", "kind"),
         # what locked payrolls paid a person for a month: an index-only range scan
         Index("ix_payrollline_settled", "beneficiary_id", "for_month", "kind", "amount"),
@@ -640,9 +659,9 @@ class PayrollLine(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     payroll_id: int = Field(foreign_key="payroll.id")
-    beneficiary_id: int = Field(foreign_key="beneficiary.id")
-    entitlement_id: int | None = Field(default=None, foreign_key="entitlement.id")
-    ward_id: int = Field(foreign_key="ward.id")
+    beneficiary_id: int
+    entitlement_id: int
+    ward_id: int
     for_month: date
     kind: str = Field(max_length=20)  # LineKind
     amount: int = Field(sa_column=_money())

@@ -216,14 +216,22 @@ def test_a_ward_only_rebuild_does_not_count_another_wards_open_lines_as_paid(eng
     entitle(engine, elder, ("5.5a",), M(1, 2025))
     build_and_lock(engine, M(1, 2025), M(2, 2025))
     build(engine, M(3, 2025))
-    with engine.begin() as conn:
+    with engine.begin() as conn:  # the person's stopped entitlement in B, which that line pays
+        in_b = conn.execute(
+            text(
+                "INSERT INTO entitlement (beneficiary_id, ward_id, start_month, stop_date,"
+                " payment_method, status, version, created_at, updated_at)"
+                " VALUES (:p, :w, :f, :f, 'cash', 'stopped', 1, :f, :f) RETURNING id"
+            ),
+            {"p": elder, "w": wards["B"], "f": M(2, 2025)},
+        ).scalar_one()
         conn.execute(
             text(
-                "INSERT INTO payrollline (payroll_id, beneficiary_id, ward_id, for_month, kind, amount,"
-                " payment_method) SELECT id, :p, :w, :f, 'arrears', 100000, 'cash' FROM payroll"
-                " WHERE month = :m"
+                "INSERT INTO payrollline (payroll_id, beneficiary_id, entitlement_id, ward_id, for_month,"
+                " kind, amount, payment_method) SELECT id, :p, :e, :w, :f, 'arrears', 100000, 'cash'"
+                " FROM payroll WHERE month = :m"
             ),
-            {"p": elder, "w": wards["B"], "f": M(2, 2025), "m": M(3, 2025)},
+            {"p": elder, "e": in_b, "w": wards["B"], "f": M(2, 2025), "m": M(3, 2025)},
         )
     staff_a = Scope(user_id=None, username="a", role="ward", ward_ids=frozenset({wards["A"]}))
     build(engine, M(3, 2025), staff_a)

@@ -7,6 +7,8 @@ Standards seeded: 360,000 đ from 07/2021, 500,000 đ from 07/2024; social pensi
 from datetime import date
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from data_layer.allowance.entitlement_status import resume, stop, suspend
 from data_layer.allowance.reference import set_standard
@@ -332,3 +334,50 @@ def test_json_figures_split_cash_and_account(engine, wards):
             },
         ],
     }
+
+
+def test_an_odd_standard_is_rounded_month_by_month_and_settles_exactly(engine, wards):
+    """A standard of 333.333 đ from 01/2025: 5.5a at 79 is 1,5 × 333.333 = 499.999,5 → 500.000 đ
+    each month (half a đồng up, every month). January–March locked, then April: the three months
+    already paid are exactly what is due (a sum rounded once would be 1.499.999 đ, not 1.500.000),
+    so April has its current line and nothing else."""
+    elder = person(engine, wards["A"], "Cụ Lẻ", born=date(1946, 6, 2))
+    with write_session(engine) as session:
+        set_standard(session, SYSTEM, StandardKind.STANDARD, M(1, 2025), 333_333)
+    entitle(engine, elder, ("5.5a",), M(1, 2025))
+    build_and_lock(engine, M(1, 2025), M(2, 2025), M(3, 2025))
+    build(engine, M(4, 2025))
+    assert lines(engine, M(3, 2025)) == [("current", "03/2025", 500_000)]
+    assert lines(engine, M(4, 2025)) == [("current", "04/2025", 500_000)]
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        "NULL, :person, :ward_a",  # a line without its entitlement
+        ":entitlement, :person, :ward_b",  # paid by a ward that is not the entitlement's
+        ":entitlement, :other, :ward_a",  # to someone else than the entitled person
+    ],
+)
+def test_the_database_refuses_a_line_apart_from_its_entitlement(engine, wards, names):
+    """A payroll line names its entitlement, and its person and paying ward are the entitlement's:
+    one reference the database checks (raw SQL included), whatever writes the line."""
+    elder = person(engine, wards["A"], "Cụ Đúng Chỗ", year=1950)
+    other = person(engine, wards["A"], "Người Khác", year=1950)
+    entitlement = entitle(engine, elder, ("5.5a",), M(1, 2025))
+    build(engine, M(1, 2025))
+    values = {
+        "entitlement": entitlement,
+        "person": elder,
+        "other": other,
+        "ward_a": wards["A"],
+        "ward_b": wards["B"],
+    }
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO payrollline (payroll_id, entitlement_id, beneficiary_id, ward_id, for_month,"
+                f" kind, amount, payment_method) SELECT id, {names}, month, 'arrears', 1, 'cash' FROM payroll"
+            ),
+            values,
+        )

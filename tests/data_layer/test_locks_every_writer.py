@@ -117,8 +117,9 @@ def _attacks(k: Locked_, dialect: str) -> list[str]:
     gift = "(id, campaign_id, package_id, beneficiary_id, ward_id, amount, status, version, created_at,"
     gift += " updated_at)"
     line = (
-        "(id, payroll_id, beneficiary_id, ward_id, for_month, kind, amount, payment_method)"
-        f" SELECT {{id}}, {k.payroll}, beneficiary_id, ward_id, for_month, kind, 1, payment_method"
+        "(id, payroll_id, beneficiary_id, entitlement_id, ward_id, for_month, kind, amount, payment_method)"
+        f" SELECT {{id}}, {k.payroll}, beneficiary_id, entitlement_id, ward_id, for_month, kind, 1,"
+        " payment_method"
         f" FROM payrollline WHERE id = {k.line}"
     )
     common = [

@@ -1,9 +1,10 @@
 """Schema: the migrations build exactly the models; upgrading an existing database keeps its data."""
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, insert, inspect, select
+from sqlalchemy import func, insert, inspect, select, text
 from sqlmodel import Session, SQLModel
 
 from data_layer.admin.seeding import seed_reference_data
@@ -15,6 +16,7 @@ from data_layer.core.schema import alembic_config, upgrade_schema
 from data_layer.registry.catalog import STANDARD_SOURCES
 from data_layer.registry.wards import add_ward
 from tests.conftest import expected_triggers, installed_triggers
+from tests.data_layer.allowance_helpers import M, build, entitle, person
 
 
 def test_migrations_match_the_models(engine):
@@ -80,9 +82,10 @@ def test_upgrading_a_filled_database_fills_the_running_totals(engine):
 
 
 def test_every_trigger_is_installed_at_head(engine):
-    """The running totals' 20 triggers and the data version's, on every table but the tallies."""
+    """The running totals' 21 triggers (the paid tally's on the payroll's lock included) and the data
+    version's, on every table but the tallies."""
     expected = expected_triggers(engine)
-    assert len({name for name in expected if name.startswith("tally_")}) == 20
+    assert len({name for name in expected if name.startswith("tally_")}) == 21
     assert {"dv_beneficiary", "dv_beneficiary_insert"} & expected
     assert installed_triggers(engine) == expected
 
@@ -93,3 +96,32 @@ def test_a_new_sqlite_database_file_is_private(tmp_path):
     path = tmp_path / "moi" / "ansinh.db"
     upgrade_schema(get_engine(f"sqlite:///{path}"))
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_upgrading_refuses_payroll_lines_apart_from_their_entitlement(engine, wards):
+    """Migration 0024 ties a payroll line's person and ward to its entitlement. A database whose
+    lines do not match (here a line without its entitlement, written before 0024) is left as it was,
+    with a Vietnamese sentence saying why; once the line is looked at, the upgrade goes through."""
+    elder = person(engine, wards["A"], "Cụ Cũ", year=1950)
+    entitle(engine, elder, ("5.5a",), M(1, 2025))
+    build(engine, M(1, 2025))
+    command.downgrade(alembic_config(engine), "0021")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO payrollline (payroll_id, beneficiary_id, ward_id, for_month, kind, amount,"
+                " payment_method) SELECT payroll_id, beneficiary_id, ward_id, for_month, 'arrears', 1,"
+                " payment_method FROM payrollline"
+            )
+        )
+    with pytest.raises(RuntimeError, match="1 dòng bảng lương không khớp với quyết định hưởng"):
+        command.upgrade(alembic_config(engine), "head")
+    assert "paidtally" not in inspect(engine).get_table_names()
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM payrollline WHERE entitlement_id IS NULL"))
+    upgrade_schema(engine)
+    assert {"fk_payrollline_entitlement"} == {
+        key["name"]
+        for key in inspect(engine).get_foreign_keys("payrollline")
+        if key["referred_table"] == "entitlement"
+    }

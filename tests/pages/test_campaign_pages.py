@@ -1,4 +1,3 @@
-
 """Campaign setup and delivery pages (AppTest) on the demo season."""
 
 import re
