@@ -79,7 +79,7 @@ table = pd.DataFrame(
             "Ngày/năm sinh": format_date(r.birth_date) or (str(r.birth_year) if r.birth_year else ""),
             "Giới tính": labels.label_of(Gender, r.gender),
             "Diện hưởng": r.groups,
-            "Số con": r.children or "",
+            "Số con": str(r.children) if r.children else "",
             "Từ tháng": format_month(r.start_month),
             "Nhận qua": labels.label_of(PaymentMethod, r.payment_method),
             amount_label: format_money(r.amount),
@@ -100,12 +100,18 @@ else:
     st.info("Không có chế độ hưởng nào theo bộ lọc này.")
 
 st.subheader("Xem, sửa chế độ của một người")
-chosen = st.selectbox(
+# chosen by entitlement id: the row changes when the person's entitlement is saved, the choice stays
+listed = {r.id: r for r in rows}
+chosen_id = st.selectbox(
     "Người trong danh sách trên",
-    [None, *rows],
-    format_func=lambda r: "— Chọn —" if r is None else f"{r.name} ({r.ward}, {r.groups})",
+    [None, *listed],
+    key="allowances_chosen",
+    format_func=lambda i: (
+        "— Chọn —" if i is None else f"{listed[i].name} ({listed[i].ward}, {listed[i].groups})"
+    ),
 )
-if chosen is not None:
+if chosen_id is not None:
+    chosen = listed[chosen_id]
     entitlement_panel(scope, chosen.beneficiary_id, chosen.ward_id, key="allowances_person")
     person_history_section(scope, chosen.beneficiary_id)
 

@@ -11,11 +11,12 @@ from data_layer.bhyt.lists import list_figures, lock_month, month_lists
 from data_layer.bhyt.reference import load_base_salaries, set_base_salary
 from data_layer.bhyt.screen import base_salary_rows, month_choices, section_rows, ward_rows, without_number
 from data_layer.core.access import Scope
-from data_layer.core.codes import BhytSection
+from data_layer.core.codes import BhytListStatus, BhytSection
 from data_layer.core.db import read_session
 from data_layer.core.versioning import data_version
 from data_layer.registry.wards import list_wards
 from data_layer.reports.file_names import slug
+from data_layer.vn import labels
 from data_layer.vn.document import Office
 from data_layer.vn.formatting import format_count, format_money, format_month, local_today
 from data_layer.vn.months import month_arg
@@ -27,7 +28,6 @@ from ui.session import require_scope
 from ui.widgets import figure
 
 ALL = "Tất cả phường/xã"
-STATUS = {"locked": "đã gửi", "open": "đang lập", "partly_locked": "một số phường/xã đã gửi"}
 
 scope = require_scope()
 st.title("Thẻ BHYT")
@@ -61,7 +61,8 @@ else:
 lists = cached(scope, month, chosen, version)
 figures = list_figures(lists, month)
 
-st.markdown(f"**Danh sách tháng {format_month(month)}: {STATUS[figures['status']]}**")
+status = labels.label_of(BhytListStatus, figures["status"])
+st.markdown(f"**Danh sách tháng {format_month(month)}: {status}**")
 counts, money = st.columns(3), st.columns([1, 2])
 figure(counts[0], "Tăng", format_count(figures["increases"]), "người")
 figure(counts[1], "Giảm", format_count(figures["decreases"]), "người")

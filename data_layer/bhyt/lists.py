@@ -24,7 +24,7 @@ from data_layer.bhyt.coverage import IDENTITY, Covered, Ended, coverage
 from data_layer.bhyt.reference import BaseSalaries, load_base_salaries
 from data_layer.core import audit, seals
 from data_layer.core.access import Scope
-from data_layer.core.codes import Action, BhytSection, Gender, PayrollStatus, SealKind
+from data_layer.core.codes import Action, BhytListStatus, BhytSection, Gender, PayrollStatus, SealKind
 from data_layer.core.errors import Invalid, NotFound
 from data_layer.core.models import BhytLine, BhytList, Ward, utcnow
 from data_layer.vn.collation import person_key
@@ -253,11 +253,12 @@ def month_lists(session: Session, scope: Scope, month: date, ward_id: int | None
     return result
 
 
-def month_status(lists: list[WardList]) -> str:
-    """``locked`` when every ward's list of the month was sent, ``open`` when none was, else
-    ``partly_locked``."""
+def month_status(lists: list[WardList]) -> BhytListStatus:
+    """Locked when every ward's list of the month was sent, open when none was, else partly locked."""
     sent = sum(1 for w in lists if w.locked)
-    return "locked" if lists and sent == len(lists) else "open" if sent == 0 else "partly_locked"
+    if lists and sent == len(lists):
+        return BhytListStatus.LOCKED
+    return BhytListStatus.OPEN if sent == 0 else BhytListStatus.PARTLY_LOCKED
 
 
 def list_figures(lists: list[WardList], month: date) -> dict:

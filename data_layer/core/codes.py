@@ -232,6 +232,14 @@ class LineKind(StrEnum):
 # --- health insurance --------------------------------------------------------------------------------
 
 
+class BhytListStatus(StrEnum):
+    """Whether a month's health-insurance lists were sent (``bhyt list --json`` status: exact words)."""
+
+    OPEN = "open"
+    LOCKED = "locked"
+    PARTLY_LOCKED = "partly_locked"
+
+
 class BhytSection(StrEnum):
     """A line of a ward's monthly health-insurance list (``bhytline``); ``covered`` rows keep who was
     covered in the month as sent."""

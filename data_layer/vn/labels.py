@@ -8,6 +8,7 @@ from data_layer.core.codes import (
     Action,
     AllocationStatus,
     BatchStatus,
+    BhytListStatus,
     BhytSection,
     CampaignKind,
     CampaignStatus,
@@ -148,6 +149,11 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         ReportStatus.NOT_DUE: "Chưa đến hạn",
     },
     FiguresBasis: {FiguresBasis.REPORTED: "Số liệu đã chốt", FiguresBasis.LIVE: "Số liệu trực tiếp"},
+    BhytListStatus: {
+        BhytListStatus.OPEN: "đang lập",
+        BhytListStatus.LOCKED: "đã gửi",
+        BhytListStatus.PARTLY_LOCKED: "một số phường/xã đã gửi",
+    },
     BhytSection: {
         BhytSection.INCREASE: "I. Tăng",
         BhytSection.DECREASE: "II. Giảm",

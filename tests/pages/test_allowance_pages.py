@@ -333,6 +333,9 @@ def test_a_group_change_on_the_page_applies_from_the_month_typed(demo_db):
     by_label(at.button, "Lưu chế độ hưởng").click().run()
     assert any("Đã sửa" in s.value for s in at.success), [e.value for e in at.error]
     name = person.split(" (")[0]
+    # the person stays chosen with their new groups (the list's row changed under the selection)
+    assert by_label(at.selectbox, "Người trong danh sách trên").value is not None
+    assert any(b.label == "Lưu chế độ hưởng" for b in at.button)
     with write_session() as session:
         start, terms_from = session.execute(
             select(Entitlement.start_month, Entitlement.terms_from)
