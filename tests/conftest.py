@@ -53,6 +53,8 @@ def pg_url() -> Iterator[str]:
     name = f"ansinh_test_{uuid.uuid4().hex[:10]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+        # a test database need not survive a crash: commits do not wait for the log to reach the disk
+        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     url = admin.url.set(database=name).render_as_string(hide_password=False)
     yield url
     get_engine(url).dispose()

@@ -117,11 +117,19 @@ def test_unknown_ward_is_an_error(capsys, db_url):
     assert code == 1 and "Không tìm thấy phường/xã" in err
 
 
-def test_db_init_demo_seeds_once_and_lists_beneficiaries(capsys, tmp_sqlite_env):
-    assert run(capsys, "db", "init", "--demo")[0] == 0
+def test_db_init_demo_seeds_once_and_lists_beneficiaries(capsys, demo_db):
+    """``demo_db`` is a copy of a database the first `ansinh db init --demo` of the run seeded."""
+
+    def counts() -> tuple[int, int]:
+        with write_session(get_engine(demo_db)) as session:
+            return tuple(
+                session.execute(select(func.count()).select_from(t)).scalar_one() for t in (Beneficiary, User)
+            )
+
+    total, users = counts()
+    assert total > 0 and users > 0
     assert run(capsys, "db", "init", "--demo")[0] == 0  # second run: upgrade only, no new data
-    with write_session(get_engine(tmp_sqlite_env)) as session:
-        total = session.execute(select(func.count()).select_from(Beneficiary)).scalar_one()
+    assert counts() == (total, users)
     code, out, _ = run(capsys, "beneficiaries", "--ward", "DK", "--json")
     records = json.loads(out)
     assert code == 0 and 0 < len(records) < total

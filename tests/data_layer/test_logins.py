@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import bcrypt
 import pytest
 from sqlmodel import func, select
 
@@ -32,6 +33,18 @@ def lan(engine, wards):
             session, ADMIN, username="lan", password="mat-khau-1", role="ward", ward_id=wards["A"]
         )
     return user.id
+
+
+@pytest.fixture
+def cheap_hashes(monkeypatch):
+    """bcrypt at its lowest cost (4 rounds, not 12) for the accounts made and the dummy hash checked
+    during the test: for tests of the throttle's counting, which check a hundred passwords and not the
+    cost (test_unknown_and_known_names_cost_the_same_check… keeps the real one)."""
+    gensalt = bcrypt.gensalt
+    monkeypatch.setattr(bcrypt, "gensalt", lambda rounds=4, prefix=b"2b": gensalt(rounds, prefix))
+    logins._dummy_hash.cache_clear()
+    yield
+    logins._dummy_hash.cache_clear()
 
 
 def version(engine, username="lan") -> int:
@@ -98,6 +111,7 @@ def test_unknown_and_known_names_cost_the_same_check_and_get_the_same_sentence(e
     assert len(checks) == 2 * (FREE_TRIES + 1) and len(set(checks)) == 1
 
 
+@pytest.mark.usefixtures("cheap_hashes")
 def test_a_guesser_waits_longer_and_longer_but_the_owner_is_never_locked_out(engine, lan):
     start = utcnow()
     waits = []
@@ -118,6 +132,7 @@ def test_a_guesser_waits_longer_and_longer_but_the_owner_is_never_locked_out(eng
         assert session.get(logins.LoginThrottle, ("10.0.0.9", "lan")) is None  # and it starts afresh
 
 
+@pytest.mark.usefixtures("cheap_hashes")
 def test_a_pair_quiet_for_a_day_is_forgotten_so_sprayed_names_do_not_pile_up(engine, lan):
     start = utcnow()
     with write_session(engine) as session:

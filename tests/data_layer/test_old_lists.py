@@ -4,8 +4,6 @@ each new person keeping the old commune's code and name; old and new codes never
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
@@ -15,29 +13,14 @@ from data_layer.core.models import Beneficiary
 from data_layer.importing.commit import commit_import
 from data_layer.importing.eras import era_of_title, issuer_of_title
 from data_layer.importing.preview import ImportRequest, preview_import
-from data_layer.registry.unit_catalog import load_catalog
-from data_layer.registry.unit_table import read_table
 from data_layer.registry.wards import add_ward, get_ward_by_code
 from tests.data_layer.workbooks import HEADER, xlsx_bytes
 
-OFFICIAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "units" / "bang_chuyen_doi_dvhc_2025.csv"
 SYSTEM = Scope.system()
 PEOPLE = [
     [1, "Nguyễn Văn An", "05/03/1950", "Nam", "022050001234", "Tổ 3", "Thương binh", "300.000"],
     [2, "Lê Thị Bình", "1948", "Nữ", "022148001235", "Tổ 5", "Hộ nghèo", "500.000"],
 ]
-
-
-@pytest.fixture(scope="module")
-def table():
-    return read_table(OFFICIAL.read_bytes(), OFFICIAL.name)
-
-
-@pytest.fixture
-def official(engine, table):
-    with write_session(engine) as session:
-        load_catalog(session, SYSTEM, table, source=OFFICIAL.name)
-    return engine
 
 
 def _import(engine, ward_id: int, title: list[str], era: str | None = None, hamlet_units=None):

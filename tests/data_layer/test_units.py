@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -20,21 +19,7 @@ from data_layer.core.models import AdminUnit, UnitSuccession
 from data_layer.registry.unit_catalog import load_catalog, resolve
 from data_layer.registry.unit_names import split_code, unit_name
 from data_layer.registry.unit_table import embedded_table, parse_rows, read_table
-
-OFFICIAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "units" / "bang_chuyen_doi_dvhc_2025.csv"
-
-
-@pytest.fixture(scope="module")
-def table():
-    return read_table(OFFICIAL.read_bytes(), OFFICIAL.name)
-
-
-@pytest.fixture
-def official(engine, table):
-    with write_session(engine) as session:
-        load_catalog(session, Scope.system(), table, source=OFFICIAL.name)
-    return engine
-
+from tests.data_layer.conftest import OFFICIAL
 
 # --- names -----------------------------------------------------------------------------------------
 

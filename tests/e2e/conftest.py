@@ -251,6 +251,14 @@ def logout(page: Page) -> None:
     wait_idle(page)
 
 
+def reopen(page: Page) -> None:
+    """Load the page's address again, as F5 does: a new session, logged in by the login cookie (read
+    from the request in its first run), with none of the last session's choices."""
+    page.reload()
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+
+
 def choose(page: Page, label: str, option: str) -> None:
     """Pick ``option`` in the select box labelled ``label``."""
     box = page.get_by_role("combobox", name=label, exact=True)

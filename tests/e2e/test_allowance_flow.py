@@ -14,7 +14,7 @@ from data_layer.core.models import Payroll
 from tests.data_layer.documents import table
 from tests.data_layer.test_allowance_import import register
 from tests.data_layer.workbooks import write
-from tests.e2e.conftest import login, logout, open_menu_page, wait_idle
+from tests.e2e.conftest import login, new_browser_context, open_menu_page, reopen, wait_idle
 
 THIS_MONTH = month_of(date.today())
 START = add_months(THIS_MONTH, -3)  # three months ago: two months of arrears, and this month
@@ -36,7 +36,7 @@ ROWS = [
 ]
 
 
-def test_import_register_build_lock_and_download(page, server, tmp_path):
+def test_import_register_build_lock_and_download(browser, page, server, tmp_path):
     path = write(tmp_path, "so_tro_cap_dong_kinh.xlsx", register(ROWS))
     login(page, server.url, "dongkinh")
     open_menu_page(page, "Nhập danh sách")
@@ -51,24 +51,24 @@ def test_import_register_build_lock_and_download(page, server, tmp_path):
     page.get_by_role("button", name=f"Lập lại danh sách của phường/xã mình tháng {THIS_MONTH:%m/%Y}").click()
     wait_idle(page)
     expect(page.get_by_text(f"Đã lập danh sách chi trả tháng {THIS_MONTH:%m/%Y}.").first).to_be_visible()
-    logout(page)
 
-    login(page, server.url, "quan")
-    open_menu_page(page, "Chi trả hằng tháng")
-    page.get_by_text("Đã kiểm tra: khóa tháng này (không sửa được nữa)").click()
-    wait_idle(page)
-    page.get_by_role("button", name="Khóa tháng").click()
-    wait_idle(page)
-    expect(page.get_by_text(f"Đã khóa danh sách chi trả tháng {THIS_MONTH:%m/%Y}.").first).to_be_visible()
-    month_box = page.get_by_role("combobox", name="Tháng chi trả", exact=True)
+    district_browser = new_browser_context(browser)  # the district office, in its own browser
+    district = district_browser.new_page()
+    login(district, server.url, "quan")
+    open_menu_page(district, "Chi trả hằng tháng")
+    district.get_by_text("Đã kiểm tra: khóa tháng này (không sửa được nữa)").click()
+    wait_idle(district)
+    district.get_by_role("button", name="Khóa tháng").click()
+    wait_idle(district)
+    expect(district.get_by_text(f"Đã khóa danh sách chi trả tháng {THIS_MONTH:%m/%Y}.").first).to_be_visible()
+    month_box = district.get_by_role("combobox", name="Tháng chi trả", exact=True)
     expect(month_box).to_have_value(f"Tháng {THIS_MONTH:%m/%Y} (đã khóa)")  # stays on the locked month
     with write_session(get_engine(server.db_url)) as session:
         status = session.execute(select(Payroll.status).where(Payroll.month == THIS_MONTH)).scalar_one()
     assert status == PayrollStatus.LOCKED
-    logout(page)
+    district_browser.close()
 
-    login(page, server.url, "dongkinh")
-    open_menu_page(page, "Chi trả hằng tháng")
+    reopen(page)  # the ward's next visit of Chi trả hằng tháng
     page.get_by_role("combobox", name="Tháng chi trả", exact=True).click()
     page.get_by_role("option", name=f"Tháng {THIS_MONTH:%m/%Y} (đã khóa)", exact=True).click()
     wait_idle(page)
