@@ -97,6 +97,8 @@ def write_lines(session: Session, payroll_id: int, month: date, ward_ids: list[i
     if connection.dialect.name == "postgresql":  # the sums per person hash in memory, not on disk
         connection.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
         connection.execute(text("SET LOCAL jit = off"))  # compiling costs more than it saves here
+        # the temporary tables' statistics from a small sample: the plans need their sizes, not fine detail
+        connection.execute(text("SET LOCAL default_statistics_target = 10"))
     with due.due_tables(connection, PERSON, PICK, MONTH_DUE, *due_totals.TABLES):
         due.fill_reference(connection, reference, first, month)
         due.fill_entitlements(connection, ward_ids, month)
