@@ -253,20 +253,17 @@ class _Least(_Extreme):
     name = "least"
 
 
+def extreme(dialect: str, which: str, *values: str) -> str:
+    """SQL text: the largest (``which`` "greatest") or smallest ("least") of ``values``, none of them
+    NULL, in the database's own function (SQLite's scalar max()/min())."""
+    name = {"greatest": "max", "least": "min"}[which] if dialect == "sqlite" else which
+    return f"{name}({', '.join(values)})"
+
+
 @compiles(_Greatest)
 @compiles(_Least)
 def _extreme(element, compiler, **kw) -> str:
-    return f"{element.name}({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(_Greatest, "sqlite")
-def _greatest_sqlite(element, compiler, **kw) -> str:
-    return f"max({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(_Least, "sqlite")
-def _least_sqlite(element, compiler, **kw) -> str:
-    return f"min({compiler.process(element.clauses, **kw)})"
+    return extreme(compiler.dialect.name, element.name, compiler.process(element.clauses, **kw))
 
 
 def _least(*values):

@@ -14,6 +14,7 @@ are skipped) are priced month by month (``due.single_rows`` / ``due.multi_rows``
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from sqlalchemy import BigInteger, Column, Connection, Integer, MetaData, Table, text
 
@@ -55,7 +56,7 @@ def fill_totals(connection: Connection, payroll_month: date) -> None:
         )
     )
     due.analyze(connection, SEGMENTS, CUMULATIVE)
-    last_past = _extreme(connection, "min", "s.b", str(now - 1))
+    last_past = due.extreme(connection.dialect.name, "least", "s.b", str(now - 1))
     connection.execute(
         text(
             "INSERT INTO allow_due (eid, past, now, main) SELECT s.eid,"
@@ -88,8 +89,8 @@ def _fill_segments(connection: Connection) -> None:
     band's months for the person's birth: from the month of the lower age, to the month before the
     upper one, which already holds the birthday's month a band no other continues pays: see
     ``due.BANDS``), cut to the entitlement's months; the social pension from the pension age."""
-    most = lambda *values: _extreme(connection, "max", *values)  # noqa: E731
-    least = lambda *values: _extreme(connection, "min", *values)  # noqa: E731
+    most = partial(due.extreme, connection.dialect.name, "greatest")
+    least = partial(due.extreme, connection.dialect.name, "least")
     joined = (
         " FROM allow_ent1 x JOIN allow_band v ON v.group_id = x.gid"
         " AND v.mi_from <= x.w_to AND v.mi_to >= x.w_from WHERE x.gap = 0"
@@ -114,10 +115,3 @@ def _fill_segments(connection: Connection) -> None:
     connection.execute(
         text(f"INSERT INTO allow_seg (eid, gid, mult, a, b) SELECT * FROM ({union}) r WHERE a <= b")
     )
-
-
-def _extreme(connection: Connection, which: str, *values: str) -> str:
-    """SQL: the largest (``max``) or smallest (``min``) of values none of which is NULL."""
-    if connection.dialect.name == "postgresql":
-        which = {"max": "greatest", "min": "least"}[which]
-    return f"{which}({', '.join(values)})"
