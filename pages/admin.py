@@ -15,6 +15,7 @@ from data_layer.vn.formatting import format_count, format_datetime
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
 from ui.unit_admin import hamlets_tab
+from ui.widgets import CHOOSE_ONE
 
 scope = require_scope()
 if not scope.is_admin:
@@ -29,7 +30,9 @@ def active_toggle(rows: list, label, key: str, setter) -> None:
     """A select box + buttons to deactivate or reactivate one row; ``setter(session, id, active)``."""
     if not rows:
         return
-    choice = st.selectbox("Chọn để ngừng/dùng lại", rows, format_func=label, key=f"{key}_pick")
+    choice = st.selectbox(
+        "Chọn để ngừng/dùng lại", rows, format_func=label, key=f"{key}_pick", placeholder=CHOOSE_ONE
+    )
     col1, col2 = st.columns(2)
     if col1.button("Ngừng sử dụng", key=f"{key}_off", disabled=not choice.active):
         run_write(lambda s: setter(s, choice.id, False), "Đã ngừng sử dụng.")
@@ -94,11 +97,12 @@ with tab_users:
         c1, c2 = st.columns(2)
         username = c1.text_input("Tên đăng nhập")
         name = c2.text_input("Họ tên")
-        role = c1.selectbox("Vai trò", list(Role), format_func=labels.label)
+        role = c1.selectbox("Vai trò", list(Role), format_func=labels.label, placeholder=CHOOSE_ONE)
         ward = c2.selectbox(
             "Phường/xã",
             [None, *[w for w in wards if w.active]],
             format_func=lambda w: "(không gắn)" if w is None else w.name,
+            placeholder=CHOOSE_ONE,
         )
         password = st.text_input("Mật khẩu (ít nhất 8 ký tự)", type="password")
         if st.form_submit_button("Thêm"):
@@ -123,7 +127,9 @@ with tab_users:
     with st.form("reset_password", clear_on_submit=True):
         st.subheader("Đặt lại mật khẩu")
         c1, c2 = st.columns(2)
-        account = c1.selectbox("Người dùng", users, format_func=lambda u: f"{u.username} – {u.name}")
+        account = c1.selectbox(
+            "Người dùng", users, format_func=lambda u: f"{u.username} – {u.name}", placeholder=CHOOSE_ONE
+        )
         new_password = c2.text_input("Mật khẩu mới (ít nhất 8 ký tự)", type="password")
         st.caption("Người đó phải đăng nhập lại ở mọi nơi; khóa do nhập sai mật khẩu cũng được gỡ.")
         if st.form_submit_button("Đặt lại mật khẩu"):

@@ -23,6 +23,7 @@ from data_layer.vn.formatting import format_count, format_money, format_month, l
 from data_layer.vn.values import parse_amount
 from ui.feedback import run_write, show_flash, shown_errors
 from ui.session import require_scope
+from ui.widgets import CHOOSE_ONE
 
 PREVIEW = "standard_preview"  # the value shown for confirmation: exactly what "Lưu mức mới" saves
 scope = require_scope()
@@ -99,7 +100,7 @@ with st.form("standard"):
     )
     c1, c2, c3 = st.columns(3)
     kinds = labels.options(StandardKind)
-    kind = c1.selectbox("Loại", list(kinds), format_func=kinds.get)
+    kind = c1.selectbox("Loại", list(kinds), format_func=kinds.get, placeholder=CHOOSE_ONE)
     start = c2.text_input("Từ tháng (MM/YYYY)", format_month(this_month))
     value = c3.text_input("Mức (đồng; với hỗ trợ chi phí mai táng: số lần mức chuẩn)")
     if st.form_submit_button("Xem trước thay đổi"):
@@ -145,7 +146,9 @@ if (preview := st.session_state.get(PREVIEW)) is not None:
             st.rerun()
 
 editable = [g for g in groups if g.kind != GroupKind.PENSION]
-group = st.selectbox("Sửa hệ số của diện", editable, format_func=lambda g: f"{g.code} – {g.name}")
+group = st.selectbox(
+    "Sửa hệ số của diện", editable, format_func=lambda g: f"{g.code} – {g.name}", placeholder=CHOOSE_ONE
+)
 with st.form("coefficients"):
     start = st.text_input("Áp dụng từ tháng (MM/YYYY)", format_month(this_month), key="coefficients_from")
     table = st.data_editor(

@@ -21,6 +21,7 @@ from ui.entitlement_panel import entitlement_panel, status_text
 from ui.feedback import show_flash
 from ui.person_history import person_history_section
 from ui.session import require_scope
+from ui.widgets import CHOOSE_ONE
 
 PAGE_SIZE = 200
 
@@ -41,15 +42,20 @@ ward = f1.selectbox(
     "Phường/xã",
     [None, *wards] if len(wards) > 1 else wards,
     format_func=lambda w: "Tất cả" if w is None else w.name,
+    placeholder=CHOOSE_ONE,
 )
 group_names = {g.id: f"{g.code} – {g.name}" for g in groups}
 group_id = f2.selectbox(
-    "Diện hưởng", [None, *group_names], format_func=lambda g: "Tất cả" if g is None else group_names[g]
+    "Diện hưởng",
+    [None, *group_names],
+    format_func=lambda g: "Tất cả" if g is None else group_names[g],
+    placeholder=CHOOSE_ONE,
 )
 status = f3.selectbox(
     "Tình trạng",
     [None, *EntitlementStatus],
     format_func=lambda s: "Tất cả" if s is None else labels.label(s),
+    placeholder=CHOOSE_ONE,
 )
 search = f4.text_input("Tìm theo họ tên hoặc số CCCD (không cần dấu)", max_chars=SEARCH_LIMIT)
 filters = EntitlementFilters(
@@ -109,6 +115,7 @@ chosen_id = st.selectbox(
     format_func=lambda i: (
         "— Chọn —" if i is None else f"{listed[i].name} ({listed[i].ward}, {listed[i].groups})"
     ),
+    placeholder=CHOOSE_ONE,
 )
 if chosen_id is not None:
     chosen = listed[chosen_id]
@@ -127,6 +134,7 @@ if scope.can_write:
             "Người tìm thấy",
             [None, *found],
             format_func=lambda p: "— Chọn —" if p is None else f"{p.name} ({p.ward}, {p.birth_year or ''})",
+            placeholder=CHOOSE_ONE,
         )
         if person is not None:
             entitlement_panel(scope, person.id, person.ward_id, key="allowances_new")

@@ -12,6 +12,7 @@ from data_layer.vn import labels
 from data_layer.vn.formatting import format_datetime
 from ui.feedback import confirm_button, run_write, show_flash
 from ui.session import require_scope
+from ui.widgets import CHOOSE_ONE
 
 scope = require_scope()
 st.title("Nhật ký thay đổi")
@@ -22,6 +23,7 @@ table = c1.selectbox(
     "Loại dữ liệu",
     [None, *labels.RECORD_LABELS],
     format_func=lambda t: "Tất cả" if t is None else labels.RECORD_LABELS[t],
+    placeholder=CHOOSE_ONE,
 )
 since = c2.date_input("Từ ngày", date.today() - timedelta(days=30), format="DD/MM/YYYY")
 with read_session() as session:
@@ -61,6 +63,7 @@ if scope.can_write and revertible:
             f"Số {e.id} – {e.record}: {field_name(e.table, e.field)} "
             f"'{shown_value(e.field, e.old)}' → '{shown_value(e.field, e.new)}'"
         ),
+        placeholder=CHOOSE_ONE,
     )
     before, now = (
         shown_value(event.field, event.old) or "(trống)",

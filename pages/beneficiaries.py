@@ -21,7 +21,7 @@ from data_layer.vn.formatting import format_count, format_date
 from ui.entitlement_panel import entitlement_panel
 from ui.feedback import confirm_button, set_flash, show_flash, shown_errors
 from ui.session import require_scope
-from ui.widgets import EMPTY_CHOICE, choice_cell, chosen
+from ui.widgets import CHOOSE_ONE, EMPTY_CHOICE, choice_cell, chosen
 
 PAGE_SIZE = 200
 
@@ -53,19 +53,27 @@ def chosen_filters() -> tuple[Filters, object]:
         ward_options,
         index=next((i for i, w in enumerate(ward_options) if w and str(w.id) == linked_ward), 0),
         format_func=lambda w: "Tất cả" if w is None else w.name,
+        placeholder=CHOOSE_ONE,
     )
     with read_session() as session:
         hamlet_options = hamlets(session, scope, ward.id if ward else None)
     hamlet = f2.selectbox(
-        "Thôn/tổ", [None, *hamlet_options], format_func=lambda h: "Tất cả" if h is None else h
+        "Thôn/tổ",
+        [None, *hamlet_options],
+        format_func=lambda h: "Tất cả" if h is None else h,
+        placeholder=CHOOSE_ONE,
     )
     category_id = f3.selectbox(
         "Nhóm đối tượng",
         [None, *category_names],
         format_func=lambda c: "Tất cả" if c is None else category_names[c],
+        placeholder=CHOOSE_ONE,
     )
     status = f4.selectbox(
-        "Tình trạng", [None, *PersonStatus], format_func=lambda s: "Tất cả" if s is None else labels.label(s)
+        "Tình trạng",
+        [None, *PersonStatus],
+        format_func=lambda s: "Tất cả" if s is None else labels.label(s),
+        placeholder=CHOOSE_ONE,
     )
     problems = [None, *Problem]
     problem = f5.selectbox(
@@ -75,6 +83,7 @@ def chosen_filters() -> tuple[Filters, object]:
         if linked_problem in Problem.__members__.values()
         else 0,
         format_func=lambda p: "Tất cả" if p is None else labels.label(p),
+        placeholder=CHOOSE_ONE,
     )
     search = f6.text_input(  # other pages link a person here with ?q=<CCCD or name>
         "Tìm theo họ tên hoặc số CCCD (không cần dấu)",
@@ -286,6 +295,7 @@ person = st.selectbox(
     [None, *shown],
     format_func=lambda p: "— Chọn —" if p is None else f"{p.name} ({p.ward}, {p.birth_year or ''})",
     key="registry_allowance_person",
+    placeholder=CHOOSE_ONE,
 )
 if person is not None:
     entitlement_panel(scope, person.id, person.ward_id, key="registry_allowance")

@@ -25,7 +25,7 @@ from ui.bhyt_reconcile_panel import bhyt_reconcile_panel
 from ui.downloads import reading, xlsx_download
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
-from ui.widgets import figure
+from ui.widgets import CHOOSE_ONE, figure
 
 ALL = "Tất cả phường/xã"
 
@@ -50,11 +50,20 @@ with read_session() as session:
     salaries = load_base_salaries(session)
 c1, c2 = st.columns(2)
 month = c1.selectbox(
-    "Tháng", month_choices(local_today()), index=1, format_func=lambda m: f"Tháng {format_month(m)}"
+    "Tháng",
+    month_choices(local_today()),
+    index=1,
+    format_func=lambda m: f"Tháng {format_month(m)}",
+    placeholder=CHOOSE_ONE,
 )
 names = {w.id: w.name for w in wards}
 if len(wards) > 1:
-    chosen = c2.selectbox("Phường/xã", [None, *names], format_func=lambda i: ALL if i is None else names[i])
+    chosen = c2.selectbox(
+        "Phường/xã",
+        [None, *names],
+        format_func=lambda i: ALL if i is None else names[i],
+        placeholder=CHOOSE_ONE,
+    )
 else:
     chosen = wards[0].id if wards else None
     c2.text_input("Phường/xã", names.get(chosen, ""), disabled=True)

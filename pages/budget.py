@@ -29,7 +29,7 @@ from data_layer.vn.values import parse_amount
 from ui.downloads import xlsx_download
 from ui.feedback import confirm_button, run_write, show_flash, shown_errors
 from ui.session import require_scope
-from ui.widgets import figure, money_axis
+from ui.widgets import CHOOSE_ONE, figure, money_axis
 
 scope = require_scope()
 st.title("Dự toán")
@@ -42,7 +42,7 @@ source_names = {s.code: s.name for s in sources}
 if not campaigns:
     st.info("Chưa có đợt tặng quà nào.")
     st.stop()
-campaign = st.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name)
+campaign = st.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name, placeholder=CHOOSE_ONE)
 
 
 @st.cache_data(show_spinner="Đang đếm số suất…", max_entries=16)
@@ -99,7 +99,7 @@ added = st.session_state.setdefault(f"added_{campaign.id}", [])
 with st.expander("Thêm mức quà giả định"):
     with st.form("add_line", clear_on_submit=True):
         a1, a2, a3, a4 = st.columns(4)
-        source = a1.selectbox("Nguồn", sources, format_func=lambda s: s.name)
+        source = a1.selectbox("Nguồn", sources, format_func=lambda s: s.name, placeholder=CHOOSE_ONE)
         label = a2.text_input("Tên mức quà")
         amount = a3.text_input("Số tiền/suất")
         count = a4.number_input("Số suất", 0, 10_000_000, 0)
@@ -264,7 +264,12 @@ if len(saved) >= 1:
                 f"🔒 {format_count(approved)} phường/xã đã được duyệt số liệu: phương án làm thay đổi quà "
                 "của các phường/xã này sẽ bị từ chối cho đến khi mở khóa."
             )
-        target = st.selectbox("Áp dụng mức tiền của phương án vào đợt", saved, format_func=lambda s: s.name)
+        target = st.selectbox(
+            "Áp dụng mức tiền của phương án vào đợt",
+            saved,
+            format_func=lambda s: s.name,
+            placeholder=CHOOSE_ONE,
+        )
         question = f"Áp dụng mức tiền của phương án '{target.name}' vào các mức quà của đợt?"
         if confirm_button(
             "Áp dụng",

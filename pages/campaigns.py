@@ -42,6 +42,7 @@ from data_layer.vn.formatting import format_count, format_date, format_money
 from data_layer.vn.values import parse_amount
 from ui.feedback import confirm_button, run_write, show_flash, shown_errors
 from ui.session import require_scope
+from ui.widgets import CHOOSE_ONE
 
 scope = require_scope()
 st.title("Đợt tặng quà")
@@ -60,7 +61,7 @@ def new_campaign_form() -> None:
     with st.form("new_campaign"):
         c1, c2, c3 = st.columns([3, 1, 1])
         name = c1.text_input("Tên đợt (ví dụ: Tết Nguyên đán Đinh Mùi 2027)")
-        kind = c2.selectbox("Loại", list(CampaignKind), format_func=labels.label)
+        kind = c2.selectbox("Loại", list(CampaignKind), format_func=labels.label, placeholder=CHOOSE_ONE)
         year = c3.number_input("Năm", 2000, 2100, date.today().year)
         d1, d2, d3, d4, d5 = st.columns(5)
         start = d1.date_input("Bắt đầu", None, format="DD/MM/YYYY")
@@ -150,7 +151,7 @@ def copy_section(campaign) -> None:
 def package_form(campaign) -> None:
     with st.form("add_package", clear_on_submit=False):
         c1, c2, c3 = st.columns([1, 2, 1])
-        source = c1.selectbox("Nguồn kinh phí", sources, format_func=lambda s: s.name)
+        source = c1.selectbox("Nguồn kinh phí", sources, format_func=lambda s: s.name, placeholder=CHOOSE_ONE)
         label = c2.text_input("Tên mức quà (ví dụ: Quà Chủ tịch nước – mức 600.000 đ)")
         amount = c3.text_input("Số tiền (đ)", key="package_amount")
         c4, c5, c6 = st.columns([2, 1, 1])
@@ -158,7 +159,7 @@ def package_form(campaign) -> None:
             "Nhóm đối tượng", list(category_names), format_func=category_names.get, placeholder="Chọn nhóm"
         )
         ages_text = c5.text_input("Tuổi (ví dụ: 70, 75, 100+)")
-        kind = c6.selectbox("Hình thức", list(PackageKind), format_func=labels.label)
+        kind = c6.selectbox("Hình thức", list(PackageKind), format_func=labels.label, placeholder=CHOOSE_ONE)
         c7, c8, c9 = st.columns([2, 1, 1])
         chosen_wards = c7.multiselect(
             "Chỉ các phường/xã (để trống: tất cả)",
@@ -327,7 +328,9 @@ def milestones_section(campaign) -> None:
                 f"Đã thêm kỳ báo cáo '{name}'.",
             )
     if milestones:
-        chosen = st.selectbox("Sửa hoặc xóa kỳ báo cáo", milestones, format_func=lambda m: m.name)
+        chosen = st.selectbox(
+            "Sửa hoặc xóa kỳ báo cáo", milestones, format_func=lambda m: m.name, placeholder=CHOOSE_ONE
+        )
         with st.form(f"edit_milestone_{chosen.id}"):
             c1, c2 = st.columns([3, 1])
             new_name = c1.text_input("Tên mới", value=chosen.name)
@@ -353,7 +356,7 @@ if not campaigns:
     st.info("Chưa có đợt tặng quà nào.")
     st.stop()
 
-campaign = st.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name)
+campaign = st.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name, placeholder=CHOOSE_ONE)
 st.caption(
     f"{labels.label_of(CampaignKind, campaign.kind)} · năm {campaign.year} · "
     f"từ {format_date(campaign.start_date) or '…'} đến {format_date(campaign.end_date) or '…'} · "
@@ -383,7 +386,9 @@ if scope.is_manager:
         package_form(campaign)
     if packages:
         with st.expander("Xóa mức quà (chỉ khi chưa phân bổ)"):
-            doomed = st.selectbox("Mức quà cần xóa", packages, format_func=lambda p: p.label)
+            doomed = st.selectbox(
+                "Mức quà cần xóa", packages, format_func=lambda p: p.label, placeholder=CHOOSE_ONE
+            )
             question = f"Xóa mức quà '{doomed.label}' ({format_money(doomed.amount)}) khỏi đợt này?"
             if confirm_button(
                 "Xóa mức quà này", key=f"delete_package_{doomed.id}", question=question, confirm="Xóa"

@@ -28,7 +28,7 @@ from ui.approval import locked
 from ui.downloads import reading, xlsx_download
 from ui.feedback import confirm_button, run_write, set_flash, show_flash, shown_errors
 from ui.session import require_scope
-from ui.widgets import EMPTY_CHOICE, choice_cell
+from ui.widgets import CHOOSE_ONE, EMPTY_CHOICE, choice_cell
 
 FIELDS = {"Tình trạng": "status", "Ngày phát": "delivered_on", "Lý do": "reason", "Ghi chú": "note"}
 
@@ -45,8 +45,8 @@ if not campaigns or not wards:
     st.stop()
 
 c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 3, 2])
-campaign = c1.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name)
-ward = c2.selectbox("Phường/xã", wards, format_func=lambda w: w.name)
+campaign = c1.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name, placeholder=CHOOSE_ONE)
+ward = c2.selectbox("Phường/xã", wards, format_func=lambda w: w.name, placeholder=CHOOSE_ONE)
 editable = scope.can_write and not locked(campaign, ward)  # an approved ward's gifts are read-only
 if editable and (notice := ended_notice(campaign, date.today())):
     st.warning(notice)
@@ -57,10 +57,19 @@ hamlet = c3.selectbox(
     "Thôn/tổ",
     [None, *sorted({r.hamlet for r in everyone if r.hamlet}, key=hamlet_key)],
     format_func=lambda h: "Tất cả" if h is None else h,
+    placeholder=CHOOSE_ONE,
 )
-package = c4.selectbox("Mức quà", [None, *packages], format_func=lambda p: "Tất cả" if p is None else p.label)
+package = c4.selectbox(
+    "Mức quà",
+    [None, *packages],
+    format_func=lambda p: "Tất cả" if p is None else p.label,
+    placeholder=CHOOSE_ONE,
+)
 status = c5.selectbox(
-    "Tình trạng", [None, *AllocationStatus], format_func=lambda s: "Tất cả" if s is None else labels.label(s)
+    "Tình trạng",
+    [None, *AllocationStatus],
+    format_func=lambda s: "Tất cả" if s is None else labels.label(s),
+    placeholder=CHOOSE_ONE,
 )
 rows = [
     r
@@ -171,8 +180,10 @@ if editable:
     ids = [r.id for r in targets]
     a1, a2, a3 = st.columns(3)
     on = a1.date_input("Ngày phát", date.today(), format="DD/MM/YYYY", max_value=date.today())
-    method = a2.selectbox("Hình thức", list(DeliveryMethod), format_func=labels.label)
-    reason = a3.selectbox("Lý do không phát được", list(NotDeliveredReason), format_func=labels.label)
+    method = a2.selectbox("Hình thức", list(DeliveryMethod), format_func=labels.label, placeholder=CHOOSE_ONE)
+    reason = a3.selectbox(
+        "Lý do không phát được", list(NotDeliveredReason), format_func=labels.label, placeholder=CHOOSE_ONE
+    )
     how = f"{format_date(on)} ({labels.label(method)})"
     b1, b2 = st.columns(2)
     with b1:
@@ -262,7 +273,7 @@ if lumps:
 if editable:
     with st.form("lump", clear_on_submit=True):
         l1, l2, l3, l4 = st.columns([2, 1, 1, 3])
-        source = l1.selectbox("Nguồn", sources, format_func=lambda s: s.name)
+        source = l1.selectbox("Nguồn", sources, format_func=lambda s: s.name, placeholder=CHOOSE_ONE)
         count = l2.number_input("Số suất", 1, 1_000_000, 1)
         amount_text = l3.text_input("Tổng tiền (đ)")
         note = l4.text_input("Ghi chú (đơn vị tặng, mức quà)")

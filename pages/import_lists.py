@@ -23,6 +23,7 @@ from data_layer.vn.formatting import format_count, format_datetime, format_money
 from ui.approval import locked
 from ui.feedback import confirm_button, run_write, show_flash, shown_errors
 from ui.session import require_scope
+from ui.widgets import CHOOSE_ONE
 
 RESULT_KEY = "import_result"
 LIST_KINDS = (
@@ -147,6 +148,7 @@ def hamlet_placement(preview, key: str) -> None:
             [None, *units],
             format_func=lambda code: "— Chọn —" if code is None else units[code],
             key=f"{key}_hamlet_{number}",
+            placeholder=CHOOSE_ONE,
         )
         if choice and answers.get(hamlet) != choice:
             answers[hamlet] = choice
@@ -168,6 +170,7 @@ def mapping_editor(preview, key: str) -> None:
                 index=options.index(current.get(column.index)),
                 format_func=lambda f: "(bỏ qua)" if f is None else FIELD_LABELS[f],
                 key=f"{key}_col{column.index}",
+                placeholder=CHOOSE_ONE,
             )
         if st.button("Áp dụng cách nhận cột", key=f"{key}_apply"):
             st.session_state[f"{key}_mapping"] = chosen
@@ -186,6 +189,7 @@ def category_editor(preview, key: str) -> None:
             [None, *category_names],
             key=f"{key}_cat_{text}",
             format_func=lambda c: "(bỏ qua)" if c is None else category_names[c],
+            placeholder=CHOOSE_ONE,
         )
     if st.button("Áp dụng nhóm đối tượng", key=f"{key}_cat_apply"):
         st.session_state[f"{key}_categories"] = {t: c for t, c in chosen.items() if c}
@@ -282,6 +286,7 @@ def import_one(upload, number: int, ward, campaign, source) -> None:
         [None, *category_names],
         format_func=lambda c: "— Không —" if c is None else category_names[c],
         key=f"{key}_file_group",
+        placeholder=CHOOSE_ONE,
     )
     old_list = st.checkbox(
         OLD_LIST_LABEL,
@@ -355,7 +360,10 @@ def recent_batches() -> None:
     undoable = [b for b in batches if b.status == BatchStatus.COMMITTED]
     if undoable:
         target = st.selectbox(
-            "Hoàn tác lần nhập", undoable, format_func=lambda b: f"Số {b.id} – {b.file_name}"
+            "Hoàn tác lần nhập",
+            undoable,
+            format_func=lambda b: f"Số {b.id} – {b.file_name}",
+            placeholder=CHOOSE_ONE,
         )
         undo_button(target.id, target.file_name, "Hoàn tác", "list")
 
@@ -364,11 +372,12 @@ if result := st.session_state.get(RESULT_KEY):
     result_card(result)
 else:
     c1, c2, c3 = st.columns(3)
-    ward = c1.selectbox("Phường/xã", wards, format_func=lambda w: w.name)
+    ward = c1.selectbox("Phường/xã", wards, format_func=lambda w: w.name, placeholder=CHOOSE_ONE)
     campaign = c2.selectbox(
         "Đợt tặng quà (khi tệp là danh sách quà)",
         [None, *campaigns],
         format_func=lambda c: "— Danh sách đối tượng —" if c is None else c.name,
+        placeholder=CHOOSE_ONE,
     )
     source = c3.selectbox(
         "Nguồn kinh phí",

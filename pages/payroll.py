@@ -42,7 +42,7 @@ from ui.agent_return_panel import agent_return_panel
 from ui.downloads import reading, xlsx_download
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
-from ui.widgets import figure
+from ui.widgets import CHOOSE_ONE, figure
 
 CHANGE_LABELS = {"added": "Tăng", "removed": "Giảm", "changed": "Thay đổi mức"}
 MONTH, FOCUS = "payroll_month", "payroll_focus"  # the month shown; the month to show after a lock
@@ -88,7 +88,9 @@ def month_label(month: date) -> str:
     return f"Tháng {format_month(month)} ({state})"
 
 
-month = st.selectbox("Tháng chi trả", list(statuses), format_func=month_label, key=MONTH)
+month = st.selectbox(
+    "Tháng chi trả", list(statuses), format_func=month_label, key=MONTH, placeholder=CHOOSE_ONE
+)
 status = statuses[month]
 figures, by_group, changed, adjusted = details(scope, month, version)
 with read_session() as session:
@@ -235,7 +237,9 @@ with tab_adjust:
             width="stretch",
         )
 with tab_lists:
-    ward = st.selectbox("Phường/xã", wards, format_func=lambda w: w.name, key="payroll_ward")
+    ward = st.selectbox(
+        "Phường/xã", wards, format_func=lambda w: w.name, key="payroll_ward", placeholder=CHOOSE_ONE
+    )
     if ward is not None:
         with read_session() as session:
             unnamed = accounts_without_bank(session, scope, month, ward.id)
@@ -273,15 +277,26 @@ def forms_tab(period: tuple[date, date]) -> None:
             [None, *wards],
             format_func=lambda w: "Tất cả phường, xã" if w is None else w.name,
             key="form_ward",
+            placeholder=CHOOSE_ONE,
         )
     else:
         f1, f2 = st.columns(2)
         chosen = wards[0] if len(wards) == 1 else None
     first = f1.selectbox(
-        "Từ tháng", choices, index=choices.index(period[0]), format_func=format_month, key="form_first"
+        "Từ tháng",
+        choices,
+        index=choices.index(period[0]),
+        format_func=format_month,
+        key="form_first",
+        placeholder=CHOOSE_ONE,
     )
     last = f2.selectbox(
-        "Đến tháng", choices, index=choices.index(period[1]), format_func=format_month, key="form_last"
+        "Đến tháng",
+        choices,
+        index=choices.index(period[1]),
+        format_func=format_month,
+        key="form_last",
+        placeholder=CHOOSE_ONE,
     )
     if first > last:
         st.warning("Từ tháng phải trước hoặc bằng Đến tháng.")

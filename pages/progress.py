@@ -18,7 +18,7 @@ from data_layer.vn import labels
 from data_layer.vn.formatting import format_count, format_money, format_percent
 from ui.relief_progress import relief_progress
 from ui.session import require_scope
-from ui.widgets import figure, money_axis
+from ui.widgets import CHOOSE_ONE, figure, money_axis
 
 scope = require_scope()
 st.title("Tiến độ")
@@ -48,7 +48,7 @@ def campaign_section() -> None:
         return
 
     c1, c2, c3 = st.columns([3, 2, 3])
-    campaign = c1.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name)
+    campaign = c1.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name, placeholder=CHOOSE_ONE)
     with read_session() as session:
         packages = list_packages(session, campaign.id)
     source_names = {p.source_id: p.source for p in packages}
@@ -56,6 +56,7 @@ def campaign_section() -> None:
         "Nguồn kinh phí",
         [None, *source_names],
         format_func=lambda sid: "Tất cả" if sid is None else source_names[sid],
+        placeholder=CHOOSE_ONE,
     )
     package_options = {
         p.id: f"{p.label} ({format_money(p.amount)})" for p in packages if source_id in (None, p.source_id)
@@ -64,6 +65,7 @@ def campaign_section() -> None:
         "Mức quà",
         [None, *package_options],
         format_func=lambda pid: "Tất cả" if pid is None else package_options[pid],
+        placeholder=CHOOSE_ONE,
     )
     progress = cached("progress", scope, version, campaign.id, source_id, package_id)
     total = progress.total
@@ -195,7 +197,9 @@ campaign_section()
 if rounds:
     st.divider()
     st.subheader("Cứu trợ gạo")
-    relief = st.columns([3, 2])[0].selectbox("Đợt cứu trợ gạo", rounds, format_func=lambda r: r.name)
+    relief = st.columns([3, 2])[0].selectbox(
+        "Đợt cứu trợ gạo", rounds, format_func=lambda r: r.name, placeholder=CHOOSE_ONE
+    )
     relief_progress(scope, relief.id, key="progress")
 
 st.divider()
@@ -227,6 +231,7 @@ if quality:
         [None, *wards_with_people] if len(quality) > 1 else list(wards_with_people),
         format_func=lambda w: "Tất cả" if w is None else wards_with_people[w],
         key="quality_ward",
+        placeholder=CHOOSE_ONE,
     )
     links = st.columns(3)
     for index, problem in enumerate(Problem):

@@ -26,6 +26,7 @@ from ui.feedback import run_write, show_flash
 from ui.relief_progress import relief_progress
 from ui.relief_reports import form_10b_panel, relief_calendar
 from ui.session import require_scope
+from ui.widgets import CHOOSE_ONE
 
 scope = require_scope()
 st.title("Cứu trợ gạo")
@@ -37,7 +38,11 @@ def new_round_form() -> None:
     with st.expander("Thêm đợt cứu trợ gạo", expanded=False), st.form("new_relief_round"):
         name = st.text_input("Tên đợt", placeholder="Tết Nguyên đán 2027")
         reason = st.selectbox(
-            "Lý do", list(ReliefReason), format_func=lambda r: labels.label(r), key="relief_reason"
+            "Lý do",
+            list(ReliefReason),
+            format_func=lambda r: labels.label(r),
+            key="relief_reason",
+            placeholder=CHOOSE_ONE,
         )
         c1, c2, c3 = st.columns(3)
         months = c1.number_input("Số tháng hỗ trợ", min_value=1, max_value=3, value=1, step=1)
@@ -77,8 +82,8 @@ if not rounds or not wards:
     st.stop()
 
 c1, c2 = st.columns([3, 2])
-relief = c1.selectbox("Đợt cứu trợ", rounds, format_func=lambda r: r.name)
-ward = c2.selectbox("Phường/xã", wards, format_func=lambda w: w.name)
+relief = c1.selectbox("Đợt cứu trợ", rounds, format_func=lambda r: r.name, placeholder=CHOOSE_ONE)
+ward = c2.selectbox("Phường/xã", wards, format_func=lambda w: w.name, placeholder=CHOOSE_ONE)
 st.caption(
     f"{labels.label_of(ReliefReason, relief.reason)} · {relief.months} tháng × {relief.kg_per_person} "
     f"kg/người/tháng · từ {format_date(relief.start_date)}"
@@ -182,6 +187,7 @@ if scope.can_write and is_approved and households:
                 f"{h.head_name} — {h.hamlet or ''} (duyệt {h.kg_approved} kg"
                 + (f", đã nhận {h.kg_delivered} kg)" if h.kg_delivered else ")")
             ),
+            placeholder=CHOOSE_ONE,
         )
         c1, c2 = st.columns(2)
         kg = c1.number_input("Số gạo đã nhận (kg)", min_value=1, value=household.kg_approved or 1, step=1)

@@ -13,6 +13,7 @@ from data_layer.vn.formatting import format_count, format_datetime, format_perce
 from ui.approval import approval_panel
 from ui.feedback import show_flash
 from ui.session import require_scope
+from ui.widgets import CHOOSE_ONE
 
 COLOURS = {
     ReportStatus.ON_TIME: "background-color: #d4edda",
@@ -31,7 +32,7 @@ with read_session() as session:
 if not campaigns:
     st.info("Chưa có đợt tặng quà nào.")
     st.stop()
-campaign = st.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name)
+campaign = st.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name, placeholder=CHOOSE_ONE)
 
 
 def show_grid(grid) -> None:

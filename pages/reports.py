@@ -24,6 +24,7 @@ from data_layer.vn.document import Office
 from data_layer.vn.formatting import format_count, format_date, format_money, format_percent
 from ui.downloads import reading, xlsx_download
 from ui.session import require_scope
+from ui.widgets import CHOOSE_ONE
 
 scope = require_scope()
 st.title("Báo cáo")
@@ -35,7 +36,7 @@ with read_session() as session:
 if not campaigns:
     st.info("Chưa có đợt tặng quà nào.")
     st.stop()
-campaign = st.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name)
+campaign = st.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name, placeholder=CHOOSE_ONE)
 ward_code = wards[0].code if scope.ward_ids is not None and len(wards) == 1 else None  # ward staff's files
 
 

@@ -22,6 +22,7 @@ from data_layer.registry.wards import list_wards
 from data_layer.vn.formatting import format_count, format_date, format_datetime, format_money, format_time
 from ui.feedback import run_write, show_flash
 from ui.session import require_scope
+from ui.widgets import CHOOSE_ONE
 
 scope = require_scope()
 st.title("Báo cáo của phường")
@@ -35,8 +36,8 @@ if not campaigns or not wards:
     st.stop()
 
 c1, c2 = st.columns([3, 2])
-campaign = c1.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name)
-ward = c2.selectbox("Phường/xã", wards, format_func=lambda w: w.name)
+campaign = c1.selectbox("Đợt tặng quà", campaigns, format_func=lambda c: c.name, placeholder=CHOOSE_ONE)
+ward = c2.selectbox("Phường/xã", wards, format_func=lambda w: w.name, placeholder=CHOOSE_ONE)
 
 
 def figure_rows(figures: WardFigures) -> pd.DataFrame:
@@ -116,6 +117,7 @@ else:
                 "Kỳ báo cáo",
                 milestones,
                 format_func=lambda m: f"{m.name} (hạn {format_date(m.due_date)})",
+                placeholder=CHOOSE_ONE,
             )
             due = deadline(campaign, milestone.due_date)
             late = utcnow() > due

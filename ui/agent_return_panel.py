@@ -24,6 +24,7 @@ from data_layer.core.db import read_session
 from data_layer.vn.formatting import format_money, format_month
 from ui.downloads import reading, xlsx_download
 from ui.feedback import confirm_button, run_write
+from ui.widgets import CHOOSE_ONE
 
 
 def agent_return_panel(scope: Scope, month: date, wards: list) -> None:
@@ -32,7 +33,11 @@ def agent_return_panel(scope: Scope, month: date, wards: list) -> None:
     if not scope.can_write or not wards:
         return
     ward = st.selectbox(
-        "Phường/xã của danh sách trả về", wards, format_func=lambda w: w.name, key="return_ward"
+        "Phường/xã của danh sách trả về",
+        wards,
+        format_func=lambda w: w.name,
+        key="return_ward",
+        placeholder=CHOOSE_ONE,
     )
     if ward is None:
         return

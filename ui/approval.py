@@ -11,6 +11,7 @@ from data_layer.core.access import Scope
 from data_layer.core.db import read_session
 from data_layer.vn.formatting import format_count, format_datetime
 from ui.feedback import confirm_button, run_write
+from ui.widgets import CHOOSE_ONE
 
 
 def locked(campaign, ward) -> bool:
@@ -59,7 +60,9 @@ def _approve_form(scope: Scope, campaign, waiting: list) -> None:
     if not waiting:
         st.success("Mọi phường/xã đã được duyệt.")
         return
-    target = st.selectbox("Phường/xã cần duyệt", waiting, format_func=lambda s: s.ward)
+    target = st.selectbox(
+        "Phường/xã cần duyệt", waiting, format_func=lambda s: s.ward, placeholder=CHOOSE_ONE
+    )
     question = (
         f"Duyệt số liệu của {target.ward} trong đợt «{campaign.name}»? Sau khi duyệt, phường/xã "
         "không thêm, sửa, xóa quà của đợt được nữa (cho đến khi mở khóa)."
@@ -80,7 +83,9 @@ def _unlock_form(scope: Scope, campaign, approved: list) -> None:
     if not approved:
         return
     with st.form(f"unlock_{campaign.id}"):
-        target = st.selectbox("Phường/xã cần mở khóa", approved, format_func=lambda s: s.ward)
+        target = st.selectbox(
+            "Phường/xã cần mở khóa", approved, format_func=lambda s: s.ward, placeholder=CHOOSE_ONE
+        )
         reason = st.text_input("Lý do mở khóa (bắt buộc)", max_chars=500)
         if st.form_submit_button("Mở khóa"):
             run_write(

@@ -21,6 +21,7 @@ from data_layer.core.db import read_session
 from data_layer.vn import labels
 from data_layer.vn.formatting import format_date, format_money, format_month
 from ui.feedback import run_write
+from ui.widgets import CHOOSE_ONE
 
 
 def status_text(row: EntitlementRow) -> str:
@@ -89,6 +90,7 @@ def _input_form(
             list(methods),
             index=list(methods).index(current.payment_method) if current else 0,
             format_func=methods.get,
+            placeholder=CHOOSE_ONE,
         )
         account = c2.text_input("Số tài khoản", (current.account_number or "") if current else "")
         bank = c3.text_input("Ngân hàng", (current.bank_name or "") if current else "")
@@ -151,7 +153,7 @@ def _status_forms(scope: Scope, row: EntitlementRow) -> None:
         c1, c2 = st.columns(2)
         on = c1.date_input("Ngày dừng hưởng (ngày mất, ngày chuyển đi…)", date.today(), format="DD/MM/YYYY")
         reasons = labels.options(StopReason)
-        reason = c2.selectbox("Lý do", list(reasons), format_func=reasons.get)
+        reason = c2.selectbox("Lý do", list(reasons), format_func=reasons.get, placeholder=CHOOSE_ONE)
         r1, r2, r3 = st.columns(3)
         receiver = FuneralReceiver(
             r1.text_input("Người nhận hỗ trợ mai táng (khi đã mất)"),

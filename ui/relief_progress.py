@@ -13,7 +13,7 @@ from data_layer.registry.wards import list_wards
 from data_layer.relief.figures import hamlet_figures, round_figures
 from data_layer.relief.rules import tonnes
 from data_layer.vn.formatting import format_count, format_percent
-from ui.widgets import figure
+from ui.widgets import CHOOSE_ONE, figure
 
 
 def _share(delivered: int, approved: int) -> str:
@@ -63,6 +63,7 @@ def relief_progress(scope: Scope, round_id: int, *, key: str, ward_id: int | Non
             [None, *wards],
             format_func=lambda w: "Chọn phường/xã" if w is None else wards[w],
             key=f"{key}_hamlets_of",
+            placeholder=CHOOSE_ONE,
         )
     if ward_id is None:
         return

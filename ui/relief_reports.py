@@ -24,6 +24,7 @@ from data_layer.vn.document import Office
 from data_layer.vn.formatting import format_count, format_datetime, format_money, local_today
 from ui.downloads import xlsx_download
 from ui.feedback import run_write
+from ui.widgets import CHOOSE_ONE
 
 
 def _ward_status(line) -> str:
@@ -63,7 +64,10 @@ def relief_calendar(scope: Scope, relief: ReliefRound, ward: Ward) -> None:
     if scope.can_write and scope.may_see_ward(ward.id) and signed:
         with st.form("relief_sign_off"):
             due = st.selectbox(
-                "Kỳ báo cáo", signed, format_func=lambda d: f"{d.name} (hạn {format_datetime(d.deadline)})"
+                "Kỳ báo cáo",
+                signed,
+                format_func=lambda d: f"{d.name} (hạn {format_datetime(d.deadline)})",
+                placeholder=CHOOSE_ONE,
             )
             st.caption(
                 "Số liệu hiện tại của phường/xã được lưu lại, không sửa được; chốt lại sẽ lưu bản mới."
@@ -102,7 +106,11 @@ def form_10b_panel(scope: Scope, rounds: list[ReliefRound]) -> None:
     periods = report_periods(rounds)
     with st.expander("Mẫu 10b — phần hỗ trợ lương thực", expanded=False):
         period = st.selectbox(
-            "Kỳ báo cáo mẫu 10b", periods, index=period_index(periods, rounds), format_func=lambda p: p.name
+            "Kỳ báo cáo mẫu 10b",
+            periods,
+            index=period_index(periods, rounds),
+            format_func=lambda p: p.name,
+            placeholder=CHOOSE_ONE,
         )
         with read_session() as session:
             rows = form_10b_food(session, scope, period.first, period.last)

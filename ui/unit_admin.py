@@ -13,6 +13,7 @@ from data_layer.registry.hamlet_placements import list_placements, place_hamlet
 from data_layer.registry.hamlets import list_hamlets, merge_hamlets
 from data_layer.vn.formatting import format_count, format_datetime
 from ui.feedback import run_write
+from ui.widgets import CHOOSE_ONE
 
 
 def hamlets_tab(scope: Scope, wards: list[Ward]) -> None:
@@ -21,7 +22,9 @@ def hamlets_tab(scope: Scope, wards: list[Ward]) -> None:
     if not active:
         st.info("Chưa có phường/xã nào.")
         return
-    ward = st.selectbox("Phường/xã", active, format_func=lambda w: w.name, key="hamlet_ward")
+    ward = st.selectbox(
+        "Phường/xã", active, format_func=lambda w: w.name, key="hamlet_ward", placeholder=CHOOSE_ONE
+    )
     with read_session() as session:
         hamlets = list_hamlets(session, scope, ward.id)
         placements = list_placements(session, scope)
@@ -46,8 +49,10 @@ def _merge_section(scope: Scope, ward: Ward, hamlets: list) -> None:
     with st.form("merge_hamlets"):
         st.markdown("**Gộp hai cách viết của cùng một thôn/tổ**")
         c1, c2 = st.columns(2)
-        keep = c1.selectbox("Tên giữ lại", names, key="merge_keep")
-        merged = c2.selectbox("Tên gộp vào (không dùng nữa)", names, index=1, key="merge_gone")
+        keep = c1.selectbox("Tên giữ lại", names, key="merge_keep", placeholder=CHOOSE_ONE)
+        merged = c2.selectbox(
+            "Tên gộp vào (không dùng nữa)", names, index=1, key="merge_gone", placeholder=CHOOSE_ONE
+        )
         st.caption(
             "Người của tên gộp vào chuyển sang tên giữ lại (ghi nhật ký); danh sách nhập sau viết theo "
             "tên cũ cũng được ghi vào tên giữ lại."
@@ -94,6 +99,7 @@ def _placements_section(scope: Scope, placements: list) -> None:
         placements,
         format_func=lambda p: f"{p.hamlet} – {p.old_unit} cũ (nay: {p.new_unit})",
         key="placement_pick",
+        placeholder=CHOOSE_ONE,
     )
     names = dict(chosen.choices) or {chosen.new_unit_code: chosen.new_unit}
     codes = list(names)
@@ -103,6 +109,7 @@ def _placements_section(scope: Scope, placements: list) -> None:
         index=codes.index(chosen.new_unit_code) if chosen.new_unit_code in codes else 0,
         format_func=lambda code: f"{names[code]} ({code})",
         key=f"placement_new_{chosen.old_unit_code}_{chosen.hamlet}",
+        placeholder=CHOOSE_ONE,
     )
     if st.button("Lưu nơi đã về", disabled=new_code == chosen.new_unit_code, key="placement_save"):
         run_write(

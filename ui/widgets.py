@@ -32,3 +32,9 @@ def choice_cell(label: str | None) -> str:
 def chosen(value):
     """A select cell's value as the data layer takes it (the dash means nothing chosen)."""
     return None if value == EMPTY_CHOICE else value
+
+
+# What an empty select box shows (Streamlit's own hints are English: "Choose an option", "No options
+# to select"): every select box of the app passes one of these.
+CHOOSE_ONE = "— Chọn —"
+CHOOSE_SOME = "— Chọn một hoặc nhiều —"

@@ -17,6 +17,7 @@ from ui.navigation import PAGES
 ROLE_USERS = {"admin": "admin", "province": "soyte", "district": "quan", "ward": "dongkinh", "viewer": "xem"}
 ENGLISH = [
     "Upload", "Browse files", "Drag and drop", "per file", "Choose options", "Choose an option", "Select all",
+    "No options to select", "Choose or add",
     "Deploy", "Rerun", "Settings", "Print", "Record a screencast", "About", "None", "No data", "Clear all",
     "Press Enter", "Page not found", "does not seem to exist",
 ]  # fmt: skip
