@@ -125,6 +125,7 @@ def _entitlements(rng: random.Random, people: list, groups: dict[str, int]) -> t
 
 def build(url: str, entitled: int) -> None:
     """An empty database filled with ``entitled`` people and 12 locked months."""
+    started = time.perf_counter()
     engine = get_engine(url)
     upgrade_schema(engine)
     rng = random.Random(11)
@@ -143,9 +144,11 @@ def build(url: str, entitled: int) -> None:
         rows, links = _entitlements(rng, people, group_ids_by_code(session))
         bulk_insert(session, Entitlement.__table__, rows)
         bulk_insert(session, EntitlementGroup.__table__, links)
-    if is_postgres(engine):
-        with engine.begin() as conn:
+    with engine.begin() as conn:
+        if is_postgres(engine):
             conn.execute(text("SELECT setval('entitlement_id_seq', (SELECT max(id) FROM entitlement))"))
+        conn.execute(text("ANALYZE"))  # the first builds plan with the bulk-inserted rows counted
+    _progress(f"{entitled:,} people and their entitlements written", started)
     for number in range(12):
         month = add_months(FIRST, number)
         with write_session(engine) as session:
@@ -159,8 +162,14 @@ def build(url: str, entitled: int) -> None:
             session.add(Payroll(month=month, status=PayrollStatus.OPEN))  # the lock builds it
             session.flush()
             lock_payroll(session, SYSTEM, month)
+        _progress(f"month {number + 1} of 12 built and locked", started)
     with engine.begin() as conn:
         conn.execute(text("ANALYZE"))
+
+
+def _progress(step: str, started: float) -> None:
+    """Print a step of the (long) history build with the minutes since it started."""
+    print(f"    history: {step} ({(time.perf_counter() - started) / 60:.1f} min)", flush=True)
 
 
 def history(kind: str, entitled: int) -> str:

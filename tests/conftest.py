@@ -12,7 +12,7 @@ import shutil
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,9 +46,9 @@ def _pg_admin_engine() -> Engine:
     pytest.fail("PostgreSQL is required for the data-layer tests and is unreachable:\n" + "\n".join(errors))
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    """A PostgreSQL database of its own for this test run."""
+@contextmanager
+def new_pg_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database (its URL), dropped afterwards."""
     admin = _pg_admin_engine()
     name = f"ansinh_test_{uuid.uuid4().hex[:10]}"
     with admin.connect() as conn:
@@ -56,11 +56,20 @@ def pg_url() -> Iterator[str]:
         # a test database need not survive a crash: commits do not wait for the log to reach the disk
         conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     url = admin.url.set(database=name).render_as_string(hide_password=False)
-    yield url
-    get_engine(url).dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield url
+    finally:
+        get_engine(url).dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL database of its own for this test run."""
+    with new_pg_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

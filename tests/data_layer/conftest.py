@@ -1,16 +1,22 @@
 """The official unit catalogue for the data-layer tests: the conversion table (../shared/data/units,
-never copied into the project) read once per run, and a fresh database with it loaded."""
+never copied into the project) read once per run, a fresh database with it loaded, and one database per
+backend loaded once for the tests that only read it."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
+from data_layer.admin.seeding import seed_reference_data
 from data_layer.core.access import Scope
-from data_layer.core.db import write_session
+from data_layer.core.db import get_engine, write_session
+from data_layer.core.schema import upgrade_schema
 from data_layer.registry.unit_catalog import load_catalog
 from data_layer.registry.unit_table import read_table
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, copy_sqlite, new_pg_database, once_per_run, restore_sqlite
 
 OFFICIAL = REPO_ROOT.parent / "shared" / "data" / "units" / "bang_chuyen_doi_dvhc_2025.csv"
 
@@ -20,9 +26,42 @@ def table():
     return read_table(OFFICIAL.read_bytes(), OFFICIAL.name)
 
 
-@pytest.fixture
-def official(engine, table) -> Engine:
-    """The engine's fresh database with the official catalogue loaded."""
+def _load_official(url: str, table) -> None:
+    """Migrate and seed the database at ``url`` as `ansinh db init` does, and load the catalogue."""
+    engine = get_engine(url)
+    upgrade_schema(engine)
     with write_session(engine) as session:
+        seed_reference_data(session)
         load_catalog(session, Scope.system(), table, source=OFFICIAL.name)
+
+
+@pytest.fixture(scope="session")
+def official_sqlite_template(tmp_path_factory, table) -> str:
+    """A seeded SQLite file with the official catalogue loaded, built once per run."""
+    return once_per_run(tmp_path_factory, "official", lambda path: _load_official(f"sqlite:///{path}", table))
+
+
+@pytest.fixture
+def official(request, engine, table) -> Engine:
+    """The engine's fresh database with the official catalogue loaded (SQLite: a copy of a file loaded
+    once per run)."""
+    if engine.dialect.name == "sqlite":
+        restore_sqlite(request.getfixturevalue("official_sqlite_template"), engine)
+    else:
+        with write_session(engine) as session:
+            load_catalog(session, Scope.system(), table, source=OFFICIAL.name)
     return engine
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def official_to_read(request, tmp_path_factory, table) -> Iterator[Engine]:
+    """A database with the official catalogue, loaded once per run and worker for the tests that only
+    read it (they must not write: every test using it sees the same database)."""
+    if request.param == "sqlite":
+        path = Path(tmp_path_factory.mktemp("official")) / "official.db"
+        copy_sqlite(request.getfixturevalue("official_sqlite_template"), f"sqlite:///{path}")
+        yield get_engine(f"sqlite:///{path}")
+        return
+    with new_pg_database() as url:
+        _load_official(url, table)
+        yield get_engine(url)

@@ -17,7 +17,7 @@ from data_layer.campaigns.setup import add_package, create_campaign
 from data_layer.cli import main
 from data_layer.core.access import Scope
 from data_layer.core.codes import FiguresBasis
-from data_layer.core.db import write_session
+from data_layer.core.db import bulk_insert, write_session
 from data_layer.core.models import Allocation, Beneficiary, BeneficiaryCategory, Category, Package, utcnow
 from data_layer.registry.fields import PERSON_FIELDS, shown
 from data_layer.registry.queries import Filters, PersonRow, iter_people_columns, people_page
@@ -61,8 +61,9 @@ def add_gifts(
         .all()
     )
     now = utcnow()
-    session.execute(
-        insert(Allocation),
+    bulk_insert(  # as the app writes many gifts: one statement, the triggers' work grouped
+        session,
+        Allocation.__table__,
         [
             {
                 "campaign_id": campaign_id,

@@ -203,29 +203,29 @@ def _codes(result) -> set[str]:
     return {u["code"] for u in result.units}
 
 
-def test_whole_merges_resolve_to_their_one_new_unit(official, table):
+def test_whole_merges_resolve_to_their_one_new_unit(official_to_read, table):
     cases = [(k, v["new"]) for k, v in _old_units(table).items() if len(v["new"]) == 1]
     assert len(cases) > 9000
-    with read_session(official) as session:
+    with read_session(official_to_read) as session:
         for (code, name, district, province), new in cases[::37]:
             got = resolve(session, name=name, province=province, district=district, era="old")
             assert (got.status, _codes(got)) == ("found", new), (name, district, province)
             assert got.units[0]["from"]["code"] == code
 
 
-def test_split_with_all_the_people_resolves_to_that_unit(official, table):
+def test_split_with_all_the_people_resolves_to_that_unit(official_to_read, table):
     cases = [(k, v) for k, v in _old_units(table).items() if len(v["new"]) > 1 and len(v["all"]) == 1]
     assert len(cases) >= 20
-    with read_session(official) as session:
+    with read_session(official_to_read) as session:
         for (_code, name, district, province), v in cases:
             got = resolve(session, name=name, province=province, district=district, era="old")
             assert (got.status, _codes(got)) == ("found", v["all"]), (name, district)
 
 
-def test_true_splits_are_ambiguous_with_every_candidate(official, table):
+def test_true_splits_are_ambiguous_with_every_candidate(official_to_read, table):
     cases = [(k, v["new"]) for k, v in _old_units(table).items() if len(v["new"]) > 1 and not v["all"]]
     assert len(cases) > 300
-    with read_session(official) as session:
+    with read_session(official_to_read) as session:
         for (_code, name, district, province), new in cases[::7]:
             got = resolve(session, name=name, province=province, district=district, era="old")
             assert (got.status, _codes(got)) == ("ambiguous", new), (name, district)
@@ -237,16 +237,16 @@ def test_true_splits_are_ambiguous_with_every_candidate(official, table):
     }
 
 
-def test_new_names_resolve_in_the_new_era(official, table):
+def test_new_names_resolve_in_the_new_era(official_to_read, table):
     new_units = {(r.new_code, r.new_name, r.province) for r in table}
-    with read_session(official) as session:
+    with read_session(official_to_read) as session:
         for code, name, province in sorted(new_units)[::23]:
             got = resolve(session, name=name, province=province, era="new")
             assert got.status == "found" and _codes(got) == {code}, name
             assert got.units[0]["name"] == name and got.units[0]["province"] == province
 
 
-def test_a_bare_code_means_what_its_era_says(official, table):
+def test_a_bare_code_means_what_its_era_says(official_to_read, table):
     """Most new codes were some other old commune's: a code is read in the era it is given."""
     old_units = {k[0]: (k[1], v["new"]) for k, v in _old_units(table).items()}
     new_names = {r.new_code: r.new_name for r in table}
@@ -256,7 +256,7 @@ def test_a_bare_code_means_what_its_era_says(official, table):
         if code in new_names and unit_name(old_name).key != unit_name(new_names[code]).key
     ]
     assert len(renamed) > 1000
-    with read_session(official) as session:
+    with read_session(official_to_read) as session:
         for code, old_name, new in renamed[::53]:
             province = next(r.old_province for r in table if r.old_code == code)
             as_old = resolve(session, name=code, province=province, era="old")
@@ -286,8 +286,8 @@ def test_a_bare_code_means_what_its_era_says(official, table):
         ("Uong Bi", "Quang Ninh", None, "new", "06811"),
     ],
 )
-def test_names_as_people_type_them(official, name, province, district, era, code):
-    with read_session(official) as session:
+def test_names_as_people_type_them(official_to_read, name, province, district, era, code):
+    with read_session(official_to_read) as session:
         got = resolve(session, name=name, province=province, district=district, era=era)
     if code is None:  # "UBND …" is a title, not a name: never guessed
         assert got.status == "unknown"
@@ -295,13 +295,13 @@ def test_names_as_people_type_them(official, name, province, district, era, code
         assert (got.status, _codes(got)) == ("found", {code})
 
 
-def test_same_name_in_two_old_districts_needs_the_district(official, table):
+def test_same_name_in_two_old_districts_needs_the_district(official_to_read, table):
     by_name = defaultdict(set)
     for (_code, name, district, province), v in _old_units(table).items():
         if len(v["new"]) == 1:
             by_name[(name, province)].add((district, next(iter(v["new"]))))
     name, province = next(k for k, v in sorted(by_name.items()) if len({n for _d, n in v}) > 1)
-    with read_session(official) as session:
+    with read_session(official_to_read) as session:
         assert resolve(session, name=name, province=province, era="old").status == "ambiguous"
         for district, new in by_name[(name, province)]:
             assert _codes(resolve(session, name=name, province=province, district=district, era="old")) == {
@@ -309,8 +309,8 @@ def test_same_name_in_two_old_districts_needs_the_district(official, table):
             }
 
 
-def test_unknown_names_and_provinces(official):
-    with read_session(official) as session:
+def test_unknown_names_and_provinces(official_to_read):
+    with read_session(official_to_read) as session:
         assert resolve(session, name="Không Có", province="Quảng Ninh", era="new").as_json() == {
             "status": "unknown",
             "units": [],
