@@ -233,6 +233,7 @@ def insert_columns(session: Session, table: Table, columns: dict[str, list]) -> 
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         _copy(connection, table, columns)
+        _analyze_when_grown(connection, table, len(next(iter(columns.values()))))
     elif "id" in columns:  # explicit ids: rowids may not grow, let the row triggers do their work
         rows = [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
         connection.execute(insert(table), rows)
@@ -252,6 +253,27 @@ def _copy(connection: Connection, table: Table, columns: dict[str, list]) -> Non
                 copy.write_row(row)
     except psycopg.Error as exc:  # raised by the driver itself: give it SQLAlchemy's type, like any statement
         raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
+
+
+# PostgreSQL re-reads a table's statistics after this many rows were added in one bulk insert, when they
+# are a fifth or more of what its statistics counted
+ANALYZE_AFTER_ROWS = 1000
+
+
+def _analyze_when_grown(connection: Connection, table: Table, added: int) -> None:
+    """Refresh ``table``'s statistics in this transaction after a bulk insert that grew it a lot: the
+    next queries (a report just after a first import) would otherwise plan for the table as it was,
+    e.g. nearly empty, and join thousands of rows to thousands row by row, until autovacuum runs."""
+    if added < ANALYZE_AFTER_ROWS:
+        return
+    counted = connection.execute(
+        text("SELECT reltuples FROM pg_class WHERE oid = CAST(:name AS regclass)"), {"name": table.name}
+    ).scalar_one()
+    if added >= 0.2 * max(counted, 0):  # the columns rows are looked up and joined by: a fifth of the cost
+        keys = {c.name for index in table.indexes for c in index.columns}
+        keys |= {c.name for c in table.primary_key} | {key.parent.name for key in table.foreign_keys}
+        quoted = ", ".join(f'"{name}"' for name in sorted(keys))
+        connection.execute(text(f'ANALYZE "{table.name}" ({quoted})'))
 
 
 def _executemany(connection: Connection, table: Table, columns: dict[str, list]) -> None:

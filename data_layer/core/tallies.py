@@ -151,7 +151,9 @@ SUM_TALLIES = (
                 "beneficiary",
                 "SELECT a.campaign_id, a.ward_id, coalesce(r.hamlet, '') AS hamlet, a.package_id, a.status,"
                 " 1 AS gifts, a.amount FROM {rows} r"
-                " JOIN allocation a ON a.beneficiary_id = r.id AND a.ward_id = r.ward_id",
+                # "+": SQLite, without statistics, would look the gifts up by ward (all of the ward's, for
+                # each person changed) instead of by person
+                " JOIN allocation a ON a.beneficiary_id = r.id AND +a.ward_id = r.ward_id",
                 ops=("update",),
                 watch=("ward_id", "hamlet"),
             ),

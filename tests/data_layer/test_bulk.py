@@ -8,11 +8,14 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import insert, select, text
 
+from data_layer.core.access import Scope
 from data_layer.core.bulk import bulk_work
 from data_layer.core.codes import PersonStatus
-from data_layer.core.db import bulk_insert, one_of, write_session
+from data_layer.core.db import bulk_insert, get_engine, one_of, write_session
 from data_layer.core.errors import Conflict
 from data_layer.core.models import Beneficiary
+from data_layer.core.schema import upgrade_schema
+from data_layer.registry.wards import add_ward
 
 
 def person(ward_id: int, n: int, **values) -> dict:
@@ -100,3 +103,25 @@ def test_bulk_work_pauses_the_cycle_collector_and_restores_it():
     with pytest.raises(ZeroDivisionError), bulk_work():
         raise ZeroDivisionError
     assert gc.isenabled()
+
+
+def test_a_bulk_insert_that_grows_a_table_gives_postgresql_its_new_size(pg_url):
+    """After a first import, PostgreSQL plans the next queries (in the same transaction and after it) for
+    the rows it now holds: a report joined thousands of gifts to thousands of people row by row, for
+    seconds, while the statistics still said the tables were empty (until autovacuum came by)."""
+    from tests.conftest import clear_database
+
+    engine = get_engine(pg_url)
+    upgrade_schema(engine)
+    clear_database(engine)
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE beneficiary"))  # the statistics of an empty table
+    with write_session(engine) as session:
+        ward = add_ward(session, Scope.system(), "A", "Phường A").id
+        bulk_insert(session, Beneficiary.__table__, [person(ward, n) for n in range(3000)])
+        plan = session.execute(text("EXPLAIN SELECT * FROM beneficiary WHERE ward_id = :w"), {"w": ward})
+        assert "rows=3000" in plan.scalars().first()
+        bulk_insert(session, Beneficiary.__table__, [person(ward, n) for n in range(3000, 3010)])  # a few
+    with engine.connect() as conn:
+        counted = conn.execute(text("SELECT reltuples FROM pg_class WHERE relname = 'beneficiary'")).scalar()
+    assert counted == 3000  # a few more rows are left to autovacuum

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data_layer.core import tallies
 from data_layer.core.access import Scope
-from data_layer.core.db import bulk_insert, write_session
+from data_layer.core.db import bulk_insert, get_engine, write_session
 from data_layer.core.errors import Conflict
 from data_layer.core.models import (
     Allocation,
@@ -34,8 +34,9 @@ from data_layer.core.models import (
     WardTally,
     utcnow,
 )
+from data_layer.registry.wards import add_ward
 from data_layer.reports.progress import registry_quality
-from tests.conftest import expected_triggers, installed_triggers
+from tests.conftest import copy_sqlite, expected_triggers, installed_triggers
 
 SYSTEM = Scope.system()
 
@@ -454,3 +455,45 @@ def test_shared_ward_tally_sums_the_cross_ward_names_of_each_ward(engine, wards)
     sql(engine, "DELETE FROM beneficiary WHERE name_key = 'mai'")
     assert per_ward() == {}
     assert_consistent(engine)
+
+
+def test_changing_a_persons_hamlet_looks_up_their_gifts_only(seeded_sqlite_template, tmp_path):
+    """SQLite's row trigger for the hamlet tally finds the changed person's gifts by person, not all of
+    the ward's gifts (a bug: merging a hamlet of 2.000 people read 2.000 × the ward's gifts). Counted in
+    SQLite's virtual-machine steps, which do not depend on the machine's speed."""
+    steps_for = {}
+    for others in (20, 2000):
+        url = f"sqlite:///{tmp_path / f'ward_{others}.db'}"
+        copy_sqlite(seeded_sqlite_template, url)
+        engine = get_engine(url)
+        with write_session(engine) as session:
+            ward = add_ward(session, SYSTEM, "A", "Phường A").id
+        ids = add_people(engine, [person(ward, f"Người {i}") for i in range(others + 1)])
+        with write_session(engine) as session:
+            season = Campaign(name="Tết", year=2026)
+            session.add(season)
+            session.flush()
+            tw = session.execute(select(FundingSource.id).where(FundingSource.code == "TW")).scalar_one()
+            package = Package(campaign_id=season.id, source_id=tw, label="TW", amount=300_000)
+            session.add(package)
+            session.flush()
+            gift = {"id": season.id}
+            bulk_insert(
+                session, Allocation.__table__, [allocation(gift, package.id, p, ward, 300_000) for p in ids]
+            )
+        with engine.begin() as conn:
+            steps = [0]
+            driver = conn.connection.driver_connection
+
+            def count(steps=steps) -> int:
+                steps[0] += 1
+                return 0
+
+            driver.set_progress_handler(count, 100)
+            conn.execute(text("UPDATE beneficiary SET hamlet = 'Thôn 2' WHERE id = :id"), {"id": ids[0]})
+            driver.set_progress_handler(None, 0)
+            steps_for[others] = steps[0]
+        with engine.connect() as conn:
+            assert tallies.check(conn) == []
+        engine.dispose()
+    assert steps_for[2000] < 3 * steps_for[20], steps_for
