@@ -33,6 +33,18 @@ PG_ADMIN_URLS = [
 ]
 
 
+# Tests that take longest start first (the two-server test, then the browser tests): with pytest-xdist,
+# a run ends when its last test does, so the last ones to start should be short data-layer tests.
+LONGEST_FIRST = ("tests/e2e/test_two_servers.py", "tests/e2e/")
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item) -> int:
+        return next((i for i, path in enumerate(LONGEST_FIRST) if path in item.nodeid), len(LONGEST_FIRST))
+
+    items.sort(key=rank)  # stable: the order within each rank is kept
+
+
 def _pg_admin_engine() -> Engine:
     errors = []
     for url in PG_ADMIN_URLS:

@@ -14,8 +14,8 @@ def test_progress_charts_render(page, server):
     login(page, server.url, "quan")
     open_menu_page(page, "Tiến độ")
     choose(page, "Đợt tặng quà", DEMO_CAMPAIGN)
-    expect(page.locator(".vega-embed").first).to_be_visible()
-    assert page.locator(".vega-embed").count() >= 3
+    # at least three charts; each is drawn a moment after the run that sent it (counting at once was flaky)
+    expect(page.locator(".vega-embed").nth(2)).to_be_visible()
     expect(page.get_by_text("Chất lượng dữ liệu: Đúng, Đủ, Sạch, Sống")).to_be_visible()
 
 
