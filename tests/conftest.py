@@ -147,14 +147,17 @@ def restore_sqlite(template: str, engine: Engine) -> None:
 @pytest.fixture(scope="session")
 def seeded_sqlite_template(tmp_path_factory) -> str:
     """A SQLite file migrated and seeded as the ``engine`` fixture hands it over, built once per run."""
+    return once_per_run(tmp_path_factory, "seeded", lambda path: migrate_and_seed(f"sqlite:///{path}"))
 
-    def build(path: Path) -> None:
-        template = get_engine(f"sqlite:///{path}")
-        upgrade_schema(template)
-        with write_session(template) as session:
-            seed_reference_data(session)
 
-    return once_per_run(tmp_path_factory, "seeded", build)
+def migrate_and_seed(url: str) -> Engine:
+    """The database at ``url`` brought to the newest schema and seeded with the reference catalogue (as
+    after `ansinh db init`); its engine."""
+    engine = get_engine(url)
+    upgrade_schema(engine)
+    with write_session(engine) as session:
+        seed_reference_data(session)
+    return engine
 
 
 def _fresh_database(request, engine: Engine) -> None:

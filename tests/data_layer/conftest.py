@@ -10,13 +10,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from data_layer.admin.seeding import seed_reference_data
 from data_layer.core.access import Scope
 from data_layer.core.db import get_engine, write_session
-from data_layer.core.schema import upgrade_schema
 from data_layer.registry.unit_catalog import load_catalog
 from data_layer.registry.unit_table import read_table
-from tests.conftest import REPO_ROOT, copy_sqlite, new_pg_database, once_per_run, restore_sqlite
+from tests.conftest import (
+    REPO_ROOT,
+    copy_sqlite,
+    migrate_and_seed,
+    new_pg_database,
+    once_per_run,
+    restore_sqlite,
+)
 
 OFFICIAL = REPO_ROOT.parent / "shared" / "data" / "units" / "bang_chuyen_doi_dvhc_2025.csv"
 
@@ -26,19 +31,21 @@ def table():
     return read_table(OFFICIAL.read_bytes(), OFFICIAL.name)
 
 
-def _load_official(url: str, table) -> None:
-    """Migrate and seed the database at ``url`` as `ansinh db init` does, and load the catalogue."""
-    engine = get_engine(url)
-    upgrade_schema(engine)
+def _load_official(engine: Engine, table) -> Engine:
+    """Load the official catalogue into the (migrated, seeded) database of ``engine``; the engine."""
     with write_session(engine) as session:
-        seed_reference_data(session)
         load_catalog(session, Scope.system(), table, source=OFFICIAL.name)
+    return engine
 
 
 @pytest.fixture(scope="session")
 def official_sqlite_template(tmp_path_factory, table) -> str:
     """A seeded SQLite file with the official catalogue loaded, built once per run."""
-    return once_per_run(tmp_path_factory, "official", lambda path: _load_official(f"sqlite:///{path}", table))
+    return once_per_run(
+        tmp_path_factory,
+        "official",
+        lambda path: _load_official(migrate_and_seed(f"sqlite:///{path}"), table),
+    )
 
 
 @pytest.fixture
@@ -47,10 +54,8 @@ def official(request, engine, table) -> Engine:
     once per run)."""
     if engine.dialect.name == "sqlite":
         restore_sqlite(request.getfixturevalue("official_sqlite_template"), engine)
-    else:
-        with write_session(engine) as session:
-            load_catalog(session, Scope.system(), table, source=OFFICIAL.name)
-    return engine
+        return engine
+    return _load_official(engine, table)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -63,5 +68,4 @@ def official_to_read(request, tmp_path_factory, table) -> Iterator[Engine]:
         yield get_engine(f"sqlite:///{path}")
         return
     with new_pg_database() as url:
-        _load_official(url, table)
-        yield get_engine(url)
+        yield _load_official(migrate_and_seed(url), table)

@@ -6,16 +6,15 @@ nobody twice."""
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from data_layer.core.db import get_engine, read_session
 from data_layer.core.models import Beneficiary
-from tests.conftest import _pg_admin_engine
+from tests.conftest import new_pg_database
 from tests.data_layer.workbooks import ward_list, write, xlsx_bytes
 from tests.e2e.conftest import Server, login, new_browser_context, open_menu_page, start_server, wait_idle
 
@@ -29,22 +28,14 @@ ALREADY_IMPORTED = re.compile("Tệp này đã được nhập vào phường/x�
 
 @pytest.fixture
 def two_servers(tmp_path) -> Iterator[tuple[Server, Server]]:
-    admin = _pg_admin_engine()
-    name = f"ansinh_e2e_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    first = start_server(tmp_path / "a", db_url=url, cookie_key=False)  # also runs db init --demo
-    second = start_server(tmp_path / "b", db_url=url, cookie_key=False, demo=False)
-    yield first, second
-    for server in (first, second):
-        server.stop()
-    get_engine(url).dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_pg_database() as url:
+        (tmp_path / "a").mkdir()
+        (tmp_path / "b").mkdir()
+        first = start_server(tmp_path / "a", db_url=url, cookie_key=False)  # also runs db init --demo
+        second = start_server(tmp_path / "b", db_url=url, cookie_key=False, demo=False)
+        yield first, second
+        for server in (first, second):
+            server.stop()
 
 
 def no_hamlet_count(page: Page) -> int:
