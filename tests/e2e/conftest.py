@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy import text
 
 from data_layer.core.db import get_engine
@@ -259,14 +260,28 @@ def reopen(page: Page) -> None:
     expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
 
 
-def choose(page: Page, label: str, option: str) -> None:
-    """Pick ``option`` in the select box labelled ``label``."""
+def choose(page: Page, label: str, option: str, attempts: int = 3) -> None:
+    """Pick ``option`` in the select box labelled ``label``.
+
+    A box's open list closes when the page scrolls, and the page still scrolls a little after a run has
+    ended (a table or chart above the box takes its final height): the option is then gone before it
+    is clicked. So the list is opened again, a few times, until the box shows the option."""
     box = page.get_by_role("combobox", name=label, exact=True)
     if box.input_value() == option:
         return  # already chosen: picking it again runs nothing
-    box.scroll_into_view_if_needed()  # a box low on the page: its list opens where it can be clicked
-    box.click()
-    page.get_by_role("option", name=option, exact=True).click()
+    entry = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(1, attempts + 1):
+        box.scroll_into_view_if_needed()  # a box low on the page: its list opens where it can be clicked
+        if not entry.is_visible():
+            box.click()
+        try:
+            entry.click(timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            if box.input_value() == option:
+                break  # the click landed as the list closed
+            if attempt == attempts:
+                raise
     wait_idle(page)
 
 
