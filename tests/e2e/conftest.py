@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy import text
 
@@ -260,29 +260,39 @@ def reopen(page: Page) -> None:
     expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
 
 
-def choose(page: Page, label: str, option: str, attempts: int = 3) -> None:
-    """Pick ``option`` in the select box labelled ``label``.
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick ``option`` in the select box labelled ``label`` and wait for the run it causes."""
+    if pick(page, label, option):
+        wait_idle(page)
+
+
+def pick(page: Page, label: str, option: str, attempts: int = 3) -> bool:
+    """Pick ``option`` in the select box labelled ``label``; False when it was already chosen. Waits for
+    nothing after: a box in a form runs nothing until the form is sent.
 
     A box's open list closes when the page scrolls, and the page still scrolls a little after a run has
     ended (a table or chart above the box takes its final height): the option is then gone before it
     is clicked. So the list is opened again, a few times, until the box shows the option."""
     box = page.get_by_role("combobox", name=label, exact=True)
     if box.input_value() == option:
-        return  # already chosen: picking it again runs nothing
+        return False  # picking it again would run nothing
     entry = page.get_by_role("option", name=option, exact=True)
-    for attempt in range(1, attempts + 1):
-        box.scroll_into_view_if_needed()  # a box low on the page: its list opens where it can be clicked
-        if not entry.is_visible():
-            box.click()
+    for _ in range(attempts - 1):
         try:
-            entry.click(timeout=5_000)
-            break
+            _open_and_click(box, entry, timeout=5_000)
+            return True
         except PlaywrightTimeoutError:
             if box.input_value() == option:
-                break  # the click landed as the list closed
-            if attempt == attempts:
-                raise
-    wait_idle(page)
+                return True  # the click landed as the list closed
+    _open_and_click(box, entry)
+    return True
+
+
+def _open_and_click(box: Locator, entry: Locator, timeout: float | None = None) -> None:
+    box.scroll_into_view_if_needed()  # a box low on the page: its list opens where it can be clicked
+    if not entry.is_visible():
+        box.click()
+    entry.click(timeout=timeout)
 
 
 def open_menu_page(page: Page, title: str) -> None:

@@ -14,7 +14,7 @@ from data_layer.core.models import Payroll
 from tests.data_layer.documents import table
 from tests.data_layer.test_allowance_import import register
 from tests.data_layer.workbooks import write
-from tests.e2e.conftest import login, new_browser_context, open_menu_page, reopen, wait_idle
+from tests.e2e.conftest import choose, login, new_browser_context, open_menu_page, reopen, wait_idle
 
 THIS_MONTH = month_of(date.today())
 START = add_months(THIS_MONTH, -3)  # three months ago: two months of arrears, and this month
@@ -69,9 +69,7 @@ def test_import_register_build_lock_and_download(browser, page, server, tmp_path
     district_browser.close()
 
     reopen(page)  # the ward's next visit of Chi trả hằng tháng
-    page.get_by_role("combobox", name="Tháng chi trả", exact=True).click()
-    page.get_by_role("option", name=f"Tháng {THIS_MONTH:%m/%Y} (đã khóa)", exact=True).click()
-    wait_idle(page)
+    choose(page, "Tháng chi trả", f"Tháng {THIS_MONTH:%m/%Y} (đã khóa)")
     page.get_by_role("tab", name="Tải danh sách").click()
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Tải danh sách chi trả tiền mặt (ký nhận) (.xlsx)").click()

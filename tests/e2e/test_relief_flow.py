@@ -23,6 +23,7 @@ from tests.e2e.conftest import (
     login,
     new_browser_context,
     open_menu_page,
+    pick,
     wait_idle,
 )
 
@@ -63,10 +64,7 @@ def test_ward_imports_its_households_then_the_office_approves_and_reports(page, 
         before["households"] + 2,
         before["kg_requested"] + 75,
     )
-    report = page.get_by_role("combobox", name="Kỳ báo cáo", exact=True)  # in a form: picking runs nothing
-    report.scroll_into_view_if_needed()
-    report.click()
-    page.get_by_role("option", name="Báo cáo trong và sau Tết (hạn 21/02/2026 10:00)", exact=True).click()
+    pick(page, "Kỳ báo cáo", "Báo cáo trong và sau Tết (hạn 21/02/2026 10:00)")  # in a form: runs nothing
     page.get_by_role("button", name="Chốt số liệu của Phường Đông Kinh").click()
     wait_idle(page)
     success = page.get_by_test_id("stAlertContentSuccess")
