@@ -48,6 +48,7 @@ LOGIN_FIELDS = {
 VERSION_KEY = "session_version"
 COOKIE_PENDING = "login_cookie_pending"
 COOKIE_CLEAR = "login_cookie_clear"
+COOKIE_NAME = "ansinh_auth"
 ATTEMPT_KEY = "login_attempt"
 
 
@@ -83,6 +84,13 @@ def _version_of(username: str | None) -> int | None:
         return user.session_version if user else None
 
 
+def login_token(username: str, session_version: int | None, exp_date: float, key: str) -> str:
+    """The re-login cookie's value: the account, its session version and the expiry (a timestamp),
+    signed with ``key``."""
+    payload = {"username": username, "exp_date": exp_date, "sv": session_version}
+    return jwt.encode(payload, key, algorithm="HS256")
+
+
 def _sign_versions(authenticator: stauth.Authenticate) -> None:
     """Make the library's re-login cookie carry the account's session version, and refuse a cookie
     whose version is no longer the account's."""
@@ -90,8 +98,7 @@ def _sign_versions(authenticator: stauth.Authenticate) -> None:
 
     def encode() -> str:
         username = st.session_state["username"]
-        payload = {"username": username, "exp_date": model.exp_date, "sv": _version_of(username)}
-        return jwt.encode(payload, model.cookie_key, algorithm="HS256")
+        return login_token(username, _version_of(username), model.exp_date, model.cookie_key)
 
     def decode():
         try:
@@ -111,7 +118,7 @@ def authenticator() -> stauth.Authenticate:
     settings = get_settings()
     auth = stauth.Authenticate(
         credentials,
-        cookie_name="ansinh_auth",
+        cookie_name=COOKIE_NAME,
         cookie_key=cookie_key(settings),
         cookie_expiry_days=settings.cookie_expiry_days,
         auto_hash=False,

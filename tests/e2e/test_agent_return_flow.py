@@ -15,7 +15,7 @@ from data_layer.core.access import Scope
 from data_layer.core.db import get_engine, write_session
 from data_layer.core.models import Payroll, PayrollLine, Ward
 from tests.data_layer.workbooks import write, xlsx_bytes
-from tests.e2e.conftest import choose, login, open_menu_page, wait_idle
+from tests.e2e.conftest import choose, enter_as, open_menu_page, wait_idle
 
 THIS_MONTH = month_of(date.today())
 LAST = add_months(THIS_MONTH, -1)
@@ -42,7 +42,7 @@ def test_district_imports_an_agents_return_and_the_next_month_carries_it(page, s
         tmp_path, "chua_nhan.xlsx", xlsx_bytes([["DANH SÁCH CHƯA NHẬN"], ["STT", "Họ và tên"], *unpaid])
     )
 
-    login(page, server.url, "quan")
+    enter_as(page, server, "quan")
     open_menu_page(page, "Chi trả hằng tháng")
     choose(page, "Tháng chi trả", f"Tháng {LAST:%m/%Y} (đã khóa)")
     choose(page, "Phường/xã của danh sách trả về", ward_name)

@@ -14,7 +14,7 @@ from data_layer.core.models import Payroll
 from tests.data_layer.documents import table
 from tests.data_layer.test_allowance_import import register
 from tests.data_layer.workbooks import write
-from tests.e2e.conftest import choose, login, new_browser_context, open_menu_page, reopen, wait_idle
+from tests.e2e.conftest import choose, enter_as, new_browser_context, open_menu_page, reopen, wait_idle
 
 THIS_MONTH = month_of(date.today())
 START = add_months(THIS_MONTH, -3)  # three months ago: two months of arrears, and this month
@@ -38,7 +38,7 @@ ROWS = [
 
 def test_import_register_build_lock_and_download(browser, page, server, tmp_path):
     path = write(tmp_path, "so_tro_cap_dong_kinh.xlsx", register(ROWS))
-    login(page, server.url, "dongkinh")
+    enter_as(page, server, "dongkinh")
     open_menu_page(page, "Nhập danh sách")
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
     wait_idle(page)
@@ -54,7 +54,7 @@ def test_import_register_build_lock_and_download(browser, page, server, tmp_path
 
     district_browser = new_browser_context(browser)  # the district office, in its own browser
     district = district_browser.new_page()
-    login(district, server.url, "quan")
+    enter_as(district, server, "quan")
     open_menu_page(district, "Chi trả hằng tháng")
     district.get_by_text("Đã kiểm tra: khóa tháng này (không sửa được nữa)").click()
     wait_idle(district)

@@ -12,7 +12,7 @@ from data_layer.core.access import Scope
 from data_layer.core.db import get_engine, read_session
 from data_layer.vn.formatting import format_money, format_month, local_today
 from data_layer.vn.months import month_of
-from tests.e2e.conftest import assert_no_error_box, login, open_menu_page, wait_idle
+from tests.e2e.conftest import assert_no_error_box, enter_as, open_menu_page, wait_idle
 
 
 def _ward_figures(db_url: str, code: str) -> tuple[str, dict]:
@@ -26,7 +26,7 @@ def test_ward_officer_downloads_and_sends_the_months_list(page, server):
     status, before = _ward_figures(server.db_url, "DK")
     assert (status, before["increases"]) == ("open", 2)
     month = format_month(month_of(local_today()))
-    login(page, server.url, "dongkinh")
+    enter_as(page, server, "dongkinh")
     open_menu_page(page, "Thẻ BHYT")
     expect(page.get_by_text(f"Danh sách tháng {month}: đang lập")).to_be_visible()
     expect(page.get_by_text(format_money(before["premium"])).first).to_be_visible()

@@ -13,7 +13,7 @@ from data_layer.core.access import Scope
 from data_layer.core.db import get_engine, read_session
 from data_layer.core.models import Ward
 from tests.data_layer.workbooks import write
-from tests.e2e.conftest import login, open_menu_page, wait_idle
+from tests.e2e.conftest import enter_as, open_menu_page, wait_idle
 from tests.pages.test_bhyt_reconcile_panel import agency_list
 
 
@@ -28,7 +28,7 @@ def test_a_ward_imports_the_agencys_card_list_and_sees_the_mismatches(page, serv
         expected = reconcile_file(session, clerk, data, path.name, month, ward)
     assert expected.counts()["differs"] >= 1 and expected.counts()["missing_card"] >= 1
 
-    login(page, server.url, "dongkinh")
+    enter_as(page, server, "dongkinh")
     open_menu_page(page, "Thẻ BHYT")
     expect(page.get_by_text("Đối chiếu với danh sách thẻ của cơ quan BHXH")).to_be_visible()
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))

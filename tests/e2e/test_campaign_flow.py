@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 
 from data_layer.core.db import get_engine, write_session
 from data_layer.core.models import Allocation, Campaign
-from tests.e2e.conftest import choose, login, logout, open_menu_page, wait_idle
+from tests.e2e.conftest import choose, enter_as, logout, open_menu_page, wait_idle
 
 
 def test_create_campaign_allocate_and_deliver(page, server):
-    login(page, server.url, "quan")
+    enter_as(page, server, "quan")
     open_menu_page(page, "Đợt tặng quà")
     page.get_by_text("Tạo đợt mới").click()
     page.get_by_label("Tên đợt (ví dụ: Tết Nguyên đán Đinh Mùi 2027)").fill("Mừng thọ thử nghiệm")
@@ -42,7 +42,7 @@ def test_create_campaign_allocate_and_deliver(page, server):
     assert allocated > 0
     logout(page)
 
-    login(page, server.url, "dongkinh")
+    enter_as(page, server, "dongkinh")
     open_menu_page(page, "Phát quà")
     choose(page, "Đợt tặng quà", "Mừng thọ thử nghiệm")
     page.get_by_text(re.compile(r"^Mọi suất đang lọc")).click()

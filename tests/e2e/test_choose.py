@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import choose, login, open_menu_page
+from tests.e2e.conftest import choose, enter_as, open_menu_page
 
 # The page scrolls once, the moment a select box's list has opened: what a table or chart above the box
 # does when it takes its final height just after a run. The open list closes on that scroll.
@@ -17,7 +17,7 @@ new MutationObserver((changes, observer) => {
 
 
 def test_choose_picks_the_option_when_the_page_scrolls_as_the_list_opens(page, server):
-    login(page, server.url, "chilang")
+    enter_as(page, server, "chilang")
     open_menu_page(page, "Báo cáo của phường")
     period = page.get_by_role("combobox", name="Kỳ báo cáo", exact=True)
     wanted = "Báo cáo tổng kết (hạn 25/02/2026)"

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests import hostile_files
 from tests.data_layer.workbooks import write
-from tests.e2e.conftest import choose, login, open_menu_page, wait_idle
+from tests.e2e.conftest import choose, enter_as, open_menu_page, wait_idle
 
 HOSTILE = {
     "o_cuoi_trang.xlsx": (hostile_files.far_cell, "vượt giới hạn"),
@@ -24,7 +24,7 @@ def alive(server) -> bool:
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_hostile_list_upload(page, server, tmp_path, name):
     builder, message = HOSTILE[name]
-    login(page, server.url, "dongkinh")
+    enter_as(page, server, "dongkinh")
     open_menu_page(page, "Nhập danh sách")
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(write(tmp_path, name, builder())))
     wait_idle(page)
@@ -35,7 +35,7 @@ def test_hostile_list_upload(page, server, tmp_path, name):
 
 
 def test_hostile_signed_list_upload(page, server, tmp_path):
-    login(page, server.url, "dongkinh")
+    enter_as(page, server, "dongkinh")
     open_menu_page(page, "Phát quà")
     choose(page, "Đợt tặng quà", "Tết Nguyên đán Bính Ngọ 2026")
     uploader = page.get_by_test_id("stFileUploaderDropzoneInput").last

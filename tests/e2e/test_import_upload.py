@@ -9,7 +9,7 @@ from data_layer.core.models import Category
 from data_layer.registry.wards import get_ward_by_code
 from tests.conftest import people_of
 from tests.data_layer.workbooks import ward_list, write, xlsx_bytes
-from tests.e2e.conftest import login, open_menu_page, wait_idle
+from tests.e2e.conftest import enter_as, open_menu_page, wait_idle
 
 
 def test_upload_preview_commit(page, server, tmp_path):
@@ -19,7 +19,7 @@ def test_upload_preview_commit(page, server, tmp_path):
         [3, "", "1948", "Nữ", "", "Khối 2", "", ""],
     ]
     path = write(tmp_path, "dong_kinh.xlsx", xlsx_bytes(ward_list(rows)))
-    login(page, server.url, "dongkinh")
+    enter_as(page, server, "dongkinh")
     open_menu_page(page, "Nhập danh sách")
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
     wait_idle(page)
@@ -48,7 +48,7 @@ def test_a_list_of_the_elderly_gets_its_group_from_the_title(page, server, tmp_p
         [1, "Bế Thị Mừng Thọ", 1946, "Khối 1"],
     ]
     path = write(tmp_path, "cao_tuoi.xlsx", xlsx_bytes(rows))
-    login(page, server.url, "dongkinh")
+    enter_as(page, server, "dongkinh")
     open_menu_page(page, "Nhập danh sách")
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
     wait_idle(page)

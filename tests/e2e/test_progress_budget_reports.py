@@ -5,13 +5,13 @@ import re
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import choose, login, open_menu_page, wait_idle
+from tests.e2e.conftest import choose, enter_as, open_menu_page, wait_idle
 
 DEMO_CAMPAIGN = "Tết Nguyên đán Bính Ngọ 2026"
 
 
 def test_progress_charts_render(page, server):
-    login(page, server.url, "quan")
+    enter_as(page, server, "quan")
     open_menu_page(page, "Tiến độ")
     choose(page, "Đợt tặng quà", DEMO_CAMPAIGN)
     # at least three charts; each is drawn a moment after the run that sent it (counting at once was flaky)
@@ -20,7 +20,7 @@ def test_progress_charts_render(page, server):
 
 
 def test_what_if_change_updates_the_total(page, server):
-    login(page, server.url, "quan")
+    enter_as(page, server, "quan")
     open_menu_page(page, "Dự toán")
     choose(page, "Đợt tặng quà", DEMO_CAMPAIGN)
     totals = page.get_by_test_id("stMetricValue")
@@ -36,7 +36,7 @@ def test_what_if_change_updates_the_total(page, server):
 
 
 def test_download_the_summary_report(page, server, tmp_path):
-    login(page, server.url, "quan")
+    enter_as(page, server, "quan")
     open_menu_page(page, "Báo cáo")
     choose(page, "Đợt tặng quà", DEMO_CAMPAIGN)
     expect(page.get_by_text("Tổng cộng:").first).to_be_visible()
@@ -53,7 +53,7 @@ def test_download_the_summary_report(page, server, tmp_path):
 
 
 def test_a_data_quality_count_opens_those_people(page, server):
-    login(page, server.url, "quan")
+    enter_as(page, server, "quan")
     open_menu_page(page, "Tiến độ")
     link = page.get_by_role("link", name=re.compile(r"^Thiếu CCCD: [\d.]+$"))
     expect(link).to_be_visible()

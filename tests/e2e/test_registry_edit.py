@@ -5,13 +5,13 @@ from sqlalchemy import select
 
 from data_layer.core.db import get_engine, write_session
 from data_layer.core.models import Beneficiary
-from tests.e2e.conftest import login, open_menu_page, wait_idle
+from tests.e2e.conftest import enter_as, open_menu_page, wait_idle
 
 NEW_NAME = "Hoàng Thị Đã Sửa"
 
 
 def test_double_click_edit_save_reload(page, server):
-    login(page, server.url, "dongkinh")
+    enter_as(page, server, "dongkinh")
     open_menu_page(page, "Đối tượng")
     grid = page.get_by_test_id("stDataFrame").first
     expect(grid).to_be_visible()

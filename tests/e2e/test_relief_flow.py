@@ -20,7 +20,7 @@ from tests.data_layer.workbooks import write
 from tests.e2e.conftest import (
     assert_no_error_box,
     choose,
-    login,
+    enter_as,
     new_browser_context,
     open_menu_page,
     pick,
@@ -49,7 +49,7 @@ def test_ward_imports_its_households_then_the_office_approves_and_reports(page, 
         [3, "Lưu Văn Quá", None, "Khối 2", 2, 5, None],  # more lacking food than people: refused
     ]
     path = write(tmp_path, "ho_thieu_doi.xlsx", household_file(rows))
-    login(page, server.url, "dongkinh")
+    enter_as(page, server, "dongkinh")
     open_menu_page(page, "Cứu trợ gạo")
     page.get_by_text("Nhập danh sách hộ thiếu đói của phường/xã").click()
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
@@ -74,7 +74,7 @@ def test_ward_imports_its_households_then_the_office_approves_and_reports(page, 
     assert _signed(server.db_url, ReliefReport.AFTER_TET)["households"] == after["households"]
     office = new_browser_context(browser)  # the district office, in its own browser
     page = office.new_page()
-    login(page, server.url, "quan")
+    enter_as(page, server, "quan")
     open_menu_page(page, "Cứu trợ gạo")
     choose(page, "Phường/xã", "Phường Đông Kinh")
     page.get_by_text("Đã kiểm tra danh sách của Phường Đông Kinh: duyệt và khóa").click()

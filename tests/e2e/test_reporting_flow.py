@@ -3,7 +3,7 @@ ward's Phát quà turns read-only; the district unlocks it again with a reason."
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import choose, login, new_browser_context, open_menu_page, reopen, wait_idle
+from tests.e2e.conftest import choose, enter_as, new_browser_context, open_menu_page, reopen, wait_idle
 
 WARD_USER, WARD = "chilang", "Phường Lương Văn Tri"
 CAMPAIGN = "Tết Nguyên đán Bính Ngọ 2026"  # the demo's (other tests add campaigns that may be listed first)
@@ -16,14 +16,14 @@ def _late_reports(page: Page) -> str:
 
 def test_sign_off_grid_approve_lock_and_unlock(browser, page, server):
     district = page  # the district office and the ward work side by side, each in its own browser
-    login(district, server.url, "quan")
+    enter_as(district, server, "quan")
     open_menu_page(district, "Tình hình báo cáo")
     choose(district, "Đợt tặng quà", CAMPAIGN)
     late_before = int(_late_reports(district))
 
     ward_browser = new_browser_context(browser)
     ward = ward_browser.new_page()
-    login(ward, server.url, WARD_USER)
+    enter_as(ward, server, WARD_USER)
     open_menu_page(ward, "Báo cáo của phường")
     choose(ward, "Đợt tặng quà", CAMPAIGN)
     choose(ward, "Kỳ báo cáo", "Báo cáo tổng kết (hạn 25/02/2026)")

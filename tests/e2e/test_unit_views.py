@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import Locator, expect
 
-from tests.e2e.conftest import choose, login, open_menu_page
+from tests.e2e.conftest import choose, enter_as, open_menu_page
 
 DEMO_CAMPAIGN = "Tết Nguyên đán Bính Ngọ 2026"
 
@@ -17,7 +17,7 @@ def cell(grid: Locator, text: str) -> Locator:
 
 
 def test_commune_office_watches_its_hamlets(page, server):
-    login(page, server.url, "dongkinh")
+    enter_as(page, server, "dongkinh")
     open_menu_page(page, "Tiến độ")
     choose(page, "Đợt tặng quà", DEMO_CAMPAIGN)
     expect(page.get_by_text("Kế hoạch và đã phát theo thôn/tổ dân phố", exact=False)).to_be_visible()
@@ -28,7 +28,7 @@ def test_commune_office_watches_its_hamlets(page, server):
 
 
 def test_province_officer_watches_the_communes(page, server):
-    login(page, server.url, "soyte")
+    enter_as(page, server, "soyte")
     open_menu_page(page, "Tiến độ")
     choose(page, "Đợt tặng quà", DEMO_CAMPAIGN)
     expect(page.get_by_text("Kế hoạch và đã phát theo phường/xã", exact=False)).to_be_visible()

@@ -11,7 +11,7 @@ from sqlalchemy import exists, select
 from data_layer.core.codes import PersonStatus
 from data_layer.core.db import get_engine, read_session
 from data_layer.core.models import Beneficiary, Entitlement, Ward
-from tests.e2e.conftest import choose, login, logout, open_menu_page, wait_idle
+from tests.e2e.conftest import choose, enter_as, login, logout, open_menu_page, wait_idle
 from ui.navigation import PAGES
 
 ROLE_USERS = {"admin": "admin", "province": "soyte", "district": "quan", "ward": "dongkinh", "viewer": "xem"}
@@ -86,7 +86,7 @@ def test_the_new_entitlement_form_speaks_vietnamese(page, server):
             )
             .order_by(Beneficiary.id)
         ).first()
-    login(page, server.url, "dongkinh")
+    enter_as(page, server, "dongkinh")
     open_menu_page(page, "Trợ cấp hằng tháng")
     page.get_by_label("Tìm người trong sổ đối tượng (họ tên hoặc số CCCD)").fill(name)
     page.keyboard.press("Enter")
