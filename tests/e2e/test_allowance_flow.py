@@ -11,8 +11,8 @@ from data_layer.allowance.months import add_months, month_of
 from data_layer.core.codes import PayrollStatus
 from data_layer.core.db import get_engine, write_session
 from data_layer.core.models import Payroll
+from tests.data_layer.allowance.test_allowance_import import register
 from tests.data_layer.documents import table
-from tests.data_layer.test_allowance_import import register
 from tests.data_layer.workbooks import write
 from tests.e2e.conftest import choose, enter_as, new_browser_context, open_menu_page, reopen, wait_idle
 

@@ -15,7 +15,7 @@ from data_layer.registry.wards import list_wards
 from data_layer.relief.figures import round_figures
 from data_layer.relief.rounds import get_round_by_name
 from data_layer.relief.sign_off import latest_sign_offs
-from tests.data_layer.test_relief import household_file
+from tests.data_layer.relief.test_relief import household_file
 from tests.data_layer.workbooks import write
 from tests.e2e.conftest import (
     assert_no_error_box,

@@ -37,8 +37,8 @@ from data_layer.relief.figures import hamlet_figures
 from data_layer.relief.households import HouseholdInput, add_household, list_households, record_delivery
 from data_layer.relief.rounds import RoundInput, add_round, get_round_by_name
 from data_layer.relief.sign_off import calendar_status, latest_sign_offs, sign_off, sign_offs
-from tests.data_layer.test_cli import run
-from tests.data_layer.test_relief import (
+from tests.data_layer.cli.test_cli import run
+from tests.data_layer.relief.test_relief import (
     SYSTEM,
     WARD_A,
     import_households,

@@ -12,8 +12,8 @@ from data_layer.core.codes import StandardKind
 from data_layer.core.db import write_session
 from data_layer.core.errors import Forbidden, Invalid
 from data_layer.core.versioning import data_version
+from tests.data_layer.allowance.test_allowance_outputs import city
 from tests.data_layer.allowance_helpers import SYSTEM, M, build, entitle, person
-from tests.data_layer.test_allowance_outputs import city
 
 MARCH, JANUARY = date(2025, 3, 10), date(2025, 1, 1)
 

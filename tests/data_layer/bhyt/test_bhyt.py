@@ -322,7 +322,7 @@ def test_cli_exact_words_list_json_xlsx_and_lock(engine, wards, capsys, tmp_path
     change, status open; 05/2026 status locked."""
     from openpyxl import load_workbook
 
-    from tests.data_layer.test_cli import run
+    from tests.data_layer.cli.test_cli import run
 
     db = ("--db", engine.url.render_as_string(hide_password=False))
     a = wards["A"]
@@ -448,7 +448,7 @@ def test_an_admin_changes_the_base_salary_and_sent_lists_keep_theirs(engine, war
 
 def test_a_sent_list_is_sealed_and_a_change_behind_the_triggers_is_named(engine, wards, capsys):
     from data_layer.cli import main
-    from tests.data_layer.test_seals import _behind_the_triggers
+    from tests.data_layer.core.test_seals import _behind_the_triggers
 
     def verify() -> tuple[int, dict]:
         code = main(["db", "verify", "--db", engine.url.render_as_string(hide_password=False), "--json"])

@@ -284,8 +284,8 @@ def test_report_form_10c_and_10d_exact_words_write_the_documents(engine, wards, 
     the ward's form (issued by the ward's People's Committee) in 10a's layout, figures as above."""
     from openpyxl import load_workbook
 
+    from tests.data_layer.cli.test_cli import run
     from tests.data_layer.documents import assert_official_look, by_label, header_row
-    from tests.data_layer.test_cli import run
 
     elders_and_disabled(engine, wards)
     url = engine.url.render_as_string(hide_password=False)

@@ -31,7 +31,7 @@ from data_layer.reports.summary import campaign_summary
 from tests.conftest import source_id
 from tests.data_layer.allowance_helpers import M, build_and_lock, entitle
 from tests.data_layer.allowance_helpers import person as allowance_person
-from tests.data_layer.test_allocation import person
+from tests.data_layer.campaigns.test_allocation import person
 
 SYSTEM = Scope.system()
 NOW = "'2026-02-01 00:00:00'"

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from data_layer.core.db import get_engine, read_session
 from data_layer.core.models import Allocation, AuditEvent, LumpGift
-from tests.data_layer.test_cli import run
+from tests.data_layer.cli.test_cli import run
 from tests.data_layer.workbooks import ward_list, write, xlsx_bytes
 
 ROWS = [[1, "Nguyễn Văn An", "1950", "Nam", "020050001234", "Khối 1", "Thương binh", "600.000"]]

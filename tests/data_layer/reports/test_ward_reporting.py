@@ -42,7 +42,7 @@ from data_layer.reports.summary import summary_basis, summary_workbook
 from data_layer.vn.document import Office
 from data_layer.vn.labels import label
 from tests.conftest import source_id
-from tests.data_layer.test_reports import add_gifts, package
+from tests.data_layer.reports.test_reports import add_gifts, package
 
 SYSTEM = Scope.system()
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -15,7 +15,7 @@ from data_layer.registry.editing import clean_value, update_person
 from data_layer.registry.queries import Filters
 from data_layer.reports.exports import beneficiaries_xlsx
 from data_layer.vn.values import CellError, parse_health_card_no, parse_social_insurance_no
-from tests.data_layer.test_importing import people, run_import
+from tests.data_layer.importing.test_importing import people, run_import
 from tests.data_layer.workbooks import TITLE, xlsx_bytes
 
 SYSTEM = Scope.system()

@@ -34,8 +34,8 @@ from data_layer.importing.commit import commit_import
 from data_layer.importing.preview import ImportRequest, preview_import
 from data_layer.registry.editing import delete_person
 from tests.conftest import source_id
+from tests.data_layer.campaigns.test_allocation import person
 from tests.data_layer.documents import header_row
-from tests.data_layer.test_allocation import person
 from tests.data_layer.workbooks import ward_list, xlsx_bytes
 
 SYSTEM = Scope.system()

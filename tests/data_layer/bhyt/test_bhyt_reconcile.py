@@ -19,7 +19,7 @@ from data_layer.sheets.file_errors import FileReadError
 from data_layer.vn.months import add_months, month_of
 from tests import hostile_files
 from tests.data_layer.allowance_helpers import entitle, person
-from tests.data_layer.test_bhyt import add_category
+from tests.data_layer.bhyt.test_bhyt import add_category
 from tests.data_layer.workbooks import xlsx_bytes
 
 SYSTEM = Scope.system()
@@ -174,7 +174,7 @@ def test_a_bad_file_is_refused_naming_rows_and_columns():
 
 
 def test_ansinh_bhyt_reconcile_exact_json(engine, wards, capsys, tmp_path):
-    from tests.data_layer.test_cli import run
+    from tests.data_layer.cli.test_cli import run
 
     city(engine, wards)
     path = tmp_path / "the_bhyt.xlsx"

@@ -31,7 +31,7 @@ from data_layer.relief.figures import round_figures
 from data_layer.relief.household_list import HouseholdList
 from data_layer.relief.households import correct_household, list_households, record_delivery
 from data_layer.relief.rounds import RoundInput, add_round
-from tests.data_layer.test_cli import run
+from tests.data_layer.cli.test_cli import run
 from tests.data_layer.workbooks import write, xlsx_bytes
 
 SYSTEM = Scope.system()

@@ -94,7 +94,7 @@ def test_payroll_build_refuses_two_current_lines_for_one_cccd(engine, wards):
 def test_a_register_imported_into_a_second_ward_refuses_the_person_another_ward_pays(engine, wards):
     """The same list imported into A then B: B's rows are refused naming Phường A, nothing is paid
     twice (01/2025: one line of 750,000 đ, from A)."""
-    from tests.data_layer.test_allowance_import import register, run_import
+    from tests.data_layer.allowance.test_allowance_import import register, run_import
 
     row = [1, "Bà Hai Lần", "1950", "Nữ", CCCD, "Khối 1", "5.5a", None, "01/2025", None, None]
     run_import(engine, register([row]), wards["A"])
@@ -174,7 +174,7 @@ def test_the_payroll_applies_the_pension_age_to_data_granted_before_the_rule(eng
 
 
 def test_a_register_row_granting_the_pension_under_70_is_refused(engine, wards):
-    from tests.data_layer.test_allowance_import import register, run_import
+    from tests.data_layer.allowance.test_allowance_import import register, run_import
 
     row = [1, "Ông Sáu Lăm", "1960", "Nam", "001060001234", "Khối 1", "HTXH", None, "07/2025", None, None]
     preview, _ = run_import(engine, register([row]), wards["A"])
@@ -317,7 +317,7 @@ def test_a_register_changing_groups_applies_from_its_column_or_the_first_open_mo
     with 5.5a; 5.6a (2.5 → 1,250,000 đ): Ông Có Cột with `Áp dụng từ tháng` 02/2025 gets arrears of
     500,000 đ for 02 and 03; Bà Không Cột, without it, from 04/2025 (the first open month): none.
     The preview says from which month each change applies."""
-    from tests.data_layer.test_allowance_import import HEADER, register, run_import
+    from tests.data_layer.allowance.test_allowance_import import HEADER, register, run_import
 
     header = [*HEADER, "Áp dụng từ tháng"]
     rows = [

@@ -6,8 +6,8 @@ import pytest
 from openpyxl import load_workbook
 
 from data_layer.cli import main
+from tests.data_layer.allowance.test_allowance_import import HEADER, register
 from tests.data_layer.documents import table
-from tests.data_layer.test_allowance_import import HEADER, register
 from tests.data_layer.workbooks import write, xlsx_bytes
 
 ROWS = [

@@ -19,7 +19,7 @@ from data_layer.core import tallies
 from data_layer.core.db import read_session, write_session
 from data_layer.core.seals import last_check
 from tests.data_layer.allowance_helpers import SYSTEM, M
-from tests.data_layer.test_locks_every_writer import Locked_, lock_everything
+from tests.data_layer.core.test_locks_every_writer import Locked_, lock_everything
 
 LINKS = 5  # three approval events, one signed report, one locked month
 
