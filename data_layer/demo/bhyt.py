@@ -28,10 +28,11 @@ def seed(session: Session, scope: Scope, rng: random.Random, today: date | None 
     this_month = month_of(today or date.today())
     covered, _ = coverage(session, scope, this_month)
     wards = dict(session.execute(select(Ward.id, Ward.name)).all())
+    people = {p.id: p for p in session.scalars(select(Beneficiary).where(Beneficiary.id.in_(list(covered))))}
     for number, person in enumerate(covered.values(), start=1):
         if rng.random() < 0.1:
             continue  # no number recorded yet
-        row = session.get(Beneficiary, person.beneficiary_id)
+        row = people[person.beneficiary_id]
         row.social_insurance_no = f"20{number:08d}"
         card = CARD_TYPES[person.card_type]
         row.health_card_no = f"{card.code}{card.benefit}20{row.social_insurance_no}"
@@ -51,11 +52,11 @@ def _changes_since(session: Session, rng: random.Random, covered: dict, this_mon
     no_gifts = ~exists().where(
         Allocation.beneficiary_id == Beneficiary.id, Allocation.status == AllocationStatus.PLANNED
     )
+    without_gifts = set(session.execute(select(Beneficiary.id).where(no_gifts)).scalars())
     poor_only = [
         c.beneficiary_id
         for c in covered.values()
-        if c.card_type != "BT"
-        and c.beneficiary_id in set(session.execute(select(Beneficiary.id).where(no_gifts)).scalars())
+        if c.card_type != "BT" and c.beneficiary_id in without_gifts
     ]
     if poor_only:
         row = session.get(Beneficiary, poor_only[0])
