@@ -356,10 +356,12 @@ def fill_entitlements(connection: Connection, ward_ids: list[int] | None, payrol
             .join(terms, terms.c.owner == t.id),
         ),
     )
+    # one group: n < 2 rather than n = 1, the same rows, but PostgreSQL guesses a third of the owners for
+    # it (for "= 1" a two-hundredth: then it joined every person and suspension row by row)
     for counts, base in sources:
         connection.execute(
             insert(ENT1).from_select(
-                [*names, "gid"], base.add_columns(counts.c.gid).where(counts.c.n == 1, *where)
+                [*names, "gid"], base.add_columns(counts.c.gid).where(counts.c.n < 2, *where)
             )
         )
         connection.execute(insert(ENTM).from_select(names, base.where(counts.c.n > 1, *where)))

@@ -127,25 +127,24 @@ def _fill_people(connection: Connection, month: date) -> None:
     """Per person: first month to pay, sums due, what locked payrolls settled (all months: a start
     month corrected later recovers what was paid before it); the people whose sums differ are
     picked (``allow_pick``)."""
-    people = (
-        "SELECT e.pid, coalesce(MAX(CASE WHEN d.now > 0 THEN e.eid END), MAX(e.eid)) AS eid,"
-        " MIN(e.w_from) AS w_from, SUM(coalesce(d.past, 0)) AS past, SUM(coalesce(d.now, 0)) AS now,"
-        " MAX(d.main) AS main"
-        " FROM (SELECT eid, pid, w_from FROM allow_ent1"
-        " UNION ALL SELECT eid, pid, w_from FROM allow_entm) e"
-        " LEFT JOIN allow_due d ON d.eid = e.eid GROUP BY e.pid"
-    )
-    # what locked payrolls paid (their lines are all for months before this one: months are built in
-    # order), then less the lines the agent's return says were not collected (paid again as arrears)
+    # with what locked payrolls paid (their lines are all for months before this one: months are built
+    # in order), joined before the grouping: PostgreSQL cannot estimate how many groups a union makes
+    # (it guessed 200 and probed paidtally once per person), but it knows the entitlements' count
     connection.execute(
         text(
             "INSERT INTO allow_person (pid, eid, w_from, past, now, main, settled)"
-            " SELECT p.pid, p.eid, p.w_from, p.past, p.now, p.main, coalesce(t.amount, 0)"
-            f" FROM ({people}) p LEFT JOIN paidtally t ON t.beneficiary_id = p.pid"
+            " SELECT e.pid, coalesce(MAX(CASE WHEN d.now > 0 THEN e.eid END), MAX(e.eid)),"
+            " MIN(e.w_from), SUM(coalesce(d.past, 0)), SUM(coalesce(d.now, 0)), MAX(d.main),"
+            " coalesce(MAX(t.amount), 0)"
+            " FROM (SELECT eid, pid, w_from FROM allow_ent1"
+            " UNION ALL SELECT eid, pid, w_from FROM allow_entm) e"
+            " LEFT JOIN allow_due d ON d.eid = e.eid LEFT JOIN paidtally t ON t.beneficiary_id = e.pid"
+            " GROUP BY e.pid"
         )
     )
-    # CROSS JOIN: SQLite starts from the few returns not collected (its partial index), never from
-    # the ledger; PostgreSQL reads it as an inner join
+    # less the lines the agent's return says were not collected (paid again as arrears). CROSS JOIN:
+    # SQLite starts from the few returns not collected (its partial index), never from the ledger;
+    # PostgreSQL reads it as an inner join
     uncollected = (
         "SELECT l.beneficiary_id AS pid, SUM(l.amount) AS amount"
         " FROM paymentreturn r CROSS JOIN payrollline l WHERE NOT r.collected"
