@@ -32,8 +32,9 @@ run: $(BIN)/ansinh
 
 # The suite runs on one worker more than the machine has cores (pytest-xdist; TEST_WORKERS=1 runs it in one
 # process): the browser tests wait on the browser and the server about half the time, so a third worker
-# on 2 cores finished the suite in 397 s against 483 s with two (and 554 s with four). Each worker has its
-# own PostgreSQL database, SQLite files and e2e server; the template databases are built once per run.
+# on 2 cores finished the suite in 397 s against 483 s with two (and 554 s with four); on a faster 2-core
+# machine 262 s with three against 290 s with four. Each worker has its own PostgreSQL database, SQLite
+# files and e2e server; the template databases are built once per run.
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 
 test: $(BIN)/ansinh chromium
