@@ -115,7 +115,7 @@ def write_lines(session: Session, payroll_id: int, month: date, ward_ids: list[i
                 _sql(
                     f"INSERT INTO payrollline ({LINE_COLUMNS}) SELECT :payroll, p.pid, p.eid, e.ward_id, :m,"
                     f" '{LineKind.CURRENT}', p.now, p.main, {PAYMENT}"
-                    " FROM allow_person p JOIN entitlement e ON e.id = p.eid WHERE p.now > 0"
+                    " FROM allow_person p JOIN entitlement e ON e.id = p.eid WHERE p.now > 0 ORDER BY p.pid"
                 ),
                 params,
             )
