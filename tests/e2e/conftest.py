@@ -214,46 +214,63 @@ def new_browser_context(browser: Browser) -> BrowserContext:
 
 @dataclass
 class Tab:
-    """The worker's browser tab, kept from test to test (see the ``page`` fixture)."""
+    """A browser tab kept from test to test, in a browser profile of its own (see the ``page`` fixture)."""
 
     context: BrowserContext
     page: Page | None = None
 
+    def lend(self) -> Iterator[Page]:
+        """The tab for one test, emptied afterwards; a tab that will not empty is closed, and the next
+        test opens another."""
+        if self.page is None or self.page.is_closed():
+            self.page = self.context.new_page()
+        page = self.page
+        try:
+            yield page
+            if page.url.startswith("http"):  # what the last action drew has settled by now
+                assert_no_error_box(page)
+        finally:
+            self._empty()
+
+    def _empty(self) -> None:
+        """Leave the tab as a new one: no page open, no cookies, nothing stored."""
+        try:
+            if self.page.url.startswith("http"):
+                self.page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+            self.page.goto("about:blank")
+        except PlaywrightError:
+            self.page.close()
+        self.context.clear_cookies()
+
 
 @pytest.fixture(scope="session")
-def worker_tab(browser) -> Iterator[Tab]:
-    tab = Tab(new_browser_context(browser))
-    yield tab
-    tab.context.close()
+def worker_tabs(browser) -> Iterator[dict[str, Tab]]:
+    """The worker's tabs by name, each in its own browser profile, made when a test first asks."""
+    tabs: dict[str, Tab] = {}
+    yield tabs
+    for tab in tabs.values():
+        tab.context.close()
+
+
+def _tab(worker_tabs: dict[str, Tab], browser: Browser, name: str) -> Tab:
+    if name not in worker_tabs:
+        worker_tabs[name] = Tab(new_browser_context(browser))
+    return worker_tabs[name]
 
 
 @pytest.fixture
-def page(worker_tab) -> Iterator[Page]:
-    """A tab with no cookies and nothing stored, as a new visitor's browser has. It is the worker's one
-    tab, emptied after each test: its renderer keeps Streamlit's scripts compiled, so a test's page loads
-    and first visits cost about a third less browser time than in a new tab (a walk through the 18
-    pages of the province: 7.7 against 11.2 core-seconds)."""
-    if worker_tab.page is None or worker_tab.page.is_closed():
-        worker_tab.page = worker_tab.context.new_page()
-    page = worker_tab.page
-    try:
-        yield page
-        if page.url.startswith("http"):  # what the last action drew has settled by now
-            assert_no_error_box(page)
-    finally:
-        _empty(worker_tab)
+def page(worker_tabs, browser) -> Iterator[Page]:
+    """A tab with no cookies and nothing stored, as a new visitor's browser has. It is one of the
+    worker's tabs, emptied after each test: its renderer keeps Streamlit's scripts compiled, so a test's
+    page loads and first visits cost about a third less browser time than in a new tab (a walk through
+    the 18 pages of the province: 7.7 against 11.2 core-seconds)."""
+    yield from _tab(worker_tabs, browser, "page").lend()
 
 
-def _empty(tab: Tab) -> None:
-    """Leave the tab as a new one: no page open, no cookies, no storage (a tab that will not empty is
-    closed, and the next test opens another)."""
-    try:
-        if tab.page.url.startswith("http"):
-            tab.page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
-        tab.page.goto("about:blank")
-    except PlaywrightError:
-        tab.page.close()
-    tab.context.clear_cookies()
+@pytest.fixture
+def other_page(worker_tabs, browser) -> Iterator[Page]:
+    """A second visitor's tab, in another browser profile than ``page`` (its own cookies)."""
+    yield from _tab(worker_tabs, browser, "other_page").lend()
 
 
 def wait_idle(page: Page) -> None:

@@ -14,7 +14,7 @@ from data_layer.core.models import Payroll
 from tests.data_layer.allowance.test_allowance_import import register
 from tests.data_layer.documents import table
 from tests.data_layer.workbooks import write
-from tests.e2e.conftest import choose, enter_as, new_browser_context, open_menu_page, reopen, wait_idle
+from tests.e2e.conftest import choose, enter_as, open_menu_page, reopen, wait_idle
 
 THIS_MONTH = month_of(date.today())
 START = add_months(THIS_MONTH, -3)  # three months ago: two months of arrears, and this month
@@ -36,7 +36,7 @@ ROWS = [
 ]
 
 
-def test_import_register_build_lock_and_download(browser, page, server, tmp_path):
+def test_import_register_build_lock_and_download(page, other_page, server, tmp_path):
     path = write(tmp_path, "so_tro_cap_dong_kinh.xlsx", register(ROWS))
     enter_as(page, server, "dongkinh")
     open_menu_page(page, "Nhập danh sách")
@@ -52,8 +52,7 @@ def test_import_register_build_lock_and_download(browser, page, server, tmp_path
     wait_idle(page)
     expect(page.get_by_text(f"Đã lập danh sách chi trả tháng {THIS_MONTH:%m/%Y}.").first).to_be_visible()
 
-    district_browser = new_browser_context(browser)  # the district office, in its own browser
-    district = district_browser.new_page()
+    district = other_page  # the district office, in its own browser
     enter_as(district, server, "quan")
     open_menu_page(district, "Chi trả hằng tháng")
     district.get_by_text("Đã kiểm tra: khóa tháng này (không sửa được nữa)").click()
@@ -66,7 +65,6 @@ def test_import_register_build_lock_and_download(browser, page, server, tmp_path
     with write_session(get_engine(server.db_url)) as session:
         status = session.execute(select(Payroll.status).where(Payroll.month == THIS_MONTH)).scalar_one()
     assert status == PayrollStatus.LOCKED
-    district_browser.close()
 
     reopen(page)  # the ward's next visit of Chi trả hằng tháng
     choose(page, "Tháng chi trả", f"Tháng {THIS_MONTH:%m/%Y} (đã khóa)")

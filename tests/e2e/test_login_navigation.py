@@ -3,33 +3,30 @@ a restarted server's menu. Every role's walk through its menu is in test_vietnam
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login, logout, new_browser_context, open_menu_page, start_server, wait_idle
+from tests.e2e.conftest import login, logout, open_menu_page, start_server, wait_idle
 from ui.navigation import PAGES
 
 
-def test_a_login_cookie_is_void_after_logout(browser, page, server):
+def test_a_login_cookie_is_void_after_logout(page, other_page, server):
     """The re-login cookie carries the account's session version: logout raises it on the server."""
     login(page, server.url, "quan")
     saved = [c for c in page.context.cookies() if c["name"] == "ansinh_auth"]
     assert saved
+    visitor = other_page  # another browser, given the saved cookie
 
     def visit_with_saved_cookie():
-        context = new_browser_context(browser)
-        context.add_cookies(saved)
-        visitor = context.new_page()
+        visitor.context.clear_cookies()
+        visitor.context.add_cookies(saved)
         visitor.goto(server.url)
         wait_idle(visitor)
-        return context, visitor
 
-    context, visitor = visit_with_saved_cookie()  # still valid: it logs a new browser in
+    visit_with_saved_cookie()  # still valid: it logs a new browser in
     expect(visitor.get_by_role("button", name="Đăng xuất")).to_be_visible()
-    context.close()
     logout(page)
     expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)  # no menu left from the last user
-    context, visitor = visit_with_saved_cookie()
+    visit_with_saved_cookie()
     expect(visitor.get_by_label("Tên đăng nhập")).to_be_visible()
     expect(visitor.get_by_role("button", name="Đăng xuất")).to_have_count(0)
-    context.close()
 
 
 def test_province_officer_sees_the_wards_of_the_province(page, server):
@@ -49,11 +46,9 @@ def test_ward_user_sees_only_their_ward(page, server):
     expect(page.get_by_text("Phường Lương Văn Tri")).to_have_count(0)
 
 
-def test_page_urls_on_a_fresh_server_show_nothing_without_login(browser, tmp_path, demo_template):
+def test_page_urls_on_a_fresh_server_show_nothing_without_login(page, tmp_path, demo_template):
     fresh = start_server(tmp_path, template=demo_template)
     try:
-        context = new_browser_context(browser)
-        page = context.new_page()
         for file, _title, _icon, _roles in PAGES:
             page.goto(f"{fresh.url}/{file.removeprefix('pages/').removesuffix('.py')}")
             wait_idle(page)
@@ -65,13 +60,12 @@ def test_page_urls_on_a_fresh_server_show_nothing_without_login(browser, tmp_pat
             assert "đăng nhập" in body.lower()
             assert "Nguyễn" not in body and "Phường Đông Kinh" not in body
             assert "Page not found" not in body and "does not seem to exist" not in body
-        context.close()
     finally:
         fresh.stop()
 
 
 def test_a_bookmarked_page_opened_first_on_a_restarted_server_has_the_vietnamese_menu(
-    browser, tmp_path, demo_template
+    page, other_page, tmp_path, demo_template
 ):
     """The first visit of a freshly started server goes to /budget (a bookmark after a restart): no menu
     of English file names, neither for that visitor nor for later ones, before or after logging in."""
@@ -84,9 +78,7 @@ def test_a_bookmarked_page_opened_first_on_a_restarted_server_has_the_vietnamese
             expect(nav.get_by_text(name)).to_have_count(0)
 
     fresh = start_server(tmp_path, template=demo_template)
-    context = new_browser_context(browser)
     try:
-        page = context.new_page()
         page.goto(f"{fresh.url}/budget")
         wait_idle(page)
         expect(page.get_by_label("Tên đăng nhập")).to_be_visible()
@@ -102,15 +94,12 @@ def test_a_bookmarked_page_opened_first_on_a_restarted_server_has_the_vietnamese
         wait_idle(page)
         expect(page.get_by_role("heading", name="Dự toán", level=1)).to_be_visible()
         menu_is_vietnamese(page)
-        later = new_browser_context(browser)
-        visitor = later.new_page()
+        visitor = other_page  # a later visitor, in another browser
         visitor.goto(f"{fresh.url}/progress")
         wait_idle(visitor)
         expect(visitor.get_by_label("Tên đăng nhập")).to_be_visible()
         assert not any(name in visitor.locator("body").inner_text() for name in file_names)
-        later.close()
     finally:
-        context.close()
         fresh.stop()
 
 

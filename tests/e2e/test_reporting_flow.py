@@ -3,7 +3,7 @@ ward's Phát quà turns read-only; the district unlocks it again with a reason."
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import choose, enter_as, new_browser_context, open_menu_page, reopen, wait_idle
+from tests.e2e.conftest import choose, enter_as, open_menu_page, reopen, wait_idle
 
 WARD_USER, WARD = "chilang", "Phường Lương Văn Tri"
 CAMPAIGN = "Tết Nguyên đán Bính Ngọ 2026"  # the demo's (other tests add campaigns that may be listed first)
@@ -14,15 +14,14 @@ def _late_reports(page: Page) -> str:
     return metric.get_by_test_id("stMetricValue").inner_text()
 
 
-def test_sign_off_grid_approve_lock_and_unlock(browser, page, server):
+def test_sign_off_grid_approve_lock_and_unlock(page, other_page, server):
     district = page  # the district office and the ward work side by side, each in its own browser
     enter_as(district, server, "quan")
     open_menu_page(district, "Tình hình báo cáo")
     choose(district, "Đợt tặng quà", CAMPAIGN)
     late_before = int(_late_reports(district))
 
-    ward_browser = new_browser_context(browser)
-    ward = ward_browser.new_page()
+    ward = other_page
     enter_as(ward, server, WARD_USER)
     open_menu_page(ward, "Báo cáo của phường")
     choose(ward, "Đợt tặng quà", CAMPAIGN)
@@ -58,4 +57,3 @@ def test_sign_off_grid_approve_lock_and_unlock(browser, page, server):
     choose(ward, "Đợt tặng quà", CAMPAIGN)
     expect(ward.get_by_role("button", name="Đánh dấu đã phát")).to_be_visible()
     expect(ward.get_by_text(f"Số liệu của {WARD} trong đợt")).to_have_count(0)
-    ward_browser.close()

@@ -16,7 +16,7 @@ from data_layer.core.db import get_engine, read_session
 from data_layer.core.models import Beneficiary
 from tests.conftest import new_pg_database
 from tests.data_layer.workbooks import ward_list, write, xlsx_bytes
-from tests.e2e.conftest import Server, login, new_browser_context, open_menu_page, start_server, wait_idle
+from tests.e2e.conftest import Server, login, open_menu_page, start_server, wait_idle
 
 NEW_PEOPLE = [  # no thôn/tổ: the home page's "Chưa có thôn/tổ" count rises by two
     [1, "Hai Máy Chủ Một", "1950", "Nam", "020050777001", "", "Hộ nghèo", ""],
@@ -51,18 +51,17 @@ def preview(page: Page, file) -> None:
     expect(page.get_by_role("button", name="Ghi 2 dòng hợp lệ vào cơ sở dữ liệu")).to_be_visible()
 
 
-def test_two_servers_share_logins_data_and_refuse_a_double_import(browser, two_servers, tmp_path):
+def test_two_servers_share_logins_data_and_refuse_a_double_import(page, other_page, two_servers, tmp_path):
     first, second = two_servers
     file = write(tmp_path, "hai_may_chu.xlsx", xlsx_bytes(ward_list(NEW_PEOPLE)))
 
-    district = new_browser_context(browser).new_page()
+    district = other_page
     login(district, second.url, "quan")
     before = no_hamlet_count(district)
 
-    ward_context = new_browser_context(browser)
-    on_first = ward_context.new_page()
+    on_first = page
     login(on_first, first.url, "dongkinh")
-    on_second = ward_context.new_page()  # the same browser, its cookie from the first server
+    on_second = page.context.new_page()  # the same browser, its cookie from the first server
     on_second.goto(second.url)
     expect(on_second.get_by_role("button", name="Đăng xuất")).to_be_visible()  # no login form
     wait_idle(on_second)
@@ -71,9 +70,9 @@ def test_two_servers_share_logins_data_and_refuse_a_double_import(browser, two_s
     preview(on_second, file)
     on_first.get_by_role("button", name="Ghi 2 dòng hợp lệ vào cơ sở dữ liệu").click()
     on_second.get_by_role("button", name="Ghi 2 dòng hợp lệ vào cơ sở dữ liệu").click()  # at once
-    for page in (on_first, on_second):
-        wait_idle(page)
-        outcome = page.get_by_text("Đã ghi tệp hai_may_chu.xlsx").or_(page.get_by_text(ALREADY_IMPORTED))
+    for tab in (on_first, on_second):
+        wait_idle(tab)
+        outcome = tab.get_by_text("Đã ghi tệp hai_may_chu.xlsx").or_(tab.get_by_text(ALREADY_IMPORTED))
         expect(outcome.first).to_be_visible()
     written = [p for p in (on_first, on_second) if p.get_by_text("Đã ghi tệp hai_may_chu.xlsx").count()]
     assert len(written) == 1  # the other commit, checked again under the write lock, is refused:
@@ -90,5 +89,4 @@ def test_two_servers_share_logins_data_and_refuse_a_double_import(browser, two_s
     open_menu_page(district, "Tiến độ")  # the district's next runs on the other server see the write
     open_menu_page(district, "Trang chủ")
     assert no_hamlet_count(district) == before + 2
-    for page in (district, on_first, on_second):
-        page.context.close()
+    on_second.close()
