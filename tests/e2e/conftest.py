@@ -233,7 +233,11 @@ class Tab:
             self._empty()
 
     def _empty(self) -> None:
-        """Leave the tab as a new one: no page open, no cookies, nothing stored."""
+        """Leave the tab as a new one: no page open, no cookies, nothing stored, no other tab a test
+        opened in the same profile."""
+        for extra in self.context.pages:
+            if extra is not self.page:
+                extra.close()
         try:
             if self.page.url.startswith("http"):
                 self.page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")

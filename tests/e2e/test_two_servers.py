@@ -89,4 +89,3 @@ def test_two_servers_share_logins_data_and_refuse_a_double_import(page, other_pa
     open_menu_page(district, "Tiến độ")  # the district's next runs on the other server see the write
     open_menu_page(district, "Trang chủ")
     assert no_hamlet_count(district) == before + 2
-    on_second.close()
