@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, text
 
-from data_layer.core import locks, tallies, triggers, versioning
+from data_layer.core import locks, references, tallies, triggers, versioning
 from data_layer.core.triggers import Trigger
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ MIGRATIONS_DIR = Path(__file__).parent.parent / "migrations"
 @cache
 def all_triggers() -> tuple[Trigger, ...]:
     """Every trigger An Sinh keeps in the database, both database kinds."""
-    return (*tallies.triggers(), *versioning.triggers(), *locks.triggers())
+    return (*tallies.triggers(), *versioning.triggers(), *locks.triggers(), *references.triggers())
 
 
 def dialect_triggers(dialect: str) -> list[Trigger]:

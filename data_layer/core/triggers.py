@@ -1,7 +1,8 @@
 """Database triggers as data: their SQLite and PostgreSQL forms, and how to install, list and drop them.
 
 Which triggers exist is declared elsewhere (``tallies``: running totals, ``versioning``: the data
-version, ``locks``: approved wards and signed reports); ``schema`` installs them all after every upgrade.
+version, ``locks``: approved wards and signed reports, ``references``: foreign keys PostgreSQL checks a
+statement at a time); ``schema`` installs them all after every upgrade.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, text
 
 # Names of every trigger (and PostgreSQL trigger function) An Sinh creates start with one of these.
-PREFIXES = ("tally_", "dv_", "lock_")
+PREFIXES = ("tally_", "dv_", "lock_", "ref_")
 # A PostgreSQL statement trigger's transition tables, by operation: the rows as they are after the
 # statement (new_rows) and as they were (old_rows).
 PG_REFERENCING = {
