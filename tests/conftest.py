@@ -15,10 +15,12 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
+import bcrypt
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import SQLModel
 
+from data_layer.admin import logins
 from data_layer.admin.seeding import seed_reference_data
 from data_layer.core import schema, tallies, triggers
 from data_layer.core.access import Scope
@@ -31,6 +33,28 @@ PG_ADMIN_URLS = [
     os.environ.get("ANSINH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
     "postgresql+psycopg://postgres@/test?host=/var/run/postgresql",
 ]
+
+
+REAL_GENSALT = bcrypt.gensalt
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    """bcrypt at its lowest cost (4 rounds, not the app's 12) for every account a test makes, those of
+    the template and demo databases included, so their logins check cheap hashes too (browser tests'
+    servers as well). A test about the cost itself asks for ``real_password_hashes``."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bcrypt, "gensalt", lambda rounds=4, prefix=b"2b": REAL_GENSALT(rounds, prefix))
+        yield
+
+
+@pytest.fixture
+def real_password_hashes(monkeypatch) -> Iterator[None]:
+    """bcrypt at the app's own cost for this test (the dummy hash of unknown names made again)."""
+    monkeypatch.setattr(bcrypt, "gensalt", REAL_GENSALT)
+    logins._dummy_hash.cache_clear()
+    yield
+    logins._dummy_hash.cache_clear()
 
 
 # Tests that take longest start first (the two-server test, then the browser tests): with pytest-xdist,
