@@ -36,13 +36,16 @@ run: $(BIN)/ansinh
 # machine 262 s with three against 290 s with four. Each worker has its own PostgreSQL database, SQLite
 # files and e2e server; the template databases are built once per run.
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+# Python keeps compiled modules (and pytest its rewritten tests) in __pycache__ unless this variable is
+# set, as it is on some machines: then every worker, app server and CLI subprocess compiles the code again.
+KEEP_BYTECODE := env -u PYTHONDONTWRITEBYTECODE
 
 test: $(BIN)/ansinh chromium
-	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+	$(KEEP_BYTECODE) $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # Everything but the browser tests, for a quick loop while editing.
 test-fast: $(BIN)/ansinh
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --ignore=tests/e2e
+	$(KEEP_BYTECODE) $(BIN)/python -m pytest -n $(TEST_WORKERS) --ignore=tests/e2e
 
 bench: $(BIN)/ansinh
 	$(BIN)/python -m bench
