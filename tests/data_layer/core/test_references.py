@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlmodel import SQLModel
 
 from tests.data_layer.allowance_helpers import M, build, entitle, groups, person
 
@@ -152,3 +153,32 @@ def test_a_line_and_the_deletion_of_its_entitlement_never_both_commit(engine, pa
             )
         ).scalar_one()
     assert orphans == 0
+
+
+def _referring_closure(table: str, leave_out: str) -> list[str]:
+    """``table`` and every table that refers to it by a foreign key of the models, directly or through
+    another, but ``leave_out``."""
+    found, todo = [table], [table]
+    while todo:
+        referred = todo.pop()
+        for other in SQLModel.metadata.sorted_tables:
+            refers = any(fk.column.table.name == referred for fk in other.foreign_keys)
+            if refers and other.name not in found and other.name != leave_out:
+                found.append(other.name)
+                todo.append(other.name)
+    return found
+
+
+def test_emptying_what_lines_refer_to_is_refused(engine, paid):
+    """TRUNCATE of the entitlements with every table that refers to them, but the lines: PostgreSQL's
+    statement trigger refuses it (SQLite has no TRUNCATE; its DELETE is refused by the foreign key)."""
+    tables = _referring_closure("entitlement", leave_out="payrollline")
+    if engine.dialect.name == "postgresql":
+        statement = "TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+        match = 'cannot truncate table "entitlement": table "payrollline" refers to it'
+    else:
+        statement = "DELETE FROM entitlementgroup; DELETE FROM entitlement"
+        match = REFUSED
+    with pytest.raises(IntegrityError, match=match), engine.begin() as conn:
+        for part in statement.split(";"):
+            conn.execute(text(part))
