@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# Python keeps compiled modules (and pytest its rewritten tests) in __pycache__ unless this variable is
+# set, as it is on some machines: then every worker, app server and CLI subprocess compiles the code again.
+KEEP_BYTECODE := env -u PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test test-fast bench lint screens system-deps chromium
 
@@ -27,8 +30,8 @@ chromium:
 	  else echo "Cần cài chromium (sudo apt-get install chromium)"; exit 1; fi; }
 
 run: $(BIN)/ansinh
-	$(BIN)/ansinh db init --demo
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.maxUploadSize $${ANSINH_MAX_UPLOAD_MB:-20}
+	$(KEEP_BYTECODE) $(BIN)/ansinh db init --demo
+	$(KEEP_BYTECODE) $(BIN)/streamlit run app.py --server.port $(PORT) --server.maxUploadSize $${ANSINH_MAX_UPLOAD_MB:-20}
 
 # The suite runs on one worker more than the machine has cores (pytest-xdist; TEST_WORKERS=1 runs it in one
 # process): the browser tests wait on the browser and the server about half the time, so a third worker
@@ -36,9 +39,6 @@ run: $(BIN)/ansinh
 # machine 262 s with three against 290 s with four. Each worker has its own PostgreSQL database, SQLite
 # files and e2e server; the template databases are built once per run.
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
-# Python keeps compiled modules (and pytest its rewritten tests) in __pycache__ unless this variable is
-# set, as it is on some machines: then every worker, app server and CLI subprocess compiles the code again.
-KEEP_BYTECODE := env -u PYTHONDONTWRITEBYTECODE
 
 test: $(BIN)/ansinh chromium
 	$(KEEP_BYTECODE) $(BIN)/python -m pytest -n $(TEST_WORKERS)
