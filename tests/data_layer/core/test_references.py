@@ -29,7 +29,6 @@ class Paid:
     paid: int  # the entitlement the line refers to
     unpaid: int  # an entitlement no line refers to (granted after the build)
     unpaid_person: int
-    ward: int
     other_ward: int
 
 
@@ -42,7 +41,7 @@ def paid(engine, wards) -> Paid:
     unpaid = entitle(engine, later, ("5.5a",), M(1, 2026))
     with engine.connect() as conn:
         line, payroll = conn.execute(text("SELECT id, payroll_id FROM payrollline")).one()
-    return Paid(line, payroll, paid_id, unpaid, later, wards["A"], wards["B"])
+    return Paid(line, payroll, paid_id, unpaid, later, wards["B"])
 
 
 def _line(p: Paid, **change) -> str:
@@ -56,9 +55,11 @@ def _line(p: Paid, **change) -> str:
     return LINE.format(**(values | change))
 
 
-def _refused(engine: Engine, statement: str, p: Paid) -> None:
-    with pytest.raises(IntegrityError, match=REFUSED), engine.begin() as conn:
-        conn.execute(text(statement), {"line": p.line})
+def _refused(engine: Engine, statements: str, p: Paid, match: str = REFUSED) -> None:
+    """The statements (separated by ";"), run in one transaction, are refused as ``match`` says."""
+    with pytest.raises(IntegrityError, match=match), engine.begin() as conn:
+        for statement in statements.split(";"):
+            conn.execute(text(statement), {"line": p.line})
 
 
 def test_a_line_refers_to_a_payroll_a_group_and_its_own_entitlement(engine, paid):
@@ -89,9 +90,7 @@ def test_what_a_line_refers_to_is_neither_deleted_nor_given_another_key(engine, 
         " DELETE FROM allowancegroup WHERE id = 9999",  # a group only the line refers to
         f"DELETE FROM payroll WHERE id = {paid.payroll}",
     ):
-        with pytest.raises(IntegrityError, match=REFUSED), engine.begin() as conn:
-            for part in statement.split(";"):
-                conn.execute(text(part))
+        _refused(engine, statement, paid)
     with engine.begin() as conn:  # what no line refers to goes; other columns change freely
         conn.execute(text(f"UPDATE entitlement SET decision_no = '9/QĐ' WHERE id = {paid.paid}"))
         conn.execute(text(f"DELETE FROM entitlementgroup WHERE entitlement_id = {paid.unpaid}"))
@@ -179,6 +178,4 @@ def test_emptying_what_lines_refer_to_is_refused(engine, paid):
     else:
         statement = "DELETE FROM entitlementgroup; DELETE FROM entitlement"
         match = REFUSED
-    with pytest.raises(IntegrityError, match=match), engine.begin() as conn:
-        for part in statement.split(";"):
-            conn.execute(text(part))
+    _refused(engine, statement, paid, match)
