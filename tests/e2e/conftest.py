@@ -118,8 +118,9 @@ def start_server(
     cookie_key: bool = True,
     template: str | None = None,
 ) -> Server:
-    """Initialise a database (default: a SQLite file in ``workdir``; a copy of the SQLite file
-    ``template`` when given) and serve the app on a free port.
+    """Serve the app on a free port, on a database (default: a SQLite file in ``workdir``) that is a
+    copy of the SQLite file ``template`` when given, else made by `ansinh db init --demo`; with
+    ``demo=False``, the database is served as it is (set up before, by the test or another server).
 
     ``cookie_key=False`` leaves ANSINH_COOKIE_KEY unset: the server finds its key as in production."""
     db_url = db_url or f"sqlite:///{workdir / 'e2e.db'}"
@@ -129,8 +130,8 @@ def start_server(
         env["ANSINH_COOKIE_KEY"] = E2E_COOKIE_KEY
     if template:
         copy_sqlite(template, db_url)
-    else:
-        init = [sys.executable, "-m", "data_layer.cli", "db", "init"] + (["--demo"] if demo else [])
+    elif demo:
+        init = [sys.executable, "-m", "data_layer.cli", "db", "init", "--demo"]
         subprocess.run(init, cwd=REPO_ROOT, env=env, check=True, capture_output=True)
     port = _free_port()
     log = open(workdir / "streamlit.log", "w")  # noqa: SIM115 - closed with the process

@@ -12,11 +12,16 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
-from data_layer.core.db import get_engine, read_session
+from data_layer.admin.users import add_user
+from data_layer.cli import main
+from data_layer.core.access import Scope
+from data_layer.core.codes import Role
+from data_layer.core.db import get_engine, read_session, write_session
 from data_layer.core.models import Beneficiary
+from data_layer.registry.wards import add_ward
 from tests.conftest import new_pg_database
 from tests.data_layer.workbooks import ward_list, write, xlsx_bytes
-from tests.e2e.conftest import Server, login, open_menu_page, start_server, wait_idle
+from tests.e2e.conftest import DEMO_PASSWORD, Server, login, open_menu_page, start_server, wait_idle
 
 NEW_PEOPLE = [  # no thôn/tổ: the home page's "Chưa có thôn/tổ" count rises by two
     [1, "Hai Máy Chủ Một", "1950", "Nam", "020050777001", "", "Hộ nghèo", ""],
@@ -26,12 +31,25 @@ NEW_PEOPLE = [  # no thôn/tổ: the home page's "Chưa có thôn/tổ" count ri
 ALREADY_IMPORTED = re.compile("Tệp này đã được nhập vào phường/xã này")
 
 
+def set_up_an_office(url: str) -> None:
+    """The database as `ansinh db init` leaves it, with a ward, its officer and a district officer."""
+    assert main(["db", "init", "--db", url]) == 0
+    with write_session(get_engine(url)) as session:
+        ward = add_ward(session, Scope.system(), "DK", "Phường Đông Kinh")
+        for username, role in (("dongkinh", Role.WARD), ("quan", Role.DISTRICT)):
+            ward_id = ward.id if role == Role.WARD else None
+            add_user(
+                session, Scope.system(), username=username, password=DEMO_PASSWORD, role=role, ward_id=ward_id
+            )
+
+
 @pytest.fixture
 def two_servers(tmp_path) -> Iterator[tuple[Server, Server]]:
     with new_pg_database() as url:
+        set_up_an_office(url)
         (tmp_path / "a").mkdir()
         (tmp_path / "b").mkdir()
-        first = start_server(tmp_path / "a", db_url=url, cookie_key=False)  # also runs db init --demo
+        first = start_server(tmp_path / "a", db_url=url, cookie_key=False, demo=False)
         second = start_server(tmp_path / "b", db_url=url, cookie_key=False, demo=False)
         yield first, second
         for server in (first, second):
