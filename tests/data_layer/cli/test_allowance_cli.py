@@ -35,9 +35,8 @@ def run(capsys, *argv):
 
 
 @pytest.fixture
-def ward_register(capsys, tmp_sqlite_env, tmp_path):
+def ward_register(capsys, db_url, tmp_path):
     """Ward DK with two entitlements imported from its register."""
-    assert run(capsys, "db", "init")[0] == 0
     run(capsys, "ward", "add", "DK", "Phường Đông Kinh")
     path = write(tmp_path, "so.xlsx", register(ROWS))
     code, out, _ = run(capsys, "import", str(path), "--ward", "DK", "--json")
@@ -116,8 +115,7 @@ def test_standard_stop_build_lock_export(capsys, ward_register, tmp_path):
     assert table(bank)[0][1:6] == ["Hà Thị Bình", "020155002222", "0123456789", "Agribank", 900_000]
 
 
-def test_errors_are_vietnamese_and_exit_1(capsys, tmp_sqlite_env):
-    run(capsys, "db", "init")
+def test_errors_are_vietnamese_and_exit_1(capsys, db_url):
     code, _, err = run(capsys, "payroll", "build", "--month", "2025/13")
     assert code == 1 and "--month" in err and "không" in err
     code, _, err = run(capsys, "payroll", "lock", "--month", "03/2025")
