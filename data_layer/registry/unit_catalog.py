@@ -190,7 +190,7 @@ def _sync_links(session: Session, wanted: dict[tuple[int, int], dict], report: L
     report.links_removed, report.links_changed, report.links_added = len(gone), len(changed), len(added)
 
 
-def load_catalog(session: Session, scope: Scope, table: list[Succession], *, source: str) -> LoadReport:
+def load_catalog(session: Session, scope: Scope, table: Iterable[Succession], *, source: str) -> LoadReport:
     """Make the catalogue equal to ``table``: units and old → new links added, changed or removed.
     Loading the same table again changes nothing."""
     scope.require_admin()

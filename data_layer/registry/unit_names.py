@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from data_layer.vn.text import fold, normalize_text
 
@@ -79,6 +80,7 @@ def split_code(text: str | None) -> tuple[str, str | None]:
     return clean[: match.start()].strip(), match.group(1)
 
 
+@lru_cache(maxsize=1 << 16)  # a catalogue load names each of its 13,000 units once per table row
 def unit_name(text: str | None) -> UnitName:
     """The kind and keys of a unit name as typed ('P.15', 'TT. Xuân Mai', 'Tỉnh Quảng Ninh')."""
     clean = (normalize_text(text) or "").lower()

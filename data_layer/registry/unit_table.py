@@ -13,6 +13,7 @@ import csv
 import gzip
 import io
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 
 from data_layer.core.errors import Invalid
@@ -173,8 +174,10 @@ def read_table(data: bytes, file_name: str) -> list[Succession]:
     raise problems[0]
 
 
-def embedded_table() -> list[Succession]:
-    """The catalogue shipped with An Sinh (see ``EMBEDDED_SOURCE``), read without any network."""
+@cache
+def embedded_table() -> tuple[Succession, ...]:
+    """The catalogue shipped with An Sinh (see ``EMBEDDED_SOURCE``), read without any network (once
+    per process: it never changes)."""
     raw = resources.files("data_layer.registry").joinpath("data", EMBEDDED).read_bytes()
     text = gzip.decompress(raw).decode("utf-8")
-    return parse_rows([list(r) for r in csv.reader(io.StringIO(text))])
+    return tuple(parse_rows([list(r) for r in csv.reader(io.StringIO(text))]))
