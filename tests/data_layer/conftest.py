@@ -28,6 +28,8 @@ OFFICIAL = REPO_ROOT.parent / "shared" / "data" / "units" / "bang_chuyen_doi_dvh
 
 @pytest.fixture(scope="session")
 def table():
+    if not OFFICIAL.exists():  # official data is never committed: it lies beside the checkout
+        pytest.fail(f"The official unit table is missing: {OFFICIAL} (../shared/data, see its README)")
     return read_table(OFFICIAL.read_bytes(), OFFICIAL.name)
 
 
