@@ -36,8 +36,7 @@ def set_up_an_office(url: str) -> None:
     assert main(["db", "init", "--db", url]) == 0
     with write_session(get_engine(url)) as session:
         ward = add_ward(session, Scope.system(), "DK", "Phường Đông Kinh")
-        for username, role in (("dongkinh", Role.WARD), ("quan", Role.DISTRICT)):
-            ward_id = ward.id if role == Role.WARD else None
+        for username, role, ward_id in (("dongkinh", Role.WARD, ward.id), ("quan", Role.DISTRICT, None)):
             add_user(
                 session, Scope.system(), username=username, password=DEMO_PASSWORD, role=role, ward_id=ward_id
             )
