@@ -20,8 +20,8 @@ from playwright.sync_api import sync_playwright
 from tests.e2e.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    ERROR_BOX_TEXTS,
     IDLE_AFTER_A_NEW_RUN,
+    error_boxes,
     login,
     new_browser_context,
     start_server,
@@ -32,19 +32,6 @@ SUSPECT = re.compile(
     r"\b(None|nan|NaN|Upload|Browse files|Choose an? options?|Select all|Deploy|per file|No results|"
     r"Drag and drop|Clear all|empty|planned|delivered|died|active)\b"
 )
-
-
-def error_boxes(page) -> list[str]:
-    """The texts of the error boxes on the page (Streamlit's, or An Sinh's apology for a bug)."""
-    found = [
-        page.get_by_test_id("stException").nth(i).inner_text()
-        for i in range(page.get_by_test_id("stException").count())
-    ]
-    return found + [
-        page.get_by_text(text).first.inner_text()
-        for text in ERROR_BOX_TEXTS
-        if page.get_by_text(text).count()
-    ]
 
 
 def main(out: Path) -> int:
@@ -63,7 +50,6 @@ def main(out: Path) -> int:
                 for number, title in enumerate(titles, 1):
                     links.nth(number - 1).click()
                     page.wait_for_function(IDLE_AFTER_A_NEW_RUN, timeout=60_000)
-                    page.evaluate("window.__ansinhRunsSeen = window.__ansinhRunsFinished")
                     slug = re.sub(r"[^a-z0-9]+", "-", page.url.rsplit("/", 1)[-1].lower()) or "home"
                     name = f"{role}-{number:02d}-{slug}.png"
                     page.screenshot(path=str(out / name), full_page=True)
