@@ -50,6 +50,7 @@ def main(out: Path) -> int:
                 for number, title in enumerate(titles, 1):
                     links.nth(number - 1).click()
                     page.wait_for_function(IDLE_AFTER_A_NEW_RUN, timeout=60_000)
+                    page.evaluate("window.__ansinhRunsSeen = window.__ansinhRunsFinished")
                     slug = re.sub(r"[^a-z0-9]+", "-", page.url.rsplit("/", 1)[-1].lower()) or "home"
                     name = f"{role}-{number:02d}-{slug}.png"
                     page.screenshot(path=str(out / name), full_page=True)
