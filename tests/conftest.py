@@ -122,26 +122,26 @@ def migrated_engine(request) -> Engine:
     return engine
 
 
-def clear_database(engine: Engine) -> None:
-    """Empty every table but the database state (its one row holds the data version)."""
-    keep = DatabaseState.__tablename__
-    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables) if t.name != keep]
+def clear_database(engine: Engine, keep: frozenset[str] = frozenset()) -> None:
+    """Empty every table but the database state (its one row holds the data version) and, on
+    PostgreSQL, the tables in ``keep`` (their sequences go on from their highest id)."""
+    emptied = list(reversed(_data_tables()))
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            _empty_postgres_tables(conn, tables)
+            _empty_postgres_tables(conn, [t for t in emptied if t not in keep], keep)
         else:  # without the triggers: signed reports and an approved ward's gifts refuse deletion
             triggers.drop_all(conn)
-            for table in tables:
+            for table in emptied:
                 conn.execute(text(f'DELETE FROM "{table}"'))
             triggers.create_all(conn, schema.dialect_triggers("sqlite"))
 
 
-def _empty_postgres_tables(conn, tables: list[str]) -> None:
+def _empty_postgres_tables(conn, tables: list[str], kept: frozenset[str]) -> None:
     """Delete the rows of those of ``tables`` that hold any and restart every sequence, as
     ``TRUNCATE … RESTART IDENTITY`` would, at a fraction of its cost (TRUNCATE gives every table and
-    index a new file and syncs it: about a second per test, where a test writes a few tables)."""
-    probe = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables)
-    filled = set(conn.execute(text(probe)).scalars())
+    index a new file and syncs it: about a second per test, where a test writes a few tables); the
+    sequences of the ``kept`` tables go on from their highest id, as right after seeding."""
+    filled = _tables_with_rows(conn, tables)
     conn.execute(text("SET LOCAL session_replication_role = replica"))  # no lock triggers, no FK checks
     for table in tables:
         if table in filled:
@@ -152,6 +152,15 @@ def _empty_postgres_tables(conn, tables: list[str]) -> None:
             " WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace"
         )
     )
+    if kept:
+        conn.execute(
+            text(
+                " UNION ALL ".join(
+                    f"SELECT setval(pg_get_serial_sequence('\"{t}\"', 'id'), (SELECT max(id) FROM \"{t}\"))"
+                    for t in sorted(kept)
+                )
+            )
+        )
 
 
 def _data_version(engine: Engine) -> int:
@@ -184,15 +193,50 @@ def migrate_and_seed(url: str) -> Engine:
     return engine
 
 
-def _fresh_database(request, engine: Engine) -> None:
+def fresh_database(request, engine: Engine) -> None:
     """Empty ``engine``'s database and seed the reference catalogue (as after `ansinh db init`): SQLite
-    copies a seeded file, PostgreSQL deletes what the previous test wrote and seeds again."""
+    copies a seeded file; PostgreSQL deletes what the previous test wrote and seeds again, or keeps the
+    reference tables when no test has touched them since they were seeded (see reference_fingerprint)."""
     if engine.dialect.name == "sqlite":
         restore_sqlite(request.getfixturevalue("seeded_sqlite_template"), engine)
+        return
+    url = engine.url.render_as_string(hide_password=False)
+    seeded = _SEEDED.get(url)
+    with engine.connect() as conn:
+        untouched = seeded is not None and reference_fingerprint(conn, seeded[0]) == seeded[1]
+    if untouched:
+        clear_database(engine, keep=seeded[0])
         return
     clear_database(engine)
     with write_session(engine) as session:
         seed_reference_data(session)
+    with engine.connect() as conn:
+        reference = frozenset(_tables_with_rows(conn, _data_tables()))
+        _SEEDED[url] = (reference, reference_fingerprint(conn, reference))
+
+
+# PostgreSQL database URL -> (the tables seeding fills, their fingerprint right after seeding)
+_SEEDED: dict[str, tuple[frozenset[str], list]] = {}
+
+
+def reference_fingerprint(conn, tables: frozenset[str]) -> list:
+    """Each table's row count and newest row version (xmin): the same only while nobody has inserted,
+    updated or deleted a row of it since (an insert or update writes a row version with a newer
+    transaction id; a delete lowers the count)."""
+    query = " UNION ALL ".join(
+        f"SELECT '{t}', count(*), max(xmin::text::bigint) FROM \"{t}\"" for t in sorted(tables)
+    )
+    return [tuple(row) for row in conn.execute(text(query))]
+
+
+def _data_tables() -> list[str]:
+    """Every table, parents first, but the database state."""
+    return [t.name for t in SQLModel.metadata.sorted_tables if t.name != DatabaseState.__tablename__]
+
+
+def _tables_with_rows(conn, tables: list[str]) -> set[str]:
+    probe = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables)
+    return set(conn.execute(text(probe)).scalars())
 
 
 @pytest.fixture
@@ -202,7 +246,7 @@ def engine(request, migrated_engine) -> Iterator[Engine]:
     After the test, the trigger-kept tallies must equal a fresh recount: every write path the
     suite exercises is thereby checked against the progress page's running totals.
     """
-    _fresh_database(request, migrated_engine)
+    fresh_database(request, migrated_engine)
     yield migrated_engine
     with migrated_engine.connect() as conn:
         assert tallies.check(conn) == [], "running totals differ from a recount"
