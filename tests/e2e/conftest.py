@@ -130,12 +130,14 @@ def start_server(
     db_url: str | None = None,
     cookie_key: bool = True,
     template: str | None = None,
+    port: int | None = None,
 ) -> Server:
     """Serve the app on a free port, on a database (default: a SQLite file in ``workdir``) that is a
     copy of the SQLite file ``template`` when given, else made by `ansinh db init --demo`; with
     ``demo=False``, the database is served as it is (set up before, by the test or another server).
 
-    ``cookie_key=False`` leaves ANSINH_COOKIE_KEY unset: the server finds its key as in production."""
+    ``cookie_key=False`` leaves ANSINH_COOKIE_KEY unset: the server finds its key as in production;
+    ``port`` serves on that port (a restarted server's address), else on a free one."""
     db_url = db_url or f"sqlite:///{workdir / 'e2e.db'}"
     env = {**os.environ, "ANSINH_DATABASE_URL": db_url, "ANSINH_DATA_DIR": str(workdir / "data")}
     env.pop("ANSINH_COOKIE_KEY", None)
@@ -146,7 +148,7 @@ def start_server(
     elif demo:
         init = [sys.executable, "-m", "data_layer.cli", "db", "init", "--demo"]
         subprocess.run(init, cwd=REPO_ROOT, env=env, check=True, capture_output=True)
-    port = _free_port()
+    port = port or _free_port()
     log = open(workdir / "streamlit.log", "w")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
         [

@@ -87,7 +87,8 @@ def test_a_bookmarked_page_opened_first_on_a_restarted_server_has_the_vietnamese
         wait_idle(page)
         menu_is_vietnamese(page)
         fresh.stop()
-        fresh = start_server(tmp_path, demo=False)  # the same database: the login cookie is still good
+        # the same database (the login cookie is still good) and address, as a restart leaves them
+        fresh = start_server(tmp_path, demo=False, port=int(fresh.url.rsplit(":", 1)[1]))
         page.goto(f"{fresh.url}/budget")
         wait_idle(page)
         expect(page.get_by_role("heading", name="Dự toán", level=1)).to_be_visible()
