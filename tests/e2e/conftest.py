@@ -85,8 +85,9 @@ ERROR_BOX_TEXTS = ("This app has encountered an error", "mã tham chiếu")
 ERROR_BOXES = """(words) => {
   const found = [...document.querySelectorAll('[data-testid="stException"]')].map((box) => box.innerText);
   const text = (node) => node.textContent.replace(/\\s+/g, " ").toLowerCase();
+  const page = text(document.body);
   for (const word of words.map((w) => w.toLowerCase())) {
-    if (!text(document.body).includes(word)) continue;
+    if (!page.includes(word)) continue;
     const holders = [...document.body.querySelectorAll("*")].filter((el) => text(el).includes(word));
     found.push(holders.length ? holders[holders.length - 1].innerText : word);
   }
